@@ -1,0 +1,115 @@
+//! Who may do what. These rules are pure; the application layer asks them before every
+//! change, and the HTTP tests attack them.
+//!
+//! | action | admin | porteføljeleder | leder | digital agent | læser |
+//! |---|---|---|---|---|---|
+//! | read the tenant's potentials | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | submit an idea (status idé) | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | create with any status / edit | ✓ | ✓ | own units | own units | – |
+//! | change status (not a decision) | ✓ | ✓ | own units | own units | – |
+//! | decide: besluttet, afvist | ✓ | ✓ | own units | – | – |
+//! | users, units, tenant settings | ✓ | – | – | – | – |
+//!
+//! "Own units" means the units a user is assigned to and every unit below them.
+
+use crate::ids::{TenantId, UnitId, UserId};
+use crate::status::Status;
+use crate::unit::UnitTree;
+use crate::user::Role;
+use std::collections::BTreeSet;
+
+/// The user acting, as the application layer knows them after authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Tenant of the user; every query is scoped to it.
+    pub tenant_id: TenantId,
+    /// The user.
+    pub user_id: UserId,
+    /// The user's role.
+    pub role: Role,
+    /// Units the user is assigned to (not yet expanded to sub-units).
+    pub units: Vec<UnitId>,
+}
+
+/// Something a user may want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Submit a new idea.
+    SubmitIdea,
+    /// Edit a potential in the given unit.
+    EditPotential(UnitId),
+    /// Move a potential in the given unit to the given status.
+    ChangeStatus(UnitId, Status),
+    /// Manage users, units and tenant settings.
+    Administer,
+}
+
+impl Actor {
+    /// The units the user has rights in: their assigned units and all units below.
+    pub fn scope(&self, tree: &UnitTree) -> BTreeSet<UnitId> {
+        tree.subtrees(&self.units)
+    }
+
+    /// Whether the actor may do `what`. `tree` is the tenant's organisation.
+    pub fn may(&self, what: Permission, tree: &UnitTree) -> bool {
+        let in_scope = |u: UnitId| self.scope(tree).contains(&u);
+        match (self.role, what) {
+            (_, Permission::SubmitIdea) => true,
+            (Role::Admin, _) => true,
+            (_, Permission::Administer) => false,
+            (Role::Portefoljeleder, _) => true,
+            (Role::Laeser, _) => false,
+            (Role::Leder, Permission::EditPotential(u)) => in_scope(u),
+            (Role::Leder, Permission::ChangeStatus(u, _)) => in_scope(u),
+            (Role::DigitalAgent, Permission::EditPotential(u)) => in_scope(u),
+            (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => !to.is_decision() && in_scope(u),
+        }
+    }
+
+    /// Whether the actor may set a status other than idé when creating a potential
+    /// (e.g. registering a workshop result as already *vurderet*).
+    pub fn may_create_with_status(&self, unit: UnitId, tree: &UnitTree) -> bool {
+        self.may(Permission::EditPotential(unit), tree)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::Unit;
+
+    fn tree() -> UnitTree {
+        let u = |id, parent: Option<i64>| Unit { id: UnitId(id), parent_id: parent.map(UnitId), name: format!("u{id}"), active: true };
+        UnitTree::new(vec![u(1, None), u(2, Some(1)), u(3, None)])
+    }
+
+    fn actor(role: Role, units: &[i64]) -> Actor {
+        Actor { tenant_id: TenantId(1), user_id: UserId(1), role, units: units.iter().map(|u| UnitId(*u)).collect() }
+    }
+
+    #[test]
+    fn matrix() {
+        let t = tree();
+        let sub = UnitId(2);
+        let other = UnitId(3);
+        let cases = [
+            (Role::Admin, Permission::Administer, true),
+            (Role::Portefoljeleder, Permission::Administer, false),
+            (Role::Portefoljeleder, Permission::ChangeStatus(other, Status::Besluttet), true),
+            (Role::Leder, Permission::EditPotential(sub), true),
+            (Role::Leder, Permission::EditPotential(other), false),
+            (Role::Leder, Permission::ChangeStatus(sub, Status::Besluttet), true),
+            (Role::DigitalAgent, Permission::EditPotential(sub), true),
+            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Vurderet), true),
+            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Besluttet), false),
+            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Afvist), false),
+            (Role::DigitalAgent, Permission::EditPotential(other), false),
+            (Role::Laeser, Permission::EditPotential(sub), false),
+            (Role::Laeser, Permission::SubmitIdea, true),
+            (Role::Laeser, Permission::Administer, false),
+        ];
+        for (role, what, expected) in cases {
+            assert_eq!(actor(role, &[1]).may(what, &t), expected, "{role:?} {what:?}");
+        }
+    }
+}

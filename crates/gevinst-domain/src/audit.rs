@@ -1,0 +1,200 @@
+//! The append-only audit log: who changed what, when, with field-level before/after.
+
+use crate::ids::{TenantId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The kind of record an audit entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A potential.
+    Potential,
+    /// A user.
+    User,
+    /// A unit.
+    Unit,
+    /// The tenant itself (settings).
+    Tenant,
+    /// A fagområde.
+    Fagomraade,
+    /// A technology type.
+    Technology,
+    /// An API token.
+    ApiToken,
+}
+
+impl EntityKind {
+    /// Stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Potential => "potential",
+            EntityKind::User => "user",
+            EntityKind::Unit => "unit",
+            EntityKind::Tenant => "tenant",
+            EntityKind::Fagomraade => "fagomraade",
+            EntityKind::Technology => "technology",
+            EntityKind::ApiToken => "api_token",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        use EntityKind::*;
+        [Potential, User, Unit, Tenant, Fagomraade, Technology, ApiToken].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Created.
+    Create,
+    /// Fields changed.
+    Update,
+    /// Status changed (with reason).
+    StatusChange,
+    /// Revoked or deactivated.
+    Revoke,
+}
+
+impl AuditAction {
+    /// Stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::StatusChange => "status_change",
+            AuditAction::Revoke => "revoke",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        use AuditAction::*;
+        [Create, Update, StatusChange, Revoke].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Danish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Create => "Oprettet",
+            AuditAction::Update => "Ændret",
+            AuditAction::StatusChange => "Status ændret",
+            AuditAction::Revoke => "Tilbagekaldt",
+        }
+    }
+}
+
+/// One field's value before and after. `null` means absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldChange {
+    /// Field name, as in the API.
+    pub field: String,
+    /// Value before (JSON).
+    pub before: Value,
+    /// Value after (JSON).
+    pub after: Value,
+}
+
+/// An audit entry to be written, in the same transaction as the change it records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditDraft {
+    /// What kind of record.
+    pub entity: EntityKind,
+    /// Its id.
+    pub entity_id: i64,
+    /// What happened.
+    pub action: AuditAction,
+    /// Who did it (`None` for the system, e.g. the CLI or the demo loader).
+    pub user_id: Option<UserId>,
+    /// The field changes.
+    pub changes: Vec<FieldChange>,
+    /// A reason, for status changes.
+    pub reason: Option<String>,
+}
+
+/// A stored audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    /// Id; increases with time.
+    pub id: i64,
+    /// Tenant.
+    pub tenant_id: TenantId,
+    /// Kind of record.
+    pub entity: EntityKind,
+    /// Record id.
+    pub entity_id: i64,
+    /// What happened.
+    pub action: AuditAction,
+    /// Who (`None` for the system).
+    pub user_id: Option<UserId>,
+    /// The user's name at read time, when known.
+    pub user_name: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Field-level changes.
+    pub changes: Vec<FieldChange>,
+    /// Reason, for status changes.
+    pub reason: Option<String>,
+}
+
+/// Fields never shown in a diff: bookkeeping that changes on every write.
+const IGNORED: [&str; 5] = ["id", "tenant_id", "version", "created_at", "updated_at"];
+
+/// Field-level differences between two JSON objects (e.g. a record serialised before and
+/// after a change). Keys are compared in sorted order; bookkeeping fields are skipped.
+pub fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !IGNORED.contains(&k.as_str()))
+        .filter_map(|k| {
+            let bv = b.get(k).cloned().unwrap_or(Value::Null);
+            let av = a.get(k).cloned().unwrap_or(Value::Null);
+            (bv != av).then(|| FieldChange { field: k.clone(), before: bv, after: av })
+        })
+        .collect()
+}
+
+/// The changes that record a creation: every non-null field from null to its value.
+pub fn created<T: Serialize>(record: &T) -> Vec<FieldChange> {
+    let after = serde_json::to_value(record).unwrap_or(Value::Null);
+    diff(&Value::Null, &after)
+}
+
+/// The changes between two records of the same type.
+pub fn changes<T: Serialize>(before: &T, after: &T) -> Vec<FieldChange> {
+    let b = serde_json::to_value(before).unwrap_or(Value::Null);
+    let a = serde_json::to_value(after).unwrap_or(Value::Null);
+    diff(&b, &a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_reports_changed_fields_only() {
+        let b = json!({"id": 1, "title": "A", "tags": ["x"], "version": 1, "unit_id": 3});
+        let a = json!({"id": 1, "title": "B", "tags": ["x"], "version": 2, "unit_id": null});
+        let d = diff(&b, &a);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0], FieldChange { field: "title".into(), before: json!("A"), after: json!("B") });
+        assert_eq!(d[1].field, "unit_id");
+        assert_eq!(d[1].after, Value::Null);
+    }
+
+    #[test]
+    fn created_lists_all_fields() {
+        let d = created(&json!({"title": "A", "version": 1, "empty": null}));
+        assert_eq!(d, vec![FieldChange { field: "title".into(), before: Value::Null, after: json!("A") }]);
+    }
+}

@@ -1,0 +1,315 @@
+//! Storage for gevinst.
+//!
+//! One coarse [`Store`] trait with use-case-sized methods, and one implementation per
+//! database: [`sqlite::SqliteStore`] (the embedded default: a file in the data directory,
+//! WAL mode, foreign keys on) and [`postgres::PostgresStore`] (server deployments).
+//! [`connect`] picks the backend from the URL scheme and runs the migrations.
+//!
+//! Rules every implementation keeps:
+//! - Every query is scoped by [`TenantId`]; an id from another tenant is [`StoreError::NotFound`].
+//! - Every change writes its [`AuditDraft`] in the same transaction as the change.
+//! - The audit log is append-only: the database itself refuses `UPDATE` and `DELETE` on it.
+//! - Updates carry the version the caller read; a stale version is [`StoreError::Conflict`]
+//!   and changes nothing.
+//! - Nothing panics on a database error.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), gevinst_store::StoreError> {
+//! let store = gevinst_store::connect("sqlite:///tmp/gevinst/gevinst.db", true).await?;
+//! let tenants = store.list_tenants().await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use gevinst_domain::{
+    AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId, PotentialQuery,
+    Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId, ValidPotential,
+    ValidUser,
+};
+use std::sync::Arc;
+
+mod error;
+pub mod postgres;
+pub mod sqlite;
+
+pub use error::{ErrorKind, StoreError};
+
+/// Result type of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A shared handle to some store.
+pub type DynStore = Arc<dyn Store>;
+
+/// A user with their password hash, for login only.
+#[derive(Clone)]
+pub struct UserCredentials {
+    /// The user.
+    pub user: User,
+    /// PHC-format argon2id hash.
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for UserCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserCredentials").field("user", &self.user).field("password_hash", &"***").finish()
+    }
+}
+
+/// A browser session. The store only ever sees the SHA-256 hash of the cookie value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Hash of the session cookie value (hex).
+    pub token_hash: String,
+    /// Tenant.
+    pub tenant_id: TenantId,
+    /// User.
+    pub user_id: UserId,
+    /// Per-session CSRF token embedded in every form.
+    pub csrf_token: String,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A personal API token's public facts. The secret itself is shown once and stored hashed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiTokenInfo {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub user_id: UserId,
+    /// Label chosen by the user.
+    pub name: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last used, if ever.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Revoked tokens no longer authenticate.
+    pub revoked: bool,
+}
+
+/// Counts for the overview page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PotentialCounts {
+    /// Total number of potentials.
+    pub total: u64,
+    /// By status (every status present, zero included).
+    pub by_status: Vec<(Status, u64)>,
+    /// By fagområde; `None` for potentials without one.
+    pub by_fagomraade: Vec<(Option<FagomraadeId>, u64)>,
+    /// By the unit the potential is registered on (not rolled up).
+    pub by_unit: Vec<(UnitId, u64)>,
+    /// By technology type.
+    pub by_technology: Vec<(Option<TechnologyId>, u64)>,
+}
+
+/// Which per-tenant list: fagområder or technology types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Catalogue {
+    /// Fagområder.
+    Fagomraader,
+    /// Technology types.
+    Technologies,
+}
+
+/// Who is acting, for the audit log. `None` is the system (CLI, demo loader).
+pub type ActorId = Option<UserId>;
+
+/// Everything gevinst persists. Methods are use-case sized; transactions stay inside.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers `Ok` when the database is reachable.
+    async fn health(&self) -> Result<()>;
+
+    /// Which backend this is: `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+
+    // ---- tenants ----
+
+    /// Creates a tenant with the default fagområder and technology types.
+    /// A taken slug is [`StoreError::Duplicate`].
+    async fn create_tenant(&self, slug: &Slug, name: &str) -> Result<Tenant>;
+    /// A tenant by slug.
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Tenant>;
+    /// A tenant by id.
+    async fn tenant(&self, id: TenantId) -> Result<Tenant>;
+    /// All tenants, by slug.
+    async fn list_tenants(&self) -> Result<Vec<Tenant>>;
+    /// Renames a tenant (optimistic concurrency on the tenant's version).
+    async fn update_tenant(&self, tenant: TenantId, actor: ActorId, expected_version: i64, name: &str) -> Result<Tenant>;
+
+    // ---- users ----
+
+    /// Creates a user. A taken e-mail in the tenant is [`StoreError::Duplicate`].
+    async fn create_user(&self, tenant: TenantId, actor: ActorId, user: &ValidUser, password_hash: &str) -> Result<User>;
+    /// A user by id.
+    async fn user(&self, tenant: TenantId, id: UserId) -> Result<User>;
+    /// A user and their hash by e-mail (lower-cased), for login.
+    async fn user_credentials(&self, tenant: TenantId, email: &str) -> Result<UserCredentials>;
+    /// All users of the tenant, by name.
+    async fn list_users(&self, tenant: TenantId) -> Result<Vec<User>>;
+    /// Changes a user's name, e-mail, role, units and active flag.
+    async fn update_user(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UserId,
+        expected_version: i64,
+        user: &ValidUser,
+        active: bool,
+    ) -> Result<User>;
+    /// Sets a new password hash (audited without the hash).
+    async fn set_password(&self, tenant: TenantId, actor: ActorId, id: UserId, password_hash: &str) -> Result<()>;
+
+    // ---- sessions, tokens, throttling ----
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
+    /// A live (unexpired) session by hash; expired ones are [`StoreError::NotFound`].
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord>;
+    /// Deletes a session (logout). Deleting a missing session is not an error.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Deletes all of a user's sessions (deactivation, password change).
+    async fn delete_user_sessions(&self, tenant: TenantId, user: UserId) -> Result<()>;
+    /// Stores a new API token's hash.
+    async fn create_api_token(&self, tenant: TenantId, user: UserId, name: &str, token_hash: &str) -> Result<ApiTokenInfo>;
+    /// Finds the owner of an unrevoked token by hash and records its use.
+    async fn use_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(TenantId, UserId)>;
+    /// A user's tokens, newest first.
+    async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>>;
+    /// Revokes one of a user's tokens.
+    async fn revoke_api_token(&self, tenant: TenantId, user: UserId, id: i64) -> Result<()>;
+    /// Records a failed login for a throttling key (e.g. `tenant:email` or an IP).
+    async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Failed logins for a key since a time.
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<u32>;
+    /// Forgets a key's failures (after a successful login).
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
+    // ---- organisation and lists ----
+
+    /// All units of the tenant.
+    async fn list_units(&self, tenant: TenantId) -> Result<Vec<Unit>>;
+    /// Creates a unit. The caller has checked that the parent belongs to the tenant.
+    async fn create_unit(&self, tenant: TenantId, actor: ActorId, parent: Option<UnitId>, name: &str) -> Result<Unit>;
+    /// Renames, moves or (de)activates a unit.
+    async fn update_unit(&self, tenant: TenantId, actor: ActorId, id: UnitId, parent: Option<UnitId>, name: &str, active: bool) -> Result<Unit>;
+    /// A per-tenant list, by position.
+    async fn list_catalogue(&self, tenant: TenantId, which: Catalogue) -> Result<Vec<CatalogueItem>>;
+    /// Adds an entry at the end. A duplicate name is [`StoreError::Duplicate`].
+    async fn add_catalogue_item(&self, tenant: TenantId, actor: ActorId, which: Catalogue, name: &str) -> Result<CatalogueItem>;
+    /// Renames or (de)activates an entry.
+    async fn update_catalogue_item(&self, tenant: TenantId, actor: ActorId, which: Catalogue, id: i64, name: &str, active: bool) -> Result<CatalogueItem>;
+
+    // ---- potentials ----
+
+    /// Creates a potential with the given status (usually idé), and its audit entry.
+    async fn create_potential(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: &ValidPotential,
+        status: Status,
+        submitted_by: Option<UserId>,
+    ) -> Result<Potential>;
+    /// Creates many potentials in one transaction (demo data, imports). All or nothing.
+    async fn create_potentials(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        rows: &[(ValidPotential, Status, Option<UserId>)],
+    ) -> Result<Vec<PotentialId>>;
+    /// A potential by id.
+    async fn potential(&self, tenant: TenantId, id: PotentialId) -> Result<Potential>;
+    /// Replaces the editable fields if the stored version equals `expected_version`,
+    /// writing `audit` in the same transaction.
+    async fn update_potential(
+        &self,
+        tenant: TenantId,
+        id: PotentialId,
+        expected_version: i64,
+        potential: &ValidPotential,
+        audit: &AuditDraft,
+    ) -> Result<Potential>;
+    /// Moves a potential from `from` to `to` if the stored version equals `expected_version`
+    /// (the caller validated the move with the domain), recording the status change and
+    /// the audit entry in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_status(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: PotentialId,
+        expected_version: i64,
+        from: Status,
+        to: Status,
+        reason: Option<&str>,
+    ) -> Result<Potential>;
+    /// A filtered, sorted page.
+    async fn list_potentials(&self, tenant: TenantId, query: &PotentialQuery) -> Result<Page<Potential>>;
+    /// Counts for the overview.
+    async fn potential_counts(&self, tenant: TenantId) -> Result<PotentialCounts>;
+    /// A potential's status changes, oldest first.
+    async fn status_history(&self, tenant: TenantId, id: PotentialId) -> Result<Vec<StatusChange>>;
+    /// Whether the database holds any tenant at all (the demo loader only fills an empty one).
+    async fn is_empty(&self) -> Result<bool>;
+
+    // ---- audit ----
+
+    /// Appends an audit entry on its own (for changes that have no row of their own).
+    async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()>;
+    /// A record's audit entries, oldest first, with user names.
+    async fn audit_for(&self, tenant: TenantId, entity: gevinst_domain::EntityKind, id: i64) -> Result<Vec<AuditEntry>>;
+}
+
+/// Opens the database named by `url` and, if `migrate` is true, runs its migrations.
+///
+/// - `sqlite://PATH` or `sqlite:PATH`: a file (created with its folder if missing).
+/// - `postgres://…` or `postgresql://…`: a PostgreSQL server.
+///
+/// Any other scheme is an error; nothing is created on a typo.
+pub async fn connect(url: &str, migrate: bool) -> Result<DynStore> {
+    if url.starts_with("sqlite:") {
+        let s = sqlite::SqliteStore::open(url).await?;
+        if migrate {
+            s.migrate().await?;
+        }
+        Ok(Arc::new(s))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = postgres::PostgresStore::open(url).await?;
+        if migrate {
+            s.migrate().await?;
+        }
+        Ok(Arc::new(s))
+    } else {
+        Err(StoreError::config(format!(
+            "unsupported database URL (expected sqlite:PATH or postgres://…): {}",
+            redact_url(url)
+        )))
+    }
+}
+
+/// The URL with any password replaced by `***`, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact_url("sqlite:///x.db"), "sqlite:///x.db");
+    }
+}
