@@ -1,1 +1,19 @@
-//! placeholder
+//! Application services for gevinst.
+//!
+//! The web UI, the JSON API and the CLI all go through this crate, so a rule is checked in
+//! one place: authentication ([`auth`]), authorisation (the domain's [`gevinst_domain::access`]
+//! rules applied to stored data) and the use cases that change data ([`potentials`],
+//! [`admin`]). It depends on the pure domain and on the [`gevinst_store::Store`] trait, never
+//! on a concrete database or on HTTP.
+#![deny(missing_docs)]
+
+pub mod admin;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod potentials;
+
+pub use error::AppError;
+
+/// Result type of the services.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,329 @@
+//! Use cases on potentials: submit, edit, change status, list, overview and history.
+//!
+//! Every function takes the authenticated [`Principal`] and checks the domain's access
+//! rules against stored data before the store is asked to change anything.
+
+use crate::auth::Principal;
+use crate::{AppError, Result};
+use gevinst_domain::access::Permission;
+use gevinst_domain::potential::References;
+use gevinst_domain::{
+    audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, EntityKind, FagomraadeId, FieldErrors, Page,
+    Potential, PotentialDraft, PotentialId, PotentialQuery, SortKey, Status, StatusChange, StatusChangeError,
+    TechnologyId, UnitId, UnitTree, User, UserId,
+};
+use gevinst_store::{Catalogue, PotentialCounts, Store};
+use serde::Deserialize;
+
+/// A tenant's reference data: organisation, lists and users. Loaded once per request
+/// that needs it; it answers the domain's [`References`] questions.
+#[derive(Debug, Clone)]
+pub struct TenantLists {
+    /// The organisation.
+    pub units: UnitTree,
+    /// Fagområder.
+    pub fagomraader: Vec<CatalogueItem>,
+    /// Technology types.
+    pub technologies: Vec<CatalogueItem>,
+    /// Users (for owner and agent pickers and names in history).
+    pub users: Vec<User>,
+}
+
+impl TenantLists {
+    /// Loads the lists of the principal's tenant.
+    pub async fn load(store: &dyn Store, who: &Principal) -> Result<Self> {
+        let t = who.tenant.id;
+        Ok(TenantLists {
+            units: UnitTree::new(store.list_units(t).await?),
+            fagomraader: store.list_catalogue(t, Catalogue::Fagomraader).await?,
+            technologies: store.list_catalogue(t, Catalogue::Technologies).await?,
+            users: store.list_users(t).await?,
+        })
+    }
+
+    /// A fagområde's name.
+    pub fn fagomraade_name(&self, id: Option<FagomraadeId>) -> Option<&str> {
+        let id = id?;
+        self.fagomraader.iter().find(|f| f.id == id.0).map(|f| f.name.as_str())
+    }
+
+    /// A technology type's name.
+    pub fn technology_name(&self, id: Option<TechnologyId>) -> Option<&str> {
+        let id = id?;
+        self.technologies.iter().find(|f| f.id == id.0).map(|f| f.name.as_str())
+    }
+
+    /// A user's name.
+    pub fn user_name(&self, id: Option<UserId>) -> Option<&str> {
+        let id = id?;
+        self.users.iter().find(|u| u.id == id).map(|u| u.name.as_str())
+    }
+}
+
+impl References for TenantLists {
+    fn unit(&self, id: UnitId) -> bool {
+        self.units.get(id).is_some_and(|u| u.active)
+    }
+    fn fagomraade(&self, id: FagomraadeId) -> bool {
+        self.fagomraader.iter().any(|f| f.id == id.0)
+    }
+    fn technology(&self, id: TechnologyId) -> bool {
+        self.technologies.iter().any(|f| f.id == id.0)
+    }
+    fn user(&self, id: UserId) -> bool {
+        self.users.iter().any(|u| u.id == id && u.active)
+    }
+}
+
+/// Accepts references that the potential already had even if they have since been
+/// deactivated, so editing an old potential's title does not fail on its old unit.
+struct KeepExisting<'a> {
+    lists: &'a TenantLists,
+    current: &'a Potential,
+}
+
+impl References for KeepExisting<'_> {
+    fn unit(&self, id: UnitId) -> bool {
+        self.lists.unit(id) || (id == self.current.unit_id && self.lists.units.contains(id))
+    }
+    fn fagomraade(&self, id: FagomraadeId) -> bool {
+        self.lists.fagomraade(id)
+    }
+    fn technology(&self, id: TechnologyId) -> bool {
+        self.lists.technology(id)
+    }
+    fn user(&self, id: UserId) -> bool {
+        self.lists.user(id)
+            || ((Some(id) == self.current.benefit_owner || Some(id) == self.current.digital_agent)
+                && self.lists.users.iter().any(|u| u.id == id))
+    }
+}
+
+/// Submits a new potential. Anyone may submit an idea (status idé); creating it with a
+/// later status (registering existing work) needs edit rights in the unit.
+pub async fn create(
+    store: &dyn Store,
+    who: &Principal,
+    draft: &PotentialDraft,
+    status: Option<Status>,
+) -> Result<Potential> {
+    let lists = TenantLists::load(store, who).await?;
+    let valid = draft.validate(&lists)?;
+    let status = status.unwrap_or(Status::Ide);
+    if status != Status::Ide && !who.actor.may_create_with_status(valid.unit_id, &lists.units) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(store.create_potential(who.tenant.id, who.actor_id(), &valid, status, who.actor_id()).await?)
+}
+
+/// One potential of the principal's tenant.
+pub async fn get(store: &dyn Store, who: &Principal, id: PotentialId) -> Result<Potential> {
+    Ok(store.potential(who.tenant.id, id).await?)
+}
+
+/// Whether the principal may edit this potential (for showing or hiding the edit form).
+pub fn may_edit(who: &Principal, p: &Potential, lists: &TenantLists) -> bool {
+    who.actor.may(Permission::EditPotential(p.unit_id), &lists.units)
+}
+
+/// The statuses the principal may move this potential to.
+pub fn allowed_statuses(who: &Principal, p: &Potential, lists: &TenantLists) -> Vec<Status> {
+    p.status
+        .allowed_next()
+        .iter()
+        .copied()
+        .filter(|to| who.actor.may(Permission::ChangeStatus(p.unit_id, *to), &lists.units))
+        .collect()
+}
+
+/// Edits a potential. `expected_version` is the version the user read; if the potential
+/// changed since, nothing is saved and [`AppError::Conflict`] is returned. Moving a
+/// potential to another unit needs edit rights in both units.
+pub async fn update(
+    store: &dyn Store,
+    who: &Principal,
+    id: PotentialId,
+    expected_version: i64,
+    draft: &PotentialDraft,
+) -> Result<Potential> {
+    let current = store.potential(who.tenant.id, id).await?;
+    let lists = TenantLists::load(store, who).await?;
+    if !may_edit(who, &current, &lists) {
+        return Err(AppError::Forbidden);
+    }
+    let valid = draft.validate(&KeepExisting { lists: &lists, current: &current })?;
+    if valid.unit_id != current.unit_id && !who.actor.may(Permission::EditPotential(valid.unit_id), &lists.units) {
+        return Err(FieldErrors::single("unit_id", "forbidden", "Du kan ikke flytte potentialet til en enhed uden for dine enheder.").into());
+    }
+    if current.version != expected_version {
+        return Err(AppError::Conflict);
+    }
+    let changes = audit::changes(&current, &current.with(&valid));
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let entry = AuditDraft {
+        entity: EntityKind::Potential,
+        entity_id: id.0,
+        action: AuditAction::Update,
+        user_id: who.actor_id(),
+        changes,
+        reason: None,
+    };
+    Ok(store.update_potential(who.tenant.id, id, expected_version, &valid, &entry).await?)
+}
+
+/// Moves a potential to another status, with a reason where one is needed.
+pub async fn change_status(
+    store: &dyn Store,
+    who: &Principal,
+    id: PotentialId,
+    expected_version: i64,
+    to: Status,
+    reason: Option<&str>,
+) -> Result<Potential> {
+    let current = store.potential(who.tenant.id, id).await?;
+    let lists = TenantLists::load(store, who).await?;
+    if !who.actor.may(Permission::ChangeStatus(current.unit_id, to), &lists.units) {
+        return Err(AppError::Forbidden);
+    }
+    if current.version != expected_version {
+        return Err(AppError::Conflict);
+    }
+    let reason = current.status.transition(to, reason).map_err(|e| match e {
+        StatusChangeError::NotAllowed { .. } => FieldErrors::single("status", "not_allowed", e.to_string()),
+        StatusChangeError::ReasonRequired => FieldErrors::single(
+            "reason",
+            "required",
+            format!("Skriv en begrundelse, når status ændres til {}.", to.label().to_lowercase()),
+        ),
+        StatusChangeError::ReasonTooLong => FieldErrors::single("reason", "too_long", e.to_string()),
+    })?;
+    Ok(store
+        .change_status(who.tenant.id, who.actor_id(), id, expected_version, current.status, to, reason.as_deref())
+        .await?)
+}
+
+/// List parameters as they arrive from a query string; every field is optional text so
+/// that bad values become field errors, not rejections.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Comma-separated statuses, e.g. `ide,vurderet`.
+    pub status: Option<String>,
+    /// A unit id; its sub-units are included.
+    pub unit: Option<String>,
+    /// A fagområde id.
+    pub fagomraade: Option<String>,
+    /// A technology type id.
+    pub technology: Option<String>,
+    /// Text to find in title, description and tags.
+    pub q: Option<String>,
+    /// `title`, `status`, `created`, `updated` (default) or `unit`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default `desc` for dates, `asc` otherwise).
+    pub order: Option<String>,
+    /// Page number from 1.
+    pub page: Option<String>,
+    /// Rows per page, 1–200 (default 50).
+    pub per_page: Option<String>,
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn parse_id<T: std::str::FromStr>(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<T> {
+    let raw = opt(v)?;
+    match raw.parse() {
+        Ok(x) => Some(x),
+        Err(_) => {
+            e.add(field, "invalid", "Ugyldig værdi.");
+            None
+        }
+    }
+}
+
+impl ListParams {
+    /// Validates the parameters into a query. Unit filters include sub-units.
+    pub fn to_query(&self, lists: &TenantLists) -> Result<PotentialQuery, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let mut q = PotentialQuery::default();
+        if let Some(s) = opt(&self.status) {
+            for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                match Status::parse(part) {
+                    Some(st) if !q.statuses.contains(&st) => q.statuses.push(st),
+                    Some(_) => {}
+                    None => {
+                        e.add("status", "invalid", format!("Ukendt status: {part}"));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(u) = parse_id::<UnitId>(&mut e, "unit", &self.unit) {
+            if lists.units.contains(u) {
+                q.unit_ids = Some(lists.units.subtree(u).into_iter().collect());
+            } else {
+                e.add("unit", "unknown", "Enheden findes ikke.");
+            }
+        }
+        q.fagomraade_id = parse_id(&mut e, "fagomraade", &self.fagomraade);
+        q.technology_id = parse_id(&mut e, "technology", &self.technology);
+        if let Some(text) = opt(&self.q) {
+            if text.chars().count() > 200 {
+                e.add("q", "too_long", "Søgeteksten må højst være 200 tegn.");
+            } else {
+                q.text = Some(gevinst_domain::text::search_key(text));
+            }
+        }
+        if let Some(s) = opt(&self.sort) {
+            match SortKey::parse(s) {
+                Some(k) => q.sort = k,
+                None => e.add("sort", "invalid", "Ukendt sortering."),
+            }
+        }
+        q.descending = match opt(&self.order) {
+            Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => {
+                e.add("order", "invalid", "Rækkefølgen skal være asc eller desc.");
+                false
+            }
+            None => matches!(q.sort, SortKey::Created | SortKey::Updated),
+        };
+        if let Some(p) = parse_id::<u32>(&mut e, "page", &self.page) {
+            if p == 0 || p > 1_000_000 {
+                e.add("page", "invalid", "Sidetallet skal være mindst 1.");
+            } else {
+                q.page = p;
+            }
+        }
+        if let Some(n) = parse_id::<u32>(&mut e, "per_page", &self.per_page) {
+            if n == 0 || n > PotentialQuery::MAX_PER_PAGE {
+                e.add("per_page", "invalid", "Antal pr. side skal være 1-200.");
+            } else {
+                q.per_page = n;
+            }
+        }
+        e.into_result(q)
+    }
+}
+
+/// A filtered page of the tenant's potentials.
+pub async fn list(store: &dyn Store, who: &Principal, query: &PotentialQuery) -> Result<Page<Potential>> {
+    Ok(store.list_potentials(who.tenant.id, query).await?)
+}
+
+/// Counts for the overview page.
+pub async fn overview(store: &dyn Store, who: &Principal) -> Result<PotentialCounts> {
+    Ok(store.potential_counts(who.tenant.id).await?)
+}
+
+/// A potential's audit trail and status changes, oldest first.
+pub async fn history(store: &dyn Store, who: &Principal, id: PotentialId) -> Result<(Vec<AuditEntry>, Vec<StatusChange>)> {
+    store.potential(who.tenant.id, id).await?;
+    let audit = store.audit_for(who.tenant.id, EntityKind::Potential, id.0).await?;
+    let statuses = store.status_history(who.tenant.id, id).await?;
+    Ok((audit, statuses))
+}
