@@ -1,16 +1,34 @@
-//! The HTTP layer of gevinst: a JSON API under `/api/v1` (with an OpenAPI document) and a
-//! server-rendered, accessible Danish UI. All assets are served from the binary.
+//! The HTTP layer of gevinst: a JSON API under `/api/v1` (with an OpenAPI document at
+//! `/api/v1/openapi.json`) and a server-rendered, accessible Danish UI. Every asset is
+//! served from the binary; nothing is loaded from a CDN.
 //!
 //! - [`AppState`]: the shared state (store and settings).
 //! - [`app`]: builds the router, so tests can call it with `oneshot`.
 //! - [`serve`]: runs the router on a bound listener until `shutdown` resolves.
+//!
+//! Handlers are thin: they parse input, call a use case in [`gevinst_app`], and render the
+//! result. Authorisation and validation live in the app and domain crates.
 #![deny(missing_docs)]
 
+pub mod api;
+pub mod error;
+pub mod format;
+pub mod pages;
+pub mod render;
+pub mod session;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use gevinst_store::DynStore;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -43,20 +61,58 @@ impl AppState {
     }
 }
 
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
 /// The whole application router.
 pub fn app(state: AppState) -> Router {
+    let max_body = state.settings.max_body_bytes;
     Router::new()
-        .route("/healthz", axum::routing::get(healthz))
+        .route("/healthz", get(healthz))
+        .route("/assets/app.css", get(stylesheet))
+        .nest("/api/v1", api::router())
+        .merge(pages::router())
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+async fn healthz(State(state): State<AppState>) -> StatusCode {
     match state.store.health().await {
-        Ok(()) => axum::http::StatusCode::OK,
+        Ok(()) => StatusCode::OK,
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            axum::http::StatusCode::SERVICE_UNAVAILABLE
+            StatusCode::SERVICE_UNAVAILABLE
         }
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        include_str!("../assets/app.css"),
+    )
+        .into_response()
+}
+
+async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError::not_found().into_response()
+    } else {
+        error::PageError(gevinst_app::AppError::NotFound).into_response()
     }
 }
 
