@@ -6,7 +6,7 @@ use crate::render::Page;
 use crate::session::{secure_cookie, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use gevinst_app::auth;
 use gevinst_app::AppError;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use crate::session::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -96,14 +96,13 @@ pub(crate) async fn login_form(
 
 pub(crate) async fn login_submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(&form.next);
-    let client = addr.ip().to_string();
     let result =
-        auth::login(state.store.as_ref(), &form.tenant, &form.email, &form.password, Some(&client), chrono::Utc::now()).await;
+        auth::login(state.store.as_ref(), &form.tenant, &form.email, &form.password, client.as_deref(), chrono::Utc::now()).await;
     match result {
         Ok((_, session)) => {
             let max_age = (session.expires_at - chrono::Utc::now()).num_seconds();

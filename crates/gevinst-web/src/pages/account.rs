@@ -1,0 +1,9 @@
+//! Pages: account (being written).
+
+use crate::AppState;
+use axum::Router;
+
+/// Routes of this part of the UI.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,154 @@
+//! Test helpers: start the real app on port 0 with a fresh database and seed data.
+
+#![allow(dead_code)]
+
+use gevinst_app::auth::{hash_password, new_api_token};
+use gevinst_domain::{
+    NewUserDraft, PotentialDraft, Potential, Role, Slug, Status, Tenant, Unit, User, UserId,
+};
+use gevinst_store::DynStore;
+use gevinst_web::{AppState, WebSettings};
+use std::net::SocketAddr;
+
+/// The password every seeded user has.
+pub const PASSWORD: &str = "test-adgangskode-123";
+
+/// A running app.
+pub struct TestApp {
+    /// Address it listens on.
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Direct store access for setup and for checking what was (not) saved.
+    pub store: DynStore,
+    /// A plain client without cookies.
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the app on a fresh SQLite database in a temp folder.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/gevinst.db", dir.path().display());
+    let store = gevinst_store::connect(&url, true).await.expect("open store");
+    let state = AppState::new(store.clone(), WebSettings::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { addr, base: format!("http://{addr}"), store, client, _dir: dir }
+}
+
+/// One seeded tenant: its units, one user per role, and a token per user.
+pub struct SeededTenant {
+    pub tenant: Tenant,
+    /// A top-level unit (forvaltning) and a unit below it.
+    pub forvaltning: Unit,
+    pub enhed: Unit,
+    /// A second, unrelated forvaltning.
+    pub other: Unit,
+    /// Users by role, with bearer tokens.
+    pub users: Vec<(Role, User, String)>,
+    /// One potential in `enhed`, status idé.
+    pub potential: Potential,
+}
+
+impl SeededTenant {
+    /// The user with a role.
+    pub fn user(&self, role: Role) -> &User {
+        &self.users.iter().find(|(r, _, _)| *r == role).expect("role seeded").1
+    }
+    /// The bearer token of the user with a role.
+    pub fn token(&self, role: Role) -> &str {
+        &self.users.iter().find(|(r, _, _)| *r == role).expect("role seeded").2
+    }
+}
+
+/// Creates a tenant with units, one user per role (digital agent and leder assigned to
+/// `enhed`'s forvaltning) and one potential in `enhed`.
+pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
+    let tenant = store.create_tenant(&Slug::parse(slug).expect("slug"), &format!("{slug} Kommune")).await.expect("tenant");
+    let forvaltning = store.create_unit(tenant.id, None, None, "Social og Sundhed").await.expect("unit");
+    let enhed = store.create_unit(tenant.id, None, Some(forvaltning.id), "Hjemmeplejen").await.expect("unit");
+    let other = store.create_unit(tenant.id, None, None, "Teknik og Miljø").await.expect("unit");
+    let hash = hash_password(PASSWORD).expect("hash");
+    let mut users = Vec::new();
+    for role in Role::ALL {
+        let units = if role.is_unit_scoped() { vec![forvaltning.id] } else { vec![] };
+        let draft = NewUserDraft {
+            email: format!("{}@{slug}.dk", role.as_str()),
+            name: format!("{} {slug}", role.label()),
+            role: role.as_str().into(),
+            units,
+        };
+        let valid = draft.validate(|_| true).expect("valid user");
+        let user = store.create_user(tenant.id, None, &valid, &hash).await.expect("user");
+        let (token, token_hash) = new_api_token();
+        store.create_api_token(tenant.id, user.id, "test", &token_hash).await.expect("token");
+        users.push((role, user, token));
+    }
+    let draft = PotentialDraft {
+        title: format!("Skærmbesøg i {slug}"),
+        description: "Aftenbesøg via video.".into(),
+        unit_id: Some(enhed.id),
+        ..Default::default()
+    };
+    let valid = draft.validate(&AllowAll).expect("valid potential");
+    let owner: Option<UserId> = None;
+    let potential = store.create_potential(tenant.id, None, &valid, Status::Ide, owner).await.expect("potential");
+    SeededTenant { tenant, forvaltning, enhed, other, users, potential }
+}
+
+struct AllowAll;
+impl gevinst_domain::References for AllowAll {
+    fn unit(&self, _: gevinst_domain::UnitId) -> bool { true }
+    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool { true }
+    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool { true }
+    fn user(&self, _: UserId) -> bool { true }
+}
+
+impl TestApp {
+    /// A full URL for a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A GET with a bearer token.
+    pub async fn api_get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// A request with a JSON body and a bearer token.
+    pub async fn api_send(&self, method: reqwest::Method, token: &str, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    /// A browser-like client with a cookie jar, logged in as `email` of `slug`.
+    /// Returns the client and the CSRF token of the session (read from a page's form).
+    pub async fn login(&self, slug: &str, email: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        let csrf = extract_csrf(&page).expect("login csrf");
+        let res = client
+            .post(self.url("/login"))
+            .form(&[("_csrf", csrf.as_str()), ("tenant", slug), ("email", email), ("password", PASSWORD), ("next", "/")])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "login should redirect");
+        let page = client.get(self.url("/")).send().await.expect("front page").text().await.expect("body");
+        let csrf = extract_csrf(&page).expect("session csrf on front page");
+        (client, csrf)
+    }
+}
+
+/// The value of the first `name="_csrf"` hidden input in a page.
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_owned())
+}

@@ -1,0 +1,10 @@
+//! HTTP integration tests: the real server on a free port, a fresh database per test,
+//! requests with a real HTTP client. One test binary keeps link time down.
+
+mod helpers;
+
+mod api_potentials;
+mod api_security;
+mod browser;
+mod pages_admin;
+mod pages_potentials;

@@ -1,0 +1,1 @@
+//! Tests: pages_potentials (being written).
