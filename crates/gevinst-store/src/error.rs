@@ -32,19 +32,35 @@ impl StoreError {
     }
     /// A not-found error.
     pub fn not_found(what: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::NotFound, message: format!("not found: {}", what.into()), source: None }
+        Self {
+            kind: ErrorKind::NotFound,
+            message: format!("not found: {}", what.into()),
+            source: None,
+        }
     }
     /// A conflict error.
     pub fn conflict(what: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Conflict, message: format!("version conflict: {}", what.into()), source: None }
+        Self {
+            kind: ErrorKind::Conflict,
+            message: format!("version conflict: {}", what.into()),
+            source: None,
+        }
     }
     /// A duplicate error.
     pub fn duplicate(what: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Duplicate, message: format!("already exists: {}", what.into()), source: None }
+        Self {
+            kind: ErrorKind::Duplicate,
+            message: format!("already exists: {}", what.into()),
+            source: None,
+        }
     }
     /// A configuration error.
     pub fn config(what: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Config, message: what.into(), source: None }
+        Self {
+            kind: ErrorKind::Config,
+            message: what.into(),
+            source: None,
+        }
     }
     /// True for [`ErrorKind::NotFound`].
     pub fn is_not_found(&self) -> bool {
@@ -59,12 +75,20 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(d) if d.is_unique_violation() => ErrorKind::Duplicate,
             _ => ErrorKind::Database,
         };
-        Self { kind, message: format!("database error: {e}"), source: Some(Box::new(e)) }
+        Self {
+            kind,
+            message: format!("database error: {e}"),
+            source: Some(Box::new(e)),
+        }
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        Self { kind: ErrorKind::Database, message: format!("migration failed: {e}"), source: Some(Box::new(e)) }
+        Self {
+            kind: ErrorKind::Database,
+            message: format!("migration failed: {e}"),
+            source: Some(Box::new(e)),
+        }
     }
 }

@@ -24,9 +24,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::{
-    AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId, PotentialQuery,
-    Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId, ValidPotential,
-    ValidUser,
+    AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
+    PotentialQuery, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User,
+    UserId, ValidPotential, ValidUser,
 };
 use std::sync::Arc;
 
@@ -53,7 +53,10 @@ pub struct UserCredentials {
 
 impl std::fmt::Debug for UserCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserCredentials").field("user", &self.user).field("password_hash", &"***").finish()
+        f.debug_struct("UserCredentials")
+            .field("user", &self.user)
+            .field("password_hash", &"***")
+            .finish()
     }
 }
 
@@ -137,12 +140,24 @@ pub trait Store: Send + Sync + 'static {
     /// All tenants, by slug.
     async fn list_tenants(&self) -> Result<Vec<Tenant>>;
     /// Renames a tenant (optimistic concurrency on the tenant's version).
-    async fn update_tenant(&self, tenant: TenantId, actor: ActorId, expected_version: i64, name: &str) -> Result<Tenant>;
+    async fn update_tenant(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        expected_version: i64,
+        name: &str,
+    ) -> Result<Tenant>;
 
     // ---- users ----
 
     /// Creates a user. A taken e-mail in the tenant is [`StoreError::Duplicate`].
-    async fn create_user(&self, tenant: TenantId, actor: ActorId, user: &ValidUser, password_hash: &str) -> Result<User>;
+    async fn create_user(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        user: &ValidUser,
+        password_hash: &str,
+    ) -> Result<User>;
     /// A user by id.
     async fn user(&self, tenant: TenantId, id: UserId) -> Result<User>;
     /// A user and their hash by e-mail (lower-cased), for login.
@@ -160,7 +175,13 @@ pub trait Store: Send + Sync + 'static {
         active: bool,
     ) -> Result<User>;
     /// Sets a new password hash (audited without the hash).
-    async fn set_password(&self, tenant: TenantId, actor: ActorId, id: UserId, password_hash: &str) -> Result<()>;
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UserId,
+        password_hash: &str,
+    ) -> Result<()>;
 
     // ---- sessions, tokens, throttling ----
 
@@ -173,9 +194,19 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes all of a user's sessions (deactivation, password change).
     async fn delete_user_sessions(&self, tenant: TenantId, user: UserId) -> Result<()>;
     /// Stores a new API token's hash.
-    async fn create_api_token(&self, tenant: TenantId, user: UserId, name: &str, token_hash: &str) -> Result<ApiTokenInfo>;
+    async fn create_api_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<ApiTokenInfo>;
     /// Finds the owner of an unrevoked token by hash and records its use.
-    async fn use_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(TenantId, UserId)>;
+    async fn use_api_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(TenantId, UserId)>;
     /// A user's tokens, newest first.
     async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>>;
     /// Revokes one of a user's tokens.
@@ -192,15 +223,47 @@ pub trait Store: Send + Sync + 'static {
     /// All units of the tenant.
     async fn list_units(&self, tenant: TenantId) -> Result<Vec<Unit>>;
     /// Creates a unit. The caller has checked that the parent belongs to the tenant.
-    async fn create_unit(&self, tenant: TenantId, actor: ActorId, parent: Option<UnitId>, name: &str) -> Result<Unit>;
+    async fn create_unit(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        parent: Option<UnitId>,
+        name: &str,
+    ) -> Result<Unit>;
     /// Renames, moves or (de)activates a unit.
-    async fn update_unit(&self, tenant: TenantId, actor: ActorId, id: UnitId, parent: Option<UnitId>, name: &str, active: bool) -> Result<Unit>;
+    async fn update_unit(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UnitId,
+        parent: Option<UnitId>,
+        name: &str,
+        active: bool,
+    ) -> Result<Unit>;
     /// A per-tenant list, by position.
-    async fn list_catalogue(&self, tenant: TenantId, which: Catalogue) -> Result<Vec<CatalogueItem>>;
+    async fn list_catalogue(
+        &self,
+        tenant: TenantId,
+        which: Catalogue,
+    ) -> Result<Vec<CatalogueItem>>;
     /// Adds an entry at the end. A duplicate name is [`StoreError::Duplicate`].
-    async fn add_catalogue_item(&self, tenant: TenantId, actor: ActorId, which: Catalogue, name: &str) -> Result<CatalogueItem>;
+    async fn add_catalogue_item(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        which: Catalogue,
+        name: &str,
+    ) -> Result<CatalogueItem>;
     /// Renames or (de)activates an entry.
-    async fn update_catalogue_item(&self, tenant: TenantId, actor: ActorId, which: Catalogue, id: i64, name: &str, active: bool) -> Result<CatalogueItem>;
+    async fn update_catalogue_item(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        which: Catalogue,
+        id: i64,
+        name: &str,
+        active: bool,
+    ) -> Result<CatalogueItem>;
 
     // ---- potentials ----
 
@@ -247,7 +310,11 @@ pub trait Store: Send + Sync + 'static {
         reason: Option<&str>,
     ) -> Result<Potential>;
     /// A filtered, sorted page.
-    async fn list_potentials(&self, tenant: TenantId, query: &PotentialQuery) -> Result<Page<Potential>>;
+    async fn list_potentials(
+        &self,
+        tenant: TenantId,
+        query: &PotentialQuery,
+    ) -> Result<Page<Potential>>;
     /// Counts for the overview.
     async fn potential_counts(&self, tenant: TenantId) -> Result<PotentialCounts>;
     /// A potential's status changes, oldest first.
@@ -260,7 +327,12 @@ pub trait Store: Send + Sync + 'static {
     /// Appends an audit entry on its own (for changes that have no row of their own).
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()>;
     /// A record's audit entries, oldest first, with user names.
-    async fn audit_for(&self, tenant: TenantId, entity: gevinst_domain::EntityKind, id: i64) -> Result<Vec<AuditEntry>>;
+    async fn audit_for(
+        &self,
+        tenant: TenantId,
+        entity: gevinst_domain::EntityKind,
+        id: i64,
+    ) -> Result<Vec<AuditEntry>>;
 }
 
 /// Opens the database named by `url` and, if `migrate` is true, runs its migrations.
@@ -308,7 +380,10 @@ pub fn redact_url(url: &str) -> String {
 mod tests {
     #[test]
     fn redacts_passwords() {
-        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact_url("sqlite:///x.db"), "sqlite:///x.db");
     }

@@ -1,1 +1,153 @@
-//! PostgreSQL backend.
+//! PostgreSQL backend, for server deployments.
+//!
+//! Also holds [`create_test_database`] and [`drop_test_database`], which tests (here and in
+//! the web crate) use to get a fresh, isolated database per test.
+
+use crate::{redact_url, Result, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore").finish_non_exhaustive()
+    }
+}
+
+fn options(url: &str) -> Result<PgConnectOptions> {
+    PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::config(format!("invalid PostgreSQL URL {}: {e}", redact_url(url))))
+}
+
+impl PostgresStore {
+    /// Connects to the server named by a `postgres://` or `postgresql://` URL.
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = options(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Runs the embedded migrations (`migrations/postgres`).
+    pub async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The connection pool, for raw SQL in tests and maintenance tools.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes all connections (before dropping a test database, for example).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+/// `url` with its database name replaced by `db`.
+fn with_database(url: &str, db: &str) -> Result<String> {
+    let start = url
+        .find("://")
+        .map(|i| i + 3)
+        .ok_or_else(|| StoreError::config(format!("not a URL: {}", redact_url(url))))?;
+    let rest = &url[start..];
+    let (main, query) = match rest.find('?') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let authority = match main.find('/') {
+        Some(i) => &main[..i],
+        None => main,
+    };
+    Ok(format!("{}{}/{}{}", &url[..start], authority, db, query))
+}
+
+/// Creates a fresh, uniquely named empty database (`gevinst_test_…`) on the server of
+/// `admin_url` (a role that may create databases) and returns a URL to it. Migrations are
+/// not run. Drop it afterwards with [`drop_test_database`].
+pub async fn create_test_database(admin_url: &str) -> Result<String> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "gevinst_test_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = sqlx::PgConnection::connect_with(&options(admin_url)?).await?;
+    // The name is built above from digits and underscores only.
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    with_database(admin_url, &name)
+}
+
+/// Drops a database made by [`create_test_database`], ending its open connections.
+/// Refuses names that do not start with `gevinst_test_`.
+pub async fn drop_test_database(admin_url: &str, test_url: &str) -> Result<()> {
+    let opts = options(test_url)?;
+    let name = opts.get_database().unwrap_or_default().to_owned();
+    if !name.starts_with("gevinst_test_")
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(StoreError::config(format!(
+            "refusing to drop database {name:?}: not a test database"
+        )));
+    }
+    let mut conn = sqlx::PgConnection::connect_with(&options(admin_url)?).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+mod imp {
+    type Db = sqlx::Postgres;
+    type DbRow = sqlx::postgres::PgRow;
+    type Conn = sqlx::PgConnection;
+    type ThisStore = super::PostgresStore;
+    const BACKEND: &str = "postgres";
+
+    include!("backend_common.rs");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_database_name() {
+        let f = super::with_database;
+        assert_eq!(
+            f("postgres://u:p@h:1/postgres", "x").unwrap(),
+            "postgres://u:p@h:1/x"
+        );
+        assert_eq!(
+            f("postgres://u:p@h:1/postgres?sslmode=disable", "x").unwrap(),
+            "postgres://u:p@h:1/x?sslmode=disable"
+        );
+        assert_eq!(f("postgresql://h", "x").unwrap(), "postgresql://h/x");
+        assert!(f("nonsense", "x").is_err());
+    }
+}

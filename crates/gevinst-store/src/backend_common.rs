@@ -1,0 +1,1510 @@
+// The `Store` implementation shared by both backends.
+//
+// This file is not a module of its own: `sqlite.rs` and `postgres.rs` each `include!` it
+// inside a private module after defining
+//
+// - `Db` (the sqlx database), `DbRow` (its row type) and `Conn` (its connection type),
+// - `ThisStore` (the store struct, with a `pool` field and an async `begin_write`), and
+// - `BACKEND` (`"sqlite"` or `"postgres"`).
+//
+// The SQL is written once, with `$N` placeholders, which both SQLite and PostgreSQL accept.
+// Only the schema (migrations/*) and connection setup differ per database.
+
+use crate::{
+    ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
+    UserCredentials,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Timelike, Utc};
+use gevinst_domain::{
+    audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, Email, EntityKind, FagomraadeId,
+    FieldChange, Page, Potential, PotentialId, PotentialQuery, Role, Slug, SortKey, Source, Status,
+    StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId, ValidPotential,
+    ValidUser,
+};
+use sqlx::types::Json;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+// ---------------------------------------------------------------- helpers
+
+/// A decoding problem (bad enum value in a row) as a database error.
+fn bad_data(msg: String) -> StoreError {
+    sqlx::Error::Decode(msg.into()).into()
+}
+
+/// Times are stored with microsecond precision on both databases (PostgreSQL's
+/// resolution), so that what is written reads back equal.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+fn now() -> DateTime<Utc> {
+    micros(Utc::now())
+}
+
+/// Maps a foreign-key violation (a reference to a row that is not in this tenant) to
+/// NotFound; anything else keeps its kind.
+fn fk(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| {
+        if let sqlx::Error::Database(d) = &e {
+            if d.is_foreign_key_violation() {
+                return StoreError::not_found(what);
+            }
+        }
+        e.into()
+    }
+}
+
+/// Escapes `\`, `%` and `_` for `LIKE ... ESCAPE '\'`.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn catalogue_table(which: Catalogue) -> &'static str {
+    match which {
+        Catalogue::Fagomraader => "fagomraader",
+        Catalogue::Technologies => "technologies",
+    }
+}
+
+fn catalogue_entity(which: Catalogue) -> EntityKind {
+    match which {
+        Catalogue::Fagomraader => EntityKind::Fagomraade,
+        Catalogue::Technologies => EntityKind::Technology,
+    }
+}
+
+/// `CASE` expression giving a status its position in [`Status::ALL`]. Built only from the
+/// fixed status names, never from user input.
+fn status_order_sql() -> String {
+    let mut s = String::from("CASE p.status");
+    for (i, st) in Status::ALL.iter().enumerate() {
+        s.push_str(&format!(" WHEN '{}' THEN {}", st.as_str(), i));
+    }
+    s.push_str(" ELSE 99 END");
+    s
+}
+
+// ---------------------------------------------------------------- row mapping
+
+const TENANT_COLS: &str = "id, slug, name, version";
+
+fn tenant_row(r: &DbRow) -> Result<Tenant> {
+    let slug: String = r.try_get("slug")?;
+    Ok(Tenant {
+        id: TenantId(r.try_get("id")?),
+        slug: Slug::parse(&slug).map_err(|_| bad_data(format!("bad slug in database: {slug}")))?,
+        name: r.try_get("name")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const USER_COLS: &str = "id, tenant_id, email, name, role, active, version, password_hash";
+
+fn user_row(r: &DbRow, units: Vec<UnitId>) -> Result<User> {
+    let email: String = r.try_get("email")?;
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: UserId(r.try_get("id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        email: Email::parse(&email)
+            .map_err(|_| bad_data(format!("bad e-mail in database: {email}")))?,
+        name: r.try_get("name")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| bad_data(format!("bad role in database: {role}")))?,
+        units,
+        active: r.try_get("active")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const UNIT_COLS: &str = "id, parent_id, name, active";
+
+fn unit_row(r: &DbRow) -> Result<Unit> {
+    Ok(Unit {
+        id: UnitId(r.try_get("id")?),
+        parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(UnitId),
+        name: r.try_get("name")?,
+        active: r.try_get("active")?,
+    })
+}
+
+fn catalogue_row(r: &DbRow) -> Result<CatalogueItem> {
+    Ok(CatalogueItem {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        position: r.try_get("position")?,
+        active: r.try_get("active")?,
+    })
+}
+
+const POTENTIAL_COLS: &str = "p.id AS id, p.tenant_id AS tenant_id, p.title AS title, \
+     p.description AS description, p.unit_id AS unit_id, p.fagomraade_id AS fagomraade_id, \
+     p.technology_id AS technology_id, p.source AS source, p.submitted_by AS submitted_by, \
+     p.benefit_owner AS benefit_owner, p.digital_agent AS digital_agent, p.tags AS tags, \
+     p.status AS status, p.created_at AS created_at, p.updated_at AS updated_at, p.version AS version";
+
+fn status_of(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| bad_data(format!("bad status in database: {s}")))
+}
+
+fn potential_row(r: &DbRow) -> Result<Potential> {
+    let source: String = r.try_get("source")?;
+    let status: String = r.try_get("status")?;
+    let tags: Json<Vec<String>> = r.try_get("tags")?;
+    Ok(Potential {
+        id: PotentialId(r.try_get("id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        unit_id: UnitId(r.try_get("unit_id")?),
+        fagomraade_id: r
+            .try_get::<Option<i64>, _>("fagomraade_id")?
+            .map(FagomraadeId),
+        technology_id: r
+            .try_get::<Option<i64>, _>("technology_id")?
+            .map(TechnologyId),
+        source: Source::parse(&source)
+            .ok_or_else(|| bad_data(format!("bad source in database: {source}")))?,
+        submitted_by: r.try_get::<Option<i64>, _>("submitted_by")?.map(UserId),
+        benefit_owner: r.try_get::<Option<i64>, _>("benefit_owner")?.map(UserId),
+        digital_agent: r.try_get::<Option<i64>, _>("digital_agent")?.map(UserId),
+        tags: tags.0,
+        status: status_of(&status)?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const TOKEN_COLS: &str = "id, user_id, name, created_at, last_used_at, revoked";
+
+fn token_row(r: &DbRow) -> Result<ApiTokenInfo> {
+    Ok(ApiTokenInfo {
+        id: r.try_get("id")?,
+        user_id: UserId(r.try_get("user_id")?),
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+        last_used_at: r.try_get("last_used_at")?,
+        revoked: r.try_get("revoked")?,
+    })
+}
+
+// ---------------------------------------------------------------- shared queries
+
+async fn insert_audit(
+    conn: &mut Conn,
+    tenant: TenantId,
+    d: &AuditDraft,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (tenant_id, entity, entity_id, action, user_id, at, changes, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tenant.0)
+    .bind(d.entity.as_str())
+    .bind(d.entity_id)
+    .bind(d.action.as_str())
+    .bind(d.user_id.map(|u| u.0))
+    .bind(at)
+    .bind(Json(&d.changes))
+    .bind(d.reason.as_deref())
+    .execute(&mut *conn)
+    .await
+    .map_err(fk("tenant or acting user"))?;
+    Ok(())
+}
+
+fn draft(
+    entity: EntityKind,
+    entity_id: i64,
+    action: AuditAction,
+    actor: ActorId,
+    changes: Vec<FieldChange>,
+) -> AuditDraft {
+    AuditDraft {
+        entity,
+        entity_id,
+        action,
+        user_id: actor,
+        changes,
+        reason: None,
+    }
+}
+
+async fn fetch_tenant(conn: &mut Conn, id: TenantId) -> Result<Tenant> {
+    let sql = format!("SELECT {TENANT_COLS} FROM tenants WHERE id = $1");
+    match sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(r) => tenant_row(&r),
+        None => Err(StoreError::not_found(format!("tenant {id}"))),
+    }
+}
+
+async fn user_units(conn: &mut Conn, tenant: TenantId, id: UserId) -> Result<Vec<UnitId>> {
+    let rows = sqlx::query(
+        "SELECT unit_id FROM user_units WHERE tenant_id = $1 AND user_id = $2 ORDER BY unit_id",
+    )
+    .bind(tenant.0)
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(UnitId(r.try_get("unit_id")?)))
+        .collect()
+}
+
+async fn fetch_user(conn: &mut Conn, tenant: TenantId, id: UserId) -> Result<User> {
+    let sql = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND id = $2");
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Err(StoreError::not_found(format!("user {id}")));
+    };
+    let units = user_units(conn, tenant, id).await?;
+    user_row(&row, units)
+}
+
+async fn set_user_units(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: UserId,
+    units: &[UnitId],
+) -> Result<()> {
+    sqlx::query("DELETE FROM user_units WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    let mut units = units.to_vec();
+    units.sort();
+    units.dedup();
+    for u in units {
+        sqlx::query("INSERT INTO user_units (tenant_id, user_id, unit_id) VALUES ($1, $2, $3)")
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(u.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(fk("unit"))?;
+    }
+    Ok(())
+}
+
+async fn fetch_unit(conn: &mut Conn, tenant: TenantId, id: UnitId) -> Result<Unit> {
+    let sql = format!("SELECT {UNIT_COLS} FROM units WHERE tenant_id = $1 AND id = $2");
+    match sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(r) => unit_row(&r),
+        None => Err(StoreError::not_found(format!("unit {id}"))),
+    }
+}
+
+async fn fetch_catalogue_item(
+    conn: &mut Conn,
+    tenant: TenantId,
+    which: Catalogue,
+    id: i64,
+) -> Result<CatalogueItem> {
+    let sql = format!(
+        "SELECT id, name, position, active FROM {} WHERE tenant_id = $1 AND id = $2",
+        catalogue_table(which)
+    );
+    match sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(r) => catalogue_row(&r),
+        None => Err(StoreError::not_found(format!(
+            "{} {id}",
+            catalogue_table(which)
+        ))),
+    }
+}
+
+async fn fetch_potential(conn: &mut Conn, tenant: TenantId, id: PotentialId) -> Result<Potential> {
+    let sql =
+        format!("SELECT {POTENTIAL_COLS} FROM potentials p WHERE p.tenant_id = $1 AND p.id = $2");
+    match sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(r) => potential_row(&r),
+        None => Err(StoreError::not_found(format!("potential {id}"))),
+    }
+}
+
+const POTENTIAL_REFS: &str = "unit, fagområde, technology type or user of this tenant";
+
+/// Inserts one potential and returns it as stored (without a re-read).
+async fn insert_potential(
+    conn: &mut Conn,
+    tenant: TenantId,
+    v: &ValidPotential,
+    status: Status,
+    submitted_by: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<Potential> {
+    let row = sqlx::query(
+        "INSERT INTO potentials (tenant_id, title, description, unit_id, fagomraade_id, technology_id, \
+         source, submitted_by, benefit_owner, digital_agent, tags, search_text, status, created_at, \
+         updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) RETURNING id",
+    )
+    .bind(tenant.0)
+    .bind(&v.title)
+    .bind(&v.description)
+    .bind(v.unit_id.0)
+    .bind(v.fagomraade_id.map(|x| x.0))
+    .bind(v.technology_id.map(|x| x.0))
+    .bind(v.source.as_str())
+    .bind(submitted_by.map(|x| x.0))
+    .bind(v.benefit_owner.map(|x| x.0))
+    .bind(v.digital_agent.map(|x| x.0))
+    .bind(Json(&v.tags))
+    .bind(v.search_text())
+    .bind(status.as_str())
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(fk(POTENTIAL_REFS))?;
+    let id: i64 = row.try_get("id")?;
+    Ok(Potential {
+        id: PotentialId(id),
+        tenant_id: tenant,
+        title: v.title.clone(),
+        description: v.description.clone(),
+        unit_id: v.unit_id,
+        fagomraade_id: v.fagomraade_id,
+        technology_id: v.technology_id,
+        source: v.source,
+        submitted_by,
+        benefit_owner: v.benefit_owner,
+        digital_agent: v.digital_agent,
+        tags: v.tags.clone(),
+        status,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    })
+}
+
+/// Whether a record of the given kind exists in the tenant.
+async fn entity_exists(
+    conn: &mut Conn,
+    tenant: TenantId,
+    entity: EntityKind,
+    id: i64,
+) -> Result<bool> {
+    let sql = match entity {
+        EntityKind::Potential => "SELECT id FROM potentials WHERE tenant_id = $1 AND id = $2",
+        EntityKind::User => "SELECT id FROM users WHERE tenant_id = $1 AND id = $2",
+        EntityKind::Unit => "SELECT id FROM units WHERE tenant_id = $1 AND id = $2",
+        EntityKind::Tenant => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
+        EntityKind::Fagomraade => "SELECT id FROM fagomraader WHERE tenant_id = $1 AND id = $2",
+        EntityKind::Technology => "SELECT id FROM technologies WHERE tenant_id = $1 AND id = $2",
+        EntityKind::ApiToken => "SELECT id FROM api_tokens WHERE tenant_id = $1 AND id = $2",
+    };
+    Ok(sqlx::query(sql)
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some())
+}
+
+/// Appends the WHERE clause of a potentials query (table alias `p`).
+fn push_potential_filters(qb: &mut QueryBuilder<'_, Db>, tenant: TenantId, q: &PotentialQuery) {
+    qb.push(" WHERE p.tenant_id = ").push_bind(tenant.0);
+    if !q.statuses.is_empty() {
+        qb.push(" AND p.status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &q.statuses {
+            sep.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(units) = &q.unit_ids {
+        if units.is_empty() {
+            qb.push(" AND 1 = 0");
+        } else {
+            qb.push(" AND p.unit_id IN (");
+            let mut sep = qb.separated(", ");
+            for u in units {
+                sep.push_bind(u.0);
+            }
+            qb.push(")");
+        }
+    }
+    if let Some(f) = q.fagomraade_id {
+        qb.push(" AND p.fagomraade_id = ").push_bind(f.0);
+    }
+    if let Some(t) = q.technology_id {
+        qb.push(" AND p.technology_id = ").push_bind(t.0);
+    }
+    let text = q
+        .text
+        .as_deref()
+        .map(gevinst_domain::text::search_key)
+        .filter(|t| !t.is_empty());
+    if let Some(t) = text {
+        qb.push(" AND p.search_text LIKE ")
+            .push_bind(format!("%{}%", escape_like(&t)))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+async fn grouped_counts(
+    conn: &mut Conn,
+    tenant: TenantId,
+    column: &'static str,
+) -> Result<Vec<(Option<i64>, u64)>> {
+    let sql = format!("SELECT {column} AS k, COUNT(*) AS n FROM potentials WHERE tenant_id = $1 GROUP BY {column}");
+    let rows = sqlx::query(&sql)
+        .bind(tenant.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = rows
+        .iter()
+        .map(|r| Ok((r.try_get::<Option<i64>, _>("k")?, count(r.try_get("n")?))))
+        .collect::<Result<Vec<_>>>()?;
+    out.sort();
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- the trait
+
+#[async_trait]
+impl Store for ThisStore {
+    async fn health(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    // ---- tenants ----
+
+    async fn create_tenant(&self, slug: &Slug, name: &str) -> Result<Tenant> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "INSERT INTO tenants (slug, name, version) VALUES ($1, $2, 1) RETURNING {TENANT_COLS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(slug.as_str())
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| {
+                let e = StoreError::from(e);
+                if e.kind() == crate::ErrorKind::Duplicate {
+                    StoreError::duplicate(format!("tenant slug {slug}"))
+                } else {
+                    e
+                }
+            })?;
+        let tenant = tenant_row(&row)?;
+        for (table, names) in [
+            ("fagomraader", &gevinst_domain::DEFAULT_FAGOMRAADER[..]),
+            ("technologies", &gevinst_domain::DEFAULT_TECHNOLOGIES[..]),
+        ] {
+            let sql = format!(
+                "INSERT INTO {table} (tenant_id, name, position, active) VALUES ($1, $2, $3, TRUE)"
+            );
+            for (i, n) in names.iter().enumerate() {
+                let pos = i32::try_from(i + 1).unwrap_or(i32::MAX);
+                sqlx::query(&sql)
+                    .bind(tenant.id.0)
+                    .bind(*n)
+                    .bind(pos)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let d = draft(
+            EntityKind::Tenant,
+            tenant.id.0,
+            AuditAction::Create,
+            None,
+            audit::created(&tenant),
+        );
+        insert_audit(&mut tx, tenant.id, &d, now()).await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Tenant> {
+        let sql = format!("SELECT {TENANT_COLS} FROM tenants WHERE slug = $1");
+        match sqlx::query(&sql)
+            .bind(slug.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?
+        {
+            Some(r) => tenant_row(&r),
+            None => Err(StoreError::not_found(format!("tenant {slug}"))),
+        }
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Tenant> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_tenant(&mut conn, id).await
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>> {
+        let sql = format!("SELECT {TENANT_COLS} FROM tenants ORDER BY slug");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(tenant_row).collect()
+    }
+
+    async fn update_tenant(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        expected_version: i64,
+        name: &str,
+    ) -> Result<Tenant> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch_tenant(&mut tx, tenant).await?;
+        let res = sqlx::query(
+            "UPDATE tenants SET name = $1, version = version + 1 WHERE id = $2 AND version = $3",
+        )
+        .bind(name)
+        .bind(tenant.0)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::conflict(format!("tenant {tenant}")));
+        }
+        let after = fetch_tenant(&mut tx, tenant).await?;
+        let d = draft(
+            EntityKind::Tenant,
+            tenant.0,
+            AuditAction::Update,
+            actor,
+            audit::changes(&before, &after),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    // ---- users ----
+
+    async fn create_user(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        user: &ValidUser,
+        password_hash: &str,
+    ) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        let row = sqlx::query(
+            "INSERT INTO users (tenant_id, email, name, role, password_hash, active, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, 1, $6, $6) RETURNING id",
+        )
+        .bind(tenant.0)
+        .bind(user.email.as_str())
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(password_hash)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            let e = fk("tenant")(e);
+            if e.kind() == crate::ErrorKind::Duplicate {
+                StoreError::duplicate(format!("user e-mail {}", user.email))
+            } else {
+                e
+            }
+        })?;
+        let id = UserId(row.try_get("id")?);
+        set_user_units(&mut tx, tenant, id, &user.units).await?;
+        let created = fetch_user(&mut tx, tenant, id).await?;
+        let d = draft(
+            EntityKind::User,
+            id.0,
+            AuditAction::Create,
+            actor,
+            audit::created(&created),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn user(&self, tenant: TenantId, id: UserId) -> Result<User> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_user(&mut conn, tenant, id).await
+    }
+
+    async fn user_credentials(&self, tenant: TenantId, email: &str) -> Result<UserCredentials> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND email = $2");
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::not_found("user"));
+        };
+        let id = UserId(row.try_get("id")?);
+        let units = user_units(&mut conn, tenant, id).await?;
+        Ok(UserCredentials {
+            password_hash: row.try_get("password_hash")?,
+            user: user_row(&row, units)?,
+        })
+    }
+
+    async fn list_users(&self, tenant: TenantId) -> Result<Vec<User>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT user_id, unit_id FROM user_units WHERE tenant_id = $1 ORDER BY unit_id",
+        )
+        .bind(tenant.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut units: HashMap<i64, Vec<UnitId>> = HashMap::new();
+        for r in &rows {
+            units
+                .entry(r.try_get("user_id")?)
+                .or_default()
+                .push(UnitId(r.try_get("unit_id")?));
+        }
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 ORDER BY name, id");
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                user_row(r, units.remove(&id).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    async fn update_user(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UserId,
+        expected_version: i64,
+        user: &ValidUser,
+        active: bool,
+    ) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch_user(&mut tx, tenant, id).await?;
+        let res = sqlx::query(
+            "UPDATE users SET email = $1, name = $2, role = $3, active = $4, version = version + 1, updated_at = $5 \
+             WHERE tenant_id = $6 AND id = $7 AND version = $8",
+        )
+        .bind(user.email.as_str())
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(active)
+        .bind(now())
+        .bind(tenant.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            let e = StoreError::from(e);
+            if e.kind() == crate::ErrorKind::Duplicate {
+                StoreError::duplicate(format!("user e-mail {}", user.email))
+            } else {
+                e
+            }
+        })?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::conflict(format!("user {id}")));
+        }
+        set_user_units(&mut tx, tenant, id, &user.units).await?;
+        let after = fetch_user(&mut tx, tenant, id).await?;
+        let d = draft(
+            EntityKind::User,
+            id.0,
+            AuditAction::Update,
+            actor,
+            audit::changes(&before, &after),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UserId,
+        password_hash: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let res = sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(password_hash)
+        .bind(now())
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::not_found(format!("user {id}")));
+        }
+        let change = FieldChange {
+            field: "password".into(),
+            before: serde_json::Value::String("***".into()),
+            after: serde_json::Value::String("***".into()),
+        };
+        let d = draft(
+            EntityKind::User,
+            id.0,
+            AuditAction::Update,
+            actor,
+            vec![change],
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- sessions, tokens, throttling ----
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.tenant_id.0)
+        .bind(session.user_id.0)
+        .bind(&session.csrf_token)
+        .bind(micros(session.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(fk("user"))?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.tenant_id, s.user_id, s.csrf_token, s.expires_at FROM sessions s \
+             JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+        )
+        .bind(token_hash)
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else {
+            return Err(StoreError::not_found("session"));
+        };
+        Ok(SessionRecord {
+            token_hash: r.try_get("token_hash")?,
+            tenant_id: TenantId(r.try_get("tenant_id")?),
+            user_id: UserId(r.try_get("user_id")?),
+            csrf_token: r.try_get("csrf_token")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, tenant: TenantId, user: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
+            .bind(tenant.0)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_api_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<ApiTokenInfo> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        let sql = format!(
+            "INSERT INTO api_tokens (tenant_id, user_id, token_hash, name, created_at, revoked) \
+             VALUES ($1, $2, $3, $4, $5, FALSE) RETURNING {TOKEN_COLS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(user.0)
+            .bind(token_hash)
+            .bind(name)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fk("user"))?;
+        let info = token_row(&row)?;
+        let d = draft(
+            EntityKind::ApiToken,
+            info.id,
+            AuditAction::Create,
+            Some(user),
+            audit::created(&info),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    async fn use_api_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(TenantId, UserId)> {
+        let row = sqlx::query(
+            "SELECT t.id AS id, t.tenant_id AS tenant_id, t.user_id AS user_id FROM api_tokens t \
+             JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked = FALSE AND u.active = TRUE",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else {
+            return Err(StoreError::not_found("API token"));
+        };
+        let id: i64 = r.try_get("id")?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(micros(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok((
+            TenantId(r.try_get("tenant_id")?),
+            UserId(r.try_get("user_id")?),
+        ))
+    }
+
+    async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_row).collect()
+    }
+
+    async fn revoke_api_token(&self, tenant: TenantId, user: UserId, id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND id = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(user.0)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::not_found(format!("API token {id}")));
+        };
+        let before = token_row(&row)?;
+        if before.revoked {
+            return Ok(());
+        }
+        sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let after = ApiTokenInfo {
+            revoked: true,
+            ..before.clone()
+        };
+        let d = draft(
+            EntityKind::ApiToken,
+            id,
+            AuditAction::Revoke,
+            Some(user),
+            audit::changes(&before, &after),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(micros(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<u32> {
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(micros(since))
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- organisation and lists ----
+
+    async fn list_units(&self, tenant: TenantId) -> Result<Vec<Unit>> {
+        let sql = format!("SELECT {UNIT_COLS} FROM units WHERE tenant_id = $1 ORDER BY name, id");
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(unit_row).collect()
+    }
+
+    async fn create_unit(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        parent: Option<UnitId>,
+        name: &str,
+    ) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let sql =
+            format!("INSERT INTO units (tenant_id, parent_id, name, active) VALUES ($1, $2, $3, TRUE) RETURNING {UNIT_COLS}");
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(parent.map(|p| p.0))
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fk("tenant or parent unit"))?;
+        let unit = unit_row(&row)?;
+        let d = draft(
+            EntityKind::Unit,
+            unit.id.0,
+            AuditAction::Create,
+            actor,
+            audit::created(&unit),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    async fn update_unit(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: UnitId,
+        parent: Option<UnitId>,
+        name: &str,
+        active: bool,
+    ) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch_unit(&mut tx, tenant, id).await?;
+        sqlx::query("UPDATE units SET parent_id = $1, name = $2, active = $3 WHERE tenant_id = $4 AND id = $5")
+            .bind(parent.map(|p| p.0))
+            .bind(name)
+            .bind(active)
+            .bind(tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(fk("parent unit"))?;
+        let after = fetch_unit(&mut tx, tenant, id).await?;
+        let d = draft(
+            EntityKind::Unit,
+            id.0,
+            AuditAction::Update,
+            actor,
+            audit::changes(&before, &after),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn list_catalogue(
+        &self,
+        tenant: TenantId,
+        which: Catalogue,
+    ) -> Result<Vec<CatalogueItem>> {
+        let sql = format!(
+            "SELECT id, name, position, active FROM {} WHERE tenant_id = $1 ORDER BY position, id",
+            catalogue_table(which)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(catalogue_row).collect()
+    }
+
+    async fn add_catalogue_item(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        which: Catalogue,
+        name: &str,
+    ) -> Result<CatalogueItem> {
+        let mut tx = self.begin_write().await?;
+        let table = catalogue_table(which);
+        let sql = format!(
+            "INSERT INTO {table} (tenant_id, name, position, active) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE tenant_id = $1), TRUE) \
+             RETURNING id, name, position, active"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| {
+                let e = fk("tenant")(e);
+                if e.kind() == crate::ErrorKind::Duplicate {
+                    StoreError::duplicate(format!("{table} {name}"))
+                } else {
+                    e
+                }
+            })?;
+        let item = catalogue_row(&row)?;
+        let d = draft(
+            catalogue_entity(which),
+            item.id,
+            AuditAction::Create,
+            actor,
+            audit::created(&item),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(item)
+    }
+
+    async fn update_catalogue_item(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        which: Catalogue,
+        id: i64,
+        name: &str,
+        active: bool,
+    ) -> Result<CatalogueItem> {
+        let mut tx = self.begin_write().await?;
+        let table = catalogue_table(which);
+        let before = fetch_catalogue_item(&mut tx, tenant, which, id).await?;
+        let sql =
+            format!("UPDATE {table} SET name = $1, active = $2 WHERE tenant_id = $3 AND id = $4");
+        sqlx::query(&sql)
+            .bind(name)
+            .bind(active)
+            .bind(tenant.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                let e = StoreError::from(e);
+                if e.kind() == crate::ErrorKind::Duplicate {
+                    StoreError::duplicate(format!("{table} {name}"))
+                } else {
+                    e
+                }
+            })?;
+        let after = fetch_catalogue_item(&mut tx, tenant, which, id).await?;
+        let d = draft(
+            catalogue_entity(which),
+            id,
+            AuditAction::Update,
+            actor,
+            audit::changes(&before, &after),
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    // ---- potentials ----
+
+    async fn create_potential(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: &ValidPotential,
+        status: Status,
+        submitted_by: Option<UserId>,
+    ) -> Result<Potential> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        let p = insert_potential(&mut tx, tenant, potential, status, submitted_by, at).await?;
+        let d = draft(
+            EntityKind::Potential,
+            p.id.0,
+            AuditAction::Create,
+            actor,
+            audit::created(&p),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    async fn create_potentials(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        rows: &[(ValidPotential, Status, Option<UserId>)],
+    ) -> Result<Vec<PotentialId>> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        let mut ids = Vec::with_capacity(rows.len());
+        for (v, status, submitted_by) in rows {
+            let p = insert_potential(&mut tx, tenant, v, *status, *submitted_by, at).await?;
+            let d = draft(
+                EntityKind::Potential,
+                p.id.0,
+                AuditAction::Create,
+                actor,
+                audit::created(&p),
+            );
+            insert_audit(&mut tx, tenant, &d, at).await?;
+            ids.push(p.id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn potential(&self, tenant: TenantId, id: PotentialId) -> Result<Potential> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_potential(&mut conn, tenant, id).await
+    }
+
+    async fn update_potential(
+        &self,
+        tenant: TenantId,
+        id: PotentialId,
+        expected_version: i64,
+        potential: &ValidPotential,
+        audit: &AuditDraft,
+    ) -> Result<Potential> {
+        let mut tx = self.begin_write().await?;
+        // NotFound for another tenant's id, before anything else.
+        fetch_potential(&mut tx, tenant, id).await?;
+        let at = now();
+        let v = potential;
+        let res = sqlx::query(
+            "UPDATE potentials SET title = $1, description = $2, unit_id = $3, fagomraade_id = $4, \
+             technology_id = $5, source = $6, benefit_owner = $7, digital_agent = $8, tags = $9, \
+             search_text = $10, updated_at = $11, version = version + 1 \
+             WHERE tenant_id = $12 AND id = $13 AND version = $14",
+        )
+        .bind(&v.title)
+        .bind(&v.description)
+        .bind(v.unit_id.0)
+        .bind(v.fagomraade_id.map(|x| x.0))
+        .bind(v.technology_id.map(|x| x.0))
+        .bind(v.source.as_str())
+        .bind(v.benefit_owner.map(|x| x.0))
+        .bind(v.digital_agent.map(|x| x.0))
+        .bind(Json(&v.tags))
+        .bind(v.search_text())
+        .bind(at)
+        .bind(tenant.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk(POTENTIAL_REFS))?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::conflict(format!("potential {id}")));
+        }
+        insert_audit(&mut tx, tenant, audit, at).await?;
+        let after = fetch_potential(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn change_status(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: PotentialId,
+        expected_version: i64,
+        from: Status,
+        to: Status,
+        reason: Option<&str>,
+    ) -> Result<Potential> {
+        let mut tx = self.begin_write().await?;
+        fetch_potential(&mut tx, tenant, id).await?;
+        let at = now();
+        let res = sqlx::query(
+            "UPDATE potentials SET status = $1, updated_at = $2, version = version + 1 \
+             WHERE tenant_id = $3 AND id = $4 AND version = $5 AND status = $6",
+        )
+        .bind(to.as_str())
+        .bind(at)
+        .bind(tenant.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::conflict(format!("potential {id}")));
+        }
+        sqlx::query(
+            "INSERT INTO status_changes (tenant_id, potential_id, from_status, to_status, reason, user_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(actor.map(|u| u.0))
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("acting user"))?;
+        let change = FieldChange {
+            field: "status".into(),
+            before: serde_json::Value::String(from.as_str().into()),
+            after: serde_json::Value::String(to.as_str().into()),
+        };
+        let d = AuditDraft {
+            entity: EntityKind::Potential,
+            entity_id: id.0,
+            action: AuditAction::StatusChange,
+            user_id: actor,
+            changes: vec![change],
+            reason: reason.map(str::to_owned),
+        };
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        let after = fetch_potential(&mut tx, tenant, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn list_potentials(
+        &self,
+        tenant: TenantId,
+        query: &PotentialQuery,
+    ) -> Result<Page<Potential>> {
+        let per_page = query.per_page.clamp(1, PotentialQuery::MAX_PER_PAGE);
+        let page = query.page.max(1);
+        let offset = i64::from(page - 1) * i64::from(per_page);
+        let mut conn = self.pool.acquire().await?;
+
+        let mut qb: QueryBuilder<'_, Db> =
+            QueryBuilder::new("SELECT COUNT(*) AS n FROM potentials p");
+        push_potential_filters(&mut qb, tenant, query);
+        let total: i64 = qb.build().fetch_one(&mut *conn).await?.try_get("n")?;
+
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!(
+            "SELECT {POTENTIAL_COLS} FROM potentials p \
+             JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id"
+        ));
+        push_potential_filters(&mut qb, tenant, query);
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let key = match query.sort {
+            SortKey::Title => "p.title".to_owned(),
+            SortKey::Status => status_order_sql(),
+            SortKey::Created => "p.created_at".to_owned(),
+            SortKey::Updated => "p.updated_at".to_owned(),
+            SortKey::Unit => "u.name".to_owned(),
+        };
+        qb.push(format!(" ORDER BY {key} {dir}, p.id {dir}"));
+        qb.push(" LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = qb.build().fetch_all(&mut *conn).await?;
+        let items = rows.iter().map(potential_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total: count(total),
+            page,
+            per_page,
+        })
+    }
+
+    async fn potential_counts(&self, tenant: TenantId) -> Result<PotentialCounts> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM potentials WHERE tenant_id = $1 GROUP BY status",
+        )
+        .bind(tenant.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by: HashMap<Status, u64> = HashMap::new();
+        for r in &rows {
+            let s: String = r.try_get("status")?;
+            by.insert(status_of(&s)?, count(r.try_get("n")?));
+        }
+        let by_status: Vec<(Status, u64)> = Status::ALL
+            .iter()
+            .map(|s| (*s, by.get(s).copied().unwrap_or(0)))
+            .collect();
+        let total = by_status.iter().map(|(_, n)| n).sum();
+        let by_fagomraade = grouped_counts(&mut conn, tenant, "fagomraade_id")
+            .await?
+            .into_iter()
+            .map(|(k, n)| (k.map(FagomraadeId), n))
+            .collect();
+        let by_unit = grouped_counts(&mut conn, tenant, "unit_id")
+            .await?
+            .into_iter()
+            .filter_map(|(k, n)| k.map(|k| (UnitId(k), n)))
+            .collect();
+        let by_technology = grouped_counts(&mut conn, tenant, "technology_id")
+            .await?
+            .into_iter()
+            .map(|(k, n)| (k.map(TechnologyId), n))
+            .collect();
+        Ok(PotentialCounts {
+            total,
+            by_status,
+            by_fagomraade,
+            by_unit,
+            by_technology,
+        })
+    }
+
+    async fn status_history(&self, tenant: TenantId, id: PotentialId) -> Result<Vec<StatusChange>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, EntityKind::Potential, id.0).await? {
+            return Err(StoreError::not_found(format!("potential {id}")));
+        }
+        let rows = sqlx::query(
+            "SELECT potential_id, from_status, to_status, reason, user_id, at FROM status_changes \
+             WHERE tenant_id = $1 AND potential_id = $2 ORDER BY id",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let from: String = r.try_get("from_status")?;
+                let to: String = r.try_get("to_status")?;
+                Ok(StatusChange {
+                    potential_id: PotentialId(r.try_get("potential_id")?),
+                    from: status_of(&from)?,
+                    to: status_of(&to)?,
+                    reason: r.try_get("reason")?,
+                    user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tenants")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n == 0)
+    }
+
+    // ---- audit ----
+
+    async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        insert_audit(&mut conn, tenant, entry, now()).await
+    }
+
+    async fn audit_for(
+        &self,
+        tenant: TenantId,
+        entity: EntityKind,
+        id: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, entity, id).await? {
+            return Err(StoreError::not_found(format!("{} {id}", entity.as_str())));
+        }
+        let rows = sqlx::query(
+            "SELECT a.id AS id, a.tenant_id AS tenant_id, a.entity AS entity, a.entity_id AS entity_id, \
+             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.at AS at, \
+             a.changes AS changes, a.reason AS reason \
+             FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id \
+             WHERE a.tenant_id = $1 AND a.entity = $2 AND a.entity_id = $3 ORDER BY a.id",
+        )
+        .bind(tenant.0)
+        .bind(entity.as_str())
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let entity: String = r.try_get("entity")?;
+                let action: String = r.try_get("action")?;
+                let changes: Json<Vec<FieldChange>> = r.try_get("changes")?;
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    tenant_id: TenantId(r.try_get("tenant_id")?),
+                    entity: EntityKind::parse(&entity)
+                        .ok_or_else(|| bad_data(format!("bad entity in audit log: {entity}")))?,
+                    entity_id: r.try_get("entity_id")?,
+                    action: AuditAction::parse(&action)
+                        .ok_or_else(|| bad_data(format!("bad action in audit log: {action}")))?,
+                    user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+                    user_name: r.try_get("user_name")?,
+                    at: r.try_get("at")?,
+                    changes: changes.0,
+                    reason: r.try_get("reason")?,
+                })
+            })
+            .collect()
+    }
+}
