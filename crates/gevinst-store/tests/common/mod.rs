@@ -1,0 +1,151 @@
+//! Test databases for the conformance story: SQLite always, PostgreSQL when
+//! `GEVINST_TEST_POSTGRES_URL` is set (required when `CI` is set or
+//! `GEVINST_REQUIRE_POSTGRES=1`).
+
+#![allow(dead_code)]
+
+use gevinst_store::postgres::{create_test_database, drop_test_database, PostgresStore};
+use gevinst_store::sqlite::SqliteStore;
+use gevinst_store::Store;
+
+/// One fresh, migrated database.
+pub enum TestDb {
+    /// A temp-file SQLite database; the folder goes away on drop.
+    Sqlite {
+        store: SqliteStore,
+        _dir: tempfile::TempDir,
+    },
+    /// A freshly created PostgreSQL database, dropped in [`TestDb::cleanup`].
+    Postgres {
+        store: PostgresStore,
+        admin_url: String,
+        url: String,
+    },
+}
+
+/// Whether a missing PostgreSQL URL must fail the tests.
+pub fn postgres_required() -> bool {
+    let ci = std::env::var("CI").map(|v| !v.is_empty()).unwrap_or(false);
+    let forced = std::env::var("GEVINST_REQUIRE_POSTGRES")
+        .map(|v| v == "1")
+        .unwrap_or(false);
+    ci || forced
+}
+
+impl TestDb {
+    /// A migrated SQLite database in a temp folder (the folder of the file is created by
+    /// the store itself).
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/sub/dir/gevinst.db", dir.path().display());
+        let store = SqliteStore::open(&url).await.expect("open sqlite");
+        store.migrate().await.expect("migrate sqlite");
+        TestDb::Sqlite { store, _dir: dir }
+    }
+
+    /// A migrated, isolated PostgreSQL database, or `None` (skip) when no server is
+    /// configured and none is required.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = match std::env::var("GEVINST_TEST_POSTGRES_URL") {
+            Ok(u) if !u.trim().is_empty() => u,
+            _ => {
+                if postgres_required() {
+                    panic!(
+                        "GEVINST_TEST_POSTGRES_URL is not set but PostgreSQL tests are required \
+                         (CI or GEVINST_REQUIRE_POSTGRES=1); start one with scripts/pg-test-cluster"
+                    );
+                }
+                eprintln!("skipping PostgreSQL test: GEVINST_TEST_POSTGRES_URL is not set");
+                return None;
+            }
+        };
+        let url = create_test_database(&admin_url)
+            .await
+            .expect("create test database");
+        let store = PostgresStore::open(&url).await.expect("open postgres");
+        store.migrate().await.expect("migrate postgres");
+        Some(TestDb::Postgres {
+            store,
+            admin_url,
+            url,
+        })
+    }
+
+    /// The store under test.
+    pub fn store(&self) -> &dyn Store {
+        match self {
+            TestDb::Sqlite { store, .. } => store,
+            TestDb::Postgres { store, .. } => store,
+        }
+    }
+
+    /// Runs raw SQL outside the store, returning the number of affected rows.
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match self {
+            TestDb::Sqlite { store, .. } => sqlx::query(sql)
+                .execute(store.pool())
+                .await
+                .map(|r| r.rows_affected()),
+            TestDb::Postgres { store, .. } => sqlx::query(sql)
+                .execute(store.pool())
+                .await
+                .map(|r| r.rows_affected()),
+        }
+    }
+
+    /// Runs a raw `SELECT COUNT(*)`-like query returning one integer.
+    pub async fn raw_count(&self, sql: &str) -> i64 {
+        match self {
+            TestDb::Sqlite { store, .. } => {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(store.pool())
+                    .await
+            }
+            TestDb::Postgres { store, .. } => {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(store.pool())
+                    .await
+            }
+        }
+        .expect("raw count")
+    }
+
+    /// Drops a PostgreSQL test database.
+    pub async fn cleanup(self) {
+        if let TestDb::Postgres {
+            store,
+            admin_url,
+            url,
+        } = self
+        {
+            store.close().await;
+            drop_test_database(&admin_url, &url)
+                .await
+                .expect("drop test database");
+        }
+    }
+}
+
+/// Runs a story against SQLite (`NAME::sqlite`) and PostgreSQL (`NAME::postgres`).
+
+macro_rules! on_both_databases {
+    ($($story:ident),* $(,)?) => {
+        $(
+            mod $story {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = crate::common::TestDb::sqlite().await;
+                    super::$story(&db).await;
+                    db.cleanup().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(db) = crate::common::TestDb::postgres().await else { return };
+                    super::$story(&db).await;
+                    db.cleanup().await;
+                }
+            }
+        )*
+    };
+}

@@ -1,9 +1,0 @@
-//! Pages: potentials (being written).
-
-use crate::AppState;
-use axum::Router;
-
-/// Routes of this part of the UI.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-}
