@@ -127,7 +127,6 @@ impl TestDb {
 }
 
 /// Runs a story against SQLite (`NAME::sqlite`) and PostgreSQL (`NAME::postgres`).
-
 macro_rules! on_both_databases {
     ($($story:ident),* $(,)?) => {
         $(
