@@ -1,0 +1,183 @@
+//! The raw command line, as clap parses it. Nothing here is validated beyond its type;
+//! [`crate::settings`] turns the database options into checked settings.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// gevinst: the register of digitalisation potentials and their benefits.
+#[derive(Debug, Parser)]
+#[command(name = "gevinst", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Where the data lives (shared by every command).
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The database options every command accepts. Give at most one of them.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the embedded SQLite database (`DIR/gevinst.db`). Default: ./data
+    #[arg(long, global = true, env = "GEVINST_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL instead of a data directory: `sqlite:PATH` or `postgres://USER:PASSWORD@HOST/DB`
+    #[arg(
+        long,
+        global = true,
+        env = "GEVINST_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (UI and JSON API). Runs the migrations first.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage tenants (municipalities).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage a tenant's users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Show a tenant's organisation (unit ids for `user add --unit`).
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Port 0 picks a free port; the bound address is
+    /// printed as `listening on http://ADDR`.
+    #[arg(
+        long,
+        env = "GEVINST_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR:PORT"
+    )]
+    pub listen: SocketAddr,
+    /// On an empty database, create the demo tenant `eksempel` with users and potentials,
+    /// and print the demo logins. A database with data is left unchanged.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark session cookies `Secure` (when served over HTTPS or behind a TLS proxy).
+    #[arg(long, env = "GEVINST_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// `tenant …`
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant with the default fagområder and technology types.
+    Add {
+        /// Short name used at login, e.g. `kalundborg`: 2–40 characters a–z, 0–9 and '-'.
+        #[arg(long)]
+        slug: String,
+        /// Display name, e.g. "Kalundborg Kommune".
+        #[arg(long)]
+        name: String,
+    },
+    /// List all tenants.
+    List,
+}
+
+/// `user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input.
+    Add {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// admin, portefoljeleder, digital_agent, leder or laeser.
+        #[arg(long)]
+        role: String,
+        /// Id of a unit the user is assigned to (digital agents and ledere); repeatable.
+        /// See `gevinst unit list`.
+        #[arg(long = "unit", value_name = "ID")]
+        units: Vec<i64>,
+        /// Read the password (10–200 characters) from standard input, e.g.
+        /// `printf '%s' "$PW" | gevinst user add … --password-stdin`.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List a tenant's users.
+    List {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+/// `unit …`
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// List a tenant's units with their ids.
+    List {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+/// `token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for the JSON API and print it (only the token, on stdout).
+    /// It is shown once; the database stores only its hash.
+    Create {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+        /// E-mail of the user the token acts as.
+        #[arg(long)]
+        email: String,
+        /// A label for the token, shown in the user's token list.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_work_after_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["gevinst", "tenant", "list", "--data-dir", "/tmp/x"]).unwrap();
+        assert_eq!(cli.database.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn password_stdin_is_required() {
+        let r = Cli::try_parse_from([
+            "gevinst", "user", "add", "--tenant", "t", "--email", "a@b.dk", "--name", "A",
+            "--role", "leder",
+        ]);
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,571 @@
+//! Runs the built `gevinst` binary against a temporary data directory.
+//!
+//! PostgreSQL: with `GEVINST_TEST_POSTGRES_URL` set, the admin flow also runs against that
+//! server; without it the test is skipped, unless `GEVINST_REQUIRE_POSTGRES=1` makes it fail.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gevinst");
+
+/// A command with a clean environment: no inherited gevinst settings, quiet logs.
+fn gevinst() -> Command {
+    let mut c = Command::new(BIN);
+    for var in [
+        "GEVINST_DATA_DIR",
+        "GEVINST_DATABASE_URL",
+        "GEVINST_LISTEN",
+        "GEVINST_SECURE_COOKIES",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+/// Where the commands point: a data directory or a database URL.
+enum Db {
+    Dir(tempfile::TempDir),
+    Url(String),
+}
+
+impl Db {
+    fn temp() -> Db {
+        Db::Dir(tempfile::tempdir().expect("temp dir"))
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = gevinst();
+        c.args(args);
+        match self {
+            Db::Dir(d) => c.arg("--data-dir").arg(d.path()),
+            Db::Url(u) => c.arg("--database-url").arg(u),
+        };
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut c = self.cmd(args);
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn gevinst");
+        let mut pipe = child.stdin.take().expect("stdin");
+        if let Some(s) = stdin {
+            // The command may exit before reading (e.g. a bad role); that is not a test failure.
+            let _ = pipe.write_all(s.as_bytes());
+        }
+        drop(pipe);
+        child.wait_with_output().expect("wait for gevinst")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        self.ok_with_stdin(args, None)
+    }
+
+    fn ok_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run_with_stdin(args, stdin);
+        assert!(
+            out.status.success(),
+            "gevinst {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs a command that must fail with `code` and mention `needle` on stderr.
+    fn fails(&self, args: &[&str], stdin: Option<&str>, code: i32, needle: &str) {
+        let out = self.run_with_stdin(args, stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "gevinst {args:?}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "gevinst {args:?}: expected {needle:?} in {stderr:?}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+fn admin_flow(db: &Db, slug: &str) {
+    let out = db.ok(&["tenant", "add", "--slug", slug, "--name", "Testby Kommune"]);
+    assert!(out.contains(slug), "{out}");
+    assert!(db.ok(&["tenant", "list"]).contains("Testby Kommune"));
+
+    let out = db.ok_with_stdin(
+        &[
+            "user",
+            "add",
+            "--tenant",
+            slug,
+            "--email",
+            "Anna@Testby.dk",
+            "--name",
+            "Anna Andersen",
+            "--role",
+            "porteføljeleder",
+            "--password-stdin",
+        ],
+        Some("en-lang-adgangskode\n"),
+    );
+    assert!(out.contains("anna@testby.dk"), "{out}");
+    let users = db.ok(&["user", "list", "--tenant", slug]);
+    assert!(
+        users.contains("anna@testby.dk") && users.contains("portefoljeleder"),
+        "{users}"
+    );
+
+    let token = db.ok(&[
+        "token",
+        "create",
+        "--tenant",
+        slug,
+        "--email",
+        "anna@testby.dk",
+        "--name",
+        "rapporter",
+    ]);
+    let lines: Vec<&str> = token.lines().collect();
+    assert_eq!(lines.len(), 1, "only the token is printed: {token:?}");
+    assert!(
+        lines[0].starts_with("gvt_") && lines[0].len() == 68,
+        "{token:?}"
+    );
+    let second = db.ok(&[
+        "token",
+        "create",
+        "--tenant",
+        slug,
+        "--email",
+        "anna@testby.dk",
+    ]);
+    assert_ne!(token, second);
+
+    // A duplicate user or tenant is a clear error.
+    db.fails(
+        &[
+            "user",
+            "add",
+            "--tenant",
+            slug,
+            "--email",
+            "anna@testby.dk",
+            "--name",
+            "Anna",
+            "--role",
+            "leder",
+            "--password-stdin",
+        ],
+        Some("en-lang-adgangskode"),
+        1,
+        "already exists",
+    );
+    db.fails(
+        &["tenant", "add", "--slug", slug, "--name", "Igen"],
+        None,
+        1,
+        "already exists",
+    );
+}
+
+#[test]
+fn tenant_user_and_token_on_sqlite() {
+    let db = Db::temp();
+    admin_flow(&db, "testby");
+    let Db::Dir(dir) = &db else { unreachable!() };
+    assert!(dir.path().join("gevinst.db").exists());
+}
+
+#[test]
+fn tenant_user_and_token_on_postgres() {
+    let Ok(url) = std::env::var("GEVINST_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("GEVINST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "GEVINST_REQUIRE_POSTGRES=1 but GEVINST_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("skipped: GEVINST_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let db = Db::Url(url);
+    db.ok(&["migrate"]);
+    admin_flow(&db, &unique("cli"));
+}
+
+#[test]
+fn bad_input_gives_a_clear_error() {
+    let db = Db::temp();
+    db.ok(&[
+        "tenant",
+        "add",
+        "--slug",
+        "testby",
+        "--name",
+        "Testby Kommune",
+    ]);
+    let add_user = |role: &str, tenant: &str| {
+        vec![
+            "user",
+            "add",
+            "--tenant",
+            tenant,
+            "--email",
+            "bo@testby.dk",
+            "--name",
+            "Bo",
+            "--role",
+            role,
+            "--password-stdin",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<String>>()
+    };
+    let args = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<&str>>();
+
+    db.fails(
+        &["tenant", "add", "--slug", "Ikke Gyldig!", "--name", "X"],
+        None,
+        1,
+        "invalid slug",
+    );
+    db.fails(
+        &["tenant", "add", "--slug", "ok-slug", "--name", "  "],
+        None,
+        1,
+        "invalid tenant name",
+    );
+    db.fails(
+        &args(&add_user("chef", "testby")),
+        Some("en-lang-adgangskode\n"),
+        1,
+        "unknown role \"chef\"",
+    );
+    db.fails(
+        &args(&add_user("leder", "testby")),
+        Some("kort\n"),
+        1,
+        "must be 10-200 characters",
+    );
+    db.fails(
+        &args(&add_user("leder", "testby")),
+        Some(""),
+        1,
+        "no password on standard input",
+    );
+    db.fails(
+        &args(&add_user("leder", "ukendt")),
+        Some("en-lang-adgangskode\n"),
+        1,
+        "unknown tenant \"ukendt\"",
+    );
+    db.fails(
+        &[
+            "user",
+            "add",
+            "--tenant",
+            "testby",
+            "--email",
+            "ikke-en-mail",
+            "--name",
+            "Bo",
+            "--role",
+            "leder",
+            "--password-stdin",
+        ],
+        Some("en-lang-adgangskode\n"),
+        1,
+        "invalid e-mail address",
+    );
+    db.fails(
+        &[
+            "user",
+            "add",
+            "--tenant",
+            "testby",
+            "--email",
+            "bo@testby.dk",
+            "--name",
+            "Bo",
+            "--role",
+            "leder",
+            "--unit",
+            "999",
+            "--password-stdin",
+        ],
+        Some("en-lang-adgangskode\n"),
+        1,
+        "unknown unit id",
+    );
+    db.fails(
+        &[
+            "token",
+            "create",
+            "--tenant",
+            "testby",
+            "--email",
+            "nobody@testby.dk",
+        ],
+        None,
+        1,
+        "no user with the e-mail",
+    );
+    db.fails(
+        &["user", "list", "--tenant", "ukendt"],
+        None,
+        1,
+        "unknown tenant",
+    );
+
+    // Usage errors are clap's: exit code 2.
+    db.fails(
+        &[
+            "user", "add", "--tenant", "testby", "--email", "a@b.dk", "--name", "A", "--role",
+            "leder",
+        ],
+        None,
+        2,
+        "--password-stdin",
+    );
+    db.fails(
+        &["serve", "--listen", "not-an-address"],
+        None,
+        2,
+        "invalid value",
+    );
+    db.fails(&["frobnicate"], None, 2, "unrecognized subcommand");
+
+    // Database options.
+    let out = gevinst()
+        .args([
+            "migrate",
+            "--data-dir",
+            "/tmp/x",
+            "--database-url",
+            "sqlite:/tmp/x.db",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not both"));
+    let out = gevinst()
+        .args([
+            "migrate",
+            "--database-url",
+            "mysql://root:hemmelig@localhost/db",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unsupported --database-url") && !stderr.contains("hemmelig"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["tenant", "add", "--help"],
+        vec!["tenant", "list", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["unit", "list", "--help"],
+        vec!["token", "create", "--help"],
+    ] {
+        let out = gevinst().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Usage:") && text.contains("--data-dir"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+/// A running `gevinst serve` that is stopped with SIGTERM (or killed) when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    stdout_before_listening: Vec<String>,
+}
+
+impl Server {
+    fn start(db: &Db, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = db
+            .cmd(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn gevinst serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut before = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => match line.strip_prefix("listening on http://") {
+                    Some(addr) => {
+                        return Server {
+                            child,
+                            addr: addr.trim().to_owned(),
+                            stdout_before_listening: before,
+                        };
+                    }
+                    None => before.push(line),
+                },
+                Err(e) => {
+                    let _ = child.kill();
+                    panic!(
+                        "gevinst serve did not print its address ({e}); output so far: {before:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> String {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut response = String::new();
+        s.read_to_string(&mut response).expect("read response");
+        response
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(sent, "could not send SIGTERM");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "gevinst serve exited with {status}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gevinst serve did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[test]
+fn serve_demo_answers_healthz_and_loads_the_demo_once() {
+    let db = Db::temp();
+    let server = Server::start(&db, &["--demo"]);
+    let printed = server.stdout_before_listening.join("\n");
+    for login in [
+        "admin@eksempel.dk",
+        "portefoljeleder@eksempel.dk",
+        "digitalagent@eksempel.dk",
+        "leder@eksempel.dk",
+        "laeser@eksempel.dk",
+        "demo-gevinst-2024",
+        "331 potentials",
+    ] {
+        assert!(printed.contains(login), "{login} missing from {printed}");
+    }
+    let response = server.get("/healthz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    server.stop();
+
+    // The second start finds data and changes nothing.
+    let server = Server::start(&db, &["--demo"]);
+    assert!(
+        server
+            .stdout_before_listening
+            .iter()
+            .all(|l| !l.contains("Demo data loaded")),
+        "{:?}",
+        server.stdout_before_listening
+    );
+    assert!(server.get("/healthz").starts_with("HTTP/1.1 200"));
+    server.stop();
+
+    assert_eq!(
+        db.ok(&["user", "list", "--tenant", "eksempel"])
+            .lines()
+            .count(),
+        5
+    );
+    let units = db.ok(&["unit", "list", "--tenant", "eksempel"]);
+    assert!(
+        units.contains("Hjemmeplejen Nord") && units.contains("Jobcenter"),
+        "{units}"
+    );
+    let token = db.ok(&[
+        "token",
+        "create",
+        "--tenant",
+        "eksempel",
+        "--email",
+        "admin@eksempel.dk",
+    ]);
+    assert!(token.starts_with("gvt_"));
+}
+
+#[test]
+fn migrate_creates_the_database() {
+    let db = Db::temp();
+    let out = db.ok(&["migrate"]);
+    assert!(
+        out.contains("up to date") && out.contains("sqlite"),
+        "{out}"
+    );
+    let Db::Dir(dir) = &db else { unreachable!() };
+    assert!(dir.path().join("gevinst.db").exists());
+    // Running it again is harmless.
+    db.ok(&["migrate"]);
+}
