@@ -62,7 +62,9 @@ impl Actor {
             (Role::Leder, Permission::EditPotential(u)) => in_scope(u),
             (Role::Leder, Permission::ChangeStatus(u, _)) => in_scope(u),
             (Role::DigitalAgent, Permission::EditPotential(u)) => in_scope(u),
-            (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => !to.is_decision() && in_scope(u),
+            (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => {
+                !to.is_decision() && in_scope(u)
+            }
         }
     }
 
@@ -79,12 +81,22 @@ mod tests {
     use crate::unit::Unit;
 
     fn tree() -> UnitTree {
-        let u = |id, parent: Option<i64>| Unit { id: UnitId(id), parent_id: parent.map(UnitId), name: format!("u{id}"), active: true };
+        let u = |id, parent: Option<i64>| Unit {
+            id: UnitId(id),
+            parent_id: parent.map(UnitId),
+            name: format!("u{id}"),
+            active: true,
+        };
         UnitTree::new(vec![u(1, None), u(2, Some(1)), u(3, None)])
     }
 
     fn actor(role: Role, units: &[i64]) -> Actor {
-        Actor { tenant_id: TenantId(1), user_id: UserId(1), role, units: units.iter().map(|u| UnitId(*u)).collect() }
+        Actor {
+            tenant_id: TenantId(1),
+            user_id: UserId(1),
+            role,
+            units: units.iter().map(|u| UnitId(*u)).collect(),
+        }
     }
 
     #[test]
@@ -95,21 +107,45 @@ mod tests {
         let cases = [
             (Role::Admin, Permission::Administer, true),
             (Role::Portefoljeleder, Permission::Administer, false),
-            (Role::Portefoljeleder, Permission::ChangeStatus(other, Status::Besluttet), true),
+            (
+                Role::Portefoljeleder,
+                Permission::ChangeStatus(other, Status::Besluttet),
+                true,
+            ),
             (Role::Leder, Permission::EditPotential(sub), true),
             (Role::Leder, Permission::EditPotential(other), false),
-            (Role::Leder, Permission::ChangeStatus(sub, Status::Besluttet), true),
+            (
+                Role::Leder,
+                Permission::ChangeStatus(sub, Status::Besluttet),
+                true,
+            ),
             (Role::DigitalAgent, Permission::EditPotential(sub), true),
-            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Vurderet), true),
-            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Besluttet), false),
-            (Role::DigitalAgent, Permission::ChangeStatus(sub, Status::Afvist), false),
+            (
+                Role::DigitalAgent,
+                Permission::ChangeStatus(sub, Status::Vurderet),
+                true,
+            ),
+            (
+                Role::DigitalAgent,
+                Permission::ChangeStatus(sub, Status::Besluttet),
+                false,
+            ),
+            (
+                Role::DigitalAgent,
+                Permission::ChangeStatus(sub, Status::Afvist),
+                false,
+            ),
             (Role::DigitalAgent, Permission::EditPotential(other), false),
             (Role::Laeser, Permission::EditPotential(sub), false),
             (Role::Laeser, Permission::SubmitIdea, true),
             (Role::Laeser, Permission::Administer, false),
         ];
         for (role, what, expected) in cases {
-            assert_eq!(actor(role, &[1]).may(what, &t), expected, "{role:?} {what:?}");
+            assert_eq!(
+                actor(role, &[1]).may(what, &t),
+                expected,
+                "{role:?} {what:?}"
+            );
         }
     }
 }

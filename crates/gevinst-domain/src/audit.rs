@@ -42,7 +42,11 @@ impl EntityKind {
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
         use EntityKind::*;
-        [Potential, User, Unit, Tenant, Fagomraade, Technology, ApiToken].into_iter().find(|k| k.as_str() == s)
+        [
+            Potential, User, Unit, Tenant, Fagomraade, Technology, ApiToken,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -74,7 +78,9 @@ impl AuditAction {
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
         use AuditAction::*;
-        [Create, Update, StatusChange, Revoke].into_iter().find(|k| k.as_str() == s)
+        [Create, Update, StatusChange, Revoke]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 
     /// Danish label.
@@ -158,7 +164,11 @@ pub fn diff(before: &Value, after: &Value) -> Vec<FieldChange> {
         .filter_map(|k| {
             let bv = b.get(k).cloned().unwrap_or(Value::Null);
             let av = a.get(k).cloned().unwrap_or(Value::Null);
-            (bv != av).then(|| FieldChange { field: k.clone(), before: bv, after: av })
+            (bv != av).then(|| FieldChange {
+                field: k.clone(),
+                before: bv,
+                after: av,
+            })
         })
         .collect()
 }
@@ -187,7 +197,14 @@ mod tests {
         let a = json!({"id": 1, "title": "B", "tags": ["x"], "version": 2, "unit_id": null});
         let d = diff(&b, &a);
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0], FieldChange { field: "title".into(), before: json!("A"), after: json!("B") });
+        assert_eq!(
+            d[0],
+            FieldChange {
+                field: "title".into(),
+                before: json!("A"),
+                after: json!("B")
+            }
+        );
         assert_eq!(d[1].field, "unit_id");
         assert_eq!(d[1].after, Value::Null);
     }
@@ -195,6 +212,13 @@ mod tests {
     #[test]
     fn created_lists_all_fields() {
         let d = created(&json!({"title": "A", "version": 1, "empty": null}));
-        assert_eq!(d, vec![FieldChange { field: "title".into(), before: Value::Null, after: json!("A") }]);
+        assert_eq!(
+            d,
+            vec![FieldChange {
+                field: "title".into(),
+                before: Value::Null,
+                after: json!("A")
+            }]
+        );
     }
 }

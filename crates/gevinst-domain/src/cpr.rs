@@ -37,7 +37,9 @@ pub fn find_cpr(text: &str) -> Vec<CprHit> {
         }
         let digits = |from: usize, n: usize| -> Option<u32> {
             let s = b.get(from..from + n)?;
-            s.iter().all(u8::is_ascii_digit).then(|| s.iter().fold(0, |a, c| a * 10 + u32::from(c - b'0')))
+            s.iter()
+                .all(u8::is_ascii_digit)
+                .then(|| s.iter().fold(0, |a, c| a * 10 + u32::from(c - b'0')))
         };
         let date = digits(i, 6);
         let (tail_at, sep) = match b.get(i + 6) {
@@ -49,7 +51,10 @@ pub fn find_cpr(text: &str) -> Vec<CprHit> {
         let ends_clean = b.get(end).map(|c| !c.is_ascii_digit()).unwrap_or(true);
         if let (Some(date), Some(_)) = (date, tail) {
             let (d, m, y) = (date / 10000, (date / 100) % 100, date % 100);
-            if ends_clean && valid_date(d, m, y) && (sep || b.get(i + 6).is_some_and(u8::is_ascii_digit)) {
+            if ends_clean
+                && valid_date(d, m, y)
+                && (sep || b.get(i + 6).is_some_and(u8::is_ascii_digit))
+            {
                 hits.push(CprHit { start: i, end });
                 i = end;
                 continue;
@@ -82,7 +87,10 @@ mod tests {
     fn finds_cpr_with_and_without_dash() {
         assert_eq!(find_cpr("Borger 010203-1234 ringede").len(), 1);
         assert_eq!(find_cpr("cpr:0102031234.").len(), 1);
-        assert_eq!(mask_cpr("a 290200-1234 b 3112991234"), "a XXXXXX-XXXX b XXXXXX-XXXX");
+        assert_eq!(
+            mask_cpr("a 290200-1234 b 3112991234"),
+            "a XXXXXX-XXXX b XXXXXX-XXXX"
+        );
     }
 
     #[test]

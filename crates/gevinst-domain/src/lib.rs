@@ -11,6 +11,7 @@
 //! - [`Role`] and [`Actor`]: who may do what ([`access`]).
 //! - [`UnitTree`]: the organisation (forvaltning → enhed, any depth).
 //! - [`FieldErrors`]: validation errors with machine-readable codes and Danish messages.
+//! - [`business_case`]: exact business-case results, Monte Carlo and sensitivity.
 //!
 //! ```
 //! use gevinst_domain::{Status, StatusChangeError};
@@ -25,6 +26,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod business_case;
 pub mod cpr;
 pub mod ids;
 pub mod potential;

@@ -26,8 +26,13 @@ pub enum Source {
 
 impl Source {
     /// All sources.
-    pub const ALL: [Source; 5] =
-        [Source::Workshop, Source::DigitalAgent, Source::EmployeeProposal, Source::Catalogue, Source::Other];
+    pub const ALL: [Source; 5] = [
+        Source::Workshop,
+        Source::DigitalAgent,
+        Source::EmployeeProposal,
+        Source::Catalogue,
+        Source::Other,
+    ];
 
     /// Stable API name.
     pub fn as_str(self) -> &'static str {
@@ -176,7 +181,11 @@ impl PotentialDraft {
         }
         let description = clean(&self.description, true);
         if char_len(&description) > 10_000 {
-            e.add("description", "too_long", "Beskrivelsen må højst være 10.000 tegn.");
+            e.add(
+                "description",
+                "too_long",
+                "Beskrivelsen må højst være 10.000 tegn.",
+            );
         }
         if !cpr::find_cpr(&description).is_empty() {
             e.add("description", "cpr", CPR_MESSAGE);
@@ -192,7 +201,12 @@ impl PotentialDraft {
         if self.technology_id.is_some_and(|t| !refs.technology(t)) {
             e.add("technology_id", "unknown", "Teknologitypen findes ikke.");
         }
-        let source = match self.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let source = match self
+            .source
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(Source::EmployeeProposal),
             Some(s) => Source::parse(s),
         };
@@ -203,7 +217,11 @@ impl PotentialDraft {
             e.add("benefit_owner", "unknown", "Gevinstejeren findes ikke.");
         }
         if self.digital_agent.is_some_and(|u| !refs.user(u)) {
-            e.add("digital_agent", "unknown", "Den digitale agent findes ikke.");
+            e.add(
+                "digital_agent",
+                "unknown",
+                "Den digitale agent findes ikke.",
+            );
         }
         let mut tags: Vec<String> = Vec::new();
         for t in &self.tags {
@@ -244,7 +262,12 @@ impl PotentialDraft {
 impl ValidPotential {
     /// The lower-cased text that list searches match against.
     pub fn search_text(&self) -> String {
-        search_key(&format!("{} {} {}", self.title, self.description, self.tags.join(" ")))
+        search_key(&format!(
+            "{} {} {}",
+            self.title,
+            self.description,
+            self.tags.join(" ")
+        ))
     }
 }
 
@@ -417,10 +440,18 @@ mod tests {
 
     struct AllExist;
     impl References for AllExist {
-        fn unit(&self, id: UnitId) -> bool { id.0 < 100 }
-        fn fagomraade(&self, id: FagomraadeId) -> bool { id.0 < 100 }
-        fn technology(&self, id: TechnologyId) -> bool { id.0 < 100 }
-        fn user(&self, id: UserId) -> bool { id.0 < 100 }
+        fn unit(&self, id: UnitId) -> bool {
+            id.0 < 100
+        }
+        fn fagomraade(&self, id: FagomraadeId) -> bool {
+            id.0 < 100
+        }
+        fn technology(&self, id: TechnologyId) -> bool {
+            id.0 < 100
+        }
+        fn user(&self, id: UserId) -> bool {
+            id.0 < 100
+        }
     }
 
     fn draft() -> PotentialDraft {
@@ -437,7 +468,10 @@ mod tests {
     fn valid_draft_is_cleaned() {
         let v = draft().validate(&AllExist).unwrap();
         assert_eq!(v.title, "Robot til sygedagpengeopfølgning");
-        assert_eq!(v.description, "Manuel indtastning af oplysninger\nfra to systemer.");
+        assert_eq!(
+            v.description,
+            "Manuel indtastning af oplysninger\nfra to systemer."
+        );
         assert_eq!(v.tags, vec!["RPA", "Jobcenter"]);
         assert_eq!(v.source, Source::EmployeeProposal);
         assert!(v.search_text().contains("sygedagpengeopfølgning"));
@@ -457,7 +491,10 @@ mod tests {
             tags: vec!["x".repeat(41)],
         };
         let e = d.validate(&AllExist).unwrap_err();
-        let codes: Vec<(&str, &str)> = e.0.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let codes: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|e| (e.field.as_str(), e.code.as_str()))
+                .collect();
         assert_eq!(
             codes,
             [
@@ -483,9 +520,18 @@ mod tests {
 
     #[test]
     fn paging() {
-        let p: Page<u8> = Page { items: vec![], total: 101, page: 1, per_page: 50 };
+        let p: Page<u8> = Page {
+            items: vec![],
+            total: 101,
+            page: 1,
+            per_page: 50,
+        };
         assert_eq!(p.pages(), 3);
-        let q = PotentialQuery { page: 3, per_page: 50, ..Default::default() };
+        let q = PotentialQuery {
+            page: 3,
+            per_page: 50,
+            ..Default::default()
+        };
         assert_eq!(q.offset(), 100);
     }
 }

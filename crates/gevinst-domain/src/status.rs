@@ -16,7 +16,17 @@ use serde::{Deserialize, Serialize};
 
 /// The status of a potential. The serialised names are stable API values.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -137,7 +147,11 @@ impl Status {
 
     /// Checks a move from `self` to `to` with an optional reason, and returns the cleaned
     /// reason (empty reasons become `None`).
-    pub fn transition(self, to: Status, reason: Option<&str>) -> Result<Option<String>, StatusChangeError> {
+    pub fn transition(
+        self,
+        to: Status,
+        reason: Option<&str>,
+    ) -> Result<Option<String>, StatusChangeError> {
         if !self.allowed_next().contains(&to) {
             return Err(StatusChangeError::NotAllowed { from: self, to });
         }
@@ -177,7 +191,13 @@ mod tests {
             Status::GevinstRealiseret,
         ];
         for w in path.windows(2) {
-            assert_eq!(w[0].transition(w[1], None), Ok(None), "{:?} -> {:?}", w[0], w[1]);
+            assert_eq!(
+                w[0].transition(w[1], None),
+                Ok(None),
+                "{:?} -> {:?}",
+                w[0],
+                w[1]
+            );
         }
     }
 
@@ -185,22 +205,38 @@ mod tests {
     fn skipping_stages_is_refused() {
         assert_eq!(
             Status::Ide.transition(Status::Besluttet, None),
-            Err(StatusChangeError::NotAllowed { from: Status::Ide, to: Status::Besluttet })
+            Err(StatusChangeError::NotAllowed {
+                from: Status::Ide,
+                to: Status::Besluttet
+            })
         );
-        assert!(Status::GevinstRealiseret.transition(Status::Ide, Some("x")).is_err());
-        assert!(Status::IDrift.transition(Status::Afvist, Some("x")).is_err());
+        assert!(Status::GevinstRealiseret
+            .transition(Status::Ide, Some("x"))
+            .is_err());
+        assert!(Status::IDrift
+            .transition(Status::Afvist, Some("x"))
+            .is_err());
     }
 
     #[test]
     fn reject_and_park_need_reason() {
-        assert_eq!(Status::Vurderet.transition(Status::Afvist, None), Err(StatusChangeError::ReasonRequired));
-        assert_eq!(Status::Vurderet.transition(Status::Parkeret, Some(" \n ")), Err(StatusChangeError::ReasonRequired));
+        assert_eq!(
+            Status::Vurderet.transition(Status::Afvist, None),
+            Err(StatusChangeError::ReasonRequired)
+        );
+        assert_eq!(
+            Status::Vurderet.transition(Status::Parkeret, Some(" \n ")),
+            Err(StatusChangeError::ReasonRequired)
+        );
         assert_eq!(
             Status::Vurderet.transition(Status::Parkeret, Some("  Afventer budget 2026 ")),
             Ok(Some("Afventer budget 2026".into()))
         );
         let long = "x".repeat(2001);
-        assert_eq!(Status::Ide.transition(Status::Afvist, Some(&long)), Err(StatusChangeError::ReasonTooLong));
+        assert_eq!(
+            Status::Ide.transition(Status::Afvist, Some(&long)),
+            Err(StatusChangeError::ReasonTooLong)
+        );
     }
 
     #[test]

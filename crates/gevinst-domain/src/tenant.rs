@@ -14,7 +14,9 @@ impl Slug {
     /// Validates a slug.
     pub fn parse(input: &str) -> Result<Slug, FieldErrors> {
         let s = input.trim().to_lowercase();
-        let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if s.len() < 2 || s.len() > 40 || !ok_chars || s.starts_with('-') || s.ends_with('-') {
             return Err(FieldErrors::single(
                 "slug",
@@ -54,10 +56,18 @@ pub struct Tenant {
 pub fn validate_tenant_name(input: &str) -> Result<String, FieldErrors> {
     let name = crate::text::clean(input, false);
     if name.is_empty() {
-        return Err(FieldErrors::single("name", "required", "Navnet skal udfyldes."));
+        return Err(FieldErrors::single(
+            "name",
+            "required",
+            "Navnet skal udfyldes.",
+        ));
     }
     if crate::text::char_len(&name) > 120 {
-        return Err(FieldErrors::single("name", "too_long", "Navnet må højst være 120 tegn."));
+        return Err(FieldErrors::single(
+            "name",
+            "too_long",
+            "Navnet må højst være 120 tegn.",
+        ));
     }
     Ok(name)
 }
@@ -79,10 +89,18 @@ pub struct CatalogueItem {
 pub fn validate_catalogue_name(input: &str) -> Result<String, FieldErrors> {
     let name = crate::text::clean(input, false);
     if name.is_empty() {
-        return Err(FieldErrors::single("name", "required", "Navnet skal udfyldes."));
+        return Err(FieldErrors::single(
+            "name",
+            "required",
+            "Navnet skal udfyldes.",
+        ));
     }
     if crate::text::char_len(&name) > 80 {
-        return Err(FieldErrors::single("name", "too_long", "Navnet må højst være 80 tegn."));
+        return Err(FieldErrors::single(
+            "name",
+            "too_long",
+            "Navnet må højst være 80 tegn.",
+        ));
     }
     Ok(name)
 }
@@ -125,7 +143,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(validate_tenant_name("  Eksempel Kommune ").unwrap(), "Eksempel Kommune");
+        assert_eq!(
+            validate_tenant_name("  Eksempel Kommune ").unwrap(),
+            "Eksempel Kommune"
+        );
         assert!(validate_tenant_name(" ").is_err());
         assert!(validate_catalogue_name(&"y".repeat(81)).is_err());
     }

@@ -22,10 +22,18 @@ pub struct Unit {
 pub fn validate_unit_name(input: &str) -> Result<String, FieldErrors> {
     let name = crate::text::clean(input, false);
     if name.is_empty() {
-        return Err(FieldErrors::single("name", "required", "Enhedens navn skal udfyldes."));
+        return Err(FieldErrors::single(
+            "name",
+            "required",
+            "Enhedens navn skal udfyldes.",
+        ));
     }
     if crate::text::char_len(&name) > 120 {
-        return Err(FieldErrors::single("name", "too_long", "Enhedens navn må højst være 120 tegn."));
+        return Err(FieldErrors::single(
+            "name",
+            "too_long",
+            "Enhedens navn må højst være 120 tegn.",
+        ));
     }
     Ok(name)
 }
@@ -48,7 +56,10 @@ impl UnitTree {
         for list in children.values_mut() {
             list.sort_by(|a, b| by_id[a].name.cmp(&by_id[b].name));
         }
-        UnitTree { units: by_id, children }
+        UnitTree {
+            units: by_id,
+            children,
+        }
     }
 
     /// A unit by id.
@@ -129,7 +140,11 @@ impl UnitTree {
     pub fn check_move(&self, unit: UnitId, new_parent: Option<UnitId>) -> Result<(), FieldErrors> {
         let Some(p) = new_parent else { return Ok(()) };
         if !self.contains(p) {
-            return Err(FieldErrors::single("parent_id", "unknown", "Den overordnede enhed findes ikke."));
+            return Err(FieldErrors::single(
+                "parent_id",
+                "unknown",
+                "Den overordnede enhed findes ikke.",
+            ));
         }
         if self.subtree(unit).contains(&p) {
             return Err(FieldErrors::single(
@@ -147,7 +162,12 @@ mod tests {
     use super::*;
 
     fn u(id: i64, parent: Option<i64>, name: &str) -> Unit {
-        Unit { id: UnitId(id), parent_id: parent.map(UnitId), name: name.into(), active: true }
+        Unit {
+            id: UnitId(id),
+            parent_id: parent.map(UnitId),
+            name: name.into(),
+            active: true,
+        }
     }
 
     fn tree() -> UnitTree {
@@ -162,7 +182,10 @@ mod tests {
     #[test]
     fn subtree_and_path() {
         let t = tree();
-        assert_eq!(t.subtree(UnitId(1)), [1, 2, 3].map(UnitId).into_iter().collect());
+        assert_eq!(
+            t.subtree(UnitId(1)),
+            [1, 2, 3].map(UnitId).into_iter().collect()
+        );
         assert_eq!(t.subtree(UnitId(4)).len(), 1);
         assert!(t.subtree(UnitId(99)).is_empty());
         assert_eq!(t.display_path(UnitId(3)), "Social › Hjemmepleje › Nord");

@@ -6,7 +6,17 @@ use serde::{Deserialize, Serialize};
 
 /// What a user may do in their tenant. See [`crate::access`] for the rules.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -24,7 +34,13 @@ pub enum Role {
 
 impl Role {
     /// All roles, most powerful first.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Portefoljeleder, Role::DigitalAgent, Role::Leder, Role::Laeser];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Portefoljeleder,
+        Role::DigitalAgent,
+        Role::Leder,
+        Role::Laeser,
+    ];
 
     /// The stable API name.
     pub fn as_str(self) -> &'static str {
@@ -81,8 +97,12 @@ impl Email {
         }
         let mut parts = s.splitn(2, '@');
         let (local, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        if local.is_empty() || domain.is_empty() || domain.contains('@') || !domain.contains('.')
-            || domain.starts_with('.') || domain.ends_with('.')
+        if local.is_empty()
+            || domain.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
         {
             return Err(bad());
         }
@@ -153,7 +173,9 @@ impl NewUserDraft {
     /// Validates the draft. `unit_exists` answers whether a unit id belongs to the tenant.
     pub fn validate(&self, unit_exists: impl Fn(UnitId) -> bool) -> Result<ValidUser, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let email = Email::parse(&self.email).map_err(|e| errors.0.extend(e.0)).ok();
+        let email = Email::parse(&self.email)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
         let name = crate::text::clean(&self.name, false);
         if name.is_empty() {
             errors.add("name", "required", "Navnet skal udfyldes.");
@@ -172,7 +194,12 @@ impl NewUserDraft {
         }
         if errors.is_empty() {
             if let (Some(email), Some(role)) = (email, role) {
-                return Ok(ValidUser { email, name, role, units });
+                return Ok(ValidUser {
+                    email,
+                    name,
+                    role,
+                    units,
+                });
             }
         }
         Err(errors)
@@ -183,10 +210,18 @@ impl NewUserDraft {
 pub fn validate_password(pw: &str) -> Result<(), FieldErrors> {
     let n = pw.chars().count();
     if n < 10 {
-        return Err(FieldErrors::single("password", "too_short", "Adgangskoden skal være mindst 10 tegn."));
+        return Err(FieldErrors::single(
+            "password",
+            "too_short",
+            "Adgangskoden skal være mindst 10 tegn.",
+        ));
     }
     if n > 200 {
-        return Err(FieldErrors::single("password", "too_long", "Adgangskoden må højst være 200 tegn."));
+        return Err(FieldErrors::single(
+            "password",
+            "too_long",
+            "Adgangskoden må højst være 200 tegn.",
+        ));
     }
     Ok(())
 }
@@ -208,15 +243,32 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Anna@Kommune.DK ").unwrap().as_str(), "anna@kommune.dk");
-        for bad in ["", "anna", "anna@", "@kommune.dk", "a b@k.dk", "a@b", "a@@b.dk", "a@.dk"] {
+        assert_eq!(
+            Email::parse(" Anna@Kommune.DK ").unwrap().as_str(),
+            "anna@kommune.dk"
+        );
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@kommune.dk",
+            "a b@k.dk",
+            "a@b",
+            "a@@b.dk",
+            "a@.dk",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn user_draft_collects_all_errors() {
-        let d = NewUserDraft { email: "x".into(), name: " ".into(), role: "boss".into(), units: vec![UnitId(9)] };
+        let d = NewUserDraft {
+            email: "x".into(),
+            name: " ".into(),
+            role: "boss".into(),
+            units: vec![UnitId(9)],
+        };
         let e = d.validate(|_| false).unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "name", "role", "units"]);

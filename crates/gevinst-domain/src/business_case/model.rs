@@ -1,0 +1,638 @@
+//! The business-case model: settings, lines, risks, and validation of drafts.
+
+use crate::text::{char_len, clean};
+use crate::validation::FieldErrors;
+use rust_decimal::prelude::*;
+use rust_decimal_macros::dec;
+use serde::{Deserialize, Serialize};
+
+/// Longest horizon in years.
+pub const MAX_HORIZON: u32 = 20;
+/// Largest absolute amount, in the line's unit and in kr.: 10^13.
+pub const MAX_ABS_AMOUNT: f64 = 1e13;
+const MAX_LINES: usize = 100;
+const MAX_RISKS: usize = 50;
+
+/// A channel a citizen uses to contact the municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Self-service, integrated with the back office.
+    Digital,
+    /// Telephone.
+    Telephone,
+    /// In person (borgerservice).
+    InPerson,
+    /// Written: letter, e-mail, Digital Post.
+    Written,
+}
+
+impl Channel {
+    /// All channels.
+    pub const ALL: [Channel; 4] = [
+        Channel::Digital,
+        Channel::Telephone,
+        Channel::InPerson,
+        Channel::Written,
+    ];
+
+    /// Danish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Digital => "Digital selvbetjening",
+            Channel::Telephone => "Telefon",
+            Channel::InPerson => "Personligt fremmøde",
+            Channel::Written => "Skriftlig henvendelse",
+        }
+    }
+}
+
+/// Cost per enquiry in each channel, kr.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChannelCosts {
+    /// Digital, default 5 kr.
+    #[schema(value_type = String)]
+    pub digital: Decimal,
+    /// Telephone, default 50 kr.
+    #[schema(value_type = String)]
+    pub telephone: Decimal,
+    /// In person, default 100 kr.
+    #[schema(value_type = String)]
+    pub in_person: Decimal,
+    /// Written, default 120 kr.
+    #[schema(value_type = String)]
+    pub written: Decimal,
+}
+
+impl Default for ChannelCosts {
+    fn default() -> Self {
+        ChannelCosts {
+            digital: dec!(5),
+            telephone: dec!(50),
+            in_person: dec!(100),
+            written: dec!(120),
+        }
+    }
+}
+
+impl ChannelCosts {
+    /// The cost of one enquiry in a channel.
+    pub fn cost(&self, c: Channel) -> Decimal {
+        match c {
+            Channel::Digital => self.digital,
+            Channel::Telephone => self.telephone,
+            Channel::InPerson => self.in_person,
+            Channel::Written => self.written,
+        }
+    }
+}
+
+/// The tenant's economic settings that value hours, årsværk and enquiries in kr.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Economics {
+    /// Annual cost of one årsværk (FTE), default 500,000 kr.
+    #[schema(value_type = String)]
+    pub annual_cost_per_fte: Decimal,
+    /// Working hours in one årsværk, default 1,924.
+    #[schema(value_type = String)]
+    pub hours_per_fte: Decimal,
+    /// An hourly rate that overrides annual cost ÷ hours.
+    #[schema(value_type = Option<String>)]
+    pub hourly_rate_override: Option<Decimal>,
+    /// Yearly discount rate, default 0.035 (the Finance Ministry's rate since 2021, years 0–35).
+    #[schema(value_type = String)]
+    pub discount_rate: Decimal,
+    /// Channel costs per enquiry.
+    pub channel_costs: ChannelCosts,
+}
+
+impl Default for Economics {
+    fn default() -> Self {
+        Economics {
+            annual_cost_per_fte: dec!(500000),
+            hours_per_fte: dec!(1924),
+            hourly_rate_override: None,
+            discount_rate: dec!(0.035),
+            channel_costs: ChannelCosts::default(),
+        }
+    }
+}
+
+impl Economics {
+    /// The hourly rate: the override, or annual cost ÷ hours (unrounded).
+    pub fn hourly_rate(&self) -> Decimal {
+        self.hourly_rate_override.unwrap_or_else(|| {
+            if self.hours_per_fte.is_zero() {
+                Decimal::ZERO
+            } else {
+                self.annual_cost_per_fte / self.hours_per_fte
+            }
+        })
+    }
+}
+
+/// Where a line's amounts come from and whether they are a cost or a benefit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// *Investering*: one-off cost, kr.
+    Investering,
+    /// *Drift*: running cost, kr.
+    Drift,
+    /// *Frigjorte timer*: hours freed per year (benefit, at the hourly rate).
+    FrigjorteTimer,
+    /// *Frigjorte årsværk*: FTE freed (benefit, at the annual cost per årsværk).
+    FrigjorteAarsvaerk,
+    /// *Direkte besparelse*: kr. saved per year (benefit).
+    DirekteBesparelse,
+    /// *Kanalomlægning*: enquiries per year moved between channels (benefit).
+    Kanalomlaegning,
+    /// *Usynligt arbejde*: hours per year of invisible work (cost, at the hourly rate).
+    UsynligtArbejde,
+}
+
+impl LineKind {
+    /// All kinds.
+    pub const ALL: [LineKind; 7] = [
+        LineKind::Investering,
+        LineKind::Drift,
+        LineKind::FrigjorteTimer,
+        LineKind::FrigjorteAarsvaerk,
+        LineKind::DirekteBesparelse,
+        LineKind::Kanalomlaegning,
+        LineKind::UsynligtArbejde,
+    ];
+
+    /// True for benefits, false for costs.
+    pub fn is_benefit(self) -> bool {
+        matches!(
+            self,
+            LineKind::FrigjorteTimer
+                | LineKind::FrigjorteAarsvaerk
+                | LineKind::DirekteBesparelse
+                | LineKind::Kanalomlaegning
+        )
+    }
+
+    /// Danish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            LineKind::Investering => "Investering",
+            LineKind::Drift => "Drift",
+            LineKind::FrigjorteTimer => "Frigjorte timer",
+            LineKind::FrigjorteAarsvaerk => "Frigjorte årsværk",
+            LineKind::DirekteBesparelse => "Direkte besparelse",
+            LineKind::Kanalomlaegning => "Kanalomlægning",
+            LineKind::UsynligtArbejde => "Usynligt arbejde",
+        }
+    }
+
+    /// The unit of the line's amounts, in Danish.
+    pub fn unit_label(self) -> &'static str {
+        match self {
+            LineKind::Investering | LineKind::Drift | LineKind::DirekteBesparelse => "kr.",
+            LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => "timer",
+            LineKind::FrigjorteAarsvaerk => "årsværk",
+            LineKind::Kanalomlaegning => "henvendelser",
+        }
+    }
+}
+
+/// The three categories of invisible work (usynligt arbejde).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvisibleCategory {
+    /// *Oprydningsarbejde*: cleaning up errors, delays and data.
+    Oprydning,
+    /// *Kompensationsarbejde*: manual work to make an imperfect solution run.
+    Kompensation,
+    /// *Forbindelsesarbejde*: manual steps where data don't flow between systems.
+    Forbindelse,
+}
+
+impl InvisibleCategory {
+    /// Danish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvisibleCategory::Oprydning => "Oprydningsarbejde",
+            InvisibleCategory::Kompensation => "Kompensationsarbejde",
+            InvisibleCategory::Forbindelse => "Forbindelsesarbejde",
+        }
+    }
+}
+
+/// A validated line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Line {
+    /// Kind.
+    pub kind: LineKind,
+    /// Label, e.g. "Licens til robot".
+    pub label: String,
+    /// Most-likely amount per year in the kind's unit; index 0 is the start year.
+    #[schema(value_type = Vec<String>)]
+    pub amounts: Vec<Decimal>,
+    /// Low multiplier (≤ 1).
+    #[schema(value_type = String)]
+    pub low: Decimal,
+    /// High multiplier (≥ 1).
+    #[schema(value_type = String)]
+    pub high: Decimal,
+    /// For benefits: the budget can actually be reduced (hjemtagbar).
+    pub hjemtagbar: bool,
+    /// For kanalomlægning: the channel enquiries leave.
+    pub from_channel: Option<Channel>,
+    /// For kanalomlægning: the channel enquiries move to.
+    pub to_channel: Option<Channel>,
+    /// For usynligt arbejde: its category.
+    pub category: Option<InvisibleCategory>,
+}
+
+impl Line {
+    /// A line without uncertainty (low = high = 1), not hjemtagbar, for tests and examples.
+    pub fn certain(kind: LineKind, label: &str, amounts: Vec<Decimal>) -> Line {
+        Line {
+            kind,
+            label: label.to_owned(),
+            amounts,
+            low: Decimal::ONE,
+            high: Decimal::ONE,
+            hjemtagbar: false,
+            from_channel: None,
+            to_channel: None,
+            category: None,
+        }
+    }
+}
+
+/// A validated risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Risk {
+    /// What could happen.
+    pub description: String,
+    /// Probability in [0, 1].
+    #[schema(value_type = String)]
+    pub probability: Decimal,
+    /// Smallest impact, kr.
+    #[schema(value_type = String)]
+    pub min: Decimal,
+    /// Most likely impact, kr.
+    #[schema(value_type = String)]
+    pub likely: Decimal,
+    /// Largest impact, kr.
+    #[schema(value_type = String)]
+    pub max: Decimal,
+    /// Year index t in which it would hit (0 = start year).
+    pub year: u32,
+}
+
+/// A validated business case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BusinessCase {
+    /// Calendar year of t = 0.
+    pub start_year: i32,
+    /// Number of years, 1–20.
+    pub horizon: u32,
+    /// Overrides the tenant's discount rate.
+    #[schema(value_type = Option<String>)]
+    pub discount_rate: Option<Decimal>,
+    /// Lines.
+    pub lines: Vec<Line>,
+    /// Risks.
+    pub risks: Vec<Risk>,
+}
+
+/// A line as sent by a client; numbers are JSON numbers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineDraft {
+    /// Kind.
+    pub kind: Option<LineKind>,
+    /// Label.
+    #[serde(default)]
+    pub label: String,
+    /// Most-likely amount per year.
+    #[serde(default)]
+    pub amounts: Vec<f64>,
+    /// Low multiplier, default 1.
+    pub low: Option<f64>,
+    /// High multiplier, default 1.
+    pub high: Option<f64>,
+    /// Hjemtagbar (benefits only).
+    #[serde(default)]
+    pub hjemtagbar: bool,
+    /// For kanalomlægning.
+    pub from_channel: Option<Channel>,
+    /// For kanalomlægning.
+    pub to_channel: Option<Channel>,
+    /// For usynligt arbejde.
+    pub category: Option<InvisibleCategory>,
+}
+
+/// A risk as sent by a client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskDraft {
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Probability in [0, 1].
+    pub probability: Option<f64>,
+    /// Smallest impact, kr.
+    pub min: Option<f64>,
+    /// Most likely impact, kr.
+    pub likely: Option<f64>,
+    /// Largest impact, kr.
+    pub max: Option<f64>,
+    /// Year index.
+    #[serde(default)]
+    pub year: u32,
+}
+
+/// A business case as sent by a client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessCaseDraft {
+    /// Calendar year of t = 0.
+    pub start_year: Option<i32>,
+    /// Horizon, default 5.
+    pub horizon: Option<u32>,
+    /// Discount rate override, e.g. 0.035.
+    pub discount_rate: Option<f64>,
+    /// Lines.
+    #[serde(default)]
+    pub lines: Vec<LineDraft>,
+    /// Risks.
+    #[serde(default)]
+    pub risks: Vec<RiskDraft>,
+}
+
+/// Converts a finite f64 to the decimal the user meant (via the shortest round-trip text,
+/// so 0.1 stays 0.1), or reports why not.
+fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -> Option<Decimal> {
+    if !x.is_finite() {
+        e.add(field, "not_finite", "Værdien skal være et tal.");
+        return None;
+    }
+    if x.abs() > limit {
+        e.add(
+            field,
+            "out_of_range",
+            "Værdien er for stor (højst 10.000.000.000.000).",
+        );
+        return None;
+    }
+    match Decimal::from_str(&format!("{x}")) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            e.add(field, "invalid", "Værdien kan ikke bruges.");
+            None
+        }
+    }
+}
+
+impl BusinessCaseDraft {
+    /// Validates the draft against the tenant's economics. All problems are reported at
+    /// once, with field paths such as `lines[2].amounts[3]`.
+    pub fn validate(&self, econ: &Economics) -> Result<BusinessCase, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let start_year = self.start_year.unwrap_or(0);
+        if self.start_year.is_none() {
+            e.add("start_year", "required", "Angiv startåret.");
+        } else if !(2000..=2100).contains(&start_year) {
+            e.add(
+                "start_year",
+                "out_of_range",
+                "Startåret skal ligge mellem 2000 og 2100.",
+            );
+        }
+        let horizon = self.horizon.unwrap_or(5);
+        if !(1..=MAX_HORIZON).contains(&horizon) {
+            e.add("horizon", "out_of_range", "Horisonten skal være 1-20 år.");
+        }
+        let discount_rate = match self.discount_rate {
+            None => None,
+            Some(r) => match to_decimal(&mut e, "discount_rate", r, 1.0) {
+                Some(d) if d >= Decimal::ZERO && d <= dec!(0.25) => Some(d),
+                Some(_) => {
+                    e.add(
+                        "discount_rate",
+                        "out_of_range",
+                        "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
+        if self.lines.len() > MAX_LINES {
+            e.add("lines", "too_many", "Højst 100 linjer.");
+        }
+        if self.risks.len() > MAX_RISKS {
+            e.add("risks", "too_many", "Højst 50 risici.");
+        }
+        let lines: Vec<Line> = self
+            .lines
+            .iter()
+            .take(MAX_LINES)
+            .enumerate()
+            .filter_map(|(i, l)| l.validate(&mut e, &format!("lines[{i}]"), horizon, econ))
+            .collect();
+        let risks: Vec<Risk> = self
+            .risks
+            .iter()
+            .take(MAX_RISKS)
+            .enumerate()
+            .filter_map(|(i, r)| r.validate(&mut e, &format!("risks[{i}]"), horizon))
+            .collect();
+        e.into_result(BusinessCase {
+            start_year,
+            horizon,
+            discount_rate,
+            lines,
+            risks,
+        })
+    }
+}
+
+impl LineDraft {
+    fn validate(
+        &self,
+        e: &mut FieldErrors,
+        at: &str,
+        horizon: u32,
+        econ: &Economics,
+    ) -> Option<Line> {
+        let before = e.0.len();
+        let f = |name: &str| format!("{at}.{name}");
+        let label = clean(&self.label, false);
+        if label.is_empty() {
+            e.add(&f("label"), "required", "Giv linjen en tekst.");
+        } else if char_len(&label) > 120 {
+            e.add(&f("label"), "too_long", "Teksten må højst være 120 tegn.");
+        }
+        let Some(kind) = self.kind else {
+            e.add(&f("kind"), "required", "Vælg linjens type.");
+            return None;
+        };
+        if self.amounts.len() != horizon as usize {
+            e.add(
+                &f("amounts"),
+                "wrong_length",
+                format!("Der skal være præcis {horizon} årlige beløb (ét pr. år i horisonten), ikke {}.", self.amounts.len()),
+            );
+        }
+        let unit_value = match kind {
+            LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => econ.hourly_rate(),
+            LineKind::FrigjorteAarsvaerk => econ.annual_cost_per_fte,
+            LineKind::Kanalomlaegning => econ
+                .channel_costs
+                .telephone
+                .max(econ.channel_costs.written)
+                .max(Decimal::ONE),
+            _ => Decimal::ONE,
+        };
+        let kr_limit = MAX_ABS_AMOUNT / unit_value.to_f64().unwrap_or(1.0).max(1.0);
+        let mut amounts = Vec::with_capacity(self.amounts.len());
+        for (t, x) in self.amounts.iter().enumerate() {
+            let field = format!("{at}.amounts[{t}]");
+            if let Some(d) = to_decimal(e, &field, *x, kr_limit) {
+                if d.is_sign_negative() && !d.is_zero() {
+                    e.add(&field, "negative", format!("Beløbet kan ikke være negativt ({}). Registrér en omkostning som en omkostningslinje.", kind.unit_label()));
+                }
+                amounts.push(d);
+            }
+        }
+        let low = to_decimal(e, &f("low"), self.low.unwrap_or(1.0), 10.0);
+        let high = to_decimal(e, &f("high"), self.high.unwrap_or(1.0), 10.0);
+        if let Some(l) = low {
+            if l < Decimal::ZERO || l > Decimal::ONE {
+                e.add(
+                    &f("low"),
+                    "out_of_range",
+                    "Lav-faktoren skal ligge mellem 0 og 1.",
+                );
+            }
+        }
+        if let Some(h) = high {
+            if h < Decimal::ONE {
+                e.add(
+                    &f("high"),
+                    "out_of_range",
+                    "Høj-faktoren skal være mindst 1.",
+                );
+            }
+        }
+        if kind == LineKind::Kanalomlaegning {
+            match (self.from_channel, self.to_channel) {
+                (Some(a), Some(b)) if a == b => e.add(
+                    &f("to_channel"),
+                    "same_channel",
+                    "Vælg to forskellige kanaler.",
+                ),
+                (Some(_), Some(_)) => {}
+                _ => e.add(
+                    &f("from_channel"),
+                    "required",
+                    "Vælg hvilken kanal henvendelserne flyttes fra og til.",
+                ),
+            }
+        }
+        if kind == LineKind::UsynligtArbejde && self.category.is_none() {
+            e.add(
+                &f("category"),
+                "required",
+                "Vælg typen af usynligt arbejde.",
+            );
+        }
+        if e.0.len() > before {
+            return None;
+        }
+        Some(Line {
+            kind,
+            label,
+            amounts,
+            low: low?,
+            high: high?,
+            hjemtagbar: self.hjemtagbar && kind.is_benefit(),
+            from_channel: (kind == LineKind::Kanalomlaegning)
+                .then_some(self.from_channel)
+                .flatten(),
+            to_channel: (kind == LineKind::Kanalomlaegning)
+                .then_some(self.to_channel)
+                .flatten(),
+            category: (kind == LineKind::UsynligtArbejde)
+                .then_some(self.category)
+                .flatten(),
+        })
+    }
+}
+
+impl RiskDraft {
+    fn validate(&self, e: &mut FieldErrors, at: &str, horizon: u32) -> Option<Risk> {
+        let before = e.0.len();
+        let f = |name: &str| format!("{at}.{name}");
+        let description = clean(&self.description, false);
+        if description.is_empty() {
+            e.add(&f("description"), "required", "Beskriv risikoen.");
+        } else if char_len(&description) > 500 {
+            e.add(
+                &f("description"),
+                "too_long",
+                "Beskrivelsen må højst være 500 tegn.",
+            );
+        }
+        let mut num = |name: &str, v: Option<f64>, limit: f64| match v {
+            None => {
+                e.add(&f(name), "required", "Feltet skal udfyldes.");
+                None
+            }
+            Some(x) => to_decimal(e, &f(name), x, limit),
+        };
+        let p = num("probability", self.probability, 1e6);
+        let min = num("min", self.min, MAX_ABS_AMOUNT);
+        let likely = num("likely", self.likely, MAX_ABS_AMOUNT);
+        let max = num("max", self.max, MAX_ABS_AMOUNT);
+        if let Some(p) = p {
+            if p < Decimal::ZERO || p > Decimal::ONE {
+                e.add(
+                    &f("probability"),
+                    "out_of_range",
+                    "Sandsynligheden skal ligge mellem 0 og 1.",
+                );
+            }
+        }
+        if let (Some(a), Some(m), Some(b)) = (min, likely, max) {
+            if a < Decimal::ZERO {
+                e.add(&f("min"), "negative", "Konsekvensen kan ikke være negativ.");
+            }
+            if !(a <= m && m <= b) {
+                e.add(
+                    &f("likely"),
+                    "order",
+                    "Konsekvensen skal opfylde min ≤ mest sandsynlig ≤ maks.",
+                );
+            }
+        }
+        if self.year >= horizon {
+            e.add(
+                &f("year"),
+                "out_of_range",
+                format!(
+                    "Året skal ligge i horisonten (0-{}).",
+                    horizon.saturating_sub(1)
+                ),
+            );
+        }
+        if e.0.len() > before {
+            return None;
+        }
+        Some(Risk {
+            description,
+            probability: p?,
+            min: min?,
+            likely: likely?,
+            max: max?,
+            year: self.year,
+        })
+    }
+}

@@ -1,0 +1,408 @@
+//! Monte Carlo simulation and sensitivity (tornado).
+//!
+//! Each iteration draws one multiplier per line from Beta-PERT(low, 1, high) with λ = 4
+//! and scales all of that line's years by it; each risk happens with probability p and then
+//! costs a Beta-PERT(min, likely, max) draw in its year. Because every line's yearly values
+//! are fixed apart from the multiplier, a line's contribution to the NPV is its discounted
+//! sum times the multiplier, so an iteration costs O(lines + risks), not O(lines × years).
+//!
+//! Determinism: iterations are split into fixed chunks of [`CHUNK`]; chunk `c` draws from
+//! `ChaCha8Rng::seed_from_u64(seed)` on stream `c`. The chunks may run on any number of
+//! threads; the results are put back in iteration order before any statistic is taken, so
+//! the same seed gives bit-identical results whatever the thread count.
+
+use super::calc::{discount_factors, evaluate, line_values, ore, rate_for};
+use super::model::{BusinessCase, Economics, LineKind};
+use crate::validation::FieldErrors;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution as _};
+use rayon::prelude::*;
+use rust_decimal::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Most iterations allowed in one simulation.
+pub const MAX_ITERATIONS: u32 = 1_000_000;
+/// Iterations per deterministic chunk.
+pub const CHUNK: usize = 4096;
+const PERT_LAMBDA: f64 = 4.0;
+const HISTOGRAM_BINS: usize = 30;
+
+/// What to simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SimulationSettings {
+    /// Number of iterations, 1–1,000,000 (default 10,000).
+    #[serde(default = "default_iterations")]
+    pub iterations: u32,
+    /// Seed; the same seed gives the same result.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_iterations() -> u32 {
+    10_000
+}
+
+impl Default for SimulationSettings {
+    fn default() -> Self {
+        SimulationSettings {
+            iterations: default_iterations(),
+            seed: 0,
+        }
+    }
+}
+
+/// One bar of a histogram: values in `[from, to)` (the last bar includes `to`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct HistogramBin {
+    /// Lower edge, kr.
+    pub from: f64,
+    /// Upper edge, kr.
+    pub to: f64,
+    /// Number of iterations in the bar.
+    pub count: u32,
+}
+
+/// Summary of simulated values. Percentiles are statistical: P10 is the value that 10 % of
+/// the outcomes fall below (linear interpolation between order statistics).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Distribution {
+    /// Mean.
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Smallest outcome.
+    pub min: f64,
+    /// Largest outcome.
+    pub max: f64,
+    /// Histogram over [min, max].
+    pub histogram: Vec<HistogramBin>,
+}
+
+/// The result of a simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Simulation {
+    /// Iterations run.
+    pub iterations: u32,
+    /// Seed used.
+    pub seed: u64,
+    /// NPV.
+    pub npv: Distribution,
+    /// Full effect (final year, recurring lines).
+    pub full_effect: Distribution,
+    /// Share of iterations with NPV < 0.
+    pub probability_negative_npv: f64,
+}
+
+/// A three-point draw: `low + span · Beta(α, β)`, or a constant when the range is empty.
+#[derive(Debug, Clone, Copy)]
+enum Pert {
+    Fixed(f64),
+    Beta {
+        low: f64,
+        span: f64,
+        beta: Beta<f64>,
+    },
+}
+
+impl Pert {
+    fn new(min: f64, mode: f64, max: f64) -> Pert {
+        let span = max - min;
+        if !(span > 0.0) {
+            return Pert::Fixed(mode);
+        }
+        let alpha = 1.0 + PERT_LAMBDA * (mode - min) / span;
+        let beta = 1.0 + PERT_LAMBDA * (max - mode) / span;
+        match Beta::new(alpha, beta) {
+            Ok(beta) => Pert::Beta {
+                low: min,
+                span,
+                beta,
+            },
+            Err(_) => Pert::Fixed(mode),
+        }
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Pert::Fixed(v) => *v,
+            Pert::Beta { low, span, beta } => low + span * beta.sample(rng),
+        }
+    }
+}
+
+struct PreparedLine {
+    /// Signed discounted sum of the line's kr. values (benefit +, cost −).
+    npv: f64,
+    /// Signed final-year value if the line counts in the full effect.
+    full: f64,
+    multiplier: Pert,
+}
+
+struct PreparedRisk {
+    probability: f64,
+    discount: f64,
+    impact: Pert,
+}
+
+/// A business case reduced to what one iteration needs.
+pub(crate) struct Prepared {
+    lines: Vec<PreparedLine>,
+    risks: Vec<PreparedRisk>,
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+impl Prepared {
+    pub(crate) fn new(case: &BusinessCase, econ: &Economics) -> Prepared {
+        let h = case.horizon as usize;
+        let df = discount_factors(rate_for(case, econ), h);
+        let lines = case
+            .lines
+            .iter()
+            .map(|line| {
+                let sign = if line.kind.is_benefit() {
+                    Decimal::ONE
+                } else {
+                    -Decimal::ONE
+                };
+                let values = line_values(line, econ);
+                let npv: Decimal = values.iter().zip(&df).map(|(v, d)| *v * *d).sum();
+                let full = if line.kind == LineKind::Investering {
+                    Decimal::ZERO
+                } else {
+                    values.get(h.saturating_sub(1)).copied().unwrap_or_default()
+                };
+                PreparedLine {
+                    npv: f(sign * npv),
+                    full: f(sign * full),
+                    multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
+                }
+            })
+            .collect();
+        let risks = case
+            .risks
+            .iter()
+            .map(|r| PreparedRisk {
+                probability: f(r.probability),
+                discount: f(df.get(r.year as usize).copied().unwrap_or_default()),
+                impact: Pert::new(f(r.min), f(r.likely), f(r.max)),
+            })
+            .collect();
+        Prepared { lines, risks }
+    }
+
+    /// One iteration: (NPV, full effect).
+    #[inline]
+    pub(crate) fn draw(&self, rng: &mut ChaCha8Rng) -> (f64, f64) {
+        let (mut npv, mut full) = (0.0, 0.0);
+        for l in &self.lines {
+            let m = l.multiplier.sample(rng);
+            npv += m * l.npv;
+            full += m * l.full;
+        }
+        for r in &self.risks {
+            if rng.gen::<f64>() < r.probability {
+                npv -= r.impact.sample(rng) * r.discount;
+            }
+        }
+        (npv, full)
+    }
+}
+
+/// Runs `iterations` draws of `prepared` deterministically for `seed`, in parallel chunks.
+pub(crate) fn run(prepared: &Prepared, iterations: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let chunks = iterations.div_ceil(CHUNK);
+    let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(c as u64);
+            let n = CHUNK.min(iterations - c * CHUNK);
+            let mut npv = Vec::with_capacity(n);
+            let mut full = Vec::with_capacity(n);
+            for _ in 0..n {
+                let (a, b) = prepared.draw(&mut rng);
+                npv.push(a);
+                full.push(b);
+            }
+            (npv, full)
+        })
+        .collect();
+    let mut npv = Vec::with_capacity(iterations);
+    let mut full = Vec::with_capacity(iterations);
+    for (a, b) in parts {
+        npv.extend(a);
+        full.extend(b);
+    }
+    (npv, full)
+}
+
+/// The q-quantile (0 ≤ q ≤ 1) of sorted values, interpolating linearly between order
+/// statistics (numpy's default method).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            let frac = pos - lo as f64;
+            sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+        }
+    }
+}
+
+fn summarise(mut values: Vec<f64>) -> Distribution {
+    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+    values.sort_by(f64::total_cmp);
+    let (min, max) = (
+        values.first().copied().unwrap_or(0.0),
+        values.last().copied().unwrap_or(0.0),
+    );
+    let bins = if max > min { HISTOGRAM_BINS } else { 1 };
+    let width = if max > min {
+        (max - min) / bins as f64
+    } else {
+        1.0
+    };
+    let mut histogram: Vec<HistogramBin> = (0..bins)
+        .map(|i| HistogramBin {
+            from: min + width * i as f64,
+            to: if i + 1 == bins {
+                max
+            } else {
+                min + width * (i + 1) as f64
+            },
+            count: 0,
+        })
+        .collect();
+    for v in &values {
+        let i = (((v - min) / width) as usize).min(bins - 1);
+        histogram[i].count += 1;
+    }
+    Distribution {
+        mean,
+        p10: percentile(&values, 0.10),
+        p50: percentile(&values, 0.50),
+        p90: percentile(&values, 0.90),
+        min,
+        max,
+        histogram,
+    }
+}
+
+/// Runs the Monte Carlo simulation of one business case.
+pub fn simulate(
+    case: &BusinessCase,
+    econ: &Economics,
+    settings: SimulationSettings,
+) -> Result<Simulation, FieldErrors> {
+    if settings.iterations == 0 || settings.iterations > MAX_ITERATIONS {
+        return Err(FieldErrors::single(
+            "iterations",
+            "out_of_range",
+            "Antal gennemløb skal være 1-1.000.000.",
+        ));
+    }
+    let prepared = Prepared::new(case, econ);
+    let (npv, full) = run(&prepared, settings.iterations as usize, settings.seed);
+    let negative = npv.iter().filter(|v| **v < 0.0).count();
+    Ok(Simulation {
+        iterations: settings.iterations,
+        seed: settings.seed,
+        probability_negative_npv: negative as f64 / npv.len() as f64,
+        npv: summarise(npv),
+        full_effect: summarise(full),
+    })
+}
+
+/// One bar of the tornado: the NPV with one input at its low and at its high, all other
+/// inputs at their most likely values and no risk occurring.
+///
+/// For a line, low and high are its multipliers. For a risk, low is "does not happen" and
+/// high is "happens with its largest impact".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TornadoBar {
+    /// The line's label or the risk's description.
+    pub label: String,
+    /// `line` or `risk`.
+    pub source: String,
+    /// Index among the lines or risks.
+    pub index: usize,
+    /// NPV with the input at its low.
+    #[schema(value_type = String)]
+    pub npv_low: Decimal,
+    /// NPV with the input at its high.
+    #[schema(value_type = String)]
+    pub npv_high: Decimal,
+    /// |npv_high − npv_low|.
+    #[schema(value_type = String)]
+    pub swing: Decimal,
+}
+
+/// The tornado, sorted by swing, largest first.
+pub fn sensitivity(case: &BusinessCase, econ: &Economics) -> Vec<TornadoBar> {
+    let base_eval = evaluate(case, econ);
+    let h = case.horizon as usize;
+    let df = discount_factors(rate_for(case, econ), h);
+    // The unrounded base NPV, so each bar is exact before its own rounding.
+    let mut base = Decimal::ZERO;
+    let mut contributions = Vec::with_capacity(case.lines.len());
+    for line in &case.lines {
+        let sign = if line.kind.is_benefit() {
+            Decimal::ONE
+        } else {
+            -Decimal::ONE
+        };
+        let npv: Decimal = line_values(line, econ)
+            .iter()
+            .zip(&df)
+            .map(|(v, d)| *v * *d)
+            .sum::<Decimal>()
+            * sign;
+        base += npv;
+        contributions.push(npv);
+    }
+    debug_assert_eq!(ore(base), base_eval.npv);
+    let mut bars: Vec<TornadoBar> = case
+        .lines
+        .iter()
+        .zip(&contributions)
+        .enumerate()
+        .map(|(i, (line, c))| {
+            let low = ore(base + (line.low - Decimal::ONE) * *c);
+            let high = ore(base + (line.high - Decimal::ONE) * *c);
+            TornadoBar {
+                label: line.label.clone(),
+                source: "line".into(),
+                index: i,
+                npv_low: low,
+                npv_high: high,
+                swing: (high - low).abs(),
+            }
+        })
+        .collect();
+    bars.extend(case.risks.iter().enumerate().map(|(i, r)| {
+        let hit = r.max * df.get(r.year as usize).copied().unwrap_or_default();
+        let low = ore(base);
+        let high = ore(base - hit);
+        TornadoBar {
+            label: r.description.clone(),
+            source: "risk".into(),
+            index: i,
+            npv_low: low,
+            npv_high: high,
+            swing: (high - low).abs(),
+        }
+    }));
+    bars.sort_by(|a, b| b.swing.cmp(&a.swing).then(a.index.cmp(&b.index)));
+    bars
+}
