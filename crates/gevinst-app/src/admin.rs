@@ -8,7 +8,9 @@ use gevinst_domain::access::Permission;
 use gevinst_domain::tenant::{validate_catalogue_name, validate_tenant_name};
 use gevinst_domain::unit::validate_unit_name;
 use gevinst_domain::user::validate_password;
-use gevinst_domain::{CatalogueItem, FieldErrors, NewUserDraft, Role, Tenant, Unit, UnitId, UnitTree, User, UserId};
+use gevinst_domain::{
+    CatalogueItem, FieldErrors, NewUserDraft, Role, Tenant, Unit, UnitId, UnitTree, User, UserId,
+};
 use gevinst_store::{Catalogue, Store};
 
 fn require_admin(store_units: &UnitTree, who: &Principal) -> Result<()> {
@@ -31,10 +33,18 @@ pub async fn list_users(store: &dyn Store, who: &Principal) -> Result<Vec<User>>
 }
 
 /// Creates a user with an initial password.
-pub async fn create_user(store: &dyn Store, who: &Principal, draft: &NewUserDraft, password: &str) -> Result<User> {
+pub async fn create_user(
+    store: &dyn Store,
+    who: &Principal,
+    draft: &NewUserDraft,
+    password: &str,
+) -> Result<User> {
     let lists = admin_lists(store, who).await?;
     let mut errors = FieldErrors::new();
-    let valid = draft.validate(|u| lists.units.contains(u)).map_err(|e| errors.0.extend(e.0)).ok();
+    let valid = draft
+        .validate(|u| lists.units.contains(u))
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
     if let Err(e) = validate_password(password) {
         errors.0.extend(e.0);
     }
@@ -45,7 +55,13 @@ pub async fn create_user(store: &dyn Store, who: &Principal, draft: &NewUserDraf
     store
         .create_user(who.tenant.id, who.actor_id(), &valid, &hash)
         .await
-        .map_err(|e| duplicate_as(e, "email", "Der findes allerede en bruger med denne e-mail."))
+        .map_err(|e| {
+            duplicate_as(
+                e,
+                "email",
+                "Der findes allerede en bruger med denne e-mail.",
+            )
+        })
 }
 
 /// Changes a user. An admin cannot deactivate themselves or take away their own admin
@@ -69,9 +85,22 @@ pub async fn update_user(
         .into());
     }
     let user = store
-        .update_user(who.tenant.id, who.actor_id(), id, expected_version, &valid, active)
+        .update_user(
+            who.tenant.id,
+            who.actor_id(),
+            id,
+            expected_version,
+            &valid,
+            active,
+        )
         .await
-        .map_err(|e| duplicate_as(e, "email", "Der findes allerede en bruger med denne e-mail."))?;
+        .map_err(|e| {
+            duplicate_as(
+                e,
+                "email",
+                "Der findes allerede en bruger med denne e-mail.",
+            )
+        })?;
     if !active {
         store.delete_user_sessions(who.tenant.id, id).await?;
     }
@@ -79,26 +108,45 @@ pub async fn update_user(
 }
 
 /// Sets a new password for a user and ends their sessions.
-pub async fn set_password(store: &dyn Store, who: &Principal, id: UserId, password: &str) -> Result<()> {
+pub async fn set_password(
+    store: &dyn Store,
+    who: &Principal,
+    id: UserId,
+    password: &str,
+) -> Result<()> {
     admin_lists(store, who).await?;
     validate_password(password)?;
     store.user(who.tenant.id, id).await?;
     let hash = hash_password(password)?;
-    store.set_password(who.tenant.id, who.actor_id(), id, &hash).await?;
+    store
+        .set_password(who.tenant.id, who.actor_id(), id, &hash)
+        .await?;
     store.delete_user_sessions(who.tenant.id, id).await?;
     Ok(())
 }
 
 /// Adds a unit under `parent` (or at the top).
-pub async fn create_unit(store: &dyn Store, who: &Principal, parent: Option<UnitId>, name: &str) -> Result<Unit> {
+pub async fn create_unit(
+    store: &dyn Store,
+    who: &Principal,
+    parent: Option<UnitId>,
+    name: &str,
+) -> Result<Unit> {
     let lists = admin_lists(store, who).await?;
     let name = validate_unit_name(name)?;
     if let Some(p) = parent {
         if !lists.units.contains(p) {
-            return Err(FieldErrors::single("parent_id", "unknown", "Den overordnede enhed findes ikke.").into());
+            return Err(FieldErrors::single(
+                "parent_id",
+                "unknown",
+                "Den overordnede enhed findes ikke.",
+            )
+            .into());
         }
     }
-    Ok(store.create_unit(who.tenant.id, who.actor_id(), parent, &name).await?)
+    Ok(store
+        .create_unit(who.tenant.id, who.actor_id(), parent, &name)
+        .await?)
 }
 
 /// Renames, moves or (de)activates a unit. Moving a unit under itself is refused.
@@ -116,11 +164,18 @@ pub async fn update_unit(
     }
     let name = validate_unit_name(name)?;
     lists.units.check_move(id, parent)?;
-    Ok(store.update_unit(who.tenant.id, who.actor_id(), id, parent, &name, active).await?)
+    Ok(store
+        .update_unit(who.tenant.id, who.actor_id(), id, parent, &name, active)
+        .await?)
 }
 
 /// Adds an entry to a per-tenant list.
-pub async fn add_catalogue_item(store: &dyn Store, who: &Principal, which: Catalogue, name: &str) -> Result<CatalogueItem> {
+pub async fn add_catalogue_item(
+    store: &dyn Store,
+    who: &Principal,
+    which: Catalogue,
+    name: &str,
+) -> Result<CatalogueItem> {
     admin_lists(store, who).await?;
     let name = validate_catalogue_name(name)?;
     store
@@ -147,10 +202,17 @@ pub async fn update_catalogue_item(
 }
 
 /// Renames the tenant.
-pub async fn rename_tenant(store: &dyn Store, who: &Principal, expected_version: i64, name: &str) -> Result<Tenant> {
+pub async fn rename_tenant(
+    store: &dyn Store,
+    who: &Principal,
+    expected_version: i64,
+    name: &str,
+) -> Result<Tenant> {
     admin_lists(store, who).await?;
     let name = validate_tenant_name(name)?;
-    Ok(store.update_tenant(who.tenant.id, who.actor_id(), expected_version, &name).await?)
+    Ok(store
+        .update_tenant(who.tenant.id, who.actor_id(), expected_version, &name)
+        .await?)
 }
 
 fn duplicate_as(e: gevinst_store::StoreError, field: &str, message: &str) -> AppError {

@@ -1,7 +1,9 @@
 //! Authentication: password hashing (argon2id), sessions, API tokens and login throttling.
 
 use crate::{AppError, Result};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -18,7 +20,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Checks a password against a PHC hash. A malformed hash is simply "no match".
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -97,8 +103,17 @@ pub struct Principal {
 
 impl Principal {
     fn new(user: User, tenant: Tenant) -> Self {
-        let actor = Actor { tenant_id: tenant.id, user_id: user.id, role: user.role, units: user.units.clone() };
-        Principal { actor, user, tenant }
+        let actor = Actor {
+            tenant_id: tenant.id,
+            user_id: user.id,
+            role: user.role,
+            units: user.units.clone(),
+        };
+        Principal {
+            actor,
+            user,
+            tenant,
+        }
     }
 
     /// The user's id, for the audit log.
@@ -120,7 +135,9 @@ pub struct NewSession {
 
 impl std::fmt::Debug for NewSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewSession").field("expires_at", &self.expires_at).finish_non_exhaustive()
+        f.debug_struct("NewSession")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -132,7 +149,9 @@ fn dummy_hash() -> &'static str {
 }
 
 async fn verify_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 /// Logs a user in with tenant slug, e-mail and password.
@@ -171,7 +190,10 @@ pub async fn login(
         Err(e) if e.is_not_found() => None,
         Err(e) => return Err(e.into()),
     };
-    let hash = found.as_ref().map(|(_, c)| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let hash = found
+        .as_ref()
+        .map(|(_, c)| c.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
     let ok = verify_blocking(password.to_owned(), hash).await;
     let Some((tenant, creds)) = found.filter(|(_, c)| ok && c.user.active) else {
         store.record_login_failure(&account_key, now).await?;
@@ -199,27 +221,51 @@ pub async fn login(
 }
 
 /// Resolves a session cookie to the user and the session's CSRF token.
-pub async fn from_session(store: &dyn Store, cookie_value: &str, now: DateTime<Utc>) -> Result<(Principal, String)> {
-    let record = store.session(&secret_hash(cookie_value), now).await.map_err(not_found_is_unauthenticated)?;
+pub async fn from_session(
+    store: &dyn Store,
+    cookie_value: &str,
+    now: DateTime<Utc>,
+) -> Result<(Principal, String)> {
+    let record = store
+        .session(&secret_hash(cookie_value), now)
+        .await
+        .map_err(not_found_is_unauthenticated)?;
     let principal = load_principal(store, record.tenant_id, record.user_id).await?;
     Ok((principal, record.csrf_token))
 }
 
 /// Resolves a bearer token to its user.
-pub async fn from_api_token(store: &dyn Store, token: &str, now: DateTime<Utc>) -> Result<Principal> {
+pub async fn from_api_token(
+    store: &dyn Store,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Principal> {
     if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
         return Err(AppError::Unauthenticated);
     }
-    let (tenant, user) = store.use_api_token(&secret_hash(token), now).await.map_err(not_found_is_unauthenticated)?;
+    let (tenant, user) = store
+        .use_api_token(&secret_hash(token), now)
+        .await
+        .map_err(not_found_is_unauthenticated)?;
     load_principal(store, tenant, user).await
 }
 
-async fn load_principal(store: &dyn Store, tenant: gevinst_domain::TenantId, user: UserId) -> Result<Principal> {
-    let user = store.user(tenant, user).await.map_err(not_found_is_unauthenticated)?;
+async fn load_principal(
+    store: &dyn Store,
+    tenant: gevinst_domain::TenantId,
+    user: UserId,
+) -> Result<Principal> {
+    let user = store
+        .user(tenant, user)
+        .await
+        .map_err(not_found_is_unauthenticated)?;
     if !user.active {
         return Err(AppError::Unauthenticated);
     }
-    let tenant = store.tenant(tenant).await.map_err(not_found_is_unauthenticated)?;
+    let tenant = store
+        .tenant(tenant)
+        .await
+        .map_err(not_found_is_unauthenticated)?;
     Ok(Principal::new(user, tenant))
 }
 
@@ -238,13 +284,24 @@ pub async fn logout(store: &dyn Store, cookie_value: &str) -> Result<()> {
 }
 
 /// Creates a personal API token for the principal; returns the token (shown once).
-pub async fn create_token(store: &dyn Store, who: &Principal, name: &str) -> Result<(String, ApiTokenInfo)> {
+pub async fn create_token(
+    store: &dyn Store,
+    who: &Principal,
+    name: &str,
+) -> Result<(String, ApiTokenInfo)> {
     let name = gevinst_domain::text::clean(name, false);
     if name.is_empty() || gevinst_domain::text::char_len(&name) > 80 {
-        return Err(gevinst_domain::FieldErrors::single("name", "invalid", "Giv nøglen et navn på 1-80 tegn.").into());
+        return Err(gevinst_domain::FieldErrors::single(
+            "name",
+            "invalid",
+            "Giv nøglen et navn på 1-80 tegn.",
+        )
+        .into());
     }
     let (token, hash) = new_api_token();
-    let info = store.create_api_token(who.tenant.id, who.user.id, &name, &hash).await?;
+    let info = store
+        .create_api_token(who.tenant.id, who.user.id, &name, &hash)
+        .await?;
     Ok((token, info))
 }
 
@@ -255,11 +312,15 @@ pub async fn list_tokens(store: &dyn Store, who: &Principal) -> Result<Vec<ApiTo
 
 /// Revokes one of the principal's own tokens.
 pub async fn revoke_token(store: &dyn Store, who: &Principal, id: i64) -> Result<()> {
-    Ok(store.revoke_api_token(who.tenant.id, who.user.id, id).await?)
+    Ok(store
+        .revoke_api_token(who.tenant.id, who.user.id, id)
+        .await?)
 }
 
 /// Whether a submitted CSRF token matches the session's, in constant time.
 pub fn csrf_matches(expected: &str, submitted: &str) -> bool {
     let (a, b) = (expected.as_bytes(), submitted.as_bytes());
-    a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -8,9 +8,9 @@ use crate::{AppError, Result};
 use gevinst_domain::access::Permission;
 use gevinst_domain::potential::References;
 use gevinst_domain::{
-    audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, EntityKind, FagomraadeId, FieldErrors, Page,
-    Potential, PotentialDraft, PotentialId, PotentialQuery, SortKey, Status, StatusChange, StatusChangeError,
-    TechnologyId, UnitId, UnitTree, User, UserId,
+    audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, EntityKind, FagomraadeId,
+    FieldErrors, Page, Potential, PotentialDraft, PotentialId, PotentialQuery, SortKey, Status,
+    StatusChange, StatusChangeError, TechnologyId, UnitId, UnitTree, User, UserId,
 };
 use gevinst_store::{Catalogue, PotentialCounts, Store};
 use serde::Deserialize;
@@ -44,19 +44,28 @@ impl TenantLists {
     /// A fagområde's name.
     pub fn fagomraade_name(&self, id: Option<FagomraadeId>) -> Option<&str> {
         let id = id?;
-        self.fagomraader.iter().find(|f| f.id == id.0).map(|f| f.name.as_str())
+        self.fagomraader
+            .iter()
+            .find(|f| f.id == id.0)
+            .map(|f| f.name.as_str())
     }
 
     /// A technology type's name.
     pub fn technology_name(&self, id: Option<TechnologyId>) -> Option<&str> {
         let id = id?;
-        self.technologies.iter().find(|f| f.id == id.0).map(|f| f.name.as_str())
+        self.technologies
+            .iter()
+            .find(|f| f.id == id.0)
+            .map(|f| f.name.as_str())
     }
 
     /// A user's name.
     pub fn user_name(&self, id: Option<UserId>) -> Option<&str> {
         let id = id?;
-        self.users.iter().find(|u| u.id == id).map(|u| u.name.as_str())
+        self.users
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.as_str())
     }
 }
 
@@ -110,10 +119,22 @@ pub async fn create(
     let lists = TenantLists::load(store, who).await?;
     let valid = draft.validate(&lists)?;
     let status = status.unwrap_or(Status::Ide);
-    if status != Status::Ide && !who.actor.may_create_with_status(valid.unit_id, &lists.units) {
+    if status != Status::Ide
+        && !who
+            .actor
+            .may_create_with_status(valid.unit_id, &lists.units)
+    {
         return Err(AppError::Forbidden);
     }
-    Ok(store.create_potential(who.tenant.id, who.actor_id(), &valid, status, who.actor_id()).await?)
+    Ok(store
+        .create_potential(
+            who.tenant.id,
+            who.actor_id(),
+            &valid,
+            status,
+            who.actor_id(),
+        )
+        .await?)
 }
 
 /// One potential of the principal's tenant.
@@ -123,7 +144,8 @@ pub async fn get(store: &dyn Store, who: &Principal, id: PotentialId) -> Result<
 
 /// Whether the principal may edit this potential (for showing or hiding the edit form).
 pub fn may_edit(who: &Principal, p: &Potential, lists: &TenantLists) -> bool {
-    who.actor.may(Permission::EditPotential(p.unit_id), &lists.units)
+    who.actor
+        .may(Permission::EditPotential(p.unit_id), &lists.units)
 }
 
 /// The statuses the principal may move this potential to.
@@ -132,7 +154,10 @@ pub fn allowed_statuses(who: &Principal, p: &Potential, lists: &TenantLists) -> 
         .allowed_next()
         .iter()
         .copied()
-        .filter(|to| who.actor.may(Permission::ChangeStatus(p.unit_id, *to), &lists.units))
+        .filter(|to| {
+            who.actor
+                .may(Permission::ChangeStatus(p.unit_id, *to), &lists.units)
+        })
         .collect()
 }
 
@@ -151,9 +176,21 @@ pub async fn update(
     if !may_edit(who, &current, &lists) {
         return Err(AppError::Forbidden);
     }
-    let valid = draft.validate(&KeepExisting { lists: &lists, current: &current })?;
-    if valid.unit_id != current.unit_id && !who.actor.may(Permission::EditPotential(valid.unit_id), &lists.units) {
-        return Err(FieldErrors::single("unit_id", "forbidden", "Du kan ikke flytte potentialet til en enhed uden for dine enheder.").into());
+    let valid = draft.validate(&KeepExisting {
+        lists: &lists,
+        current: &current,
+    })?;
+    if valid.unit_id != current.unit_id
+        && !who
+            .actor
+            .may(Permission::EditPotential(valid.unit_id), &lists.units)
+    {
+        return Err(FieldErrors::single(
+            "unit_id",
+            "forbidden",
+            "Du kan ikke flytte potentialet til en enhed uden for dine enheder.",
+        )
+        .into());
     }
     if current.version != expected_version {
         return Err(AppError::Conflict);
@@ -170,7 +207,9 @@ pub async fn update(
         changes,
         reason: None,
     };
-    Ok(store.update_potential(who.tenant.id, id, expected_version, &valid, &entry).await?)
+    Ok(store
+        .update_potential(who.tenant.id, id, expected_version, &valid, &entry)
+        .await?)
 }
 
 /// Moves a potential to another status, with a reason where one is needed.
@@ -184,23 +223,41 @@ pub async fn change_status(
 ) -> Result<Potential> {
     let current = store.potential(who.tenant.id, id).await?;
     let lists = TenantLists::load(store, who).await?;
-    if !who.actor.may(Permission::ChangeStatus(current.unit_id, to), &lists.units) {
+    if !who
+        .actor
+        .may(Permission::ChangeStatus(current.unit_id, to), &lists.units)
+    {
         return Err(AppError::Forbidden);
     }
     if current.version != expected_version {
         return Err(AppError::Conflict);
     }
     let reason = current.status.transition(to, reason).map_err(|e| match e {
-        StatusChangeError::NotAllowed { .. } => FieldErrors::single("status", "not_allowed", e.to_string()),
+        StatusChangeError::NotAllowed { .. } => {
+            FieldErrors::single("status", "not_allowed", e.to_string())
+        }
         StatusChangeError::ReasonRequired => FieldErrors::single(
             "reason",
             "required",
-            format!("Skriv en begrundelse, når status ændres til {}.", to.label().to_lowercase()),
+            format!(
+                "Skriv en begrundelse, når status ændres til {}.",
+                to.label().to_lowercase()
+            ),
         ),
-        StatusChangeError::ReasonTooLong => FieldErrors::single("reason", "too_long", e.to_string()),
+        StatusChangeError::ReasonTooLong => {
+            FieldErrors::single("reason", "too_long", e.to_string())
+        }
     })?;
     Ok(store
-        .change_status(who.tenant.id, who.actor_id(), id, expected_version, current.status, to, reason.as_deref())
+        .change_status(
+            who.tenant.id,
+            who.actor_id(),
+            id,
+            expected_version,
+            current.status,
+            to,
+            reason.as_deref(),
+        )
         .await?)
 }
 
@@ -233,7 +290,11 @@ fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_id<T: std::str::FromStr>(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<T> {
+fn parse_id<T: std::str::FromStr>(
+    e: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+) -> Option<T> {
     let raw = opt(v)?;
     match raw.parse() {
         Ok(x) => Some(x),
@@ -311,7 +372,11 @@ impl ListParams {
 }
 
 /// A filtered page of the tenant's potentials.
-pub async fn list(store: &dyn Store, who: &Principal, query: &PotentialQuery) -> Result<Page<Potential>> {
+pub async fn list(
+    store: &dyn Store,
+    who: &Principal,
+    query: &PotentialQuery,
+) -> Result<Page<Potential>> {
     Ok(store.list_potentials(who.tenant.id, query).await?)
 }
 
@@ -321,9 +386,15 @@ pub async fn overview(store: &dyn Store, who: &Principal) -> Result<PotentialCou
 }
 
 /// A potential's audit trail and status changes, oldest first.
-pub async fn history(store: &dyn Store, who: &Principal, id: PotentialId) -> Result<(Vec<AuditEntry>, Vec<StatusChange>)> {
+pub async fn history(
+    store: &dyn Store,
+    who: &Principal,
+    id: PotentialId,
+) -> Result<(Vec<AuditEntry>, Vec<StatusChange>)> {
     store.potential(who.tenant.id, id).await?;
-    let audit = store.audit_for(who.tenant.id, EntityKind::Potential, id.0).await?;
+    let audit = store
+        .audit_for(who.tenant.id, EntityKind::Potential, id.0)
+        .await?;
     let statuses = store.status_history(who.tenant.id, id).await?;
     Ok((audit, statuses))
 }

@@ -1,0 +1,220 @@
+//! The login flow on a real SQLite store: throttling, deactivated users, sessions, tokens.
+
+use chrono::{Duration, Utc};
+use gevinst_app::auth::{self, MAX_FAILURES_PER_ACCOUNT};
+use gevinst_app::AppError;
+use gevinst_domain::{NewUserDraft, Slug};
+use gevinst_store::DynStore;
+
+const PW: &str = "rigtig-adgangskode";
+
+async fn setup() -> (DynStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
+        .await
+        .unwrap();
+    let t = store
+        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
+        .await
+        .unwrap();
+    let draft = NewUserDraft {
+        email: "anna@eksempel.dk".into(),
+        name: "Anna".into(),
+        role: "leder".into(),
+        units: vec![],
+    };
+    let valid = draft.validate(|_| true).unwrap();
+    store
+        .create_user(t.id, None, &valid, &auth::hash_password(PW).unwrap())
+        .await
+        .unwrap();
+    (store, dir)
+}
+
+#[tokio::test]
+async fn login_works_case_insensitively_and_creates_a_session() {
+    let (store, _dir) = setup().await;
+    let now = Utc::now();
+    let (who, session) = auth::login(
+        store.as_ref(),
+        " Eksempel ",
+        "ANNA@eksempel.dk ",
+        PW,
+        Some("10.0.0.1"),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(who.user.name, "Anna");
+    let (again, csrf) = auth::from_session(store.as_ref(), &session.cookie_value, now)
+        .await
+        .unwrap();
+    assert_eq!(again.user.id, who.user.id);
+    assert_eq!(csrf, session.csrf_token);
+    // The session expires.
+    let later = now + Duration::hours(auth::SESSION_HOURS) + Duration::minutes(1);
+    assert!(matches!(
+        auth::from_session(store.as_ref(), &session.cookie_value, later).await,
+        Err(AppError::Unauthenticated)
+    ));
+    // Logout ends it.
+    auth::logout(store.as_ref(), &session.cookie_value)
+        .await
+        .unwrap();
+    assert!(matches!(
+        auth::from_session(store.as_ref(), &session.cookie_value, now).await,
+        Err(AppError::Unauthenticated)
+    ));
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_throttled_per_account() {
+    let (store, _dir) = setup().await;
+    let now = Utc::now();
+    for i in 0..MAX_FAILURES_PER_ACCOUNT {
+        let r = auth::login(
+            store.as_ref(),
+            "eksempel",
+            "anna@eksempel.dk",
+            "forkert",
+            Some(&format!("10.0.0.{i}")),
+            now,
+        )
+        .await;
+        assert!(matches!(r, Err(AppError::Unauthenticated)), "attempt {i}");
+    }
+    // Even the right password is refused while throttled, from any address.
+    let r = auth::login(
+        store.as_ref(),
+        "eksempel",
+        "anna@eksempel.dk",
+        PW,
+        Some("10.9.9.9"),
+        now,
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Throttled)));
+    // After the window it works again, and success clears the count.
+    let later = now + Duration::minutes(auth::THROTTLE_WINDOW_MINUTES + 1);
+    assert!(auth::login(
+        store.as_ref(),
+        "eksempel",
+        "anna@eksempel.dk",
+        PW,
+        None,
+        later
+    )
+    .await
+    .is_ok());
+    // Unknown users and tenants fail the same way as wrong passwords.
+    for (slug, email) in [
+        ("eksempel", "ukendt@eksempel.dk"),
+        ("ukendt", "anna@eksempel.dk"),
+    ] {
+        let r = auth::login(store.as_ref(), slug, email, PW, None, later).await;
+        assert!(
+            matches!(r, Err(AppError::Unauthenticated)),
+            "{slug} {email}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deactivated_users_cannot_log_in_or_use_tokens() {
+    let (store, _dir) = setup().await;
+    let now = Utc::now();
+    let (who, session) = auth::login(
+        store.as_ref(),
+        "eksempel",
+        "anna@eksempel.dk",
+        PW,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let (token, _) = auth::create_token(store.as_ref(), &who, "BI-værktøj")
+        .await
+        .unwrap();
+    assert!(auth::from_api_token(store.as_ref(), &token, now)
+        .await
+        .is_ok());
+    let draft = NewUserDraft {
+        email: "anna@eksempel.dk".into(),
+        name: "Anna".into(),
+        role: "leder".into(),
+        units: vec![],
+    };
+    let valid = draft.validate(|_| true).unwrap();
+    store
+        .update_user(
+            who.tenant.id,
+            None,
+            who.user.id,
+            who.user.version,
+            &valid,
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        auth::from_api_token(store.as_ref(), &token, now).await,
+        Err(AppError::Unauthenticated)
+    ));
+    assert!(matches!(
+        auth::from_session(store.as_ref(), &session.cookie_value, now).await,
+        Err(AppError::Unauthenticated)
+    ));
+    let r = auth::login(
+        store.as_ref(),
+        "eksempel",
+        "anna@eksempel.dk",
+        PW,
+        None,
+        now,
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Unauthenticated)));
+}
+
+#[tokio::test]
+async fn revoked_and_malformed_tokens_fail() {
+    let (store, _dir) = setup().await;
+    let now = Utc::now();
+    let (who, _) = auth::login(
+        store.as_ref(),
+        "eksempel",
+        "anna@eksempel.dk",
+        PW,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let (token, info) = auth::create_token(store.as_ref(), &who, "Test")
+        .await
+        .unwrap();
+    assert!(matches!(
+        auth::create_token(store.as_ref(), &who, "  ").await,
+        Err(AppError::Invalid(_))
+    ));
+    auth::revoke_token(store.as_ref(), &who, info.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        auth::from_api_token(store.as_ref(), &token, now).await,
+        Err(AppError::Unauthenticated)
+    ));
+    for bad in ["", "gvt_", "nope", &"gvt_x".repeat(100)] {
+        assert!(
+            matches!(
+                auth::from_api_token(store.as_ref(), bad, now).await,
+                Err(AppError::Unauthenticated)
+            ),
+            "{bad}"
+        );
+    }
+    assert!(auth::csrf_matches("abc", "abc"));
+    assert!(!auth::csrf_matches("abc", "abd"));
+    assert!(!auth::csrf_matches("", ""));
+}
