@@ -1,9 +1,51 @@
 //! The JSON API under `/api/v1`.
+//!
+//! Every endpoint except `/openapi.json` needs `Authorization: Bearer gvt_…` (a personal
+//! token) and works only on the caller's tenant: another tenant's ids are 404, exactly like
+//! ids that do not exist. Handlers parse input, call a use case in
+//! [`gevinst_app::potentials`] and return JSON; the rules live in the app and domain crates.
+//!
+//! Errors always have the body [`crate::error::ErrorBody`]; see [`extract`] for how bad
+//! input maps to status codes, and [`potentials`] for optimistic concurrency (`If-Match`).
 
+pub mod extract;
+pub mod openapi;
+pub mod potentials;
+pub mod reference;
+
+use crate::error::ApiError;
 use crate::AppState;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// Routes of the API, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/potentials",
+            get(potentials::list).post(potentials::create),
+        )
+        .route(
+            "/potentials/{id}",
+            get(potentials::get_one).put(potentials::update),
+        )
+        .route("/potentials/{id}/status", post(potentials::change_status))
+        .route("/potentials/{id}/history", get(potentials::history))
+        .route("/units", get(reference::units))
+        .route("/fagomraader", get(reference::fagomraader))
+        .route("/technologies", get(reference::technologies))
+        .route("/overview", get(reference::overview))
+        .route("/me", get(reference::me))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path with a method it does not support: 405 in the API's error format.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "method not allowed for this path",
+    )
 }

@@ -1,0 +1,75 @@
+//! The OpenAPI 3 document of the API, generated with utoipa from the handlers'
+//! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json` (no token needed).
+
+use super::{potentials, reference};
+use crate::error::{ErrorBody, ErrorDetail};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gevinst API",
+        description = "The register of a municipality's digitalisation potentials (potentialer). \
+                       Authenticate with a personal token: `Authorization: Bearer gvt_…` \
+                       (create one with `gevinst token create`). Every error has the body \
+                       `{\"error\": {\"code\", \"message\", \"fields\"}}`. Changes use optimistic \
+                       concurrency: send the ETag you read as `If-Match` (or a `version` field)."
+    ),
+    paths(
+        potentials::list,
+        potentials::create,
+        potentials::get_one,
+        potentials::update,
+        potentials::change_status,
+        potentials::history,
+        reference::units,
+        reference::fagomraader,
+        reference::technologies,
+        reference::overview,
+        reference::me,
+        openapi_json,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "potentials", description = "The register of potentials"),
+        (name = "reference", description = "Organisation, lists, counts and the caller"),
+        (name = "meta", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the bearer-token security scheme.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("gvt_<64 hex>")
+                    .description(Some("A personal API token of a user in your tenant"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// This OpenAPI document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    security(()),
+    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json"))
+)]
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
