@@ -26,6 +26,7 @@ on_both_databases!(
     counts,
     users_sessions_tokens,
     units,
+    concurrent_writers,
 );
 
 // ---------------------------------------------------------------- helpers
@@ -1780,6 +1781,62 @@ async fn units(db: &TestDb) {
         kind(s.audit_for(t, EntityKind::Unit, 987_654).await),
         ErrorKind::NotFound
     );
+}
+
+/// Concurrent writers: one stale-version race has exactly one winner, and unrelated writes
+/// all succeed (on SQLite they wait for the write lock instead of failing with "busy").
+async fn concurrent_writers(db: &TestDb) {
+    let s = db.store();
+    let w = world(s).await;
+    let a = w.a.id;
+    let audit = AuditDraft {
+        entity: EntityKind::Potential,
+        entity_id: w.a_pot.0,
+        action: AuditAction::Update,
+        user_id: None,
+        changes: vec![],
+        reason: None,
+    };
+    let edit = |t: &str| vpot(t, w.a_unit);
+    let (e1, e2, e3, e4) = (
+        edit("Første"),
+        edit("Anden"),
+        edit("Tredje"),
+        edit("Fjerde"),
+    );
+    let (r1, r2, r3, r4) = tokio::join!(
+        s.update_potential(a, w.a_pot, 1, &e1, &audit),
+        s.update_potential(a, w.a_pot, 1, &e2, &audit),
+        s.update_potential(a, w.a_pot, 1, &e3, &audit),
+        s.update_potential(a, w.a_pot, 1, &e4, &audit),
+    );
+    let results = [r1, r2, r3, r4];
+    let winners: Vec<&gevinst_domain::Potential> =
+        results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "exactly one winner");
+    for r in &results {
+        if let Err(e) = r {
+            assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+        }
+    }
+    let stored = s.potential(a, w.a_pot).await.unwrap();
+    assert_eq!((stored.version, &stored.title), (2, &winners[0].title));
+    assert_eq!(
+        s.audit_for(a, EntityKind::Potential, w.a_pot.0)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let (c1, c2, c3, c4) = tokio::join!(
+        s.create_potential(a, None, &e1, Status::Ide, None),
+        s.create_potential(a, None, &e2, Status::Ide, None),
+        s.create_unit(a, None, Some(w.a_unit), "Under"),
+        s.change_status(a, None, w.a_pot, 2, Status::Ide, Status::Vurderet, None),
+    );
+    assert!(c1.is_ok() && c2.is_ok() && c3.is_ok() && c4.is_ok());
+    assert_eq!(s.potential_counts(a).await.unwrap().total, 3);
 }
 
 // ---------------------------------------------------------------- backend-independent
