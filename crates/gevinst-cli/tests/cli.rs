@@ -47,10 +47,6 @@ impl Db {
         c
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
-    }
-
     fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut c = self.cmd(args);
         c.stdin(Stdio::piped())
@@ -92,14 +88,6 @@ impl Db {
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
 fn admin_flow(db: &Db, slug: &str) {
@@ -191,19 +179,84 @@ fn tenant_user_and_token_on_sqlite() {
     assert!(dir.path().join("gevinst.db").exists());
 }
 
+/// A fresh PostgreSQL database on the server of `GEVINST_TEST_POSTGRES_URL`, dropped on
+/// drop; `None` (skip) without a server unless `CI` or `GEVINST_REQUIRE_POSTGRES=1`.
+struct PgDb {
+    admin_url: String,
+    url: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl PgDb {
+    fn create() -> Option<PgDb> {
+        let admin_url = match std::env::var("GEVINST_TEST_POSTGRES_URL") {
+            Ok(u) if !u.trim().is_empty() => u,
+            _ => {
+                let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty());
+                let forced = std::env::var("GEVINST_REQUIRE_POSTGRES").as_deref() == Ok("1");
+                assert!(
+                    !(ci || forced),
+                    "PostgreSQL tests are required but GEVINST_TEST_POSTGRES_URL is not set"
+                );
+                eprintln!("skipped: GEVINST_TEST_POSTGRES_URL is not set");
+                return None;
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let url = runtime
+            .block_on(gevinst_store::postgres::create_test_database(&admin_url))
+            .expect("create a PostgreSQL test database");
+        Some(PgDb {
+            admin_url,
+            url,
+            runtime,
+        })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let _ = self
+            .runtime
+            .block_on(gevinst_store::postgres::drop_test_database(
+                &self.admin_url,
+                &self.url,
+            ));
+    }
+}
+
 #[test]
 fn tenant_user_and_token_on_postgres() {
-    let Ok(url) = std::env::var("GEVINST_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("GEVINST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "GEVINST_REQUIRE_POSTGRES=1 but GEVINST_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("skipped: GEVINST_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let db = Db::Url(url);
-    db.ok(&["migrate"]);
-    admin_flow(&db, &unique("cli"));
+    let Some(pg) = PgDb::create() else { return };
+    let db = Db::Url(pg.url.clone());
+    let out = db.ok(&["migrate"]);
+    assert!(
+        out.contains("postgres") && !out.contains(":gevinst@"),
+        "password shown: {out}"
+    );
+    admin_flow(&db, "testby");
+}
+
+#[test]
+fn serve_demo_on_postgres() {
+    let Some(pg) = PgDb::create() else { return };
+    let db = Db::Url(pg.url.clone());
+    let server = Server::start(&db, &["--demo"]);
+    assert!(server
+        .stdout_before_listening
+        .join("\n")
+        .contains("331 potentials"));
+    assert!(server.get("/healthz").starts_with("HTTP/1.1 200"));
+    server.stop();
+    assert_eq!(
+        db.ok(&["user", "list", "--tenant", "eksempel"])
+            .lines()
+            .count(),
+        5
+    );
 }
 
 #[test]
@@ -235,7 +288,9 @@ fn bad_input_gives_a_clear_error() {
         .map(str::to_owned)
         .collect::<Vec<String>>()
     };
-    let args = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<&str>>();
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
 
     db.fails(
         &["tenant", "add", "--slug", "Ikke Gyldig!", "--name", "X"],
