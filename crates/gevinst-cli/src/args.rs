@@ -5,9 +5,12 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// gevinst: the register of digitalisation potentials and their benefits.
+/// gevinst: the register of a municipality's digitalisation potentials and their benefits.
+///
+/// Every command takes --data-dir or --database-url (or GEVINST_DATA_DIR / GEVINST_DATABASE_URL)
+/// and runs the database migrations first.
 #[derive(Debug, Parser)]
-#[command(name = "gevinst", version, about, long_about = None, propagate_version = true)]
+#[command(name = "gevinst", version, propagate_version = true)]
 pub struct Cli {
     /// Where the data lives (shared by every command).
     #[command(flatten)]
