@@ -32,6 +32,7 @@
 
 mod calc;
 mod model;
+mod portfolio;
 mod simulate;
 
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
@@ -39,6 +40,7 @@ pub use model::{
     BusinessCase, BusinessCaseDraft, Channel, ChannelCosts, Economics, InvisibleCategory, Line,
     LineDraft, LineKind, Risk, RiskDraft, MAX_ABS_AMOUNT, MAX_HORIZON,
 };
+pub use portfolio::{simulate_portfolio, PortfolioSimulation};
 pub use rust_decimal::Decimal;
 pub use simulate::{
     percentile, sensitivity, simulate, Distribution, HistogramBin, Simulation, SimulationSettings,
