@@ -863,6 +863,28 @@ async fn openapi_document_is_public_and_lists_the_api() {
     ] {
         assert!(schemas.contains_key(s), "schema {s}");
     }
+    // Every schema reference resolves.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 20, "the document uses references");
+    for r in &all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema reference");
+        assert!(schemas.contains_key(name), "dangling reference {r}");
+    }
     let put = &paths["/api/v1/potentials/{id}"]["put"];
     let params: Vec<&str> = put["parameters"]
         .as_array()
