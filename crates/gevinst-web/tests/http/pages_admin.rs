@@ -896,3 +896,102 @@ async fn user_text_is_escaped_and_notices_are_fixed() {
     );
     assert!(body.contains("En af de valgte enheder findes ikke."));
 }
+
+#[tokio::test]
+async fn another_tenants_records_are_not_found() {
+    let (app, seed) = setup().await;
+    let anden = seed_tenant(&app.store, "anden").await;
+    let (admin, csrf) = as_role(&app, &seed, Role::Admin).await;
+    let their_user = anden.user(Role::Leder);
+    let their_fag = app
+        .store
+        .list_catalogue(anden.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .await
+        .expect("list")[0]
+        .clone();
+
+    let (status, _) = get(&app, &admin, &format!("/admin/brugere/{}", their_user.id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&app, &admin, &format!("/admin/enheder/{}", anden.enhed.id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let v = their_user.version.to_string();
+    let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("/admin/brugere/{}", their_user.id),
+            vec![
+                ("name", "Kapret"),
+                ("email", "leder@anden.dk"),
+                ("role", "leder"),
+                ("active", "1"),
+                ("version", &v),
+            ],
+        ),
+        (
+            format!("/admin/brugere/{}/adgangskode", their_user.id),
+            vec![
+                ("password", "kapret-adgangskode"),
+                ("password_repeat", "kapret-adgangskode"),
+            ],
+        ),
+        (
+            format!("/admin/enheder/{}", anden.enhed.id),
+            vec![("name", "Kapret"), ("parent_id", ""), ("active", "1")],
+        ),
+        (
+            format!("/admin/indstillinger/fagomraader/{}", their_fag.id),
+            vec![("name", "Kapret"), ("active", "1")],
+        ),
+    ];
+    for (path, fields) in &posts {
+        let (status, _, _) = post(&app, &admin, &csrf, path, fields).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "POST {path}");
+    }
+    // A unit of another tenant is no parent either.
+    let theirs = anden.forvaltning.id.to_string();
+    let (status, _, body) = post(
+        &app,
+        &admin,
+        &csrf,
+        "/admin/enheder",
+        &[("name", "Ny"), ("parent_id", &theirs)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Den overordnede enhed findes ikke."));
+
+    assert_eq!(
+        app.store
+            .user(anden.tenant.id, their_user.id)
+            .await
+            .expect("user")
+            .name,
+        "Leder anden"
+    );
+    let creds = app
+        .store
+        .user_credentials(anden.tenant.id, "leder@anden.dk")
+        .await
+        .expect("credentials");
+    assert!(
+        gevinst_app::auth::verify_password(PASSWORD, &creds.password_hash),
+        "their password unchanged"
+    );
+    let units = app.store.list_units(anden.tenant.id).await.expect("units");
+    assert!(units.iter().all(|u| u.name != "Kapret"));
+    let fag = app
+        .store
+        .list_catalogue(anden.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .await
+        .expect("list");
+    assert_eq!(fag[0].name, their_fag.name);
+    assert_eq!(
+        app.store
+            .list_units(seed.tenant.id)
+            .await
+            .expect("units")
+            .len(),
+        3,
+        "nothing created"
+    );
+}
