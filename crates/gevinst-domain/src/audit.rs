@@ -23,6 +23,11 @@ pub enum EntityKind {
     Technology,
     /// An API token.
     ApiToken,
+    /// A potential's business case; the entity id is the potential's id.
+    BusinessCase,
+    /// The tenant's economic settings ([`crate::business_case::Economics`]); the entity id
+    /// is the tenant's id.
+    TenantSettings,
 }
 
 impl EntityKind {
@@ -36,6 +41,8 @@ impl EntityKind {
             EntityKind::Fagomraade => "fagomraade",
             EntityKind::Technology => "technology",
             EntityKind::ApiToken => "api_token",
+            EntityKind::BusinessCase => "business_case",
+            EntityKind::TenantSettings => "tenant_settings",
         }
     }
 
@@ -43,7 +50,15 @@ impl EntityKind {
     pub fn parse(s: &str) -> Option<Self> {
         use EntityKind::*;
         [
-            Potential, User, Unit, Tenant, Fagomraade, Technology, ApiToken,
+            Potential,
+            User,
+            Unit,
+            Tenant,
+            Fagomraade,
+            Technology,
+            ApiToken,
+            BusinessCase,
+            TenantSettings,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -207,6 +222,19 @@ mod tests {
         );
         assert_eq!(d[1].field, "unit_id");
         assert_eq!(d[1].after, Value::Null);
+    }
+
+    #[test]
+    fn entity_kinds_round_trip() {
+        for k in [
+            EntityKind::BusinessCase,
+            EntityKind::TenantSettings,
+            EntityKind::ApiToken,
+        ] {
+            assert_eq!(EntityKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(EntityKind::BusinessCase.as_str(), "business_case");
+        assert_eq!(EntityKind::parse("nonsense"), None);
     }
 
     #[test]

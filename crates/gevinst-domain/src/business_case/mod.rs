@@ -31,11 +31,13 @@
 //! ```
 
 mod calc;
+mod economics;
 mod model;
 mod portfolio;
 mod simulate;
 
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
+pub use economics::{ChannelCostsDraft, EconomicsDraft, MAX_HOURS_PER_FTE};
 pub use model::{
     BusinessCase, BusinessCaseDraft, Channel, ChannelCosts, Economics, InvisibleCategory, Line,
     LineDraft, LineKind, Risk, RiskDraft, MAX_ABS_AMOUNT, MAX_HORIZON,

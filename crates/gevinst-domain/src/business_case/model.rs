@@ -368,7 +368,7 @@ pub struct BusinessCaseDraft {
 
 /// Converts a finite f64 to the decimal the user meant (via the shortest round-trip text,
 /// so 0.1 stays 0.1), or reports why not.
-fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -> Option<Decimal> {
+pub(super) fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -> Option<Decimal> {
     if !x.is_finite() {
         e.add(field, "not_finite", "Værdien skal være et tal.");
         return None;

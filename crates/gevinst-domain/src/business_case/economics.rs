@@ -1,0 +1,280 @@
+//! The tenant's economic settings as an admin sends them, and their validation.
+//!
+//! [`EconomicsDraft`] is the raw form (JSON numbers, every field optional so that a missing
+//! value becomes a field error rather than a rejection); [`EconomicsDraft::validate`] turns
+//! it into a checked [`Economics`] or reports every problem at once with Danish messages.
+
+use super::model::{to_decimal, ChannelCosts, Economics, MAX_ABS_AMOUNT};
+use crate::validation::FieldErrors;
+use rust_decimal::prelude::*;
+use rust_decimal_macros::dec;
+use serde::{Deserialize, Serialize};
+
+/// Most working hours an årsværk can have: every hour of a (non-leap) year.
+pub const MAX_HOURS_PER_FTE: u32 = 8_760;
+
+/// Channel costs as sent by a client, kr. per enquiry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelCostsDraft {
+    /// Digital self-service.
+    pub digital: Option<f64>,
+    /// Telephone.
+    pub telephone: Option<f64>,
+    /// In person.
+    pub in_person: Option<f64>,
+    /// Written.
+    pub written: Option<f64>,
+}
+
+/// The tenant's economic settings as sent by a client; numbers are JSON numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EconomicsDraft {
+    /// Annual cost of one årsværk, kr. (> 0).
+    pub annual_cost_per_fte: Option<f64>,
+    /// Working hours in one årsværk (> 0, at most 8,760).
+    pub hours_per_fte: Option<f64>,
+    /// An hourly rate overriding annual cost ÷ hours (> 0), or none.
+    pub hourly_rate_override: Option<f64>,
+    /// Yearly discount rate, 0–0.25 (e.g. 0.035 for 3.5 %).
+    pub discount_rate: Option<f64>,
+    /// Cost per enquiry in each channel (≥ 0).
+    #[serde(default)]
+    pub channel_costs: ChannelCostsDraft,
+}
+
+impl From<&Economics> for EconomicsDraft {
+    /// The draft that validates back to `econ` (for pre-filling a form).
+    fn from(econ: &Economics) -> Self {
+        let f = |d: Decimal| d.to_f64();
+        let c = &econ.channel_costs;
+        EconomicsDraft {
+            annual_cost_per_fte: f(econ.annual_cost_per_fte),
+            hours_per_fte: f(econ.hours_per_fte),
+            hourly_rate_override: econ.hourly_rate_override.and_then(f),
+            discount_rate: f(econ.discount_rate),
+            channel_costs: ChannelCostsDraft {
+                digital: f(c.digital),
+                telephone: f(c.telephone),
+                in_person: f(c.in_person),
+                written: f(c.written),
+            },
+        }
+    }
+}
+
+/// A required number: present, finite and at most 10^13 in absolute value.
+fn required(e: &mut FieldErrors, field: &str, v: Option<f64>) -> Option<Decimal> {
+    match v {
+        None => {
+            e.add(field, "required", "Feltet skal udfyldes.");
+            None
+        }
+        Some(x) => to_decimal(e, field, x, MAX_ABS_AMOUNT),
+    }
+}
+
+fn positive(e: &mut FieldErrors, field: &str, d: Option<Decimal>, message: &str) {
+    if d.is_some_and(|d| d <= Decimal::ZERO) {
+        e.add(field, "out_of_range", message);
+    }
+}
+
+impl EconomicsDraft {
+    /// Validates the settings:
+    /// - annual cost per årsværk > 0,
+    /// - hours per årsværk > 0 and ≤ 8,760,
+    /// - hourly rate override > 0 when given,
+    /// - discount rate 0–0.25,
+    /// - channel costs ≥ 0,
+    /// - no value beyond 10^13, NaN or infinite.
+    ///
+    /// Field paths are as in the JSON, e.g. `channel_costs.telephone`.
+    pub fn validate(&self) -> Result<Economics, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let annual = required(&mut e, "annual_cost_per_fte", self.annual_cost_per_fte);
+        positive(
+            &mut e,
+            "annual_cost_per_fte",
+            annual,
+            "Årsværksprisen skal være større end 0.",
+        );
+        let hours = required(&mut e, "hours_per_fte", self.hours_per_fte);
+        positive(
+            &mut e,
+            "hours_per_fte",
+            hours,
+            "Timer pr. årsværk skal være større end 0.",
+        );
+        if hours.is_some_and(|h| h > Decimal::from(MAX_HOURS_PER_FTE)) {
+            e.add(
+                "hours_per_fte",
+                "out_of_range",
+                "Timer pr. årsværk kan højst være 8.760 (årets timer).",
+            );
+        }
+        let hourly = self
+            .hourly_rate_override
+            .and_then(|x| to_decimal(&mut e, "hourly_rate_override", x, MAX_ABS_AMOUNT));
+        positive(
+            &mut e,
+            "hourly_rate_override",
+            hourly,
+            "Timeprisen skal være større end 0 (eller tom for årsværkspris ÷ timer).",
+        );
+        let rate = required(&mut e, "discount_rate", self.discount_rate);
+        if rate.is_some_and(|r| r < Decimal::ZERO || r > dec!(0.25)) {
+            e.add(
+                "discount_rate",
+                "out_of_range",
+                "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
+            );
+        }
+        let c = &self.channel_costs;
+        let mut channel = |name: &str, v: Option<f64>| {
+            let field = format!("channel_costs.{name}");
+            let d = required(&mut e, &field, v);
+            if d.is_some_and(|d| d < Decimal::ZERO) {
+                e.add(
+                    &field,
+                    "negative",
+                    "Prisen pr. henvendelse kan ikke være negativ.",
+                );
+            }
+            d
+        };
+        let digital = channel("digital", c.digital);
+        let telephone = channel("telephone", c.telephone);
+        let in_person = channel("in_person", c.in_person);
+        let written = channel("written", c.written);
+        if !e.is_empty() {
+            return Err(e);
+        }
+        match (annual, hours, rate, digital, telephone, in_person, written) {
+            (
+                Some(annual_cost_per_fte),
+                Some(hours_per_fte),
+                Some(discount_rate),
+                Some(digital),
+                Some(telephone),
+                Some(in_person),
+                Some(written),
+            ) => Ok(Economics {
+                annual_cost_per_fte,
+                hours_per_fte,
+                hourly_rate_override: hourly,
+                discount_rate,
+                channel_costs: ChannelCosts {
+                    digital,
+                    telephone,
+                    in_person,
+                    written,
+                },
+            }),
+            // Unreachable: every missing value above added an error.
+            _ => Err(FieldErrors::single(
+                "annual_cost_per_fte",
+                "invalid",
+                "Indstillingerne kan ikke bruges.",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(r: Result<Economics, FieldErrors>) -> Vec<(String, String)> {
+        match r {
+            Ok(v) => panic!("expected errors, got {v:?}"),
+            Err(e) => e.0.into_iter().map(|f| (f.field, f.code)).collect(),
+        }
+    }
+
+    #[test]
+    fn defaults_round_trip_through_a_draft() {
+        let d = EconomicsDraft::from(&Economics::default());
+        assert_eq!(d.validate(), Ok(Economics::default()));
+        let mut custom = Economics::default();
+        custom.hourly_rate_override = Some(dec!(312.5));
+        custom.discount_rate = dec!(0.1);
+        custom.channel_costs.written = dec!(0);
+        assert_eq!(EconomicsDraft::from(&custom).validate(), Ok(custom));
+    }
+
+    #[test]
+    fn empty_draft_reports_every_required_field() {
+        let f = fields(EconomicsDraft::default().validate());
+        let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "annual_cost_per_fte",
+                "hours_per_fte",
+                "discount_rate",
+                "channel_costs.digital",
+                "channel_costs.telephone",
+                "channel_costs.in_person",
+                "channel_costs.written",
+            ]
+        );
+        assert!(f.iter().all(|(_, c)| c == "required"));
+    }
+
+    #[test]
+    fn bad_values_are_field_errors() {
+        let mut d = EconomicsDraft::from(&Economics::default());
+        d.annual_cost_per_fte = Some(0.0);
+        d.hours_per_fte = Some(8_761.0);
+        d.hourly_rate_override = Some(-1.0);
+        d.discount_rate = Some(0.26);
+        d.channel_costs.telephone = Some(-0.01);
+        d.channel_costs.written = Some(f64::NAN);
+        d.channel_costs.digital = Some(1e14);
+        assert_eq!(
+            fields(d.validate()),
+            [
+                ("annual_cost_per_fte".into(), "out_of_range".into()),
+                ("hours_per_fte".into(), "out_of_range".into()),
+                ("hourly_rate_override".into(), "out_of_range".into()),
+                ("discount_rate".into(), "out_of_range".into()),
+                ("channel_costs.digital".into(), "out_of_range".into()),
+                ("channel_costs.telephone".into(), "negative".into()),
+                ("channel_costs.written".into(), "not_finite".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let mut d = EconomicsDraft::from(&Economics::default());
+        d.hours_per_fte = Some(8_760.0);
+        d.discount_rate = Some(0.25);
+        d.annual_cost_per_fte = Some(1e13);
+        d.channel_costs.digital = Some(0.0);
+        let v = d.validate().unwrap();
+        assert_eq!(v.hours_per_fte, dec!(8760));
+        assert_eq!(v.discount_rate, dec!(0.25));
+        assert_eq!(v.annual_cost_per_fte, dec!(10000000000000));
+        d.discount_rate = Some(0.0);
+        assert_eq!(d.validate().unwrap().discount_rate, Decimal::ZERO);
+        d.hours_per_fte = Some(-5.0);
+        assert_eq!(
+            fields(d.validate()),
+            [("hours_per_fte".into(), "out_of_range".into())]
+        );
+    }
+
+    #[test]
+    fn json_rejects_unknown_fields_and_reads_numbers() {
+        let d: EconomicsDraft = serde_json::from_str(
+            r#"{"annual_cost_per_fte": 600000, "hours_per_fte": 1924, "discount_rate": 0.035,
+                "channel_costs": {"digital": 5, "telephone": 50, "in_person": 100, "written": 120}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.validate().unwrap().annual_cost_per_fte, dec!(600000));
+        assert!(serde_json::from_str::<EconomicsDraft>(r#"{"annual_cost": 1}"#).is_err());
+    }
+}
