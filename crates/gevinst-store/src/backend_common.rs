@@ -12,10 +12,11 @@
 
 use crate::{
     ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
-    UserCredentials,
+    StoredBusinessCase, UserCredentials,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
+use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, Email, EntityKind, FagomraadeId,
     FieldChange, Page, Potential, PotentialId, PotentialQuery, Role, Slug, SortKey, Source, Status,
@@ -431,6 +432,9 @@ async fn entity_exists(
         EntityKind::Fagomraade => "SELECT id FROM fagomraader WHERE tenant_id = $1 AND id = $2",
         EntityKind::Technology => "SELECT id FROM technologies WHERE tenant_id = $1 AND id = $2",
         EntityKind::ApiToken => "SELECT id FROM api_tokens WHERE tenant_id = $1 AND id = $2",
+        // Keyed by the potential, so a potential without a case has an empty history.
+        EntityKind::BusinessCase => "SELECT id FROM potentials WHERE tenant_id = $1 AND id = $2",
+        EntityKind::TenantSettings => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)
         .bind(tenant.0)
@@ -497,6 +501,57 @@ async fn grouped_counts(
         .collect::<Result<Vec<_>>>()?;
     out.sort();
     Ok(out)
+}
+
+const BUSINESS_CASE_COLS: &str = "potential_id, body, version, updated_at";
+
+fn business_case_row(r: &DbRow) -> Result<StoredBusinessCase> {
+    let body: Json<BusinessCase> = r.try_get("body")?;
+    Ok(StoredBusinessCase {
+        potential_id: PotentialId(r.try_get("potential_id")?),
+        case: body.0,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+async fn fetch_business_case(
+    conn: &mut Conn,
+    tenant: TenantId,
+    potential: PotentialId,
+) -> Result<Option<StoredBusinessCase>> {
+    let sql = format!(
+        "SELECT {BUSINESS_CASE_COLS} FROM business_cases WHERE tenant_id = $1 AND potential_id = $2"
+    );
+    sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(potential.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(business_case_row)
+        .transpose()
+}
+
+/// The tenant's stored settings and version, or the defaults with version 0;
+/// NotFound for an unknown tenant.
+async fn fetch_economics(conn: &mut Conn, tenant: TenantId) -> Result<(Economics, i64)> {
+    let row = sqlx::query(
+        "SELECT t.id AS id, s.economics AS economics, s.version AS version \
+         FROM tenants t LEFT JOIN tenant_settings s ON s.tenant_id = t.id WHERE t.id = $1",
+    )
+    .bind(tenant.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Err(StoreError::not_found(format!("tenant {tenant}")));
+    };
+    let economics: Option<Json<Economics>> = row.try_get("economics")?;
+    let version: Option<i64> = row.try_get("version")?;
+    Ok(match (economics, version) {
+        (Some(e), Some(v)) => (e.0, v),
+        _ => (Economics::default(), 0),
+    })
 }
 
 // ---------------------------------------------------------------- the trait
@@ -1454,6 +1509,144 @@ impl Store for ThisStore {
             .await?
             .try_get("n")?;
         Ok(n == 0)
+    }
+
+    // ---- tenant settings and business cases ----
+
+    async fn economics(&self, tenant: TenantId) -> Result<(Economics, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_economics(&mut conn, tenant).await
+    }
+
+    async fn set_economics(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        expected_version: i64,
+        economics: &Economics,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let (before, _) = fetch_economics(&mut tx, tenant).await?;
+        let at = now();
+        let conflict = || StoreError::conflict(format!("settings of tenant {tenant}"));
+        let (row, action) = if expected_version == 0 {
+            // Created only if no row exists; a concurrent creator makes this a conflict.
+            let row = sqlx::query(
+                "INSERT INTO tenant_settings (tenant_id, economics, version, updated_at, updated_by) \
+                 VALUES ($1, $2, 1, $3, $4) ON CONFLICT (tenant_id) DO NOTHING RETURNING version",
+            )
+            .bind(tenant.0)
+            .bind(Json(economics))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("tenant or acting user"))?;
+            (row, AuditAction::Create)
+        } else {
+            let row = sqlx::query(
+                "UPDATE tenant_settings SET economics = $1, version = version + 1, updated_at = $2, \
+                 updated_by = $3 WHERE tenant_id = $4 AND version = $5 RETURNING version",
+            )
+            .bind(Json(economics))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .bind(tenant.0)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("acting user"))?;
+            (row, AuditAction::Update)
+        };
+        let Some(row) = row else {
+            return Err(conflict());
+        };
+        let version: i64 = row.try_get("version")?;
+        let d = draft(
+            EntityKind::TenantSettings,
+            tenant.0,
+            action,
+            actor,
+            audit::changes(&before, economics),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn business_case(
+        &self,
+        tenant: TenantId,
+        potential: PotentialId,
+    ) -> Result<Option<StoredBusinessCase>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
+            return Err(StoreError::not_found(format!("potential {potential}")));
+        }
+        fetch_business_case(&mut conn, tenant, potential).await
+    }
+
+    async fn put_business_case(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        expected_version: Option<i64>,
+        case: &BusinessCase,
+        audit: &AuditDraft,
+    ) -> Result<StoredBusinessCase> {
+        let mut tx = self.begin_write().await?;
+        // NotFound for another tenant's potential, before anything else.
+        if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
+            return Err(StoreError::not_found(format!("potential {potential}")));
+        }
+        let at = now();
+        let sql = match expected_version {
+            // Created only if the potential has no case yet.
+            None => format!(
+                "INSERT INTO business_cases (tenant_id, potential_id, body, version, created_at, \
+                 updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
+                 ON CONFLICT (tenant_id, potential_id) DO NOTHING RETURNING {BUSINESS_CASE_COLS}"
+            ),
+            Some(_) => format!(
+                "UPDATE business_cases SET body = $3, version = version + 1, updated_at = $4, \
+                 updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2 AND version = $6 \
+                 RETURNING {BUSINESS_CASE_COLS}"
+            ),
+        };
+        let mut q = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(potential.0)
+            .bind(Json(case))
+            .bind(at)
+            .bind(actor.map(|u| u.0));
+        if let Some(v) = expected_version {
+            q = q.bind(v);
+        }
+        let row = q
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("potential or acting user"))?;
+        let Some(row) = row else {
+            return Err(StoreError::conflict(format!(
+                "business case of potential {potential}"
+            )));
+        };
+        let stored = business_case_row(&row)?;
+        insert_audit(&mut tx, tenant, audit, at).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn list_business_cases(&self, tenant: TenantId) -> Result<Vec<StoredBusinessCase>> {
+        let sql = format!(
+            "SELECT {BUSINESS_CASE_COLS} FROM business_cases WHERE tenant_id = $1 ORDER BY potential_id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(business_case_row).collect()
     }
 
     // ---- audit ----
