@@ -3,12 +3,13 @@
 //! The web UI, the JSON API and the CLI all go through this crate, so a rule is checked in
 //! one place: authentication ([`auth`]), authorisation (the domain's [`gevinst_domain::access`]
 //! rules applied to stored data) and the use cases that change data ([`potentials`],
-//! [`admin`]). It depends on the pure domain and on the [`gevinst_store::Store`] trait, never
-//! on a concrete database or on HTTP.
+//! [`business_cases`], [`admin`]). It depends on the pure domain and on the
+//! [`gevinst_store::Store`] trait, never on a concrete database or on HTTP.
 #![deny(missing_docs)]
 
 pub mod admin;
 pub mod auth;
+pub mod business_cases;
 pub mod demo;
 mod error;
 pub mod potentials;

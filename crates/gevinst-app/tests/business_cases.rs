@@ -1,0 +1,499 @@
+//! Business-case and economics use cases on a real SQLite store: permissions, versions,
+//! validation, results that follow the tenant's economics, and deterministic simulation.
+
+use chrono::Utc;
+use gevinst_app::auth::{self, Principal};
+use gevinst_app::business_cases::{self as bc, BusinessCaseView};
+use gevinst_app::AppError;
+use gevinst_domain::business_case::{
+    BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
+    SimulationSettings,
+};
+use gevinst_domain::{
+    AuditAction, Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId, UnitId,
+    ValidPotential, ValidUser,
+};
+use gevinst_store::DynStore;
+
+struct World {
+    store: DynStore,
+    _dir: tempfile::TempDir,
+    tenant: TenantId,
+    admin: Principal,
+    laeser: Principal,
+    agent: Principal,
+    /// In a sub-unit of the agent's unit.
+    own: PotentialId,
+    /// In a unit the agent has no rights in.
+    foreign_unit: PotentialId,
+    /// In another tenant.
+    other_tenant: PotentialId,
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+async fn principal(
+    store: &DynStore,
+    tenant: TenantId,
+    email: &str,
+    role: Role,
+    units: Vec<UnitId>,
+) -> Principal {
+    let user = ValidUser {
+        email: Email::parse(email).unwrap(),
+        name: email.split('@').next().unwrap().into(),
+        role,
+        units,
+    };
+    let u = store
+        .create_user(tenant, None, &user, "not-a-real-hash")
+        .await
+        .unwrap();
+    let (token, hash) = auth::new_api_token();
+    store
+        .create_api_token(tenant, u.id, "test", &hash)
+        .await
+        .unwrap();
+    auth::from_api_token(store.as_ref(), &token, Utc::now())
+        .await
+        .unwrap()
+}
+
+async fn potential(store: &DynStore, tenant: TenantId, unit: UnitId, title: &str) -> PotentialId {
+    let v = ValidPotential {
+        title: title.into(),
+        description: String::new(),
+        unit_id: unit,
+        fagomraade_id: None,
+        technology_id: None,
+        source: Source::EmployeeProposal,
+        benefit_owner: None,
+        digital_agent: None,
+        tags: vec![],
+    };
+    store
+        .create_potential(tenant, None, &v, Status::Vurderet, None)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
+        .await
+        .unwrap();
+    let t = store
+        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
+        .await
+        .unwrap()
+        .id;
+    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
+    let aeldre = store
+        .create_unit(t, None, Some(social), "Ældre")
+        .await
+        .unwrap()
+        .id;
+    let teknik = store.create_unit(t, None, None, "Teknik").await.unwrap().id;
+    let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
+    let laeser = principal(&store, t, "laeser@eksempel.dk", Role::Laeser, vec![]).await;
+    let agent = principal(
+        &store,
+        t,
+        "agent@eksempel.dk",
+        Role::DigitalAgent,
+        vec![social],
+    )
+    .await;
+    let own = potential(&store, t, aeldre, "Robot i ældreplejen").await;
+    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker").await;
+    let other = store
+        .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
+        .await
+        .unwrap()
+        .id;
+    let other_unit = store
+        .create_unit(other, None, None, "Alt")
+        .await
+        .unwrap()
+        .id;
+    let other_tenant = potential(&store, other, other_unit, "Fremmed").await;
+    World {
+        store,
+        _dir: dir,
+        tenant: t,
+        admin,
+        laeser,
+        agent,
+        own,
+        foreign_unit,
+        other_tenant,
+    }
+}
+
+fn line(kind: LineKind, label: &str, amounts: &[f64]) -> LineDraft {
+    LineDraft {
+        kind: Some(kind),
+        label: label.into(),
+        amounts: amounts.to_vec(),
+        ..LineDraft::default()
+    }
+}
+
+/// 100,000 kr. up front, then 1,000 freed hours a year (±20 %), no discounting, one risk.
+fn draft() -> BusinessCaseDraft {
+    let mut hours = line(
+        LineKind::FrigjorteTimer,
+        "Frigjort tid",
+        &[0.0, 1000.0, 1000.0],
+    );
+    hours.low = Some(0.8);
+    hours.high = Some(1.2);
+    hours.hjemtagbar = true;
+    BusinessCaseDraft {
+        start_year: Some(2025),
+        horizon: Some(3),
+        discount_rate: Some(0.0),
+        lines: vec![
+            line(LineKind::Investering, "Udvikling", &[100_000.0, 0.0, 0.0]),
+            hours,
+        ],
+        risks: vec![RiskDraft {
+            description: "Forsinkelse".into(),
+            probability: Some(0.25),
+            min: Some(10_000.0),
+            likely: Some(20_000.0),
+            max: Some(60_000.0),
+            year: 1,
+        }],
+    }
+}
+
+fn kind_of<T: std::fmt::Debug>(r: Result<T, AppError>) -> AppError {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e,
+    }
+}
+
+fn invalid_fields<T: std::fmt::Debug>(r: Result<T, AppError>) -> Vec<String> {
+    match kind_of(r) {
+        AppError::Invalid(e) => e.0.into_iter().map(|f| f.field).collect(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn stored_version(w: &World, p: PotentialId) -> Option<i64> {
+    bc::get(w.store.as_ref(), &w.admin, p)
+        .await
+        .unwrap()
+        .version
+}
+
+#[tokio::test]
+async fn laeser_reads_but_cannot_save() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    // Before there is a case: an empty view with the tenant's economics.
+    let empty = bc::get(s, &w.laeser, w.own).await.unwrap();
+    assert_eq!(empty.case, None);
+    assert_eq!(empty.version, None);
+    assert_eq!(empty.evaluation, None);
+    assert!(empty.sensitivity.is_empty());
+    assert_eq!(empty.economics, Economics::default());
+    assert!(!empty.may_edit);
+
+    assert!(matches!(
+        kind_of(bc::put(s, &w.laeser, w.own, None, &draft()).await),
+        AppError::Forbidden
+    ));
+    assert_eq!(stored_version(&w, w.own).await, None);
+
+    let saved = bc::put(s, &w.admin, w.own, None, &draft()).await.unwrap();
+    assert_eq!(saved.version, Some(1));
+    let read = bc::get(s, &w.laeser, w.own).await.unwrap();
+    assert_eq!(read.case, saved.case);
+    assert!(read.evaluation.is_some());
+    assert_eq!(read.sensitivity.len(), 3);
+    assert!(!read.may_edit);
+    assert!(matches!(
+        kind_of(bc::put(s, &w.laeser, w.own, Some(1), &draft()).await),
+        AppError::Forbidden
+    ));
+    // A læser may simulate: it changes nothing.
+    bc::simulate(
+        s,
+        &w.laeser,
+        w.own,
+        SimulationSettings {
+            iterations: 100,
+            seed: 1,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn digital_agent_saves_only_in_own_units() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let own = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    assert_eq!(own.version, Some(1));
+    assert!(own.may_edit);
+    assert!(matches!(
+        kind_of(bc::put(s, &w.agent, w.foreign_unit, None, &draft()).await),
+        AppError::Forbidden
+    ));
+    assert_eq!(stored_version(&w, w.foreign_unit).await, None);
+    // Reading is open within the tenant.
+    assert!(!bc::get(s, &w.agent, w.foreign_unit).await.unwrap().may_edit);
+    // The admin may save anywhere.
+    bc::put(s, &w.admin, w.foreign_unit, None, &draft())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn another_tenants_potential_is_not_found() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let p = w.other_tenant;
+    assert!(matches!(
+        kind_of(bc::get(s, &w.admin, p).await),
+        AppError::NotFound
+    ));
+    assert!(matches!(
+        kind_of(bc::put(s, &w.admin, p, None, &draft()).await),
+        AppError::NotFound
+    ));
+    assert!(matches!(
+        kind_of(bc::simulate(s, &w.admin, p, SimulationSettings::default()).await),
+        AppError::NotFound
+    ));
+    assert!(w
+        .store
+        .list_business_cases(w.tenant)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn stale_versions_conflict_and_save_nothing() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let first = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    let mut longer = draft();
+    longer.horizon = Some(4);
+    longer.lines[0].amounts.push(0.0);
+    longer.lines[1].amounts.push(1500.0);
+    // Creating again, replacing a version never read, or one that does not exist.
+    for expected in [None, Some(0), Some(2)] {
+        assert!(
+            matches!(
+                kind_of(bc::put(s, &w.agent, w.own, expected, &longer).await),
+                AppError::Conflict
+            ),
+            "{expected:?}"
+        );
+    }
+    assert!(matches!(
+        kind_of(bc::put(s, &w.agent, w.foreign_unit, Some(1), &draft()).await),
+        AppError::Forbidden
+    ));
+    let now = bc::get(s, &w.agent, w.own).await.unwrap();
+    assert_eq!(
+        (now.case.clone(), now.version),
+        (first.case.clone(), Some(1))
+    );
+
+    let second = bc::put(s, &w.agent, w.own, Some(1), &longer).await.unwrap();
+    assert_eq!(second.version, Some(2));
+    assert!(matches!(
+        kind_of(bc::put(s, &w.agent, w.own, Some(1), &draft()).await),
+        AppError::Conflict
+    ));
+    assert_eq!(bc::get(s, &w.agent, w.own).await.unwrap().case, second.case);
+
+    // Saving the same case again writes nothing and keeps the version.
+    let same = bc::put(s, &w.agent, w.own, Some(2), &longer).await.unwrap();
+    assert_eq!(same.version, Some(2));
+
+    // The audit log holds the creation and the one real change, field by field.
+    let log = w
+        .store
+        .audit_for(w.tenant, EntityKind::BusinessCase, w.own.0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].action, AuditAction::Create);
+    assert_eq!(log[1].action, AuditAction::Update);
+    assert_eq!(log[1].user_id, Some(w.agent.user.id));
+    let fields: Vec<&str> = log[1].changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["horizon", "lines"]);
+    assert_eq!(log[1].changes[0].before, serde_json::json!(3));
+    assert_eq!(log[1].changes[0].after, serde_json::json!(4));
+}
+
+#[tokio::test]
+async fn validation_errors_name_their_fields_and_save_nothing() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let mut bad = draft();
+    bad.lines[0].amounts = vec![1.0, 2.0];
+    bad.lines[1].low = Some(1.5);
+    bad.risks[0].probability = Some(1.5);
+    assert_eq!(
+        invalid_fields(bc::put(s, &w.agent, w.own, None, &bad).await),
+        ["lines[0].amounts", "lines[1].low", "risks[0].probability"]
+    );
+    let mut bad = draft();
+    bad.horizon = Some(21);
+    bad.lines[1].amounts[1] = f64::INFINITY;
+    let fields = invalid_fields(bc::put(s, &w.agent, w.own, None, &bad).await);
+    assert!(fields.contains(&"horizon".to_owned()), "{fields:?}");
+    assert!(
+        fields.contains(&"lines[1].amounts[1]".to_owned()),
+        "{fields:?}"
+    );
+    assert_eq!(stored_version(&w, w.own).await, None);
+    assert!(w
+        .store
+        .audit_for(w.tenant, EntityKind::BusinessCase, w.own.0)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn economics_are_admin_only_versioned_and_validated() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let start = bc::economics(s, &w.laeser).await.unwrap();
+    assert_eq!(start.economics, Economics::default());
+    assert_eq!(start.version, 0);
+    assert_eq!(start.hourly_rate, dec("259.88"));
+
+    let mut d = EconomicsDraft::from(&Economics::default());
+    d.hourly_rate_override = Some(300.0);
+    for who in [&w.laeser, &w.agent] {
+        assert!(matches!(
+            kind_of(bc::set_economics(s, who, 0, &d).await),
+            AppError::Forbidden
+        ));
+    }
+    let mut bad = d.clone();
+    bad.hours_per_fte = Some(9000.0);
+    bad.channel_costs.written = Some(-1.0);
+    bad.discount_rate = Some(0.3);
+    assert_eq!(
+        invalid_fields(bc::set_economics(s, &w.admin, 0, &bad).await),
+        ["hours_per_fte", "discount_rate", "channel_costs.written"]
+    );
+    assert_eq!(bc::economics(s, &w.admin).await.unwrap(), start);
+
+    let set = bc::set_economics(s, &w.admin, 0, &d).await.unwrap();
+    assert_eq!(set.version, 1);
+    assert_eq!(set.hourly_rate, dec("300"));
+    assert_eq!(bc::economics(s, &w.agent).await.unwrap(), set);
+
+    // Stale version: conflict, nothing saved.
+    let mut d2 = d.clone();
+    d2.discount_rate = Some(0.05);
+    assert!(matches!(
+        kind_of(bc::set_economics(s, &w.admin, 0, &d2).await),
+        AppError::Conflict
+    ));
+    assert_eq!(bc::economics(s, &w.admin).await.unwrap(), set);
+    let set2 = bc::set_economics(s, &w.admin, 1, &d2).await.unwrap();
+    assert_eq!(set2.version, 2);
+    assert_eq!(set2.economics.discount_rate, dec("0.05"));
+    // Unchanged settings save nothing.
+    assert_eq!(
+        bc::set_economics(s, &w.admin, 2, &d2)
+            .await
+            .unwrap()
+            .version,
+        2
+    );
+    let log = w
+        .store
+        .audit_for(w.tenant, EntityKind::TenantSettings, w.tenant.0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].changes[0].field, "hourly_rate_override");
+    assert_eq!(log[1].changes[0].field, "discount_rate");
+}
+
+#[tokio::test]
+async fn results_follow_the_tenants_economics() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let v: BusinessCaseView = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    let e = v.evaluation.expect("results");
+    // 2 × 1,000 h × 500,000/1,924 kr./h − 100,000 = 419,750.5197… kr.
+    assert_eq!(e.npv, dec("419750.52"));
+    assert_eq!(e.payback_year, Some(2026));
+    // Risk pool: 0.25 × (10,000 + 80,000 + 60,000)/6 = 6,250.
+    assert_eq!(e.risk_pool, dec("6250"));
+
+    let mut d = EconomicsDraft::from(&Economics::default());
+    d.hourly_rate_override = Some(300.0);
+    bc::set_economics(s, &w.admin, 0, &d).await.unwrap();
+    let after = bc::get(s, &w.agent, w.own).await.unwrap();
+    assert_eq!(after.economics.hourly_rate_override, Some(dec("300")));
+    let e = after.evaluation.expect("results");
+    // 2 × 1,000 × 300 − 100,000.
+    assert_eq!(e.npv, dec("500000"));
+    assert_eq!(e.hourly_rate, dec("300"));
+    // The tornado follows too: the hours line swings ±20 % of 600,000.
+    let top = &after.sensitivity[0];
+    assert_eq!(top.label, "Frigjort tid");
+    assert_eq!(top.swing, dec("240000"));
+}
+
+#[tokio::test]
+async fn simulation_needs_a_case_valid_iterations_and_is_deterministic() {
+    let w = world().await;
+    let s = w.store.as_ref();
+    let settings = |iterations, seed| SimulationSettings { iterations, seed };
+    assert!(matches!(
+        kind_of(bc::simulate(s, &w.agent, w.own, settings(1000, 7)).await),
+        AppError::NotFound
+    ));
+    bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    for n in [0, 1_000_001] {
+        assert_eq!(
+            invalid_fields(bc::simulate(s, &w.agent, w.own, settings(n, 7)).await),
+            ["iterations"]
+        );
+    }
+    let a = bc::simulate(s, &w.agent, w.own, settings(5000, 7))
+        .await
+        .unwrap();
+    let b = bc::simulate(s, &w.laeser, w.own, settings(5000, 7))
+        .await
+        .unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.iterations, 5000);
+    assert!(a.npv.p10 <= a.npv.p50 && a.npv.p50 <= a.npv.p90);
+    // NPV without risks lies within ±20 % of the hours' value around 419,750.52.
+    assert!(a.npv.min >= 0.8 * 519_750.52 - 100_000.0 - 60_000.0 - 1.0);
+    assert!(a.npv.max <= 1.2 * 519_750.52 - 100_000.0 + 1.0);
+    let c = bc::simulate(s, &w.agent, w.own, settings(5000, 8))
+        .await
+        .unwrap();
+    assert_ne!(a.npv.mean, c.npv.mean);
+    // A single iteration is enough.
+    assert_eq!(
+        bc::simulate(s, &w.agent, w.own, settings(1, 0))
+            .await
+            .unwrap()
+            .iterations,
+        1
+    );
+}
