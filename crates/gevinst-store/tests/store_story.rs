@@ -2169,9 +2169,11 @@ async fn economics_settings(db: &TestDb) {
         ErrorKind::NotFound
     );
 
-    let mut first = Economics::default();
-    first.annual_cost_per_fte = dec("1234567.89");
-    first.hourly_rate_override = Some(dec("0.1"));
+    let first = Economics {
+        annual_cost_per_fte: dec("1234567.89"),
+        hourly_rate_override: Some(dec("0.1")),
+        ..Economics::default()
+    };
     assert_eq!(
         s.set_economics(a, Some(w.a_user), 0, &first).await.unwrap(),
         1

@@ -197,10 +197,15 @@ mod tests {
     fn defaults_round_trip_through_a_draft() {
         let d = EconomicsDraft::from(&Economics::default());
         assert_eq!(d.validate(), Ok(Economics::default()));
-        let mut custom = Economics::default();
-        custom.hourly_rate_override = Some(dec!(312.5));
-        custom.discount_rate = dec!(0.1);
-        custom.channel_costs.written = dec!(0);
+        let custom = Economics {
+            hourly_rate_override: Some(dec!(312.5)),
+            discount_rate: dec!(0.1),
+            channel_costs: ChannelCosts {
+                written: dec!(0),
+                ..ChannelCosts::default()
+            },
+            ..Economics::default()
+        };
         assert_eq!(EconomicsDraft::from(&custom).validate(), Ok(custom));
     }
 
