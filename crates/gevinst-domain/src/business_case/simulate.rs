@@ -130,7 +130,7 @@ enum Pert {
 impl Pert {
     fn new(min: f64, mode: f64, max: f64) -> Pert {
         let span = max - min;
-        if !(span > 0.0) {
+        if span.is_nan() || span <= 0.0 {
             return Pert::Fixed(mode);
         }
         let alpha = 1.0 + PERT_LAMBDA * (mode - min) / span;
