@@ -1,0 +1,419 @@
+//! The list of potentials: filters, sort, text search and server-side paging.
+//!
+//! The query string is read by hand (name/value pairs) so that nothing a user can type in
+//! the address bar is rejected with a bare 400: repeated `status` values are joined,
+//! other repeated names keep their last value, and invalid values become field errors shown
+//! above the list, which then ignores just the invalid filters.
+
+use super::form::{error_links, ErrorLink};
+use super::{indent, Choice};
+use crate::error::PageError;
+use crate::format;
+use crate::pages::layout::Layout;
+use crate::render::Page;
+use crate::session::PageUser;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gevinst_app::potentials::{self, ListParams, TenantLists};
+use gevinst_domain::{FieldErrors, PotentialQuery, SortKey, Status};
+
+/// Rows-per-page choices offered in the form.
+const PER_PAGE: [u32; 4] = [25, 50, 100, 200];
+
+/// Fields of the filter form, which are also the ids of its inputs.
+const FILTER_FIELDS: [&str; 9] = [
+    "status",
+    "unit",
+    "fagomraade",
+    "technology",
+    "q",
+    "sort",
+    "order",
+    "page",
+    "per_page",
+];
+
+/// One row of the table.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Status API name (for the badge's class).
+    pub status_key: &'static str,
+    /// Status label.
+    pub status_label: &'static str,
+    /// Unit path.
+    pub unit: String,
+    /// Fagområde name.
+    pub fagomraade: String,
+    /// Technology name.
+    pub technology: String,
+    /// Last change, Danish date.
+    pub updated: String,
+    /// Last change, machine-readable.
+    pub updated_iso: String,
+}
+
+/// A sortable column header.
+#[derive(Debug, Clone)]
+pub(crate) struct SortHeader {
+    /// Visible text.
+    pub label: &'static str,
+    /// Link that sorts by this column (toggling the order if it is the current sort).
+    pub href: String,
+    /// `ascending`/`descending` when this is the current sort, else empty.
+    pub aria_sort: &'static str,
+}
+
+/// The list page.
+#[derive(Template)]
+#[template(path = "potential_list.html")]
+struct ListPage {
+    layout: Layout,
+    errors: Vec<ErrorLink>,
+    field_errors: FieldErrors,
+    q: String,
+    statuses: Vec<Choice>,
+    units: Vec<Choice>,
+    fagomraader: Vec<Choice>,
+    technologies: Vec<Choice>,
+    sorts: Vec<Choice>,
+    orders: Vec<Choice>,
+    per_pages: Vec<Choice>,
+    rows: Vec<Row>,
+    total: String,
+    total_n: u64,
+    page: u32,
+    pages: u32,
+    first_href: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    last_href: Option<String>,
+    headers: Vec<SortHeader>,
+    filtered: bool,
+}
+
+impl ListPage {
+    fn err(&self, name: &str) -> Option<&str> {
+        self.field_errors.message_for(name)
+    }
+}
+
+/// Reads the query string into list parameters.
+fn read_params(raw: Option<&str>) -> ListParams {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or_default())
+        .unwrap_or_default();
+    let mut p = ListParams::default();
+    let mut statuses: Vec<String> = Vec::new();
+    for (k, v) in pairs {
+        let slot = match k.as_str() {
+            "status" => {
+                if !v.trim().is_empty() {
+                    statuses.push(v);
+                }
+                continue;
+            }
+            "unit" => &mut p.unit,
+            "fagomraade" => &mut p.fagomraade,
+            "technology" => &mut p.technology,
+            "q" => &mut p.q,
+            "sort" => &mut p.sort,
+            "order" => &mut p.order,
+            "page" => &mut p.page,
+            "per_page" => &mut p.per_page,
+            _ => continue,
+        };
+        *slot = Some(v);
+    }
+    if !statuses.is_empty() {
+        p.status = Some(statuses.join(","));
+    }
+    p
+}
+
+/// Clears the parameters that have errors, so the list can still show the rest.
+fn without_invalid(p: &ListParams, errors: &FieldErrors) -> ListParams {
+    let mut p = p.clone();
+    for e in &errors.0 {
+        let slot = match e.field.as_str() {
+            "status" => &mut p.status,
+            "unit" => &mut p.unit,
+            "fagomraade" => &mut p.fagomraade,
+            "technology" => &mut p.technology,
+            "q" => &mut p.q,
+            "sort" => &mut p.sort,
+            "order" => &mut p.order,
+            "page" => &mut p.page,
+            "per_page" => &mut p.per_page,
+            _ => continue,
+        };
+        *slot = None;
+    }
+    p
+}
+
+fn value(v: &Option<String>) -> &str {
+    v.as_deref().map(str::trim).unwrap_or_default()
+}
+
+/// The query string for `p` with a page number (`None`: first page, left out).
+fn href(p: &ListParams, page: Option<u32>) -> String {
+    let page = page.filter(|n| *n > 1).map(|n| n.to_string());
+    let fields: [(&str, Option<&str>); 9] = [
+        ("status", p.status.as_deref()),
+        ("unit", p.unit.as_deref()),
+        ("fagomraade", p.fagomraade.as_deref()),
+        ("technology", p.technology.as_deref()),
+        ("q", p.q.as_deref()),
+        ("sort", p.sort.as_deref()),
+        ("order", p.order.as_deref()),
+        ("per_page", p.per_page.as_deref()),
+        ("page", page.as_deref()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+    if pairs.is_empty() {
+        "/potentialer".to_owned()
+    } else {
+        format!(
+            "/potentialer?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+fn sort_headers(p: &ListParams, q: &PotentialQuery) -> Vec<SortHeader> {
+    [
+        (SortKey::Title, "Titel"),
+        (SortKey::Status, "Status"),
+        (SortKey::Unit, "Enhed"),
+        (SortKey::Updated, "Senest ændret"),
+    ]
+    .into_iter()
+    .map(|(key, label)| {
+        let current = q.sort == key;
+        let mut target = p.clone();
+        target.sort = Some(key.as_str().to_owned());
+        target.order = current.then(|| if q.descending { "asc" } else { "desc" }.to_owned());
+        let aria_sort = match (current, q.descending) {
+            (false, _) => "",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        };
+        SortHeader {
+            label,
+            href: href(&target, None),
+            aria_sort,
+        }
+    })
+    .collect()
+}
+
+/// `GET /potentialer`.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    who: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let store = state.store.as_ref();
+    let lists = TenantLists::load(store, &who.principal).await?;
+    let params = read_params(raw.as_deref());
+    let (query, errors, used) = match params.to_query(&lists) {
+        Ok(q) => (q, FieldErrors::new(), params.clone()),
+        Err(errors) => {
+            let used = without_invalid(&params, &errors);
+            let q = used.to_query(&lists).unwrap_or_default();
+            (q, errors, used)
+        }
+    };
+    let page = potentials::list(store, &who.principal, &query).await?;
+    let pages = page.pages();
+    let rows = page
+        .items
+        .iter()
+        .map(|p| Row {
+            id: p.id.0,
+            title: p.title.clone(),
+            status_key: p.status.as_str(),
+            status_label: p.status.label(),
+            unit: lists.units.display_path(p.unit_id),
+            fagomraade: lists
+                .fagomraade_name(p.fagomraade_id)
+                .unwrap_or_default()
+                .to_owned(),
+            technology: lists
+                .technology_name(p.technology_id)
+                .unwrap_or_default()
+                .to_owned(),
+            updated: format::date(&p.updated_at),
+            updated_iso: p.updated_at.to_rfc3339(),
+        })
+        .collect();
+
+    // The form shows what the user asked for, valid or not.
+    let chosen_status = value(&params.status).to_owned();
+    let mut statuses = vec![Choice::new("", "Alle", &chosen_status)];
+    statuses.extend(
+        Status::ALL
+            .iter()
+            .map(|s| Choice::new(s.as_str(), s.label(), &chosen_status)),
+    );
+    if !chosen_status.is_empty()
+        && !statuses.iter().any(|c| c.selected)
+        && errors.message_for("status").is_none()
+    {
+        // Several statuses from a link (e.g. `status=ide,vurderet`): keep them as one choice.
+        let labels: Vec<&str> = chosen_status
+            .split(',')
+            .filter_map(|s| Status::parse(s))
+            .map(|s| s.label())
+            .collect();
+        statuses.push(Choice::new(
+            chosen_status.clone(),
+            labels.join(", "),
+            &chosen_status,
+        ));
+    }
+    let chosen_unit = value(&params.unit);
+    let mut units = vec![Choice::new("", "Alle", chosen_unit)];
+    units.extend(lists.units.flatten().into_iter().map(|(depth, u)| {
+        let label = format!(
+            "{}{}{}",
+            indent(depth),
+            u.name,
+            if u.active { "" } else { " (nedlagt)" }
+        );
+        Choice::new(u.id.to_string(), label, chosen_unit)
+    }));
+    let catalogue = |items: &[gevinst_domain::CatalogueItem], chosen: &str| {
+        let mut out = vec![Choice::new("", "Alle", chosen)];
+        out.extend(
+            items
+                .iter()
+                .map(|i| Choice::new(i.id.to_string(), i.name.clone(), chosen)),
+        );
+        out
+    };
+    let fagomraader = catalogue(&lists.fagomraader, value(&params.fagomraade));
+    let technologies = catalogue(&lists.technologies, value(&params.technology));
+    let sort_now = query.sort.as_str();
+    let sorts = [
+        (SortKey::Updated, "Senest ændret"),
+        (SortKey::Created, "Oprettet"),
+        (SortKey::Title, "Titel"),
+        (SortKey::Status, "Status"),
+        (SortKey::Unit, "Enhed"),
+    ]
+    .into_iter()
+    .map(|(k, l)| Choice::new(k.as_str(), l, sort_now))
+    .collect();
+    let order_now = if query.descending { "desc" } else { "asc" };
+    let orders = vec![
+        Choice::new("asc", "Stigende (A-Å, ældste først)", order_now),
+        Choice::new("desc", "Faldende (Å-A, nyeste først)", order_now),
+    ];
+    let per_now = query.per_page.to_string();
+    let per_pages = PER_PAGE
+        .iter()
+        .map(|n| Choice::new(n.to_string(), n.to_string(), &per_now))
+        .collect();
+
+    let current = query.page;
+    let (first_href, prev_href) = if current > 1 {
+        (
+            Some(href(&used, None)),
+            Some(href(&used, Some(current.min(pages + 1) - 1))),
+        )
+    } else {
+        (None, None)
+    };
+    let (next_href, last_href) = if current < pages {
+        (
+            Some(href(&used, Some(current + 1))),
+            Some(href(&used, Some(pages))),
+        )
+    } else {
+        (None, None)
+    };
+    let filtered = [
+        &used.status,
+        &used.unit,
+        &used.fagomraade,
+        &used.technology,
+        &used.q,
+    ]
+    .iter()
+    .any(|v| !value(v).is_empty());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = ListPage {
+        layout: Layout::new(&who, "Potentialer", "potentialer"),
+        errors: error_links(&errors, &FILTER_FIELDS, "q"),
+        field_errors: errors,
+        q: params.q.clone().unwrap_or_default(),
+        statuses,
+        units,
+        fagomraader,
+        technologies,
+        sorts,
+        orders,
+        per_pages,
+        rows,
+        total: format::thousands(i64::try_from(page.total).unwrap_or(i64::MAX)),
+        total_n: page.total,
+        page: current,
+        pages,
+        first_href,
+        prev_href,
+        next_href,
+        last_href,
+        headers: sort_headers(&used, &query),
+        filtered,
+    };
+    Ok((status, Page(view)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_statuses_are_joined() {
+        let p = read_params(Some("status=ide&status=vurderet&q=robot&q=chatbot&x=1"));
+        assert_eq!(p.status.as_deref(), Some("ide,vurderet"));
+        assert_eq!(p.q.as_deref(), Some("chatbot"));
+    }
+
+    #[test]
+    fn hrefs_keep_filters_and_drop_empty_values() {
+        let p = read_params(Some("status=ide&q=r%C3%B8d+bil&unit=&page=3"));
+        assert_eq!(
+            href(&p, Some(2)),
+            "/potentialer?status=ide&q=r%C3%B8d+bil&page=2"
+        );
+        assert_eq!(href(&p, Some(1)), "/potentialer?status=ide&q=r%C3%B8d+bil");
+        assert_eq!(href(&ListParams::default(), None), "/potentialer");
+    }
+
+    #[test]
+    fn invalid_values_are_dropped() {
+        let p = read_params(Some("status=nej&q=bil&page=x"));
+        let mut e = FieldErrors::new();
+        e.add("status", "invalid", "Ukendt status: nej");
+        e.add("page", "invalid", "Ugyldig værdi.");
+        let clean = without_invalid(&p, &e);
+        assert_eq!(clean.status, None);
+        assert_eq!(clean.page, None);
+        assert_eq!(clean.q.as_deref(), Some("bil"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Pages about potentials: the filterable list, the form for a new idea, and a potential's
+//! own page with facts, edit form, status change and history.
+//!
+//! - `GET /potentialer`: [`list`]
+//! - `GET|POST /potentialer/ny`: [`new`]
+//! - `GET /potentialer/{id}`, `POST /potentialer/{id}/rediger`, `POST /potentialer/{id}/status`:
+//!   [`detail`]
+//!
+//! Form input arrives as text and stays text until the use case has accepted it, so that a
+//! form with errors can be shown again exactly as the user typed it.
+
+mod detail;
+mod form;
+mod history;
+mod list;
+mod new;
+
+use crate::error::PageError;
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+use gevinst_app::AppError;
+use gevinst_domain::{FieldErrors, PotentialId};
+
+/// Routes of this part of the UI.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/potentialer", get(list::show))
+        .route("/potentialer/ny", get(new::form).post(new::submit))
+        .route("/potentialer/{id}", get(detail::show))
+        .route("/potentialer/{id}/rediger", post(detail::edit))
+        .route("/potentialer/{id}/status", post(detail::change_status))
+}
+
+/// One `<option>` of a `<select>`.
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    /// The submitted value.
+    pub value: String,
+    /// The visible text.
+    pub label: String,
+    /// Whether it is selected.
+    pub selected: bool,
+}
+
+impl Choice {
+    fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Self {
+        let value = value.into();
+        let selected = value == current.trim();
+        Choice {
+            value,
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+/// Text indentation for a unit `depth` levels down, for `<option>` labels (no-break spaces,
+/// which screen readers skip).
+fn indent(depth: usize) -> String {
+    "\u{a0}\u{a0}\u{a0}".repeat(depth.min(8))
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into name/value pairs. A body that
+/// cannot be read becomes a Danish error page (422), never a 500.
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
+        PageError(AppError::Invalid(FieldErrors::single(
+            "form",
+            "invalid",
+            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
+        )))
+    })
+}
+
+/// The last value of a form field, or empty.
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A potential id from the path; anything that is not a number names no potential (404).
+fn parse_id(raw: &str) -> Result<PotentialId, PageError> {
+    raw.trim()
+        .parse::<i64>()
+        .map(PotentialId)
+        .map_err(|_| PageError(AppError::NotFound))
+}
+
+/// Merges `more` into `errors`, keeping only the first message per field.
+fn merge_errors(errors: &mut FieldErrors, more: FieldErrors) {
+    for e in more.0 {
+        if errors.message_for(&e.field).is_none() {
+            errors.0.push(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_pairs_keep_last_value() {
+        let pairs = form_pairs(b"title=a&title=b+c&_csrf=x").unwrap();
+        assert_eq!(field(&pairs, "title"), "b c");
+        assert_eq!(field(&pairs, "missing"), "");
+    }
+
+    #[test]
+    fn ids_that_are_not_numbers_are_not_found() {
+        assert!(parse_id("12").is_ok());
+        assert!(matches!(
+            parse_id("abc"),
+            Err(PageError(AppError::NotFound))
+        ));
+        assert!(matches!(
+            parse_id("99999999999999999999"),
+            Err(PageError(AppError::NotFound))
+        ));
+    }
+
+    #[test]
+    fn merge_keeps_first_message_per_field() {
+        let mut e = FieldErrors::single("unit_id", "invalid", "Ugyldig værdi.");
+        merge_errors(
+            &mut e,
+            FieldErrors::single("unit_id", "required", "Vælg en enhed."),
+        );
+        merge_errors(
+            &mut e,
+            FieldErrors::single("title", "required", "Titlen skal udfyldes."),
+        );
+        assert_eq!(e.0.len(), 2);
+        assert_eq!(e.message_for("unit_id"), Some("Ugyldig værdi."));
+    }
+}
