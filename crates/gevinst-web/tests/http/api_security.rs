@@ -611,3 +611,27 @@ async fn malicious_text_round_trips_as_data() {
         2
     );
 }
+
+#[tokio::test]
+async fn malicious_text_from_the_api_is_escaped_in_the_html_list() {
+    let app = spawn_app().await;
+    let t = seed_tenant(&app.store, "html").await;
+    let res = app
+        .api_send(
+            Method::POST,
+            t.token(Role::Leder),
+            "/api/v1/potentials",
+            &json!({"title": "<script>alert(1)</script>", "unit_id": t.enhed.id}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (client, _) = app.login("html", "leder@html.dk").await;
+    let res = client.get(app.url("/potentialer")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("alert(1)"), "the potential is listed");
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "and its title is escaped"
+    );
+}
