@@ -98,6 +98,17 @@ async fn wait_body(c: &Client, needle: &str) -> Res {
     Err(format!("timed out waiting for the page to show {needle:?}").into())
 }
 
+/// Saves a screenshot to `$GEVINST_SCREENSHOTS/NAME.png` when that variable is set (for
+/// looking at the pages; the test does not compare images).
+async fn shot(c: &Client, name: &str) -> Res {
+    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
+        let png = c.screenshot().await?;
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)?;
+    }
+    Ok(())
+}
+
 async fn fill(c: &Client, css: &str, text: &str) -> Res {
     let e = c.find(Locator::Css(css)).await?;
     e.clear().await?;
@@ -145,7 +156,8 @@ async fn login(c: &Client, app: &TestApp, email: &str) -> Res {
         .await?
         .send_keys(&Key::Enter.to_string())
         .await?;
-    wait_text(c, "h1", "Oversigt").await
+    wait_text(c, "h1", "Oversigt").await?;
+    shot(c, "1-oversigt").await
 }
 
 async fn change_status(c: &Client, value: &str, reason: Option<&str>, badge: &str) -> Res {
@@ -177,6 +189,12 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
     // Submit an idea.
     c.find(Locator::LinkText("Ny idé")).await?.click().await?;
     wait_text(c, "h1", "Ny idé").await?;
+    c.find(Locator::Css("form.potential-form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    wait_text(c, "#title-fejl", "Titlen skal udfyldes.").await?;
+    shot(c, "2-ny-fejl").await?;
     fill(c, "#title", "Chatbot til brugere af bibliotekerne").await?;
     fill(
         c,
@@ -214,6 +232,7 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
         "Skriv en begrundelse, når status ændres til afvist.",
     )
     .await?;
+    shot(c, "3-statusfejl").await?;
     let reason = c.find(Locator::Css("#reason")).await?;
     assert_eq!(reason.attr("aria-invalid").await?.as_deref(), Some("true"));
     change_status(c, "business_case", None, "Business case").await?;
@@ -247,6 +266,7 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
         Some("parkeret"),
         "the filter is kept"
     );
+    shot(c, "5-liste").await?;
     c.find(Locator::LinkText("Chatbot til brugere af bibliotekerne"))
         .await?
         .click()
@@ -272,6 +292,7 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
             "history lacks {needle:?}: {history}"
         );
     }
+    shot(c, "4-potentiale").await?;
     let rows = c
         .find_all(Locator::Css("table.status-history tbody tr"))
         .await?;
@@ -281,6 +302,18 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
     c.goto(&app.url("/potentialer?status=ide&q=bibliotekerne"))
         .await?;
     wait_body(c, "Ingen potentialer matcher").await?;
+
+    // On a phone-sized window the list still works (the table turns into cards).
+    c.set_window_size(390, 844).await?;
+    c.goto(&app.url("/potentialer")).await?;
+    wait_text(c, "h1", "Potentialer").await?;
+    shot(c, "6-telefon-liste").await?;
+    c.find(Locator::LinkText("Chatbot til brugere af bibliotekerne"))
+        .await?
+        .click()
+        .await?;
+    wait_text(c, "h1", "Chatbot til brugere af bibliotekerne").await?;
+    shot(c, "7-telefon-potentiale").await?;
     Ok(())
 }
 

@@ -728,3 +728,32 @@ async fn pages_need_a_login() {
         );
     }
 }
+
+#[tokio::test]
+async fn list_stays_fast_with_5000_potentials() {
+    let app = spawn_app().await;
+    let t = seed_tenant(&app.store, "alfa").await;
+    let statuses = [Status::Ide, Status::Vurderet, Status::BusinessCase, Status::Parkeret];
+    for i in 0..5000 {
+        let unit = if i % 2 == 0 { t.enhed.id } else { t.other.id };
+        add_potential(&app, &t, &format!("Potentiale nummer {i:04}"), unit, statuses[i % statuses.len()]).await;
+    }
+    let (client, _) = login(&app, "alfa", Role::Laeser).await;
+    for path in [
+        "/",
+        "/potentialer",
+        "/potentialer?per_page=200&page=25",
+        "/potentialer?q=nummer%2049&sort=title&order=desc",
+        "/potentialer?status=parkeret&sort=unit&per_page=100&page=7",
+    ] {
+        let started = std::time::Instant::now();
+        let (status, html) = get(&client, &app, path).await;
+        let took = started.elapsed();
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(took < std::time::Duration::from_secs(3), "{path} took {took:?}");
+        assert!(html.len() < 1_000_000, "{path} is paged, not everything at once");
+    }
+    let (_, html) = get(&client, &app, "/potentialer").await;
+    assert!(html.contains("<strong>5.001</strong> potentialer"));
+    assert!(html.contains("Side 1 af 101"));
+}

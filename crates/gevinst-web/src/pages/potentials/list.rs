@@ -6,6 +6,7 @@
 //! above the list, which then ignores just the invalid filters.
 
 use super::form::{error_links, ErrorLink};
+use super::history::NONE;
 use super::{indent, Choice};
 use crate::error::PageError;
 use crate::format;
@@ -246,11 +247,11 @@ pub(super) async fn show(
             unit: lists.units.display_path(p.unit_id),
             fagomraade: lists
                 .fagomraade_name(p.fagomraade_id)
-                .unwrap_or_default()
+                .unwrap_or(NONE)
                 .to_owned(),
             technology: lists
                 .technology_name(p.technology_id)
-                .unwrap_or_default()
+                .unwrap_or(NONE)
                 .to_owned(),
             updated: format::date(&p.updated_at),
             updated_iso: p.updated_at.to_rfc3339(),
@@ -316,8 +317,8 @@ pub(super) async fn show(
     .collect();
     let order_now = if query.descending { "desc" } else { "asc" };
     let orders = vec![
-        Choice::new("asc", "Stigende (A-Å, ældste først)", order_now),
-        Choice::new("desc", "Faldende (Å-A, nyeste først)", order_now),
+        Choice::new("asc", "Stigende", order_now),
+        Choice::new("desc", "Faldende", order_now),
     ];
     let per_now = query.per_page.to_string();
     let per_pages = PER_PAGE
