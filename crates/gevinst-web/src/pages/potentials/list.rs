@@ -273,7 +273,7 @@ pub(super) async fn show(
         // Several statuses from a link (e.g. `status=ide,vurderet`): keep them as one choice.
         let labels: Vec<&str> = chosen_status
             .split(',')
-            .filter_map(|s| Status::parse(s))
+            .filter_map(Status::parse)
             .map(|s| s.label())
             .collect();
         statuses.push(Choice::new(
