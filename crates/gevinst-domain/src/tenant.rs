@@ -54,22 +54,7 @@ pub struct Tenant {
 
 /// Validates a tenant's display name (1–120 characters).
 pub fn validate_tenant_name(input: &str) -> Result<String, FieldErrors> {
-    let name = crate::text::clean(input, false);
-    if name.is_empty() {
-        return Err(FieldErrors::single(
-            "name",
-            "required",
-            "Navnet skal udfyldes.",
-        ));
-    }
-    if crate::text::char_len(&name) > 120 {
-        return Err(FieldErrors::single(
-            "name",
-            "too_long",
-            "Navnet må højst være 120 tegn.",
-        ));
-    }
-    Ok(name)
+    crate::text::required_name("name", input, 120, "Navnet")
 }
 
 /// An entry in a per-tenant list: a fagområde or a technology type.
@@ -87,22 +72,7 @@ pub struct CatalogueItem {
 
 /// Validates the name of a list entry (1–80 characters).
 pub fn validate_catalogue_name(input: &str) -> Result<String, FieldErrors> {
-    let name = crate::text::clean(input, false);
-    if name.is_empty() {
-        return Err(FieldErrors::single(
-            "name",
-            "required",
-            "Navnet skal udfyldes.",
-        ));
-    }
-    if crate::text::char_len(&name) > 80 {
-        return Err(FieldErrors::single(
-            "name",
-            "too_long",
-            "Navnet må højst være 80 tegn.",
-        ));
-    }
-    Ok(name)
+    crate::text::required_name("name", input, 80, "Navnet")
 }
 
 /// The fagområder a new tenant starts with.

@@ -20,22 +20,7 @@ pub struct Unit {
 
 /// Validates a unit name (1–120 characters).
 pub fn validate_unit_name(input: &str) -> Result<String, FieldErrors> {
-    let name = crate::text::clean(input, false);
-    if name.is_empty() {
-        return Err(FieldErrors::single(
-            "name",
-            "required",
-            "Enhedens navn skal udfyldes.",
-        ));
-    }
-    if crate::text::char_len(&name) > 120 {
-        return Err(FieldErrors::single(
-            "name",
-            "too_long",
-            "Enhedens navn må højst være 120 tegn.",
-        ));
-    }
-    Ok(name)
+    crate::text::required_name("name", input, 120, "Enhedens navn")
 }
 
 /// A tenant's units as a tree, for walking sub-trees and building paths.

@@ -176,12 +176,9 @@ impl NewUserDraft {
         let email = Email::parse(&self.email)
             .map_err(|e| errors.0.extend(e.0))
             .ok();
-        let name = crate::text::clean(&self.name, false);
-        if name.is_empty() {
-            errors.add("name", "required", "Navnet skal udfyldes.");
-        } else if crate::text::char_len(&name) > 120 {
-            errors.add("name", "too_long", "Navnet må højst være 120 tegn.");
-        }
+        let name = crate::text::required_name("name", &self.name, 120, "Navnet")
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
         let role = Role::parse(&self.role);
         if role.is_none() {
             errors.add("role", "invalid", "Vælg en rolle.");
@@ -193,7 +190,7 @@ impl NewUserDraft {
             errors.add("units", "unknown", "En af de valgte enheder findes ikke.");
         }
         if errors.is_empty() {
-            if let (Some(email), Some(role)) = (email, role) {
+            if let (Some(email), Some(name), Some(role)) = (email, name, role) {
                 return Ok(ValidUser {
                     email,
                     name,
