@@ -16,9 +16,14 @@
 //! ```
 
 use crate::{AppError, Result};
+use gevinst_domain::business_case::{
+    BusinessCase, BusinessCaseDraft, Channel, Decimal, InvisibleCategory, Line, LineDraft,
+    LineKind, Risk, RiskDraft,
+};
 use gevinst_domain::{
-    potential::References, FagomraadeId, NewUserDraft, PotentialDraft, Role, Slug, Source, Status,
-    TechnologyId, UnitId, UserId, ValidPotential, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
+    audit, potential::References, AuditAction, AuditDraft, EntityKind, FagomraadeId, NewUserDraft,
+    PotentialDraft, Role, Slug, Source, Status, TechnologyId, UnitId, UserId, ValidPotential,
+    DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
 };
 use gevinst_store::{Catalogue, Store};
 use rand::seq::SliceRandom;
@@ -85,6 +90,9 @@ pub struct DemoPotential {
     pub digital_agent: Option<usize>,
     /// Tags.
     pub tags: Vec<String>,
+    /// The business case, for potentials from "business case" onwards (see
+    /// [`has_business_case`]); `None` for earlier and closed ones.
+    pub business_case: Option<BusinessCase>,
 }
 
 /// The whole demo as data.
@@ -109,6 +117,8 @@ pub struct DemoReport {
     pub password: String,
     /// Number of potentials created.
     pub potentials: usize,
+    /// Number of business cases created.
+    pub business_cases: usize,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1223,12 +1233,599 @@ pub fn generate(seed: u64, count: usize) -> DemoData {
             benefit_owner,
             digital_agent,
             tags,
+            business_case: None,
         });
     }
+    add_business_cases(seed, &mut potentials);
     DemoData {
         units,
         users,
         potentials,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Business cases
+
+/// Whether a potential in `status` gets a demo business case: every status from
+/// "business case" onwards (business case, besluttet, i implementering, i drift, gevinst
+/// realiseret). Ideas, assessed, rejected and parked potentials get none.
+pub fn has_business_case(status: Status) -> bool {
+    matches!(
+        status,
+        Status::BusinessCase
+            | Status::Besluttet
+            | Status::IImplementering
+            | Status::IDrift
+            | Status::GevinstRealiseret
+    )
+}
+
+/// Phase-in profiles: the share of the full yearly effect (in %) in the first years; the
+/// years after the profile have the full effect.
+const RAMPS: [&[u32]; 5] = [&[25, 75], &[50], &[30, 70], &[], &[40, 80]];
+
+/// `(description, probability range in %, most likely impact range in thousands of kr.)`.
+type RiskTemplate = (&'static str, (u32, u32), (i64, i64));
+
+/// Risks that fit any kind of project.
+const GENERIC_RISKS: &[RiskTemplate] = &[
+    ("Leverandøren leverer senere end aftalt", (10, 35), (20, 80)),
+    (
+        "Medarbejderne tager ikke løsningen i brug som planlagt",
+        (10, 30),
+        (30, 150),
+    ),
+    (
+        "Databeskyttelse og informationssikkerhed kræver ekstra tiltag",
+        (5, 25),
+        (20, 100),
+    ),
+    ("Nøglemedarbejdere i projektet stopper", (5, 20), (25, 90)),
+];
+
+/// Risks per technology, indexed like [`DEFAULT_TECHNOLOGIES`].
+const TECH_RISKS: [&[RiskTemplate]; 10] = [
+    &[
+        (
+            "Opdateringer af fagsystemet stopper robotten",
+            (20, 45),
+            (15, 60),
+        ),
+        (
+            "Forsinket adgang til systemer og testdata",
+            (15, 35),
+            (10, 40),
+        ),
+    ],
+    &[
+        (
+            "Borgerne bruger ikke chatbotten, men ringer fortsat",
+            (20, 40),
+            (50, 200),
+        ),
+        ("Forkerte svar skal rettes op manuelt", (15, 35), (30, 120)),
+    ],
+    &[
+        ("Borgere fravælger skærmbesøg", (15, 35), (40, 150)),
+        ("Ustabil forbindelse i borgernes hjem", (20, 40), (20, 80)),
+    ],
+    &[
+        ("Borgerne ønsker ikke teknologien", (15, 35), (50, 250)),
+        (
+            "Udstyret holder kortere tid end forventet",
+            (10, 30),
+            (60, 300),
+        ),
+    ],
+    &[
+        ("For mange falske alarmer", (20, 45), (30, 120)),
+        (
+            "Sensorerne skal udskiftes tidligere end planlagt",
+            (10, 25),
+            (40, 200),
+        ),
+    ],
+    &[(
+        "Talegenkendelsen klarer ikke fagsproget",
+        (15, 35),
+        (20, 90),
+    )],
+    &[
+        (
+            "Borgerne vælger fortsat telefonen eller skranken",
+            (20, 40),
+            (40, 160),
+        ),
+        (
+            "Integrationen til fagsystemet bliver dyrere end planlagt",
+            (10, 30),
+            (40, 200),
+        ),
+    ],
+    &[
+        (
+            "Leverandøren af fagsystemet åbner ikke snitfladen til tiden",
+            (20, 45),
+            (50, 250),
+        ),
+        (
+            "Datakvaliteten i kildesystemet er for dårlig",
+            (15, 35),
+            (30, 120),
+        ),
+    ],
+    &[(
+        "Den nye arbejdsgang glider tilbage til den gamle",
+        (15, 35),
+        (20, 80),
+    )],
+    &[("Prisen på udstyr og drift stiger", (15, 35), (20, 100))],
+];
+
+/// A money amount in whole kr.
+fn kr(x: i64) -> Decimal {
+    Decimal::from(x)
+}
+
+/// `x / 100`, for multipliers and probabilities.
+fn hundredths(x: u32) -> Decimal {
+    Decimal::new(i64::from(x), 2)
+}
+
+/// Builds one business case's lines and risks.
+struct CaseBuilder<'r> {
+    rng: &'r mut ChaCha8Rng,
+    horizon: u32,
+    /// Benefits are scaled by this (in %): a few cases turn out weak.
+    strength: u32,
+    lines: Vec<Line>,
+    risks: Vec<Risk>,
+}
+
+impl CaseBuilder<'_> {
+    /// A benefit range: low 0.6–0.9, high 1.1–1.5.
+    fn benefit_range(&mut self) -> (Decimal, Decimal) {
+        (
+            hundredths(self.rng.gen_range(60..=90)),
+            hundredths(self.rng.gen_range(110..=150)),
+        )
+    }
+
+    /// A cost range: costs rarely fall, often rise (low 0.9–1, high 1.1–1.5).
+    fn cost_range(&mut self) -> (Decimal, Decimal) {
+        (
+            hundredths(self.rng.gen_range(90..=100)),
+            hundredths(self.rng.gen_range(110..=150)),
+        )
+    }
+
+    /// The yearly amounts of an effect of `full` a year, phased in from `delay` years
+    /// after the start with a random ramp, rounded to `dp` decimals.
+    fn phased(&mut self, full: Decimal, dp: u32, delay: usize) -> Vec<Decimal> {
+        let ramp = RAMPS[self.rng.gen_range(0..RAMPS.len())];
+        (0..self.horizon as usize)
+            .map(|t| {
+                if t < delay {
+                    return Decimal::ZERO;
+                }
+                let pct = ramp.get(t - delay).copied().unwrap_or(100);
+                (full * Decimal::from(pct) / Decimal::from(100)).round_dp(dp)
+            })
+            .collect()
+    }
+
+    fn push(
+        &mut self,
+        kind: LineKind,
+        label: &str,
+        amounts: Vec<Decimal>,
+        range: (Decimal, Decimal),
+    ) -> &mut Line {
+        self.lines.push(Line {
+            kind,
+            label: label.to_owned(),
+            amounts,
+            low: range.0,
+            high: range.1,
+            hjemtagbar: false,
+            from_channel: None,
+            to_channel: None,
+            category: None,
+        });
+        let last = self.lines.len() - 1;
+        &mut self.lines[last]
+    }
+
+    /// A one-off investment of about `thousands` × 1,000 kr. (between the bounds), in the
+    /// start year, or split over the first two years when it is large.
+    fn investering(&mut self, label: &str, thousands: (i64, i64)) -> Decimal {
+        let total = kr(self.rng.gen_range(thousands.0..=thousands.1) * 1000);
+        let mut amounts = vec![Decimal::ZERO; self.horizon as usize];
+        if total >= kr(400_000) && self.horizon > 1 && self.rng.gen_bool(0.5) {
+            let first = (total * Decimal::new(6, 1)).round_dp(0);
+            amounts[0] = first;
+            amounts[1] = total - first;
+        } else {
+            amounts[0] = total;
+        }
+        let range = self.cost_range();
+        self.push(LineKind::Investering, label, amounts, range);
+        total
+    }
+
+    /// A running cost of about `thousands` × 1,000 kr. a year from year `from`.
+    fn drift(&mut self, label: &str, thousands: (i64, i64), from: usize) {
+        let yearly = kr(self.rng.gen_range(thousands.0..=thousands.1) * 1000);
+        let amounts = (0..self.horizon as usize)
+            .map(|t| if t < from { Decimal::ZERO } else { yearly })
+            .collect();
+        let low = hundredths(self.rng.gen_range(95..=100));
+        let high = hundredths(self.rng.gen_range(105..=130));
+        self.push(LineKind::Drift, label, amounts, (low, high));
+    }
+
+    /// Freed hours: `hours` a year at full effect (before strength), phased in.
+    /// Returns the full yearly hours.
+    fn frigjorte_timer(&mut self, label: &str, hours: i64, hjemtagbar: f64) -> i64 {
+        let full = hours * i64::from(self.strength) / 100;
+        let amounts = self.phased(kr(full), 0, 0);
+        let range = self.benefit_range();
+        let h = self.rng.gen_bool(hjemtagbar);
+        self.push(LineKind::FrigjorteTimer, label, amounts, range)
+            .hjemtagbar = h;
+        full
+    }
+
+    /// Freed årsværk: `tenths` / 10 at full effect (before strength), phased in.
+    fn frigjorte_aarsvaerk(&mut self, label: &str, tenths: i64, hjemtagbar: f64) {
+        let full = (Decimal::new(tenths, 1) * Decimal::from(self.strength) / Decimal::from(100))
+            .round_dp(2);
+        let amounts = self.phased(full, 2, 0);
+        let range = self.benefit_range();
+        let h = self.rng.gen_bool(hjemtagbar);
+        self.push(LineKind::FrigjorteAarsvaerk, label, amounts, range)
+            .hjemtagbar = h;
+    }
+
+    /// A direct saving of about `thousands` × 1,000 kr. a year, phased in.
+    fn besparelse(&mut self, label: &str, thousands: (i64, i64)) {
+        let full = self.rng.gen_range(thousands.0..=thousands.1) * i64::from(self.strength) / 100;
+        let amounts = self.phased(kr(full * 1000), 0, 0);
+        let range = self.benefit_range();
+        let h = self.rng.gen_bool(0.8);
+        self.push(LineKind::DirekteBesparelse, label, amounts, range)
+            .hjemtagbar = h;
+    }
+
+    /// Enquiries a year moved from one channel to another, phased in.
+    fn kanalomlaegning(&mut self, label: &str, from: Channel, to: Channel, hundreds: (i64, i64)) {
+        let full = self.rng.gen_range(hundreds.0..=hundreds.1) * i64::from(self.strength);
+        let amounts = self.phased(kr(full), 0, 0);
+        let range = self.benefit_range();
+        let h = self.rng.gen_bool(0.3);
+        let line = self.push(LineKind::Kanalomlaegning, label, amounts, range);
+        line.hjemtagbar = h;
+        line.from_channel = Some(from);
+        line.to_channel = Some(to);
+    }
+
+    /// Invisible work of `hours` a year once the solution runs (from year `from`). Its range
+    /// leans upwards: invisible work is more often under- than overestimated.
+    fn usynligt(&mut self, label: &str, category: InvisibleCategory, hours: i64, from: usize) {
+        let hours = kr(hours.max(10));
+        let amounts = (0..self.horizon as usize)
+            .map(|t| if t < from { Decimal::ZERO } else { hours })
+            .collect();
+        let low = hundredths(self.rng.gen_range(70..=90));
+        let high = hundredths(self.rng.gen_range(120..=180));
+        self.push(LineKind::UsynligtArbejde, label, amounts, (low, high))
+            .category = Some(category);
+    }
+
+    /// 0–3 risks from the technology's and the generic templates.
+    fn risks(&mut self, technology: usize) {
+        let count = self.rng.gen_range(0..=3);
+        let pool: Vec<&RiskTemplate> = TECH_RISKS
+            .get(technology)
+            .copied()
+            .unwrap_or_default()
+            .iter()
+            .chain(GENERIC_RISKS)
+            .collect();
+        let picked: Vec<&RiskTemplate> = pool.choose_multiple(self.rng, count).copied().collect();
+        for (description, (p_lo, p_hi), (i_lo, i_hi)) in picked {
+            let likely = self.rng.gen_range(*i_lo..=*i_hi) * 1000;
+            let min = likely * self.rng.gen_range(40..=80) / 100 / 1000 * 1000;
+            let max = likely * self.rng.gen_range(150..=300) / 100 / 1000 * 1000;
+            self.risks.push(Risk {
+                description: (*description).to_owned(),
+                probability: hundredths(self.rng.gen_range(*p_lo..=*p_hi)),
+                min: kr(min),
+                likely: kr(likely),
+                max: kr(max),
+                year: self.rng.gen_range(0..self.horizon.min(2)),
+            });
+        }
+    }
+}
+
+/// A believable business case for a potential, matched to its technology type.
+fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
+    let start_year = match p.status {
+        Status::GevinstRealiseret => 2024,
+        Status::IDrift => rng.gen_range(2024..=2025),
+        Status::IImplementering => 2025,
+        _ => rng.gen_range(2025..=2026),
+    };
+    let horizon = match rng.gen_range(0..20) {
+        0..=2 => 3,
+        3..=5 => 8,
+        _ => 5,
+    };
+    // Most cases hold; about one in five turns out weak.
+    let strength = if rng.gen_bool(0.2) {
+        rng.gen_range(30..=65)
+    } else {
+        rng.gen_range(80..=130)
+    };
+    let mut b = CaseBuilder {
+        rng,
+        horizon,
+        strength,
+        lines: Vec::new(),
+        risks: Vec::new(),
+    };
+    // Year from which running costs and invisible work start.
+    let live = usize::from(horizon > 1 && b.rng.gen_bool(0.3));
+    match p.technology {
+        RPA => {
+            // Ringkøbing-Skjern: 37,400 hours over three years from 130 robots.
+            b.investering("Udvikling og test af robot", (30, 150));
+            b.drift("Licens og drift af robot", (10, 40), 0);
+            let hours = b.rng.gen_range(6..=60) * 25;
+            let freed = b.frigjorte_timer("Frigjort sagsbehandlingstid", hours, 0.5);
+            if b.rng.gen_bool(0.6) {
+                let share = b.rng.gen_range(5..=15);
+                let invisible = freed * share / 100;
+                b.usynligt(
+                    "Håndtering af fejl og undtagelser, robotten ikke kan klare",
+                    InvisibleCategory::Oprydning,
+                    invisible,
+                    live,
+                );
+            }
+        }
+        CHATBOT => {
+            b.investering("Implementering og træning af chatbot", (150, 450));
+            b.drift("Licens til chatbot", (60, 180), 0);
+            b.kanalomlaegning(
+                "Henvendelser flyttet fra telefon til chatbot",
+                Channel::Telephone,
+                Channel::Digital,
+                (40, 250),
+            );
+            // The brief's chatbot lesson: someone has to train and correct the bot.
+            let hours = b.rng.gen_range(6..=28) * 25;
+            b.usynligt(
+                "AI-bottræner: vedligehold af svar og rettelse af fejlsvar",
+                InvisibleCategory::Kompensation,
+                hours,
+                live,
+            );
+            if b.rng.gen_bool(0.3) {
+                let hours = b.rng.gen_range(4..=16) * 25;
+                b.usynligt(
+                    "Opfølgning på henvendelser, chatbotten ikke kunne løse",
+                    InvisibleCategory::Oprydning,
+                    hours,
+                    live,
+                );
+            }
+        }
+        VIDEO => {
+            b.investering("Skærme, software og opsætning", (100, 400));
+            b.drift("Licenser, data og support", (40, 150), 0);
+            // Vejle: about 2.5 årsværk from skærmbesøg.
+            let tenths = if b.rng.gen_bool(0.2) {
+                25
+            } else {
+                b.rng.gen_range(5..=30)
+            };
+            b.frigjorte_aarsvaerk("Sparet kørsel og besøgstid ved skærmbesøg", tenths, 0.5);
+            if b.rng.gen_bool(0.6) {
+                b.besparelse("Færre kørte kilometer", (20, 100));
+            }
+            if b.rng.gen_bool(0.4) {
+                let hours = b.rng.gen_range(2..=10) * 25;
+                b.usynligt(
+                    "Teknisk hjælp til borgere ved skærmbesøg",
+                    InvisibleCategory::Kompensation,
+                    hours,
+                    live,
+                );
+            }
+        }
+        VELFAERD => {
+            b.investering("Indkøb og installation af udstyr", (150, 900));
+            b.drift("Service, vedligehold og udskiftning", (30, 200), 0);
+            let hours = b.rng.gen_range(24..=160) * 25;
+            b.frigjorte_timer("Færre besøg og færre to-mandsopgaver", hours, 0.6);
+            if b.rng.gen_bool(0.4) {
+                let hours = b.rng.gen_range(2..=12) * 25;
+                b.usynligt(
+                    "Oplæring af borgere og medarbejdere i udstyret",
+                    InvisibleCategory::Kompensation,
+                    hours,
+                    live,
+                );
+            }
+        }
+        SENSOR => {
+            b.investering("Sensorer og opsætning", (100, 500));
+            b.drift("Abonnement, batterier og support", (30, 120), 0);
+            let hours = b.rng.gen_range(16..=100) * 25;
+            b.frigjorte_timer("Færre unødvendige tilsyn", hours, 0.4);
+            if b.rng.gen_bool(0.4) {
+                b.besparelse("Lavere forbrug af bleer og sengelinned", (20, 120));
+            }
+            if b.rng.gen_bool(0.5) {
+                let hours = b.rng.gen_range(2..=16) * 25;
+                b.usynligt(
+                    "Håndtering af falske alarmer",
+                    InvisibleCategory::Oprydning,
+                    hours,
+                    live,
+                );
+            }
+        }
+        TALE => {
+            b.investering("Opsætning og oplæring i talegenkendelse", (40, 200));
+            b.drift("Licenser til talegenkendelse", (20, 100), 0);
+            let hours = b.rng.gen_range(12..=80) * 25;
+            let freed = b.frigjorte_timer("Hurtigere dokumentation", hours, 0.25);
+            if b.rng.gen_bool(0.6) {
+                let share = b.rng.gen_range(5..=15);
+                let invisible = freed * share / 100;
+                b.usynligt(
+                    "Rettelse af fejl i dikteret tekst",
+                    InvisibleCategory::Oprydning,
+                    invisible,
+                    live,
+                );
+            }
+        }
+        SELVBETJENING => {
+            b.investering("Udvikling af digital selvbetjening", (80, 350));
+            b.drift("Drift og hosting af løsningen", (15, 60), 0);
+            let from = if b.rng.gen_bool(0.6) {
+                Channel::Written
+            } else {
+                Channel::Telephone
+            };
+            let label = match from {
+                Channel::Written => "Skriftlige ansøgninger flyttet til selvbetjening",
+                _ => "Telefoniske henvendelser flyttet til selvbetjening",
+            };
+            b.kanalomlaegning(label, from, Channel::Digital, (10, 60));
+            if b.rng.gen_bool(0.4) {
+                b.kanalomlaegning(
+                    "Personligt fremmøde flyttet til selvbetjening",
+                    Channel::InPerson,
+                    Channel::Digital,
+                    (5, 40),
+                );
+            }
+            if b.rng.gen_bool(0.5) {
+                let hours = b.rng.gen_range(4..=20) * 25;
+                b.usynligt(
+                    "Manuel behandling af ufuldstændige ansøgninger",
+                    InvisibleCategory::Kompensation,
+                    hours,
+                    live,
+                );
+            }
+        }
+        INTEGRATION => {
+            b.investering("Udvikling og test af integration", (150, 600));
+            b.drift("Drift og overvågning af integrationen", (20, 80), 0);
+            let hours = b.rng.gen_range(16..=120) * 25;
+            let freed = b.frigjorte_timer(
+                "Forbindelsesarbejde der fjernes: dobbeltregistrering",
+                hours,
+                0.5,
+            );
+            if b.rng.gen_bool(0.4) {
+                let share = b.rng.gen_range(5..=15);
+                let invisible = freed * share / 100;
+                b.usynligt(
+                    "Manuel afstemning, når overførsler fejler",
+                    InvisibleCategory::Forbindelse,
+                    invisible,
+                    live,
+                );
+            }
+        }
+        PROCES => {
+            b.investering("Workshops og omlægning af arbejdsgangen", (20, 100));
+            let hours = b.rng.gen_range(8..=72) * 25;
+            b.frigjorte_timer("Færre trin i sagsgangen", hours, 0.5);
+            if b.rng.gen_bool(0.25) {
+                let hours = b.rng.gen_range(2..=8) * 25;
+                b.usynligt(
+                    "Oprydning i sager fra den gamle arbejdsgang",
+                    InvisibleCategory::Oprydning,
+                    hours,
+                    0,
+                );
+            }
+        }
+        _ => {
+            b.investering("Indkøb og opstart", (100, 400));
+            b.drift("Drift og vedligehold", (10, 60), 0);
+            b.besparelse("Lavere udgifter til kørsel og drift", (40, 250));
+            if b.rng.gen_bool(0.3) {
+                let hours = b.rng.gen_range(4..=32) * 25;
+                b.frigjorte_timer("Frigjort tid", hours, 0.3);
+            }
+        }
+    }
+    b.risks(p.technology);
+    BusinessCase {
+        start_year,
+        horizon,
+        discount_rate: None,
+        lines: b.lines,
+        risks: b.risks,
+    }
+}
+
+/// Gives every potential from "business case" onwards a business case, from its own
+/// generator so that the potentials themselves do not depend on the cases.
+fn add_business_cases(seed: u64, potentials: &mut [DemoPotential]) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB5C0_FFEE_CA5E);
+    for p in potentials.iter_mut() {
+        if has_business_case(p.status) {
+            p.business_case = Some(demo_business_case(&mut rng, p));
+        }
+    }
+}
+
+/// The draft a client would send for `case`: amounts as JSON numbers. Validating it
+/// against the economics gives `case` back, which [`load_demo`] relies on.
+pub fn business_case_draft(case: &BusinessCase) -> BusinessCaseDraft {
+    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
+    BusinessCaseDraft {
+        start_year: Some(case.start_year),
+        horizon: Some(case.horizon),
+        discount_rate: case.discount_rate.map(f),
+        lines: case
+            .lines
+            .iter()
+            .map(|l| LineDraft {
+                kind: Some(l.kind),
+                label: l.label.clone(),
+                amounts: l.amounts.iter().copied().map(f).collect(),
+                low: Some(f(l.low)),
+                high: Some(f(l.high)),
+                hjemtagbar: l.hjemtagbar,
+                from_channel: l.from_channel,
+                to_channel: l.to_channel,
+                category: l.category,
+            })
+            .collect(),
+        risks: case
+            .risks
+            .iter()
+            .map(|r| RiskDraft {
+                description: r.description.clone(),
+                probability: Some(f(r.probability)),
+                min: Some(f(r.min)),
+                likely: Some(f(r.likely)),
+                max: Some(f(r.max)),
+                year: r.year,
+            })
+            .collect(),
     }
 }
 
@@ -1348,17 +1945,45 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
     }
     let created = store.create_potentials(tenant.id, None, &rows).await?;
 
+    // Business cases, validated against the tenant's economics like a client's draft.
+    let (economics, _) = store.economics(tenant.id).await?;
+    let mut business_cases = 0;
+    for (p, id) in data.potentials.iter().zip(&created) {
+        let Some(case) = &p.business_case else {
+            continue;
+        };
+        let valid = business_case_draft(case)
+            .validate(&economics)
+            .map_err(|e| {
+                AppError::Internal(format!("demo business case {:?} is invalid: {e}", p.title))
+            })?;
+        let entry = AuditDraft {
+            entity: EntityKind::BusinessCase,
+            entity_id: id.0,
+            action: AuditAction::Create,
+            user_id: None,
+            changes: audit::created(&valid),
+            reason: None,
+        };
+        store
+            .put_business_case(tenant.id, None, *id, None, &valid, &entry)
+            .await?;
+        business_cases += 1;
+    }
+
     Ok(Some(DemoReport {
         tenant_slug: DEMO_TENANT_SLUG.to_owned(),
         logins,
         password: DEMO_PASSWORD.to_owned(),
         potentials: created.len(),
+        business_cases,
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gevinst_domain::business_case::{evaluate, Economics};
 
     struct IndexRefs;
     impl References for IndexRefs {
@@ -1495,6 +2120,132 @@ mod tests {
                 p.title
             );
         }
+    }
+
+    #[test]
+    fn every_potential_from_business_case_onwards_has_a_case() {
+        let d = demo();
+        let with = d
+            .potentials
+            .iter()
+            .filter(|p| p.business_case.is_some())
+            .count();
+        assert!(with >= 60, "only {with} business cases");
+        for p in &d.potentials {
+            assert_eq!(
+                p.business_case.is_some(),
+                has_business_case(p.status),
+                "{} ({:?})",
+                p.title,
+                p.status
+            );
+        }
+    }
+
+    fn cases() -> Vec<(DemoPotential, BusinessCase)> {
+        demo()
+            .potentials
+            .into_iter()
+            .filter_map(|p| p.business_case.clone().map(|c| (p, c)))
+            .collect()
+    }
+
+    #[test]
+    fn every_case_round_trips_through_validation() {
+        let econ = Economics::default();
+        for (p, case) in cases() {
+            let valid = business_case_draft(&case)
+                .validate(&econ)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.title));
+            assert_eq!(valid, case, "{}", p.title);
+            assert!((2024..=2026).contains(&case.start_year), "{}", p.title);
+            assert!([3, 5, 8].contains(&case.horizon), "{}", p.title);
+            assert!(case.risks.len() <= 3, "{}", p.title);
+            for l in &case.lines {
+                assert!(l.low <= Decimal::ONE && l.high >= Decimal::ONE);
+                if l.kind.is_benefit() {
+                    assert!(l.low >= Decimal::new(6, 1) && l.low <= Decimal::new(9, 1));
+                    assert!(l.high >= Decimal::new(11, 1) && l.high <= Decimal::new(15, 1));
+                }
+            }
+            // Every case has an investment and a benefit.
+            assert!(case.lines.iter().any(|l| l.kind == LineKind::Investering));
+            assert!(case.lines.iter().any(|l| l.kind.is_benefit()));
+        }
+    }
+
+    #[test]
+    fn cases_mix_kinds_categories_and_outcomes() {
+        let econ = Economics::default();
+        let all = cases();
+        let lines: Vec<&Line> = all.iter().flat_map(|(_, c)| &c.lines).collect();
+        for kind in LineKind::ALL {
+            assert!(lines.iter().any(|l| l.kind == kind), "{kind:?} missing");
+        }
+        for cat in [
+            InvisibleCategory::Oprydning,
+            InvisibleCategory::Kompensation,
+            InvisibleCategory::Forbindelse,
+        ] {
+            assert!(lines.iter().any(|l| l.category == Some(cat)), "{cat:?}");
+        }
+        assert!(lines.iter().any(|l| l.hjemtagbar));
+        assert!(lines.iter().any(|l| l.kind.is_benefit() && !l.hjemtagbar));
+        for tech in [RPA, CHATBOT, VIDEO, VELFAERD, SELVBETJENING, INTEGRATION] {
+            assert!(all.iter().any(|(p, _)| p.technology == tech), "{tech}");
+        }
+        // Every chatbot pays an AI-bottræner out of its gain.
+        for (p, c) in all.iter().filter(|(p, _)| p.technology == CHATBOT) {
+            assert!(
+                c.lines.iter().any(|l| l.label.starts_with("AI-bottræner")
+                    && l.category == Some(InvisibleCategory::Kompensation)),
+                "{}",
+                p.title
+            );
+        }
+        for n in 0..=3 {
+            assert!(all.iter().any(|(_, c)| c.risks.len() == n), "{n} risks");
+        }
+        for h in [3, 5, 8] {
+            assert!(all.iter().any(|(_, c)| c.horizon == h), "horizon {h}");
+        }
+        let npvs: Vec<Decimal> = all.iter().map(|(_, c)| evaluate(c, &econ).npv).collect();
+        let negative = npvs.iter().filter(|n| n.is_sign_negative()).count();
+        assert!(negative >= 3, "only {negative} negative NPVs");
+        assert!(
+            negative * 4 < npvs.len(),
+            "{negative} of {} negative",
+            npvs.len()
+        );
+        assert!(all
+            .iter()
+            .any(|(_, c)| evaluate(c, &econ).invisible_share > Some(Decimal::new(2, 1))));
+    }
+
+    #[tokio::test]
+    async fn load_demo_stores_the_business_cases_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store =
+            gevinst_store::connect(&format!("sqlite://{}/demo.db", dir.path().display()), true)
+                .await
+                .expect("store");
+        let report = load_demo(store.as_ref())
+            .await
+            .expect("load")
+            .expect("empty database");
+        let expected = demo()
+            .potentials
+            .iter()
+            .filter(|p| p.business_case.is_some())
+            .count();
+        assert_eq!(report.business_cases, expected);
+        let tenant = store
+            .tenant_by_slug(DEMO_TENANT_SLUG)
+            .await
+            .expect("tenant");
+        let stored = store.list_business_cases(tenant.id).await.expect("cases");
+        assert_eq!(stored.len(), expected);
+        assert!(load_demo(store.as_ref()).await.expect("again").is_none());
     }
 
     #[test]
