@@ -3,11 +3,13 @@
 //! Every endpoint except `/openapi.json` needs `Authorization: Bearer gvt_…` (a personal
 //! token) and works only on the caller's tenant: another tenant's ids are 404, exactly like
 //! ids that do not exist. Handlers parse input, call a use case in
-//! [`gevinst_app::potentials`] and return JSON; the rules live in the app and domain crates.
+//! [`gevinst_app::potentials`] or [`gevinst_app::business_cases`] and return JSON; the
+//! rules live in the app and domain crates.
 //!
 //! Errors always have the body [`crate::error::ErrorBody`]; see [`extract`] for how bad
 //! input maps to status codes, and [`potentials`] for optimistic concurrency (`If-Match`).
 
+pub mod business_case;
 pub mod extract;
 pub mod openapi;
 pub mod potentials;
@@ -32,6 +34,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/potentials/{id}/status", post(potentials::change_status))
         .route("/potentials/{id}/history", get(potentials::history))
+        .route(
+            "/potentials/{id}/business-case",
+            get(business_case::get_case).put(business_case::put_case),
+        )
+        .route(
+            "/potentials/{id}/business-case/simulate",
+            post(business_case::simulate),
+        )
+        .route(
+            "/settings/economics",
+            get(business_case::get_economics).put(business_case::put_economics),
+        )
         .route("/units", get(reference::units))
         .route("/fagomraader", get(reference::fagomraader))
         .route("/technologies", get(reference::technologies))

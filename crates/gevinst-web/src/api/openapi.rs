@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of the API, generated with utoipa from the handlers'
 //! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json` (no token needed).
 
+use super::business_case::{self, NumberNotes};
 use super::{potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -25,6 +26,11 @@ use utoipa::{Modify, OpenApi};
         potentials::update,
         potentials::change_status,
         potentials::history,
+        business_case::get_case,
+        business_case::put_case,
+        business_case::simulate,
+        business_case::get_economics,
+        business_case::put_economics,
         reference::units,
         reference::fagomraader,
         reference::technologies,
@@ -33,10 +39,13 @@ use utoipa::{Modify, OpenApi};
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &NumberNotes),
     security(("bearer" = [])),
     tags(
         (name = "potentials", description = "The register of potentials"),
+        (name = "business cases", description = "Business cases with uncertainty: cash flows, NPV, \
+            payback, risk pool, Monte Carlo, tornado; and the tenant's economic settings. Exact \
+            amounts are decimal strings in responses and JSON numbers in requests."),
         (name = "reference", description = "Organisation, lists, counts and the caller"),
         (name = "meta", description = "This document"),
     )

@@ -130,7 +130,7 @@ pub struct PotentialHistory {
 }
 
 /// The ETag of a version: the number in double quotes.
-fn etag(version: i64) -> HeaderValue {
+pub(crate) fn etag(version: i64) -> HeaderValue {
     // Digits and quotes are always a valid header value.
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod api_business_case;
 mod api_potentials;
 mod api_security;
 mod browser;
