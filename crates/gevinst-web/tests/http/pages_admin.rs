@@ -995,3 +995,168 @@ async fn another_tenants_records_are_not_found() {
         "nothing created"
     );
 }
+
+/// The economics form with every field, in Danish notation.
+fn economics_form<'a>(version: &'a str, values: [&'a str; 8]) -> Vec<(&'a str, &'a str)> {
+    let names = [
+        "annual_cost_per_fte",
+        "hours_per_fte",
+        "hourly_rate_override",
+        "discount_rate",
+        "channel_digital",
+        "channel_telephone",
+        "channel_in_person",
+        "channel_written",
+    ];
+    let mut fields = vec![("version", version)];
+    fields.extend(names.into_iter().zip(values));
+    fields
+}
+
+fn dec(s: &str) -> gevinst_domain::business_case::Decimal {
+    s.parse().expect("decimal")
+}
+
+#[tokio::test]
+async fn admin_saves_economics_typed_the_danish_way() {
+    let (app, seed) = setup().await;
+    let (admin, csrf) = as_role(&app, &seed, Role::Admin).await;
+    let (status, page) = get(&app, &admin, "/admin/oekonomi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("value=\"500.000\""), "defaults shown Danish");
+    assert!(page.contains("value=\"1.924\""));
+    assert!(page.contains("value=\"3,5\""));
+    assert!(page.contains("259,88 kr."), "computed hourly rate shown");
+    assert!(page.contains("name=\"version\" value=\"0\""));
+    let (_, settings) = get(&app, &admin, "/admin/indstillinger").await;
+    assert!(
+        settings.contains("href=\"/admin/oekonomi\""),
+        "linked from settings"
+    );
+
+    let fields = economics_form(
+        "0",
+        [
+            "600.000", "1.600", "", "4,25", "4", "55,5", "110", "125 kr.",
+        ],
+    );
+    let (status, location, _) = post(&app, &admin, &csrf, "/admin/oekonomi", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/admin/oekonomi?ok=oekonomi");
+    let (econ, version) = app.store.economics(seed.tenant.id).await.expect("econ");
+    assert_eq!(version, 1);
+    assert_eq!(econ.annual_cost_per_fte, dec("600000"));
+    assert_eq!(econ.hours_per_fte, dec("1600"));
+    assert_eq!(econ.hourly_rate_override, None);
+    assert_eq!(econ.discount_rate, dec("0.0425"));
+    assert_eq!(econ.channel_costs.digital, dec("4"));
+    assert_eq!(econ.channel_costs.telephone, dec("55.5"));
+    assert_eq!(econ.channel_costs.in_person, dec("110"));
+    assert_eq!(econ.channel_costs.written, dec("125"));
+
+    let (_, page) = get(&app, &admin, "/admin/oekonomi?ok=oekonomi").await;
+    assert!(page.contains("Økonomiindstillingerne er gemt."));
+    assert!(page.contains("value=\"4,25\""));
+    assert!(page.contains("375 kr."), "600.000 ÷ 1.600");
+    assert!(page.contains("name=\"version\" value=\"1\""));
+
+    // An hourly rate overrides the computed one.
+    let fields = economics_form(
+        "1",
+        ["600.000", "1.600", "400", "4,25", "4", "55,5", "110", "125"],
+    );
+    let (status, _, _) = post(&app, &admin, &csrf, "/admin/oekonomi", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (econ, version) = app.store.economics(seed.tenant.id).await.expect("econ");
+    assert_eq!((econ.hourly_rate_override, version), (Some(dec("400")), 2));
+}
+
+#[tokio::test]
+async fn invalid_economics_get_field_errors_and_keep_input() {
+    let (app, seed) = setup().await;
+    let (admin, csrf) = as_role(&app, &seed, Role::Admin).await;
+    let fields = economics_form("0", ["abc", "9.000", "0", "30", "", "-1", "100", "120"]);
+    let (status, _, body) = post(&app, &admin, &csrf, "/admin/oekonomi", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Ret venligst følgende"), "error summary");
+    for (id, message) in [
+        ("annual_cost_per_fte", "ikke et tal"),
+        ("hours_per_fte", "8.760"),
+        ("hourly_rate_override", "Timeprisen skal være større end 0"),
+        ("discount_rate", "mellem 0 og 25 %"),
+        ("channel_costs.digital", "Feltet skal udfyldes."),
+        ("channel_costs.telephone", "kan ikke være negativ"),
+    ] {
+        let error = format!("<p class=\"field-error\" id=\"oek-{id}-fejl\">");
+        let at = body
+            .find(&error)
+            .unwrap_or_else(|| panic!("no error next to {id}"));
+        assert!(body[at..].contains(message), "{id}: {message}");
+        assert!(
+            body.contains(&format!("href=\"#oek-{id}\"")),
+            "{id} in the summary"
+        );
+    }
+    assert!(body.contains("aria-invalid=\"true\""));
+    assert!(body.contains("value=\"abc\""), "input kept");
+    assert!(body.contains("value=\"9.000\""));
+    assert!(body.contains("value=\"30\""));
+    let (econ, version) = app.store.economics(seed.tenant.id).await.expect("econ");
+    assert_eq!(version, 0, "nothing saved");
+    assert_eq!(econ, gevinst_domain::business_case::Economics::default());
+}
+
+#[tokio::test]
+async fn only_admins_see_and_change_economics() {
+    let (app, seed) = setup().await;
+    let fields = economics_form("0", ["1", "1.000", "", "1", "1", "1", "1", "1"]);
+    for role in [
+        Role::Portefoljeleder,
+        Role::Laeser,
+        Role::Leder,
+        Role::DigitalAgent,
+    ] {
+        let (client, csrf) = as_role(&app, &seed, role).await;
+        let (status, body) = get(&app, &client, "/admin/oekonomi").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} GET");
+        assert!(body.contains("Ingen adgang"));
+        let (status, _, body) = post(&app, &client, &csrf, "/admin/oekonomi", &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} POST");
+        assert!(body.contains("Ingen adgang"));
+    }
+    let (_, version) = app.store.economics(seed.tenant.id).await.expect("econ");
+    assert_eq!(version, 0, "nothing saved");
+}
+
+#[tokio::test]
+async fn stale_economics_version_is_a_conflict_and_keeps_input() {
+    let (app, seed) = setup().await;
+    let (admin, csrf) = as_role(&app, &seed, Role::Admin).await;
+    let first = economics_form(
+        "0",
+        ["550.000", "1.924", "", "3,5", "5", "50", "100", "120"],
+    );
+    let (status, _, _) = post(&app, &admin, &csrf, "/admin/oekonomi", &first).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // A second admin tab still holds version 0.
+    let stale = economics_form("0", ["700.000", "1.924", "", "2", "5", "50", "100", "120"]);
+    let (status, _, body) = post(&app, &admin, &csrf, "/admin/oekonomi", &stale).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ændret af en anden"));
+    assert!(body.contains("value=\"700.000\""), "input kept");
+    assert!(body.contains("value=\"2\""));
+    assert!(
+        body.contains("name=\"version\" value=\"1\""),
+        "saving again overwrites knowingly"
+    );
+    let (econ, version) = app.store.economics(seed.tenant.id).await.expect("econ");
+    assert_eq!(version, 1);
+    assert_eq!(econ.annual_cost_per_fte, dec("550000"));
+
+    // A missing version can only be stale.
+    let mut no_version = stale.clone();
+    no_version.retain(|(k, _)| *k != "version");
+    let (status, _, _) = post(&app, &admin, &csrf, "/admin/oekonomi", &no_version).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -1,9 +1,11 @@
-//! Administration pages: users, units and tenant settings (`/admin/…`).
+//! Administration pages: users, units, tenant settings and the economics of business
+//! cases (`/admin/…`).
 //!
 //! Every handler starts by calling an admin use case from [`gevinst_app::admin`], which
 //! refuses anyone but an administrator with [`AppError::Forbidden`]; [`PageError`] turns
 //! that into the Danish 403 page. The web layer never decides who is an admin by itself.
 
+mod economics;
 mod form;
 mod settings;
 mod units;
@@ -48,6 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/indstillinger",
             get(settings::page).post(settings::rename_tenant),
+        )
+        .route(
+            "/admin/oekonomi",
+            get(economics::page).post(economics::save),
         )
         .route("/admin/indstillinger/{liste}", post(settings::add_item))
         .route(
@@ -108,6 +114,7 @@ pub(crate) fn admin_notice(query: &RawQuery) -> Option<&'static str> {
         "navn" => Some("Kommunens navn er gemt."),
         "tilfoejet" => Some("Punktet er tilføjet listen."),
         "punkt" => Some("Punktet er gemt."),
+        "oekonomi" => Some("Økonomiindstillingerne er gemt."),
         _ => None,
     })
 }
