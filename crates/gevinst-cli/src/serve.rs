@@ -23,6 +23,7 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
             None => tracing::info!("the database already holds data; the demo was not loaded"),
         }
     }
+    let shutdown = shutdown_signal()?;
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -38,7 +39,7 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         ..WebSettings::default()
     };
-    gevinst_web::serve(listener, AppState::new(store, settings), shutdown_signal())
+    gevinst_web::serve(listener, AppState::new(store, settings), shutdown)
         .await
         .context("the web server failed")?;
     tracing::info!("stopped");
@@ -59,31 +60,29 @@ fn print_demo(report: &DemoReport) {
     }
 }
 
-/// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// Installs the handlers for Ctrl-C (SIGINT) and SIGTERM now, and returns a future that
+/// resolves when either arrives. Installing them before the server says it is listening
+/// means a signal sent right after start-up shuts down cleanly instead of killing the
+/// process.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
