@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod charts;
 pub mod error;
 pub mod format;
 pub mod pages;

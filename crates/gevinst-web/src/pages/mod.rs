@@ -12,6 +12,7 @@
 mod account;
 mod admin;
 mod auth;
+mod business_case;
 pub mod layout;
 mod overview;
 mod potentials;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .merge(overview::routes())
         .merge(potentials::routes())
+        .merge(business_case::routes())
         .merge(admin::routes())
         .merge(account::routes())
 }

@@ -8,4 +8,5 @@ mod api_potentials;
 mod api_security;
 mod browser;
 mod pages_admin;
+mod pages_business_case;
 mod pages_potentials;

@@ -88,6 +88,8 @@ struct DetailPage {
     edit_open: bool,
     status_rows: Vec<StatusRow>,
     history: Vec<HistoryRow>,
+    /// Key figures of the business case, when there is one.
+    business_case: Option<crate::pages::business_case::Summary>,
 }
 
 /// What the page shows besides the stored potential: a confirmation, or a form's input
@@ -256,6 +258,12 @@ async fn render(
         edit_open,
         status_rows: status_rows(&changes, lists),
         history: history_rows(&audit, lists),
+        business_case: crate::pages::business_case::summary(
+            state.store.as_ref(),
+            &who.principal,
+            p.id,
+        )
+        .await?,
     };
     Ok((status, Page(page)).into_response())
 }

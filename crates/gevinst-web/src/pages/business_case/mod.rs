@@ -1,0 +1,378 @@
+//! A potential's business case: results with SVG charts, the editor, and the simulation.
+//!
+//! - `GET /potentialer/{id}/business-case`: results (when a case exists), the editor (for
+//!   users who may edit the potential) and the simulation form.
+//! - `POST /potentialer/{id}/business-case`: the editor. The pressed button's `action`
+//!   decides: `save` validates and saves (303 on success, 422 with errors, 409 on a stale
+//!   version); every other action (`add_line`, `remove_line:N`, `add_risk`,
+//!   `remove_risk:N`, `fill:N`, `refresh`) re-renders the form without saving, keeping
+//!   all input.
+//! - `POST /potentialer/{id}/business-case/simuler`: runs the Monte Carlo and shows its
+//!   results (anyone in the tenant may).
+
+mod form;
+mod view;
+
+use crate::error::PageError;
+use crate::pages::layout::Layout;
+use crate::render::Page;
+use crate::session::PageUser;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::Datelike;
+use form::{adapt_errors, merge, Action, CaseForm};
+use gevinst_app::auth::Principal;
+use gevinst_app::business_cases::{self, BusinessCaseView};
+use gevinst_app::{potentials, AppError};
+use gevinst_domain::business_case::SimulationSettings;
+use gevinst_domain::danish::parse_number;
+use gevinst_domain::{FieldErrors, Potential, PotentialId};
+use gevinst_store::Store;
+use view::{EditorView, Results, SimForm, SimView};
+
+pub(crate) use view::Summary;
+
+/// Routes of the business-case pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/potentialer/{id}/business-case", get(show).post(submit))
+        .route("/potentialer/{id}/business-case/simuler", post(simulate))
+}
+
+/// The page.
+#[derive(Template)]
+#[template(path = "business_case.html")]
+struct CasePage {
+    layout: Layout,
+    id: i64,
+    potential_title: String,
+    flash: Option<&'static str>,
+    /// The save was refused because someone else saved first.
+    conflict: bool,
+    results: Option<Results>,
+    editor: Option<EditorView>,
+    sim_form: Option<SimForm>,
+    sim: Option<SimView>,
+}
+
+/// What to show besides the stored case.
+#[derive(Default)]
+struct Extra {
+    flash: Option<&'static str>,
+    form: Option<(CaseForm, FieldErrors)>,
+    conflict: bool,
+    sim_form: Option<(String, String, FieldErrors)>,
+    sim: Option<gevinst_domain::business_case::Simulation>,
+}
+
+fn parse_id(raw: &str) -> Result<PotentialId, PageError> {
+    raw.trim()
+        .parse::<i64>()
+        .map(PotentialId)
+        .map_err(|_| PageError(AppError::NotFound))
+}
+
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
+        PageError(AppError::Invalid(FieldErrors::single(
+            "form",
+            "invalid",
+            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
+        )))
+    })
+}
+
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn render(
+    who: &PageUser,
+    p: &Potential,
+    v: &BusinessCaseView,
+    extra: Extra,
+    status: StatusCode,
+) -> Response {
+    let results = v
+        .evaluation
+        .as_ref()
+        .zip(v.case.as_ref())
+        .map(|(ev, case)| Results::new(case, ev, &v.sensitivity));
+    let editor = v.may_edit.then(|| {
+        let (form, errors) = extra.form.unwrap_or_else(|| {
+            let f = match &v.case {
+                Some(c) => CaseForm::from_case(c),
+                None => CaseForm::blank(chrono::Utc::now().year()),
+            };
+            (f, FieldErrors::new())
+        });
+        EditorView::new(&form, errors, v.version, &v.economics)
+    });
+    let sim_form = v.case.as_ref().map(|_| {
+        let (iterations, seed, errors) = extra
+            .sim_form
+            .unwrap_or_else(|| ("10.000".to_owned(), "1".to_owned(), FieldErrors::new()));
+        SimForm::new(iterations, seed, errors)
+    });
+    let page = CasePage {
+        layout: Layout::new(who, format!("Business case: {}", p.title), "potentialer"),
+        id: p.id.0,
+        potential_title: p.title.clone(),
+        flash: extra.flash,
+        conflict: extra.conflict,
+        results,
+        editor,
+        sim_form,
+        sim: extra.sim.as_ref().map(SimView::new),
+    };
+    (status, Page(page)).into_response()
+}
+
+/// `GET /potentialer/{id}/business-case`.
+async fn show(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    let store = state.store.as_ref();
+    let p = potentials::get(store, &who.principal, id).await?;
+    let v = business_cases::get(store, &who.principal, id).await?;
+    let flash = match query.as_deref() {
+        Some("besked=gemt") => Some("Business casen er gemt."),
+        _ => None,
+    };
+    let extra = Extra {
+        flash,
+        ..Extra::default()
+    };
+    Ok(render(&who, &p, &v, extra, StatusCode::OK))
+}
+
+/// All errors of a form that is to be saved: the texts that are not numbers, then the
+/// domain's rules on the rest (so everything is reported at once).
+async fn all_errors(
+    store: &dyn Store,
+    who: &Principal,
+    form: &CaseForm,
+) -> Result<
+    Option<(
+        FieldErrors,
+        gevinst_domain::business_case::BusinessCaseDraft,
+    )>,
+    PageError,
+> {
+    let (draft, mut errors) = form.to_draft();
+    if errors.is_empty() {
+        return Ok(None);
+    }
+    let econ = business_cases::economics(store, who).await?;
+    if let Err(domain) = draft.validate(&econ.economics) {
+        merge(&mut errors, adapt_errors(domain));
+    }
+    Ok(Some((errors, draft)))
+}
+
+/// `POST /potentialer/{id}/business-case`.
+async fn submit(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    let store = state.store.as_ref();
+    let p = potentials::get(store, &who.principal, id).await?;
+    let v = business_cases::get(store, &who.principal, id).await?;
+    if !v.may_edit {
+        return Err(AppError::Forbidden.into());
+    }
+    let pairs = form_pairs(&body)?;
+    let mut form = CaseForm::from_pairs(&pairs);
+    let action = Action::parse(&field(&pairs, "action"));
+    if action != Action::Save {
+        let errors = form.apply(action);
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let extra = Extra {
+            form: Some((form, errors)),
+            ..Extra::default()
+        };
+        return Ok(render(&who, &p, &v, extra, status));
+    }
+    let invalid = |form: CaseForm, errors: FieldErrors| {
+        let extra = Extra {
+            form: Some((form, errors)),
+            ..Extra::default()
+        };
+        render(&who, &p, &v, extra, StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let version = match field(&pairs, "version").trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let e = FieldErrors::single(
+                    "form",
+                    "invalid",
+                    "Formularen mangler sit versionsnummer. Genindlæs siden, og prøv igen.",
+                );
+                return Ok(invalid(form, e));
+            }
+        },
+    };
+    if let Some((errors, _)) = all_errors(store, &who.principal, &form).await? {
+        return Ok(invalid(form, errors));
+    }
+    let (draft, _) = form.to_draft();
+    match business_cases::put(store, &who.principal, id, version, &draft).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/potentialer/{}/business-case?besked=gemt", id.0))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(domain)) => Ok(invalid(form, adapt_errors(domain))),
+        Err(AppError::Conflict) => {
+            let now = business_cases::get(store, &who.principal, id).await?;
+            let extra = Extra {
+                form: Some((form, FieldErrors::new())),
+                conflict: true,
+                ..Extra::default()
+            };
+            Ok(render(&who, &p, &now, extra, StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads the simulation form: iterations (Danish number, whole) and seed.
+fn sim_settings(iterations: &str, seed: &str) -> Result<SimulationSettings, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let whole = |t: &str| {
+        parse_number(t)
+            .ok()
+            .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
+            .map(|d| d.trunc().to_string())
+    };
+    let iterations = match whole(iterations).and_then(|s| s.parse::<u32>().ok()) {
+        Some(n) if (1..=1_000_000).contains(&n) => n,
+        _ => {
+            e.add(
+                "iterations",
+                "invalid",
+                "Antal gennemløb skal være et helt tal fra 1 til 1.000.000.",
+            );
+            0
+        }
+    };
+    let seed = match whole(seed).and_then(|s| s.parse::<u64>().ok()) {
+        Some(n) => n,
+        None => {
+            e.add(
+                "seed",
+                "invalid",
+                "Startværdien (seed) skal være et helt tal på 0 eller derover.",
+            );
+            0
+        }
+    };
+    e.into_result(SimulationSettings { iterations, seed })
+}
+
+/// `POST /potentialer/{id}/business-case/simuler`.
+async fn simulate(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    let store = state.store.as_ref();
+    let p = potentials::get(store, &who.principal, id).await?;
+    let v = business_cases::get(store, &who.principal, id).await?;
+    if v.case.is_none() {
+        return Err(AppError::NotFound.into());
+    }
+    let pairs = form_pairs(&body)?;
+    let (iterations, seed) = (field(&pairs, "iterations"), field(&pairs, "seed"));
+    let settings = match sim_settings(&iterations, &seed) {
+        Ok(s) => s,
+        Err(errors) => {
+            let extra = Extra {
+                sim_form: Some((iterations, seed, errors)),
+                ..Extra::default()
+            };
+            return Ok(render(
+                &who,
+                &p,
+                &v,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    match business_cases::simulate(store, &who.principal, id, settings).await {
+        Ok(sim) => {
+            let extra = Extra {
+                sim_form: Some((iterations, seed, FieldErrors::new())),
+                sim: Some(sim),
+                ..Extra::default()
+            };
+            Ok(render(&who, &p, &v, extra, StatusCode::OK))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let extra = Extra {
+                sim_form: Some((iterations, seed, errors)),
+                ..Extra::default()
+            };
+            Ok(render(
+                &who,
+                &p,
+                &v,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Key figures of a potential's business case for the potential's own page, or `None`
+/// when it has no case yet.
+pub(crate) async fn summary(
+    store: &dyn Store,
+    who: &Principal,
+    id: PotentialId,
+) -> Result<Option<Summary>, AppError> {
+    let v = business_cases::get(store, who, id).await?;
+    Ok(v.evaluation.as_ref().map(Summary::new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulation_settings_accept_danish_numbers() {
+        let s = sim_settings("10.000", "1").unwrap();
+        assert_eq!((s.iterations, s.seed), (10_000, 1));
+        let e = sim_settings("0", "x").unwrap_err();
+        assert!(e.message_for("iterations").is_some());
+        assert!(e.message_for("seed").is_some());
+        assert!(sim_settings("2,5", "1").is_err());
+    }
+}
