@@ -47,12 +47,24 @@ pub struct ErrorDetail {
 impl ApiError {
     /// Builds an error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), fields: FieldErrors::new() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+        }
     }
 
     /// A 422 with field errors.
     pub fn invalid(fields: FieldErrors) -> Self {
-        ApiError { fields, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "validation failed") }
+        ApiError {
+            fields,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "validation failed",
+            )
+        }
     }
 
     /// A 404.
@@ -71,14 +83,28 @@ impl From<AppError> for ApiError {
                 "version_conflict",
                 "the record was changed by someone else; fetch it again and reapply your change",
             ),
-            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "your role does not allow this"),
-            AppError::Unauthenticated => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "a valid bearer token is required")
-            }
-            AppError::Throttled => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "too many attempts"),
+            AppError::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "your role does not allow this",
+            ),
+            AppError::Unauthenticated => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "a valid bearer token is required",
+            ),
+            AppError::Throttled => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "too many attempts",
+            ),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
             }
         }
     }
@@ -87,15 +113,23 @@ impl From<AppError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::JsonDataError(e) => ApiError::invalid(FieldErrors::single("body", "invalid", e.body_text())),
-            JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.body_text()),
+            JsonRejection::JsonDataError(e) => {
+                ApiError::invalid(FieldErrors::single("body", "invalid", e.body_text()))
+            }
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.body_text())
+            }
             JsonRejection::MissingJsonContentType(_) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "expected Content-Type: application/json",
             ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "request body too large")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "request body too large",
+                )
             }
             other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
@@ -118,11 +152,18 @@ impl From<QueryRejection> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.to_owned(), message: self.message, fields: self.fields },
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                fields: self.fields,
+            },
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         res
     }
@@ -171,6 +212,9 @@ impl IntoResponse for PageError {
 
 /// Renders the plain error page (used by [`PageError`] and by middleware).
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let page = ErrorPage { layout: Layout::anonymous(title), message: message.to_owned() };
+    let page = ErrorPage {
+        layout: Layout::anonymous(title),
+        message: message.to_owned(),
+    };
     (status, Page(page)).into_response()
 }

@@ -21,7 +21,8 @@ pub fn thousands(n: i64) -> String {
 }
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
+    let mut d =
+        NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
     while d.weekday() != Weekday::Sun {
         d -= Duration::days(1);
     }
@@ -32,8 +33,14 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
 /// last Sunday of October 01:00 UTC, otherwise UTC+1 (the EU rule).
 pub fn danish_local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
     let y = t.year();
-    let start = last_sunday(y, 3).and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
-    let end = last_sunday(y, 10).and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
+    let start = last_sunday(y, 3)
+        .and_hms_opt(1, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    let end = last_sunday(y, 10)
+        .and_hms_opt(1, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
     let offset = if t >= start && t < end { 2 } else { 1 };
     (t + Duration::hours(offset)).naive_utc()
 }

@@ -42,7 +42,10 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings { secure_cookies: false, max_body_bytes: 2 * 1024 * 1024 }
+        WebSettings {
+            secure_cookies: false,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
     }
 }
 
@@ -58,7 +61,10 @@ pub struct AppState {
 impl AppState {
     /// Builds the state.
     pub fn new(store: DynStore, settings: WebSettings) -> Self {
-        AppState { store, settings: Arc::new(settings) }
+        AppState {
+            store,
+            settings: Arc::new(settings),
+        }
     }
 }
 
@@ -74,12 +80,27 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(pages::router())
         .fallback(fallback)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::session_layer,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -101,8 +122,14 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
 async fn stylesheet() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         include_str!("../assets/app.css"),
     )
@@ -123,7 +150,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -38,7 +38,12 @@ pub struct PageUser {
 }
 
 /// Builds a cookie with gevinst's security attributes.
-pub fn secure_cookie(name: &'static str, value: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
+pub fn secure_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    max_age_secs: i64,
+) -> Cookie<'static> {
     Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -92,7 +97,11 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 None => return Redirect::to("/login").into_response(),
             }
         };
-        let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_token = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, state.settings.max_body_bytes).await {
             Ok(b) => b,
@@ -104,8 +113,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 )
             }
         };
-        let submitted = header_token.or_else(|| form_field(&bytes, CSRF_FIELD)).unwrap_or_default();
-        let ok = expected.as_deref().is_some_and(|e| auth::csrf_matches(e, &submitted));
+        let submitted = header_token
+            .or_else(|| form_field(&bytes, CSRF_FIELD))
+            .unwrap_or_default();
+        let ok = expected
+            .as_deref()
+            .is_some_and(|e| auth::csrf_matches(e, &submitted));
         if !ok {
             return error_page(
                 StatusCode::FORBIDDEN,
@@ -137,7 +150,9 @@ impl IntoResponse for LoginRedirect {
 
 /// Percent-encodes a query-string value.
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageUser {
@@ -145,7 +160,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<PageUser>().cloned().ok_or_else(|| {
-            LoginRedirect(parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default())
+            LoginRedirect(
+                parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
         })
     }
 }
@@ -157,15 +178,22 @@ pub struct ApiUser(pub Principal);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .ok_or(AppError::Unauthenticated)?;
-        let principal = auth::from_api_token(state.store.as_ref(), token, chrono::Utc::now()).await?;
+        let principal =
+            auth::from_api_token(state.store.as_ref(), token, chrono::Utc::now()).await?;
         Ok(ApiUser(principal))
     }
 }
@@ -194,13 +222,19 @@ mod tests {
 
     #[test]
     fn form_field_finds_csrf() {
-        assert_eq!(form_field(b"a=1&_csrf=abc%20d&b=2", "_csrf").as_deref(), Some("abc d"));
+        assert_eq!(
+            form_field(b"a=1&_csrf=abc%20d&b=2", "_csrf").as_deref(),
+            Some("abc d")
+        );
         assert_eq!(form_field(b"a=1", "_csrf"), None);
         assert_eq!(form_field(&[0xff, 0xfe], "_csrf"), None);
     }
 
     #[test]
     fn urlencode_encodes() {
-        assert_eq!(urlencode("/potentialer?status=ide&q=æ"), "%2Fpotentialer%3Fstatus%3Dide%26q%3D%C3%A6");
+        assert_eq!(
+            urlencode("/potentialer?status=ide&q=æ"),
+            "%2Fpotentialer%3Fstatus%3Dide%26q%3D%C3%A6"
+        );
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::PageError;
 use crate::pages::layout::Layout;
 use crate::render::Page;
+use crate::session::ClientAddr;
 use crate::session::{secure_cookie, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::AppState;
 use askama::Template;
@@ -14,7 +15,6 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use gevinst_app::auth;
 use gevinst_app::AppError;
 use serde::Deserialize;
-use crate::session::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -47,7 +47,11 @@ pub(crate) struct LoginForm {
 
 /// Only same-site paths are followed after login (no open redirect).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.starts_with("/login") {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.starts_with("/login")
+    {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -73,9 +77,17 @@ async fn render_login(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let token = auth::random_secret();
-    let jar = jar.add(secure_cookie(LOGIN_CSRF_COOKIE, token.clone(), state.settings.secure_cookies, 3600));
+    let jar = jar.add(secure_cookie(
+        LOGIN_CSRF_COOKIE,
+        token.clone(),
+        state.settings.secure_cookies,
+        3600,
+    ));
     let page = LoginPage {
-        layout: Layout { csrf: token, ..Layout::anonymous("Log ind") },
+        layout: Layout {
+            csrf: token,
+            ..Layout::anonymous("Log ind")
+        },
         single_tenant: single_tenant(state).await?,
         tenant,
         email,
@@ -91,7 +103,16 @@ pub(crate) async fn login_form(
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
     let next = safe_next(q.next.as_deref().unwrap_or("/"));
-    render_login(&state, jar, StatusCode::OK, String::new(), String::new(), next, None).await
+    render_login(
+        &state,
+        jar,
+        StatusCode::OK,
+        String::new(),
+        String::new(),
+        next,
+        None,
+    )
+    .await
 }
 
 pub(crate) async fn login_submit(
@@ -101,29 +122,62 @@ pub(crate) async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(&form.next);
-    let result =
-        auth::login(state.store.as_ref(), &form.tenant, &form.email, &form.password, client.as_deref(), chrono::Utc::now()).await;
+    let result = auth::login(
+        state.store.as_ref(),
+        &form.tenant,
+        &form.email,
+        &form.password,
+        client.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await;
     match result {
         Ok((_, session)) => {
             let max_age = (session.expires_at - chrono::Utc::now()).num_seconds();
             let jar = jar
                 .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/").build())
-                .add(secure_cookie(SESSION_COOKIE, session.cookie_value, state.settings.secure_cookies, max_age));
+                .add(secure_cookie(
+                    SESSION_COOKIE,
+                    session.cookie_value,
+                    state.settings.secure_cookies,
+                    max_age,
+                ));
             Ok((jar, Redirect::to(&next)).into_response())
         }
         Err(AppError::Unauthenticated) => {
             let msg = "Forkert kommune, e-mail eller adgangskode.".to_owned();
-            render_login(&state, jar, StatusCode::UNAUTHORIZED, form.tenant, form.email, next, Some(msg)).await
+            render_login(
+                &state,
+                jar,
+                StatusCode::UNAUTHORIZED,
+                form.tenant,
+                form.email,
+                next,
+                Some(msg),
+            )
+            .await
         }
         Err(AppError::Throttled) => {
             let msg = "For mange mislykkede forsøg. Vent et kvarter, og prøv igen.".to_owned();
-            render_login(&state, jar, StatusCode::TOO_MANY_REQUESTS, form.tenant, form.email, next, Some(msg)).await
+            render_login(
+                &state,
+                jar,
+                StatusCode::TOO_MANY_REQUESTS,
+                form.tenant,
+                form.email,
+                next,
+                Some(msg),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         auth::logout(state.store.as_ref(), c.value()).await?;
     }
@@ -135,8 +189,17 @@ pub(crate) async fn logout(State(state): State<AppState>, jar: CookieJar) -> Res
 mod tests {
     #[test]
     fn next_is_never_offsite() {
-        assert_eq!(super::safe_next("/potentialer?status=ide"), "/potentialer?status=ide");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "/login?next=/x"] {
+        assert_eq!(
+            super::safe_next("/potentialer?status=ide"),
+            "/potentialer?status=ide"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "/login?next=/x",
+        ] {
             assert_eq!(super::safe_next(bad), "/", "{bad}");
         }
     }

@@ -35,7 +35,12 @@ pub struct Layout {
 impl Layout {
     /// A layout for pages without a logged-in user.
     pub fn anonymous(title: &str) -> Self {
-        Layout { title: title.to_owned(), user: None, csrf: String::new(), nav: "" }
+        Layout {
+            title: title.to_owned(),
+            user: None,
+            csrf: String::new(),
+            nav: "",
+        }
     }
 
     /// A layout for a logged-in user.

@@ -829,7 +829,10 @@ async fn openapi_document_is_public_and_lists_the_api() {
         ("/api/v1/potentials/{id}/status", vec!["post"]),
         ("/api/v1/potentials/{id}/history", vec!["get"]),
         ("/api/v1/potentials/{id}/business-case", vec!["get", "put"]),
-        ("/api/v1/potentials/{id}/business-case/simulate", vec!["post"]),
+        (
+            "/api/v1/potentials/{id}/business-case/simulate",
+            vec!["post"],
+        ),
         ("/api/v1/settings/economics", vec!["get", "put"]),
         ("/api/v1/units", vec!["get"]),
         ("/api/v1/fagomraader", vec!["get"]),

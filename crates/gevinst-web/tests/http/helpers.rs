@@ -4,7 +4,7 @@
 
 use gevinst_app::auth::{hash_password, new_api_token};
 use gevinst_domain::{
-    NewUserDraft, PotentialDraft, Potential, Role, Slug, Status, Tenant, Unit, User, UserId,
+    NewUserDraft, Potential, PotentialDraft, Role, Slug, Status, Tenant, Unit, User, UserId,
 };
 use gevinst_store::DynStore;
 use gevinst_web::{AppState, WebSettings};
@@ -30,13 +30,26 @@ pub struct TestApp {
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/gevinst.db", dir.path().display());
-    let store = gevinst_store::connect(&url, true).await.expect("open store");
+    let store = gevinst_store::connect(&url, true)
+        .await
+        .expect("open store");
     let state = AppState::new(store.clone(), WebSettings::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { addr, base: format!("http://{addr}"), store, client, _dir: dir }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        store,
+        client,
+        _dir: dir,
+    }
 }
 
 /// One seeded tenant: its units, one user per role, and a token per user.
@@ -56,25 +69,54 @@ pub struct SeededTenant {
 impl SeededTenant {
     /// The user with a role.
     pub fn user(&self, role: Role) -> &User {
-        &self.users.iter().find(|(r, _, _)| *r == role).expect("role seeded").1
+        &self
+            .users
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .expect("role seeded")
+            .1
     }
     /// The bearer token of the user with a role.
     pub fn token(&self, role: Role) -> &str {
-        &self.users.iter().find(|(r, _, _)| *r == role).expect("role seeded").2
+        &self
+            .users
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .expect("role seeded")
+            .2
     }
 }
 
 /// Creates a tenant with units, one user per role (digital agent and leder assigned to
 /// `enhed`'s forvaltning) and one potential in `enhed`.
 pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
-    let tenant = store.create_tenant(&Slug::parse(slug).expect("slug"), &format!("{slug} Kommune")).await.expect("tenant");
-    let forvaltning = store.create_unit(tenant.id, None, None, "Social og Sundhed").await.expect("unit");
-    let enhed = store.create_unit(tenant.id, None, Some(forvaltning.id), "Hjemmeplejen").await.expect("unit");
-    let other = store.create_unit(tenant.id, None, None, "Teknik og Miljø").await.expect("unit");
+    let tenant = store
+        .create_tenant(
+            &Slug::parse(slug).expect("slug"),
+            &format!("{slug} Kommune"),
+        )
+        .await
+        .expect("tenant");
+    let forvaltning = store
+        .create_unit(tenant.id, None, None, "Social og Sundhed")
+        .await
+        .expect("unit");
+    let enhed = store
+        .create_unit(tenant.id, None, Some(forvaltning.id), "Hjemmeplejen")
+        .await
+        .expect("unit");
+    let other = store
+        .create_unit(tenant.id, None, None, "Teknik og Miljø")
+        .await
+        .expect("unit");
     let hash = hash_password(PASSWORD).expect("hash");
     let mut users = Vec::new();
     for role in Role::ALL {
-        let units = if role.is_unit_scoped() { vec![forvaltning.id] } else { vec![] };
+        let units = if role.is_unit_scoped() {
+            vec![forvaltning.id]
+        } else {
+            vec![]
+        };
         let draft = NewUserDraft {
             email: format!("{}@{slug}.dk", role.as_str()),
             name: format!("{} {slug}", role.label()),
@@ -82,9 +124,15 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
             units,
         };
         let valid = draft.validate(|_| true).expect("valid user");
-        let user = store.create_user(tenant.id, None, &valid, &hash).await.expect("user");
+        let user = store
+            .create_user(tenant.id, None, &valid, &hash)
+            .await
+            .expect("user");
         let (token, token_hash) = new_api_token();
-        store.create_api_token(tenant.id, user.id, "test", &token_hash).await.expect("token");
+        store
+            .create_api_token(tenant.id, user.id, "test", &token_hash)
+            .await
+            .expect("token");
         users.push((role, user, token));
     }
     let draft = PotentialDraft {
@@ -95,16 +143,34 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
     };
     let valid = draft.validate(&AllowAll).expect("valid potential");
     let owner: Option<UserId> = None;
-    let potential = store.create_potential(tenant.id, None, &valid, Status::Ide, owner).await.expect("potential");
-    SeededTenant { tenant, forvaltning, enhed, other, users, potential }
+    let potential = store
+        .create_potential(tenant.id, None, &valid, Status::Ide, owner)
+        .await
+        .expect("potential");
+    SeededTenant {
+        tenant,
+        forvaltning,
+        enhed,
+        other,
+        users,
+        potential,
+    }
 }
 
 struct AllowAll;
 impl gevinst_domain::References for AllowAll {
-    fn unit(&self, _: gevinst_domain::UnitId) -> bool { true }
-    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool { true }
-    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool { true }
-    fn user(&self, _: UserId) -> bool { true }
+    fn unit(&self, _: gevinst_domain::UnitId) -> bool {
+        true
+    }
+    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool {
+        true
+    }
+    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool {
+        true
+    }
+    fn user(&self, _: UserId) -> bool {
+        true
+    }
 }
 
 impl TestApp {
@@ -115,12 +181,29 @@ impl TestApp {
 
     /// A GET with a bearer token.
     pub async fn api_get(&self, token: &str, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// A request with a JSON body and a bearer token.
-    pub async fn api_send(&self, method: reqwest::Method, token: &str, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// A browser-like client with a cookie jar, logged in as `email` of `slug`.
@@ -131,16 +214,40 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let page = client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("body");
         let csrf = extract_csrf(&page).expect("login csrf");
         let res = client
             .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("tenant", slug), ("email", email), ("password", PASSWORD), ("next", "/")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("tenant", slug),
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
             .send()
             .await
             .expect("login");
-        assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "login should redirect");
-        let page = client.get(self.url("/")).send().await.expect("front page").text().await.expect("body");
+        assert_eq!(
+            res.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "login should redirect"
+        );
+        let page = client
+            .get(self.url("/"))
+            .send()
+            .await
+            .expect("front page")
+            .text()
+            .await
+            .expect("body");
         let csrf = extract_csrf(&page).expect("session csrf on front page");
         (client, csrf)
     }

@@ -733,10 +733,22 @@ async fn pages_need_a_login() {
 async fn list_pages_through_5000_potentials() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let statuses = [Status::Ide, Status::Vurderet, Status::BusinessCase, Status::Parkeret];
+    let statuses = [
+        Status::Ide,
+        Status::Vurderet,
+        Status::BusinessCase,
+        Status::Parkeret,
+    ];
     for i in 0..5000 {
         let unit = if i % 2 == 0 { t.enhed.id } else { t.other.id };
-        add_potential(&app, &t, &format!("Potentiale nummer {i:04}"), unit, statuses[i % statuses.len()]).await;
+        add_potential(
+            &app,
+            &t,
+            &format!("Potentiale nummer {i:04}"),
+            unit,
+            statuses[i % statuses.len()],
+        )
+        .await;
     }
     let (client, _) = login(&app, "alfa", Role::Laeser).await;
     for path in [
@@ -748,7 +760,10 @@ async fn list_pages_through_5000_potentials() {
     ] {
         let (status, html) = get(&client, &app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(html.len() < 1_000_000, "{path} is paged, not everything at once");
+        assert!(
+            html.len() < 1_000_000,
+            "{path} is paged, not everything at once"
+        );
     }
     let (_, html) = get(&client, &app, "/potentialer").await;
     assert!(html.contains("<strong>5.001</strong> potentialer"));
