@@ -242,16 +242,20 @@ impl PotentialDraft {
         if tags.len() > 20 {
             e.add("tags", "too_many", "Højst 20 tags.");
         }
+        // A missing unit or source has already been reported in `e`.
+        let (Some(unit_id), Some(source)) = (self.unit_id, source) else {
+            return Err(e);
+        };
         if !e.is_empty() {
             return Err(e);
         }
         Ok(ValidPotential {
             title,
             description,
-            unit_id: self.unit_id.expect("checked above"),
+            unit_id,
             fagomraade_id: self.fagomraade_id,
             technology_id: self.technology_id,
-            source: source.expect("checked above"),
+            source,
             benefit_owner: self.benefit_owner,
             digital_agent: self.digital_agent,
             tags,
