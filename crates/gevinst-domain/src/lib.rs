@@ -12,6 +12,8 @@
 //! - [`UnitTree`]: the organisation (forvaltning → enhed, any depth).
 //! - [`FieldErrors`]: validation errors with machine-readable codes and Danish messages.
 //! - [`business_case`]: exact business-case results, Monte Carlo and sensitivity.
+//! - [`programme`]: programmes, targets, distribution keys, benefit plans, actuals, the
+//!   programme overview and the forecast of reaching the targets.
 //!
 //! ```
 //! use gevinst_domain::{Status, StatusChangeError};
@@ -31,6 +33,7 @@ pub mod cpr;
 pub mod danish;
 pub mod ids;
 pub mod potential;
+pub mod programme;
 pub mod status;
 pub mod tenant;
 pub mod text;

@@ -34,7 +34,7 @@ mod calc;
 mod economics;
 mod model;
 mod portfolio;
-mod simulate;
+pub(crate) mod simulate;
 
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
 pub use economics::{ChannelCostsDraft, EconomicsDraft, MAX_HOURS_PER_FTE};

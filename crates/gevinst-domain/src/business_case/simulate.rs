@@ -117,7 +117,7 @@ pub(crate) fn chunk_rng(seed: u64, chunk: u64) -> SimRng {
 
 /// A three-point draw: `low + span · Beta(α, β)`, or a constant when the range is empty.
 #[derive(Debug, Clone, Copy)]
-enum Pert {
+pub(crate) enum Pert {
     Fixed(f64),
     Beta {
         low: f64,
@@ -128,7 +128,7 @@ enum Pert {
 }
 
 impl Pert {
-    fn new(min: f64, mode: f64, max: f64) -> Pert {
+    pub(crate) fn new(min: f64, mode: f64, max: f64) -> Pert {
         let span = max - min;
         if span.is_nan() || span <= 0.0 {
             return Pert::Fixed(mode);
@@ -147,7 +147,7 @@ impl Pert {
     }
 
     #[inline]
-    fn sample(&self, rng: &mut SimRng) -> f64 {
+    pub(crate) fn sample(&self, rng: &mut SimRng) -> f64 {
         match self {
             Pert::Fixed(v) => *v,
             Pert::Beta { low, span, a, b } => {
