@@ -28,6 +28,13 @@ pub enum EntityKind {
     /// The tenant's economic settings ([`crate::business_case::Economics`]); the entity id
     /// is the tenant's id.
     TenantSettings,
+    /// A programme (targets, included potentials, distribution keys); the entity id is the
+    /// programme's id.
+    Programme,
+    /// A potential's benefits realisation plan; the entity id is the potential's id.
+    BenefitPlan,
+    /// One recorded actual (realised and harvested gain); the entity id is the actual's id.
+    Actual,
 }
 
 impl EntityKind {
@@ -43,6 +50,9 @@ impl EntityKind {
             EntityKind::ApiToken => "api_token",
             EntityKind::BusinessCase => "business_case",
             EntityKind::TenantSettings => "tenant_settings",
+            EntityKind::Programme => "programme",
+            EntityKind::BenefitPlan => "benefit_plan",
+            EntityKind::Actual => "actual",
         }
     }
 
@@ -59,6 +69,9 @@ impl EntityKind {
             ApiToken,
             BusinessCase,
             TenantSettings,
+            Programme,
+            BenefitPlan,
+            Actual,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -230,6 +243,9 @@ mod tests {
             EntityKind::BusinessCase,
             EntityKind::TenantSettings,
             EntityKind::ApiToken,
+            EntityKind::Programme,
+            EntityKind::BenefitPlan,
+            EntityKind::Actual,
         ] {
             assert_eq!(EntityKind::parse(k.as_str()), Some(k));
         }

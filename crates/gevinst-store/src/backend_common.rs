@@ -12,8 +12,9 @@
 
 use crate::{
     ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
-    StoredBusinessCase, UserCredentials,
+    StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
+use gevinst_domain::programme::{Actual, BenefitPlan, Programme};
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
@@ -435,6 +436,10 @@ async fn entity_exists(
         // Keyed by the potential, so a potential without a case has an empty history.
         EntityKind::BusinessCase => "SELECT id FROM potentials WHERE tenant_id = $1 AND id = $2",
         EntityKind::TenantSettings => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
+        EntityKind::Programme => "SELECT id FROM programmes WHERE tenant_id = $1 AND id = $2",
+        // Keyed by the potential, like the business case.
+        EntityKind::BenefitPlan => "SELECT id FROM potentials WHERE tenant_id = $1 AND id = $2",
+        EntityKind::Actual => "SELECT id FROM actuals WHERE tenant_id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)
         .bind(tenant.0)
@@ -551,6 +556,68 @@ async fn fetch_economics(conn: &mut Conn, tenant: TenantId) -> Result<(Economics
     Ok(match (economics, version) {
         (Some(e), Some(v)) => (e.0, v),
         _ => (Economics::default(), 0),
+    })
+}
+
+const PROGRAMME_COLS: &str = "id, body, version, updated_at";
+
+fn programme_row(r: &DbRow) -> Result<StoredProgramme> {
+    let body: Json<Programme> = r.try_get("body")?;
+    Ok(StoredProgramme {
+        id: r.try_get("id")?,
+        programme: body.0,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+async fn fetch_programme(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<StoredProgramme> {
+    let sql = format!("SELECT {PROGRAMME_COLS} FROM programmes WHERE tenant_id = $1 AND id = $2");
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("programme {id}")))?;
+    programme_row(&row)
+}
+
+/// NotFound unless every potential the programme includes is in the tenant.
+async fn check_programme_potentials(
+    conn: &mut Conn,
+    tenant: TenantId,
+    programme: &Programme,
+) -> Result<()> {
+    for p in &programme.potentials {
+        if !entity_exists(conn, tenant, EntityKind::Potential, p.0).await? {
+            return Err(StoreError::not_found(format!("potential {p}")));
+        }
+    }
+    Ok(())
+}
+
+const BENEFIT_PLAN_COLS: &str = "potential_id, body, version, updated_at";
+
+fn benefit_plan_row(r: &DbRow) -> Result<StoredBenefitPlan> {
+    let body: Json<BenefitPlan> = r.try_get("body")?;
+    Ok(StoredBenefitPlan {
+        potential_id: PotentialId(r.try_get("potential_id")?),
+        plan: body.0,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+const ACTUAL_COLS: &str = "id, potential_id, body, created_at, created_by";
+
+fn actual_row(r: &DbRow) -> Result<StoredActual> {
+    let body: Json<Actual> = r.try_get("body")?;
+    Ok(StoredActual {
+        id: r.try_get("id")?,
+        potential_id: PotentialId(r.try_get("potential_id")?),
+        actual: body.0,
+        recorded_at: r.try_get("created_at")?,
+        recorded_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
     })
 }
 
@@ -1647,6 +1714,223 @@ impl Store for ThisStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(business_case_row).collect()
+    }
+
+    // ---- programmes and benefits realisation ----
+
+    async fn create_programme(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        programme: &Programme,
+    ) -> Result<StoredProgramme> {
+        let mut tx = self.begin_write().await?;
+        check_programme_potentials(&mut tx, tenant, programme).await?;
+        let at = now();
+        let sql = format!(
+            "INSERT INTO programmes (tenant_id, body, version, created_at, updated_at, updated_by) \
+             VALUES ($1, $2, 1, $3, $3, $4) RETURNING {PROGRAMME_COLS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(Json(programme))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fk("tenant or acting user"))?;
+        let stored = programme_row(&row)?;
+        let d = draft(
+            EntityKind::Programme,
+            stored.id,
+            AuditAction::Create,
+            actor,
+            audit::created(programme),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn update_programme(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: i64,
+        expected_version: i64,
+        programme: &Programme,
+    ) -> Result<StoredProgramme> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch_programme(&mut tx, tenant, id).await?;
+        check_programme_potentials(&mut tx, tenant, programme).await?;
+        let at = now();
+        let sql = format!(
+            "UPDATE programmes SET body = $1, version = version + 1, updated_at = $2, \
+             updated_by = $3 WHERE tenant_id = $4 AND id = $5 AND version = $6 \
+             RETURNING {PROGRAMME_COLS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(Json(programme))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .bind(tenant.0)
+            .bind(id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("acting user"))?
+            .ok_or_else(|| StoreError::conflict(format!("programme {id}")))?;
+        let stored = programme_row(&row)?;
+        let d = draft(
+            EntityKind::Programme,
+            id,
+            AuditAction::Update,
+            actor,
+            audit::changes(&before.programme, programme),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn programme(&self, tenant: TenantId, id: i64) -> Result<StoredProgramme> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_programme(&mut conn, tenant, id).await
+    }
+
+    async fn list_programmes(&self, tenant: TenantId) -> Result<Vec<StoredProgramme>> {
+        let sql = format!("SELECT {PROGRAMME_COLS} FROM programmes WHERE tenant_id = $1 ORDER BY id");
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(programme_row).collect()
+    }
+
+    async fn benefit_plan(
+        &self,
+        tenant: TenantId,
+        potential: PotentialId,
+    ) -> Result<Option<StoredBenefitPlan>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
+            return Err(StoreError::not_found(format!("potential {potential}")));
+        }
+        let sql = format!(
+            "SELECT {BENEFIT_PLAN_COLS} FROM benefit_plans WHERE tenant_id = $1 AND potential_id = $2"
+        );
+        sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(potential.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .as_ref()
+            .map(benefit_plan_row)
+            .transpose()
+    }
+
+    async fn put_benefit_plan(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        expected_version: Option<i64>,
+        plan: &BenefitPlan,
+        audit: &AuditDraft,
+    ) -> Result<StoredBenefitPlan> {
+        let mut tx = self.begin_write().await?;
+        if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
+            return Err(StoreError::not_found(format!("potential {potential}")));
+        }
+        let at = now();
+        let sql = match expected_version {
+            None => format!(
+                "INSERT INTO benefit_plans (tenant_id, potential_id, body, version, created_at, \
+                 updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
+                 ON CONFLICT (tenant_id, potential_id) DO NOTHING RETURNING {BENEFIT_PLAN_COLS}"
+            ),
+            Some(_) => format!(
+                "UPDATE benefit_plans SET body = $3, version = version + 1, updated_at = $4, \
+                 updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2 AND version = $6 \
+                 RETURNING {BENEFIT_PLAN_COLS}"
+            ),
+        };
+        let mut q = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(potential.0)
+            .bind(Json(plan))
+            .bind(at)
+            .bind(actor.map(|u| u.0));
+        if let Some(v) = expected_version {
+            q = q.bind(v);
+        }
+        let row = q
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("potential or acting user"))?
+            .ok_or_else(|| {
+                StoreError::conflict(format!("benefit plan of potential {potential}"))
+            })?;
+        let stored = benefit_plan_row(&row)?;
+        insert_audit(&mut tx, tenant, audit, at).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn add_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        actual: &Actual,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        // The composite foreign key to benefit_plans refuses another tenant's potential
+        // and a potential without a plan.
+        let row = sqlx::query(
+            "INSERT INTO actuals (tenant_id, potential_id, body, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(tenant.0)
+        .bind(potential.0)
+        .bind(Json(actual))
+        .bind(at)
+        .bind(actor.map(|u| u.0))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(fk("benefit plan or acting user"))?;
+        let id: i64 = row.try_get("id")?;
+        let d = draft(
+            EntityKind::Actual,
+            id,
+            AuditAction::Create,
+            actor,
+            audit::created(actual),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn list_actuals(
+        &self,
+        tenant: TenantId,
+        potential: PotentialId,
+    ) -> Result<Vec<StoredActual>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
+            return Err(StoreError::not_found(format!("potential {potential}")));
+        }
+        let sql = format!(
+            "SELECT {ACTUAL_COLS} FROM actuals WHERE tenant_id = $1 AND potential_id = $2 ORDER BY id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(potential.0)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter().map(actual_row).collect()
     }
 
     // ---- audit ----

@@ -24,6 +24,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
+use gevinst_domain::programme::{Actual, BenefitPlan, Programme};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
     PotentialQuery, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User,
@@ -128,6 +129,47 @@ pub struct StoredBusinessCase {
     pub version: i64,
     /// Last saved.
     pub updated_at: DateTime<Utc>,
+}
+
+/// A programme as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StoredProgramme {
+    /// Id, unique within the database.
+    pub id: i64,
+    /// The validated programme, exactly as it was saved.
+    pub programme: Programme,
+    /// Version for optimistic concurrency; 1 when created.
+    pub version: i64,
+    /// Last saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A potential's benefits realisation plan as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StoredBenefitPlan {
+    /// The potential it belongs to (one plan per potential).
+    pub potential_id: PotentialId,
+    /// The plan, exactly as it was saved.
+    pub plan: BenefitPlan,
+    /// Version for optimistic concurrency; 1 when created.
+    pub version: i64,
+    /// Last saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A recorded actual. Actuals are appended, never changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StoredActual {
+    /// Id, increasing with time.
+    pub id: i64,
+    /// The potential whose plan it follows up.
+    pub potential_id: PotentialId,
+    /// The validated actual.
+    pub actual: Actual,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (`None`: the system).
+    pub recorded_by: Option<UserId>,
 }
 
 /// Who is acting, for the audit log. `None` is the system (CLI, demo loader).
@@ -379,6 +421,72 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<StoredBusinessCase>;
     /// All the tenant's business cases, by potential id (portfolio figures).
     async fn list_business_cases(&self, tenant: TenantId) -> Result<Vec<StoredBusinessCase>>;
+
+    // ---- programmes and benefits realisation ----
+
+    /// Creates a programme, audited as [`gevinst_domain::EntityKind::Programme`] with every
+    /// field. An included potential that is not in the tenant is [`StoreError::NotFound`]
+    /// and creates nothing.
+    async fn create_programme(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        programme: &Programme,
+    ) -> Result<StoredProgramme>;
+    /// Replaces a programme if the stored version equals `expected_version` (else
+    /// [`StoreError::Conflict`], nothing changed), audited with the changed fields. An
+    /// unknown id, another tenant's, or an included potential outside the tenant is
+    /// [`StoreError::NotFound`].
+    async fn update_programme(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        id: i64,
+        expected_version: i64,
+        programme: &Programme,
+    ) -> Result<StoredProgramme>;
+    /// A programme by id.
+    async fn programme(&self, tenant: TenantId, id: i64) -> Result<StoredProgramme>;
+    /// The tenant's programmes, by id.
+    async fn list_programmes(&self, tenant: TenantId) -> Result<Vec<StoredProgramme>>;
+    /// A potential's benefits realisation plan, or `None` if it has none yet. A potential
+    /// that is not in the tenant is [`StoreError::NotFound`].
+    async fn benefit_plan(
+        &self,
+        tenant: TenantId,
+        potential: PotentialId,
+    ) -> Result<Option<StoredBenefitPlan>>;
+    /// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's
+    /// plan, writing `audit` in the same transaction. Creating when one exists, or a stale
+    /// version, is [`StoreError::Conflict`] and changes nothing; a potential that is not
+    /// in the tenant is [`StoreError::NotFound`].
+    #[allow(clippy::too_many_arguments)]
+    async fn put_benefit_plan(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        expected_version: Option<i64>,
+        plan: &BenefitPlan,
+        audit: &AuditDraft,
+    ) -> Result<StoredBenefitPlan>;
+    /// Appends an actual to a potential's plan and returns its id, audited as
+    /// [`gevinst_domain::EntityKind::Actual`] with every field. A potential that is not in
+    /// the tenant, or has no plan, is [`StoreError::NotFound`].
+    async fn add_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        actual: &Actual,
+    ) -> Result<i64>;
+    /// A potential's actuals, oldest first (empty without a plan). A potential that is not
+    /// in the tenant is [`StoreError::NotFound`].
+    async fn list_actuals(
+        &self,
+        tenant: TenantId,
+        potential: PotentialId,
+    ) -> Result<Vec<StoredActual>>;
 
     // ---- audit ----
 
