@@ -3,7 +3,7 @@
 //! The web UI, the JSON API and the CLI all go through this crate, so a rule is checked in
 //! one place: authentication ([`auth`]), authorisation (the domain's [`gevinst_domain::access`]
 //! rules applied to stored data) and the use cases that change data ([`potentials`],
-//! [`business_cases`], [`admin`]). It depends on the pure domain and on the
+//! [`business_cases`], [`programmes`], [`admin`]). It depends on the pure domain and on the
 //! [`gevinst_store::Store`] trait, never on a concrete database or on HTTP.
 #![deny(missing_docs)]
 
@@ -13,6 +13,7 @@ pub mod business_cases;
 pub mod demo;
 mod error;
 pub mod potentials;
+pub mod programmes;
 
 pub use error::AppError;
 

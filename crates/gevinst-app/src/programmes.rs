@@ -1,0 +1,328 @@
+//! Use cases on programmes, benefits realisation plans and actuals.
+//!
+//! - Anyone in the tenant may read programmes ([`get`], [`list`]), plans ([`plan`]),
+//!   actuals ([`actuals`]) and the programme overview ([`overview`]).
+//! - Creating and changing a programme ([`create`], [`update`]) needs the role
+//!   porteføljeleder or admin.
+//! - Saving a potential's plan ([`put_plan`]) needs the right to edit the potential
+//!   ([`Permission::EditPotential`] of its unit), and the potential must be besluttet or
+//!   later. [`derive`] proposes a plan from the business case without saving anything.
+//! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's
+//!   owner of that benefit line), a porteføljeleder or an admin; everyone else is
+//!   [`AppError::Forbidden`], whatever their rights on the potential.
+//! - Writes carry the version the user read; a stale version is [`AppError::Conflict`]
+//!   and saves nothing. Every change is audited by the store in the same transaction.
+
+use crate::auth::Principal;
+use crate::{AppError, Result};
+use gevinst_domain::access::Permission;
+use gevinst_domain::programme::{
+    counts_as_decided, derive_plan, overview as build_overview, ActualDraft, BenefitPlan,
+    MeasurementFrequency, ProgrammeDraft, ProgrammeOverview, ProgrammePotential,
+};
+use gevinst_domain::{
+    audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
+};
+use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
+
+fn may_manage_programmes(who: &Principal) -> bool {
+    matches!(who.actor.role, Role::Admin | Role::Portefoljeleder)
+}
+
+async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
+    Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
+}
+
+/// Field errors for included potentials that are not in the tenant.
+async fn check_potentials(store: &dyn Store, who: &Principal, ids: &[PotentialId]) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    for (i, id) in ids.iter().enumerate() {
+        match store.potential(who.tenant.id, *id).await {
+            Ok(_) => {}
+            Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => errors.add(
+                &format!("potentials[{i}]"),
+                "unknown",
+                "Potentialet findes ikke.",
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Creates a programme (porteføljeleder or admin). The draft is validated by
+/// [`ProgrammeDraft::validate`]; included potentials must be in the tenant.
+pub async fn create(
+    store: &dyn Store,
+    who: &Principal,
+    draft: &ProgrammeDraft,
+) -> Result<StoredProgramme> {
+    if !may_manage_programmes(who) {
+        return Err(AppError::Forbidden);
+    }
+    let programme = draft.validate()?;
+    check_potentials(store, who, &programme.potentials).await?;
+    Ok(store
+        .create_programme(who.tenant.id, who.actor_id(), &programme)
+        .await?)
+}
+
+/// Replaces a programme (porteføljeleder or admin) if `expected_version` is current.
+/// A draft equal to the stored programme saves nothing and keeps the version.
+pub async fn update(
+    store: &dyn Store,
+    who: &Principal,
+    id: i64,
+    expected_version: i64,
+    draft: &ProgrammeDraft,
+) -> Result<StoredProgramme> {
+    let current = store.programme(who.tenant.id, id).await?;
+    if !may_manage_programmes(who) {
+        return Err(AppError::Forbidden);
+    }
+    let programme = draft.validate()?;
+    check_potentials(store, who, &programme.potentials).await?;
+    if current.version != expected_version {
+        return Err(AppError::Conflict);
+    }
+    if current.programme == programme {
+        return Ok(current);
+    }
+    Ok(store
+        .update_programme(
+            who.tenant.id,
+            who.actor_id(),
+            id,
+            expected_version,
+            &programme,
+        )
+        .await?)
+}
+
+/// A programme. Anyone in the tenant may read it; another tenant's is
+/// [`AppError::NotFound`].
+pub async fn get(store: &dyn Store, who: &Principal, id: i64) -> Result<StoredProgramme> {
+    Ok(store.programme(who.tenant.id, id).await?)
+}
+
+/// The tenant's programmes. Anyone in the tenant may read them.
+pub async fn list(store: &dyn Store, who: &Principal) -> Result<Vec<StoredProgramme>> {
+    Ok(store.list_programmes(who.tenant.id).await?)
+}
+
+/// A potential's benefits realisation plan, or `None` if it has none yet.
+pub async fn plan(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+) -> Result<Option<StoredBenefitPlan>> {
+    Ok(store.benefit_plan(who.tenant.id, potential).await?)
+}
+
+/// Proposes a plan derived from the potential's business case ([`derive_plan`]); saves
+/// nothing. A potential without a business case is [`AppError::NotFound`].
+pub async fn derive(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+    frequency: MeasurementFrequency,
+) -> Result<BenefitPlan> {
+    let t = who.tenant.id;
+    let case = store
+        .business_case(t, potential)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (economics, _) = store.economics(t).await?;
+    Ok(derive_plan(potential, &case.case, &economics, frequency))
+}
+
+/// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's
+/// benefits realisation plan.
+///
+/// Checks, in order: the potential is in the tenant ([`AppError::NotFound`]); the
+/// principal may edit it ([`AppError::Forbidden`]); the potential is besluttet or later,
+/// the plan's years are in order, every benefit has an owner who is a user of the tenant,
+/// a KPI and a measurement method ([`AppError::Invalid`]); the version is current
+/// ([`AppError::Conflict`]). The plan is always stored for the potential in the path. A
+/// plan equal to the stored one saves nothing.
+pub async fn put_plan(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+    expected_version: Option<i64>,
+    plan: &BenefitPlan,
+) -> Result<StoredBenefitPlan> {
+    let t = who.tenant.id;
+    let p = store.potential(t, potential).await?;
+    if !who.actor.may(
+        Permission::EditPotential(p.unit_id),
+        &units(store, who).await?,
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let mut plan = plan.clone();
+    plan.potential = potential;
+    let mut errors = plan.validate();
+    if !counts_as_decided(p.status) {
+        errors.add(
+            "status",
+            "not_decided",
+            format!(
+                "Der kan først lægges en gevinstrealiseringsplan, når potentialet er besluttet \
+                 (status nu: {}).",
+                p.status.label()
+            ),
+        );
+    }
+    if plan.last_year < plan.first_year {
+        errors.add(
+            "last_year",
+            "out_of_range",
+            "Planens sidste år må ikke ligge før det første.",
+        );
+    }
+    for (i, b) in plan.benefits.iter().enumerate() {
+        if let Some(owner) = b.owner {
+            match store.user(t, owner).await {
+                Ok(_) => {}
+                Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => errors.add(
+                    &format!("benefits[{i}].owner"),
+                    "unknown",
+                    "Gevinstejeren findes ikke.",
+                ),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let current = store.benefit_plan(t, potential).await?;
+    let (action, changes) = match (&current, expected_version) {
+        (None, None) => (AuditAction::Create, audit::created(&plan)),
+        (Some(c), Some(v)) if c.version == v => {
+            (AuditAction::Update, audit::changes(&c.plan, &plan))
+        }
+        _ => return Err(AppError::Conflict),
+    };
+    if let Some(c) = current {
+        if changes.is_empty() {
+            return Ok(c);
+        }
+    }
+    let entry = AuditDraft {
+        entity: EntityKind::BenefitPlan,
+        entity_id: potential.0,
+        action,
+        user_id: who.actor_id(),
+        changes,
+        reason: None,
+    };
+    Ok(store
+        .put_benefit_plan(
+            t,
+            who.actor_id(),
+            potential,
+            expected_version,
+            &plan,
+            &entry,
+        )
+        .await?)
+}
+
+/// Records an actual against a potential's plan.
+///
+/// Checks, in order: the potential is in the tenant and has a plan
+/// ([`AppError::NotFound`]); the principal is a porteføljeleder, an admin or the owner of
+/// the benefit line the actual is for ([`AppError::Forbidden`] otherwise; an owner of
+/// another line who names no or an unknown line gets the validation error instead); the
+/// draft is valid against the plan, see [`ActualDraft::validate`] ([`AppError::Invalid`]).
+pub async fn record_actual(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+    draft: &ActualDraft,
+) -> Result<StoredActual> {
+    let t = who.tenant.id;
+    let stored = store
+        .benefit_plan(t, potential)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = &stored.plan;
+    let me = Some(who.user.id);
+    if !may_manage_programmes(who) {
+        let line = plan.benefits.iter().find(|b| Some(b.line) == draft.line);
+        let allowed = match line {
+            Some(b) => b.owner == me,
+            // No such line: only someone who owns a benefit of this plan gets to hear why.
+            None => plan.benefits.iter().any(|b| b.owner == me),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let actual = draft.validate(plan)?;
+    let id = store
+        .add_actual(t, who.actor_id(), potential, &actual)
+        .await?;
+    store
+        .list_actuals(t, potential)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| AppError::from(StoreError::not_found(format!("actual {id}"))))
+}
+
+/// A potential's actuals, oldest first. Anyone in the tenant may read them.
+pub async fn actuals(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+) -> Result<Vec<StoredActual>> {
+    Ok(store.list_actuals(who.tenant.id, potential).await?)
+}
+
+/// The programme overview (target, planned, decided, realised, harvested and gaps per
+/// year, with breakdowns), assembled from the stored potentials, business cases and
+/// actuals and computed by the pure [`gevinst_domain::programme::overview`]. Anyone in the
+/// tenant may read it.
+pub async fn overview(store: &dyn Store, who: &Principal, id: i64) -> Result<ProgrammeOverview> {
+    let t = who.tenant.id;
+    let stored = store.programme(t, id).await?;
+    let (economics, _) = store.economics(t).await?;
+    let tree = units(store, who).await?;
+    let mut potentials = Vec::with_capacity(stored.programme.potentials.len());
+    for pid in &stored.programme.potentials {
+        let p = match store.potential(t, *pid).await {
+            Ok(p) => p,
+            // Included potentials are checked when saved; skip any that is gone.
+            Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let case = store.business_case(t, *pid).await?.map(|c| c.case);
+        let actuals = store
+            .list_actuals(t, *pid)
+            .await?
+            .into_iter()
+            .map(|a| a.actual)
+            .collect();
+        potentials.push(ProgrammePotential {
+            id: p.id,
+            title: p.title,
+            status: p.status,
+            unit_id: p.unit_id,
+            fagomraade_id: p.fagomraade_id,
+            technology_id: p.technology_id,
+            case,
+            actuals,
+        });
+    }
+    let programme = stored.programme;
+    tokio::task::spawn_blocking(move || build_overview(&programme, &potentials, &economics, &tree))
+        .await
+        .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))
+}

@@ -1,0 +1,442 @@
+//! Programme, benefit-plan and actual use cases on a real SQLite store: who may record
+//! actuals, validation against the plan, plan preconditions, versions and the overview.
+
+use chrono::{NaiveDate, Utc};
+use gevinst_app::auth::{self, Principal};
+use gevinst_app::programmes as pg;
+use gevinst_app::AppError;
+use gevinst_domain::business_case::{Decimal, LineKind};
+use gevinst_domain::programme::{
+    ActualDraft, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, ProgrammeDraft,
+    TargetDraft, TargetKind,
+};
+use gevinst_domain::{
+    Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId, UnitId, ValidPotential,
+    ValidUser,
+};
+use gevinst_store::DynStore;
+
+struct World {
+    store: DynStore,
+    _dir: tempfile::TempDir,
+    tenant: TenantId,
+    admin: Principal,
+    pl: Principal,
+    /// Leder in Social: the benefit owner in [`plan`].
+    owner: Principal,
+    /// Another leder in Social who owns nothing.
+    leder: Principal,
+    agent: Principal,
+    laeser: Principal,
+    /// Besluttet, in Ældre (below Social).
+    decided: PotentialId,
+    /// Vurderet, in Ældre.
+    assessed: PotentialId,
+    /// In another tenant.
+    other_tenant: PotentialId,
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+async fn principal(
+    store: &DynStore,
+    tenant: TenantId,
+    email: &str,
+    role: Role,
+    units: Vec<UnitId>,
+) -> Principal {
+    let user = ValidUser {
+        email: Email::parse(email).unwrap(),
+        name: email.split('@').next().unwrap().into(),
+        role,
+        units,
+    };
+    let u = store
+        .create_user(tenant, None, &user, "not-a-real-hash")
+        .await
+        .unwrap();
+    let (token, hash) = auth::new_api_token();
+    store
+        .create_api_token(tenant, u.id, "test", &hash)
+        .await
+        .unwrap();
+    auth::from_api_token(store.as_ref(), &token, Utc::now())
+        .await
+        .unwrap()
+}
+
+async fn potential(
+    store: &DynStore,
+    tenant: TenantId,
+    unit: UnitId,
+    title: &str,
+    status: Status,
+) -> PotentialId {
+    let v = ValidPotential {
+        title: title.into(),
+        description: String::new(),
+        unit_id: unit,
+        fagomraade_id: None,
+        technology_id: None,
+        source: Source::EmployeeProposal,
+        benefit_owner: None,
+        digital_agent: None,
+        tags: vec![],
+    };
+    store
+        .create_potential(tenant, None, &v, status, None)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
+        .await
+        .unwrap();
+    let t = store
+        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
+        .await
+        .unwrap()
+        .id;
+    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
+    let aeldre = store
+        .create_unit(t, None, Some(social), "Ældre")
+        .await
+        .unwrap()
+        .id;
+    let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
+    let pl = principal(&store, t, "pl@eksempel.dk", Role::Portefoljeleder, vec![]).await;
+    let owner = principal(&store, t, "ejer@eksempel.dk", Role::Leder, vec![social]).await;
+    let leder = principal(&store, t, "leder@eksempel.dk", Role::Leder, vec![social]).await;
+    let agent = principal(
+        &store,
+        t,
+        "agent@eksempel.dk",
+        Role::DigitalAgent,
+        vec![social],
+    )
+    .await;
+    let laeser = principal(&store, t, "laeser@eksempel.dk", Role::Laeser, vec![]).await;
+    let decided = potential(&store, t, aeldre, "Robot", Status::Besluttet).await;
+    let assessed = potential(&store, t, aeldre, "Sensorer", Status::Vurderet).await;
+    let other = store
+        .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
+        .await
+        .unwrap()
+        .id;
+    let other_unit = store
+        .create_unit(other, None, None, "Alt")
+        .await
+        .unwrap()
+        .id;
+    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::Besluttet).await;
+    World {
+        store,
+        _dir: dir,
+        tenant: t,
+        admin,
+        pl,
+        owner,
+        leder,
+        agent,
+        laeser,
+        decided,
+        assessed,
+        other_tenant,
+    }
+}
+
+/// A plan for 2025-2026 with one benefit (line 0) owned by `owner`.
+fn plan(w: &World, potential: PotentialId) -> BenefitPlan {
+    BenefitPlan {
+        potential,
+        first_year: 2025,
+        last_year: 2026,
+        frequency: MeasurementFrequency::Yearly,
+        benefits: vec![Benefit {
+            line: 0,
+            kind: LineKind::DirekteBesparelse,
+            label: "Færre vikarer".into(),
+            hjemtagbar: true,
+            owner: Some(w.owner.user.id),
+            kpi: "Kr. til vikarer".into(),
+            measurement_method: "Lønsystemet, månedligt udtræk".into(),
+            baseline: Some(dec("1000000")),
+            baseline_note: String::new(),
+            targets: vec![
+                BenefitYear {
+                    year: 2025,
+                    amount: dec("100000"),
+                    kr: dec("100000"),
+                },
+                BenefitYear {
+                    year: 2026,
+                    amount: dec("200000"),
+                    kr: dec("200000"),
+                },
+            ],
+        }],
+    }
+}
+
+fn actual(year: i32) -> ActualDraft {
+    ActualDraft {
+        line: Some(0),
+        period: Some(Period::Year(year)),
+        kr: Some(dec("50000")),
+        harvested: Some(dec("20000")),
+        budget_reference: "Konto 5.32.30".into(),
+        harvested_on: NaiveDate::from_ymd_opt(year, 12, 1),
+        ..ActualDraft::default()
+    }
+}
+
+fn fields(r: Result<impl std::fmt::Debug, AppError>) -> Vec<String> {
+    match r {
+        Err(AppError::Invalid(e)) => e.0.into_iter().map(|f| f.field).collect(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn with_plan() -> World {
+    let w = world().await;
+    pg::put_plan(
+        w.store.as_ref(),
+        &w.admin,
+        w.decided,
+        None,
+        &plan(&w, w.decided),
+    )
+    .await
+    .unwrap();
+    w
+}
+
+#[tokio::test]
+async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    for who in [&w.leder, &w.agent, &w.laeser] {
+        assert!(
+            matches!(
+                pg::record_actual(s, who, w.decided, &actual(2025)).await,
+                Err(AppError::Forbidden)
+            ),
+            "{:?}",
+            who.user.role
+        );
+    }
+    // Even a bad draft from someone without the right is Forbidden, not Invalid.
+    let mut bad = actual(2030);
+    bad.harvested = Some(dec("-1"));
+    assert!(matches!(
+        pg::record_actual(s, &w.leder, w.decided, &bad).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(pg::actuals(s, &w.laeser, w.decided)
+        .await
+        .unwrap()
+        .is_empty());
+
+    for who in [&w.owner, &w.pl, &w.admin] {
+        let a = pg::record_actual(s, who, w.decided, &actual(2025))
+            .await
+            .unwrap();
+        assert_eq!(a.recorded_by, Some(who.user.id));
+        assert_eq!(a.actual.harvested, dec("20000"));
+    }
+    let all = pg::actuals(s, &w.laeser, w.decided).await.unwrap();
+    assert_eq!(all.len(), 3);
+    let log = s
+        .audit_for(w.tenant, EntityKind::Actual, all[0].id)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].user_id, Some(w.owner.user.id));
+
+    // Another tenant's potential, or one without a plan: NotFound.
+    assert!(matches!(
+        pg::record_actual(s, &w.admin, w.other_tenant, &actual(2025)).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        pg::record_actual(s, &w.admin, w.assessed, &actual(2025)).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn actuals_are_validated_against_the_plan() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    assert_eq!(
+        fields(pg::record_actual(s, &w.owner, w.decided, &actual(2027)).await),
+        ["period"]
+    );
+    let mut negative = actual(2025);
+    negative.harvested = Some(dec("-0.01"));
+    assert_eq!(
+        fields(pg::record_actual(s, &w.owner, w.decided, &negative).await),
+        ["harvested"]
+    );
+    let mut no_budget = actual(2025);
+    no_budget.budget_reference = String::new();
+    assert_eq!(
+        fields(pg::record_actual(s, &w.pl, w.decided, &no_budget).await),
+        ["budget_reference"]
+    );
+    // The owner naming a line that is not in the plan hears why.
+    let mut unknown = actual(2025);
+    unknown.line = Some(7);
+    assert_eq!(
+        fields(pg::record_actual(s, &w.owner, w.decided, &unknown).await),
+        ["line"]
+    );
+    assert!(pg::actuals(s, &w.admin, w.decided)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
+    let w = world().await;
+    let s = w.store.as_ref();
+
+    // Not yet besluttet: a Danish field error on status.
+    let r = pg::put_plan(s, &w.admin, w.assessed, None, &plan(&w, w.assessed)).await;
+    match r {
+        Err(AppError::Invalid(e)) => {
+            assert!(e.message_for("status").unwrap().contains("besluttet"));
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // No edit rights: Forbidden; another tenant's potential: NotFound.
+    assert!(matches!(
+        pg::put_plan(s, &w.laeser, w.decided, None, &plan(&w, w.decided)).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        pg::put_plan(s, &w.admin, w.other_tenant, None, &plan(&w, w.other_tenant)).await,
+        Err(AppError::NotFound)
+    ));
+    // An incomplete plan: every benefit needs an owner and a method.
+    let mut incomplete = plan(&w, w.decided);
+    incomplete.benefits[0].owner = None;
+    incomplete.benefits[0].measurement_method = " ".into();
+    assert_eq!(
+        fields(pg::put_plan(s, &w.agent, w.decided, None, &incomplete).await),
+        ["benefits[0].owner", "benefits[0].measurement_method"]
+    );
+
+    // The digital agent has edit rights in the unit, and the plan is stored for the
+    // potential in the path whatever the body says.
+    let mut body = plan(&w, w.decided);
+    body.potential = w.other_tenant;
+    let v1 = pg::put_plan(s, &w.agent, w.decided, None, &body)
+        .await
+        .unwrap();
+    assert_eq!((v1.version, v1.plan.potential), (1, w.decided));
+
+    // Stale versions (and creating twice) are Conflict and save nothing.
+    let mut changed = plan(&w, w.decided);
+    changed.benefits[0].kpi = "Vikartimer".into();
+    for stale in [None, Some(0), Some(2)] {
+        assert!(matches!(
+            pg::put_plan(s, &w.admin, w.decided, stale, &changed).await,
+            Err(AppError::Conflict)
+        ));
+    }
+    assert_eq!(
+        pg::plan(s, &w.laeser, w.decided).await.unwrap(),
+        Some(v1.clone())
+    );
+    assert_eq!(
+        s.audit_for(w.tenant, EntityKind::BenefitPlan, w.decided.0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let v2 = pg::put_plan(s, &w.admin, w.decided, Some(1), &changed)
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    let log = s
+        .audit_for(w.tenant, EntityKind::BenefitPlan, w.decided.0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].changes[0].field, "benefits");
+}
+
+fn programme_draft(potentials: Vec<PotentialId>) -> ProgrammeDraft {
+    ProgrammeDraft {
+        name: "Digitalisering og effektivisering 2025-2027".into(),
+        first_year: Some(2025),
+        last_year: Some(2027),
+        targets: vec![TargetDraft {
+            kind: Some(TargetKind::KrPerYear),
+            amount: Some(dec("100000")),
+            deadline_year: Some(2026),
+            milestones: vec![],
+        }],
+        potentials,
+        distribution_keys: vec![],
+    }
+}
+
+#[tokio::test]
+async fn programmes_are_managed_by_portefoljeledere_and_admins_and_give_an_overview() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    let draft = programme_draft(vec![w.decided, w.assessed]);
+    for who in [&w.leder, &w.agent, &w.laeser, &w.owner] {
+        assert!(matches!(
+            pg::create(s, who, &draft).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    assert!(pg::list(s, &w.laeser).await.unwrap().is_empty());
+    assert_eq!(
+        fields(pg::create(s, &w.pl, &programme_draft(vec![w.decided, w.other_tenant])).await),
+        ["potentials[1]"]
+    );
+
+    let created = pg::create(s, &w.pl, &draft).await.unwrap();
+    assert_eq!(created.version, 1);
+    assert_eq!(pg::get(s, &w.laeser, created.id).await.unwrap(), created);
+    assert_eq!(pg::list(s, &w.leder).await.unwrap(), vec![created.clone()]);
+
+    let mut renamed = draft.clone();
+    renamed.name = "Digitalisering 2025-2027".into();
+    assert!(matches!(
+        pg::update(s, &w.leder, created.id, 1, &renamed).await,
+        Err(AppError::Forbidden)
+    ));
+    let v2 = pg::update(s, &w.admin, created.id, 1, &renamed)
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    assert!(matches!(
+        pg::update(s, &w.pl, created.id, 1, &draft).await,
+        Err(AppError::Conflict)
+    ));
+    assert_eq!(pg::get(s, &w.pl, created.id).await.unwrap(), v2);
+
+    // Realised and harvested come from the recorded actuals.
+    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+        .await
+        .unwrap();
+    let o = pg::overview(s, &w.laeser, created.id).await.unwrap();
+    let years: Vec<i32> = o.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, [2025, 2026, 2027]);
+    assert_eq!(o.years[0].figures.realised_kr, dec("50000"));
+    assert_eq!(o.years[0].figures.harvested_kr, dec("20000"));
+    assert_eq!(o.years[1].figures.realised_kr, Decimal::ZERO);
+}
