@@ -10,15 +10,20 @@
 //! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's
 //!   owner of that benefit line), a porteføljeleder or an admin; everyone else is
 //!   [`AppError::Forbidden`], whatever their rights on the potential.
+//! - The forecast ([`forecast`]) is open to everyone in the tenant; the probabilities per
+//!   status it uses ([`status_probabilities`]) are changed by a porteføljeleder or an
+//!   admin ([`set_status_probabilities`]).
 //! - Writes carry the version the user read; a stale version is [`AppError::Conflict`]
 //!   and saves nothing. Every change is audited by the store in the same transaction.
 
 use crate::auth::Principal;
 use crate::{AppError, Result};
 use gevinst_domain::access::Permission;
+use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
-    counts_as_decided, derive_plan, overview as build_overview, ActualDraft, BenefitPlan,
-    MeasurementFrequency, ProgrammeDraft, ProgrammeOverview, ProgrammePotential,
+    counts_as_decided, derive_plan, forecast as run_forecast, overview as build_overview,
+    ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Programme, ProgrammeDraft,
+    ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
@@ -286,20 +291,17 @@ pub async fn actuals(
     Ok(store.list_actuals(who.tenant.id, potential).await?)
 }
 
-/// The programme overview (target, planned, decided, realised, harvested and gaps per
-/// year, with breakdowns), assembled from the stored potentials, business cases and
-/// actuals and computed by the pure [`gevinst_domain::programme::overview`]. Anyone in the
-/// tenant may read it.
-pub async fn overview(store: &dyn Store, who: &Principal, id: i64) -> Result<ProgrammeOverview> {
-    let t = who.tenant.id;
-    let stored = store.programme(t, id).await?;
-    let (economics, _) = store.economics(t).await?;
-    let tree = units(store, who).await?;
-    let mut potentials = Vec::with_capacity(stored.programme.potentials.len());
-    for pid in &stored.programme.potentials {
+/// The included potentials with their business cases and actuals, for the pure overview
+/// and forecast. Included potentials are checked when saved; one that is gone is skipped.
+async fn assemble(
+    store: &dyn Store,
+    t: gevinst_domain::TenantId,
+    programme: &Programme,
+) -> Result<Vec<ProgrammePotential>> {
+    let mut potentials = Vec::with_capacity(programme.potentials.len());
+    for pid in &programme.potentials {
         let p = match store.potential(t, *pid).await {
             Ok(p) => p,
-            // Included potentials are checked when saved; skip any that is gone.
             Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => continue,
             Err(e) => return Err(e.into()),
         };
@@ -321,8 +323,93 @@ pub async fn overview(store: &dyn Store, who: &Principal, id: i64) -> Result<Pro
             actuals,
         });
     }
+    Ok(potentials)
+}
+
+/// The programme overview (target, planned, decided, realised, harvested and gaps per
+/// year, with breakdowns), assembled from the stored potentials, business cases and
+/// actuals and computed by the pure [`gevinst_domain::programme::overview`]. Anyone in the
+/// tenant may read it.
+pub async fn overview(store: &dyn Store, who: &Principal, id: i64) -> Result<ProgrammeOverview> {
+    let t = who.tenant.id;
+    let stored = store.programme(t, id).await?;
+    let (economics, _) = store.economics(t).await?;
+    let tree = units(store, who).await?;
+    let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
     tokio::task::spawn_blocking(move || build_overview(&programme, &potentials, &economics, &tree))
         .await
         .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))
+}
+
+/// The tenant's forecast probabilities per status with their version (0 while the
+/// defaults apply). Anyone in the tenant may read them.
+pub async fn status_probabilities(
+    store: &dyn Store,
+    who: &Principal,
+) -> Result<(StatusProbabilities, i64)> {
+    Ok(store.status_probabilities(who.tenant.id).await?)
+}
+
+/// Changes the tenant's forecast probabilities (porteføljeleder or admin). Each must lie
+/// in [0, 1] ([`AppError::Invalid`], field = the status's API name); a stale
+/// `expected_version` is [`AppError::Conflict`]. Values equal to the stored ones save
+/// nothing. Returns the new version.
+pub async fn set_status_probabilities(
+    store: &dyn Store,
+    who: &Principal,
+    expected_version: i64,
+    probabilities: &StatusProbabilities,
+) -> Result<i64> {
+    if !may_manage_programmes(who) {
+        return Err(AppError::Forbidden);
+    }
+    let errors = probabilities.validate();
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let t = who.tenant.id;
+    let (current, version) = store.status_probabilities(t).await?;
+    if version != expected_version {
+        return Err(AppError::Conflict);
+    }
+    if &current == probabilities {
+        return Ok(version);
+    }
+    Ok(store
+        .set_status_probabilities(t, who.actor_id(), expected_version, probabilities)
+        .await?)
+}
+
+/// The programme forecast: a Monte Carlo of the annual gain per year and the probability
+/// of reaching each target, with the tenant's probabilities per status. Actuals replace
+/// the plan in years before `current_year`. Iterations must be 1-200,000
+/// ([`AppError::Invalid`] on `iterations`). Anyone in the tenant may run it; the same
+/// seed gives the same result.
+pub async fn forecast(
+    store: &dyn Store,
+    who: &Principal,
+    id: i64,
+    settings: SimulationSettings,
+    current_year: i32,
+) -> Result<Forecast> {
+    let t = who.tenant.id;
+    let stored = store.programme(t, id).await?;
+    let (economics, _) = store.economics(t).await?;
+    let (probabilities, _) = store.status_probabilities(t).await?;
+    let potentials = assemble(store, t, &stored.programme).await?;
+    let programme = stored.programme;
+    let result = tokio::task::spawn_blocking(move || {
+        run_forecast(
+            &programme,
+            &potentials,
+            &economics,
+            &probabilities,
+            settings,
+            current_year,
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))?;
+    Ok(result?)
 }

@@ -5,10 +5,10 @@ use chrono::{NaiveDate, Utc};
 use gevinst_app::auth::{self, Principal};
 use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
-use gevinst_domain::business_case::{Decimal, LineKind};
+use gevinst_domain::business_case::{Decimal, LineKind, SimulationSettings};
 use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, ProgrammeDraft,
-    TargetDraft, TargetKind,
+    StatusProbabilities, TargetDraft, TargetKind,
 };
 use gevinst_domain::{
     Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId, UnitId, ValidPotential,
@@ -439,4 +439,83 @@ async fn programmes_are_managed_by_portefoljeledere_and_admins_and_give_an_overv
     assert_eq!(o.years[0].figures.realised_kr, dec("50000"));
     assert_eq!(o.years[0].figures.harvested_kr, dec("20000"));
     assert_eq!(o.years[1].figures.realised_kr, Decimal::ZERO);
+}
+
+#[tokio::test]
+async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    let (defaults, v0) = pg::status_probabilities(s, &w.laeser).await.unwrap();
+    assert_eq!((defaults, v0), (StatusProbabilities::default(), 0));
+
+    let sure = StatusProbabilities::uniform(Decimal::ONE);
+    for who in [&w.leder, &w.agent, &w.laeser, &w.owner] {
+        assert!(matches!(
+            pg::set_status_probabilities(s, who, 0, &sure).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    let bad = StatusProbabilities {
+        besluttet: dec("1.5"),
+        ..StatusProbabilities::default()
+    };
+    assert_eq!(
+        fields(pg::set_status_probabilities(s, &w.pl, 0, &bad).await),
+        ["besluttet"]
+    );
+    assert_eq!(
+        pg::set_status_probabilities(s, &w.pl, 0, &sure)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        pg::set_status_probabilities(s, &w.admin, 0, &StatusProbabilities::default()).await,
+        Err(AppError::Conflict)
+    ));
+    assert_eq!(
+        pg::status_probabilities(s, &w.leder).await.unwrap(),
+        (sure, 1)
+    );
+
+    let created = pg::create(s, &w.pl, &programme_draft(vec![w.decided]))
+        .await
+        .unwrap();
+    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+        .await
+        .unwrap();
+    let settings = SimulationSettings {
+        iterations: 200,
+        seed: 7,
+    };
+    let f = pg::forecast(s, &w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
+    assert_eq!(f.iterations, 200);
+    assert_eq!(f.years.len(), 3);
+    // No business case, so nothing is planned for 2026: the target is out of reach.
+    assert_eq!(f.targets.len(), 1);
+    assert_eq!(f.targets[0].probability, 0.0);
+    assert_eq!(
+        pg::forecast(s, &w.laeser, created.id, settings, 2026)
+            .await
+            .unwrap(),
+        f
+    );
+    assert_eq!(
+        fields(
+            pg::forecast(
+                s,
+                &w.laeser,
+                created.id,
+                SimulationSettings {
+                    iterations: 0,
+                    seed: 1
+                },
+                2026
+            )
+            .await
+        ),
+        ["iterations"]
+    );
 }

@@ -35,6 +35,9 @@ pub enum EntityKind {
     BenefitPlan,
     /// One recorded actual (realised and harvested gain); the entity id is the actual's id.
     Actual,
+    /// The tenant's forecast probabilities per status
+    /// ([`crate::programme::StatusProbabilities`]); the entity id is the tenant's id.
+    StatusProbabilities,
 }
 
 impl EntityKind {
@@ -53,6 +56,7 @@ impl EntityKind {
             EntityKind::Programme => "programme",
             EntityKind::BenefitPlan => "benefit_plan",
             EntityKind::Actual => "actual",
+            EntityKind::StatusProbabilities => "status_probabilities",
         }
     }
 
@@ -72,6 +76,7 @@ impl EntityKind {
             Programme,
             BenefitPlan,
             Actual,
+            StatusProbabilities,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -246,6 +251,7 @@ mod tests {
             EntityKind::Programme,
             EntityKind::BenefitPlan,
             EntityKind::Actual,
+            EntityKind::StatusProbabilities,
         ] {
             assert_eq!(EntityKind::parse(k.as_str()), Some(k));
         }

@@ -14,7 +14,7 @@ use crate::{
     ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
     StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
-use gevinst_domain::programme::{Actual, BenefitPlan, Programme};
+use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
@@ -440,6 +440,7 @@ async fn entity_exists(
         // Keyed by the potential, like the business case.
         EntityKind::BenefitPlan => "SELECT id FROM potentials WHERE tenant_id = $1 AND id = $2",
         EntityKind::Actual => "SELECT id FROM actuals WHERE tenant_id = $1 AND id = $2",
+        EntityKind::StatusProbabilities => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)
         .bind(tenant.0)
@@ -618,6 +619,30 @@ fn actual_row(r: &DbRow) -> Result<StoredActual> {
         actual: body.0,
         recorded_at: r.try_get("created_at")?,
         recorded_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
+    })
+}
+
+/// The tenant's stored forecast probabilities and version, or the defaults with
+/// version 0; NotFound for an unknown tenant.
+async fn fetch_status_probabilities(
+    conn: &mut Conn,
+    tenant: TenantId,
+) -> Result<(StatusProbabilities, i64)> {
+    let row = sqlx::query(
+        "SELECT t.id AS id, s.body AS body, s.version AS version \
+         FROM tenants t LEFT JOIN status_probabilities s ON s.tenant_id = t.id WHERE t.id = $1",
+    )
+    .bind(tenant.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Err(StoreError::not_found(format!("tenant {tenant}")));
+    };
+    let body: Option<Json<StatusProbabilities>> = row.try_get("body")?;
+    let version: Option<i64> = row.try_get("version")?;
+    Ok(match (body, version) {
+        (Some(b), Some(v)) => (b.0, v),
+        _ => (StatusProbabilities::default(), 0),
     })
 }
 
@@ -1931,6 +1956,67 @@ impl Store for ThisStore {
             .fetch_all(&mut *conn)
             .await?;
         rows.iter().map(actual_row).collect()
+    }
+
+    async fn status_probabilities(&self, tenant: TenantId) -> Result<(StatusProbabilities, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_status_probabilities(&mut conn, tenant).await
+    }
+
+    async fn set_status_probabilities(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        expected_version: i64,
+        probabilities: &StatusProbabilities,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let (before, _) = fetch_status_probabilities(&mut tx, tenant).await?;
+        let at = now();
+        let (row, action) = if expected_version == 0 {
+            let row = sqlx::query(
+                "INSERT INTO status_probabilities (tenant_id, body, version, updated_at, updated_by) \
+                 VALUES ($1, $2, 1, $3, $4) ON CONFLICT (tenant_id) DO NOTHING RETURNING version",
+            )
+            .bind(tenant.0)
+            .bind(Json(probabilities))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("tenant or acting user"))?;
+            (row, AuditAction::Create)
+        } else {
+            let row = sqlx::query(
+                "UPDATE status_probabilities SET body = $1, version = version + 1, updated_at = $2, \
+                 updated_by = $3 WHERE tenant_id = $4 AND version = $5 RETURNING version",
+            )
+            .bind(Json(probabilities))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .bind(tenant.0)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("acting user"))?;
+            (row, AuditAction::Update)
+        };
+        let Some(row) = row else {
+            return Err(StoreError::conflict(format!(
+                "forecast probabilities of tenant {tenant}"
+            )));
+        };
+        let version: i64 = row.try_get("version")?;
+        let d = draft(
+            EntityKind::StatusProbabilities,
+            tenant.0,
+            action,
+            actor,
+            audit::changes(&before, probabilities),
+        );
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
     // ---- audit ----

@@ -24,7 +24,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
-use gevinst_domain::programme::{Actual, BenefitPlan, Programme};
+use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
     PotentialQuery, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User,
@@ -487,6 +487,23 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         potential: PotentialId,
     ) -> Result<Vec<StoredActual>>;
+
+    /// The tenant's forecast probabilities per status and their version. A tenant that
+    /// never saved them gets [`StatusProbabilities::default`] with version 0. An unknown
+    /// tenant is [`StoreError::NotFound`].
+    async fn status_probabilities(&self, tenant: TenantId) -> Result<(StatusProbabilities, i64)>;
+    /// Saves the tenant's forecast probabilities if the stored version equals
+    /// `expected_version` (0: none saved yet) and returns the new version. A stale version
+    /// is [`StoreError::Conflict`] and changes nothing. Audited as
+    /// [`gevinst_domain::EntityKind::StatusProbabilities`] (entity id = tenant id) with the
+    /// changed fields.
+    async fn set_status_probabilities(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        expected_version: i64,
+        probabilities: &StatusProbabilities,
+    ) -> Result<i64>;
 
     // ---- audit ----
 

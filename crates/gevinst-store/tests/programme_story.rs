@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use common::TestDb;
 use gevinst_domain::business_case::{Decimal, LineKind};
 use gevinst_domain::programme::{
-    Actual, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, Programme, Target,
-    TargetKind,
+    Actual, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, Programme,
+    StatusProbabilities, Target, TargetKind,
 };
 use gevinst_domain::{
     AuditAction, AuditDraft, Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId,
@@ -17,7 +17,11 @@ use gevinst_domain::{
 };
 use gevinst_store::{ErrorKind, Store, StoreError};
 
-on_both_databases!(programmes, benefit_plans_and_actuals);
+on_both_databases!(
+    programmes,
+    benefit_plans_and_actuals,
+    forecast_probabilities
+);
 
 fn kind<T: std::fmt::Debug>(r: Result<T, StoreError>) -> ErrorKind {
     match r {
@@ -372,4 +376,80 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     );
     assert_eq!(db.raw_count("SELECT COUNT(*) FROM actuals").await, 2);
     assert!(s.list_actuals(b.tenant, b.pot).await.unwrap().is_empty());
+}
+
+async fn forecast_probabilities(db: &TestDb) {
+    let s = db.store();
+    let a = side(s, "alpha").await;
+    let b = side(s, "beta").await;
+
+    assert_eq!(
+        s.status_probabilities(a.tenant).await.unwrap(),
+        (StatusProbabilities::default(), 0)
+    );
+    assert_eq!(
+        kind(s.status_probabilities(TenantId(987_654)).await),
+        ErrorKind::NotFound
+    );
+    let first = StatusProbabilities {
+        besluttet: dec("0.755"),
+        ..StatusProbabilities::default()
+    };
+    assert_eq!(
+        s.set_status_probabilities(a.tenant, Some(a.user), 0, &first)
+            .await
+            .unwrap(),
+        1
+    );
+    let mut second = first.clone();
+    second.ide = dec("0.05");
+    for stale in [0, 2] {
+        assert_eq!(
+            kind(
+                s.set_status_probabilities(a.tenant, Some(a.user), stale, &second)
+                    .await
+            ),
+            ErrorKind::Conflict
+        );
+    }
+    let (read, v) = s.status_probabilities(a.tenant).await.unwrap();
+    assert_eq!((&read, v), (&first, 1));
+    assert_eq!(read.besluttet.to_string(), "0.755");
+    assert_eq!(
+        s.set_status_probabilities(a.tenant, Some(a.user), 1, &second)
+            .await
+            .unwrap(),
+        2
+    );
+    // The other tenant keeps its defaults; A's user cannot be recorded on B's settings.
+    assert_eq!(
+        s.status_probabilities(b.tenant).await.unwrap(),
+        (StatusProbabilities::default(), 0)
+    );
+    assert_eq!(
+        kind(
+            s.set_status_probabilities(b.tenant, Some(a.user), 0, &second)
+                .await
+        ),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        s.status_probabilities(b.tenant).await.unwrap(),
+        (StatusProbabilities::default(), 0)
+    );
+    let log = s
+        .audit_for(a.tenant, EntityKind::StatusProbabilities, a.tenant.0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].changes.len(), 1);
+    assert_eq!(log[0].changes[0].field, "besluttet");
+    assert_eq!(log[1].changes[0].field, "ide");
+    assert_eq!(
+        kind(
+            s.audit_for(a.tenant, EntityKind::StatusProbabilities, b.tenant.0)
+                .await
+        ),
+        ErrorKind::NotFound
+    );
 }
