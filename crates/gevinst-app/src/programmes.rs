@@ -13,22 +13,46 @@
 //! - The forecast ([`forecast`]) is open to everyone in the tenant; the probabilities per
 //!   status it uses ([`status_probabilities`]) are changed by a porteføljeleder or an
 //!   admin ([`set_status_probabilities`]).
+//! - Reminders of measurements that are due and not yet recorded ([`reminders`], the
+//!   årshjul) show a porteføljeleder or an admin every plan, anyone else the benefits
+//!   they own.
 //! - Writes carry the version the user read; a stale version is [`AppError::Conflict`]
 //!   and saves nothing. Every change is audited by the store in the same transaction.
 
 use crate::auth::Principal;
 use crate::{AppError, Result};
+use chrono::NaiveDate;
 use gevinst_domain::access::Permission;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
     counts_as_decided, derive_plan, forecast as run_forecast, overview as build_overview,
-    ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Programme, ProgrammeDraft,
+    ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
+use gevinst_domain::UserId;
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
 };
 use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
+
+/// A measurement that is due on or before a day and not yet recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Reminder {
+    /// The potential whose plan it belongs to.
+    pub potential_id: PotentialId,
+    /// The potential's title.
+    pub title: String,
+    /// The benefit line.
+    pub line: usize,
+    /// The benefit's label.
+    pub label: String,
+    /// The benefit's owner.
+    pub owner: Option<UserId>,
+    /// The period to measure.
+    pub period: Period,
+    /// When the measurement was due.
+    pub due: NaiveDate,
+}
 
 fn may_manage_programmes(who: &Principal) -> bool {
     matches!(who.actor.role, Role::Admin | Role::Portefoljeleder)
@@ -412,4 +436,50 @@ pub async fn forecast(
     .await
     .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))?;
     Ok(result?)
+}
+
+/// Measurements due on or before `today` and not yet recorded (a whole-year actual covers
+/// the year's quarters), oldest first. A porteføljeleder or an admin sees every plan of
+/// the tenant; anyone else only the benefits they own.
+pub async fn reminders(
+    store: &dyn Store,
+    who: &Principal,
+    today: NaiveDate,
+) -> Result<Vec<Reminder>> {
+    let t = who.tenant.id;
+    let all = may_manage_programmes(who);
+    let me = Some(who.user.id);
+    let mut out = Vec::new();
+    for stored in store.list_benefit_plans(t).await? {
+        let plan = &stored.plan;
+        if !all && !plan.benefits.iter().any(|b| b.owner == me) {
+            continue;
+        }
+        let potential = store.potential(t, stored.potential_id).await?;
+        let actuals: Vec<_> = store
+            .list_actuals(t, stored.potential_id)
+            .await?
+            .into_iter()
+            .map(|a| a.actual)
+            .collect();
+        for (line, period, due) in plan.overdue(&actuals, today) {
+            let Some(b) = plan.benefits.iter().find(|b| b.line == line) else {
+                continue;
+            };
+            if !all && b.owner != me {
+                continue;
+            }
+            out.push(Reminder {
+                potential_id: stored.potential_id,
+                title: potential.title.clone(),
+                line,
+                label: b.label.clone(),
+                owner: b.owner,
+                period,
+                due,
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.due, r.potential_id, r.line));
+    Ok(out)
 }

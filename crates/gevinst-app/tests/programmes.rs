@@ -519,3 +519,42 @@ async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
         ["iterations"]
     );
 }
+
+#[tokio::test]
+async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    // Yearly plan 2025-2026: 2025 is due on 31 December 2025.
+    assert!(pg::reminders(s, &w.pl, day(2025, 12, 30))
+        .await
+        .unwrap()
+        .is_empty());
+    let due = pg::reminders(s, &w.owner, day(2026, 3, 1)).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].potential_id, due[0].line, due[0].period, due[0].due),
+        (w.decided, 0, Period::Year(2025), day(2025, 12, 31))
+    );
+    assert_eq!(due[0].owner, Some(w.owner.user.id));
+    assert_eq!(
+        pg::reminders(s, &w.admin, day(2026, 3, 1)).await.unwrap(),
+        due
+    );
+    // Someone who owns nothing sees nothing.
+    assert!(pg::reminders(s, &w.leder, day(2027, 1, 1))
+        .await
+        .unwrap()
+        .is_empty());
+    // Recorded: the reminder goes; the next year comes due later.
+    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+        .await
+        .unwrap();
+    assert!(pg::reminders(s, &w.pl, day(2026, 3, 1))
+        .await
+        .unwrap()
+        .is_empty());
+    let later = pg::reminders(s, &w.pl, day(2027, 1, 1)).await.unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].period, Period::Year(2026));
+}

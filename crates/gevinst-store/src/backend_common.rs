@@ -1854,6 +1854,17 @@ impl Store for ThisStore {
             .transpose()
     }
 
+    async fn list_benefit_plans(&self, tenant: TenantId) -> Result<Vec<StoredBenefitPlan>> {
+        let sql = format!(
+            "SELECT {BENEFIT_PLAN_COLS} FROM benefit_plans WHERE tenant_id = $1 ORDER BY potential_id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(benefit_plan_row).collect()
+    }
+
     async fn put_benefit_plan(
         &self,
         tenant: TenantId,

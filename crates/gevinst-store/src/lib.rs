@@ -456,6 +456,8 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         potential: PotentialId,
     ) -> Result<Option<StoredBenefitPlan>>;
+    /// All the tenant's benefit plans, by potential id (reminders, reports).
+    async fn list_benefit_plans(&self, tenant: TenantId) -> Result<Vec<StoredBenefitPlan>>;
     /// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's
     /// plan, writing `audit` in the same transaction. Creating when one exists, or a stale
     /// version, is [`StoreError::Conflict`] and changes nothing; a potential that is not

@@ -309,6 +309,11 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
+    assert_eq!(
+        s.list_benefit_plans(a.tenant).await.unwrap(),
+        vec![v2.clone()]
+    );
+    assert!(s.list_benefit_plans(b.tenant).await.unwrap().is_empty());
     let log = s
         .audit_for(a.tenant, EntityKind::BenefitPlan, a.pot.0)
         .await
