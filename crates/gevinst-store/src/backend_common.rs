@@ -597,6 +597,66 @@ async fn check_programme_potentials(
     Ok(())
 }
 
+/// Which per-potential document to write: tenant, acting user, potential, and the version
+/// the caller read (`None` = create).
+type DocumentTarget = (TenantId, ActorId, PotentialId, Option<i64>);
+
+/// Writes a versioned JSON document kept once per potential (a business case, a benefit
+/// plan) and its audit entry in one transaction.
+///
+/// - Another tenant's potential is NotFound, before anything else.
+/// - `None` creates the document; if one exists already, Conflict.
+/// - `Some(v)` replaces version `v`; any other stored version is Conflict.
+///
+/// `table` and `cols` are compile-time constants, never user input.
+#[allow(clippy::too_many_arguments)]
+async fn put_potential_document<T: serde::Serialize + Sync, S>(
+    store: &ThisStore,
+    table: &'static str,
+    cols: &'static str,
+    what: &'static str,
+    (tenant, actor, potential, expected_version): DocumentTarget,
+    body: &T,
+    audit: &AuditDraft,
+    decode: fn(&DbRow) -> Result<S>,
+) -> Result<S> {
+    let mut tx = store.begin_write().await?;
+    if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
+        return Err(StoreError::not_found(format!("potential {potential}")));
+    }
+    let at = now();
+    let sql = match expected_version {
+        None => format!(
+            "INSERT INTO {table} (tenant_id, potential_id, body, version, created_at, \
+             updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
+             ON CONFLICT (tenant_id, potential_id) DO NOTHING RETURNING {cols}"
+        ),
+        Some(_) => format!(
+            "UPDATE {table} SET body = $3, version = version + 1, updated_at = $4, \
+             updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2 AND version = $6 \
+             RETURNING {cols}"
+        ),
+    };
+    let mut q = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(potential.0)
+        .bind(Json(body))
+        .bind(at)
+        .bind(actor.map(|u| u.0));
+    if let Some(v) = expected_version {
+        q = q.bind(v);
+    }
+    let row = q
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(fk("potential or acting user"))?
+        .ok_or_else(|| StoreError::conflict(format!("{what} of potential {potential}")))?;
+    let stored = decode(&row)?;
+    insert_audit(&mut tx, tenant, audit, at).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
 const BENEFIT_PLAN_COLS: &str = "potential_id, body, version, updated_at";
 
 fn benefit_plan_row(r: &DbRow) -> Result<StoredBenefitPlan> {
@@ -1687,47 +1747,17 @@ impl Store for ThisStore {
         case: &BusinessCase,
         audit: &AuditDraft,
     ) -> Result<StoredBusinessCase> {
-        let mut tx = self.begin_write().await?;
-        // NotFound for another tenant's potential, before anything else.
-        if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
-            return Err(StoreError::not_found(format!("potential {potential}")));
-        }
-        let at = now();
-        let sql = match expected_version {
-            // Created only if the potential has no case yet.
-            None => format!(
-                "INSERT INTO business_cases (tenant_id, potential_id, body, version, created_at, \
-                 updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
-                 ON CONFLICT (tenant_id, potential_id) DO NOTHING RETURNING {BUSINESS_CASE_COLS}"
-            ),
-            Some(_) => format!(
-                "UPDATE business_cases SET body = $3, version = version + 1, updated_at = $4, \
-                 updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2 AND version = $6 \
-                 RETURNING {BUSINESS_CASE_COLS}"
-            ),
-        };
-        let mut q = sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(potential.0)
-            .bind(Json(case))
-            .bind(at)
-            .bind(actor.map(|u| u.0));
-        if let Some(v) = expected_version {
-            q = q.bind(v);
-        }
-        let row = q
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("potential or acting user"))?;
-        let Some(row) = row else {
-            return Err(StoreError::conflict(format!(
-                "business case of potential {potential}"
-            )));
-        };
-        let stored = business_case_row(&row)?;
-        insert_audit(&mut tx, tenant, audit, at).await?;
-        tx.commit().await?;
-        Ok(stored)
+        put_potential_document(
+            self,
+            "business_cases",
+            BUSINESS_CASE_COLS,
+            "business case",
+            (tenant, actor, potential, expected_version),
+            case,
+            audit,
+            business_case_row,
+        )
+        .await
     }
 
     async fn list_business_cases(&self, tenant: TenantId) -> Result<Vec<StoredBusinessCase>> {
@@ -1874,43 +1904,17 @@ impl Store for ThisStore {
         plan: &BenefitPlan,
         audit: &AuditDraft,
     ) -> Result<StoredBenefitPlan> {
-        let mut tx = self.begin_write().await?;
-        if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
-            return Err(StoreError::not_found(format!("potential {potential}")));
-        }
-        let at = now();
-        let sql = match expected_version {
-            None => format!(
-                "INSERT INTO benefit_plans (tenant_id, potential_id, body, version, created_at, \
-                 updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
-                 ON CONFLICT (tenant_id, potential_id) DO NOTHING RETURNING {BENEFIT_PLAN_COLS}"
-            ),
-            Some(_) => format!(
-                "UPDATE benefit_plans SET body = $3, version = version + 1, updated_at = $4, \
-                 updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2 AND version = $6 \
-                 RETURNING {BENEFIT_PLAN_COLS}"
-            ),
-        };
-        let mut q = sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(potential.0)
-            .bind(Json(plan))
-            .bind(at)
-            .bind(actor.map(|u| u.0));
-        if let Some(v) = expected_version {
-            q = q.bind(v);
-        }
-        let row = q
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("potential or acting user"))?
-            .ok_or_else(|| {
-                StoreError::conflict(format!("benefit plan of potential {potential}"))
-            })?;
-        let stored = benefit_plan_row(&row)?;
-        insert_audit(&mut tx, tenant, audit, at).await?;
-        tx.commit().await?;
-        Ok(stored)
+        put_potential_document(
+            self,
+            "benefit_plans",
+            BENEFIT_PLAN_COLS,
+            "benefit plan",
+            (tenant, actor, potential, expected_version),
+            plan,
+            audit,
+            benefit_plan_row,
+        )
+        .await
     }
 
     async fn add_actual(
