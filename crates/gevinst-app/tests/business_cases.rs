@@ -1,18 +1,17 @@
 //! Business-case and economics use cases on a real SQLite store: permissions, versions,
 //! validation, results that follow the tenant's economics, and deterministic simulation.
 
-use chrono::Utc;
-use gevinst_app::auth::{self, Principal};
+mod common;
+use common::{potential, principal};
+
+use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self as bc, BusinessCaseView};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
     SimulationSettings,
 };
-use gevinst_domain::{
-    AuditAction, Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId, UnitId,
-    ValidPotential, ValidUser,
-};
+use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
 use gevinst_store::DynStore;
 
 struct World {
@@ -32,52 +31,6 @@ struct World {
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
-}
-
-async fn principal(
-    store: &DynStore,
-    tenant: TenantId,
-    email: &str,
-    role: Role,
-    units: Vec<UnitId>,
-) -> Principal {
-    let user = ValidUser {
-        email: Email::parse(email).unwrap(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        units,
-    };
-    let u = store
-        .create_user(tenant, None, &user, "not-a-real-hash")
-        .await
-        .unwrap();
-    let (token, hash) = auth::new_api_token();
-    store
-        .create_api_token(tenant, u.id, "test", &hash)
-        .await
-        .unwrap();
-    auth::from_api_token(store.as_ref(), &token, Utc::now())
-        .await
-        .unwrap()
-}
-
-async fn potential(store: &DynStore, tenant: TenantId, unit: UnitId, title: &str) -> PotentialId {
-    let v = ValidPotential {
-        title: title.into(),
-        description: String::new(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
-        tags: vec![],
-    };
-    store
-        .create_potential(tenant, None, &v, Status::Vurderet, None)
-        .await
-        .unwrap()
-        .id
 }
 
 async fn world() -> World {
@@ -107,8 +60,8 @@ async fn world() -> World {
         vec![social],
     )
     .await;
-    let own = potential(&store, t, aeldre, "Robot i ældreplejen").await;
-    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker").await;
+    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::Vurderet).await;
+    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::Vurderet).await;
     let other = store
         .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
         .await
@@ -119,7 +72,7 @@ async fn world() -> World {
         .await
         .unwrap()
         .id;
-    let other_tenant = potential(&store, other, other_unit, "Fremmed").await;
+    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::Vurderet).await;
     World {
         store,
         _dir: dir,

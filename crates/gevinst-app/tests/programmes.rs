@@ -1,8 +1,11 @@
 //! Programme, benefit-plan and actual use cases on a real SQLite store: who may record
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
-use chrono::{NaiveDate, Utc};
-use gevinst_app::auth::{self, Principal};
+mod common;
+use common::{potential, principal};
+
+use chrono::NaiveDate;
+use gevinst_app::auth::Principal;
 use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{Decimal, LineKind, SimulationSettings};
@@ -10,10 +13,7 @@ use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, ProgrammeDraft,
     StatusProbabilities, TargetDraft, TargetKind,
 };
-use gevinst_domain::{
-    Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId, UnitId, ValidPotential,
-    ValidUser,
-};
+use gevinst_domain::{EntityKind, PotentialId, Role, Slug, Status, TenantId};
 use gevinst_store::DynStore;
 
 struct World {
@@ -38,58 +38,6 @@ struct World {
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
-}
-
-async fn principal(
-    store: &DynStore,
-    tenant: TenantId,
-    email: &str,
-    role: Role,
-    units: Vec<UnitId>,
-) -> Principal {
-    let user = ValidUser {
-        email: Email::parse(email).unwrap(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        units,
-    };
-    let u = store
-        .create_user(tenant, None, &user, "not-a-real-hash")
-        .await
-        .unwrap();
-    let (token, hash) = auth::new_api_token();
-    store
-        .create_api_token(tenant, u.id, "test", &hash)
-        .await
-        .unwrap();
-    auth::from_api_token(store.as_ref(), &token, Utc::now())
-        .await
-        .unwrap()
-}
-
-async fn potential(
-    store: &DynStore,
-    tenant: TenantId,
-    unit: UnitId,
-    title: &str,
-    status: Status,
-) -> PotentialId {
-    let v = ValidPotential {
-        title: title.into(),
-        description: String::new(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
-        tags: vec![],
-    };
-    store
-        .create_potential(tenant, None, &v, status, None)
-        .await
-        .unwrap()
-        .id
 }
 
 async fn world() -> World {
