@@ -29,7 +29,9 @@ use gevinst_domain::programme::{
     ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
-use gevinst_domain::UserId;
+use gevinst_domain::{ProgrammeId, TenantId, UserId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
 };
@@ -105,7 +107,7 @@ pub async fn create(
 pub async fn update(
     store: &dyn Store,
     who: &Principal,
-    id: i64,
+    id: ProgrammeId,
     expected_version: i64,
     draft: &ProgrammeDraft,
 ) -> Result<StoredProgramme> {
@@ -134,7 +136,7 @@ pub async fn update(
 
 /// A programme. Anyone in the tenant may read it; another tenant's is
 /// [`AppError::NotFound`].
-pub async fn get(store: &dyn Store, who: &Principal, id: i64) -> Result<StoredProgramme> {
+pub async fn get(store: &dyn Store, who: &Principal, id: ProgrammeId) -> Result<StoredProgramme> {
     Ok(store.programme(who.tenant.id, id).await?)
 }
 
@@ -354,7 +356,11 @@ async fn assemble(
 /// year, with breakdowns), assembled from the stored potentials, business cases and
 /// actuals and computed by the pure [`gevinst_domain::programme::overview`]. Anyone in the
 /// tenant may read it.
-pub async fn overview(store: &dyn Store, who: &Principal, id: i64) -> Result<ProgrammeOverview> {
+pub async fn overview(
+    store: &dyn Store,
+    who: &Principal,
+    id: ProgrammeId,
+) -> Result<ProgrammeOverview> {
     let t = who.tenant.id;
     let stored = store.programme(t, id).await?;
     let (economics, _) = store.economics(t).await?;
@@ -413,7 +419,7 @@ pub async fn set_status_probabilities(
 pub async fn forecast(
     store: &dyn Store,
     who: &Principal,
-    id: i64,
+    id: ProgrammeId,
     settings: SimulationSettings,
     current_year: i32,
 ) -> Result<Forecast> {
@@ -436,6 +442,107 @@ pub async fn forecast(
     .await
     .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))?;
     Ok(result?)
+}
+
+/// What a cached forecast was computed for. Together with the tenant's data version it
+/// decides whether the cached result still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ForecastKey {
+    tenant: TenantId,
+    programme: ProgrammeId,
+    iterations: u32,
+    seed: u64,
+    current_year: i32,
+}
+
+/// Forecasts already computed, so the programme overview can show the last forecast without
+/// running the Monte Carlo on every page load.
+///
+/// An entry is valid while the tenant's [`Store::data_version`] is the one it was computed
+/// at: every change to potentials, business cases, plans, actuals, programmes or settings
+/// writes an audit entry and so invalidates it. The cache holds at most
+/// [`ForecastCache::CAPACITY`] entries; stale ones go first. Clones share the cache.
+#[derive(Debug, Clone, Default)]
+pub struct ForecastCache {
+    entries: Arc<Mutex<HashMap<ForecastKey, (i64, Arc<Forecast>)>>>,
+}
+
+impl ForecastCache {
+    /// Most entries kept.
+    pub const CAPACITY: usize = 256;
+
+    fn get(&self, key: &ForecastKey, version: i64) -> Option<Arc<Forecast>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, key: ForecastKey, version: i64, forecast: Arc<Forecast>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::CAPACITY {
+            let tenant = key.tenant;
+            entries.retain(|k, (v, _)| k.tenant != tenant || *v == version);
+        }
+        if entries.len() >= Self::CAPACITY {
+            if let Some(k) = entries.keys().next().copied() {
+                entries.remove(&k);
+            }
+        }
+        entries.insert(key, (version, forecast));
+    }
+}
+
+/// The forecast for these settings if one was computed since the tenant's data last
+/// changed; never runs the simulation. Anyone in the tenant may read it.
+pub async fn cached_forecast(
+    store: &dyn Store,
+    cache: &ForecastCache,
+    who: &Principal,
+    id: ProgrammeId,
+    settings: SimulationSettings,
+    current_year: i32,
+) -> Result<Option<Arc<Forecast>>> {
+    let t = who.tenant.id;
+    store.programme(t, id).await?;
+    let version = store.data_version(t).await?;
+    let key = ForecastKey {
+        tenant: t,
+        programme: id,
+        iterations: settings.iterations,
+        seed: settings.seed,
+        current_year,
+    };
+    Ok(cache.get(&key, version))
+}
+
+/// The forecast for these settings: from the cache if the tenant's data has not changed
+/// since it was computed, else computed by [`forecast`] and cached.
+pub async fn forecast_cached(
+    store: &dyn Store,
+    cache: &ForecastCache,
+    who: &Principal,
+    id: ProgrammeId,
+    settings: SimulationSettings,
+    current_year: i32,
+) -> Result<Arc<Forecast>> {
+    let t = who.tenant.id;
+    let version = store.data_version(t).await?;
+    let key = ForecastKey {
+        tenant: t,
+        programme: id,
+        iterations: settings.iterations,
+        seed: settings.seed,
+        current_year,
+    };
+    if let Some(hit) = cache.get(&key, version) {
+        store.programme(t, id).await?;
+        return Ok(hit);
+    }
+    let result = Arc::new(forecast(store, who, id, settings, current_year).await?);
+    cache.put(key, version, result.clone());
+    Ok(result)
 }
 
 /// Measurements due on or before `today` and not yet recorded (a whole-year actual covers

@@ -52,3 +52,7 @@ id_type!(
     /// A technology type in a tenant's list.
     TechnologyId
 );
+id_type!(
+    /// A programme (program): targets, included potentials and distribution keys.
+    ProgrammeId
+);

@@ -43,7 +43,7 @@ pub mod validation;
 
 pub use access::{Actor, Permission};
 pub use audit::{AuditAction, AuditDraft, AuditEntry, EntityKind, FieldChange};
-pub use ids::{FagomraadeId, PotentialId, TechnologyId, TenantId, UnitId, UserId};
+pub use ids::{FagomraadeId, PotentialId, ProgrammeId, TechnologyId, TenantId, UnitId, UserId};
 pub use potential::{
     Page, Potential, PotentialDraft, PotentialQuery, References, SortKey, Source, StatusChange,
     ValidPotential,

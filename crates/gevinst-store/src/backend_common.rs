@@ -20,7 +20,8 @@ use chrono::{DateTime, Timelike, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, Email, EntityKind, FagomraadeId,
-    FieldChange, Page, Potential, PotentialId, PotentialQuery, Role, Slug, SortKey, Source, Status,
+    FieldChange, Page, Potential, PotentialId, PotentialQuery, ProgrammeId, Role, Slug, SortKey,
+    Source, Status,
     StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId, ValidPotential,
     ValidUser,
 };
@@ -565,18 +566,22 @@ const PROGRAMME_COLS: &str = "id, body, version, updated_at";
 fn programme_row(r: &DbRow) -> Result<StoredProgramme> {
     let body: Json<Programme> = r.try_get("body")?;
     Ok(StoredProgramme {
-        id: r.try_get("id")?,
+        id: ProgrammeId(r.try_get("id")?),
         programme: body.0,
         version: r.try_get("version")?,
         updated_at: r.try_get("updated_at")?,
     })
 }
 
-async fn fetch_programme(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<StoredProgramme> {
+async fn fetch_programme(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: ProgrammeId,
+) -> Result<StoredProgramme> {
     let sql = format!("SELECT {PROGRAMME_COLS} FROM programmes WHERE tenant_id = $1 AND id = $2");
     let row = sqlx::query(&sql)
         .bind(tenant.0)
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("programme {id}")))?;
@@ -1797,7 +1802,7 @@ impl Store for ThisStore {
         let stored = programme_row(&row)?;
         let d = draft(
             EntityKind::Programme,
-            stored.id,
+            stored.id.0,
             AuditAction::Create,
             actor,
             audit::created(programme),
@@ -1811,7 +1816,7 @@ impl Store for ThisStore {
         &self,
         tenant: TenantId,
         actor: ActorId,
-        id: i64,
+        id: ProgrammeId,
         expected_version: i64,
         programme: &Programme,
     ) -> Result<StoredProgramme> {
@@ -1829,7 +1834,7 @@ impl Store for ThisStore {
             .bind(at)
             .bind(actor.map(|u| u.0))
             .bind(tenant.0)
-            .bind(id)
+            .bind(id.0)
             .bind(expected_version)
             .fetch_optional(&mut *tx)
             .await
@@ -1838,7 +1843,7 @@ impl Store for ThisStore {
         let stored = programme_row(&row)?;
         let d = draft(
             EntityKind::Programme,
-            id,
+            id.0,
             AuditAction::Update,
             actor,
             audit::changes(&before.programme, programme),
@@ -1848,7 +1853,7 @@ impl Store for ThisStore {
         Ok(stored)
     }
 
-    async fn programme(&self, tenant: TenantId, id: i64) -> Result<StoredProgramme> {
+    async fn programme(&self, tenant: TenantId, id: ProgrammeId) -> Result<StoredProgramme> {
         let mut conn = self.pool.acquire().await?;
         fetch_programme(&mut conn, tenant, id).await
     }
@@ -2035,6 +2040,14 @@ impl Store for ThisStore {
     }
 
     // ---- audit ----
+
+    async fn data_version(&self, tenant: TenantId) -> Result<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log WHERE tenant_id = $1")
+            .bind(tenant.0)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("v")?)
+    }
 
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
         let mut conn = self.pool.acquire().await?;

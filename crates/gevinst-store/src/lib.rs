@@ -27,7 +27,8 @@ use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
-    PotentialQuery, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User,
+    PotentialQuery, ProgrammeId, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit,
+    UnitId, User,
     UserId, ValidPotential, ValidUser,
 };
 use std::sync::Arc;
@@ -135,7 +136,7 @@ pub struct StoredBusinessCase {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct StoredProgramme {
     /// Id, unique within the database.
-    pub id: i64,
+    pub id: ProgrammeId,
     /// The validated programme, exactly as it was saved.
     pub programme: Programme,
     /// Version for optimistic concurrency; 1 when created.
@@ -441,12 +442,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         tenant: TenantId,
         actor: ActorId,
-        id: i64,
+        id: ProgrammeId,
         expected_version: i64,
         programme: &Programme,
     ) -> Result<StoredProgramme>;
     /// A programme by id.
-    async fn programme(&self, tenant: TenantId, id: i64) -> Result<StoredProgramme>;
+    async fn programme(&self, tenant: TenantId, id: ProgrammeId) -> Result<StoredProgramme>;
     /// The tenant's programmes, by id.
     async fn list_programmes(&self, tenant: TenantId) -> Result<Vec<StoredProgramme>>;
     /// A potential's benefits realisation plan, or `None` if it has none yet. A potential
@@ -508,6 +509,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<i64>;
 
     // ---- audit ----
+
+    /// The id of the tenant's newest audit entry (0 if none). Every change to the tenant's
+    /// data writes an audit entry, so a cached calculation is still valid exactly while
+    /// this number is unchanged.
+    async fn data_version(&self, tenant: TenantId) -> Result<i64>;
 
     /// Appends an audit entry on its own (for changes that have no row of their own).
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()>;

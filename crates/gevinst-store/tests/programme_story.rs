@@ -171,10 +171,15 @@ async fn programmes(db: &TestDb) {
     let nf = ErrorKind::NotFound;
 
     let first = programme("Digitalisering 2024-2027", vec![a.pot]);
+    let a_before = s.data_version(a.tenant).await.unwrap();
+    let b_before = s.data_version(b.tenant).await.unwrap();
     let created = s
         .create_programme(a.tenant, Some(a.user), &first)
         .await
         .unwrap();
+    // Every audited change moves the tenant's data version, and only that tenant's.
+    assert!(s.data_version(a.tenant).await.unwrap() > a_before);
+    assert_eq!(s.data_version(b.tenant).await.unwrap(), b_before);
     assert_eq!(created.version, 1);
     assert_eq!(created.programme, first);
     let read = s.programme(a.tenant, created.id).await.unwrap();
@@ -222,7 +227,7 @@ async fn programmes(db: &TestDb) {
     );
     assert_eq!(
         kind(
-            s.audit_for(b.tenant, EntityKind::Programme, created.id)
+            s.audit_for(b.tenant, EntityKind::Programme, created.id.0)
                 .await
         ),
         nf
@@ -245,7 +250,7 @@ async fn programmes(db: &TestDb) {
 
     // Audited: the creation with every field, the update with the changed ones.
     let log = s
-        .audit_for(a.tenant, EntityKind::Programme, created.id)
+        .audit_for(a.tenant, EntityKind::Programme, created.id.0)
         .await
         .unwrap();
     assert_eq!(log.len(), 2);

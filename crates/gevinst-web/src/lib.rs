@@ -56,6 +56,8 @@ pub struct AppState {
     pub store: DynStore,
     /// Settings.
     pub settings: Arc<WebSettings>,
+    /// Programme forecasts already computed, valid while the tenant's data is unchanged.
+    pub forecasts: gevinst_app::programmes::ForecastCache,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
         AppState {
             store,
             settings: Arc::new(settings),
+            forecasts: Default::default(),
         }
     }
 }
@@ -77,6 +80,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/assets/app.css", get(stylesheet))
+        .route("/assets/print.css", get(print_stylesheet))
         .nest("/api/v1", api::router())
         .merge(pages::router())
         .fallback(fallback)
@@ -120,6 +124,15 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
 }
 
 async fn stylesheet() -> Response {
+    css(include_str!("../assets/app.css"))
+}
+
+/// The print stylesheet (A4 reports), linked with `media="print"` from every page.
+async fn print_stylesheet() -> Response {
+    css(include_str!("../assets/print.css"))
+}
+
+fn css(body: &'static str) -> Response {
     (
         [
             (
@@ -131,7 +144,7 @@ async fn stylesheet() -> Response {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../assets/app.css"),
+        body,
     )
         .into_response()
 }

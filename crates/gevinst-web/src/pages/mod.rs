@@ -16,6 +16,8 @@ mod business_case;
 pub mod layout;
 mod overview;
 mod potentials;
+mod programmes;
+mod reports;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -31,4 +33,6 @@ pub fn router() -> Router<AppState> {
         .merge(business_case::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(programmes::routes())
+        .merge(reports::routes())
 }

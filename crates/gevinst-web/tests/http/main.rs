@@ -4,9 +4,13 @@
 mod helpers;
 
 mod api_business_case;
+mod api_programmes;
 mod api_potentials;
 mod api_security;
 mod browser;
+mod browser_programme;
 mod pages_admin;
 mod pages_business_case;
 mod pages_potentials;
+mod pages_programmes;
+mod pages_reports;
