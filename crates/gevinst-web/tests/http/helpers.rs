@@ -259,3 +259,124 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     let end = html[at..].find('"')?;
     Some(html[at..at + end].to_owned())
 }
+
+/// A programme world on top of a [`SeededTenant`], built through the app's use cases:
+///
+/// - `potential`: "Robot til journalisering", besluttet, in `enhed`, with the business
+///   case below (start 2025, 3 years, discount rate 0);
+/// - its benefits realisation plan (yearly measurements, 2025–2027), derived from the case:
+///   line 1 ("Porto", direkte besparelse 0 / 60,000 / 60,000 kr.) and line 2
+///   ("Sagsbehandling", 0 / 100 / 100 frigjorte timer) are both owned by the leder;
+/// - `programme`: "Digitalisering 2025–2027" including the potential, with the targets
+///   100,000 kr. a year by 2027 (index 0) and 0.5 årsværk by 2027 (index 1), and a
+///   distribution key of target 0: 60 % `forvaltning`, 40 % `other`.
+pub struct ProgrammeFixture {
+    pub potential: gevinst_domain::PotentialId,
+    pub programme: gevinst_domain::ProgrammeId,
+}
+
+/// The business case of [`ProgrammeFixture`]'s potential, as API JSON.
+pub fn fixture_case() -> serde_json::Value {
+    serde_json::json!({
+        "start_year": 2025,
+        "horizon": 3,
+        "discount_rate": 0,
+        "lines": [
+            {"kind": "investering", "label": "Robot og opsætning", "amounts": [100000, 0, 0],
+             "low": 0.9, "high": 1.3},
+            {"kind": "direkte_besparelse", "label": "Porto", "amounts": [0, 60000, 60000],
+             "low": 0.7, "high": 1.1, "hjemtagbar": true},
+            {"kind": "frigjorte_timer", "label": "Sagsbehandling", "amounts": [0, 100, 100],
+             "low": 0.5, "high": 1.2},
+        ],
+        "risks": [],
+    })
+}
+
+/// Builds the [`ProgrammeFixture`] in `t`.
+pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixture {
+    use gevinst_domain::business_case::BusinessCaseDraft;
+    use gevinst_domain::programme::{
+        DistributionKey, KeyBasis, MeasurementFrequency, ProgrammeDraft, Share, ShareOwner,
+        TargetDraft, TargetKind,
+    };
+    let s = store.as_ref();
+    let admin = gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now())
+        .await
+        .expect("admin principal");
+    let draft = PotentialDraft {
+        title: "Robot til journalisering".into(),
+        description: "Softwarerobot journaliserer post.".into(),
+        unit_id: Some(t.enhed.id),
+        ..Default::default()
+    };
+    let valid = draft.validate(&AllowAll).expect("valid potential");
+    let potential = store
+        .create_potential(t.tenant.id, None, &valid, Status::Besluttet, None)
+        .await
+        .expect("potential")
+        .id;
+    let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
+    gevinst_app::business_cases::put(s, &admin, potential, None, &case)
+        .await
+        .expect("business case");
+    let mut plan = gevinst_app::programmes::derive(s, &admin, potential, MeasurementFrequency::Yearly)
+        .await
+        .expect("derived plan");
+    let leder = t.user(Role::Leder).id;
+    for b in &mut plan.benefits {
+        b.owner = Some(leder);
+        if b.kpi.is_empty() {
+            b.kpi = format!("{} pr. år", b.label);
+        }
+        if b.measurement_method.is_empty() {
+            b.measurement_method = "Udtræk fra fagsystemet".into();
+        }
+    }
+    gevinst_app::programmes::put_plan(s, &admin, potential, None, &plan)
+        .await
+        .expect("plan");
+    let dec = |v: &str| v.parse().expect("decimal");
+    let programme = ProgrammeDraft {
+        name: "Digitalisering 2025–2027".into(),
+        first_year: Some(2025),
+        last_year: Some(2027),
+        targets: vec![
+            TargetDraft {
+                kind: Some(TargetKind::KrPerYear),
+                amount: Some(dec("100000")),
+                deadline_year: Some(2027),
+                milestones: vec![],
+            },
+            TargetDraft {
+                kind: Some(TargetKind::Aarsvaerk),
+                amount: Some(dec("0.5")),
+                deadline_year: Some(2027),
+                milestones: vec![],
+            },
+        ],
+        potentials: vec![potential],
+        distribution_keys: vec![DistributionKey {
+            target: 0,
+            basis: KeyBasis::Percentages,
+            shares: vec![
+                Share {
+                    owner: ShareOwner::Unit(t.forvaltning.id),
+                    value: dec("60"),
+                },
+                Share {
+                    owner: ShareOwner::Unit(t.other.id),
+                    value: dec("40"),
+                },
+            ],
+        }],
+    };
+    let programme = gevinst_app::programmes::create(s, &admin, &programme)
+        .await
+        .expect("programme")
+        .id;
+    ProgrammeFixture {
+        potential,
+        programme,
+    }
+}
