@@ -66,3 +66,4 @@ pub fn header_row(
     }
     Ok(())
 }
+pub mod programme;
