@@ -29,13 +29,13 @@ use gevinst_domain::programme::{
     ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
-use gevinst_domain::{ProgrammeId, TenantId, UserId};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
 };
+use gevinst_domain::{ProgrammeId, TenantId, UserId};
 use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A measurement that is due on or before a day and not yet recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -169,6 +169,26 @@ pub async fn derive(
         .ok_or(AppError::NotFound)?;
     let (economics, _) = store.economics(t).await?;
     Ok(derive_plan(potential, &case.case, &economics, frequency))
+}
+
+/// The potential's saved plan re-derived from its business case as it is now, keeping
+/// owners, KPIs, methods and baselines ([`BenefitPlan::follow_case`]); saves nothing.
+/// `None` if the potential has no plan or no business case. Compare it with the saved plan
+/// to tell whether the case was edited after the plan was made.
+pub async fn follow_case(
+    store: &dyn Store,
+    who: &Principal,
+    potential: PotentialId,
+) -> Result<Option<BenefitPlan>> {
+    let t = who.tenant.id;
+    let Some(stored) = store.benefit_plan(t, potential).await? else {
+        return Ok(None);
+    };
+    let Some(case) = store.business_case(t, potential).await? else {
+        return Ok(None);
+    };
+    let (economics, _) = store.economics(t).await?;
+    Ok(Some(stored.plan.follow_case(&case.case, &economics)))
 }
 
 /// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's

@@ -506,3 +506,133 @@ async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].period, Period::Year(2026));
 }
+
+#[tokio::test]
+async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    let cache = pg::ForecastCache::default();
+    let created = pg::create(s, &w.pl, &programme_draft(vec![w.decided]))
+        .await
+        .unwrap();
+    let settings = SimulationSettings {
+        iterations: 300,
+        seed: 11,
+    };
+    // Reading the cache never computes.
+    assert!(
+        pg::cached_forecast(s, &cache, &w.laeser, created.id, settings, 2026)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let first = pg::forecast_cached(s, &cache, &w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
+    let hit = pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2026)
+        .await
+        .unwrap()
+        .expect("cached after computing");
+    assert!(std::sync::Arc::ptr_eq(&first, &hit));
+    // Other settings are other entries.
+    let other_seed = SimulationSettings {
+        seed: 12,
+        ..settings
+    };
+    assert!(
+        pg::cached_forecast(s, &cache, &w.leder, created.id, other_seed, 2026)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2027)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Any audited change, here an actual, makes the cached result stale.
+    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+        .await
+        .unwrap();
+    assert!(
+        pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2026)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let second = pg::forecast_cached(s, &cache, &w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &second));
+    assert_eq!(
+        *second,
+        pg::forecast(s, &w.laeser, created.id, settings, 2026)
+            .await
+            .unwrap()
+    );
+    // Another tenant's programme id is not found, cached or not.
+    let other_admin = common::principal(
+        &w.store,
+        w.other_tenant_id().await,
+        "admin@andet.dk",
+        Role::Admin,
+        vec![],
+    )
+    .await;
+    assert!(matches!(
+        pg::cached_forecast(s, &cache, &other_admin, created.id, settings, 2026).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        pg::forecast_cached(s, &cache, &other_admin, created.id, settings, 2026).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+impl World {
+    async fn other_tenant_id(&self) -> TenantId {
+        self.store.tenant_by_slug("andet").await.unwrap().id
+    }
+}
+
+#[tokio::test]
+async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    // No business case yet: nothing to follow.
+    assert_eq!(
+        pg::follow_case(s, &w.laeser, w.decided).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        pg::follow_case(s, &w.laeser, w.assessed).await.unwrap(),
+        None
+    );
+    let case: gevinst_domain::business_case::BusinessCaseDraft =
+        serde_json::from_value(serde_json::json!({
+            "start_year": 2025, "horizon": 2, "discount_rate": 0,
+            "lines": [{"kind": "direkte_besparelse", "label": "Færre vikarer",
+                       "amounts": [150000, 250000], "low": 1, "high": 1, "hjemtagbar": true}],
+            "risks": []
+        }))
+        .unwrap();
+    gevinst_app::business_cases::put(s, &w.admin, w.decided, None, &case)
+        .await
+        .unwrap();
+    let saved = pg::plan(s, &w.laeser, w.decided).await.unwrap().unwrap();
+    let next = pg::follow_case(s, &w.laeser, w.decided)
+        .await
+        .unwrap()
+        .expect("a proposal");
+    assert_ne!(next, saved.plan);
+    let b = &next.benefits[0];
+    assert_eq!(b.owner, Some(w.owner.user.id));
+    assert_eq!(b.kpi, "Kr. til vikarer");
+    assert_eq!(b.targets[1].amount, dec("250000"));
+    // Nothing was saved.
+    assert_eq!(
+        pg::plan(s, &w.laeser, w.decided).await.unwrap().unwrap(),
+        saved
+    );
+}

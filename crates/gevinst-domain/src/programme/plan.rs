@@ -193,6 +193,42 @@ pub fn derive_plan(
 }
 
 impl BenefitPlan {
+    /// The plan re-derived from an edited business case, keeping what people wrote.
+    ///
+    /// Years, yearly targets, kinds, labels and line numbers come from [`derive_plan`] on
+    /// `case`. Each new benefit keeps the owner, KPI, measurement method and baseline of
+    /// the old benefit it continues: the one with the same kind and label, or else the one
+    /// on the same line with the same kind. The frequency is kept. Old benefits that match
+    /// nothing are dropped (their actuals stay recorded).
+    pub fn follow_case(&self, case: &BusinessCase, econ: &Economics) -> BenefitPlan {
+        let mut next = derive_plan(self.potential, case, econ, self.frequency);
+        for b in &mut next.benefits {
+            let old = self
+                .benefits
+                .iter()
+                .find(|o| o.kind == b.kind && o.label == b.label)
+                .or_else(|| {
+                    self.benefits
+                        .iter()
+                        .find(|o| o.line == b.line && o.kind == b.kind)
+                });
+            if let Some(o) = old {
+                b.owner = o.owner;
+                b.kpi = o.kpi.clone();
+                b.measurement_method = o.measurement_method.clone();
+                b.baseline = o.baseline;
+                b.baseline_note = o.baseline_note.clone();
+            }
+        }
+        next
+    }
+
+    /// Whether the plan's years, lines and yearly targets are still those of `case`, i.e.
+    /// [`BenefitPlan::follow_case`] would change nothing.
+    pub fn follows_case(&self, case: &BusinessCase, econ: &Economics) -> bool {
+        &self.follow_case(case, econ) == self
+    }
+
     /// Whether `year` lies within the plan.
     pub fn covers(&self, year: i32) -> bool {
         (self.first_year..=self.last_year).contains(&year)

@@ -467,6 +467,45 @@ fn plan_derivation_from_a_case() {
 }
 
 #[test]
+fn a_plan_follows_an_edited_case_and_keeps_what_people_wrote() {
+    let mut p = plan();
+    p.benefits[0].owner = Some(UserId(7));
+    p.benefits[0].kpi = "Timer sparet pr. kvartal".into();
+    p.benefits[0].measurement_method = "Udtræk fra KMD Nexus".into();
+    p.benefits[0].baseline = Some(dec!(12000));
+    let mut c = fixture()[1].case.clone().unwrap();
+    assert!(p.follows_case(&c, &econ()));
+    assert_eq!(p.follow_case(&c, &econ()), p);
+
+    // The case's line moves (a new line in front) and its hours change.
+    let mut moved = c.lines[0].clone();
+    moved.amounts = vec![dec!(1000), dec!(2000), dec!(4000)];
+    let mut saving = moved.clone();
+    saving.kind = LineKind::DirekteBesparelse;
+    saving.label = "Porto".into();
+    saving.amounts = vec![dec!(0), dec!(10000), dec!(10000)];
+    c.lines = vec![saving, moved];
+    c.lines
+        .extend(fixture()[1].case.clone().unwrap().lines.into_iter().skip(1));
+    assert!(!p.follows_case(&c, &econ()));
+    let next = p.follow_case(&c, &econ());
+    assert_eq!(next.frequency, MeasurementFrequency::Quarterly);
+    assert_eq!(next.benefits.len(), 2);
+    // The new line starts empty ...
+    assert_eq!(next.benefits[0].label, "Porto");
+    assert_eq!(next.benefits[0].owner, None);
+    // ... and the moved one keeps owner, KPI, method and baseline with the new targets.
+    let b = &next.benefits[1];
+    assert_eq!(b.line, 1);
+    assert_eq!(b.owner, Some(UserId(7)));
+    assert_eq!(b.kpi, "Timer sparet pr. kvartal");
+    assert_eq!(b.measurement_method, "Udtræk fra KMD Nexus");
+    assert_eq!(b.baseline, Some(dec!(12000)));
+    assert_eq!(b.targets[2].amount, dec!(4000));
+    assert!(next.follows_case(&c, &econ()));
+}
+
+#[test]
 fn actual_validation() {
     let p = plan();
     let good = ActualDraft {
