@@ -192,6 +192,187 @@ pub fn format_input(x: Decimal) -> String {
     format_decimal(n, n.scale())
 }
 
+/// A scale word on an amount: `t.kr.` (thousands), `mio.` (millions), `mia.` (billions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// No scale word: plain kroner.
+    One,
+    /// `t.kr.`, `tkr.`: thousands of kroner.
+    Thousand,
+    /// `mio.`, `mill.`: millions.
+    Million,
+    /// `mia.`, `mrd.`: billions.
+    Billion,
+}
+
+impl Scale {
+    /// The factor the number is multiplied by.
+    pub fn factor(self) -> Decimal {
+        match self {
+            Scale::One => Decimal::ONE,
+            Scale::Thousand => Decimal::from(1_000),
+            Scale::Million => Decimal::from(1_000_000),
+            Scale::Billion => Decimal::from(1_000_000_000),
+        }
+    }
+
+    /// The Danish word, for messages: `"t.kr."`, `"mio."`, `"mia."` (empty for [`Scale::One`]).
+    pub fn label(self) -> &'static str {
+        match self {
+            Scale::One => "",
+            Scale::Thousand => "t.kr.",
+            Scale::Million => "mio.",
+            Scale::Billion => "mia.",
+        }
+    }
+}
+
+/// A kr. amount read by [`parse_kr`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KrAmount {
+    /// The amount in whole kroner (scale applied).
+    pub value: Decimal,
+    /// The scale word that was found.
+    pub scale: Scale,
+    /// Whether the number itself could have been meant differently; see [`ambiguity`].
+    pub ambiguity: Option<Ambiguity>,
+}
+
+/// A number whose reading depends on whether it was written the Danish or the English way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ambiguity {
+    /// `"1.234"`: read as 1234 (Danish thousands dot), but could be an English 1.234.
+    DotAsThousands,
+    /// `"1,234"`: read as 1,234 (Danish decimal comma), but could be an English 1234.
+    CommaAsDecimal,
+}
+
+impl Ambiguity {
+    /// A Danish explanation of the reading, e.g. for `"1.234"`: «1.234» er læst som 1234
+    /// (punktum som tusindtalsseparator), ikke som 1,234.
+    pub fn explain(self, text: &str) -> String {
+        let text = text.trim();
+        match self {
+            Ambiguity::DotAsThousands => {
+                let english = text.replacen('.', ",", 1);
+                format!(
+                    "«{text}» er læst som {} (punktum som tusindtalsseparator, dansk skrivemåde), ikke som {english}.",
+                    text.replace('.', "")
+                )
+            }
+            Ambiguity::CommaAsDecimal => format!(
+                "«{text}» er læst som {text} (komma som decimaltegn, dansk skrivemåde), ikke som {}.",
+                text.replace(',', "")
+            ),
+        }
+    }
+}
+
+/// Whether [`parse_number`] had to choose between a Danish and an English reading of
+/// `text`: one separator followed by exactly three digits, e.g. `"1.234"` or `"1,234"`.
+/// `"1.234.567"` and `"1.234,5"` are not ambiguous.
+pub fn ambiguity(text: &str) -> Option<Ambiguity> {
+    let t = text.trim().trim_start_matches(['-', '+', '−']);
+    let dots = t.matches('.').count();
+    let commas = t.matches(',').count();
+    let check = |sep: char| {
+        let (int, frac) = t.split_once(sep)?;
+        (all_digits(int) && !int.starts_with('0') && int.len() <= 3 && frac.len() == 3 && all_digits(frac))
+            .then_some(())
+    };
+    match (dots, commas) {
+        (1, 0) => check('.').map(|()| Ambiguity::DotAsThousands),
+        (0, 1) => check(',').map(|()| Ambiguity::CommaAsDecimal),
+        _ => None,
+    }
+}
+
+/// Strips one scale or currency word from the end (or `kr.` from the start) of `t`.
+fn strip_word(t: &str) -> Option<(String, Option<Scale>)> {
+    const SUFFIXES: &[(&str, Option<Scale>)] = &[
+        ("t. kr.", Some(Scale::Thousand)),
+        ("t.kr.", Some(Scale::Thousand)),
+        ("t.kr", Some(Scale::Thousand)),
+        ("tkr.", Some(Scale::Thousand)),
+        ("tkr", Some(Scale::Thousand)),
+        ("kr.", None),
+        ("kr", None),
+        ("dkk", None),
+        (",-", None),
+        (".-", None),
+        ("mio.", Some(Scale::Million)),
+        ("mio", Some(Scale::Million)),
+        ("mill.", Some(Scale::Million)),
+        ("millioner", Some(Scale::Million)),
+        ("million", Some(Scale::Million)),
+        ("mia.", Some(Scale::Billion)),
+        ("mia", Some(Scale::Billion)),
+        ("mrd.", Some(Scale::Billion)),
+        ("mrd", Some(Scale::Billion)),
+    ];
+    let lower = t.to_lowercase();
+    for (word, scale) in SUFFIXES {
+        if lower.ends_with(word) && lower.len() > word.len() {
+            let cut = t.len() - word.len();
+            if t.is_char_boundary(cut) {
+                return Some((t[..cut].trim_end().to_owned(), *scale));
+            }
+        }
+    }
+    for prefix in ["kr.", "kr", "dkk"] {
+        if lower.starts_with(prefix) && lower.len() > prefix.len() {
+            return Some((t[prefix.len()..].trim_start().to_owned(), None));
+        }
+    }
+    None
+}
+
+/// Reads a kr. amount as Danish spreadsheets write it: `"1.234.567 kr."`, `"kr. 250.000"`,
+/// `"1,5 mio."`, `"2 mio. kr."`, `"250 t.kr."`, `"250.000,-"`, or a plain number by the rules
+/// of [`parse_number`]. The result is in whole kroner and exact.
+///
+/// ```
+/// use gevinst_domain::danish::{parse_kr, Scale};
+/// use rust_decimal_macros::dec;
+/// let a = parse_kr("1,5 mio.").unwrap();
+/// assert_eq!((a.value, a.scale), (dec!(1500000), Scale::Million));
+/// assert_eq!(parse_kr("250 t.kr.").unwrap().value, dec!(250000));
+/// ```
+pub fn parse_kr(text: &str) -> Result<KrAmount, NumberError> {
+    let mut rest = text.trim().to_owned();
+    if rest.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let mut scale = Scale::One;
+    // A handful of words at most; the bound keeps hostile input cheap.
+    for _ in 0..4 {
+        match strip_word(&rest) {
+            Some((shorter, found)) => {
+                if let Some(found) = found {
+                    if scale != Scale::One {
+                        return Err(NumberError::Invalid(text.trim().chars().take(40).collect()));
+                    }
+                    scale = found;
+                }
+                rest = shorter;
+            }
+            None => break,
+        }
+    }
+    let number = parse_number(&rest).map_err(|e| match e {
+        NumberError::Invalid(_) | NumberError::Empty => {
+            NumberError::Invalid(text.trim().chars().take(40).collect())
+        }
+        other => other,
+    })?;
+    let value = number.checked_mul(scale.factor()).ok_or(NumberError::TooLarge)?;
+    Ok(KrAmount {
+        value,
+        scale,
+        ambiguity: ambiguity(&rest),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +461,63 @@ mod tests {
             assert_eq!(parse_number(&text), Ok(d.normalize()), "{text}");
         }
         assert_eq!(format_input(dec!(1234567.50)), "1.234.567,5");
+    }
+
+    #[test]
+    fn kr_amounts_with_words_and_scales() {
+        let v = |t: &str| parse_kr(t).map(|a| a.value);
+        assert_eq!(v("1.234.567 kr."), Ok(dec!(1234567)));
+        assert_eq!(v("kr. 250.000"), Ok(dec!(250000)));
+        assert_eq!(v("1,5 mio."), Ok(dec!(1500000)));
+        assert_eq!(v("2 mio. kr."), Ok(dec!(2000000)));
+        assert_eq!(v("250 t.kr."), Ok(dec!(250000)));
+        assert_eq!(v("250 tkr"), Ok(dec!(250000)));
+        assert_eq!(v("250.000,-"), Ok(dec!(250000)));
+        assert_eq!(v("1.234.567,50"), Ok(dec!(1234567.50)));
+        assert_eq!(v("DKK 1.000"), Ok(dec!(1000)));
+        assert_eq!(v("1,2 mia."), Ok(dec!(1200000000)));
+        assert_eq!(v("  "), Err(NumberError::Empty));
+        assert!(matches!(v("kr."), Err(NumberError::Invalid(_))));
+        assert!(matches!(v("2 mio. mia."), Err(NumberError::Invalid(_))));
+        assert!(matches!(v("mange penge"), Err(NumberError::Invalid(_))));
+        assert_eq!(parse_kr("2 mio. kr.").map(|a| a.scale), Ok(Scale::Million));
+    }
+
+    #[test]
+    fn ambiguous_separators_are_reported() {
+        assert_eq!(ambiguity("1.234"), Some(Ambiguity::DotAsThousands));
+        assert_eq!(ambiguity("1,234"), Some(Ambiguity::CommaAsDecimal));
+        assert_eq!(ambiguity("-12.500"), Some(Ambiguity::DotAsThousands));
+        assert_eq!(ambiguity("1.234.567"), None);
+        assert_eq!(ambiguity("1.234,5"), None);
+        assert_eq!(ambiguity("1,5"), None);
+        assert_eq!(ambiguity("0.250"), None);
+        assert_eq!(parse_kr("1.234 kr.").map(|a| a.ambiguity), Ok(Some(Ambiguity::DotAsThousands)));
+        assert_eq!(
+            Ambiguity::DotAsThousands.explain("1.234"),
+            "«1.234» er læst som 1234 (punktum som tusindtalsseparator, dansk skrivemåde), ikke som 1,234."
+        );
+        assert_eq!(
+            Ambiguity::CommaAsDecimal.explain("1,234"),
+            "«1,234» er læst som 1,234 (komma som decimaltegn, dansk skrivemåde), ikke som 1234."
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn danish_format_round_trips(mantissa in -10_000_000_000_000i64..10_000_000_000_000i64, scale in 0u32..6) {
+            let d = Decimal::new(mantissa, scale);
+            let text = format_decimal(d, scale);
+            proptest::prop_assert_eq!(parse_number(&text), Ok(d));
+            let kr = format!("{} kr.", text);
+            proptest::prop_assert_eq!(parse_kr(&kr).map(|a| a.value), Ok(d));
+        }
+
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,30}") {
+            let _ = parse_number(&s);
+            let _ = parse_kr(&s);
+            let _ = ambiguity(&s);
+        }
     }
 }
