@@ -16,14 +16,22 @@
 //! ```
 
 use crate::{AppError, Result};
+use chrono::NaiveDate;
+use gevinst_domain::business_case::Economics;
 use gevinst_domain::business_case::{
     BusinessCase, BusinessCaseDraft, Channel, Decimal, InvisibleCategory, Line, LineDraft,
     LineKind, Risk, RiskDraft,
 };
+use gevinst_domain::danish::format_decimal;
+use gevinst_domain::programme::{
+    counts_as_decided, derive_plan, Actual, ActualDraft, BenefitPlan, DistributionKey, KeyBasis,
+    MeasurementFrequency, Milestone, Period, Programme, ProgrammeDraft, Share, ShareOwner,
+    TargetDraft, TargetKind,
+};
 use gevinst_domain::{
     audit, potential::References, AuditAction, AuditDraft, EntityKind, FagomraadeId, NewUserDraft,
-    PotentialDraft, Role, Slug, Source, Status, TechnologyId, UnitId, UserId, ValidPotential,
-    DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
+    PotentialDraft, PotentialId, Role, Slug, Source, Status, TechnologyId, UnitId, UserId,
+    ValidPotential, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
 };
 use gevinst_store::{Catalogue, Store};
 use rand::seq::SliceRandom;
@@ -119,6 +127,10 @@ pub struct DemoReport {
     pub potentials: usize,
     /// Number of business cases created.
     pub business_cases: usize,
+    /// Number of benefits realisation plans created.
+    pub benefit_plans: usize,
+    /// Number of actuals recorded.
+    pub actuals: usize,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1830,6 +1842,570 @@ pub fn business_case_draft(case: &BusinessCase) -> BusinessCaseDraft {
 }
 
 // ---------------------------------------------------------------------------------------
+// The programme, benefit plans and actuals
+
+/// Name of the demo programme.
+pub const DEMO_PROGRAMME_NAME: &str = "Digitalisering og effektivisering 2024–2027";
+/// First year of the demo programme.
+pub const DEMO_PROGRAMME_FIRST_YEAR: i32 = 2024;
+/// Last year of the demo programme.
+pub const DEMO_PROGRAMME_LAST_YEAR: i32 = 2027;
+/// The kr. target: net gain a year by 2027.
+pub const DEMO_TARGET_KR: i64 = 20_000_000;
+/// The årsværk target by 2027.
+pub const DEMO_TARGET_FTE: i64 = 40;
+/// The kr. milestones `(year, kr.)` before the deadline. Few demo potentials started in
+/// 2024, so its milestone is modest.
+pub const DEMO_KR_MILESTONES: [(i32, i64); 3] =
+    [(2024, 1_000_000), (2025, 8_000_000), (2026, 14_000_000)];
+/// The årsværk milestones `(year, årsværk)` before the deadline.
+pub const DEMO_FTE_MILESTONES: [(i32, i64); 3] = [(2024, 1), (2025, 14), (2026, 28)];
+/// Years with demo actuals.
+pub const DEMO_ACTUAL_YEARS: [i32; 2] = [2024, 2025];
+
+/// Each forvaltning's share of the targets, in the order of the organisation's top-level
+/// units: `(share of the kr. target in %, share of the årsværk target in årsværk)`, by the
+/// forvaltningernes size. The percentages add to 100 and the årsværk to 40.
+const FORVALTNING_SHARES: [(i64, i64); 5] = [(35, 14), (25, 10), (10, 4), (20, 8), (10, 4)];
+
+/// A benefit plan of the demo programme with its recorded actuals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPlan {
+    /// The potential (as stored).
+    pub potential: PotentialId,
+    /// The plan, derived from the potential's business case.
+    pub plan: BenefitPlan,
+    /// Actuals, in the order they are recorded.
+    pub actuals: Vec<Actual>,
+}
+
+/// The demo programme, its plans and actuals, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoProgramme {
+    /// The validated programme.
+    pub programme: Programme,
+    /// One plan per potential that is besluttet or later.
+    pub plans: Vec<DemoPlan>,
+}
+
+/// How a potential did against its plan in the demo's actuals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ahead,
+    OnPlan,
+    Behind,
+    FarBehind,
+}
+
+/// Whether a potential in `status` is included in the demo programme: every potential from
+/// "business case" onwards, about a third of the assessed ones and a few ideas. Decided by
+/// `roll` (0–99) so that the choice is deterministic.
+fn in_programme(status: Status, roll: u32) -> bool {
+    match status {
+        s if has_business_case(s) => true,
+        Status::Vurderet => roll < 35,
+        Status::Ide => roll < 8,
+        _ => false,
+    }
+}
+
+/// `(KPI, measurement method)` for a benefit line of a potential with `technology`.
+fn kpi_and_method(technology: usize, kind: LineKind) -> (&'static str, &'static str) {
+    match (technology, kind) {
+        (RPA, _) => (
+            "Antal sager behandlet af robot",
+            "Robottens driftslog over gennemførte sager pr. måned ganget med den målte tid \
+             pr. sag før robotten (tidsmåling på 50 sager).",
+        ),
+        (CHATBOT, _) => (
+            "Andel henvendelser besvaret af chatbot",
+            "Chatbottens statistik over afsluttede samtaler uden viderestilling, sammenholdt \
+             med antal opkald i telefonsystemet samme måned.",
+        ),
+        (VIDEO, LineKind::DirekteBesparelse) => (
+            "Kørte kilometer pr. måned",
+            "Kørselsregnskab fra flådestyringen sammenlignet med samme måned året før.",
+        ),
+        (VIDEO, _) => (
+            "Antal skærmbesøg pr. uge",
+            "Udtræk fra omsorgssystemet over gennemførte skærmbesøg gange sparet kørsel og \
+             besøgstid pr. besøg.",
+        ),
+        (VELFAERD, _) => (
+            "Antal borgere, der bruger teknologien, og sparede besøg pr. uge",
+            "Visitationsdata i omsorgssystemet før og efter, opgjort hver måned af \
+             teamlederne.",
+        ),
+        (SENSOR, LineKind::DirekteBesparelse) => (
+            "Forbrug af bleer og sengelinned (kr. pr. måned)",
+            "Indkøbsdata fra e-handelssystemet sammenlignet med året før.",
+        ),
+        (SENSOR, _) => (
+            "Antal natlige tilsyn pr. uge",
+            "Tilsynsregistreringer i omsorgssystemet før og efter opsætning af sensorerne.",
+        ),
+        (TALE, _) => (
+            "Tid brugt på dokumentation pr. besøg (minutter)",
+            "Stikprøvevise tidsmålinger i to uger hvert kvartal.",
+        ),
+        (SELVBETJENING, _) => (
+            "Andel ansøgninger modtaget via selvbetjening",
+            "Udtræk fra selvbetjeningsløsningen og fagsystemets journal over modtagne \
+             ansøgninger pr. kanal.",
+        ),
+        (INTEGRATION, _) => (
+            "Antal manuelle dobbeltregistreringer pr. måned",
+            "Stikprøve på 100 sager i fagsystemet hvert kvartal og tidsregistrering af den \
+             manuelle afstemning.",
+        ),
+        (PROCES, _) => (
+            "Gennemsnitlig sagsbehandlingstid (dage)",
+            "Udtræk af sagsforløb fra ESDH-systemet, sammenlignet med målingen før \
+             omlægningen.",
+        ),
+        (_, LineKind::DirekteBesparelse) => (
+            "Udgifter til kørsel og drift (kr. pr. år)",
+            "Regnskabsudtræk fra økonomisystemet på de berørte konti.",
+        ),
+        _ => (
+            "Frigjorte timer pr. måned",
+            "Tidsregistrering i de berørte teams, opgjort hvert kvartal.",
+        ),
+    }
+}
+
+/// The budget account in the kommunale kontoplan a gain in `fagomraade` is harvested from.
+fn budget_account(fagomraade: usize) -> &'static str {
+    match fagomraade {
+        BESK => "6.45.51",
+        SOC => "5.32.32",
+        TEK => "0.25.18",
+        BOERN => "5.25.10",
+        _ => "6.45.50",
+    }
+}
+
+/// Where a harvest of a `year`'s gain was decided: `(reference, date)`.
+fn harvest_decision(year: i32, fagomraade: usize, variant: u32) -> (String, Option<NaiveDate>) {
+    let (label, month, day) = match (year, variant % 2) {
+        (2024, 0) => ("ØU 12-06-2024", 6, 12),
+        (2024, _) => ("BR 09-10-2024", 10, 9),
+        (_, 0) => ("ØU 14-03-2025", 3, 14),
+        (_, _) => ("BR 08-10-2025", 10, 8),
+    };
+    let decided = NaiveDate::from_ymd_opt(if year == 2024 { 2024 } else { 2025 }, month, day);
+    let budget = if month >= 9 { year + 1 } else { year };
+    (
+        format!(
+            "Budget {budget}, konto {}, {label}",
+            budget_account(fagomraade)
+        ),
+        decided,
+    )
+}
+
+/// A note explaining a deviation from the plan, in Danish.
+fn deviation_note(rng: &mut ChaCha8Rng, technology: usize, outcome: Outcome) -> String {
+    let behind: &[&str] = match technology {
+        RPA => &[
+            "En opdatering af fagsystemet stoppede robotten i seks uger.",
+            "Færre sager end ventet kunne behandles af robotten; resten kræver skøn.",
+        ],
+        CHATBOT => &["Borgerne ringer fortsat i stedet for at bruge chatbotten."],
+        VIDEO => &["Færre borgere end ventet har sagt ja til skærmbesøg."],
+        VELFAERD | SENSOR => &[
+            "Udstyret blev leveret tre måneder for sent.",
+            "Færre borgere end ventet har taget teknologien i brug.",
+        ],
+        INTEGRATION => &["Leverandøren af fagsystemet åbnede først snitfladen efter sommerferien."],
+        _ => &["Medarbejderne er endnu ikke fuldt oplært; ibrugtagningen er forsinket."],
+    };
+    match outcome {
+        Outcome::Ahead => choose(
+            rng,
+            &[
+                "Bedre end planlagt: flere sager egnede sig til løsningen end ventet.",
+                "Hurtigere ibrugtagning end planlagt, da alle teams tog løsningen i brug fra start.",
+                "Flere borgere end ventet har valgt løsningen.",
+            ],
+        )
+        .to_owned(),
+        Outcome::OnPlan => choose(rng, &["Som planlagt.", "Stort set som planlagt."]).to_owned(),
+        Outcome::Behind => choose(rng, behind).to_owned(),
+        Outcome::FarBehind => choose(
+            rng,
+            &[
+                "Forsinket pga. leverandørskifte.",
+                "Forsinket pga. sygdom i projektgruppen; udrulningen er flyttet et halvt år.",
+                "Forsinket pga. leverandørskifte; den nye løsning kom først i drift i efteråret.",
+            ],
+        )
+        .to_owned(),
+    }
+}
+
+/// The share of the plan realised, in %, for an outcome.
+fn realisation_pct(rng: &mut ChaCha8Rng, outcome: Outcome) -> u32 {
+    match outcome {
+        Outcome::Ahead => rng.gen_range(106..=130),
+        Outcome::OnPlan => rng.gen_range(93..=104),
+        Outcome::Behind => rng.gen_range(55..=85),
+        Outcome::FarBehind => rng.gen_range(15..=45),
+    }
+}
+
+/// The planned invisible hours of a case in a year.
+fn planned_invisible_hours(case: &BusinessCase, year: i32) -> Decimal {
+    let t = year - case.start_year;
+    if t < 0 {
+        return Decimal::ZERO;
+    }
+    case.lines
+        .iter()
+        .filter(|l| l.kind == LineKind::UsynligtArbejde)
+        .filter_map(|l| l.amounts.get(t as usize))
+        .copied()
+        .sum()
+}
+
+/// One benefit's realised amounts, the share `pct` % of the planned `amount` (hours,
+/// årsværk or enquiries) and `value` (kr.): `(hours, kr., årsværk, realised kr. value)`.
+fn realised_amounts(
+    kind: LineKind,
+    amount: Decimal,
+    value: Decimal,
+    pct: u32,
+) -> (Decimal, Decimal, Decimal, Decimal) {
+    let f = hundredths(pct);
+    match kind {
+        LineKind::FrigjorteTimer => {
+            let h = (amount * f).round_dp(0);
+            let v = if amount.is_zero() {
+                Decimal::ZERO
+            } else {
+                value * h / amount
+            };
+            (h, Decimal::ZERO, Decimal::ZERO, v)
+        }
+        LineKind::FrigjorteAarsvaerk => {
+            let fte = (amount * f).round_dp(2);
+            let v = if amount.is_zero() {
+                Decimal::ZERO
+            } else {
+                value * fte / amount
+            };
+            (Decimal::ZERO, Decimal::ZERO, fte, v)
+        }
+        _ => {
+            let kr = (value * f).round_dp(0);
+            (Decimal::ZERO, kr, Decimal::ZERO, kr)
+        }
+    }
+}
+
+/// Builds the demo programme, plans and actuals from the demo data and the ids the store
+/// gave the units, users and potentials (in the order of `data`). Pure and deterministic.
+///
+/// - The programme runs 2024–2027 with the targets [`DEMO_TARGET_KR`] kr. a year and
+///   [`DEMO_TARGET_FTE`] årsværk by 2027 and yearly milestones, a percentage key for the kr.
+///   target and an årsværk key for the other over the five forvaltninger.
+/// - Every potential that is besluttet or later gets a plan derived from its business case
+///   ([`derive_plan`]), owned by the demo's leder in his units and by the porteføljeleder
+///   elsewhere, with a KPI and measurement method matched to its technology. About one in
+///   four is measured quarterly.
+/// - Potentials that are in implementation or later get actuals for the plan's years in
+///   [`DEMO_ACTUAL_YEARS`]: some ahead of plan, many on or behind it, with harvested
+///   amounts (with budget reference and date) for part of the hjemtagbare gains, the rest
+///   reinvested, and invisible work. One chatbot in drift needed far more bottræning than
+///   planned, which ate part of its gain.
+pub fn demo_programme(
+    data: &DemoData,
+    unit_ids: &[UnitId],
+    user_ids: &[UserId],
+    potential_ids: &[PotentialId],
+    econ: &Economics,
+) -> Result<DemoProgramme> {
+    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED ^ 0x6E71_2024_2027);
+    let user = |i: usize| {
+        user_ids
+            .get(i)
+            .copied()
+            .ok_or_else(|| AppError::Internal(format!("demo user {i} is missing")))
+    };
+    let leder = user(LEDER)?;
+    let portefoljeleder = user(PORTEFOLJELEDER)?;
+
+    // The units where the leder is the natural owner: his own and every unit below.
+    let leder_units: BTreeSet<usize> = {
+        let own = &data.users[LEDER].units;
+        (0..data.units.len())
+            .filter(|i| {
+                let mut cur = Some(*i);
+                while let Some(c) = cur {
+                    if own.contains(&c) {
+                        return true;
+                    }
+                    cur = data.units[c].parent;
+                }
+                false
+            })
+            .collect()
+    };
+
+    let mut included = Vec::new();
+    let mut plans = Vec::new();
+    // The first chatbot in drift with actuals in 2025 is the one whose invisible work ran over.
+    let mut overrun_chatbot_done = false;
+    for (p, id) in data.potentials.iter().zip(potential_ids) {
+        let roll = rng.gen_range(0..100);
+        if !in_programme(p.status, roll) {
+            continue;
+        }
+        included.push(*id);
+        let Some(case) = &p.business_case else {
+            continue;
+        };
+        if !counts_as_decided(p.status) {
+            continue;
+        }
+        let quarterly = rng.gen_range(0..4) == 0;
+        let frequency = if quarterly {
+            MeasurementFrequency::Quarterly
+        } else {
+            MeasurementFrequency::Yearly
+        };
+        let mut plan = derive_plan(*id, case, econ, frequency);
+        let owner = if leder_units.contains(&p.unit) {
+            leder
+        } else {
+            portefoljeleder
+        };
+        for b in &mut plan.benefits {
+            let (kpi, method) = kpi_and_method(p.technology, b.kind);
+            b.owner = Some(owner);
+            b.kpi = kpi.to_owned();
+            b.measurement_method = method.to_owned();
+            b.baseline_note = format!(
+                "Udgangspunktet er målt i {} før projektstart.",
+                case.start_year - 1
+            );
+        }
+        let errors = plan.validate();
+        if !errors.is_empty() {
+            return Err(AppError::Internal(format!(
+                "demo plan for {:?} is invalid: {errors:?}",
+                p.title
+            )));
+        }
+
+        // Actuals: only once the solution is being implemented or runs.
+        let measured = matches!(
+            p.status,
+            Status::IImplementering | Status::IDrift | Status::GevinstRealiseret
+        );
+        let mut actuals = Vec::new();
+        if measured {
+            let outcome = match (p.status, rng.gen_range(0..100)) {
+                (Status::GevinstRealiseret, 0..=44) => Outcome::Ahead,
+                (Status::GevinstRealiseret, _) => Outcome::OnPlan,
+                (Status::IImplementering, 0..=29) => Outcome::FarBehind,
+                (_, 0..=19) => Outcome::Ahead,
+                (_, 20..=49) => Outcome::OnPlan,
+                (_, 50..=84) => Outcome::Behind,
+                _ => Outcome::FarBehind,
+            };
+            let years: Vec<i32> = DEMO_ACTUAL_YEARS
+                .iter()
+                .copied()
+                .filter(|y| plan.covers(*y))
+                .collect();
+            let overrun = p.technology == CHATBOT
+                && p.status == Status::IDrift
+                && years.contains(&2025)
+                && !overrun_chatbot_done;
+            overrun_chatbot_done |= overrun;
+            for year in years {
+                // The first measured benefit carries the potential's invisible work.
+                let mut invisible = planned_invisible_hours(case, year);
+                let mut invisible_note = String::new();
+                if overrun && year == 2025 {
+                    let planned = invisible;
+                    invisible = (planned * Decimal::new(28, 1)).round_dp(0).max(kr(450));
+                    invisible_note = format!(
+                        " Usynligt arbejde: AI-bottræning og rettelse af fejlsvar tog {} timer \
+                         mod planlagt {} timer. Det ekstra arbejde har spist en del af \
+                         chatbottens gevinst.",
+                        format_decimal(invisible, 0),
+                        format_decimal(planned, 0)
+                    );
+                } else if !invisible.is_zero() {
+                    let pct = rng.gen_range(90..=125);
+                    invisible = (invisible * hundredths(pct)).round_dp(0);
+                }
+                for (bi, b) in plan.benefits.iter().enumerate() {
+                    let Some(target) = b.targets.iter().find(|y| y.year == year) else {
+                        continue;
+                    };
+                    let pct = if overrun {
+                        rng.gen_range(90..=100)
+                    } else {
+                        realisation_pct(&mut rng, outcome)
+                    };
+                    let (hours, kr_, fte, value) =
+                        realised_amounts(b.kind, target.amount, target.kr, pct);
+                    let inv = if bi == 0 { invisible } else { Decimal::ZERO };
+                    let mut note = if bi == 0 || outcome != Outcome::OnPlan {
+                        deviation_note(&mut rng, p.technology, outcome)
+                    } else {
+                        String::new()
+                    };
+                    if bi == 0 {
+                        note.push_str(&invisible_note);
+                    }
+                    // Part of a hjemtagbar gain is taken out of the budget; the rest of the
+                    // freed value is reinvested and never counted as harvested.
+                    let (harvested, reference, harvested_on) =
+                        if b.hjemtagbar && value > Decimal::ZERO && rng.gen_bool(0.7) {
+                            let share = hundredths(rng.gen_range(50..=100));
+                            let amount = ((value * share) / Decimal::from(1000)).floor()
+                                * Decimal::from(1000);
+                            let (reference, on) =
+                                harvest_decision(year, p.fagomraade, rng.gen_range(0..2));
+                            (amount, reference, on)
+                        } else {
+                            (Decimal::ZERO, String::new(), None)
+                        };
+                    if harvested.is_zero() && value > Decimal::ZERO {
+                        let why = if b.hjemtagbar {
+                            " Gevinsten er endnu ikke hjemtaget; den frigjorte tid bruges \
+                             indtil videre på ventelisten."
+                        } else {
+                            " Den frigjorte tid er geninvesteret i kerneopgaven og hjemtages \
+                             ikke."
+                        };
+                        note.push_str(why);
+                    }
+                    let note = note.trim().to_owned();
+                    let periods: Vec<(Period, u32)> = if quarterly && year == 2025 {
+                        vec![
+                            (Period::Quarter(year, 1), 22),
+                            (Period::Quarter(year, 2), 24),
+                            (Period::Quarter(year, 3), 26),
+                            (Period::Quarter(year, 4), 28),
+                        ]
+                    } else {
+                        vec![(Period::Year(year), 100)]
+                    };
+                    let last = periods.len() - 1;
+                    let part = |x: Decimal, w: u32, i: usize, dp: u32, sum: &mut Decimal| {
+                        let v = if i == last {
+                            x - *sum
+                        } else {
+                            (x * hundredths(w)).round_dp(dp)
+                        };
+                        *sum += v;
+                        v
+                    };
+                    let (mut sh, mut sk, mut sf, mut si) =
+                        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+                    for (i, (period, w)) in periods.iter().enumerate() {
+                        let is_last = i == last;
+                        let draft = ActualDraft {
+                            line: Some(b.line),
+                            period: Some(*period),
+                            hours: Some(part(hours, *w, i, 0, &mut sh)),
+                            kr: Some(part(kr_, *w, i, 0, &mut sk)),
+                            fte: Some(part(fte, *w, i, 2, &mut sf)),
+                            invisible_hours: Some(part(inv, *w, i, 0, &mut si)),
+                            harvested: Some(if is_last { harvested } else { Decimal::ZERO }),
+                            budget_reference: if is_last {
+                                reference.clone()
+                            } else {
+                                String::new()
+                            },
+                            harvested_on: if is_last { harvested_on } else { None },
+                            note: if is_last { note.clone() } else { String::new() },
+                        };
+                        let actual = draft.validate(&plan).map_err(|e| {
+                            AppError::Internal(format!(
+                                "demo actual for {:?} is invalid: {e:?}",
+                                p.title
+                            ))
+                        })?;
+                        actuals.push(actual);
+                    }
+                }
+            }
+        }
+        plans.push(DemoPlan {
+            potential: *id,
+            plan,
+            actuals,
+        });
+    }
+
+    let tops: Vec<UnitId> = data
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.parent.is_none())
+        .filter_map(|(i, _)| unit_ids.get(i).copied())
+        .collect();
+    let key = |target: usize, basis: KeyBasis, pick: fn(&(i64, i64)) -> i64| DistributionKey {
+        target,
+        basis,
+        shares: tops
+            .iter()
+            .zip(&FORVALTNING_SHARES)
+            .map(|(u, s)| Share {
+                owner: ShareOwner::Unit(*u),
+                value: Decimal::from(pick(s)),
+            })
+            .collect(),
+    };
+    let draft = ProgrammeDraft {
+        name: DEMO_PROGRAMME_NAME.to_owned(),
+        first_year: Some(DEMO_PROGRAMME_FIRST_YEAR),
+        last_year: Some(DEMO_PROGRAMME_LAST_YEAR),
+        targets: vec![
+            TargetDraft {
+                kind: Some(TargetKind::KrPerYear),
+                amount: Some(Decimal::from(DEMO_TARGET_KR)),
+                deadline_year: Some(DEMO_PROGRAMME_LAST_YEAR),
+                milestones: DEMO_KR_MILESTONES
+                    .iter()
+                    .map(|(year, amount)| Milestone {
+                        year: *year,
+                        amount: Decimal::from(*amount),
+                    })
+                    .collect(),
+            },
+            TargetDraft {
+                kind: Some(TargetKind::Aarsvaerk),
+                amount: Some(Decimal::from(DEMO_TARGET_FTE)),
+                deadline_year: Some(DEMO_PROGRAMME_LAST_YEAR),
+                milestones: DEMO_FTE_MILESTONES
+                    .iter()
+                    .map(|(year, amount)| Milestone {
+                        year: *year,
+                        amount: Decimal::from(*amount),
+                    })
+                    .collect(),
+            },
+        ],
+        potentials: included,
+        distribution_keys: vec![
+            key(0, KeyBasis::Percentages, |s| s.0),
+            key(1, KeyBasis::Amounts, |s| s.1),
+        ],
+    };
+    let programme = draft
+        .validate()
+        .map_err(|e| AppError::Internal(format!("the demo programme is invalid: {e:?}")))?;
+    Ok(DemoProgramme { programme, plans })
+}
+
+// ---------------------------------------------------------------------------------------
 // Loading
 
 /// The ids the store gave the demo's records, for validating the drafts.
@@ -1971,12 +2547,38 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
         business_cases += 1;
     }
 
+    // The programme with its benefit plans and actuals.
+    let demo = demo_programme(&data, &unit_ids, &user_ids, &created, &economics)?;
+    let mut actuals = 0;
+    for p in &demo.plans {
+        let entry = AuditDraft {
+            entity: EntityKind::BenefitPlan,
+            entity_id: p.potential.0,
+            action: AuditAction::Create,
+            user_id: None,
+            changes: audit::created(&p.plan),
+            reason: None,
+        };
+        store
+            .put_benefit_plan(tenant.id, None, p.potential, None, &p.plan, &entry)
+            .await?;
+        for a in &p.actuals {
+            store.add_actual(tenant.id, None, p.potential, a).await?;
+            actuals += 1;
+        }
+    }
+    store
+        .create_programme(tenant.id, None, &demo.programme)
+        .await?;
+
     Ok(Some(DemoReport {
         tenant_slug: DEMO_TENANT_SLUG.to_owned(),
         logins,
         password: DEMO_PASSWORD.to_owned(),
         potentials: created.len(),
         business_cases,
+        benefit_plans: demo.plans.len(),
+        actuals,
     }))
 }
 
@@ -2246,6 +2848,37 @@ mod tests {
         let stored = store.list_business_cases(tenant.id).await.expect("cases");
         assert_eq!(stored.len(), expected);
         assert!(load_demo(store.as_ref()).await.expect("again").is_none());
+    }
+
+    #[test]
+    fn demo_programme_is_deterministic_and_valid() {
+        let d = demo();
+        let units: Vec<UnitId> = (0..d.units.len() as i64).map(|i| UnitId(i + 1)).collect();
+        let users: Vec<UserId> = (0..d.users.len() as i64).map(|i| UserId(i + 1)).collect();
+        let ids: Vec<PotentialId> = (0..d.potentials.len() as i64)
+            .map(|i| PotentialId(i + 1))
+            .collect();
+        let econ = Economics::default();
+        let a = demo_programme(&d, &units, &users, &ids, &econ).expect("programme");
+        let b = demo_programme(&d, &units, &users, &ids, &econ).expect("programme");
+        assert_eq!(a, b);
+        let decided = d
+            .potentials
+            .iter()
+            .filter(|p| counts_as_decided(p.status))
+            .count();
+        assert_eq!(a.plans.len(), decided);
+        assert!(a
+            .plans
+            .iter()
+            .any(|p| p.plan.frequency == MeasurementFrequency::Quarterly));
+        for p in &a.plans {
+            assert!(p.plan.validate().is_empty());
+            for actual in &p.actuals {
+                assert!(DEMO_ACTUAL_YEARS.contains(&actual.period.year()));
+                assert!(actual.harvested >= Decimal::ZERO);
+            }
+        }
     }
 
     #[test]
