@@ -11,6 +11,7 @@ pub mod admin;
 pub mod auth;
 pub mod business_cases;
 pub mod demo;
+pub mod export;
 mod error;
 pub mod potentials;
 pub mod programmes;

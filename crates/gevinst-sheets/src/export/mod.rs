@@ -66,4 +66,5 @@ pub fn header_row(
     }
     Ok(())
 }
+pub mod portfolio;
 pub mod programme;

@@ -1,0 +1,294 @@
+//! Exporting the portfolio to .xlsx or CSV.
+//!
+//! - [`export`]: what a logged-in user downloads. Anyone in the tenant may read every
+//!   potential, so anyone may export; the same [`ListParams`] filters as the list page
+//!   select the potentials (all pages, in the list's sort order; `page` and `per_page`
+//!   are ignored). Invalid filters are [`AppError::Invalid`], never a partial export.
+//! - [`export_tenant`]: the operator's export from the CLI (`gevinst export`), the whole
+//!   tenant without a user.
+//!
+//! Each potential comes with the names it refers to, its business case and the case's
+//! deterministic results with the tenant's economics; on request ([`ExportOptions`]) each
+//! case is also simulated for the NPV percentiles. The calculations run on tokio's
+//! blocking pool. The layout of the files is documented in
+//! [`gevinst_sheets::export::portfolio`].
+
+use crate::auth::Principal;
+use crate::potentials::{ListParams, TenantLists};
+use crate::{AppError, Result};
+use chrono::{DateTime, Utc};
+use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
+use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant, UnitTree};
+use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
+use gevinst_store::{Catalogue, Store, StoredBusinessCase};
+use std::collections::HashMap;
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// An .xlsx workbook with the sheets Potentialer, Business cases, Risici and Nøgletal.
+    Xlsx,
+    /// The Potentialer sheet as `;`-separated UTF-8 CSV with a byte-order mark.
+    Csv,
+}
+
+impl ExportFormat {
+    /// Parses `xlsx` or `csv` (any case, surrounding spaces ignored).
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "xlsx" => Some(ExportFormat::Xlsx),
+            "csv" => Some(ExportFormat::Csv),
+            _ => None,
+        }
+    }
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
+    /// The HTTP content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// Options of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Simulate every business case with these settings and add the NPV percentiles to
+    /// the Nøgletal sheet. `None`: no simulation.
+    pub simulation: Option<SimulationSettings>,
+}
+
+/// An export ready to save or send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// A file name such as `potentialer-kalundborg-2026-12-01.xlsx`.
+    pub filename: String,
+    /// The format.
+    pub format: ExportFormat,
+    /// Number of potentials in the file.
+    pub potentials: usize,
+}
+
+/// Most potentials one export holds; more is refused with a Danish message.
+pub const MAX_EXPORT_ROWS: usize = 100_000;
+
+/// Runs a CPU-bound job on tokio's blocking pool.
+async fn blocking<T, F>(f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("export failed: {e}")))
+}
+
+/// Loads a tenant's lists without a principal (for the operator's export).
+async fn lists_for(store: &dyn Store, tenant: &Tenant) -> Result<TenantLists> {
+    let t = tenant.id;
+    Ok(TenantLists {
+        units: UnitTree::new(store.list_units(t).await?),
+        fagomraader: store.list_catalogue(t, Catalogue::Fagomraader).await?,
+        technologies: store.list_catalogue(t, Catalogue::Technologies).await?,
+        users: store.list_users(t).await?,
+    })
+}
+
+/// Every potential matching `query`, across all pages, in the query's order.
+async fn all_matching(
+    store: &dyn Store,
+    tenant: &Tenant,
+    query: &PotentialQuery,
+) -> Result<Vec<Potential>> {
+    let mut q = query.clone();
+    q.per_page = PotentialQuery::MAX_PER_PAGE;
+    q.page = 1;
+    let mut out: Vec<Potential> = Vec::new();
+    loop {
+        let page = store.list_potentials(tenant.id, &q).await?;
+        let got = page.items.len();
+        out.extend(page.items);
+        if out.len() > MAX_EXPORT_ROWS {
+            return Err(FieldErrors::single(
+                "export",
+                "too_many",
+                "Udtrækket er for stort (over 100.000 potentialer). Brug filtrene til at dele det op.",
+            )
+            .into());
+        }
+        if got == 0 || out.len() as u64 >= page.total {
+            break;
+        }
+        q.page += 1;
+    }
+    // A potential could move between pages while they are read; keep the first copy.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.id));
+    Ok(out)
+}
+
+fn person(lists: &TenantLists, id: Option<gevinst_domain::UserId>) -> Option<Person> {
+    let id = id?;
+    lists.users.iter().find(|u| u.id == id).map(|u| Person {
+        name: u.name.clone(),
+        email: u.email.to_string(),
+    })
+}
+
+/// Builds the portfolio for `potentials`, evaluating (and optionally simulating) each case.
+async fn build(
+    store: &dyn Store,
+    tenant: &Tenant,
+    lists: &TenantLists,
+    potentials: Vec<Potential>,
+    options: ExportOptions,
+) -> Result<Portfolio> {
+    if let Some(s) = options.simulation {
+        if !(1..=MAX_ITERATIONS).contains(&s.iterations) {
+            return Err(FieldErrors::single(
+                "iterations",
+                "out_of_range",
+                "Antal gennemløb skal være 1-1.000.000.",
+            )
+            .into());
+        }
+    }
+    let (economics, _) = store.economics(tenant.id).await?;
+    let mut cases: HashMap<PotentialId, StoredBusinessCase> = store
+        .list_business_cases(tenant.id)
+        .await?
+        .into_iter()
+        .map(|c| (c.potential_id, c))
+        .collect();
+    let rows: Vec<PortfolioRow> = potentials
+        .into_iter()
+        .map(|p| PortfolioRow {
+            unit_path: lists
+                .units
+                .path(p.unit_id)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            fagomraade: lists.fagomraade_name(p.fagomraade_id).map(str::to_owned),
+            technology: lists.technology_name(p.technology_id).map(str::to_owned),
+            submitted_by: person(lists, p.submitted_by),
+            benefit_owner: person(lists, p.benefit_owner),
+            digital_agent: person(lists, p.digital_agent),
+            case: cases.remove(&p.id).map(|c| c.case),
+            evaluation: None,
+            npv_percentiles: None,
+            potential: p,
+        })
+        .collect();
+    let simulation = options.simulation;
+    blocking(move || {
+        let mut rows = rows;
+        for r in &mut rows {
+            if let Some(case) = &r.case {
+                r.evaluation = Some(evaluate(case, &economics));
+                if let Some(settings) = simulation {
+                    r.npv_percentiles =
+                        simulate(case, &economics, settings)
+                            .ok()
+                            .map(|s| Percentiles {
+                                p10: s.npv.p10,
+                                p50: s.npv.p50,
+                                p90: s.npv.p90,
+                            });
+                }
+            }
+        }
+        Portfolio { economics, rows }
+    })
+    .await
+}
+
+/// Writes the portfolio in `format` off the async workers.
+async fn write(
+    portfolio: Portfolio,
+    tenant: &Tenant,
+    format: ExportFormat,
+    now: DateTime<Utc>,
+) -> Result<ExportFile> {
+    let potentials = portfolio.rows.len();
+    let bytes = blocking(move || match format {
+        ExportFormat::Xlsx => portfolio::workbook(&portfolio),
+        ExportFormat::Csv => portfolio::csv(&portfolio),
+    })
+    .await?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(ExportFile {
+        bytes,
+        filename: format!(
+            "potentialer-{}-{}.{}",
+            tenant.slug,
+            now.format("%Y-%m-%d"),
+            format.extension()
+        ),
+        format,
+        potentials,
+    })
+}
+
+/// The potentials a logged-in user selected with the list's filters, as a file. Anyone
+/// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
+/// field names (`status`, `unit`, …).
+pub async fn export(
+    store: &dyn Store,
+    who: &Principal,
+    params: &ListParams,
+    format: ExportFormat,
+    options: ExportOptions,
+) -> Result<ExportFile> {
+    let lists = TenantLists::load(store, who).await?;
+    let query = params.to_query(&lists)?;
+    let potentials = all_matching(store, &who.tenant, &query).await?;
+    let portfolio = build(store, &who.tenant, &lists, potentials, options).await?;
+    write(portfolio, &who.tenant, format, Utc::now()).await
+}
+
+/// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
+pub async fn export_tenant(
+    store: &dyn Store,
+    tenant: &Tenant,
+    format: ExportFormat,
+    options: ExportOptions,
+) -> Result<ExportFile> {
+    let lists = lists_for(store, tenant).await?;
+    let query = PotentialQuery {
+        sort: gevinst_domain::SortKey::Created,
+        descending: false,
+        ..PotentialQuery::default()
+    };
+    let mut potentials = all_matching(store, tenant, &query).await?;
+    potentials.sort_by_key(|p| p.id);
+    let portfolio = build(store, tenant, &lists, potentials, options).await?;
+    write(portfolio, tenant, format, Utc::now()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(ExportFormat::parse(" XLSX "), Some(ExportFormat::Xlsx));
+        assert_eq!(ExportFormat::parse("csv"), Some(ExportFormat::Csv));
+        assert_eq!(ExportFormat::parse("ods"), None);
+        assert_eq!(ExportFormat::Csv.content_type(), "text/csv; charset=utf-8");
+        assert_eq!(ExportFormat::Xlsx.extension(), "xlsx");
+    }
+}

@@ -1,0 +1,669 @@
+//! The portfolio export: a tenant's potentials (all, or a filtered list) with their
+//! business cases and key figures, as an .xlsx workbook or a CSV file.
+//!
+//! # Workbook layout
+//!
+//! Every sheet has its header in row 1 (frozen, with an autofilter) and one record per row
+//! below it; the header texts are the constants [`POTENTIAL_HEADERS`],
+//! [`LINE_HEADERS`], [`RISK_HEADERS`] and [`KEY_FIGURE_HEADERS`] (in column order), so a
+//! reader can find the columns by name. Numbers are number cells, dates are date cells,
+//! kr. amounts carry a kr. number format. An empty cell means "none".
+//!
+//! **Potentialer**: one row per potential, in the order given.
+//!
+//! | Column | Content |
+//! |---|---|
+//! | Id | the potential's id (number) |
+//! | Titel, Beskrivelse | text as stored |
+//! | Status | the Danish label, e.g. "I drift" ([`gevinst_domain::Status::label`]) |
+//! | Enhed | the unit's own name |
+//! | Enhedssti | the unit's path from the top, joined by " › " |
+//! | Fagområde, Teknologi | names |
+//! | Kilde | the Danish label ([`gevinst_domain::potential::Source::label`]) |
+//! | Gevinstejer, Gevinstejer e-mail | name and login e-mail of the benefit owner |
+//! | Digital agent, Digital agent e-mail | likewise |
+//! | Indsendt af, Indsendt af e-mail | likewise for the submitter |
+//! | Tags | tags joined by `"; "` |
+//! | Oprettet, Ændret | date and time (Danish local time) |
+//! | Version | number |
+//! | Startår, Horisont (år) | the business case's start year and horizon (numbers; empty without a case) |
+//! | Diskonteringsrente | the case's own rate as a fraction with a % format (0.035 shows as 3.5 %); empty when the case uses the tenant's rate or there is no case |
+//!
+//! **Business cases**: one row per line and year (a line over a 5-year horizon gives 5
+//! rows), potentials in the order given, lines in the case's order, years ascending.
+//!
+//! | Column | Content |
+//! |---|---|
+//! | Potentiale-id, Potentiale | the potential's id and title |
+//! | Linje nr. | the line's position in the case, from 1 |
+//! | Art | the kind's Danish label ([`LineKind::label`]) |
+//! | Betegnelse | the line's label |
+//! | Hjemtagbar | "Ja" or "Nej" |
+//! | Fra kanal, Til kanal | for kanalomlægning: [`gevinst_domain::business_case::Channel::label`] |
+//! | Kategori | for usynligt arbejde: [`gevinst_domain::business_case::InvisibleCategory::label`] |
+//! | År | the calendar year (start year + index) |
+//! | Beløb | the most-likely amount in the line's unit (number; kr. format for kr. lines) |
+//! | Enhed | the line's unit: "kr.", "timer", "årsværk" or "henvendelser" |
+//! | Beløb (præcis) | the same amount as exact decimal text, `.` as decimal mark and no grouping (e.g. `1234567.125`); use it when the number cell's binary `f64` cannot carry every digit |
+//! | Værdi (kr.) | the amount valued in kr. with the tenant's economics |
+//! | Lav faktor, Høj faktor | the three-point multipliers (numbers) |
+//! | Startår, Horisont (år), Diskonteringsrente | the case's settings, repeated on every row (as on Potentialer) |
+//!
+//! **Risici**: one row per risk: Potentiale-id, Potentiale, Risiko nr. (from 1),
+//! Beskrivelse, Sandsynlighed (fraction with % format), Min., Mest sandsynlig, Maks. (kr.),
+//! År (calendar year) and År nr. (index from 0).
+//!
+//! **Nøgletal**: one row per potential with a business case: Potentiale-id, Potentiale,
+//! Status, Enhed, NPV, NPV efter risiko, Tilbagebetalingsår, Fuld effekt, Hjemtagbar fuld
+//! effekt (kr.), Frigjorte årsværk (slutår), Risikopulje, Bruttogevinst, Usynligt arbejde
+//! (kr.), Usynligt arbejde (andel, % format), Diskonteringsrente (brugt) and, when any
+//! potential was simulated, NPV P10, NPV P50, NPV P90 (kr.).
+//!
+//! # Exactness
+//!
+//! Every decimal is written as the `f64` nearest to it (via its decimal text, so the
+//! conversion is correctly rounded). Amounts entered through the UI or API are the
+//! shortest text of an `f64`, so reading the cell back and taking the shortest text of the
+//! `f64` gives the stored decimal again; amounts with more than 15 significant digits are
+//! only exact in "Beløb (præcis)".
+//!
+//! # CSV
+//!
+//! [`csv`] writes the Potentialer sheet: `;`-separated, UTF-8 with a byte-order mark (so
+//! Danish Excel opens it with æ, ø and å intact), CRLF line ends, `,` as decimal mark and
+//! dates as `dd-mm-yyyy hh:mm`. A text cell starting with `=`, `+`, `-`, `@`, tab or CR gets
+//! a leading `'` so a spreadsheet does not run it as a formula.
+
+use super::{header_row, Formats};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
+use gevinst_domain::business_case::{line_values, BusinessCase, Economics, Evaluation, LineKind};
+use gevinst_domain::Potential;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+/// Headers of the Potentialer sheet and the CSV, in column order.
+pub const POTENTIAL_HEADERS: [&str; 22] = [
+    "Id",
+    "Titel",
+    "Beskrivelse",
+    "Status",
+    "Enhed",
+    "Enhedssti",
+    "Fagområde",
+    "Teknologi",
+    "Kilde",
+    "Gevinstejer",
+    "Gevinstejer e-mail",
+    "Digital agent",
+    "Digital agent e-mail",
+    "Indsendt af",
+    "Indsendt af e-mail",
+    "Tags",
+    "Oprettet",
+    "Ændret",
+    "Version",
+    "Startår",
+    "Horisont (år)",
+    "Diskonteringsrente",
+];
+
+const POTENTIAL_WIDTHS: [f64; 22] = [
+    8.0, 40.0, 60.0, 16.0, 24.0, 40.0, 22.0, 22.0, 18.0, 24.0, 28.0, 24.0, 28.0, 24.0, 28.0, 24.0,
+    17.0, 17.0, 9.0, 9.0, 10.0, 12.0,
+];
+
+/// Headers of the Business cases sheet, in column order.
+pub const LINE_HEADERS: [&str; 19] = [
+    "Potentiale-id",
+    "Potentiale",
+    "Linje nr.",
+    "Art",
+    "Betegnelse",
+    "Hjemtagbar",
+    "Fra kanal",
+    "Til kanal",
+    "Kategori",
+    "År",
+    "Beløb",
+    "Enhed",
+    "Beløb (præcis)",
+    "Værdi (kr.)",
+    "Lav faktor",
+    "Høj faktor",
+    "Startår",
+    "Horisont (år)",
+    "Diskonteringsrente",
+];
+
+const LINE_WIDTHS: [f64; 19] = [
+    12.0, 36.0, 8.0, 20.0, 32.0, 11.0, 20.0, 20.0, 22.0, 7.0, 16.0, 12.0, 18.0, 16.0, 10.0, 10.0,
+    9.0, 10.0, 12.0,
+];
+
+/// Headers of the Risici sheet, in column order.
+pub const RISK_HEADERS: [&str; 10] = [
+    "Potentiale-id",
+    "Potentiale",
+    "Risiko nr.",
+    "Beskrivelse",
+    "Sandsynlighed",
+    "Min. (kr.)",
+    "Mest sandsynlig (kr.)",
+    "Maks. (kr.)",
+    "År",
+    "År nr.",
+];
+
+const RISK_WIDTHS: [f64; 10] = [12.0, 36.0, 9.0, 40.0, 13.0, 15.0, 15.0, 15.0, 7.0, 7.0];
+
+/// Headers of the Nøgletal sheet without simulation, in column order.
+pub const KEY_FIGURE_HEADERS: [&str; 15] = [
+    "Potentiale-id",
+    "Potentiale",
+    "Status",
+    "Enhed",
+    "NPV (kr.)",
+    "NPV efter risiko (kr.)",
+    "Tilbagebetalingsår",
+    "Fuld effekt (kr.)",
+    "Hjemtagbar fuld effekt (kr.)",
+    "Frigjorte årsværk (slutår)",
+    "Risikopulje (kr.)",
+    "Bruttogevinst (kr.)",
+    "Usynligt arbejde (kr.)",
+    "Usynligt arbejde (andel)",
+    "Diskonteringsrente (brugt)",
+];
+
+const KEY_FIGURE_WIDTHS: [f64; 15] = [
+    12.0, 36.0, 16.0, 24.0, 16.0, 16.0, 14.0, 16.0, 16.0, 13.0, 15.0, 16.0, 16.0, 13.0, 13.0,
+];
+
+/// The extra Nøgletal headers when at least one potential was simulated.
+pub const SIMULATION_HEADERS: [&str; 3] = ["NPV P10 (kr.)", "NPV P50 (kr.)", "NPV P90 (kr.)"];
+
+/// Names of the sheets, in order.
+pub const SHEETS: [&str; 4] = ["Potentialer", "Business cases", "Risici", "Nøgletal"];
+
+/// A person linked to a potential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// Login e-mail.
+    pub email: String,
+}
+
+/// Simulated NPV percentiles, kr.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Percentiles {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// One potential with the names of what it refers to, its business case and results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioRow {
+    /// The potential.
+    pub potential: Potential,
+    /// Names from the top unit down to the potential's unit.
+    pub unit_path: Vec<String>,
+    /// Fagområde name.
+    pub fagomraade: Option<String>,
+    /// Technology type name.
+    pub technology: Option<String>,
+    /// Who submitted it.
+    pub submitted_by: Option<Person>,
+    /// Benefit owner (gevinstejer).
+    pub benefit_owner: Option<Person>,
+    /// Digital agent.
+    pub digital_agent: Option<Person>,
+    /// The business case, if any.
+    pub case: Option<BusinessCase>,
+    /// Its deterministic results (with the tenant's economics).
+    pub evaluation: Option<Evaluation>,
+    /// Simulated NPV percentiles, when simulated.
+    pub npv_percentiles: Option<Percentiles>,
+}
+
+impl PortfolioRow {
+    /// The unit's own name (the last part of the path).
+    pub fn unit_name(&self) -> &str {
+        self.unit_path
+            .last()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// What an export contains.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// The tenant's economics, for valuing lines in kr.
+    pub economics: Economics,
+    /// The potentials, in the order to write them.
+    pub rows: Vec<PortfolioRow>,
+}
+
+/// Why an export could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The workbook writer failed, e.g. more rows than a sheet can hold.
+    #[error("the workbook could not be written: {0}")]
+    Xlsx(#[from] XlsxError),
+    /// The CSV writer failed.
+    #[error("the CSV file could not be written: {0}")]
+    Csv(String),
+}
+
+/// A decimal as the nearest `f64`, correctly rounded via its text.
+pub fn decimal_to_f64(d: Decimal) -> f64 {
+    d.to_string().parse().unwrap_or(0.0)
+}
+
+/// Danish local time (CET/CEST, EU rules: summer time from the last Sunday of March
+/// 01:00 UTC to the last Sunday of October 01:00 UTC).
+pub fn danish_local(t: DateTime<Utc>) -> NaiveDateTime {
+    fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+        let first_next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)?
+        };
+        let mut d = first_next.pred_opt()?;
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt()?;
+        }
+        Some(d)
+    }
+    let y = t.year();
+    let summer = match (last_sunday(y, 3), last_sunday(y, 10)) {
+        (Some(s), Some(e)) => {
+            let n = t.naive_utc();
+            let start = s.and_hms_opt(1, 0, 0);
+            let end = e.and_hms_opt(1, 0, 0);
+            matches!((start, end), (Some(s), Some(e)) if n >= s && n < e)
+        }
+        _ => false,
+    };
+    t.naive_utc() + Duration::hours(if summer { 2 } else { 1 })
+}
+
+fn excel_datetime(t: DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
+    let l = danish_local(t);
+    let year = u16::try_from(l.year())
+        .map_err(|_| XlsxError::ParameterError("year out of range".into()))?;
+    ExcelDateTime::from_ymd(year, l.month() as u8, l.day() as u8)?.and_hms(
+        l.hour() as u16,
+        l.minute() as u8,
+        l.second(),
+    )
+}
+
+fn row_num(i: usize) -> Result<u32, XlsxError> {
+    u32::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// A helper that writes optional cells.
+struct Cells<'a> {
+    sheet: &'a mut Worksheet,
+    row: u32,
+}
+
+impl Cells<'_> {
+    fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
+        if !s.is_empty() {
+            self.sheet.write_string(self.row, col, s)?;
+        }
+        Ok(())
+    }
+    fn opt_text(&mut self, col: u16, s: Option<&str>) -> Result<(), XlsxError> {
+        self.text(col, s.unwrap_or_default())
+    }
+    fn number(&mut self, col: u16, x: f64, f: &Format) -> Result<(), XlsxError> {
+        if x.is_finite() {
+            self.sheet.write_number_with_format(self.row, col, x, f)?;
+        }
+        Ok(())
+    }
+    fn decimal(&mut self, col: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
+        self.number(col, decimal_to_f64(d), f)
+    }
+    fn opt_decimal(&mut self, col: u16, d: Option<Decimal>, f: &Format) -> Result<(), XlsxError> {
+        match d {
+            Some(d) => self.decimal(col, d, f),
+            None => Ok(()),
+        }
+    }
+    fn datetime(&mut self, col: u16, t: DateTime<Utc>, f: &Format) -> Result<(), XlsxError> {
+        let dt = excel_datetime(t)?;
+        self.sheet
+            .write_datetime_with_format(self.row, col, dt, f)?;
+        Ok(())
+    }
+}
+
+fn case_settings(case: Option<&BusinessCase>) -> (Option<i32>, Option<u32>, Option<Decimal>) {
+    match case {
+        Some(c) => (Some(c.start_year), Some(c.horizon), c.discount_rate),
+        None => (None, None, None),
+    }
+}
+
+fn write_potentials(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), XlsxError> {
+    sheet.set_name(SHEETS[0])?;
+    let columns: Vec<(&str, f64)> = POTENTIAL_HEADERS
+        .iter()
+        .copied()
+        .zip(POTENTIAL_WIDTHS)
+        .collect();
+    header_row(sheet, f, &columns, row_num(p.rows.len())?)?;
+    for (i, r) in p.rows.iter().enumerate() {
+        let pot = &r.potential;
+        let mut c = Cells {
+            sheet: &mut *sheet,
+            row: row_num(i + 1)?,
+        };
+        c.number(0, pot.id.0 as f64, &f.integer)?;
+        c.text(1, &pot.title)?;
+        c.text(2, &pot.description)?;
+        c.text(3, pot.status.label())?;
+        c.text(4, r.unit_name())?;
+        c.text(5, &r.unit_path.join(" › "))?;
+        c.opt_text(6, r.fagomraade.as_deref())?;
+        c.opt_text(7, r.technology.as_deref())?;
+        c.text(8, pot.source.label())?;
+        for (col, person) in [
+            (9, &r.benefit_owner),
+            (11, &r.digital_agent),
+            (13, &r.submitted_by),
+        ] {
+            if let Some(person) = person {
+                c.text(col, &person.name)?;
+                c.text(col + 1, &person.email)?;
+            }
+        }
+        c.text(15, &pot.tags.join("; "))?;
+        c.datetime(16, pot.created_at, &f.datetime)?;
+        c.datetime(17, pot.updated_at, &f.datetime)?;
+        c.number(18, pot.version as f64, &f.integer)?;
+        let (start, horizon, rate) = case_settings(r.case.as_ref());
+        if let Some(s) = start {
+            c.number(19, f64::from(s), &f.integer)?;
+        }
+        if let Some(h) = horizon {
+            c.number(20, f64::from(h), &f.integer)?;
+        }
+        c.opt_decimal(21, rate, &f.percent)?;
+    }
+    Ok(())
+}
+
+fn unit_format(kind: LineKind, f: &Formats) -> &Format {
+    match kind {
+        LineKind::Investering | LineKind::Drift | LineKind::DirekteBesparelse => &f.kr,
+        _ => &f.decimal,
+    }
+}
+
+fn write_lines(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), XlsxError> {
+    sheet.set_name(SHEETS[1])?;
+    let total: usize = p
+        .rows
+        .iter()
+        .filter_map(|r| r.case.as_ref())
+        .flat_map(|c| c.lines.iter().map(|l| l.amounts.len()))
+        .sum();
+    let columns: Vec<(&str, f64)> = LINE_HEADERS.iter().copied().zip(LINE_WIDTHS).collect();
+    header_row(sheet, f, &columns, row_num(total)?)?;
+    let mut row = 0usize;
+    for r in &p.rows {
+        let Some(case) = &r.case else { continue };
+        for (n, line) in case.lines.iter().enumerate() {
+            let values = line_values(line, &p.economics);
+            for (t, amount) in line.amounts.iter().enumerate() {
+                row += 1;
+                let mut c = Cells {
+                    sheet: &mut *sheet,
+                    row: row_num(row)?,
+                };
+                c.number(0, r.potential.id.0 as f64, &f.integer)?;
+                c.text(1, &r.potential.title)?;
+                c.number(2, (n + 1) as f64, &f.integer)?;
+                c.text(3, line.kind.label())?;
+                c.text(4, &line.label)?;
+                c.text(5, if line.hjemtagbar { "Ja" } else { "Nej" })?;
+                c.opt_text(6, line.from_channel.map(|ch| ch.label()))?;
+                c.opt_text(7, line.to_channel.map(|ch| ch.label()))?;
+                c.opt_text(8, line.category.map(|k| k.label()))?;
+                c.number(9, f64::from(case.start_year) + t as f64, &f.integer)?;
+                c.decimal(10, *amount, unit_format(line.kind, f))?;
+                c.text(11, line.kind.unit_label())?;
+                c.text(12, &amount.normalize().to_string())?;
+                c.opt_decimal(13, values.get(t).copied(), &f.kr)?;
+                c.decimal(14, line.low, &f.decimal)?;
+                c.decimal(15, line.high, &f.decimal)?;
+                c.number(16, f64::from(case.start_year), &f.integer)?;
+                c.number(17, f64::from(case.horizon), &f.integer)?;
+                c.opt_decimal(18, case.discount_rate, &f.percent)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_risks(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), XlsxError> {
+    sheet.set_name(SHEETS[2])?;
+    let total: usize = p
+        .rows
+        .iter()
+        .filter_map(|r| r.case.as_ref())
+        .map(|c| c.risks.len())
+        .sum();
+    let columns: Vec<(&str, f64)> = RISK_HEADERS.iter().copied().zip(RISK_WIDTHS).collect();
+    header_row(sheet, f, &columns, row_num(total)?)?;
+    let mut row = 0usize;
+    for r in &p.rows {
+        let Some(case) = &r.case else { continue };
+        for (n, risk) in case.risks.iter().enumerate() {
+            row += 1;
+            let mut c = Cells {
+                sheet: &mut *sheet,
+                row: row_num(row)?,
+            };
+            c.number(0, r.potential.id.0 as f64, &f.integer)?;
+            c.text(1, &r.potential.title)?;
+            c.number(2, (n + 1) as f64, &f.integer)?;
+            c.text(3, &risk.description)?;
+            c.decimal(4, risk.probability, &f.percent)?;
+            c.decimal(5, risk.min, &f.kr)?;
+            c.decimal(6, risk.likely, &f.kr)?;
+            c.decimal(7, risk.max, &f.kr)?;
+            c.number(
+                8,
+                f64::from(case.start_year) + f64::from(risk.year),
+                &f.integer,
+            )?;
+            c.number(9, f64::from(risk.year), &f.integer)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_key_figures(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), XlsxError> {
+    sheet.set_name(SHEETS[3])?;
+    let simulated = p.rows.iter().any(|r| r.npv_percentiles.is_some());
+    let mut columns: Vec<(&str, f64)> = KEY_FIGURE_HEADERS
+        .iter()
+        .copied()
+        .zip(KEY_FIGURE_WIDTHS)
+        .collect();
+    if simulated {
+        columns.extend(SIMULATION_HEADERS.iter().map(|h| (*h, 16.0)));
+    }
+    let evaluated: Vec<(&PortfolioRow, &Evaluation)> = p
+        .rows
+        .iter()
+        .filter_map(|r| r.evaluation.as_ref().map(|e| (r, e)))
+        .collect();
+    header_row(sheet, f, &columns, row_num(evaluated.len())?)?;
+    for (i, (r, e)) in evaluated.into_iter().enumerate() {
+        let mut c = Cells {
+            sheet: &mut *sheet,
+            row: row_num(i + 1)?,
+        };
+        c.number(0, r.potential.id.0 as f64, &f.integer)?;
+        c.text(1, &r.potential.title)?;
+        c.text(2, r.potential.status.label())?;
+        c.text(3, r.unit_name())?;
+        c.decimal(4, e.npv, &f.kr)?;
+        c.decimal(5, e.npv_after_risk, &f.kr)?;
+        if let Some(y) = e.payback_year {
+            c.number(6, f64::from(y), &f.integer)?;
+        }
+        c.decimal(7, e.full_effect, &f.kr)?;
+        c.decimal(8, e.hjemtagbar_full_effect, &f.kr)?;
+        c.decimal(9, e.fte_freed_final_year, &f.decimal)?;
+        c.decimal(10, e.risk_pool, &f.kr)?;
+        c.decimal(11, e.gross_benefits, &f.kr)?;
+        c.decimal(12, e.invisible_work, &f.kr)?;
+        c.opt_decimal(13, e.invisible_share, &f.percent)?;
+        c.decimal(14, e.discount_rate, &f.percent)?;
+        if let Some(s) = r.npv_percentiles {
+            c.number(15, s.p10, &f.kr)?;
+            c.number(16, s.p50, &f.kr)?;
+            c.number(17, s.p90, &f.kr)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the portfolio as an .xlsx workbook (see the module documentation for the
+/// layout) and returns its bytes.
+pub fn workbook(p: &Portfolio) -> Result<Vec<u8>, ExportError> {
+    let formats = Formats::default();
+    let mut wb = Workbook::new();
+    write_potentials(wb.add_worksheet(), &formats, p)?;
+    write_lines(wb.add_worksheet(), &formats, p)?;
+    write_risks(wb.add_worksheet(), &formats, p)?;
+    write_key_figures(wb.add_worksheet(), &formats, p)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A decimal as CSV text: all significant decimals, `,` as decimal mark, no grouping.
+fn csv_decimal(d: Decimal) -> String {
+    d.normalize().to_string().replace('.', ",")
+}
+
+/// Text that a spreadsheet would read as a formula gets a leading `'`.
+fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv_datetime(t: DateTime<Utc>) -> String {
+    danish_local(t).format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// The Potentialer sheet as CSV rows (header first), before quoting.
+pub fn csv_rows(p: &Portfolio) -> Vec<Vec<String>> {
+    let mut out = Vec::with_capacity(p.rows.len() + 1);
+    out.push(POTENTIAL_HEADERS.iter().map(|h| (*h).to_owned()).collect());
+    let person = |x: &Option<Person>| match x {
+        Some(p) => (csv_text(&p.name), csv_text(&p.email)),
+        None => (String::new(), String::new()),
+    };
+    for r in &p.rows {
+        let pot = &r.potential;
+        let (owner, owner_mail) = person(&r.benefit_owner);
+        let (agent, agent_mail) = person(&r.digital_agent);
+        let (by, by_mail) = person(&r.submitted_by);
+        let (start, horizon, rate) = case_settings(r.case.as_ref());
+        out.push(vec![
+            pot.id.0.to_string(),
+            csv_text(&pot.title),
+            csv_text(&pot.description),
+            pot.status.label().to_owned(),
+            csv_text(r.unit_name()),
+            csv_text(&r.unit_path.join(" › ")),
+            csv_text(r.fagomraade.as_deref().unwrap_or_default()),
+            csv_text(r.technology.as_deref().unwrap_or_default()),
+            pot.source.label().to_owned(),
+            owner,
+            owner_mail,
+            agent,
+            agent_mail,
+            by,
+            by_mail,
+            csv_text(&pot.tags.join("; ")),
+            csv_datetime(pot.created_at),
+            csv_datetime(pot.updated_at),
+            pot.version.to_string(),
+            start.map(|s| s.to_string()).unwrap_or_default(),
+            horizon.map(|h| h.to_string()).unwrap_or_default(),
+            rate.map(csv_decimal).unwrap_or_default(),
+        ]);
+    }
+    out
+}
+
+/// Writes the Potentialer sheet as CSV (see the module documentation) and returns its
+/// bytes, starting with the UTF-8 byte-order mark.
+pub fn csv(p: &Portfolio) -> Result<Vec<u8>, ExportError> {
+    let mut buf = Vec::from(&b"\xEF\xBB\xBF"[..]);
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        for row in csv_rows(p) {
+            w.write_record(&row)
+                .map_err(|e| ExportError::Csv(e.to_string()))?;
+        }
+        w.flush().map_err(|e| ExportError::Csv(e.to_string()))?;
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn local_time_follows_summer_time() {
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap();
+        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let before = Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+        assert_eq!(danish_local(winter).hour(), 13);
+        assert_eq!(danish_local(summer).hour(), 14);
+        assert_eq!(danish_local(before).hour(), 1);
+        assert_eq!(danish_local(after).hour(), 3);
+    }
+
+    #[test]
+    fn csv_helpers() {
+        assert_eq!(csv_decimal(dec!(0.0350)), "0,035");
+        assert_eq!(csv_decimal(dec!(1234567.5)), "1234567,5");
+        assert_eq!(csv_text("=1+1"), "'=1+1");
+        assert_eq!(csv_text("-x"), "'-x");
+        assert_eq!(csv_text("Æble"), "Æble");
+    }
+
+    #[test]
+    fn decimals_become_the_nearest_f64() {
+        assert_eq!(decimal_to_f64(dec!(1234567.89)), 1234567.89);
+        assert_eq!(decimal_to_f64(dec!(0.1)), 0.1);
+        assert_eq!(decimal_to_f64(dec!(-42)), -42.0);
+    }
+}
