@@ -3,7 +3,8 @@
 //! Every endpoint except `/openapi.json` needs `Authorization: Bearer gvt_…` (a personal
 //! token) and works only on the caller's tenant: another tenant's ids are 404, exactly like
 //! ids that do not exist. Handlers parse input, call a use case in
-//! [`gevinst_app::potentials`] or [`gevinst_app::business_cases`] and return JSON; the
+//! [`gevinst_app::potentials`], [`gevinst_app::business_cases`] or
+//! [`gevinst_app::programmes`] and return JSON; the
 //! rules live in the app and domain crates.
 //!
 //! Errors always have the body [`crate::error::ErrorBody`]; see [`extract`] for how bad
@@ -13,6 +14,7 @@ pub mod business_case;
 pub mod extract;
 pub mod openapi;
 pub mod potentials;
+pub mod programmes;
 pub mod reference;
 
 use crate::error::ApiError;
@@ -46,6 +48,33 @@ pub fn router() -> Router<AppState> {
             "/settings/economics",
             get(business_case::get_economics).put(business_case::put_economics),
         )
+        .route(
+            "/potentials/{id}/benefit-plan",
+            get(programmes::get_plan).put(programmes::put_plan),
+        )
+        .route(
+            "/potentials/{id}/benefit-plan/derive",
+            post(programmes::derive),
+        )
+        .route(
+            "/potentials/{id}/actuals",
+            get(programmes::list_actuals).post(programmes::record_actual),
+        )
+        .route(
+            "/programmes",
+            get(programmes::list).post(programmes::create),
+        )
+        .route(
+            "/programmes/{id}",
+            get(programmes::get_one).put(programmes::update),
+        )
+        .route("/programmes/{id}/overview", get(programmes::overview))
+        .route("/programmes/{id}/forecast", get(programmes::forecast))
+        .route(
+            "/settings/status-probabilities",
+            get(programmes::get_status_probabilities).put(programmes::put_status_probabilities),
+        )
+        .route("/reminders", get(programmes::reminders))
         .route("/units", get(reference::units))
         .route("/fagomraader", get(reference::fagomraader))
         .route("/technologies", get(reference::technologies))

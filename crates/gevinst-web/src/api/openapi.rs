@@ -2,6 +2,7 @@
 //! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json` (no token needed).
 
 use super::business_case::{self, NumberNotes};
+use super::programmes::{self, ProgrammeNumberNotes};
 use super::{potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -13,7 +14,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "gevinst API",
-        description = "The register of a municipality's digitalisation potentials (potentialer). \
+        description = "The register of a municipality's digitalisation potentials (potentialer), \
+                       their business cases and the programme's benefits realisation. \
                        Authenticate with a personal token: `Authorization: Bearer gvt_…` \
                        (create one with `gevinst token create`). Every error has the body \
                        `{\"error\": {\"code\", \"message\", \"fields\"}}`. Changes use optimistic \
@@ -31,6 +33,20 @@ use utoipa::{Modify, OpenApi};
         business_case::simulate,
         business_case::get_economics,
         business_case::put_economics,
+        programmes::list,
+        programmes::create,
+        programmes::get_one,
+        programmes::update,
+        programmes::overview,
+        programmes::forecast,
+        programmes::get_plan,
+        programmes::put_plan,
+        programmes::derive,
+        programmes::list_actuals,
+        programmes::record_actual,
+        programmes::get_status_probabilities,
+        programmes::put_status_probabilities,
+        programmes::reminders,
         reference::units,
         reference::fagomraader,
         reference::technologies,
@@ -39,13 +55,19 @@ use utoipa::{Modify, OpenApi};
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth, &NumberNotes),
+    modifiers(&BearerAuth, &NumberNotes, &ProgrammeNumberNotes),
     security(("bearer" = [])),
     tags(
         (name = "potentials", description = "The register of potentials"),
         (name = "business cases", description = "Business cases with uncertainty: cash flows, NPV, \
             payback, risk pool, Monte Carlo, tornado; and the tenant's economic settings. Exact \
             amounts are decimal strings in responses and JSON numbers in requests."),
+        (name = "programmes", description = "Programmes with targets and distribution keys, \
+            their overview (target, planned, decided, realised, harvested, gaps) and forecast. \
+            Exact values are decimal strings in requests and responses."),
+        (name = "benefits realisation", description = "Benefits realisation plans, actuals \
+            (only the benefit's owner, a porteføljeleder or an admin records them), the \
+            forecast probabilities per status and reminders of due measurements (årshjul)."),
         (name = "reference", description = "Organisation, lists, counts and the caller"),
         (name = "meta", description = "This document"),
     )
