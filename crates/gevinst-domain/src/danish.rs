@@ -277,8 +277,12 @@ pub fn ambiguity(text: &str) -> Option<Ambiguity> {
     let commas = t.matches(',').count();
     let check = |sep: char| {
         let (int, frac) = t.split_once(sep)?;
-        (all_digits(int) && !int.starts_with('0') && int.len() <= 3 && frac.len() == 3 && all_digits(frac))
-            .then_some(())
+        (all_digits(int)
+            && !int.starts_with('0')
+            && int.len() <= 3
+            && frac.len() == 3
+            && all_digits(frac))
+        .then_some(())
     };
     match (dots, commas) {
         (1, 0) => check('.').map(|()| Ambiguity::DotAsThousands),
@@ -365,7 +369,9 @@ pub fn parse_kr(text: &str) -> Result<KrAmount, NumberError> {
         }
         other => other,
     })?;
-    let value = number.checked_mul(scale.factor()).ok_or(NumberError::TooLarge)?;
+    let value = number
+        .checked_mul(scale.factor())
+        .ok_or(NumberError::TooLarge)?;
     Ok(KrAmount {
         value,
         scale,
@@ -492,7 +498,10 @@ mod tests {
         assert_eq!(ambiguity("1.234,5"), None);
         assert_eq!(ambiguity("1,5"), None);
         assert_eq!(ambiguity("0.250"), None);
-        assert_eq!(parse_kr("1.234 kr.").map(|a| a.ambiguity), Ok(Some(Ambiguity::DotAsThousands)));
+        assert_eq!(
+            parse_kr("1.234 kr.").map(|a| a.ambiguity),
+            Ok(Some(Ambiguity::DotAsThousands))
+        );
         assert_eq!(
             Ambiguity::DotAsThousands.explain("1.234"),
             "«1.234» er læst som 1234 (punktum som tusindtalsseparator, dansk skrivemåde), ikke som 1,234."

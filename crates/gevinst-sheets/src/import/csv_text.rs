@@ -153,12 +153,23 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<CsvText, ImportE
             Ok(false) => break,
             Err(_) => return Err(ImportError::corrupt("CSV-teksten kan ikke deles i felter")),
         }
-        // The csv reader skips empty lines; its line number keeps the row numbers the
-        // user sees in a spreadsheet program.
-        number = record
-            .position()
-            .and_then(|p| u32::try_from(p.line()).ok())
-            .unwrap_or(number.saturating_add(1));
+        // The csv reader skips empty lines, so the row number the user sees in a
+        // spreadsheet program is taken from the reader's line count after the record,
+        // less the record's own line breaks.
+        let after = reader.position();
+        let ended_by_newline = usize::try_from(after.byte())
+            .ok()
+            .and_then(|b| b.checked_sub(1))
+            .and_then(|b| text.as_bytes().get(b))
+            .is_some_and(|c| *c == b'\n' || *c == b'\r');
+        let inner = record
+            .iter()
+            .map(|f| f.matches('\n').count())
+            .sum::<usize>() as u64;
+        let end = after.line().saturating_sub(u64::from(ended_by_newline));
+        number = u32::try_from(end.saturating_sub(inner))
+            .unwrap_or(number.saturating_add(1))
+            .max(number.saturating_add(1));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -184,7 +195,10 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<CsvText, ImportE
         rows.push(Row { number, cells });
     }
     if rows.is_empty() {
-        return Err(ImportError::new(ErrorKind::NoData, "Filen indeholder ingen data."));
+        return Err(ImportError::new(
+            ErrorKind::NoData,
+            "Filen indeholder ingen data.",
+        ));
     }
     Ok(CsvText {
         encoding,
@@ -225,8 +239,14 @@ mod tests {
     #[test]
     fn delimiters_are_detected_with_quotes_and_title_rows() {
         assert_eq!(detect_delimiter("Titel;Gevinst\nA;1.234,50\nB;2,5\n"), b';');
-        assert_eq!(detect_delimiter("Titel,Gevinst\nA,1234\n\"B, C\",5\n"), b',');
-        assert_eq!(detect_delimiter("Potentialer 2025\nTitel\tGevinst\tEnhed\nA\t1,5\tX\n"), b'\t');
+        assert_eq!(
+            detect_delimiter("Titel,Gevinst\nA,1234\n\"B, C\",5\n"),
+            b','
+        );
+        assert_eq!(
+            detect_delimiter("Potentialer 2025\nTitel\tGevinst\tEnhed\nA\t1,5\tX\n"),
+            b'\t'
+        );
         assert_eq!(detect_delimiter("\"a;b\",c,d\n\"e;f\",g,h\n"), b',');
     }
 }

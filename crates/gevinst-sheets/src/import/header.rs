@@ -85,7 +85,10 @@ pub fn detect_header(table: &Table) -> Result<Header, ImportError> {
     let rows = table.rows();
     let width = table.width();
     if rows.is_empty() {
-        return Err(ImportError::new(ErrorKind::NoData, "Arket indeholder ingen data."));
+        return Err(ImportError::new(
+            ErrorKind::NoData,
+            "Arket indeholder ingen data.",
+        ));
     }
     let top = rows.len().min(SEARCH_ROWS);
     let mut best: Option<(usize, usize, Vec<Option<String>>, Vec<u32>)> = None;

@@ -88,47 +88,104 @@ impl Field {
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
             Field::Title => &[
-                "Titel", "Navn", "Title", "Name", "Potentiale", "Potentialets navn",
-                "Projekt", "Projektnavn", "Overskrift",
+                "Titel",
+                "Navn",
+                "Title",
+                "Name",
+                "Potentiale",
+                "Potentialets navn",
+                "Projekt",
+                "Projektnavn",
+                "Overskrift",
             ],
             Field::Description => &[
-                "Beskrivelse", "Description", "Kort beskrivelse", "Formål", "Indhold",
+                "Beskrivelse",
+                "Description",
+                "Kort beskrivelse",
+                "Formål",
+                "Indhold",
             ],
             Field::Unit => &[
-                "Enhed", "Afdeling", "Forvaltning", "Unit", "Department", "Organisation",
-                "Organisatorisk enhed", "Center",
+                "Enhed",
+                "Afdeling",
+                "Forvaltning",
+                "Unit",
+                "Department",
+                "Organisation",
+                "Organisatorisk enhed",
+                "Center",
             ],
             Field::Fagomraade => &[
-                "Fagområde", "Fagomrade", "Område", "Fagligt område", "Area", "Domain",
+                "Fagområde",
+                "Fagomrade",
+                "Område",
+                "Fagligt område",
+                "Area",
+                "Domain",
             ],
             Field::Status => &["Status", "Fase", "Stage", "State"],
             Field::Technology => &["Teknologi", "Technology", "Løsningstype", "Tech"],
             Field::Source => &["Kilde", "Source", "Ophav", "Idékilde"],
             Field::Owner => &[
-                "Gevinstejer", "Ansvarlig", "Ejer", "Owner", "Benefit owner", "Gevinstansvarlig",
+                "Gevinstejer",
+                "Ansvarlig",
+                "Ejer",
+                "Owner",
+                "Benefit owner",
+                "Gevinstansvarlig",
             ],
             Field::Gain => &[
-                "Forventet gevinst", "Forventet gevinst (kr.)", "Forventet gevinst (kr./år)",
-                "Forventet gevinst kr. pr. år", "Gevinst", "Gevinst (kr.)", "Gevinst i kr.",
-                "Gevinst pr. år", "Årlig gevinst", "Expected benefit", "Benefit",
-                "Besparelse", "Savings",
+                "Forventet gevinst",
+                "Forventet gevinst (kr.)",
+                "Forventet gevinst (kr./år)",
+                "Forventet gevinst kr. pr. år",
+                "Gevinst",
+                "Gevinst (kr.)",
+                "Gevinst i kr.",
+                "Gevinst pr. år",
+                "Årlig gevinst",
+                "Expected benefit",
+                "Benefit",
+                "Besparelse",
+                "Savings",
             ],
             Field::Hours => &[
-                "Timer pr. år", "Timer", "Hours", "Hours per year", "Sparede timer",
-                "Frigjorte timer", "Timer årligt",
+                "Timer pr. år",
+                "Timer",
+                "Hours",
+                "Hours per year",
+                "Sparede timer",
+                "Frigjorte timer",
+                "Timer årligt",
             ],
             Field::Fte => &["Årsværk", "FTE", "Årsværk pr. år", "ÅV"],
             Field::Investment => &[
-                "Investering", "Investment", "Anskaffelse", "Engangsudgift", "Etablering",
+                "Investering",
+                "Investment",
+                "Anskaffelse",
+                "Engangsudgift",
+                "Etablering",
                 "Capex",
             ],
             Field::Running => &[
-                "Drift pr. år", "Drift", "Driftsudgift", "Driftsomkostninger", "Årlig drift",
-                "Running cost", "Running", "Opex",
+                "Drift pr. år",
+                "Drift",
+                "Driftsudgift",
+                "Driftsomkostninger",
+                "Årlig drift",
+                "Running cost",
+                "Running",
+                "Opex",
             ],
             Field::StartYear => &["Startår", "Start", "År", "Year", "Start year", "Opstart"],
             Field::ExternalId => &[
-                "Eksternt id", "Id", "External id", "Nr", "Nummer", "Løbenummer", "Ref",
+                "Eksternt id",
+                "Id",
+                "External id",
+                "Nr",
+                "Nummer",
+                "Løbenummer",
+                "Ref",
                 "Reference",
             ],
         }
@@ -292,7 +349,11 @@ impl Mapping {
     /// columns.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if !self.columns.iter().any(|c| c.target == Target::Field(Field::Title)) {
+        if !self
+            .columns
+            .iter()
+            .any(|c| c.target == Target::Field(Field::Title))
+        {
             out.push("Vælg den kolonne, der indeholder potentialernes titel.".to_owned());
         }
         for f in Field::ALL {
@@ -302,7 +363,10 @@ impl Mapping {
                 .filter(|c| c.target == Target::Field(f))
                 .count();
             if n > 1 {
-                out.push(format!("Feltet «{}» er valgt til {n} kolonner; vælg én.", f.label()));
+                out.push(format!(
+                    "Feltet «{}» er valgt til {n} kolonner; vælg én.",
+                    f.label()
+                ));
             }
         }
         out

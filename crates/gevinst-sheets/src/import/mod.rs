@@ -47,5 +47,8 @@ pub use preview::{
     cpr_message, preview, CprFinding, Issue, IssueCode, KnownValues, ParsedRow, Preview, RowKey,
     RowOutcome, RowStatus, UnknownValues,
 };
-pub use read::{check_zip, detect_format, read, Format, Limits, ReadOutput, SheetInfo, TextEncoding, CSV_SHEET};
+pub use read::{
+    check_zip, detect_format, read, Format, Limits, ReadOutput, SheetInfo, TextEncoding, CSV_SHEET,
+};
 pub use table::{column_letters, Cell, Row, Table};
+pub use values::{match_known, normalise_key, ValueMatch};

@@ -217,17 +217,26 @@ pub struct Preview {
 impl Preview {
     /// Rows that can be imported (ok or warning).
     pub fn valid_count(&self) -> usize {
-        self.rows.iter().filter(|r| r.status() != RowStatus::Error).count()
+        self.rows
+            .iter()
+            .filter(|r| r.status() != RowStatus::Error)
+            .count()
     }
 
     /// Rows with errors.
     pub fn error_count(&self) -> usize {
-        self.rows.iter().filter(|r| r.status() == RowStatus::Error).count()
+        self.rows
+            .iter()
+            .filter(|r| r.status() == RowStatus::Error)
+            .count()
     }
 
     /// Rows with warnings but no errors.
     pub fn warning_count(&self) -> usize {
-        self.rows.iter().filter(|r| r.status() == RowStatus::Warning).count()
+        self.rows
+            .iter()
+            .filter(|r| r.status() == RowStatus::Warning)
+            .count()
     }
 }
 
@@ -242,7 +251,14 @@ struct RowBuilder<'a> {
 }
 
 impl RowBuilder<'_> {
-    fn issue(&mut self, code: IssueCode, column: &str, field: Option<Field>, message: String, error: bool) {
+    fn issue(
+        &mut self,
+        code: IssueCode,
+        column: &str,
+        field: Option<Field>,
+        message: String,
+        error: bool,
+    ) {
         let issue = Issue {
             code,
             column: Some(column.to_owned()),
@@ -276,9 +292,17 @@ impl RowBuilder<'_> {
         let raw = values::text(cell)?;
         let (list, unknown, what) = match field {
             Field::Unit => (&self.known.units, &mut self.unknown.units, "enhed"),
-            Field::Fagomraade => (&self.known.fagomraader, &mut self.unknown.fagomraader, "fagområde"),
+            Field::Fagomraade => (
+                &self.known.fagomraader,
+                &mut self.unknown.fagomraader,
+                "fagområde",
+            ),
             Field::Status => (&self.known.statuses, &mut self.unknown.statuses, "status"),
-            _ => (&self.known.technologies, &mut self.unknown.technologies, "teknologi"),
+            _ => (
+                &self.known.technologies,
+                &mut self.unknown.technologies,
+                "teknologi",
+            ),
         };
         let m = values::match_known(&raw, list);
         match &m {
@@ -287,7 +311,11 @@ impl RowBuilder<'_> {
                 let msg = format!("Ukendt {what} «{raw}». Den kan oprettes ved importen, eller du kan vælge en eksisterende.");
                 self.issue(IssueCode::Unknown, column, Some(field), msg, false);
             }
-            ValueMatch::Known { name, raw, exact: false } => {
+            ValueMatch::Known {
+                name,
+                raw,
+                exact: false,
+            } => {
                 let msg = format!("«{raw}» er læst som {what}en «{name}».");
                 self.issue(IssueCode::SpellingVariant, column, Some(field), msg, false);
             }
@@ -501,16 +529,14 @@ pub fn preview(
     for row in data {
         let mut outcome = build_row(row, &cols, known, &mut unknown);
         if outcome.fields.title.is_some() {
+            // With an external id, the id alone identifies the row.
             let earlier = match &outcome.key.external_id {
                 Some(id) => by_id.get(id).copied().map(|r| (r, "samme eksterne id")),
-                None => None,
-            }
-            .or_else(|| {
-                by_title
+                None => by_title
                     .get(&outcome.key.title_unit)
                     .copied()
-                    .map(|r| (r, "samme titel og enhed"))
-            });
+                    .map(|r| (r, "samme titel og enhed")),
+            };
             match earlier {
                 Some((first, why)) => {
                     outcome.duplicate_of = Some(first);
@@ -518,14 +544,16 @@ pub fn preview(
                         code: IssueCode::Duplicate,
                         column: None,
                         field: None,
-                        message: format!("Rækken gentager række {first} ({why}) og importeres ikke."),
+                        message: format!(
+                            "Rækken gentager række {first} ({why}) og importeres ikke."
+                        ),
                     });
                 }
                 None => {
-                    if let Some(id) = &outcome.key.external_id {
-                        by_id.insert(id.clone(), outcome.row);
-                    }
-                    by_title.insert(outcome.key.title_unit.clone(), outcome.row);
+                    match &outcome.key.external_id {
+                        Some(id) => by_id.insert(id.clone(), outcome.row),
+                        None => by_title.insert(outcome.key.title_unit.clone(), outcome.row),
+                    };
                 }
             }
         }

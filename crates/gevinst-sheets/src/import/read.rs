@@ -136,7 +136,9 @@ pub fn detect_format(bytes: &[u8]) -> Result<Format, ImportError> {
 
 fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    haystack.windows(pattern.len()).any(|w| w == pattern.as_slice())
+    haystack
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
 }
 
 /// Walks the zip central directory and refuses a decompression bomb before calamine
@@ -254,7 +256,12 @@ pub fn read(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result<ReadOu
 /// The one sheet of a CSV file.
 pub const CSV_SHEET: &str = "CSV";
 
-fn workbook_output(format: Format, sheets: Vec<SheetInfo>, sheet: String, table: Table) -> ReadOutput {
+fn workbook_output(
+    format: Format,
+    sheets: Vec<SheetInfo>,
+    sheet: String,
+    table: Table,
+) -> ReadOutput {
     ReadOutput {
         format,
         sheets,
@@ -268,7 +275,10 @@ fn workbook_output(format: Format, sheets: Vec<SheetInfo>, sheet: String, table:
 fn sheet_not_found(name: &str) -> ImportError {
     ImportError::new(
         ErrorKind::SheetNotFound,
-        format!("Arket «{}» findes ikke i filen.", name.chars().take(60).collect::<String>()),
+        format!(
+            "Arket «{}» findes ikke i filen.",
+            name.chars().take(60).collect::<String>()
+        ),
     )
 }
 
@@ -411,9 +421,7 @@ fn read_xlsx_sheet(
     name: &str,
     limits: &Limits,
 ) -> Result<Table, ImportError> {
-    let mut reader = book
-        .worksheet_cells_reader(name)
-        .map_err(map_xlsx_error)?;
+    let mut reader = book.worksheet_cells_reader(name).map_err(map_xlsx_error)?;
     let mut out = Collector::new(limits);
     while let Some(cell) = reader.next_cell().map_err(map_xlsx_error)? {
         let (row, col) = cell.get_position();

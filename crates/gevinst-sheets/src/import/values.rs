@@ -80,8 +80,15 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
         Cell::Text(t) => {
             let a = danish::parse_kr(t).map_err(|e| number_message(&e, t))?;
             let mut notes = Vec::new();
-            if let Some(amb) = a.ambiguity {
-                notes.push(amb.explain(strip_to_number(t)));
+            // Kroner have at most two decimals, so a dot before three digits next to a
+            // currency or scale word can only group thousands.
+            let lower = t.to_lowercase();
+            let money_word =
+                a.scale != danish::Scale::One || lower.contains("kr") || lower.contains("dkk");
+            match a.ambiguity {
+                Some(danish::Ambiguity::DotAsThousands) if money_word => {}
+                Some(amb) => notes.push(amb.explain(strip_to_number(t))),
+                None => {}
             }
             if a.scale != danish::Scale::One {
                 notes.push(format!(
@@ -179,8 +186,12 @@ pub fn percent(cell: &Cell) -> ValueResult<Decimal> {
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
         Cell::Text(t) => {
             let body = t.trim();
-            let not_percent =
-                || format!("«{}» er ikke en procentsats. Skriv fx 25 % eller 0,25.", short(t));
+            let not_percent = || {
+                format!(
+                    "«{}» er ikke en procentsats. Skriv fx 25 % eller 0,25.",
+                    short(t)
+                )
+            };
             if let Some(num) = body.strip_suffix('%') {
                 let d = danish::parse_number(num).map_err(|_| not_percent())?;
                 return Ok(Some(Parsed::plain(d / hundred)));
@@ -210,8 +221,18 @@ pub fn percent(cell: &Cell) -> ValueResult<Decimal> {
 }
 
 const MONTHS: [&str; 12] = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-    "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// A date in words: 1 February 2024 → `"1. februar 2024"`.
@@ -270,7 +291,11 @@ fn parse_date_text(text: &str) -> Result<Parsed<DateValue>, String> {
         return if YEARS.contains(&y) {
             Ok(Parsed::plain(DateValue::Year(y)))
         } else {
-            Err(format!("Året {y} ligger uden for {}–{}.", YEARS.start(), YEARS.end()))
+            Err(format!(
+                "Året {y} ligger uden for {}–{}.",
+                YEARS.start(),
+                YEARS.end()
+            ))
         };
     }
     if (4..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -278,12 +303,22 @@ fn parse_date_text(text: &str) -> Result<Parsed<DateValue>, String> {
         let d = excel_serial_date(serial).ok_or_else(bad)?;
         return Ok(Parsed::warn(
             DateValue::Date(d),
-            format!("«{t}» er læst som et Excel-datonummer: {}.", date_in_words(d)),
+            format!(
+                "«{t}» er læst som et Excel-datonummer: {}.",
+                date_in_words(d)
+            ),
         ));
     }
-    let sep = t.chars().find(|c| matches!(c, '-' | '.' | '/')).ok_or_else(bad)?;
+    let sep = t
+        .chars()
+        .find(|c| matches!(c, '-' | '.' | '/'))
+        .ok_or_else(bad)?;
     let parts: Vec<&str> = t.split(sep).map(str::trim).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 4) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 4)
+    {
         return Err(bad());
     }
     let num = |s: &str| s.parse::<u32>().map_err(|_| bad());
@@ -357,7 +392,10 @@ pub fn date(cell: &Cell) -> ValueResult<DateValue> {
 pub fn year(cell: &Cell) -> ValueResult<i32> {
     let Some(parsed) = date(cell).map_err(|e| {
         if e.contains("er ikke en dato") {
-            format!("«{}» er ikke et årstal. Skriv fx 2025.", short(&cell.display()))
+            format!(
+                "«{}» er ikke et årstal. Skriv fx 2025.",
+                short(&cell.display())
+            )
         } else {
             e
         }
@@ -367,7 +405,11 @@ pub fn year(cell: &Cell) -> ValueResult<i32> {
     };
     let y = parsed.value.year();
     if !YEARS.contains(&y) {
-        return Err(format!("Året {y} ligger uden for {}–{}.", YEARS.start(), YEARS.end()));
+        return Err(format!(
+            "Året {y} ligger uden for {}–{}.",
+            YEARS.start(),
+            YEARS.end()
+        ));
     }
     Ok(Some(match parsed.value {
         DateValue::Year(_) => Parsed {
@@ -375,10 +417,7 @@ pub fn year(cell: &Cell) -> ValueResult<i32> {
             warning: parsed.warning,
         },
         DateValue::Date(d) => {
-            let base = format!(
-                "Datoen {} er læst som året {y}.",
-                date_in_words(d)
-            );
+            let base = format!("Datoen {} er læst som året {y}.", date_in_words(d));
             Parsed::warn(
                 y,
                 match parsed.warning {
@@ -472,7 +511,8 @@ fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
 }
 
 /// Matches `raw` to one of `known`: equal keys ([`normalise_key`]) first, else a unique
-/// known name one edit away (for keys of 5 or more letters), else unknown.
+/// known name one edit away (for keys of 5 or more letters; two edits for 8 or more, so
+/// Danish definite forms such as "Jobcentret" find "Jobcenter"), else unknown.
 pub fn match_known(raw: &str, known: &[String]) -> ValueMatch {
     let raw = raw.trim().to_owned();
     let key = normalise_key(&raw);
@@ -483,10 +523,12 @@ pub fn match_known(raw: &str, known: &[String]) -> ValueMatch {
             raw,
         };
     }
-    if key.chars().count() >= 5 {
+    let len = key.chars().count();
+    if len >= 5 {
+        let cap = if len >= 8 { 2 } else { 1 };
         let close: Vec<&String> = known
             .iter()
-            .filter(|k| edit_distance(&normalise_key(k), &key, 1) <= 1)
+            .filter(|k| edit_distance(&normalise_key(k), &key, cap) <= cap)
             .collect();
         if let [only] = close.as_slice() {
             return ValueMatch::Known {
@@ -516,7 +558,10 @@ mod tests {
         assert_eq!(v("kr. 250.000").value, dec!(250000));
         let m = v("1,5 mio.");
         assert_eq!(m.value, dec!(1500000));
-        assert_eq!(m.warning.as_deref(), Some("«1,5 mio.» er læst som 1.500.000 kr."));
+        assert_eq!(
+            m.warning.as_deref(),
+            Some("«1,5 mio.» er læst som 1.500.000 kr.")
+        );
         assert_eq!(v("2 mio. kr.").value, dec!(2000000));
         assert_eq!(v("250 t.kr.").value, dec!(250000));
         let a = v("1.234");
@@ -527,7 +572,10 @@ mod tests {
         );
         assert_eq!(amount(&t("   ")), Ok(None));
         assert_eq!(amount(&Cell::Empty), Ok(None));
-        assert_eq!(amount(&Cell::Number(1234.5)).unwrap().unwrap(), Parsed::plain(dec!(1234.5)));
+        assert_eq!(
+            amount(&Cell::Number(1234.5)).unwrap().unwrap(),
+            Parsed::plain(dec!(1234.5))
+        );
         assert_eq!(
             amount(&t("mange")),
             Err("«mange» er ikke et beløb. Skriv fx 1.234.567, 250.000 kr., 1,5 mio. eller 250 t.kr.".to_owned())
@@ -545,10 +593,19 @@ mod tests {
         assert_eq!(v("12,5%"), Parsed::plain(dec!(0.125)));
         let p = v("0,25");
         assert_eq!(p.value, dec!(0.25));
-        assert_eq!(p.warning.as_deref(), Some("«0,25» er læst som en andel: 25 % (ikke 0,25 %)."));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some("«0,25» er læst som en andel: 25 % (ikke 0,25 %).")
+        );
         let p = v("25");
-        assert_eq!((p.value, p.warning.as_deref()), (dec!(0.25), Some("«25» er læst som 25 %.")));
-        assert_eq!(percent(&Cell::Number(0.3)).unwrap().unwrap(), Parsed::plain(dec!(0.3)));
+        assert_eq!(
+            (p.value, p.warning.as_deref()),
+            (dec!(0.25), Some("«25» er læst som 25 %."))
+        );
+        assert_eq!(
+            percent(&Cell::Number(0.3)).unwrap().unwrap(),
+            Parsed::plain(dec!(0.3))
+        );
     }
 
     #[test]
@@ -582,8 +639,14 @@ mod tests {
             year(&Cell::Date(feb1)).unwrap().unwrap().warning.as_deref(),
             Some("Datoen 1. februar 2024 er læst som året 2024.")
         );
-        assert_eq!(year(&t("snart")), Err("«snart» er ikke et årstal. Skriv fx 2025.".to_owned()));
-        assert_eq!(year(&t("1850")), Err("Året 1850 ligger uden for 1900–2200.".to_owned()));
+        assert_eq!(
+            year(&t("snart")),
+            Err("«snart» er ikke et årstal. Skriv fx 2025.".to_owned())
+        );
+        assert_eq!(
+            year(&t("1850")),
+            Err("Året 1850 ligger uden for 1900–2200.".to_owned())
+        );
     }
 
     #[test]
@@ -601,8 +664,13 @@ mod tests {
         ));
         assert_eq!(
             match_known("Ukendt afdeling", &known),
-            ValueMatch::Unknown { raw: "Ukendt afdeling".into() }
+            ValueMatch::Unknown {
+                raw: "Ukendt afdeling".into()
+            }
         );
-        assert_eq!(normalise_key("Forventet gevinst (kr./år)"), "forventetgevinstkraar");
+        assert_eq!(
+            normalise_key("Forventet gevinst (kr./år)"),
+            "forventetgevinstkraar"
+        );
     }
 }
