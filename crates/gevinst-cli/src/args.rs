@@ -56,6 +56,8 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Export a tenant's potentials, business cases and key figures to .xlsx or CSV.
+    Export(ExportArgs),
 }
 
 /// Options of `serve`.
@@ -156,6 +158,36 @@ pub enum TokenCommand {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+}
+
+/// The file format of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    /// An .xlsx workbook: Potentialer, Business cases, Risici and Nøgletal.
+    Xlsx,
+    /// The Potentialer sheet as `;`-separated UTF-8 CSV (with BOM, for Danish Excel).
+    Csv,
+}
+
+/// Options of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Slug of the tenant.
+    #[arg(long)]
+    pub tenant: String,
+    /// File format. Default: csv when OUT ends in .csv or is `-`, else xlsx.
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormatArg>,
+    /// Also simulate every business case with this many iterations (1-1,000,000) and add
+    /// the NPV percentiles P10/P50/P90 to the Nøgletal sheet.
+    #[arg(long, value_name = "ITERATIONS")]
+    pub simulate: Option<u32>,
+    /// Seed of the simulations (the same seed gives the same percentiles).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The file to write (replaced if it exists), or `-` for standard output (CSV only).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod admin;
 mod args;
+mod export;
 mod serve;
 mod settings;
 
@@ -51,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User(cmd) => admin::user(&db, cmd).await,
             Command::Unit(cmd) => admin::unit(&db, cmd).await,
             Command::Token(cmd) => admin::token(&db, cmd).await,
+            Command::Export(args) => export::run(&db, args).await,
         }
     })
 }

@@ -624,3 +624,133 @@ fn migrate_creates_the_database() {
     // Running it again is harmless.
     db.ok(&["migrate"]);
 }
+
+/// The cells of one sheet of an .xlsx file, as calamine reads them.
+fn xlsx_rows(path: &std::path::Path, sheet: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("open the export");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn cell_text(d: &calamine::Data) -> String {
+    match d {
+        calamine::Data::String(s) => s.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn export_writes_xlsx_and_csv() {
+    let db = Db::temp();
+    // The demo loads only into an empty database, so it comes first.
+    let server = Server::start(&db, &["--demo"]);
+    server.stop();
+    db.ok(&["tenant", "add", "--slug", "tom", "--name", "Tom Kommune"]);
+
+    // An empty tenant: CSV on stdout is the byte-order mark and the header alone.
+    let out = db.run_with_stdin(&["export", "--tenant", "tom", "-"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let header = "Id;Titel;Beskrivelse;Status;Enhed;Enhedssti;Fagområde;Teknologi;Kilde;\
+Gevinstejer;Gevinstejer e-mail;Digital agent;Digital agent e-mail;Indsendt af;\
+Indsendt af e-mail;Tags;Oprettet;Ændret;Version;Startår;Horisont (år);Diskonteringsrente\r\n";
+    let mut want = b"\xEF\xBB\xBF".to_vec();
+    want.extend_from_slice(header.as_bytes());
+    assert_eq!(out.stdout, want);
+
+    // Bad input is a clear error, never a panic.
+    db.fails(
+        &["export", "--tenant", "ingen", "-"],
+        None,
+        1,
+        "unknown tenant \"ingen\"",
+    );
+    db.fails(
+        &["export", "--tenant", "tom", "--format", "xlsx", "-"],
+        None,
+        1,
+        "cannot go to standard output",
+    );
+    db.fails(
+        &["export", "--tenant", "tom", "--format", "ods", "x.ods"],
+        None,
+        2,
+        "invalid value 'ods'",
+    );
+    db.fails(
+        &["export", "--tenant", "tom", "--simulate", "0", "x.xlsx"],
+        None,
+        1,
+        "--simulate must be 1-1000000",
+    );
+
+    // The demo tenant: 331 potentials, with business cases, simulated.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("portefølje.xlsx");
+    let out = db.run_with_stdin(
+        &[
+            "export",
+            "--tenant",
+            "eksempel",
+            "--simulate",
+            "200",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("exported 331 potentials of eksempel"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    let potentials = xlsx_rows(&xlsx, "Potentialer");
+    assert_eq!(potentials.len(), 1 + 331);
+    assert_eq!(cell_text(&potentials[0][0]), "Id");
+    assert_eq!(cell_text(&potentials[0][1]), "Titel");
+    // Sorted by id.
+    let ids: Vec<f64> = potentials[1..]
+        .iter()
+        .map(|r| match r[0] {
+            calamine::Data::Float(x) => x,
+            ref other => panic!("id is not a number: {other:?}"),
+        })
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let lines = xlsx_rows(&xlsx, "Business cases");
+    assert_eq!(cell_text(&lines[0][0]), "Potentiale-id");
+    assert!(lines.len() > 1, "the demo has business cases");
+    for row in &lines[1..] {
+        assert!(ids.contains(&match row[0] {
+            calamine::Data::Float(x) => x,
+            ref other => panic!("{other:?}"),
+        }));
+    }
+    let keys = xlsx_rows(&xlsx, "Nøgletal");
+    assert!(keys.len() > 1);
+    assert_eq!(cell_text(&keys[0][15]), "NPV P10 (kr.)");
+    assert_eq!(cell_text(&keys[0][17]), "NPV P90 (kr.)");
+    assert!(matches!(keys[1][15], calamine::Data::Float(_)));
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["portefølje.xlsx"]);
+
+    // The same tenant as CSV to a file, chosen by the extension.
+    let csv = dir.path().join("portefølje.csv");
+    db.ok(&["export", "--tenant", "eksempel", csv.to_str().unwrap()]);
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFId;Titel;"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.contains(";Idé;") || text.contains(";Besluttet;"),
+        "{text}"
+    );
+}
