@@ -1207,3 +1207,118 @@ async fn every_new_path_is_in_the_openapi_document() {
         assert!(params.contains(&p), "forecast parameter {p}");
     }
 }
+
+#[tokio::test]
+async fn a_first_plan_is_created_from_a_derived_proposal() {
+    let (app, t, f) = setup().await;
+    let admin = t.token(Role::Admin);
+    // A second besluttet potential with the fixture's business case, through the API.
+    let res = app
+        .api_send(
+            Method::POST,
+            admin,
+            "/api/v1/potentials",
+            &json!({"title": "Chatbot til borgerhenvendelser", "unit_id": t.enhed.id.0,
+                    "status": "besluttet"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let res = app
+        .api_send(
+            Method::PUT,
+            admin,
+            &format!("/api/v1/potentials/{id}/business-case"),
+            &crate::helpers::fixture_case(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let path = format!("/api/v1/potentials/{id}/benefit-plan");
+    let res = app.api_get(admin, &path).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let mut plan: Value = send(
+        &app,
+        Method::POST,
+        admin,
+        &format!("{path}/derive"),
+        &[],
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(plan["potential"], json!(id));
+    assert_eq!(plan["frequency"], "yearly");
+    let owner = t.user(Role::Leder).id.0;
+    for b in plan["benefits"].as_array_mut().unwrap() {
+        b["owner"] = json!(owner);
+        b["measurement_method"] = json!("Månedligt udtræk");
+    }
+    // The plan must be for the potential in the path.
+    let mut wrong = plan.clone();
+    wrong["potential"] = json!(f.potential.0);
+    let res = send(
+        &app,
+        Method::PUT,
+        admin,
+        &path,
+        &[("If-None-Match", "*")],
+        Some(&wrong),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(field_error(&e).0, "potential");
+    assert_eq!(
+        app.api_get(admin, &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let res = send(
+        &app,
+        Method::PUT,
+        admin,
+        &path,
+        &[("If-None-Match", "*")],
+        Some(&plan),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.headers()["etag"], "\"1\"");
+    let stored: Value = res.json().await.unwrap();
+    assert_eq!(stored["potential_id"], json!(id));
+    assert_eq!(stored["plan"]["benefits"][1]["owner"], json!(owner));
+    let audit = app
+        .store
+        .audit_for(t.tenant.id, EntityKind::BenefitPlan, id)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, AuditAction::Create);
+    // Creating again is a conflict.
+    let res = send(
+        &app,
+        Method::PUT,
+        admin,
+        &path,
+        &[("If-None-Match", "*")],
+        Some(&plan),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    // Now the owner records an actual against it.
+    let res = app
+        .api_send(
+            Method::POST,
+            t.token(Role::Leder),
+            &format!("/api/v1/potentials/{id}/actuals"),
+            &json!({"line": 2, "period": {"quarter": [2026, 2]}, "hours": "25"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let a: Value = res.json().await.unwrap();
+    assert_eq!(a["actual"]["period"], json!({"quarter": [2026, 2]}));
+    assert_eq!(dec(&a["actual"]["hours"]), d("25"));
+}
