@@ -1,0 +1,548 @@
+//! The programme overview (the director's Monday page) and its forecast.
+//!
+//! `GET /programmer/{id}` never runs the Monte Carlo: it shows the forecast only when
+//! [`programmes::cached_forecast`] has one for the current data. `POST
+//! /programmes/{id}/prognose` computes it ([`programmes::forecast_cached`]) and redirects
+//! back (303).
+
+use super::{amount, fte, kr, programme_id};
+use crate::charts::{self, FanYear, TargetLine};
+use crate::error::PageError;
+use crate::pages::layout::Layout;
+use crate::render::Page;
+use crate::session::PageUser;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use gevinst_app::potentials::TenantLists;
+use gevinst_app::programmes;
+use gevinst_domain::business_case::{Decimal, SimulationSettings};
+use gevinst_domain::danish::{format_decimal, format_f64};
+use gevinst_domain::programme::{
+    BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ShareOwner, TargetKind,
+};
+use gevinst_domain::Role;
+
+/// The forecast settings the overview uses: 10,000 iterations, seed 0.
+pub(crate) const FORECAST: SimulationSettings = SimulationSettings {
+    iterations: 10_000,
+    seed: 0,
+};
+
+/// One row of a year-by-year table: a label and one cell per programme year.
+pub(crate) struct YearRow {
+    pub label: String,
+    pub cells: Vec<String>,
+    /// `sub` for indented sub-rows (planned by status), `gap` for the gap row.
+    pub class: &'static str,
+}
+
+/// One year-by-year table (kr. or årsværk).
+pub(crate) struct YearTable {
+    pub id: &'static str,
+    pub caption: String,
+    pub rows: Vec<YearRow>,
+}
+
+/// One row of a breakdown table.
+pub(crate) struct BreakdownLine {
+    pub name: String,
+    pub year: i32,
+    pub planned: String,
+    pub decided: String,
+    pub realised: String,
+    pub harvested: String,
+}
+
+/// A breakdown (by unit, fagområde or technology).
+pub(crate) struct Breakdown {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub first_col: &'static str,
+    pub lines: Vec<BreakdownLine>,
+}
+
+pub(crate) struct GapLine {
+    pub potential: i64,
+    pub title: String,
+    pub year: i32,
+    pub planned: String,
+    pub realised: String,
+    pub gap: String,
+}
+
+pub(crate) struct InvisibleLine {
+    pub year: i32,
+    pub planned: String,
+    pub planned_measured: String,
+    pub actual: String,
+}
+
+pub(crate) struct ShareLine {
+    pub target: String,
+    pub owner: String,
+    pub share: String,
+    pub planned: String,
+    pub decided: String,
+    pub realised: String,
+    pub gap: String,
+}
+
+/// The forecast as the page shows it.
+pub(crate) struct ForecastView {
+    pub kr_chart: String,
+    pub kr_table: String,
+    pub fte_chart: String,
+    pub fte_table: String,
+    pub probabilities: Vec<String>,
+    pub iterations: String,
+}
+
+#[derive(Template)]
+#[template(path = "programme_overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    id: i64,
+    period: String,
+    targets: Vec<String>,
+    potential_count: usize,
+    years: Vec<i32>,
+    tables: Vec<YearTable>,
+    breakdowns: Vec<Breakdown>,
+    gaps: Vec<GapLine>,
+    invisible: Vec<InvisibleLine>,
+    shares: Vec<ShareLine>,
+    forecast: Option<ForecastView>,
+    may_manage: bool,
+}
+
+/// The texts describing a programme's targets, e.g. "100.000 kr. pr. år i 2027".
+pub(crate) fn target_texts(p: &Programme) -> Vec<String> {
+    p.targets
+        .iter()
+        .map(|t| {
+            let mut s = match t.kind {
+                TargetKind::KrPerYear => {
+                    format!("{} pr. år senest i {}", kr(t.amount), t.deadline_year)
+                }
+                TargetKind::Aarsvaerk => format!("{} senest i {}", fte(t.amount), t.deadline_year),
+            };
+            if !t.milestones.is_empty() {
+                let ms: Vec<String> = t
+                    .milestones
+                    .iter()
+                    .map(|m| format!("{}: {}", m.year, amount(t.kind, m.amount)))
+                    .collect();
+                s.push_str(&format!(" (delmål {})", ms.join("; ")));
+            }
+            s
+        })
+        .collect()
+}
+
+fn opt(kind: TargetKind, d: Option<Decimal>) -> String {
+    d.map(|d| amount(kind, d)).unwrap_or_else(|| "–".to_owned())
+}
+
+fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTable {
+    let is_kr = kind == TargetKind::KrPerYear;
+    let pick = |kr_v: Decimal, fte_v: Decimal| if is_kr { kr(kr_v) } else { fte(fte_v) };
+    let mut rows = Vec::new();
+    let target_idx: Vec<usize> = p
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == kind)
+        .map(|(i, _)| i)
+        .collect();
+    let numbered = target_idx.len() > 1;
+    for &i in &target_idx {
+        let label = if numbered {
+            format!("Mål {}", i + 1)
+        } else {
+            "Mål".to_owned()
+        };
+        rows.push(YearRow {
+            label,
+            cells: o
+                .years
+                .iter()
+                .map(|y| {
+                    opt(
+                        kind,
+                        y.targets
+                            .iter()
+                            .find(|t| t.target == i)
+                            .and_then(|t| t.amount),
+                    )
+                })
+                .collect(),
+            class: "target",
+        });
+    }
+    rows.push(YearRow {
+        label: "Planlagt".into(),
+        cells: o
+            .years
+            .iter()
+            .map(|y| pick(y.figures.planned_kr, y.figures.planned_fte))
+            .collect(),
+        class: "",
+    });
+    let mut statuses: Vec<gevinst_domain::Status> = Vec::new();
+    for y in &o.years {
+        for s in &y.planned_by_status {
+            if !statuses.contains(&s.status) {
+                statuses.push(s.status);
+            }
+        }
+    }
+    statuses.sort_by_key(|s| gevinst_domain::Status::ALL.iter().position(|a| a == s));
+    for s in statuses {
+        rows.push(YearRow {
+            label: format!("heraf {}", s.label().to_lowercase()),
+            cells: o
+                .years
+                .iter()
+                .map(|y| {
+                    y.planned_by_status
+                        .iter()
+                        .find(|a| a.status == s)
+                        .map(|a| pick(a.kr, a.fte))
+                        .unwrap_or_else(|| pick(Decimal::ZERO, Decimal::ZERO))
+                })
+                .collect(),
+            class: "sub",
+        });
+    }
+    rows.push(YearRow {
+        label: "Besluttet".into(),
+        cells: o
+            .years
+            .iter()
+            .map(|y| pick(y.figures.decided_kr, y.figures.decided_fte))
+            .collect(),
+        class: "",
+    });
+    rows.push(YearRow {
+        label: "Realiseret".into(),
+        cells: o
+            .years
+            .iter()
+            .map(|y| pick(y.figures.realised_kr, y.figures.realised_fte))
+            .collect(),
+        class: "realised",
+    });
+    if is_kr {
+        rows.push(YearRow {
+            label: "Hjemtaget".into(),
+            cells: o.years.iter().map(|y| kr(y.figures.harvested_kr)).collect(),
+            class: "",
+        });
+        rows.push(YearRow {
+            label: "Frigjort, ikke hjemtaget (geninvesteret)".into(),
+            cells: o
+                .years
+                .iter()
+                .map(|y| kr(y.figures.not_harvested_kr))
+                .collect(),
+            class: "sub",
+        });
+    }
+    for &i in &target_idx {
+        let label = if numbered {
+            format!("Afvigelse til mål {} (+ = bagud)", i + 1)
+        } else {
+            "Afvigelse til mål (+ = bagud)".to_owned()
+        };
+        rows.push(YearRow {
+            label,
+            cells: o
+                .years
+                .iter()
+                .map(|y| {
+                    opt(
+                        kind,
+                        y.targets
+                            .iter()
+                            .find(|t| t.target == i)
+                            .and_then(|t| t.gap_realised),
+                    )
+                })
+                .collect(),
+            class: "gap",
+        });
+    }
+    YearTable {
+        id: if is_kr { "aar-kr" } else { "aar-aarsvaerk" },
+        caption: if is_kr {
+            "Årlig gevinst i kr. pr. år".into()
+        } else {
+            "Frigjorte årsværk pr. år".into()
+        },
+        rows,
+    }
+}
+
+fn breakdown(
+    id: &'static str,
+    title: &'static str,
+    first_col: &'static str,
+    rows: &[BreakdownRow],
+    lists: &TenantLists,
+) -> Breakdown {
+    let mut lines = Vec::new();
+    for r in rows {
+        let name = match r.key {
+            BreakdownKey::Unit(u) => lists
+                .units
+                .get(u)
+                .map(|u| u.name.clone())
+                .unwrap_or_else(|| "Ukendt enhed".into()),
+            BreakdownKey::Fagomraade(f) => lists
+                .fagomraade_name(f)
+                .unwrap_or("Intet fagområde")
+                .to_owned(),
+            BreakdownKey::Technology(t) => lists
+                .technology_name(t)
+                .unwrap_or("Ingen teknologitype")
+                .to_owned(),
+        };
+        for (year, f) in &r.years {
+            lines.push(BreakdownLine {
+                name: name.clone(),
+                year: *year,
+                planned: kr(f.planned_kr),
+                decided: kr(f.decided_kr),
+                realised: kr(f.realised_kr),
+                harvested: kr(f.harvested_kr),
+            });
+        }
+    }
+    Breakdown {
+        id,
+        title,
+        first_col,
+        lines,
+    }
+}
+
+fn hours(d: Decimal) -> String {
+    format!("{} timer", format_decimal(d, 0))
+}
+
+/// Percent with no decimals: `0.634` → `"63 %"`.
+pub(crate) fn percent(p: f64) -> String {
+    format!("{} %", format_f64(p * 100.0, 0))
+}
+
+/// The forecast's fan charts, tables and probability texts.
+pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
+    let kr_years: Vec<FanYear> = f
+        .years
+        .iter()
+        .map(|y| FanYear {
+            year: y.year,
+            p10: y.gain_kr.p10,
+            p50: y.gain_kr.p50,
+            p90: y.gain_kr.p90,
+        })
+        .collect();
+    let fte_years: Vec<FanYear> = f
+        .years
+        .iter()
+        .map(|y| FanYear {
+            year: y.year,
+            p10: y.fte.p10,
+            p50: y.fte.p50,
+            p90: y.fte.p90,
+        })
+        .collect();
+    let lines = |kind: TargetKind| -> Vec<TargetLine> {
+        p.targets
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| TargetLine {
+                label: format!("Mål {}: {}", t.deadline_year, amount(t.kind, t.amount)),
+                year: t.deadline_year,
+                value: gevinst_domain::danish::to_f64(t.amount),
+            })
+            .collect()
+    };
+    let (kr_lines, fte_lines) = (lines(TargetKind::KrPerYear), lines(TargetKind::Aarsvaerk));
+    let probabilities = f
+        .targets
+        .iter()
+        .map(|t| {
+            format!(
+                "Sandsynlighed for at nå målet på {} i {}: {}",
+                amount(t.kind, t.amount),
+                t.deadline_year,
+                percent(t.probability)
+            )
+        })
+        .collect();
+    ForecastView {
+        kr_chart: charts::fan_chart(
+            "prognose-kr",
+            "Prognose for den årlige gevinst i kr.",
+            "kr.",
+            &kr_years,
+            &kr_lines,
+        ),
+        kr_table: charts::fan_table(
+            "Prognose for den årlige gevinst i kr.",
+            "kr.",
+            &kr_years,
+            &kr_lines,
+        ),
+        fte_chart: charts::fan_chart(
+            "prognose-aarsvaerk",
+            "Prognose for frigjorte årsværk",
+            "årsværk",
+            &fte_years,
+            &fte_lines,
+        ),
+        fte_table: charts::fan_table(
+            "Prognose for frigjorte årsværk",
+            "årsværk",
+            &fte_years,
+            &fte_lines,
+        ),
+        probabilities,
+        iterations: format_decimal(Decimal::from(f.iterations), 0),
+    }
+}
+
+/// `GET /programmer/{id}`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = programme_id(&raw)?;
+    let store = state.store.as_ref();
+    let p = &who.principal;
+    let stored = programmes::get(store, p, id).await?;
+    let o = programmes::overview(store, p, id).await?;
+    let lists = TenantLists::load(store, p).await?;
+    let year = chrono::Utc::now().year();
+    let cached =
+        programmes::cached_forecast(store, &state.forecasts, p, id, FORECAST, year).await?;
+    let prog = &stored.programme;
+    let mut tables = vec![year_table(prog, &o, TargetKind::KrPerYear)];
+    tables.push(year_table(prog, &o, TargetKind::Aarsvaerk));
+    let breakdowns = vec![
+        breakdown("enhed", "Fordelt på enheder", "Enhed", &o.by_unit, &lists),
+        breakdown(
+            "fagomraade",
+            "Fordelt på fagområder",
+            "Fagområde",
+            &o.by_fagomraade,
+            &lists,
+        ),
+        breakdown(
+            "teknologi",
+            "Fordelt på teknologityper",
+            "Teknologi",
+            &o.by_technology,
+            &lists,
+        ),
+    ];
+    let gaps = o
+        .largest_gaps
+        .iter()
+        .map(|g| GapLine {
+            potential: g.potential.0,
+            title: g.title.clone(),
+            year: g.year,
+            planned: kr(g.planned_kr),
+            realised: kr(g.realised_kr),
+            gap: kr(g.gap_kr),
+        })
+        .collect();
+    let invisible = o
+        .years
+        .iter()
+        .map(|y| InvisibleLine {
+            year: y.year,
+            planned: hours(y.invisible_planned_hours),
+            planned_measured: hours(y.invisible_planned_measured_hours),
+            actual: hours(y.invisible_actual_hours),
+        })
+        .collect();
+    let shares = o
+        .shares
+        .iter()
+        .map(|s| {
+            let kind = prog
+                .targets
+                .get(s.target)
+                .map(|t| t.kind)
+                .unwrap_or(TargetKind::KrPerYear);
+            let target = prog
+                .targets
+                .get(s.target)
+                .map(|t| format!("{} i {}", amount(t.kind, t.amount), t.deadline_year))
+                .unwrap_or_default();
+            let owner = match s.owner {
+                ShareOwner::Unit(u) => lists
+                    .units
+                    .get(u)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_else(|| "Ukendt enhed".into()),
+                ShareOwner::Fagomraade(f) => lists
+                    .fagomraade_name(Some(f))
+                    .unwrap_or("Ukendt fagområde")
+                    .to_owned(),
+            };
+            ShareLine {
+                target,
+                owner,
+                share: amount(kind, s.share),
+                planned: amount(kind, s.planned),
+                decided: amount(kind, s.decided),
+                realised: amount(kind, s.realised),
+                gap: amount(kind, s.gap_decided),
+            }
+        })
+        .collect();
+    let page = OverviewPage {
+        layout: Layout::new(&who, prog.name.clone(), "programmer"),
+        id: id.0,
+        period: format!("{}–{}", prog.first_year, prog.last_year),
+        targets: target_texts(prog),
+        potential_count: prog.potentials.len(),
+        years: o.years.iter().map(|y| y.year).collect(),
+        tables,
+        breakdowns,
+        gaps,
+        invisible,
+        shares,
+        forecast: cached.map(|f| forecast_view(prog, &f)),
+        may_manage: matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
+    };
+    Ok(Page(page).into_response())
+}
+
+/// `POST /programmer/{id}/prognose`: computes (or reuses) the forecast, then 303 back.
+pub(crate) async fn compute_forecast(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = programme_id(&raw)?;
+    let year = chrono::Utc::now().year();
+    programmes::forecast_cached(
+        state.store.as_ref(),
+        &state.forecasts,
+        &who.principal,
+        id,
+        FORECAST,
+        year,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/programmer/{}#prognose", id.0)).into_response())
+}

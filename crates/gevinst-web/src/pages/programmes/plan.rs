@@ -1,0 +1,898 @@
+//! A potential's benefits realisation plan (*gevinstrealiseringsplan*) and its actuals.
+//!
+//! - `GET /potentialer/{id}/gevinstplan`: the plan, the measurement schedule, the actuals
+//!   and the form "Registrér måling" (for the benefit owner, a porteføljeleder or an
+//!   admin; the use case enforces the rule anyway).
+//! - `POST /potentialer/{id}/gevinstplan/maaling`: records an actual (303 on success, 422
+//!   with Danish errors and the input kept).
+//! - `GET|POST /potentialer/{id}/gevinstplan/rediger`: edits owners, KPIs, methods,
+//!   baselines, yearly targets and frequency with the version read; without a plan the
+//!   form starts from the plan derived from the business case ("Udled plan").
+
+use super::{anchor, field, form_pairs, input, opt_number, potential_id, summary, ErrorItem};
+use crate::error::PageError;
+use crate::pages::layout::Layout;
+use crate::render::Page;
+use crate::session::PageUser;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use gevinst_app::auth::Principal;
+use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::{programmes, AppError};
+use gevinst_domain::business_case::{Decimal, LineKind};
+use gevinst_domain::danish::format_decimal;
+use gevinst_domain::programme::{
+    counts_as_decided, ActualDraft, BenefitPlan, MeasurementFrequency, Period,
+};
+use gevinst_domain::{FieldErrors, Potential, PotentialId, Role};
+use gevinst_store::{StoredActual, StoredBenefitPlan};
+
+/// One benefit as the plan page shows it.
+struct BenefitView {
+    label: String,
+    kind: String,
+    hjemtagbar: bool,
+    owner: String,
+    kpi: String,
+    method: String,
+    baseline: String,
+    targets: Vec<String>,
+}
+
+/// One measurement of the schedule.
+struct DueView {
+    period: String,
+    due: String,
+    state: &'static str,
+    overdue: bool,
+}
+
+/// One recorded actual.
+struct ActualView {
+    benefit: String,
+    period: String,
+    hours: String,
+    kr: String,
+    fte: String,
+    invisible: String,
+    harvested: String,
+    budget_reference: String,
+    harvested_on: String,
+    note: String,
+    recorded: String,
+}
+
+/// The form "Registrér måling" as typed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ActualForm {
+    pub line: String,
+    pub period: String,
+    pub hours: String,
+    pub kr: String,
+    pub fte: String,
+    pub invisible_hours: String,
+    pub harvested: String,
+    pub budget_reference: String,
+    pub harvested_on: String,
+    pub note: String,
+}
+
+/// An `<option>`.
+pub(crate) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+struct RecordView {
+    form: ActualForm,
+    errors: FieldErrors,
+    summary: Vec<ErrorItem>,
+    lines: Vec<Opt>,
+}
+
+impl RecordView {
+    fn err(&self, name: &str) -> Option<&str> {
+        self.errors.message_for(name)
+    }
+
+    /// The plain text inputs: (name, label, value).
+    fn inputs(&self) -> Vec<(&'static str, &'static str, String)> {
+        let f = &self.form;
+        vec![
+            ("hours", "Frigjorte timer", f.hours.clone()),
+            ("kr", "Realiseret i kr.", f.kr.clone()),
+            ("fte", "Frigjorte årsværk", f.fte.clone()),
+            (
+                "invisible_hours",
+                "Usynligt arbejde i timer",
+                f.invisible_hours.clone(),
+            ),
+            (
+                "harvested",
+                "Hjemtaget i kr. (fjernet fra budgettet)",
+                f.harvested.clone(),
+            ),
+            (
+                "budget_reference",
+                "Budgetreference",
+                f.budget_reference.clone(),
+            ),
+            (
+                "harvested_on",
+                "Hjemtaget den (dd.mm.åååå)",
+                f.harvested_on.clone(),
+            ),
+        ]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "benefit_plan.html")]
+struct PlanPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    status: String,
+    flash: Option<&'static str>,
+    plan: Option<PlanSummary>,
+    benefits: Vec<BenefitView>,
+    years: Vec<i32>,
+    due: Vec<DueView>,
+    actuals: Vec<ActualView>,
+    record: Option<RecordView>,
+    may_edit: bool,
+    may_derive: bool,
+}
+
+struct PlanSummary {
+    period: String,
+    frequency: &'static str,
+    version: i64,
+}
+
+fn frequency_label(f: MeasurementFrequency) -> &'static str {
+    match f {
+        MeasurementFrequency::Yearly => "Årligt (31. december)",
+        MeasurementFrequency::Quarterly => "Kvartalsvis (kvartalets sidste dag)",
+    }
+}
+
+fn unit_amount(kind: LineKind, d: Decimal) -> String {
+    let decimals = if kind == LineKind::FrigjorteAarsvaerk {
+        2
+    } else {
+        0
+    };
+    format!("{} {}", format_decimal(d, decimals), kind.unit_label())
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// Whether the principal may record actuals on this plan at all.
+fn may_record(who: &Principal, plan: &BenefitPlan) -> bool {
+    matches!(who.user.role, Role::Admin | Role::Portefoljeleder)
+        || plan.benefits.iter().any(|b| b.owner == Some(who.user.id))
+}
+
+/// Parses a period: `2026`, `2026-K2`, `K2 2026` or `2. kvartal 2026`.
+pub(crate) fn parse_period(raw: &str) -> Option<Period> {
+    let t: String = raw
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) {
+        return t.parse().ok().map(Period::Year);
+    }
+    let digits: Vec<char> = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    if !t.contains('k') || digits.len() != 5 {
+        return None;
+    }
+    let (year, quarter): (String, char) = if t.chars().take(4).all(|c| c.is_ascii_digit()) {
+        (digits[..4].iter().collect(), digits[4])
+    } else {
+        (digits[1..].iter().collect(), digits[0])
+    };
+    let q = quarter.to_digit(10)? as u8;
+    Some(Period::Quarter(year.parse().ok()?, q))
+}
+
+/// Parses a date: `2026-03-31` or `31.03.2026`.
+fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let t = raw.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
+        .ok()
+}
+
+impl ActualForm {
+    fn from_pairs(p: &[(String, String)]) -> Self {
+        ActualForm {
+            line: field(p, "line"),
+            period: field(p, "period"),
+            hours: field(p, "hours"),
+            kr: field(p, "kr"),
+            fte: field(p, "fte"),
+            invisible_hours: field(p, "invisible_hours"),
+            harvested: field(p, "harvested"),
+            budget_reference: field(p, "budget_reference"),
+            harvested_on: field(p, "harvested_on"),
+            note: field(p, "note"),
+        }
+    }
+
+    /// The draft, and errors for texts that are not numbers, periods or dates.
+    fn to_draft(&self) -> (ActualDraft, FieldErrors) {
+        let mut e = FieldErrors::new();
+        let line = match self.line.trim() {
+            "" => None,
+            s => match s.parse::<usize>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    e.add("line", "invalid", "Vælg en gevinst fra listen.");
+                    None
+                }
+            },
+        };
+        let period = match self.period.trim() {
+            "" => None,
+            s => match parse_period(s) {
+                Some(p) => Some(p),
+                None => {
+                    e.add(
+                        "period",
+                        "invalid",
+                        "Skriv perioden som et årstal (2026) eller et kvartal (2026-K2).",
+                    );
+                    None
+                }
+            },
+        };
+        let hours = opt_number(&mut e, "hours", "Frigjorte timer", &self.hours);
+        let kr = opt_number(&mut e, "kr", "Realiseret i kr.", &self.kr);
+        let fte = opt_number(&mut e, "fte", "Frigjorte årsværk", &self.fte);
+        let invisible_hours = opt_number(
+            &mut e,
+            "invisible_hours",
+            "Usynligt arbejde",
+            &self.invisible_hours,
+        );
+        let harvested = opt_number(&mut e, "harvested", "Hjemtaget", &self.harvested);
+        let harvested_on = match self.harvested_on.trim() {
+            "" => None,
+            s => match parse_date(s) {
+                Some(d) => Some(d),
+                None => {
+                    e.add(
+                        "harvested_on",
+                        "invalid",
+                        "Skriv datoen som dd.mm.åååå, f.eks. 31.03.2026.",
+                    );
+                    None
+                }
+            },
+        };
+        let draft = ActualDraft {
+            line,
+            period,
+            hours,
+            kr,
+            fte,
+            invisible_hours,
+            harvested,
+            budget_reference: self.budget_reference.clone(),
+            harvested_on,
+            note: self.note.clone(),
+        };
+        (draft, e)
+    }
+}
+
+struct Loaded {
+    potential: Potential,
+    lists: TenantLists,
+    plan: Option<StoredBenefitPlan>,
+    actuals: Vec<StoredActual>,
+}
+
+async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Loaded, PageError> {
+    let store = state.store.as_ref();
+    let potential = potentials::get(store, who, id).await?;
+    let lists = TenantLists::load(store, who).await?;
+    let plan = programmes::plan(store, who, id).await?;
+    let actuals = programmes::actuals(store, who, id).await?;
+    Ok(Loaded {
+        potential,
+        lists,
+        plan,
+        actuals,
+    })
+}
+
+fn render(
+    who: &PageUser,
+    l: &Loaded,
+    flash: Option<&'static str>,
+    form: Option<(ActualForm, FieldErrors)>,
+    status: StatusCode,
+) -> Response {
+    let p = &who.principal;
+    let today = chrono::Utc::now().date_naive();
+    let may_edit = potentials::may_edit(p, &l.potential, &l.lists);
+    let decided = counts_as_decided(l.potential.status);
+    let (mut benefits, mut years, mut due, mut record, mut summary_v) =
+        (Vec::new(), Vec::new(), Vec::new(), None, None);
+    if let Some(stored) = &l.plan {
+        let plan = &stored.plan;
+        years = (plan.first_year..=plan.last_year).collect();
+        summary_v = Some(PlanSummary {
+            period: format!("{}–{}", plan.first_year, plan.last_year),
+            frequency: frequency_label(plan.frequency),
+            version: stored.version,
+        });
+        benefits = plan
+            .benefits
+            .iter()
+            .map(|b| BenefitView {
+                label: b.label.clone(),
+                kind: b.kind.label().to_owned(),
+                hjemtagbar: b.hjemtagbar,
+                owner: l
+                    .lists
+                    .user_name(b.owner)
+                    .unwrap_or("Ingen gevinstejer")
+                    .to_owned(),
+                kpi: b.kpi.clone(),
+                method: b.measurement_method.clone(),
+                baseline: match b.baseline {
+                    Some(v) if b.baseline_note.is_empty() => format_decimal(v, 2),
+                    Some(v) => format!("{} ({})", format_decimal(v, 2), b.baseline_note),
+                    None if b.baseline_note.is_empty() => "Ikke angivet".to_owned(),
+                    None => b.baseline_note.clone(),
+                },
+                targets: years
+                    .iter()
+                    .map(|y| {
+                        b.targets
+                            .iter()
+                            .find(|t| t.year == *y)
+                            .map(|t| {
+                                format!(
+                                    "{} ({} kr.)",
+                                    unit_amount(b.kind, t.amount),
+                                    format_decimal(t.kr, 0)
+                                )
+                            })
+                            .unwrap_or_else(|| "–".to_owned())
+                    })
+                    .collect(),
+            })
+            .collect();
+        let recorded: Vec<_> = l.actuals.iter().map(|a| a.actual.clone()).collect();
+        let open = plan.overdue(&recorded, today);
+        due = plan
+            .due_dates()
+            .into_iter()
+            .map(|(period, d)| {
+                let missing = open.iter().filter(|(_, p, _)| *p == period).count();
+                let (state, overdue) = if d > today {
+                    ("Kommende", false)
+                } else if missing > 0 {
+                    ("Overskredet", true)
+                } else {
+                    ("Registreret", false)
+                };
+                DueView {
+                    period: period.label(),
+                    due: date(d),
+                    state,
+                    overdue,
+                }
+            })
+            .collect();
+        if may_record(p, plan) {
+            let manager = matches!(p.user.role, Role::Admin | Role::Portefoljeleder);
+            let (form, errors) = form.unwrap_or_default();
+            let lines = plan
+                .benefits
+                .iter()
+                .filter(|b| manager || b.owner == Some(p.user.id))
+                .map(|b| Opt {
+                    value: b.line.to_string(),
+                    label: b.label.clone(),
+                    selected: form.line.trim() == b.line.to_string(),
+                })
+                .collect();
+            record = Some(RecordView {
+                summary: summary(&errors),
+                form,
+                errors,
+                lines,
+            });
+        }
+    }
+    let label_of = |line: usize| {
+        l.plan
+            .as_ref()
+            .and_then(|s| s.plan.benefits.iter().find(|b| b.line == line))
+            .map(|b| b.label.clone())
+            .unwrap_or_else(|| format!("Linje {line}"))
+    };
+    let actuals = l
+        .actuals
+        .iter()
+        .map(|s| {
+            let a = &s.actual;
+            ActualView {
+                benefit: label_of(a.line),
+                period: a.period.label(),
+                hours: format_decimal(a.hours, 2),
+                kr: format!("{} kr.", format_decimal(a.kr, 0)),
+                fte: format_decimal(a.fte, 2),
+                invisible: format_decimal(a.invisible_hours, 2),
+                harvested: format!("{} kr.", format_decimal(a.harvested, 0)),
+                budget_reference: a.budget_reference.clone(),
+                harvested_on: a.harvested_on.map(date).unwrap_or_default(),
+                note: a.note.clone(),
+                recorded: format!(
+                    "{} af {}",
+                    crate::format::date(&s.recorded_at),
+                    l.lists.user_name(s.recorded_by).unwrap_or("ukendt")
+                ),
+            }
+        })
+        .collect();
+    let page = PlanPage {
+        layout: Layout::new(
+            who,
+            format!("Gevinstplan: {}", l.potential.title),
+            "potentialer",
+        ),
+        id: l.potential.id.0,
+        title: l.potential.title.clone(),
+        status: l.potential.status.label().to_owned(),
+        flash,
+        plan: summary_v,
+        benefits,
+        years,
+        due,
+        actuals,
+        record,
+        may_edit: may_edit && decided,
+        may_derive: may_edit && decided && l.plan.is_none(),
+    };
+    (status, Page(page)).into_response()
+}
+
+/// `GET /potentialer/{id}/gevinstplan`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let id = potential_id(&raw)?;
+    let l = load(&state, &who.principal, id).await?;
+    let flash = match query.as_deref() {
+        Some("besked=maaling") => Some("Målingen er registreret."),
+        Some("besked=gemt") => Some("Gevinstplanen er gemt."),
+        _ => None,
+    };
+    Ok(render(&who, &l, flash, None, StatusCode::OK))
+}
+
+/// `POST /potentialer/{id}/gevinstplan/maaling`.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = potential_id(&raw)?;
+    let l = load(&state, &who.principal, id).await?;
+    let Some(stored) = &l.plan else {
+        return Err(AppError::NotFound.into());
+    };
+    if !may_record(&who.principal, &stored.plan) {
+        return Err(AppError::Forbidden.into());
+    }
+    let pairs = form_pairs(&body)?;
+    let form = ActualForm::from_pairs(&pairs);
+    let (draft, errors) = form.to_draft();
+    if !errors.is_empty() {
+        let mut all = errors;
+        if let Err(domain) = draft.validate(&stored.plan) {
+            for e in domain.0 {
+                if all.message_for(&e.field).is_none() {
+                    all.0.push(e);
+                }
+            }
+        }
+        return Ok(render(
+            &who,
+            &l,
+            None,
+            Some((form, all)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    match programmes::record_actual(state.store.as_ref(), &who.principal, id, &draft).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/potentialer/{}/gevinstplan?besked=maaling", id.0))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(errors)) => Ok(render(
+            &who,
+            &l,
+            None,
+            Some((form, errors)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing the plan.
+
+/// One benefit's editable fields as typed.
+#[derive(Debug, Clone)]
+struct BenefitForm {
+    label: String,
+    unit: &'static str,
+    owner: String,
+    kpi: String,
+    method: String,
+    baseline: String,
+    baseline_note: String,
+    /// (year, amount as typed).
+    targets: Vec<(i32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "benefit_plan_edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    derived: bool,
+    conflict: bool,
+    version: String,
+    frequency: String,
+    benefits: Vec<BenefitForm>,
+    users: Vec<(String, String)>,
+    errors: FieldErrors,
+    summary: Vec<ErrorItem>,
+}
+
+impl EditPage {
+    fn err(&self, name: &str) -> Option<&str> {
+        self.errors.message_for(name)
+    }
+
+    fn err_id(&self, name: &str) -> String {
+        anchor(name)
+    }
+}
+
+fn benefit_forms(plan: &BenefitPlan) -> Vec<BenefitForm> {
+    plan.benefits
+        .iter()
+        .map(|b| BenefitForm {
+            label: b.label.clone(),
+            unit: b.kind.unit_label(),
+            owner: b.owner.map(|u| u.0.to_string()).unwrap_or_default(),
+            kpi: b.kpi.clone(),
+            method: b.measurement_method.clone(),
+            baseline: input(b.baseline),
+            baseline_note: b.baseline_note.clone(),
+            targets: b
+                .targets
+                .iter()
+                .map(|t| (t.year, gevinst_domain::danish::format_input(t.amount)))
+                .collect(),
+        })
+        .collect()
+}
+
+fn frequency_value(f: MeasurementFrequency) -> &'static str {
+    match f {
+        MeasurementFrequency::Yearly => "yearly",
+        MeasurementFrequency::Quarterly => "quarterly",
+    }
+}
+
+/// The plan to edit: the stored one, or else the one derived from the business case.
+async fn base_plan(
+    state: &AppState,
+    who: &Principal,
+    l: &Loaded,
+) -> Result<(BenefitPlan, Option<i64>), PageError> {
+    match &l.plan {
+        Some(s) => Ok((s.plan.clone(), Some(s.version))),
+        None => {
+            let plan = programmes::derive(
+                state.store.as_ref(),
+                who,
+                l.potential.id,
+                MeasurementFrequency::Yearly,
+            )
+            .await?;
+            Ok((plan, None))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_edit(
+    who: &PageUser,
+    l: &Loaded,
+    derived: bool,
+    version: String,
+    frequency: String,
+    benefits: Vec<BenefitForm>,
+    errors: FieldErrors,
+    conflict: bool,
+    status: StatusCode,
+) -> Response {
+    let users = l
+        .lists
+        .users
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id.0.to_string(), u.name.clone()))
+        .collect();
+    let page = EditPage {
+        layout: Layout::new(
+            who,
+            format!("Rediger gevinstplan: {}", l.potential.title),
+            "potentialer",
+        ),
+        id: l.potential.id.0,
+        title: l.potential.title.clone(),
+        derived,
+        conflict,
+        version,
+        frequency,
+        benefits,
+        users,
+        summary: summary(&errors),
+        errors,
+    };
+    (status, Page(page)).into_response()
+}
+
+fn check_edit(who: &Principal, l: &Loaded) -> Result<(), PageError> {
+    if !potentials::may_edit(who, &l.potential, &l.lists) {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(())
+}
+
+/// `GET /potentialer/{id}/gevinstplan/rediger`.
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = potential_id(&raw)?;
+    let l = load(&state, &who.principal, id).await?;
+    check_edit(&who.principal, &l)?;
+    let (plan, version) = base_plan(&state, &who.principal, &l).await?;
+    Ok(render_edit(
+        &who,
+        &l,
+        version.is_none(),
+        version.map(|v| v.to_string()).unwrap_or_default(),
+        frequency_value(plan.frequency).to_owned(),
+        benefit_forms(&plan),
+        FieldErrors::new(),
+        false,
+        StatusCode::OK,
+    ))
+}
+
+/// Applies the typed fields to `plan`; errors for texts that are not valid.
+fn apply(plan: &mut BenefitPlan, pairs: &[(String, String)]) -> (Vec<BenefitForm>, FieldErrors) {
+    let mut e = FieldErrors::new();
+    plan.frequency = match field(pairs, "frequency").as_str() {
+        "quarterly" => MeasurementFrequency::Quarterly,
+        "yearly" => MeasurementFrequency::Yearly,
+        _ => {
+            e.add("frequency", "invalid", "Vælg hvor ofte gevinsterne måles.");
+            plan.frequency
+        }
+    };
+    let mut forms = Vec::new();
+    for (i, b) in plan.benefits.iter_mut().enumerate() {
+        let f = |name: &str| field(pairs, &format!("benefits[{i}].{name}"));
+        let owner = f("owner");
+        b.owner = match owner.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) => Some(gevinst_domain::UserId(n)),
+                Err(_) => {
+                    e.add(
+                        &format!("benefits[{i}].owner"),
+                        "invalid",
+                        "Vælg en gevinstejer fra listen.",
+                    );
+                    None
+                }
+            },
+        };
+        let kpi = f("kpi");
+        let method = f("measurement_method");
+        let baseline = f("baseline");
+        let baseline_note = f("baseline_note");
+        b.kpi = kpi.clone();
+        b.measurement_method = method.clone();
+        b.baseline = opt_number(
+            &mut e,
+            &format!("benefits[{i}].baseline"),
+            "Baseline",
+            &baseline,
+        );
+        b.baseline_note = baseline_note.clone();
+        // The kr. value per unit of this line, from the derived targets.
+        let per_unit = b
+            .targets
+            .iter()
+            .find(|t| !t.amount.is_zero())
+            .map(|t| t.kr / t.amount);
+        let mut typed = Vec::new();
+        for t in &mut b.targets {
+            let name = format!("benefits[{i}].targets[{}]", t.year);
+            let raw = field(pairs, &name);
+            typed.push((t.year, raw.clone()));
+            let label = format!("Målet for {}", t.year);
+            match opt_number(&mut e, &name, &label, &raw) {
+                Some(v) if v < Decimal::ZERO => e.add(
+                    &name,
+                    "out_of_range",
+                    format!("{label} kan ikke være negativt."),
+                ),
+                Some(v) => {
+                    t.kr = match per_unit {
+                        Some(r) => v * r,
+                        None if b.kind == LineKind::DirekteBesparelse => v,
+                        None => t.kr,
+                    };
+                    t.amount = v;
+                }
+                None if raw.trim().is_empty() => {
+                    t.amount = Decimal::ZERO;
+                    t.kr = Decimal::ZERO;
+                }
+                None => {}
+            }
+        }
+        forms.push(BenefitForm {
+            label: b.label.clone(),
+            unit: b.kind.unit_label(),
+            owner,
+            kpi,
+            method,
+            baseline,
+            baseline_note,
+            targets: typed,
+        });
+    }
+    (forms, e)
+}
+
+/// `POST /potentialer/{id}/gevinstplan/rediger`.
+pub(crate) async fn edit_submit(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = potential_id(&raw)?;
+    let l = load(&state, &who.principal, id).await?;
+    check_edit(&who.principal, &l)?;
+    let pairs = form_pairs(&body)?;
+    let version_raw = field(&pairs, "version");
+    let expected = match version_raw.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => return Err(AppError::Conflict.into()),
+        },
+    };
+    // Edit the plan the user saw: the stored one, or the derived one for a new plan.
+    let (mut plan, _) = base_plan(&state, &who.principal, &l).await?;
+    let (forms, errors) = apply(&mut plan, &pairs);
+    let frequency = field(&pairs, "frequency");
+    let derived = l.plan.is_none();
+    if !errors.is_empty() {
+        let mut all = errors;
+        for e in plan.validate().0 {
+            if all.message_for(&e.field).is_none() {
+                all.0.push(e);
+            }
+        }
+        return Ok(render_edit(
+            &who,
+            &l,
+            derived,
+            version_raw,
+            frequency,
+            forms,
+            all,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    match programmes::put_plan(state.store.as_ref(), &who.principal, id, expected, &plan).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/potentialer/{}/gevinstplan?besked=gemt", id.0)).into_response(),
+        ),
+        Err(AppError::Invalid(errors)) => Ok(render_edit(
+            &who,
+            &l,
+            derived,
+            version_raw,
+            frequency,
+            forms,
+            errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(AppError::Conflict) => {
+            let current = l.plan.as_ref().map(|s| s.version.to_string());
+            Ok(render_edit(
+                &who,
+                &l,
+                derived,
+                current.unwrap_or_default(),
+                frequency,
+                forms,
+                FieldErrors::new(),
+                true,
+                StatusCode::CONFLICT,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_in_several_spellings() {
+        assert_eq!(parse_period("2026"), Some(Period::Year(2026)));
+        assert_eq!(parse_period("2026-K2"), Some(Period::Quarter(2026, 2)));
+        assert_eq!(parse_period("k3 2025"), Some(Period::Quarter(2025, 3)));
+        assert_eq!(
+            parse_period("2. kvartal 2027"),
+            Some(Period::Quarter(2027, 2))
+        );
+        assert_eq!(parse_period("abc"), None);
+        assert_eq!(parse_period("20261"), None);
+    }
+
+    #[test]
+    fn dates_iso_or_danish() {
+        assert_eq!(
+            parse_date("31.03.2026"),
+            NaiveDate::from_ymd_opt(2026, 3, 31)
+        );
+        assert_eq!(
+            parse_date("2026-03-31"),
+            NaiveDate::from_ymd_opt(2026, 3, 31)
+        );
+        assert_eq!(parse_date("31/13/2026"), None);
+    }
+}
