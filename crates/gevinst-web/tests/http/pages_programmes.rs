@@ -1,1 +1,538 @@
-//! (being written)
+//! The programme pages through the real server: the Monday overview with hand-computed
+//! figures, the forecast only on request, recording actuals (rights, CSRF, bad input),
+//! plan edits with optimistic concurrency, the årshjul and the programme form.
+//!
+//! Figures of the fixture ([`seed_programme`]), with the default economics (500.000 kr.
+//! and 1.924 hours per årsværk, so 259,875... kr. per hour):
+//! planned gain 2026 and 2027 = 60.000 + 100 × 500.000 / 1.924 = 85.987,53 kr. ("85.988
+//! kr."), 2025 = 0 kr. (the investment is not part of the annual gain); årsværk 2026 =
+//! 100 / 1.924 = 0,05.
+
+use crate::helpers::{
+    seed_programme, seed_tenant, spawn_app, ProgrammeFixture, SeededTenant, TestApp,
+};
+use gevinst_domain::Role;
+use reqwest::{Client, StatusCode};
+
+async fn login(app: &TestApp, slug: &str, role: Role) -> (Client, String) {
+    app.login(slug, &format!("{}@{slug}.dk", role.as_str()))
+        .await
+}
+
+async fn get(client: &Client, app: &TestApp, p: &str) -> (StatusCode, String) {
+    let res = client.get(app.url(p)).send().await.expect("GET");
+    let status = res.status();
+    (status, res.text().await.expect("body"))
+}
+
+async fn post(
+    client: &Client,
+    app: &TestApp,
+    p: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let res = client
+        .post(app.url(p))
+        .form(form)
+        .send()
+        .await
+        .expect("POST");
+    let status = res.status();
+    (status, res.text().await.expect("body"))
+}
+
+async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
+    let app = spawn_app().await;
+    let t = seed_tenant(&app.store, slug).await;
+    let f = seed_programme(&app.store, &t).await;
+    (app, t, f)
+}
+
+fn overview_path(f: &ProgrammeFixture) -> String {
+    format!("/programmer/{}", f.programme.0)
+}
+
+fn plan_path(f: &ProgrammeFixture) -> String {
+    format!("/potentialer/{}/gevinstplan", f.potential.0)
+}
+
+/// The cells of the first table row headed `label` (`<th scope="row">label</th>`).
+fn row(html: &str, label: &str) -> Vec<String> {
+    let head = format!("<th scope=\"row\">{label}</th>");
+    let Some(at) = html.find(&head) else {
+        return vec![];
+    };
+    let rest = &html[at + head.len()..];
+    let end = rest.find("</tr>").unwrap_or(rest.len());
+    rest[..end]
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap_or("").to_owned())
+        .collect()
+}
+
+fn actual_form<'a>(
+    csrf: &'a str,
+    period: &'a str,
+    kr: &'a str,
+    harvested: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("_csrf", csrf),
+        ("line", "1"),
+        ("period", period),
+        ("hours", ""),
+        ("kr", kr),
+        ("fte", ""),
+        ("invisible_hours", ""),
+        ("harvested", harvested),
+        ("budget_reference", ""),
+        ("harvested_on", ""),
+        ("note", "Målt i økonomisystemet"),
+    ]
+}
+
+async fn actual_count(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) -> usize {
+    app.store
+        .list_actuals(t.tenant.id, f.potential)
+        .await
+        .expect("actuals")
+        .len()
+}
+
+#[tokio::test]
+async fn overview_shows_hand_computed_figures_in_danish() {
+    let (app, t, f) = world("mandag").await;
+    let (c, _) = login(&app, "mandag", Role::Laeser).await;
+    let (status, html) = get(&c, &app, &overview_path(&f)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Digitalisering 2025–2027</h1>"));
+    assert!(html.contains("100.000 kr. pr. år senest i 2027"));
+    assert!(html.contains("0,50 årsværk senest i 2027"));
+    // The kr. table comes first.
+    assert_eq!(row(&html, "Mål"), ["–", "–", "100.000 kr."]);
+    assert_eq!(
+        row(&html, "Planlagt"),
+        ["0 kr.", "85.988 kr.", "85.988 kr."]
+    );
+    assert_eq!(
+        row(&html, "heraf besluttet"),
+        ["0 kr.", "85.988 kr.", "85.988 kr."]
+    );
+    assert_eq!(
+        row(&html, "Besluttet"),
+        ["0 kr.", "85.988 kr.", "85.988 kr."]
+    );
+    assert_eq!(row(&html, "Realiseret"), ["0 kr.", "0 kr.", "0 kr."]);
+    assert_eq!(row(&html, "Hjemtaget"), ["0 kr.", "0 kr.", "0 kr."]);
+    assert_eq!(
+        row(&html, "Afvigelse til mål (+ = bagud)"),
+        ["–", "–", "100.000 kr."]
+    );
+    // The årsværk table.
+    let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];
+    assert_eq!(
+        row(fte, "Planlagt"),
+        ["0,00 årsværk", "0,05 årsværk", "0,05 årsværk"]
+    );
+    assert_eq!(row(fte, "Mål"), ["–", "–", "0,50 årsværk"]);
+    // Distribution key: 60 % of 100.000 kr. to the forvaltning, which carries the whole
+    // plan (85.987,53 kr.), so its decided cases exceed its share by 25.987,53 kr.
+    let key = &html[html.find("id=\"fordelingsnoegle\"").expect("key table")..];
+    let forv = row(key, &format!("{}", t.forvaltning.name));
+    assert_eq!(
+        forv,
+        [
+            "60.000 kr.",
+            "85.988 kr.",
+            "85.988 kr.",
+            "0 kr.",
+            "-25.988 kr."
+        ]
+    );
+    let other = row(key, &format!("{}", t.other.name));
+    assert_eq!(
+        other,
+        ["40.000 kr.", "0 kr.", "0 kr.", "0 kr.", "40.000 kr."]
+    );
+    // Links to the report and the Excel export.
+    assert!(html.contains(&format!("href=\"/programmer/{}/rapport\"", f.programme.0)));
+    assert!(html.contains(&format!(
+        "href=\"/programmer/{}/eksport.xlsx\"",
+        f.programme.0
+    )));
+    // A læser sees no edit link.
+    assert!(!html.contains("/rediger\""));
+}
+
+#[tokio::test]
+async fn forecast_is_computed_only_on_request() {
+    let (app, _t, f) = world("prognose").await;
+    let (c, csrf) = login(&app, "prognose", Role::Laeser).await;
+    for _ in 0..2 {
+        let (_, html) = get(&c, &app, &overview_path(&f)).await;
+        assert!(html.contains("Prognosen er ikke beregnet for de nuværende data."));
+        assert!(html.contains("Beregn prognose"));
+        assert!(!html.contains("Sandsynlighed for at nå målet"));
+        assert!(!html.contains("fan-chart"));
+    }
+    let (status, _) = post(
+        &c,
+        &app,
+        &format!("/programmer/{}/prognose", f.programme.0),
+        &[("_csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = get(&c, &app, &overview_path(&f)).await;
+    assert!(!html.contains("Prognosen er ikke beregnet"));
+    // Even with every multiplier at its high end the 2027 gain is at most
+    // 60.000 × 1,1 + 25.987,53 × 1,2 = 97.185 kr. < 100.000 kr., and
+    // 100 × 1,2 / 1.924 = 0,06 årsværk < 0,5: neither target can be reached.
+    assert!(html.contains("Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0 %"));
+    assert!(html.contains("Sandsynlighed for at nå målet på 0,50 årsværk i 2027: 0 %"));
+    assert_eq!(html.matches("class=\"chart fan-chart\"").count(), 2);
+    assert!(html.contains("Mål 2027: 100.000 kr."));
+    assert!(html.contains("Beregnet med 10.000 gennemløb."));
+    // Without CSRF the forecast is refused.
+    let (status, _) = post(
+        &c,
+        &app,
+        &format!("/programmer/{}/prognose", f.programme.0),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn owner_records_an_actual_and_the_overview_changes() {
+    let (app, t, f) = world("maaling").await;
+    let (c, csrf) = login(&app, "maaling", Role::Leder).await;
+    let (status, html) = get(&c, &app, &plan_path(&f)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Registrér måling"));
+    assert!(html.contains("Der er ikke registreret nogen målinger endnu."));
+    assert!(html.contains("Udtræk fra fagsystemet"));
+    let (status, _) = post(
+        &c,
+        &app,
+        &format!("{}/maaling", plan_path(&f)),
+        &actual_form(&csrf, "2026", "50.000", ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(actual_count(&app, &t, &f).await, 1);
+    let (_, html) = get(&c, &app, &format!("{}?besked=maaling", plan_path(&f))).await;
+    assert!(html.contains("Målingen er registreret."));
+    let porto = &html[html.find("id=\"maalinger\"").expect("actuals table")..];
+    assert!(porto.contains("<th scope=\"row\">Porto</th><td>2026</td>"));
+    assert!(porto.contains("<td class=\"num\">50.000 kr.</td>"));
+    assert!(porto.contains("Målt i økonomisystemet"));
+    let (_, overview) = get(&c, &app, &overview_path(&f)).await;
+    assert_eq!(
+        row(&overview, "Realiseret"),
+        ["0 kr.", "50.000 kr.", "0 kr."]
+    );
+    assert_eq!(
+        row(&overview, "Frigjort, ikke hjemtaget (geninvesteret)"),
+        ["0 kr.", "50.000 kr.", "0 kr."]
+    );
+}
+
+#[tokio::test]
+async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
+    let (app, t, f) = world("ingenadgang").await;
+    for role in [Role::Laeser, Role::DigitalAgent] {
+        let (c, csrf) = login(&app, "ingenadgang", role).await;
+        let (_, html) = get(&c, &app, &plan_path(&f)).await;
+        assert!(!html.contains("Registrér måling"), "{role:?} sees no form");
+        let (status, _) = post(
+            &c,
+            &app,
+            &format!("{}/maaling", plan_path(&f)),
+            &actual_form(&csrf, "2026", "50.000", ""),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
+    }
+    let (c, _) = login(&app, "ingenadgang", Role::Leder).await;
+    let mut form = actual_form("forkert", "2026", "50.000", "");
+    form.remove(0);
+    let (status, _) = post(&c, &app, &format!("{}/maaling", plan_path(&f)), &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(actual_count(&app, &t, &f).await, 0);
+}
+
+#[tokio::test]
+async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
+    let (app, t, f) = world("fejl").await;
+    let (c, csrf) = login(&app, "fejl", Role::Leder).await;
+    let (status, html) = post(
+        &c,
+        &app,
+        &format!("{}/maaling", plan_path(&f)),
+        &actual_form(&csrf, "2030", "12.345", "-5"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Målingen er ikke registreret. Ret følgende:"));
+    assert!(html.contains("Perioden 2030 ligger uden for planens år (2025-2027)."));
+    assert!(html.contains("Det hjemtagne beløb kan ikke være negativt."));
+    assert!(html.contains("id=\"period\" name=\"period\" value=\"2030\""));
+    assert!(html.contains("id=\"kr\" name=\"kr\" value=\"12.345\""));
+    assert!(html.contains("id=\"harvested\" name=\"harvested\" value=\"-5\""));
+    assert!(html.contains("href=\"#harvested\""));
+    // Harvested without budget reference and date.
+    let (status, html) = post(
+        &c,
+        &app,
+        &format!("{}/maaling", plan_path(&f)),
+        &actual_form(&csrf, "2026", "", "1.000"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Angiv datoen for hjemtagningen."));
+    assert!(html.contains("Angiv hvilket budget beløbet er hjemtaget fra."));
+    // Text that is not a number.
+    let (status, html) = post(
+        &c,
+        &app,
+        &format!("{}/maaling", plan_path(&f)),
+        &actual_form(&csrf, "2026", "mange", ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Realiseret i kr. skal være et tal"));
+    assert_eq!(actual_count(&app, &t, &f).await, 0);
+}
+
+fn plan_form<'a>(
+    csrf: &'a str,
+    version: &'a str,
+    owner: &'a str,
+    kpi: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("_csrf", csrf),
+        ("version", version),
+        ("frequency", "yearly"),
+        ("benefits[0].owner", owner),
+        ("benefits[0].kpi", kpi),
+        ("benefits[0].measurement_method", "Udtræk fra fagsystemet"),
+        ("benefits[0].baseline", "120.000"),
+        ("benefits[0].baseline_note", "Porto 2024"),
+        ("benefits[0].targets[2025]", "0"),
+        ("benefits[0].targets[2026]", "60.000"),
+        ("benefits[0].targets[2027]", "70.000"),
+        ("benefits[1].owner", owner),
+        ("benefits[1].kpi", "Sagsbehandling pr. år"),
+        ("benefits[1].measurement_method", "Udtræk fra fagsystemet"),
+        ("benefits[1].baseline", ""),
+        ("benefits[1].baseline_note", ""),
+        ("benefits[1].targets[2025]", "0"),
+        ("benefits[1].targets[2026]", "100"),
+        ("benefits[1].targets[2027]", "100"),
+    ]
+}
+
+#[tokio::test]
+async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
+    let (app, t, f) = world("konflikt").await;
+    let (c, csrf) = login(&app, "konflikt", Role::Admin).await;
+    let stored = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    let v = stored.version.to_string();
+    let owner = t.user(Role::Leder).id.0.to_string();
+    let edit = format!("{}/rediger", plan_path(&f));
+    let (status, html) = get(&c, &app, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("name=\"version\" value=\"{v}\"")));
+    // The first save with the version read wins.
+    let (status, _) = post(
+        &c,
+        &app,
+        &edit,
+        &plan_form(&csrf, &v, &owner, "Portoudgift pr. år"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // A second save with the same, now stale, version is refused.
+    let (status, html) = post(
+        &c,
+        &app,
+        &edit,
+        &plan_form(&csrf, &v, &owner, "Min egen KPI"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("Planen er ikke gemt"));
+    assert!(html.contains("value=\"Min egen KPI\""));
+    let now = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    assert_eq!(now.plan.benefits[0].kpi, "Portoudgift pr. år");
+    assert_eq!(
+        now.plan.benefits[0].targets[2].amount,
+        "70000".parse().expect("dec")
+    );
+    assert_eq!(
+        now.plan.benefits[0].targets[2].kr,
+        "70000".parse().expect("dec")
+    );
+    let new_v = now.version.to_string();
+    assert!(html.contains(&format!("name=\"version\" value=\"{new_v}\"")));
+    // Sending again with the version shown saves.
+    let (status, _) = post(
+        &c,
+        &app,
+        &edit,
+        &plan_form(&csrf, &new_v, &owner, "Min egen KPI"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    assert!(html.contains("Min egen KPI"));
+    assert!(html.contains("120.000,00 (Porto 2024)"));
+    // A læser may not edit.
+    let (l, lcsrf) = login(&app, "konflikt", Role::Laeser).await;
+    let (status, _) = get(&l, &app, &edit).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(&l, &app, &edit, &plan_form(&lcsrf, &new_v, &owner, "X")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn aarshjul_shows_overdue_measurements_to_the_owner_only() {
+    let (app, _t, f) = world("aarshjul").await;
+    let (c, _) = login(&app, "aarshjul", Role::Leder).await;
+    let (status, html) = get(&c, &app, "/aarshjul").await;
+    assert_eq!(status, StatusCode::OK);
+    // The 2025 measurements of both benefits (due 31.12.2025) are overdue.
+    assert!(html.contains("Fra tidligere år"));
+    assert_eq!(html.matches(">Overskredet</strong>").count(), 2);
+    assert!(html.contains("Porto, 2025 (frist 31.12.2025"));
+    assert!(html.contains("Sagsbehandling, 2025 (frist 31.12.2025"));
+    assert!(html.contains(&format!(
+        "href=\"/potentialer/{}/gevinstplan\"",
+        f.potential.0
+    )));
+    assert_eq!(html.matches("<li class=\"month").count(), 12);
+    let (l, _) = login(&app, "aarshjul", Role::Laeser).await;
+    let (_, html) = get(&l, &app, "/aarshjul").await;
+    assert!(!html.contains(">Overskredet</strong>"));
+    assert!(!html.contains("Robot til journalisering"));
+    // The porteføljeleder sees every plan.
+    let (pl, _) = login(&app, "aarshjul", Role::Portefoljeleder).await;
+    let (_, html) = get(&pl, &app, "/aarshjul").await;
+    assert_eq!(html.matches(">Overskredet</strong>").count(), 2);
+}
+
+#[tokio::test]
+async fn programme_form_reports_a_key_that_does_not_add_up() {
+    let (app, t, _f) = world("nyprogram").await;
+    let (c, csrf) = login(&app, "nyprogram", Role::Portefoljeleder).await;
+    let (status, html) = get(&c, &app, "/programmer").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nyt program"));
+    assert!(html.contains("Digitalisering 2025–2027"));
+    let (status, html) = get(&c, &app, "/programmer/ny").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Robot til journalisering"));
+    let forv = format!("targets[0].share[{}]", t.forvaltning.id.0);
+    let other = format!("targets[0].share[{}]", t.other.id.0);
+    let form = vec![
+        ("_csrf", csrf.as_str()),
+        ("version", ""),
+        ("target_count", "1"),
+        ("name", "Velfærdsteknologi"),
+        ("first_year", "2025"),
+        ("last_year", "2027"),
+        ("targets[0].kind", "kr_per_year"),
+        ("targets[0].amount", "1.000.000"),
+        ("targets[0].deadline_year", "2027"),
+        ("targets[0].milestones", "2026: 500.000"),
+        ("targets[0].basis", "percentages"),
+        (forv.as_str(), "60"),
+        (other.as_str(), "35"),
+        ("include_decided", "1"),
+        ("action", "save"),
+    ];
+    let (status, html) = post(&c, &app, "/programmer/ny", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Fordelingen giver 95 %, mangler 5 %."));
+    assert!(html.contains("value=\"35\""));
+    assert!(html.contains("value=\"Velfærdsteknologi\""));
+    assert!(html.contains("value=\"2026: 500.000\""));
+    let count = app
+        .store
+        .list_programmes(t.tenant.id)
+        .await
+        .expect("list")
+        .len();
+    assert_eq!(count, 1);
+    // With 65 % it adds up and is saved with the decided potential included.
+    let mut ok = form.clone();
+    for (k, v) in ok.iter_mut() {
+        if *k == other.as_str() {
+            *v = "40";
+        }
+    }
+    let (status, _) = post(&c, &app, "/programmer/ny", &ok).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let all = app.store.list_programmes(t.tenant.id).await.expect("list");
+    let created = all
+        .iter()
+        .find(|p| p.programme.name == "Velfærdsteknologi")
+        .expect("created");
+    assert_eq!(created.programme.potentials.len(), 1);
+    assert_eq!(created.programme.targets[0].milestones.len(), 1);
+    // A læser may not create programmes.
+    let (l, lcsrf) = login(&app, "nyprogram", Role::Laeser).await;
+    let (status, _) = get(&l, &app, "/programmer/ny").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut bad = ok.clone();
+    bad[0] = ("_csrf", lcsrf.as_str());
+    let (status, _) = post(&l, &app, "/programmer/ny", &bad).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn probabilities_are_shown_in_percent_and_edited_by_the_portfolio_lead() {
+    let (app, t, _f) = world("sandsynlig").await;
+    let (l, _) = login(&app, "sandsynlig", Role::Laeser).await;
+    let (status, html) = get(&l, &app, "/programmer/sandsynligheder").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<td class=\"num\">40 %</td>"));
+    assert!(!html.contains("Gem sandsynligheder"));
+    let (c, csrf) = login(&app, "sandsynlig", Role::Portefoljeleder).await;
+    let mut form = vec![("_csrf", csrf.as_str()), ("version", "0")];
+    let values = ["10", "25", "42,5", "80", "90", "100", "100", "0", "0"];
+    for (s, v) in gevinst_domain::Status::ALL.iter().zip(values) {
+        form.push((s.as_str(), v));
+    }
+    let (status, _) = post(&c, &app, "/programmer/sandsynligheder", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (p, _) = app
+        .store
+        .status_probabilities(t.tenant.id)
+        .await
+        .expect("probs");
+    assert_eq!(p.business_case, "0.425".parse().expect("dec"));
+    let (_, html) = get(&l, &app, "/programmer/sandsynligheder").await;
+    assert!(html.contains("<td class=\"num\">42,5 %</td>"));
+    // Out of range: Danish error, input kept.
+    form[4].1 = "120";
+    form[1].1 = "1";
+    let (status, html) = post(&c, &app, "/programmer/sandsynligheder", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("skal være et tal fra 0 til 100 %"));
+    assert!(html.contains("value=\"120\""));
+}
