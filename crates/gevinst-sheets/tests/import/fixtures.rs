@@ -245,3 +245,39 @@ pub fn truncated_xlsx() -> Result<Vec<u8>, XlsxError> {
     b.truncate(b.len() / 2);
     Ok(b)
 }
+
+/// Like [`empty_formatted_rows_xlsx`] with 100,000 rows, but small enough for the corpus:
+/// the empty formatted rows are written without row and cell references
+/// (`<row><c s="1"></c></row>`, which the format allows), so they compress to almost
+/// nothing while the reader still has to walk 100,000 rows of formatted empty cells.
+pub fn empty_formatted_rows_compact_xlsx() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    use std::io::Read;
+    let base = empty_formatted_rows_xlsx(1)?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base))?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let name = entry.name()?.into_owned();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body)?;
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(body)?;
+            let empty_rows = "<row><c s=\"1\"></c></row>".repeat(100_000);
+            let text = text
+                .replace("</sheetData>", &format!("{empty_rows}</sheetData>"))
+                .replace(
+                    "<dimension ref=\"A1:B5\"/>",
+                    "<dimension ref=\"A1:B100005\"/>",
+                );
+            body = text.into_bytes();
+        }
+        writer.start_file(name, opts)?;
+        writer.write_all(&body)?;
+    }
+    writer.finish()?;
+    Ok(out.into_inner())
+}
