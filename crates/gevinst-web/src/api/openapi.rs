@@ -64,7 +64,7 @@ use utoipa::{Modify, OpenApi};
             amounts are decimal strings in responses and JSON numbers in requests."),
         (name = "programmes", description = "Programmes with targets and distribution keys, \
             their overview (target, planned, decided, realised, harvested, gaps) and forecast. \
-            Exact values are decimal strings in requests and responses."),
+            Exact values are decimal strings in responses; requests may send strings or numbers."),
         (name = "benefits realisation", description = "Benefits realisation plans, actuals \
             (only the benefit's owner, a porteføljeleder or an admin records them), the \
             forecast probabilities per status and reminders of due measurements (årshjul)."),

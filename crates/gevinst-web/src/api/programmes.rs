@@ -9,9 +9,10 @@
 //!
 //! ## Numbers
 //!
-//! Exact values (kr., årsværk, hours, percentages, probabilities) are **decimal strings**
-//! in requests and in responses, e.g. `"amount": "100000"` or `"0.5"`, so no client loses
-//! precision in a float. Forecast statistics are approximations and are JSON numbers.
+//! In responses exact values (kr., årsværk, hours, percentages, probabilities) are
+//! **decimal strings**, e.g. `"amount": "100000"` or `"0.5"`, so no client loses precision
+//! in a float. Requests may send them as strings (exact) or as JSON numbers
+//! (`"amount": 100000`). Forecast statistics are approximations and are JSON numbers.
 //!
 //! ## Versions
 //!
@@ -42,7 +43,9 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
 use gevinst_store::{StoredActual, StoredBenefitPlan, StoredProgramme};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, Modify};
@@ -374,6 +377,60 @@ async fn require_potential(
     Ok(())
 }
 
+/// Keys whose values are exact decimals in the request bodies of this module.
+const DECIMAL_KEYS: [&str; 17] = [
+    "amount",
+    "value",
+    "kr",
+    "hours",
+    "fte",
+    "invisible_hours",
+    "harvested",
+    "baseline",
+    "ide",
+    "vurderet",
+    "business_case",
+    "besluttet",
+    "i_implementering",
+    "i_drift",
+    "gevinst_realiseret",
+    "afvist",
+    "parkeret",
+];
+
+/// Turns JSON numbers under [`DECIMAL_KEYS`] into decimal strings, so a client may send
+/// `"amount": 100000` as well as `"amount": "100000"`. No other key of these bodies holds
+/// a decimal, and integers (years, line and target indexes, ids, versions) stay numbers.
+fn numbers_as_decimals(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::Number(n) if DECIMAL_KEYS.contains(&key.as_str()) => {
+                        *v = Value::String(n.to_string());
+                    }
+                    _ => numbers_as_decimals(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(numbers_as_decimals),
+        _ => {}
+    }
+}
+
+/// A request body of this module: decimals as strings or numbers, unknown fields and
+/// wrong types a 422 on `body` (as [`ApiJson`] answers for other bodies).
+fn decimal_body<T: DeserializeOwned>(mut raw: Value) -> Result<T, ApiError> {
+    numbers_as_decimals(&mut raw);
+    serde_json::from_value(raw).map_err(|e| {
+        ApiError::invalid(FieldErrors::single(
+            "body",
+            "invalid",
+            format!("Failed to deserialize the JSON body into the target type: {e}"),
+        ))
+    })
+}
+
 /// The 404 for a potential without a benefit plan.
 fn no_plan() -> ApiError {
     ApiError::new(
@@ -516,8 +573,9 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    ApiJson(draft): ApiJson<ProgrammeDraft>,
+    ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
+    let draft: ProgrammeDraft = decimal_body(raw)?;
     let stored = programmes::create(state.store.as_ref(), &who, &draft).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/programmes/{}", stored.id))
         .map_err(|_| ApiError::from(AppError::Internal("bad location".into())))?;
@@ -578,8 +636,9 @@ pub async fn update(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<ProgrammeUpdate>,
+    ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
+    let body: ProgrammeUpdate = decimal_body(raw)?;
     let version = expected_version(&headers, body.version)?;
     let stored = programmes::update(
         state.store.as_ref(),
@@ -734,9 +793,10 @@ pub async fn put_plan(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<BenefitPlanUpdate>,
+    ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
+    let body: BenefitPlanUpdate = decimal_body(raw)?;
     let expect = expected_plan(&headers, body.version)?;
     // An unknown potential is a 404 before any complaint about the body.
     require_potential(&state, &who, potential).await?;
@@ -852,9 +912,10 @@ pub async fn record_actual(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(draft): ApiJson<ActualDraft>,
+    ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
+    let draft: ActualDraft = decimal_body(raw)?;
     match programmes::record_actual(state.store.as_ref(), &who, potential, &draft).await {
         Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
         Err(AppError::NotFound) => {
@@ -922,8 +983,9 @@ pub async fn put_status_probabilities(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<StatusProbabilitiesUpdate>,
+    ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
+    let body: StatusProbabilitiesUpdate = decimal_body(raw)?;
     let expected = expected_version(&headers, body.version)?;
     let probabilities = body.probabilities()?;
     let store = state.store.as_ref();
@@ -992,8 +1054,8 @@ const DECIMAL_SCHEMAS: [&str; 20] = [
 
 /// Note added to the schemas in [`DECIMAL_SCHEMAS`].
 const DECIMAL_NOTE: &str = "Exact values (kr., årsværk, hours, percentages, probabilities) \
-    are decimals serialised as JSON strings such as \"100000\" or \"0.5\", in requests as \
-    well as responses; parse them as decimals, not floats.";
+    are decimals serialised as JSON strings such as \"100000\" or \"0.5\"; parse them as \
+    decimals, not floats. Requests may send them as strings or as JSON numbers.";
 
 /// An OpenAPI modifier that documents how the programme schemas put numbers in JSON.
 pub struct ProgrammeNumberNotes;
@@ -1103,6 +1165,36 @@ mod tests {
         assert_eq!(
             parse_day(Some("31-03-2026")).unwrap_err().fields.0[0].field,
             "today"
+        );
+    }
+
+    #[test]
+    fn decimal_numbers_become_strings_and_integers_stay() {
+        let mut v = serde_json::json!({
+            "first_year": 2025,
+            "targets": [{"kind": "aarsvaerk", "amount": 0.5, "deadline_year": 2027,
+                         "milestones": [{"year": 2026, "amount": 100000}]}],
+            "distribution_keys": [{"target": 0, "basis": "percentages",
+                                   "shares": [{"owner": {"unit": 3}, "value": 60}]}],
+            "version": 2,
+        });
+        numbers_as_decimals(&mut v);
+        assert_eq!(v["targets"][0]["amount"], "0.5");
+        assert_eq!(v["targets"][0]["milestones"][0]["amount"], "100000");
+        assert_eq!(v["targets"][0]["milestones"][0]["year"], 2026);
+        assert_eq!(v["distribution_keys"][0]["shares"][0]["value"], "60");
+        assert_eq!(v["distribution_keys"][0]["target"], 0);
+        assert_eq!(v["distribution_keys"][0]["shares"][0]["owner"]["unit"], 3);
+        assert_eq!(v["version"], 2);
+        let draft: ProgrammeDraft = {
+            v.as_object_mut().unwrap().remove("version");
+            decimal_body(v).unwrap()
+        };
+        assert_eq!(draft.targets[0].amount, Some(Decimal::new(5, 1)));
+        let e = decimal_body::<ActualDraft>(serde_json::json!({"lin": 1})).unwrap_err();
+        assert_eq!(
+            (e.status, e.fields.0[0].field.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "body")
         );
     }
 

@@ -1314,11 +1314,24 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
             Method::POST,
             t.token(Role::Leder),
             &format!("/api/v1/potentials/{id}/actuals"),
-            &json!({"line": 2, "period": {"quarter": [2026, 2]}, "hours": "25"}),
+            // Decimals may be sent as JSON numbers too.
+            &json!({"line": 2, "period": {"quarter": [2026, 2]}, "hours": 25.5}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let a: Value = res.json().await.unwrap();
     assert_eq!(a["actual"]["period"], json!({"quarter": [2026, 2]}));
-    assert_eq!(dec(&a["actual"]["hours"]), d("25"));
+    assert_eq!(dec(&a["actual"]["hours"]), d("25.5"));
+    // A decimal of the wrong type is a 422 on the body, not a 500.
+    let res = app
+        .api_send(
+            Method::POST,
+            t.token(Role::Leder),
+            &format!("/api/v1/potentials/{id}/actuals"),
+            &json!({"line": 2, "period": {"year": 2026}, "hours": true}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(field_error(&e).0, "body");
 }
