@@ -139,7 +139,7 @@ async fn overview_shows_hand_computed_figures_in_danish() {
     // Distribution key: 60 % of 100.000 kr. to the forvaltning, which carries the whole
     // plan (85.987,53 kr.), so its decided cases exceed its share by 25.987,53 kr.
     let key = &html[html.find("id=\"fordelingsnoegle\"").expect("key table")..];
-    let forv = row(key, &format!("{}", t.forvaltning.name));
+    let forv = row(key, &t.forvaltning.name);
     assert_eq!(
         forv,
         [
@@ -150,7 +150,7 @@ async fn overview_shows_hand_computed_figures_in_danish() {
             "-25.988 kr."
         ]
     );
-    let other = row(key, &format!("{}", t.other.name));
+    let other = row(key, &t.other.name);
     assert_eq!(
         other,
         ["40.000 kr.", "0 kr.", "0 kr.", "0 kr.", "40.000 kr."]
