@@ -11,6 +11,7 @@ mod browser;
 mod browser_programme;
 mod pages_admin;
 mod pages_business_case;
+mod pages_export;
 mod pages_potentials;
 mod pages_programmes;
 mod pages_reports;

@@ -97,6 +97,8 @@ struct ListPage {
     last_href: Option<String>,
     headers: Vec<SortHeader>,
     filtered: bool,
+    xlsx_href: String,
+    csv_href: String,
 }
 
 impl ListPage {
@@ -106,7 +108,7 @@ impl ListPage {
 }
 
 /// Reads the query string into list parameters.
-fn read_params(raw: Option<&str>) -> ListParams {
+pub(super) fn read_params(raw: Option<&str>) -> ListParams {
     let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or_default())
         .unwrap_or_default();
     let mut p = ListParams::default();
@@ -185,6 +187,32 @@ fn href(p: &ListParams, page: Option<u32>) -> String {
     } else {
         format!(
             "/potentialer?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+/// The download link for `p`'s filters and sort (all pages, so no page or page size).
+fn export_href(p: &ListParams, extension: &str) -> String {
+    let fields: [(&str, Option<&str>); 7] = [
+        ("status", p.status.as_deref()),
+        ("unit", p.unit.as_deref()),
+        ("fagomraade", p.fagomraade.as_deref()),
+        ("technology", p.technology.as_deref()),
+        ("q", p.q.as_deref()),
+        ("sort", p.sort.as_deref()),
+        ("order", p.order.as_deref()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+    let base = format!("/potentialer/eksport.{extension}");
+    if pairs.is_empty() {
+        base
+    } else {
+        format!(
+            "{base}?{}",
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     }
@@ -380,6 +408,8 @@ pub(super) async fn show(
         last_href,
         headers: sort_headers(&used, &query),
         filtered,
+        xlsx_href: export_href(&used, "xlsx"),
+        csv_href: export_href(&used, "csv"),
     };
     Ok((status, Page(view)).into_response())
 }
@@ -404,6 +434,21 @@ mod tests {
         );
         assert_eq!(href(&p, Some(1)), "/potentialer?status=ide&q=r%C3%B8d+bil");
         assert_eq!(href(&ListParams::default(), None), "/potentialer");
+    }
+
+    #[test]
+    fn export_links_keep_filters_and_sort_but_not_the_page() {
+        let p = read_params(Some(
+            "status=ide&status=vurderet&q=r%C3%B8d&sort=title&order=asc&page=3&per_page=25&unit=",
+        ));
+        assert_eq!(
+            export_href(&p, "xlsx"),
+            "/potentialer/eksport.xlsx?status=ide%2Cvurderet&q=r%C3%B8d&sort=title&order=asc"
+        );
+        assert_eq!(
+            export_href(&ListParams::default(), "csv"),
+            "/potentialer/eksport.csv"
+        );
     }
 
     #[test]

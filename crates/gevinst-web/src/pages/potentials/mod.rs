@@ -3,6 +3,7 @@
 //!
 //! - `GET /potentialer`: [`list`]
 //! - `GET|POST /potentialer/ny`: [`new`]
+//! - `GET /potentialer/eksport.xlsx`, `GET /potentialer/eksport.csv`: [`export`]
 //! - `GET /potentialer/{id}`, `POST /potentialer/{id}/rediger`, `POST /potentialer/{id}/status`:
 //!   [`detail`]
 //!
@@ -10,6 +11,7 @@
 //! form with errors can be shown again exactly as the user typed it.
 
 mod detail;
+mod export;
 mod form;
 mod history;
 mod list;
@@ -27,6 +29,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/potentialer", get(list::show))
         .route("/potentialer/ny", get(new::form).post(new::submit))
+        .route("/potentialer/eksport.xlsx", get(export::xlsx))
+        .route("/potentialer/eksport.csv", get(export::csv))
         .route("/potentialer/{id}", get(detail::show))
         .route("/potentialer/{id}/rediger", post(detail::edit))
         .route("/potentialer/{id}/status", post(detail::change_status))
