@@ -23,7 +23,7 @@
 //!   potential's actuals of that year as the explanation.
 //! - **Gevinstplaner**: one row per benefit line × year of each plan: Potentiale,
 //!   Gevinst, Art, Hjemtagbar, Ejer, KPI, Målemetode, Baseline, Baseline-note, År, Mål
-//!   (mængde), Enhed, Mål (kr.).
+//!   (mængde), Enhed, Mål (kr., rounded to øre).
 //! - **Målinger**: one row per actual: Potentiale, Gevinst, Periode, Timer, Kr., Årsværk,
 //!   Usynligt arbejde (timer), Hjemtaget (kr.), Budgetreference, Dato (date cell), Note.
 //! - **Prognose** (only with a forecast): per year P10, P50, P90 and mean of the kr. gain
@@ -38,7 +38,7 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::{FagomraadeId, PotentialId, TechnologyId, UnitId, UserId};
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
 
@@ -391,7 +391,10 @@ fn write_plans(
                     .number(f64::from(t.year), &f.integer)?
                     .decimal(t.amount, amount_format)?
                     .text(b.kind.unit_label(), &f.text)?
-                    .decimal(t.kr, &f.kr)?;
+                    .decimal(
+                        t.kr.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+                        &f.kr,
+                    )?;
             }
         }
     }

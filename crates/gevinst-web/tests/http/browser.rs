@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The WebDriver URL, or `None` when the test may be skipped.
-fn webdriver_url() -> Option<String> {
+pub(crate) fn webdriver_url() -> Option<String> {
     match std::env::var("GEVINST_WEBDRIVER_URL") {
         Ok(u) if !u.trim().is_empty() => Some(u.trim().to_owned()),
         _ => {
@@ -39,7 +39,7 @@ fn webdriver_url() -> Option<String> {
 }
 
 /// Starts a headless Chromium session with a fresh profile in `profile`.
-async fn browser(url: &str, profile: &std::path::Path) -> Res<Client> {
+pub(crate) async fn browser(url: &str, profile: &std::path::Path) -> Res<Client> {
     let binary =
         std::env::var("GEVINST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let args = vec![
@@ -85,7 +85,7 @@ async fn wait_text(c: &Client, css: &str, text: &str) -> Res {
 }
 
 /// Waits until the page's text contains `needle`.
-async fn wait_body(c: &Client, needle: &str) -> Res {
+pub(crate) async fn wait_body(c: &Client, needle: &str) -> Res {
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         if let Ok(body) = c.find(Locator::Css("body")).await {
@@ -125,7 +125,7 @@ async fn id_of_focused(c: &Client) -> Res<String> {
 }
 
 /// Tabs through the login form and logs in.
-async fn login(c: &Client, app: &TestApp, email: &str) -> Res {
+pub(crate) async fn login(c: &Client, app: &TestApp, email: &str) -> Res {
     c.goto(&app.url("/login")).await?;
     wait_text(c, "h1", "Log ind").await?;
     // Keyboard: the skip link comes first, then e-mail → password → the button.
