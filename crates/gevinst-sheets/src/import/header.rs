@@ -27,6 +27,15 @@ pub struct Header {
     pub data_from: usize,
 }
 
+/// A possible header: its (last) row's index, how many fields it names, the column
+/// names and the sheet rows it spans.
+struct Candidate {
+    index: usize,
+    score: usize,
+    names: Vec<Option<String>>,
+    rows: Vec<u32>,
+}
+
 /// How many rows from the top are searched for the header.
 const SEARCH_ROWS: usize = 30;
 
@@ -91,24 +100,32 @@ pub fn detect_header(table: &Table) -> Result<Header, ImportError> {
         ));
     }
     let top = rows.len().min(SEARCH_ROWS);
-    let mut best: Option<(usize, usize, Vec<Option<String>>, Vec<u32>)> = None;
+    // (row index, score, names, sheet rows) of the best header so far.
+    let mut best: Option<Candidate> = None;
     for i in 0..top {
         let single = names(None, &rows[i].cells, width);
-        let mut candidate = (score(&single), single, vec![rows[i].number]);
+        let mut candidate = Candidate {
+            index: i,
+            score: score(&single),
+            names: single,
+            rows: vec![rows[i].number],
+        };
         if i > 0 && rows[i - 1].number + 1 == rows[i].number {
             let pair = names(Some(&rows[i - 1].cells), &rows[i].cells, width);
             let s = score(&pair);
-            if s > candidate.0 {
-                candidate = (s, pair, vec![rows[i - 1].number, rows[i].number]);
+            if s > candidate.score {
+                candidate.score = s;
+                candidate.names = pair;
+                candidate.rows = vec![rows[i - 1].number, rows[i].number];
             }
         }
-        if candidate.0 >= 2 && best.as_ref().is_none_or(|b| candidate.0 > b.1) {
-            best = Some((i, candidate.0, candidate.1, candidate.2));
-            // The first row that names most fields wins; a later row must name more.
+        // The first row that names most fields wins; a later row must name more.
+        if candidate.score >= 2 && best.as_ref().is_none_or(|b| candidate.score > b.score) {
+            best = Some(candidate);
         }
     }
     let (index, found_names, header_rows) = match best {
-        Some((i, _, n, r)) => (i, n, r),
+        Some(c) => (c.index, c.names, c.rows),
         None => {
             let i = (0..top)
                 .find(|&i| {
