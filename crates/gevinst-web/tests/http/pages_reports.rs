@@ -445,6 +445,11 @@ async fn print_story(
     c.goto(&app.url(&format!("/programmer/{}/rapport", f.programme.0)))
         .await?;
     crate::browser::wait_body(c, "Gevinstrealiseringsrapport").await?;
+    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir)?;
+        let png = c.screenshot().await?;
+        std::fs::write(std::path::Path::new(&dir).join("rapport-skaerm.png"), png)?;
+    }
     // WebDriver "Print Page": POST /session/{id}/print answers with the PDF in base64.
     let session = c.session_id().await?.ok_or("no WebDriver session id")?;
     let res: serde_json::Value = reqwest::Client::new()
