@@ -11,8 +11,9 @@ use gevinst_domain::{
     FagomraadeId, Potential, PotentialId, Status, TechnologyId, TenantId, UnitId, UserId,
 };
 use gevinst_sheets::export::portfolio::{
-    csv, workbook, Percentiles, Person, Portfolio, PortfolioRow, KEY_FIGURE_HEADERS, LINE_HEADERS,
-    POTENTIAL_HEADERS, RISK_HEADERS, SIMULATION_HEADERS,
+    csv, is_portfolio_export, read_workbook, workbook, Percentiles, Person, Portfolio,
+    PortfolioRow, KEY_FIGURE_HEADERS, LINE_HEADERS, POTENTIAL_HEADERS, RISK_HEADERS,
+    SIMULATION_HEADERS,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -431,4 +432,97 @@ fn csv_writes_decimal_commas() {
     let bytes = csv(&p).unwrap();
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.contains(";4;2025;3;0,035\r\n"), "{text}");
+}
+
+#[test]
+fn the_workbook_reads_back_exactly() {
+    let original = portfolio(true);
+    let bytes = workbook(&original).unwrap();
+    let back = read_workbook(&bytes).unwrap();
+    assert_eq!(back.len(), 2);
+    for (b, o) in back.iter().zip(&original.rows) {
+        let p = &o.potential;
+        assert_eq!(b.id, p.id.0);
+        assert_eq!(b.title, p.title);
+        assert_eq!(b.description, p.description);
+        assert_eq!(b.status, p.status);
+        assert_eq!(b.unit_path, o.unit_path);
+        assert_eq!(b.fagomraade, o.fagomraade);
+        assert_eq!(b.technology, o.technology);
+        assert_eq!(b.source, p.source);
+        assert_eq!(b.benefit_owner, o.benefit_owner);
+        assert_eq!(b.digital_agent, o.digital_agent);
+        assert_eq!(b.submitted_by, o.submitted_by);
+        assert_eq!(b.tags, p.tags);
+        // Lines, amounts (even 0.12345678901234567), factors, channels and risks.
+        assert_eq!(b.case, o.case);
+    }
+    assert_eq!(back[0].row, 2);
+    assert_eq!(back[1].case, None);
+    assert_eq!(
+        back[0].case.as_ref().unwrap().lines[3].amounts[1],
+        dec!(0.12345678901234567)
+    );
+}
+
+#[test]
+fn exports_are_recognised_and_other_workbooks_refused() {
+    let bytes = workbook(&portfolio(false)).unwrap();
+    let mut wb = read(&bytes);
+    let names = wb.sheet_names();
+    let first = headers(&rows(&mut wb, "Potentialer")[0]);
+    assert!(is_portfolio_export(&names, &first));
+    assert!(!is_portfolio_export(&names, &first[1..]));
+    assert!(!is_portfolio_export(&names[..1], &first));
+
+    let err = read_workbook(b"not a workbook").unwrap_err();
+    assert!(err.0.starts_with("Filen kan ikke læses som .xlsx"), "{err}");
+
+    let mut other = rust_xlsxwriter::Workbook::new();
+    other.add_worksheet().set_name("Ark1").unwrap();
+    let bytes = other.save_to_buffer().unwrap();
+    assert_eq!(
+        read_workbook(&bytes).unwrap_err().0,
+        "Filen har ikke arket «Potentialer» fra en gevinst-eksport."
+    );
+
+    // A line whose kind was edited into nonsense names the sheet, row and column.
+    let mut p = portfolio(false);
+    p.rows[0].case.as_mut().unwrap().lines.truncate(1);
+    let good = workbook(&p).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Potentialer").unwrap();
+    let pot = rows(&mut read(&good), "Potentialer");
+    copy(sheet, &pot);
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Business cases").unwrap();
+    let mut lines = rows(&mut read(&good), "Business cases");
+    lines[2][3] = s("Guldgrube");
+    copy(sheet, &lines);
+    let bytes = wb.save_to_buffer().unwrap();
+    assert_eq!(
+        read_workbook(&bytes).unwrap_err().0,
+        "Arket «Business cases», række 3: kolonnen «Art» har en ugyldig eller tom værdi."
+    );
+}
+
+fn copy(sheet: &mut rust_xlsxwriter::Worksheet, rows: &[Vec<Data>]) {
+    for (r, row) in rows.iter().enumerate() {
+        for (c, d) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match d {
+                Data::String(t) => {
+                    sheet.write_string(r, c, t).unwrap();
+                }
+                Data::Float(x) => {
+                    sheet.write_number(r, c, *x).unwrap();
+                }
+                Data::DateTime(x) => {
+                    sheet.write_number(r, c, x.as_f64()).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
 }
