@@ -11,6 +11,7 @@
 // Only the schema (migrations/*) and connection setup differ per database.
 
 use crate::{
+    ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImportMapping,
     ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
     StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
@@ -2039,6 +2040,341 @@ impl Store for ThisStore {
         Ok(version)
     }
 
+    // ---- import ----
+
+    async fn commit_import(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        batch: &ImportBatch,
+        progress: Option<ImportProgress<'_>>,
+    ) -> Result<ImportOutcome> {
+        let mut tx = self.begin_write().await?;
+        // A missing tenant is NotFound before anything else.
+        fetch_tenant(&mut tx, tenant).await?;
+        let at = now();
+        let reason = Some(format!("Import {}", batch.batch_id));
+        let audit_of = |entity: EntityKind, id: i64, action: AuditAction, changes| AuditDraft {
+            entity,
+            entity_id: id,
+            action,
+            user_id: actor,
+            changes,
+            reason: reason.clone(),
+        };
+        let mut out = ImportOutcome::default();
+        for u in &batch.new_units {
+            if let Some(parent) = u.parent {
+                fetch_unit(&mut tx, tenant, parent).await?;
+            }
+            let sql = format!(
+                "INSERT INTO units (tenant_id, parent_id, name, active) VALUES ($1, $2, $3, TRUE) \
+                 RETURNING {UNIT_COLS}"
+            );
+            let row = sqlx::query(&sql)
+                .bind(tenant.0)
+                .bind(u.parent.map(|p| p.0))
+                .bind(&u.name)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(fk("tenant or parent unit"))?;
+            let unit = unit_row(&row)?;
+            let d = audit_of(
+                EntityKind::Unit,
+                unit.id.0,
+                AuditAction::Create,
+                audit::created(&unit),
+            );
+            insert_audit(&mut tx, tenant, &d, at).await?;
+            out.units.push(unit);
+        }
+        for (which, names) in [
+            (Catalogue::Fagomraader, &batch.new_fagomraader),
+            (Catalogue::Technologies, &batch.new_technologies),
+        ] {
+            let table = catalogue_table(which);
+            let sql = format!(
+                "INSERT INTO {table} (tenant_id, name, position, active) \
+                 VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE tenant_id = $1), TRUE) \
+                 RETURNING id, name, position, active"
+            );
+            for name in names {
+                let row = sqlx::query(&sql)
+                    .bind(tenant.0)
+                    .bind(name)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        let e = fk("tenant")(e);
+                        if e.kind() == crate::ErrorKind::Duplicate {
+                            StoreError::duplicate(format!("{table} {name}"))
+                        } else {
+                            e
+                        }
+                    })?;
+                let item = catalogue_row(&row)?;
+                let d = audit_of(
+                    catalogue_entity(which),
+                    item.id,
+                    AuditAction::Create,
+                    audit::created(&item),
+                );
+                insert_audit(&mut tx, tenant, &d, at).await?;
+                match which {
+                    Catalogue::Fagomraader => out.fagomraader.push(item),
+                    Catalogue::Technologies => out.technologies.push(item),
+                }
+            }
+        }
+        for (done, r) in batch.rows.iter().enumerate() {
+            let in_row = |e: StoreError| import_row_error(r.row, e);
+            let mut v = r.potential.clone();
+            if let Some(i) = r.new_unit {
+                v.unit_id = out
+                    .units
+                    .get(i)
+                    .map(|u| u.id)
+                    .ok_or_else(|| in_row(StoreError::not_found(format!("new unit {i}"))))?;
+            }
+            if let Some(i) = r.new_fagomraade {
+                v.fagomraade_id = Some(FagomraadeId(
+                    out.fagomraader.get(i).map(|f| f.id).ok_or_else(|| {
+                        in_row(StoreError::not_found(format!("new fagområde {i}")))
+                    })?,
+                ));
+            }
+            if let Some(i) = r.new_technology {
+                v.technology_id = Some(TechnologyId(
+                    out.technologies.get(i).map(|t| t.id).ok_or_else(|| {
+                        in_row(StoreError::not_found(format!("new technology {i}")))
+                    })?,
+                ));
+            }
+            let id = match r.action {
+                ImportAction::Create {
+                    status,
+                    submitted_by,
+                } => {
+                    let p = insert_potential(&mut tx, tenant, &v, status, submitted_by, at)
+                        .await
+                        .map_err(in_row)?;
+                    let d = audit_of(
+                        EntityKind::Potential,
+                        p.id.0,
+                        AuditAction::Create,
+                        audit::created(&p),
+                    );
+                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    out.created += 1;
+                    p.id
+                }
+                ImportAction::Update {
+                    id,
+                    expected_version,
+                } => {
+                    let before = fetch_potential(&mut tx, tenant, id).await.map_err(in_row)?;
+                    let res = sqlx::query(
+                        "UPDATE potentials SET title = $1, description = $2, unit_id = $3, \
+                         fagomraade_id = $4, technology_id = $5, source = $6, benefit_owner = $7, \
+                         digital_agent = $8, tags = $9, search_text = $10, updated_at = $11, \
+                         version = version + 1 \
+                         WHERE tenant_id = $12 AND id = $13 AND version = $14",
+                    )
+                    .bind(&v.title)
+                    .bind(&v.description)
+                    .bind(v.unit_id.0)
+                    .bind(v.fagomraade_id.map(|x| x.0))
+                    .bind(v.technology_id.map(|x| x.0))
+                    .bind(v.source.as_str())
+                    .bind(v.benefit_owner.map(|x| x.0))
+                    .bind(v.digital_agent.map(|x| x.0))
+                    .bind(Json(&v.tags))
+                    .bind(v.search_text())
+                    .bind(at)
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| in_row(fk(POTENTIAL_REFS)(e)))?;
+                    if res.rows_affected() == 0 {
+                        return Err(in_row(StoreError::conflict(format!("potential {id}"))));
+                    }
+                    let after = fetch_potential(&mut tx, tenant, id).await?;
+                    let d = audit_of(
+                        EntityKind::Potential,
+                        id.0,
+                        AuditAction::Update,
+                        audit::changes(&before, &after),
+                    );
+                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    out.updated += 1;
+                    id
+                }
+            };
+            if let Some((case, expected)) = &r.business_case {
+                let before = fetch_business_case(&mut tx, tenant, id).await?;
+                let changes = match (&before, expected) {
+                    (None, None) => audit::created(case),
+                    (Some(b), Some(v)) if b.version == *v => audit::changes(&b.case, case),
+                    _ => {
+                        return Err(in_row(StoreError::conflict(format!(
+                            "business case of potential {id}"
+                        ))))
+                    }
+                };
+                let action = if before.is_some() {
+                    AuditAction::Update
+                } else {
+                    AuditAction::Create
+                };
+                let sql = if before.is_some() {
+                    "UPDATE business_cases SET body = $3, version = version + 1, updated_at = $4, \
+                     updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2"
+                } else {
+                    "INSERT INTO business_cases (tenant_id, potential_id, body, version, created_at, \
+                     updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5)"
+                };
+                sqlx::query(sql)
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .bind(Json(case))
+                    .bind(at)
+                    .bind(actor.map(|u| u.0))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| in_row(fk("potential or acting user")(e)))?;
+                let d = audit_of(EntityKind::BusinessCase, id.0, action, changes);
+                insert_audit(&mut tx, tenant, &d, at).await?;
+                out.business_cases += 1;
+            }
+            out.potentials.push(id);
+            if let Some(p) = progress {
+                p(done + 1);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn list_import_mappings(&self, tenant: TenantId) -> Result<Vec<StoredImportMapping>> {
+        let sql = format!(
+            "SELECT {IMPORT_MAPPING_COLS} FROM import_mappings WHERE tenant_id = $1 ORDER BY name, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(import_mapping_row).collect()
+    }
+
+    async fn save_import_mapping(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        name: &str,
+        mapping_json: &str,
+        expected_version: Option<i64>,
+    ) -> Result<StoredImportMapping> {
+        let mut tx = self.begin_write().await?;
+        let at = now();
+        let before = fetch_import_mapping(&mut tx, tenant, name).await?;
+        let row = match (expected_version, &before) {
+            (None, Some(_)) => return Err(StoreError::duplicate(format!("import mapping {name}"))),
+            (Some(_), None) => return Err(StoreError::not_found(format!("import mapping {name}"))),
+            (None, None) => {
+                let sql = format!(
+                    "INSERT INTO import_mappings (tenant_id, name, body, version, created_at, \
+                     updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5) \
+                     RETURNING {IMPORT_MAPPING_COLS}"
+                );
+                sqlx::query(&sql)
+                    .bind(tenant.0)
+                    .bind(name)
+                    .bind(mapping_json)
+                    .bind(at)
+                    .bind(actor.map(|u| u.0))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        let e = fk("tenant or acting user")(e);
+                        if e.kind() == crate::ErrorKind::Duplicate {
+                            StoreError::duplicate(format!("import mapping {name}"))
+                        } else {
+                            e
+                        }
+                    })?
+            }
+            (Some(v), Some(_)) => {
+                let sql = format!(
+                    "UPDATE import_mappings SET body = $3, version = version + 1, updated_at = $4, \
+                     updated_by = $5 WHERE tenant_id = $1 AND name = $2 AND version = $6 \
+                     RETURNING {IMPORT_MAPPING_COLS}"
+                );
+                sqlx::query(&sql)
+                    .bind(tenant.0)
+                    .bind(name)
+                    .bind(mapping_json)
+                    .bind(at)
+                    .bind(actor.map(|u| u.0))
+                    .bind(v)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(fk("acting user"))?
+                    .ok_or_else(|| StoreError::conflict(format!("import mapping {name}")))?
+            }
+        };
+        let stored = import_mapping_row(&row)?;
+        let change = FieldChange {
+            field: format!("import_mapping:{name}"),
+            before: before
+                .map(|b| serde_json::Value::String(b.mapping))
+                .unwrap_or(serde_json::Value::Null),
+            after: serde_json::Value::String(stored.mapping.clone()),
+        };
+        let action = if expected_version.is_some() {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
+        let d = draft(EntityKind::TenantSettings, tenant.0, action, actor, vec![change]);
+        insert_audit(&mut tx, tenant, &d, at).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn delete_import_mapping(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        name: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch_import_mapping(&mut tx, tenant, name)
+            .await?
+            .ok_or_else(|| StoreError::not_found(format!("import mapping {name}")))?;
+        sqlx::query("DELETE FROM import_mappings WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.0)
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await?;
+        let change = FieldChange {
+            field: format!("import_mapping:{name}"),
+            before: serde_json::Value::String(before.mapping),
+            after: serde_json::Value::Null,
+        };
+        let d = draft(
+            EntityKind::TenantSettings,
+            tenant.0,
+            AuditAction::Revoke,
+            actor,
+            vec![change],
+        );
+        insert_audit(&mut tx, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     // ---- audit ----
 
     async fn data_version(&self, tenant: TenantId) -> Result<i64> {
@@ -2097,5 +2433,48 @@ impl Store for ThisStore {
                 })
             })
             .collect()
+    }
+}
+
+// ---------------------------------------------------------------- import helpers
+
+const IMPORT_MAPPING_COLS: &str = "id, name, body, version, updated_at";
+
+fn import_mapping_row(r: &DbRow) -> Result<StoredImportMapping> {
+    Ok(StoredImportMapping {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        mapping: r.try_get("body")?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+async fn fetch_import_mapping(
+    conn: &mut Conn,
+    tenant: TenantId,
+    name: &str,
+) -> Result<Option<StoredImportMapping>> {
+    let sql = format!(
+        "SELECT {IMPORT_MAPPING_COLS} FROM import_mappings WHERE tenant_id = $1 AND name = $2"
+    );
+    sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(import_mapping_row)
+        .transpose()
+}
+
+/// The same error, its message naming the sheet row.
+fn import_row_error(row: u32, e: StoreError) -> StoreError {
+    let what = format!("row {row}: {e}");
+    match e.kind() {
+        crate::ErrorKind::NotFound => StoreError::not_found(what),
+        crate::ErrorKind::Conflict => StoreError::conflict(what),
+        crate::ErrorKind::Duplicate => StoreError::duplicate(what),
+        _ => e,
     }
 }
