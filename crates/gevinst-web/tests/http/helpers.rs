@@ -380,3 +380,33 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
         programme,
     }
 }
+
+/// A besluttet potential "Selvbetjening af parkeringstilladelser" in `enhed` with the
+/// business case of [`fixture_case`] but no benefits realisation plan yet.
+pub async fn seed_decided_without_plan(
+    store: &DynStore,
+    t: &SeededTenant,
+) -> gevinst_domain::PotentialId {
+    use gevinst_domain::business_case::BusinessCaseDraft;
+    let s = store.as_ref();
+    let admin = gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now())
+        .await
+        .expect("admin principal");
+    let draft = PotentialDraft {
+        title: "Selvbetjening af parkeringstilladelser".into(),
+        description: "Borgerne søger selv.".into(),
+        unit_id: Some(t.enhed.id),
+        ..Default::default()
+    };
+    let valid = draft.validate(&AllowAll).expect("valid potential");
+    let potential = store
+        .create_potential(t.tenant.id, None, &valid, Status::Besluttet, None)
+        .await
+        .expect("potential")
+        .id;
+    let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
+    gevinst_app::business_cases::put(s, &admin, potential, None, &case)
+        .await
+        .expect("business case");
+    potential
+}

@@ -227,7 +227,19 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     assert!(html.contains("Målingen er registreret."));
     let porto = &html[html.find("id=\"maalinger\"").expect("actuals table")..];
     assert!(porto.contains("<th scope=\"row\">Porto</th><td>2026</td>"));
-    assert!(porto.contains("<td class=\"num\">50.000 kr.</td>"));
+    // Hours, kr., årsværk, invisible work, realised value, hjemtaget, freed but reinvested.
+    let cells = [
+        "0,00",
+        "50.000 kr.",
+        "0,00",
+        "0,00",
+        "50.000 kr.",
+        "0 kr.",
+        "50.000 kr.",
+    ]
+    .map(|c| format!("<td class=\"num\">{c}</td>"))
+    .concat();
+    assert!(porto.contains(&format!("<td>2026</td>{cells}")));
     assert!(porto.contains("Målt i økonomisystemet"));
     let (_, overview) = get(&c, &app, &overview_path(&f)).await;
     assert_eq!(
@@ -535,4 +547,131 @@ async fn probabilities_are_shown_in_percent_and_edited_by_the_portfolio_lead() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("skal være et tal fra 0 til 100 %"));
     assert!(html.contains("value=\"120\""));
+}
+
+#[tokio::test]
+async fn a_plan_is_derived_from_the_business_case_and_saved() {
+    let (app, t, _f) = world("udled").await;
+    let id = crate::helpers::seed_decided_without_plan(&app.store, &t).await;
+    let path = format!("/potentialer/{}/gevinstplan", id.0);
+    // The idé potential without a case offers no derivation.
+    let (c, csrf) = login(&app, "udled", Role::Admin).await;
+    let (_, html) = get(
+        &c,
+        &app,
+        &format!("/potentialer/{}/gevinstplan", t.potential.id.0),
+    )
+    .await;
+    assert!(html.contains("Potentialet har endnu ingen gevinstrealiseringsplan."));
+    assert!(!html.contains("Udled plan fra business case"));
+    // The potential's own page links to the plan.
+    let (_, html) = get(&c, &app, &format!("/potentialer/{}", id.0)).await;
+    assert!(html.contains(&format!("href=\"{path}\">Gevinstplan</a>")));
+    let (_, html) = get(&c, &app, &path).await;
+    assert!(html.contains(&format!(
+        "href=\"{path}/rediger\">Udled plan fra business case</a>"
+    )));
+    let (status, html) = get(&c, &app, &format!("{path}/rediger")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Planen er udledt fra business casen og er ikke gemt endnu."));
+    assert!(html.contains("name=\"benefits[0].targets[2026]\" value=\"60.000\""));
+    assert!(app
+        .store
+        .benefit_plan(t.tenant.id, id)
+        .await
+        .expect("read")
+        .is_none());
+    // Saving without owners names what is missing.
+    let mut form = plan_form(&csrf, "", "", "Porto pr. år");
+    let (status, html) = post(&c, &app, &format!("{path}/rediger"), &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Gevinsten skal have en gevinstejer."));
+    assert!(html.contains("href=\"#benefits-0-owner\""));
+    assert!(html.contains("id=\"benefits-0-owner\""));
+    let owner = t.user(Role::Leder).id.0.to_string();
+    for (k, v) in form.iter_mut() {
+        if k.ends_with(".owner") {
+            *v = owner.as_str();
+        }
+    }
+    let (status, _) = post(&c, &app, &format!("{path}/rediger"), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored = app
+        .store
+        .benefit_plan(t.tenant.id, id)
+        .await
+        .expect("read")
+        .expect("saved");
+    assert_eq!(stored.plan.benefits.len(), 2);
+    assert_eq!(stored.plan.benefits[0].kpi, "Porto pr. år");
+    assert_eq!(stored.plan.benefits[0].owner, Some(t.user(Role::Leder).id));
+}
+
+#[tokio::test]
+async fn programme_edit_with_stale_version_keeps_input() {
+    let (app, t, f) = world("progkonflikt").await;
+    let (c, csrf) = login(&app, "progkonflikt", Role::Admin).await;
+    let edit = format!("/programmer/{}/rediger", f.programme.0);
+    let (status, html) = get(&c, &app, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"Digitalisering 2025–2027\""));
+    assert!(html.contains("value=\"100.000\""));
+    let v = app
+        .store
+        .programme(t.tenant.id, f.programme)
+        .await
+        .expect("programme")
+        .version
+        .to_string();
+    let forv = format!("targets[0].share[{}]", t.forvaltning.id.0);
+    let other = format!("targets[0].share[{}]", t.other.id.0);
+    let pid = f.potential.0.to_string();
+    let form = |name: &'static str, version: &str| -> Vec<(String, String)> {
+        [
+            ("_csrf", csrf.as_str()),
+            ("version", version),
+            ("target_count", "2"),
+            ("name", name),
+            ("first_year", "2025"),
+            ("last_year", "2027"),
+            ("targets[0].kind", "kr_per_year"),
+            ("targets[0].amount", "100.000"),
+            ("targets[0].deadline_year", "2027"),
+            ("targets[0].milestones", ""),
+            ("targets[0].basis", "percentages"),
+            (forv.as_str(), "60"),
+            (other.as_str(), "40"),
+            ("targets[1].kind", "aarsvaerk"),
+            ("targets[1].amount", "0,5"),
+            ("targets[1].deadline_year", "2027"),
+            ("potentials", pid.as_str()),
+            ("action", "save"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let send = |body: Vec<(String, String)>| {
+        let c = c.clone();
+        let url = app.url(&edit);
+        async move {
+            let res = c.post(url).form(&body).send().await.expect("POST");
+            let status = res.status();
+            (status, res.text().await.expect("body"))
+        }
+    };
+    let (status, _) = send(form("Digitalisering 2025-2027 (rev.)", &v)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = send(form("Mit navn", &v)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("Programmet er ikke gemt"));
+    assert!(html.contains("value=\"Mit navn\""));
+    let now = app
+        .store
+        .programme(t.tenant.id, f.programme)
+        .await
+        .expect("programme");
+    assert_eq!(now.programme.name, "Digitalisering 2025-2027 (rev.)");
+    assert_eq!(now.programme.targets.len(), 2);
+    assert!(html.contains(&format!("name=\"version\" value=\"{}\"", now.version)));
 }

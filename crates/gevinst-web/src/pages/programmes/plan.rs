@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::{programmes, AppError};
-use gevinst_domain::business_case::{Decimal, LineKind};
+use gevinst_domain::business_case::{Decimal, Economics, LineKind};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, BenefitPlan, MeasurementFrequency, Period,
@@ -61,6 +61,10 @@ struct ActualView {
     fte: String,
     invisible: String,
     harvested: String,
+    /// The realised value in kr. (kr. + time at the tenant's rates − invisible work).
+    value: String,
+    /// Realised but not harvested: freed time reinvested.
+    reinvested: String,
     budget_reference: String,
     harvested_on: String,
     note: String,
@@ -148,6 +152,7 @@ struct PlanPage {
     record: Option<RecordView>,
     may_edit: bool,
     may_derive: bool,
+    no_case: bool,
 }
 
 struct PlanSummary {
@@ -302,6 +307,8 @@ struct Loaded {
     lists: TenantLists,
     plan: Option<StoredBenefitPlan>,
     actuals: Vec<StoredActual>,
+    economics: Economics,
+    has_case: bool,
 }
 
 async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Loaded, PageError> {
@@ -310,11 +317,22 @@ async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Load
     let lists = TenantLists::load(store, who).await?;
     let plan = programmes::plan(store, who, id).await?;
     let actuals = programmes::actuals(store, who, id).await?;
+    let (economics, _) = store
+        .economics(who.tenant.id)
+        .await
+        .map_err(AppError::from)?;
+    let has_case = store
+        .business_case(who.tenant.id, id)
+        .await
+        .map_err(AppError::from)?
+        .is_some();
     Ok(Loaded {
         potential,
         lists,
         plan,
         actuals,
+        economics,
+        has_case,
     })
 }
 
@@ -440,6 +458,11 @@ fn render(
                 fte: format_decimal(a.fte, 2),
                 invisible: format_decimal(a.invisible_hours, 2),
                 harvested: format!("{} kr.", format_decimal(a.harvested, 0)),
+                value: format!("{} kr.", format_decimal(a.gain_kr(&l.economics), 0)),
+                reinvested: format!(
+                    "{} kr.",
+                    format_decimal(a.gain_kr(&l.economics) - a.harvested, 0)
+                ),
                 budget_reference: a.budget_reference.clone(),
                 harvested_on: a.harvested_on.map(date).unwrap_or_default(),
                 note: a.note.clone(),
@@ -468,7 +491,8 @@ fn render(
         actuals,
         record,
         may_edit: may_edit && decided,
-        may_derive: may_edit && decided && l.plan.is_none(),
+        may_derive: may_edit && decided && l.plan.is_none() && l.has_case,
+        no_case: l.plan.is_none() && !l.has_case,
     };
     (status, Page(page)).into_response()
 }
