@@ -315,3 +315,46 @@ async fn list_page_links_keep_the_filters() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_download_reads_back_to_the_stored_potentials_and_cases() {
+    use gevinst_domain::PotentialQuery;
+    use gevinst_sheets::export::portfolio::read_workbook;
+    let w = world().await;
+    let client = login(&w.app, Role::Laeser).await;
+    let bytes = download(&client, &w.app, "/potentialer/eksport.xlsx")
+        .await
+        .bytes()
+        .await
+        .expect("body");
+    let back = read_workbook(&bytes).expect("an export reads back");
+    let tenant = w.app.store.tenant_by_slug("aby").await.expect("tenant");
+    let stored = w
+        .app
+        .store
+        .list_potentials(tenant.id, &PotentialQuery::default())
+        .await
+        .expect("list")
+        .items;
+    assert_eq!(back.len(), 3);
+    assert_eq!(stored.len(), 3);
+    let mut with_case = 0;
+    for p in &stored {
+        let b = back.iter().find(|b| b.id == p.id.0).expect("exported");
+        assert_eq!(b.title, p.title);
+        assert_eq!(b.description, p.description);
+        assert_eq!(b.status, p.status);
+        assert_eq!(b.source, p.source);
+        assert_eq!(b.tags, p.tags);
+        let case = w
+            .app
+            .store
+            .business_case(tenant.id, p.id)
+            .await
+            .expect("case")
+            .map(|c| c.case);
+        with_case += usize::from(case.is_some());
+        assert_eq!(b.case, case, "{}", p.title);
+    }
+    assert_eq!(with_case, 1);
+}
