@@ -125,9 +125,13 @@ impl<'a> Row<'a> {
         self.col += 1;
         Ok(self)
     }
+    /// A number cell; a value that is not finite (never expected) leaves the cell empty
+    /// rather than writing something Excel cannot open.
     fn number(&mut self, x: f64, f: &Format) -> Result<&mut Self, XlsxError> {
-        self.sheet
-            .write_number_with_format(self.row, self.col, x, f)?;
+        if x.is_finite() {
+            self.sheet
+                .write_number_with_format(self.row, self.col, x, f)?;
+        }
         self.col += 1;
         Ok(self)
     }

@@ -208,6 +208,54 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
         table_text(&html, "sandsynligheder"),
         "Sandsynlighed for at nå målene Mål Sandsynlighed 100.000 kr. pr. år senest i 2027 0,0 % 0,50 årsværk senest i 2027 0,0 %"
     );
+    // The workbook gets the Prognose sheet: per year below, the targets after an empty
+    // row (header on row 6, target 1 on row 7), probability as a number.
+    let res = client
+        .get(app.url(&format!("/programmer/{}/eksport.xlsx", f.programme.0)))
+        .send()
+        .await
+        .expect("download");
+    let mut wb = workbook(res.bytes().await.expect("body").to_vec());
+    assert_eq!(
+        wb.sheet_names().last().map(String::as_str),
+        Some("Prognose")
+    );
+    assert_eq!(cell(&mut wb, "Prognose", 3, 0), Data::Float(2027.0));
+    assert_eq!(
+        cell(&mut wb, "Prognose", 5, 4),
+        Data::String("Sandsynlighed".into())
+    );
+    assert_eq!(cell(&mut wb, "Prognose", 6, 3), Data::Float(100000.0));
+    assert_eq!(cell(&mut wb, "Prognose", 6, 4), Data::Float(0.0));
+    assert_eq!(cell(&mut wb, "Prognose", 7, 3), Data::Float(0.5));
+}
+
+#[tokio::test]
+async fn a_potential_without_case_or_plan_has_an_empty_report() {
+    let (app, t, _f) = world().await;
+    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
+    let id = t.potential.id.0;
+    let (status, html) = get_page(
+        &client,
+        &app.url(&format!("/potentialer/{id}/gevinstrapport")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Potentialet har ingen business case."));
+    assert!(html.contains("Potentialet har endnu ingen gevinstrealiseringsplan."));
+    assert!(html.contains("Der er endnu ingen målinger."));
+    let res = client
+        .get(app.url(&format!("/potentialer/{id}/gevinstplan.xlsx")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut wb = workbook(res.bytes().await.expect("body").to_vec());
+    assert_eq!(
+        wb.worksheet_range("Gevinstplaner").expect("sheet").height(),
+        1
+    );
+    assert_eq!(wb.worksheet_range("Målinger").expect("sheet").height(), 1);
 }
 
 #[tokio::test]
