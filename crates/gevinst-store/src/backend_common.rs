@@ -2063,8 +2063,13 @@ impl Store for ThisStore {
             reason: reason.clone(),
         };
         let mut out = ImportOutcome::default();
-        for u in &batch.new_units {
-            if let Some(parent) = u.parent {
+        for (i, u) in batch.new_units.iter().enumerate() {
+            let parent = match u.new_parent {
+                Some(p) if p < i => out.units.get(p).map(|x| x.id),
+                Some(p) => return Err(StoreError::not_found(format!("new unit {p}"))),
+                None => u.parent,
+            };
+            if let Some(parent) = parent {
                 fetch_unit(&mut tx, tenant, parent).await?;
             }
             let sql = format!(
@@ -2073,7 +2078,7 @@ impl Store for ThisStore {
             );
             let row = sqlx::query(&sql)
                 .bind(tenant.0)
-                .bind(u.parent.map(|p| p.0))
+                .bind(parent.map(|p| p.0))
                 .bind(&u.name)
                 .fetch_one(&mut *tx)
                 .await

@@ -180,6 +180,9 @@ pub struct ImportNewUnit {
     pub name: String,
     /// Its parent (an existing unit of the tenant), or `None` for a top unit.
     pub parent: Option<UnitId>,
+    /// Or its parent is another new unit: an index into [`ImportBatch::new_units`] before
+    /// this one (takes precedence over `parent`).
+    pub new_parent: Option<usize>,
 }
 
 /// What an imported row does.

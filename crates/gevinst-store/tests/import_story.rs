@@ -191,10 +191,18 @@ fn batch(a: &Side, stale_row: bool) -> ImportBatch {
     }
     ImportBatch {
         batch_id: "b-1".into(),
-        new_units: vec![ImportNewUnit {
-            name: "Jobcenter".into(),
-            parent: Some(a.unit),
-        }],
+        new_units: vec![
+            ImportNewUnit {
+                name: "Jobcenter".into(),
+                parent: Some(a.unit),
+                new_parent: None,
+            },
+            ImportNewUnit {
+                name: "Ungeenheden".into(),
+                parent: None,
+                new_parent: Some(0),
+            },
+        ],
         new_fagomraader: vec!["Borgerrådgivning".into()],
         new_technologies: vec!["Dronefoto".into()],
         rows,
@@ -238,19 +246,21 @@ async fn all_or_nothing(db: &TestDb) {
         .unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![1, 2]);
     assert_eq!((out.created, out.updated, out.business_cases), (1, 1, 2));
-    assert_eq!(out.units.len(), 1);
+    assert_eq!(out.units.len(), 2);
     assert_eq!(out.units[0].name, "Jobcenter");
     assert_eq!(out.units[0].parent_id, Some(a.unit));
+    assert_eq!(out.units[1].name, "Ungeenheden");
+    assert_eq!(out.units[1].parent_id, Some(out.units[0].id));
     assert_eq!(out.fagomraader[0].name, "Borgerrådgivning");
     assert_eq!(out.technologies[0].name, "Dronefoto");
     assert_eq!(out.potentials.len(), 2);
     assert_eq!(out.potentials[1], a.pot);
     let after = counts(db).await;
-    // units +1, fagområder +1, technologies +1, potentials +1, business cases +2, and
-    // 3 + 2 + 2 audit entries (records, potentials, business cases).
+    // units +2, fagområder +1, technologies +1, potentials +1, business cases +2, and
+    // 4 + 2 + 2 audit entries (records, potentials, business cases).
     let expected: Vec<i64> = before
         .iter()
-        .zip([1, 1, 1, 1, 2, 7])
+        .zip([2, 1, 1, 1, 2, 8])
         .map(|(b, d)| b + d)
         .collect();
     assert_eq!(after, expected);
