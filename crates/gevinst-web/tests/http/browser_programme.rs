@@ -28,6 +28,19 @@ fn cells_after(html: &str, from: &str, label: &str) -> Vec<String> {
         .collect()
 }
 
+/// Saves a full-page screenshot to `$GEVINST_SCREENSHOTS/NAME.png` when that variable is
+/// set (for looking at the pages; nothing is compared).
+async fn shot(c: &Client, name: &str) -> Res {
+    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
+        c.set_window_size(1280, 4000).await?;
+        let png = c.screenshot().await?;
+        c.set_window_size(1280, 1000).await?;
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)?;
+    }
+    Ok(())
+}
+
 async fn compute_forecast(c: &Client) -> Res<String> {
     c.find(Locator::XPath(
         "//button[normalize-space()='Beregn prognose']",
@@ -74,6 +87,7 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
         .click()
         .await?;
     wait_body(c, "Målingen er registreret.").await?;
+    shot(c, "programme-plan").await?;
 
     // The overview: realised changed, and the old forecast no longer applies.
     c.goto(&overview).await?;
@@ -88,6 +102,10 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     // every iteration.
     assert_eq!(fan_after, ["50.000 kr.", "50.000 kr.", "50.000 kr."]);
     assert_ne!(fan_before, fan_after);
+    shot(c, "programme-overview").await?;
+    c.goto(&app.url("/aarshjul")).await?;
+    wait_body(c, "Årshjul").await?;
+    shot(c, "programme-aarshjul").await?;
     Ok(())
 }
 

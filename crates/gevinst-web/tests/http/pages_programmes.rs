@@ -214,6 +214,12 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     assert!(html.contains("Registrér måling"));
     assert!(html.contains("Der er ikke registreret nogen målinger endnu."));
     assert!(html.contains("Udtræk fra fagsystemet"));
+    // The 2025 measurements (due 31.12.2025) are missing for both benefits.
+    assert!(html.contains(
+        "<th scope=\"row\">2025</th><td>31.12.2025</td><td><strong class=\"flag-overdue\">Overskredet</strong> mangler: Porto, Sagsbehandling</td>"
+    ));
+    assert!(html.contains("<td class=\"num\">60.000 kr.</td>"));
+    assert!(html.contains("<td class=\"num\">100 timer (25.988 kr.)</td>"));
     let (status, _) = post(
         &c,
         &app,

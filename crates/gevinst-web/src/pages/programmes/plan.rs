@@ -49,6 +49,8 @@ struct DueView {
     period: String,
     due: String,
     state: &'static str,
+    /// Which benefits are missing, for overdue periods.
+    detail: String,
     overdue: bool,
 }
 
@@ -384,11 +386,15 @@ fn render(
                             .iter()
                             .find(|t| t.year == *y)
                             .map(|t| {
-                                format!(
-                                    "{} ({} kr.)",
-                                    unit_amount(b.kind, t.amount),
-                                    format_decimal(t.kr, 0)
-                                )
+                                if b.kind.unit_label() == "kr." {
+                                    unit_amount(b.kind, t.amount)
+                                } else {
+                                    format!(
+                                        "{} ({} kr.)",
+                                        unit_amount(b.kind, t.amount),
+                                        format_decimal(t.kr, 0)
+                                    )
+                                }
                             })
                             .unwrap_or_else(|| "–".to_owned())
                     })
@@ -401,18 +407,32 @@ fn render(
             .due_dates()
             .into_iter()
             .map(|(period, d)| {
-                let missing = open.iter().filter(|(_, p, _)| *p == period).count();
-                let (state, overdue) = if d > today {
-                    ("Kommende", false)
-                } else if missing > 0 {
-                    ("Overskredet", true)
+                let missing: Vec<&str> = open
+                    .iter()
+                    .filter(|(_, p, _)| *p == period)
+                    .filter_map(|(line, _, _)| {
+                        plan.benefits
+                            .iter()
+                            .find(|b| b.line == *line)
+                            .map(|b| b.label.as_str())
+                    })
+                    .collect();
+                let (state, detail, overdue) = if d > today {
+                    ("Kommende", String::new(), false)
+                } else if !missing.is_empty() {
+                    (
+                        "Overskredet",
+                        format!("mangler: {}", missing.join(", ")),
+                        true,
+                    )
                 } else {
-                    ("Registreret", false)
+                    ("Registreret", String::new(), false)
                 };
                 DueView {
                     period: period.label(),
                     due: date(d),
                     state,
+                    detail,
                     overdue,
                 }
             })
