@@ -806,6 +806,9 @@ fn sheet_rows(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Option<Rows>, 
     Ok(Some(range.rows().map(|r| r.to_vec()).collect()))
 }
 
+/// A potential's lines by line nr.: the line (without amounts) and its (year, amount)s.
+type LinesByNr = std::collections::BTreeMap<i64, (Line, Vec<(i64, Decimal)>)>;
+
 /// One line as read: (line nr., year, amount, the line without amounts).
 type LineCell = (i64, i64, Decimal, Line);
 
@@ -928,10 +931,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
     if !lines.is_empty() {
         let lc = Columns::new(&lines, SHEETS[1], &LINE_HEADERS)?;
         // potential → line nr. → (line, year → amount)
-        let mut found: HashMap<
-            usize,
-            std::collections::BTreeMap<i64, (Line, Vec<(i64, Decimal)>)>,
-        > = HashMap::new();
+        let mut found: HashMap<usize, LinesByNr> = HashMap::new();
         for (i, r) in lines.iter().enumerate().skip(1) {
             if r.iter().all(|d| matches!(d, Data::Empty)) {
                 continue;
