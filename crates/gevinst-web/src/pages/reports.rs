@@ -449,8 +449,8 @@ struct ProbabilityView {
 }
 
 struct ForecastView {
-    svg: String,
-    table: String,
+    kr: FanView,
+    fte: FanView,
     probabilities: Vec<ProbabilityView>,
     basis: String,
 }
@@ -540,31 +540,57 @@ fn share_views(p: &Programme, ov: &ProgrammeOverview, names: &Names) -> Vec<Shar
         .collect()
 }
 
-fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
+/// One fan chart with its data table.
+struct FanView {
+    svg: String,
+    table: String,
+}
+
+fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
     let years: Vec<FanYear> = fc
         .years
         .iter()
-        .map(|y| FanYear {
-            year: y.year,
-            p10: y.gain_kr.p10,
-            p50: y.gain_kr.p50,
-            p90: y.gain_kr.p90,
+        .map(|y| {
+            let d = match kind {
+                TargetKind::KrPerYear => &y.gain_kr,
+                TargetKind::Aarsvaerk => &y.fte,
+            };
+            FanYear {
+                year: y.year,
+                p10: d.p10,
+                p50: d.p50,
+                p90: d.p90,
+            }
         })
         .collect();
     let targets: Vec<TargetLine> = p
         .targets
         .iter()
-        .filter(|t| t.kind == TargetKind::KrPerYear)
+        .filter(|t| t.kind == kind)
         .map(|t| TargetLine {
-            label: format!("Mål {}: {}", t.deadline_year, format_kr(t.amount)),
+            label: format!("Mål {}: {}", t.deadline_year, amount(kind, t.amount)),
             year: t.deadline_year,
             value: to_f64(t.amount),
         })
         .collect();
-    let title = "Prognose for den årlige nettogevinst";
+    let (id, title, unit) = match kind {
+        TargetKind::KrPerYear => ("prognose-kr", "Prognose for den årlige nettogevinst", "kr."),
+        TargetKind::Aarsvaerk => (
+            "prognose-aarsvaerk",
+            "Prognose for frigjorte årsværk",
+            "årsværk",
+        ),
+    };
+    FanView {
+        svg: charts::fan_chart(id, title, unit, &years, &targets),
+        table: charts::fan_table(title, unit, &years, &targets),
+    }
+}
+
+fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
     ForecastView {
-        svg: charts::fan_chart("prognose", title, "kr.", &years, &targets),
-        table: charts::fan_table(title, "kr.", &years, &targets),
+        kr: fan(p, fc, TargetKind::KrPerYear),
+        fte: fan(p, fc, TargetKind::Aarsvaerk),
         probabilities: fc
             .targets
             .iter()

@@ -200,7 +200,10 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("Prognosen er ikke beregnet"));
-    assert!(html.contains("class=\"fan-chart\"") || html.contains("fan-band"));
+    // Two fan charts (kr. and årsværk), each with its target line.
+    assert_eq!(html.matches("<polyline").count(), 2, "{html}");
+    assert!(html.contains("Mål 2027: 100.000 kr."));
+    assert!(html.contains("Mål 2027: 0,50 årsværk"));
     // Even at every line's high estimate (porto × 1.1, hours × 1.2) 2027 gives
     // 66,000 + 31,185.04 = 97,185.04 kr. < 100,000 kr. and 0.06 < 0.5 årsværk: both
     // targets are reached in no iteration.
