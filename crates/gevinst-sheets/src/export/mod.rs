@@ -68,3 +68,4 @@ pub fn header_row(
 }
 pub mod portfolio;
 pub mod programme;
+pub mod errors;
