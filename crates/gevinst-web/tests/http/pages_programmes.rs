@@ -681,3 +681,55 @@ async fn programme_edit_with_stale_version_keeps_input() {
     assert_eq!(now.programme.targets.len(), 2);
     assert!(html.contains(&format!("name=\"version\" value=\"{}\"", now.version)));
 }
+
+#[tokio::test]
+async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
+    let (app, _t, f) = world("hjem").await;
+    let other = seed_tenant(&app.store, "ude").await;
+    let (c, csrf) = login(&app, "ude", Role::Admin).await;
+    for p in [
+        overview_path(&f),
+        plan_path(&f),
+        format!("/programmer/{}/rediger", f.programme.0),
+        "/programmer/abc".to_owned(),
+        "/potentialer/abc/gevinstplan".to_owned(),
+    ] {
+        let (status, _) = get(&c, &app, &p).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    }
+    let (status, _) = post(
+        &c,
+        &app,
+        &format!("{}/maaling", plan_path(&f)),
+        &actual_form(&csrf, "2026", "1", ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A name with markup is shown as text.
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("version", ""),
+        ("target_count", "1"),
+        ("name", "<script>alert(1)</script>"),
+        ("first_year", "2026"),
+        ("last_year", "2028"),
+        ("targets[0].kind", "aarsvaerk"),
+        ("targets[0].amount", "2"),
+        ("targets[0].deadline_year", "2028"),
+        ("action", "save"),
+    ];
+    let (status, _) = post(&c, &app, "/programmer/ny", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = app
+        .store
+        .list_programmes(other.tenant.id)
+        .await
+        .expect("list")[0]
+        .id;
+    let (status, html) = get(&c, &app, &format!("/programmer/{}", id.0)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("<h1>&#60;script&#62;alert(1)&#60;/script&#62;</h1>"));
+    assert!(html.contains("2,00 årsværk senest i 2028"));
+    assert!(html.contains("Programmet har ingen fordelingsnøgle."));
+}
