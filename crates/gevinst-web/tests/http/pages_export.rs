@@ -358,3 +358,54 @@ async fn the_download_reads_back_to_the_stored_potentials_and_cases() {
     }
     assert_eq!(with_case, 1);
 }
+
+#[tokio::test]
+async fn simulated_download_adds_the_percentiles() {
+    let w = world().await;
+    let client = login(&w.app, Role::Laeser).await;
+    let html = download(&client, &w.app, "/potentialer?status=besluttet")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains(r#"<a href="/potentialer/eksport.xlsx?status=besluttet&#38;simuler=1" download>Hent som Excel med simulering</a>"#),
+        "{html}"
+    );
+    let res = download(
+        &client,
+        &w.app,
+        "/potentialer/eksport.xlsx?status=besluttet&simuler=1",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.expect("body");
+    let keys = sheet(&bytes, "Nøgletal");
+    assert_eq!(keys[0].len(), 18);
+    assert_eq!(keys[0][15], s("NPV P10 (kr.)"));
+    assert_eq!(keys[0][17], s("NPV P90 (kr.)"));
+    let p = |i: usize| match keys[1][i] {
+        Data::Float(x) => x,
+        ref other => panic!("not a number: {other:?}"),
+    };
+    assert!(p(15) < p(16) && p(16) < p(17), "{:?}", &keys[1][15..]);
+    // The same seed gives the same file contents.
+    let again = download(
+        &client,
+        &w.app,
+        "/potentialer/eksport.xlsx?status=besluttet&simuler=1",
+    )
+    .await
+    .bytes()
+    .await
+    .expect("body");
+    assert_eq!(sheet(&again, "Nøgletal"), keys);
+
+    let res = download(&client, &w.app, "/potentialer/eksport.xlsx?simuler=ja").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("Simulering skal være 1 (til) eller 0 (fra)."),
+        "{body}"
+    );
+}

@@ -9,6 +9,10 @@
 //! `sort`, `order`) and export every matching potential, not just one page. Anyone logged
 //! in may download what the list shows them; invalid filters give the Danish error page
 //! (422), never a partial file.
+//!
+//! `simuler=1` on the workbook also simulates every business case
+//! ([`SIMULATION_ITERATIONS`] iterations, seed 0, so the same data gives the same file)
+//! and adds the NPV percentiles P10/P50/P90 to the Nøgletal sheet.
 
 use super::list::read_params;
 use crate::error::PageError;
@@ -18,6 +22,36 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use gevinst_app::export::{export, ExportFile, ExportFormat, ExportOptions};
+use gevinst_app::AppError;
+use gevinst_domain::business_case::SimulationSettings;
+use gevinst_domain::FieldErrors;
+
+/// Iterations per business case when the download is simulated.
+pub(crate) const SIMULATION_ITERATIONS: u32 = 2_000;
+
+/// Reads `simuler` from the query string: absent, empty or `0` is off, `1` is on, anything
+/// else is a field error.
+fn simulation(raw: Option<&str>) -> Result<Option<SimulationSettings>, PageError> {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or_default())
+        .unwrap_or_default();
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "simuler")
+        .map(|(_, v)| v.trim())
+    {
+        None | Some("") | Some("0") => Ok(None),
+        Some("1") => Ok(Some(SimulationSettings {
+            iterations: SIMULATION_ITERATIONS,
+            seed: 0,
+        })),
+        Some(_) => Err(PageError(AppError::Invalid(FieldErrors::single(
+            "simuler",
+            "invalid",
+            "Simulering skal være 1 (til) eller 0 (fra).",
+        )))),
+    }
+}
 
 fn download(file: ExportFile) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.filename))
@@ -43,12 +77,18 @@ async fn send(
     format: ExportFormat,
 ) -> Result<Response, PageError> {
     let params = read_params(raw);
+    let options = ExportOptions {
+        simulation: match format {
+            ExportFormat::Xlsx => simulation(raw)?,
+            ExportFormat::Csv => None,
+        },
+    };
     let file = export(
         state.store.as_ref(),
         &who.principal,
         &params,
         format,
-        ExportOptions::default(),
+        options,
     )
     .await?;
     Ok(download(file))
@@ -70,4 +110,23 @@ pub(super) async fn csv(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     send(&state, &who, raw.as_deref(), ExportFormat::Csv).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulation_is_off_unless_asked_for() {
+        assert_eq!(simulation(None).unwrap(), None);
+        assert_eq!(simulation(Some("status=ide&simuler=0")).unwrap(), None);
+        assert_eq!(
+            simulation(Some("simuler=1")).unwrap(),
+            Some(SimulationSettings {
+                iterations: 2_000,
+                seed: 0
+            })
+        );
+        assert!(simulation(Some("simuler=ja")).is_err());
+    }
 }

@@ -98,6 +98,7 @@ struct ListPage {
     headers: Vec<SortHeader>,
     filtered: bool,
     xlsx_href: String,
+    xlsx_simulated_href: String,
     csv_href: String,
 }
 
@@ -216,6 +217,12 @@ fn export_href(p: &ListParams, extension: &str) -> String {
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     }
+}
+
+/// The workbook link with the simulation turned on.
+fn simulated(href: &str) -> String {
+    let sep = if href.contains('?') { '&' } else { '?' };
+    format!("{href}{sep}simuler=1")
 }
 
 fn sort_headers(p: &ListParams, q: &PotentialQuery) -> Vec<SortHeader> {
@@ -409,6 +416,7 @@ pub(super) async fn show(
         headers: sort_headers(&used, &query),
         filtered,
         xlsx_href: export_href(&used, "xlsx"),
+        xlsx_simulated_href: simulated(&export_href(&used, "xlsx")),
         csv_href: export_href(&used, "csv"),
     };
     Ok((status, Page(view)).into_response())
@@ -448,6 +456,14 @@ mod tests {
         assert_eq!(
             export_href(&ListParams::default(), "csv"),
             "/potentialer/eksport.csv"
+        );
+        assert_eq!(
+            simulated("/potentialer/eksport.xlsx"),
+            "/potentialer/eksport.xlsx?simuler=1"
+        );
+        assert_eq!(
+            simulated("/potentialer/eksport.xlsx?q=a"),
+            "/potentialer/eksport.xlsx?q=a&simuler=1"
         );
     }
 
