@@ -26,10 +26,35 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// Starts the app on a fresh SQLite database in a temp folder.
+/// The database the HTTP tests run on: SQLite by default; PostgreSQL when
+/// `GEVINST_HTTP_DATABASE=postgres` (then `GEVINST_TEST_POSTGRES_URL` must name a server
+/// where the tests may create databases). `scripts/test` runs this test binary once on
+/// each.
+fn test_database_url(dir: &std::path::Path) -> (String, bool) {
+    match std::env::var("GEVINST_HTTP_DATABASE").as_deref() {
+        Ok("postgres") => {
+            let admin = std::env::var("GEVINST_TEST_POSTGRES_URL")
+                .expect("GEVINST_HTTP_DATABASE=postgres needs GEVINST_TEST_POSTGRES_URL");
+            (admin, true)
+        }
+        Ok("sqlite") | Err(_) => (format!("sqlite://{}/gevinst.db", dir.display()), false),
+        Ok(other) => panic!("GEVINST_HTTP_DATABASE must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+/// Starts the app on a fresh database: a SQLite file in a temp folder, or a new database
+/// on the PostgreSQL test server (see [`test_database_url`]). The PostgreSQL test
+/// databases are left behind for the throwaway cluster to take with it.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/gevinst.db", dir.path().display());
+    let (url, postgres) = test_database_url(dir.path());
+    let url = if postgres {
+        gevinst_store::postgres::create_test_database(&url)
+            .await
+            .expect("create PostgreSQL test database")
+    } else {
+        url
+    };
     let store = gevinst_store::connect(&url, true)
         .await
         .expect("open store");
@@ -320,9 +345,10 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
     gevinst_app::business_cases::put(s, &admin, potential, None, &case)
         .await
         .expect("business case");
-    let mut plan = gevinst_app::programmes::derive(s, &admin, potential, MeasurementFrequency::Yearly)
-        .await
-        .expect("derived plan");
+    let mut plan =
+        gevinst_app::programmes::derive(s, &admin, potential, MeasurementFrequency::Yearly)
+            .await
+            .expect("derived plan");
     let leder = t.user(Role::Leder).id;
     for b in &mut plan.benefits {
         b.owner = Some(leder);
