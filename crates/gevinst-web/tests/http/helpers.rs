@@ -436,3 +436,39 @@ pub async fn seed_decided_without_plan(
         .expect("business case");
     potential
 }
+
+/// Like [`spawn_app`], and also returns the app's forecast cache (clones share it), so a
+/// test can check what the pages did (not) compute.
+pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::programmes::ForecastCache) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, postgres) = test_database_url(dir.path());
+    let url = if postgres {
+        gevinst_store::postgres::create_test_database(&url)
+            .await
+            .expect("create PostgreSQL test database")
+    } else {
+        url
+    };
+    let store = gevinst_store::connect(&url, true)
+        .await
+        .expect("open store");
+    let state = AppState::new(store.clone(), WebSettings::default());
+    let forecasts = state.forecasts.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let app = TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        store,
+        client,
+        _dir: dir,
+    };
+    (app, forecasts)
+}

@@ -167,7 +167,32 @@ async fn overview_shows_hand_computed_figures_in_danish() {
 
 #[tokio::test]
 async fn forecast_is_computed_only_on_request() {
-    let (app, _t, f) = world("prognose").await;
+    use chrono::Datelike;
+    let (app, cache) = crate::helpers::spawn_app_with_forecasts().await;
+    let t = seed_tenant(&app.store, "prognose").await;
+    let f = seed_programme(&app.store, &t).await;
+    let principal = gevinst_app::auth::from_api_token(
+        app.store.as_ref(),
+        t.token(Role::Laeser),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("principal");
+    let settings = gevinst_domain::business_case::SimulationSettings {
+        iterations: 10_000,
+        seed: 0,
+    };
+    let year = chrono::Utc::now().year();
+    let cached = || {
+        gevinst_app::programmes::cached_forecast(
+            app.store.as_ref(),
+            &cache,
+            &principal,
+            f.programme,
+            settings,
+            year,
+        )
+    };
     let (c, csrf) = login(&app, "prognose", Role::Laeser).await;
     for _ in 0..2 {
         let (_, html) = get(&c, &app, &overview_path(&f)).await;
@@ -175,6 +200,7 @@ async fn forecast_is_computed_only_on_request() {
         assert!(html.contains("Beregn prognose"));
         assert!(!html.contains("Sandsynlighed for at nå målet"));
         assert!(!html.contains("fan-chart"));
+        assert!(cached().await.expect("cache").is_none());
     }
     let (status, _) = post(
         &c,
@@ -184,6 +210,12 @@ async fn forecast_is_computed_only_on_request() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let forecast = cached()
+        .await
+        .expect("cache")
+        .expect("computed by the POST");
+    assert_eq!(forecast.iterations, 10_000);
+    assert_eq!(forecast.targets[0].probability, 0.0);
     let (_, html) = get(&c, &app, &overview_path(&f)).await;
     assert!(!html.contains("Prognosen er ikke beregnet"));
     // Even with every multiplier at its high end the 2027 gain is at most
