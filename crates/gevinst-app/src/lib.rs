@@ -12,6 +12,7 @@ pub mod auth;
 pub mod business_cases;
 pub mod demo;
 pub mod export;
+pub mod import;
 mod error;
 pub mod potentials;
 pub mod programmes;
