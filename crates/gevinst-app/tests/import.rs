@@ -1,0 +1,904 @@
+//! The import use cases on a real SQLite store: the export → import round trip, all or
+//! nothing, only the valid rows, update / new / duplicate, value mapping, the CPR guard
+//! and permissions.
+
+#[allow(dead_code)]
+mod common;
+use common::principal;
+
+use gevinst_app::auth::Principal;
+use gevinst_app::export::{export_tenant, ExportFormat, ExportOptions};
+use gevinst_app::import::{
+    self, ImportChoices, ImportInput, Importer, RowAction, UnknownValue, ValueChoice,
+    ValueDecision, ValueKind,
+};
+use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::AppError;
+use gevinst_domain::business_case::{
+    BusinessCase, Channel, Decimal, InvisibleCategory, Line, LineKind, Risk,
+};
+use gevinst_domain::{
+    AuditAction, AuditDraft, EntityKind, Potential, PotentialDraft, PotentialQuery, Role, Slug,
+    SortKey, Source, Status, Tenant, TenantId, UnitId, ValidPotential,
+};
+use gevinst_sheets::import::{Limits, Mapping};
+use gevinst_store::{Catalogue, DynStore};
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+async fn store() -> (DynStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
+        .await
+        .unwrap();
+    (store, dir)
+}
+
+async fn tenant(store: &DynStore, slug: &str) -> Tenant {
+    store
+        .create_tenant(&Slug::parse(slug).unwrap(), "Kommune")
+        .await
+        .unwrap()
+}
+
+async fn all_potentials(store: &DynStore, t: TenantId) -> Vec<Potential> {
+    let q = PotentialQuery {
+        sort: SortKey::Created,
+        descending: false,
+        per_page: 200,
+        ..PotentialQuery::default()
+    };
+    let mut items = store.list_potentials(t, &q).await.unwrap().items;
+    items.sort_by_key(|p| p.id);
+    items
+}
+
+fn valid(title: &str, description: &str, unit: UnitId) -> ValidPotential {
+    ValidPotential {
+        title: title.into(),
+        description: description.into(),
+        unit_id: unit,
+        fagomraade_id: None,
+        technology_id: None,
+        source: Source::EmployeeProposal,
+        benefit_owner: None,
+        digital_agent: None,
+        tags: vec![],
+    }
+}
+
+fn input<'a>(bytes: &'a [u8], limits: &'a Limits) -> ImportInput<'a> {
+    ImportInput {
+        bytes,
+        filename: "potentialer.csv",
+        sheet: None,
+        mapping: None,
+        limits,
+    }
+}
+
+fn actions(p: &import::ImportPreview) -> Vec<(u32, RowAction)> {
+    p.rows.iter().map(|r| (r.row, r.action)).collect()
+}
+
+// ------------------------------------------------------------------ round trip
+
+fn full_case() -> BusinessCase {
+    let mut timer = Line::certain(
+        LineKind::FrigjorteTimer,
+        "Færre manuelle opslag",
+        vec![dec("0"), dec("1250.5"), dec("2500.25")],
+    );
+    timer.low = dec("0.8");
+    timer.high = dec("1.25");
+    timer.hjemtagbar = true;
+    let mut kanal = Line::certain(
+        LineKind::Kanalomlaegning,
+        "Fra telefon til selvbetjening",
+        vec![dec("1000"), dec("2000"), dec("3000")],
+    );
+    kanal.from_channel = Some(Channel::Telephone);
+    kanal.to_channel = Some(Channel::Digital);
+    let mut usynligt = Line::certain(
+        LineKind::UsynligtArbejde,
+        "Rettelser af fejl",
+        vec![dec("100"), dec("50"), dec("25")],
+    );
+    usynligt.category = Some(InvisibleCategory::Oprydning);
+    BusinessCase {
+        start_year: 2025,
+        horizon: 3,
+        discount_rate: Some(dec("0.035")),
+        lines: vec![
+            Line::certain(
+                LineKind::Investering,
+                "Licens og opsætning",
+                vec![dec("1234567.125"), dec("0"), dec("0")],
+            ),
+            Line::certain(
+                LineKind::Drift,
+                "Drift",
+                vec![dec("0"), dec("85000.5"), dec("85000.5")],
+            ),
+            timer,
+            Line::certain(
+                LineKind::FrigjorteAarsvaerk,
+                "Årsværk",
+                vec![dec("0"), dec("0.5"), dec("1.75")],
+            ),
+            Line::certain(
+                LineKind::DirekteBesparelse,
+                "Porto",
+                vec![dec("0.1"), dec("20000"), dec("20000")],
+            ),
+            kanal,
+            usynligt,
+        ],
+        risks: vec![Risk {
+            description: "Leverandøren bliver forsinket".into(),
+            probability: dec("0.3"),
+            min: dec("10000"),
+            likely: dec("25000.5"),
+            max: dec("60000"),
+            year: 1,
+        }],
+    }
+}
+
+#[tokio::test]
+async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly() {
+    let (store, _dir) = store().await;
+    let src = tenant(&store, "kilde").await;
+    let social = store
+        .create_unit(src.id, None, None, "Social og Sundhed")
+        .await
+        .unwrap()
+        .id;
+    let aeldre = store
+        .create_unit(src.id, None, Some(social), "Ældre")
+        .await
+        .unwrap()
+        .id;
+    let klima = store
+        .add_catalogue_item(src.id, None, Catalogue::Fagomraader, "Klimatilpasning")
+        .await
+        .unwrap()
+        .id;
+    let drone = store
+        .add_catalogue_item(src.id, None, Catalogue::Technologies, "Dronefoto")
+        .await
+        .unwrap()
+        .id;
+    let owner = principal(
+        &store,
+        src.id,
+        "pia@kilde.dk",
+        Role::Portefoljeleder,
+        vec![],
+    )
+    .await;
+    let mut first = valid(
+        "Robot til journalføring",
+        "Robotten læser post.\nÆndrer ingen afgørelser – «kun» sagsgange.",
+        aeldre,
+    );
+    first.fagomraade_id = Some(gevinst_domain::FagomraadeId(klima));
+    first.technology_id = Some(gevinst_domain::TechnologyId(drone));
+    first.source = Source::Workshop;
+    first.benefit_owner = Some(owner.user.id);
+    first.tags = vec!["robot".into(), "Ældre".into()];
+    let p1 = store
+        .create_potential(src.id, None, &first, Status::Besluttet, Some(owner.user.id))
+        .await
+        .unwrap();
+    let p2 = store
+        .create_potential(
+            src.id,
+            None,
+            &valid("Selvbetjening på hjemmesiden", "", social),
+            Status::Ide,
+            None,
+        )
+        .await
+        .unwrap();
+    let audit = AuditDraft {
+        entity: EntityKind::BusinessCase,
+        entity_id: p1.id.0,
+        action: AuditAction::Create,
+        user_id: None,
+        changes: vec![],
+        reason: None,
+    };
+    store
+        .put_business_case(src.id, None, p1.id, None, &full_case(), &audit)
+        .await
+        .unwrap();
+    let file = export_tenant(
+        store.as_ref(),
+        &src,
+        ExportFormat::Xlsx,
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap();
+
+    // The file is recognised as a gevinst export.
+    let limits = Limits::default();
+    let seen = import::inspect(&file.bytes, &file.filename, None, &limits).unwrap();
+    assert!(seen.gevinst_export);
+    assert_eq!(seen.sheet, "Potentialer");
+
+    // An empty tenant with the same people.
+    let dst = tenant(&store, "maal").await;
+    principal(
+        &store,
+        dst.id,
+        "pia@kilde.dk",
+        Role::Portefoljeleder,
+        vec![],
+    )
+    .await;
+    let choices = ImportChoices {
+        create_missing: true,
+        ..Default::default()
+    };
+    let inp = ImportInput {
+        bytes: &file.bytes,
+        filename: &file.filename,
+        sheet: None,
+        mapping: None,
+        limits: &limits,
+    };
+    let preview = import::preview(store.as_ref(), Importer::Operator(&dst), &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&preview),
+        vec![(2, RowAction::New), (3, RowAction::New)]
+    );
+    assert_eq!(
+        preview.new_units,
+        vec![
+            "Social og Sundhed".to_owned(),
+            "Social og Sundhed › Ældre".to_owned()
+        ]
+    );
+    assert_eq!(preview.new_fagomraader, vec!["Klimatilpasning".to_owned()]);
+    assert_eq!(preview.new_technologies, vec!["Dronefoto".to_owned()]);
+    let out = import::commit(
+        store.as_ref(),
+        Importer::Operator(&dst),
+        &inp,
+        &choices,
+        false,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!((out.created, out.updated, out.business_cases), (2, 0, 1));
+    assert_eq!(out.units_created, 2);
+
+    let src_lists = load_lists(&store, &src).await;
+    let dst_lists = load_lists(&store, &dst).await;
+    let before = all_potentials(&store, src.id).await;
+    let after = all_potentials(&store, dst.id).await;
+    assert_eq!(before.len(), after.len());
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!(a.title, b.title);
+        assert_eq!(a.description, b.description);
+        assert_eq!(a.status, b.status);
+        assert_eq!(a.source, b.source);
+        assert_eq!(a.tags, b.tags);
+        assert_eq!(
+            src_lists.units.path(a.unit_id),
+            dst_lists.units.path(b.unit_id)
+        );
+        assert_eq!(
+            src_lists.fagomraade_name(a.fagomraade_id),
+            dst_lists.fagomraade_name(b.fagomraade_id)
+        );
+        assert_eq!(
+            src_lists.technology_name(a.technology_id),
+            dst_lists.technology_name(b.technology_id)
+        );
+        let email = |l: &TenantLists, id| {
+            l.users
+                .iter()
+                .find(|u| Some(u.id) == id)
+                .map(|u| u.email.to_string())
+        };
+        assert_eq!(
+            email(&src_lists, a.benefit_owner),
+            email(&dst_lists, b.benefit_owner)
+        );
+        assert_eq!(
+            email(&src_lists, a.submitted_by),
+            email(&dst_lists, b.submitted_by)
+        );
+        let ca = store.business_case(src.id, a.id).await.unwrap();
+        let cb = store.business_case(dst.id, b.id).await.unwrap();
+        match (ca, cb) {
+            (None, None) => {}
+            (Some(ca), Some(cb)) => {
+                assert_eq!(ca.case.start_year, cb.case.start_year);
+                assert_eq!(ca.case.horizon, cb.case.horizon);
+                assert_eq!(ca.case.discount_rate, cb.case.discount_rate);
+                assert_eq!(ca.case.lines.len(), cb.case.lines.len());
+                for (la, lb) in ca.case.lines.iter().zip(&cb.case.lines) {
+                    assert_eq!(la.kind, lb.kind);
+                    assert_eq!(la.label, lb.label);
+                    assert_eq!(la.amounts, lb.amounts);
+                    assert_eq!(la.low, lb.low);
+                    assert_eq!(la.high, lb.high);
+                    assert_eq!(la.hjemtagbar, lb.hjemtagbar);
+                    assert_eq!(la.from_channel, lb.from_channel);
+                    assert_eq!(la.to_channel, lb.to_channel);
+                    assert_eq!(la.category, lb.category);
+                }
+                assert_eq!(ca.case, cb.case);
+            }
+            other => panic!("business cases differ: {other:?}"),
+        }
+    }
+    assert_eq!(after[0].id, out.potentials[0]);
+    assert_eq!(after[1].title, p2.title);
+
+    // Importing the same file into the tenant it came from changes nothing.
+    let again = import::preview(store.as_ref(), Importer::Operator(&src), &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&again),
+        vec![(2, RowAction::Duplicate), (3, RowAction::Duplicate)]
+    );
+    assert_eq!(
+        again.rows[0].reason,
+        format!(
+            "Potentiale {} (samme id {}) findes allerede med de samme oplysninger; rækken springes over.",
+            p1.id, p1.id
+        )
+    );
+}
+
+async fn load_lists(store: &DynStore, t: &Tenant) -> TenantLists {
+    TenantLists {
+        units: gevinst_domain::UnitTree::new(store.list_units(t.id).await.unwrap()),
+        fagomraader: store
+            .list_catalogue(t.id, Catalogue::Fagomraader)
+            .await
+            .unwrap(),
+        technologies: store
+            .list_catalogue(t.id, Catalogue::Technologies)
+            .await
+            .unwrap(),
+        users: store.list_users(t.id).await.unwrap(),
+    }
+}
+
+// ------------------------------------------------------------------ generic files
+
+struct World {
+    store: DynStore,
+    _dir: tempfile::TempDir,
+    tenant: Tenant,
+    admin: Principal,
+    leder: Principal,
+    laeser: Principal,
+    social: UnitId,
+    borgerservice: UnitId,
+}
+
+async fn world() -> World {
+    let (store, dir) = store().await;
+    let t = tenant(&store, "eksempel").await;
+    let social = store
+        .create_unit(t.id, None, None, "Social")
+        .await
+        .unwrap()
+        .id;
+    let borgerservice = store
+        .create_unit(t.id, None, None, "Borgerservice")
+        .await
+        .unwrap()
+        .id;
+    let admin = principal(&store, t.id, "admin@eksempel.dk", Role::Admin, vec![]).await;
+    let leder = principal(&store, t.id, "leder@eksempel.dk", Role::Leder, vec![social]).await;
+    let laeser = principal(&store, t.id, "laeser@eksempel.dk", Role::Laeser, vec![]).await;
+    World {
+        store,
+        _dir: dir,
+        tenant: t,
+        admin,
+        leder,
+        laeser,
+        social,
+        borgerservice,
+    }
+}
+
+const MESSY: &str = "Potentialer 2025\n\
+Titel;Enhed;Beskrivelse;Forventet gevinst;Investering;Startår\n\
+Robot til post;Borgerservice;Scanner post;250.000 kr.;100.000;2025\n\
+;Borgerservice;Uden titel;;;\n\
+Chatbot;Borgerservice;Svar døgnet rundt;1,5 mio.;;2026\n";
+
+#[tokio::test]
+async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
+    let w = world().await;
+    let limits = Limits::default();
+    let who = Importer::User(&w.admin);
+    let inp = input(MESSY.as_bytes(), &limits);
+    let choices = ImportChoices::default();
+    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![
+            (3, RowAction::New),
+            (4, RowAction::Error),
+            (5, RowAction::New)
+        ]
+    );
+    assert_eq!((p.counts.new, p.counts.error), (2, 1));
+    assert_eq!(
+        p.first_errors(5),
+        vec![
+            "Række 4: Kolonne «Titel»: Rækken har ingen titel. Udfyld titlen, eller slet rækken."
+                .to_owned()
+        ]
+    );
+    assert_eq!(p.rows[0].reason, "Nyt potentiale med business case.");
+
+    // All or nothing: nothing is written.
+    let before = w.store.data_version(w.tenant.id).await.unwrap();
+    let e = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+        .await
+        .unwrap_err();
+    match e {
+        AppError::Invalid(f) => assert_eq!(
+            f.message_for("rows"),
+            Some("1 række har fejl, så intet er importeret. Ret fejlen, eller vælg kun at importere de gyldige rækker.")
+        ),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(all_potentials(&w.store, w.tenant.id).await.is_empty());
+    assert_eq!(w.store.data_version(w.tenant.id).await.unwrap(), before);
+
+    // Only the valid rows, on request; progress is reported per row.
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |n: usize| seen.lock().unwrap().push(n);
+    let out = import::commit(w.store.as_ref(), who, &inp, &choices, true, Some(&progress))
+        .await
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), vec![1, 2]);
+    assert_eq!(
+        (out.created, out.updated, out.skipped, out.business_cases),
+        (2, 0, 1, 2)
+    );
+    let ps = all_potentials(&w.store, w.tenant.id).await;
+    let titles: Vec<&str> = ps.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, vec!["Robot til post", "Chatbot"]);
+    assert_eq!(ps[0].unit_id, w.borgerservice);
+    assert_eq!(ps[0].status, Status::Ide);
+    assert_eq!(ps[0].submitted_by, Some(w.admin.user.id));
+    let case = w
+        .store
+        .business_case(w.tenant.id, ps[0].id)
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    assert_eq!(
+        case,
+        BusinessCase {
+            start_year: 2025,
+            horizon: 5,
+            discount_rate: None,
+            lines: vec![
+                Line::certain(
+                    LineKind::DirekteBesparelse,
+                    "Forventet gevinst",
+                    vec![dec("250000"); 5]
+                ),
+                Line::certain(
+                    LineKind::Investering,
+                    "Investering",
+                    vec![dec("100000"), dec("0"), dec("0"), dec("0"), dec("0")]
+                ),
+            ],
+            risks: vec![],
+        }
+    );
+    let chat = w
+        .store
+        .business_case(w.tenant.id, ps[1].id)
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    assert_eq!(chat.start_year, 2026);
+    assert_eq!(chat.lines[0].amounts, vec![dec("1500000"); 5]);
+    // Audited with the batch id.
+    let log = w
+        .store
+        .audit_for(w.tenant.id, EntityKind::Potential, ps[0].id.0)
+        .await
+        .unwrap();
+    assert_eq!(
+        log[0].reason.as_deref(),
+        Some(format!("Import {}", out.batch_id).as_str())
+    );
+
+    // The error report is an .xlsx file (a zip).
+    let report = import::error_report(&out.preview).unwrap();
+    assert!(report.starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn rows_are_new_updates_or_duplicates() {
+    let w = world().await;
+    let t = w.tenant.id;
+    let robot = w
+        .store
+        .create_potential(
+            t,
+            None,
+            &valid("Robot til post", "gammel", w.borgerservice),
+            Status::Vurderet,
+            None,
+        )
+        .await
+        .unwrap();
+    let scan = w
+        .store
+        .create_potential(
+            t,
+            None,
+            &valid("Dokumentscanning", "Samme", w.borgerservice),
+            Status::Ide,
+            None,
+        )
+        .await
+        .unwrap();
+    let csv = "Titel;Enhed;Beskrivelse;Status\n\
+robot til  POST;borgerservice;Ny beskrivelse;Besluttet\n\
+Chatbot;Borgerservice;Svar;\n\
+Chatbot;Borgerservice;Svar igen;\n\
+Dokumentscanning;Borgerservice;Samme;\n";
+    let limits = Limits::default();
+    let who = Importer::User(&w.admin);
+    let inp = input(csv.as_bytes(), &limits);
+    let choices = ImportChoices::default();
+    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![
+            (2, RowAction::Update),
+            (3, RowAction::New),
+            (4, RowAction::Duplicate),
+            (5, RowAction::Duplicate),
+        ]
+    );
+    assert_eq!(
+        p.rows[0].reason,
+        format!(
+            "Opdaterer potentiale {} «Robot til post» (samme titel og enhed).",
+            robot.id
+        )
+    );
+    assert_eq!(
+        p.rows[0].warnings,
+        vec![
+            "Status ændres ikke ved import (potentialet er «Vurderet», filen siger «Besluttet»)."
+                .to_owned()
+        ]
+    );
+    assert_eq!(
+        p.rows[2].reason,
+        "Rækken gentager række 3 og springes over."
+    );
+    assert_eq!(p.rows[3].potential, Some(scan.id));
+    assert_eq!(
+        (
+            p.counts.new,
+            p.counts.update,
+            p.counts.duplicate,
+            p.counts.error,
+            p.counts.warning
+        ),
+        (1, 1, 2, 0, 1)
+    );
+    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.updated, out.duplicates), (1, 1, 2));
+    let after = w.store.potential(t, robot.id).await.unwrap();
+    assert_eq!(after.title, "robot til  POST");
+    assert_eq!(after.description, "Ny beskrivelse");
+    assert_eq!(after.status, Status::Vurderet);
+    assert_eq!(after.version, 2);
+    assert_eq!(all_potentials(&w.store, t).await.len(), 3);
+
+    // An external id column: the new potential remembers it and is found by it again.
+    let first = "Id;Titel;Enhed\nA-17;Rengøring;Borgerservice\n";
+    let out = import::commit(
+        w.store.as_ref(),
+        who,
+        &input(first.as_bytes(), &limits),
+        &choices,
+        false,
+        None,
+    )
+    .await
+    .unwrap();
+    let id = out.potentials[0];
+    assert_eq!(
+        w.store.potential(t, id).await.unwrap().tags,
+        vec!["ekstern-id:a-17".to_owned()]
+    );
+    let second = "Id;Titel;Enhed\na-17;Rengøring af biler;Borgerservice\n";
+    let p = import::preview(
+        w.store.as_ref(),
+        who,
+        &input(second.as_bytes(), &limits),
+        &choices,
+    )
+    .await
+    .unwrap();
+    assert_eq!(actions(&p), vec![(2, RowAction::Update)]);
+    assert_eq!(
+        p.rows[0].reason,
+        format!("Opdaterer potentiale {id} «Rengøring» (eksternt id «a-17»).")
+    );
+}
+
+#[tokio::test]
+async fn unknown_values_are_created_or_mapped_on_request() {
+    let w = world().await;
+    let t = w.tenant.id;
+    let csv = "Titel;Enhed;Fagområde;Teknologi\n\
+Ungdomsskolens app;Ungdomsskolen;Klimatilpasning;\n\
+Skolebus;Busdrift;;\n";
+    let limits = Limits::default();
+    let inp = input(csv.as_bytes(), &limits);
+    let who = Importer::User(&w.admin);
+    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![(2, RowAction::Error), (3, RowAction::Error)]
+    );
+    assert_eq!(
+        p.rows[0].errors,
+        vec!["Enheden «Ungdomsskolen» findes ikke. Vælg en eksisterende enhed, eller lad importen oprette den.".to_owned()]
+    );
+    assert_eq!(
+        p.unknown[0],
+        UnknownValue {
+            kind: ValueKind::Unit,
+            raw: "Ungdomsskolen".into(),
+            suggestions: vec![],
+            rows: vec![2],
+            resolution: "Ikke valgt".into(),
+        }
+    );
+
+    // Create one unit under Social, map the other to Borgerservice, create the fagområde.
+    let choices = ImportChoices {
+        values: vec![
+            ValueDecision {
+                kind: ValueKind::Unit,
+                raw: "ungdomsskolen".into(),
+                choice: ValueChoice::Create {
+                    parent: Some(w.social),
+                },
+            },
+            ValueDecision {
+                kind: ValueKind::Unit,
+                raw: "Busdrift".into(),
+                choice: ValueChoice::Existing {
+                    name: "Borgerservice".into(),
+                },
+            },
+            ValueDecision {
+                kind: ValueKind::Fagomraade,
+                raw: "Klimatilpasning".into(),
+                choice: ValueChoice::Create { parent: None },
+            },
+        ],
+        ..Default::default()
+    };
+    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(actions(&p), vec![(2, RowAction::New), (3, RowAction::New)]);
+    assert_eq!(p.new_units, vec!["Ungdomsskolen".to_owned()]);
+    assert_eq!(p.new_fagomraader, vec!["Klimatilpasning".to_owned()]);
+    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.created, out.units_created, out.fagomraader_created),
+        (2, 1, 1)
+    );
+    let units = w.store.list_units(t).await.unwrap();
+    let ung = units.iter().find(|u| u.name == "Ungdomsskolen").unwrap();
+    assert_eq!(ung.parent_id, Some(w.social));
+    let ps = all_potentials(&w.store, t).await;
+    assert_eq!(ps[0].unit_id, ung.id);
+    assert_eq!(ps[1].unit_id, w.borgerservice);
+    let fag = w
+        .store
+        .list_catalogue(t, Catalogue::Fagomraader)
+        .await
+        .unwrap();
+    let klima = fag.iter().find(|f| f.name == "Klimatilpasning").unwrap();
+    assert_eq!(ps[0].fagomraade_id.map(|f| f.0), Some(klima.id));
+
+    // A leder may not create units, and only imports into their own units.
+    let p = import::preview(w.store.as_ref(), Importer::User(&w.leder), &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![(2, RowAction::Error), (3, RowAction::Error)]
+    );
+    assert_eq!(
+        p.rows[0].errors[0],
+        "Enheden «Ungdomsskolen» findes ikke. Vælg en eksisterende enhed; kun administratorer og porteføljeledere kan oprette enheder."
+    );
+    // A læser may not import at all.
+    assert!(matches!(
+        import::preview(w.store.as_ref(), Importer::User(&w.laeser), &inp, &choices).await,
+        Err(AppError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn a_leder_imports_ideas_in_own_units_only() {
+    let w = world().await;
+    let csv = "Titel;Enhed;Status\n\
+Hjemmepleje-app;Social;Vurderet\n\
+Kø-system;Borgerservice;\n";
+    let limits = Limits::default();
+    let p = import::preview(
+        w.store.as_ref(),
+        Importer::User(&w.leder),
+        &input(csv.as_bytes(), &limits),
+        &ImportChoices::default(),
+    )
+    .await
+    .unwrap();
+    // In Social with any status; in Borgerservice only as an idea (allowed, like the UI).
+    assert_eq!(actions(&p), vec![(2, RowAction::New), (3, RowAction::New)]);
+    let csv = "Titel;Enhed;Status\nKø-system;Borgerservice;Vurderet\n";
+    let p = import::preview(
+        w.store.as_ref(),
+        Importer::User(&w.leder),
+        &input(csv.as_bytes(), &limits),
+        &ImportChoices::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        p.rows[0].errors,
+        vec![
+            "Du kan kun oprette potentialer med status «Idé» i enheden «Borgerservice».".to_owned()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cpr_numbers_block_their_row_until_masked() {
+    let w = world().await;
+    let csv = "Titel;Enhed;Beskrivelse\n\
+Hjælp til borger;Borgerservice;Borger 010203-1234 ringede\n\
+Rent potentiale;Borgerservice;Intet personligt\n";
+    let limits = Limits::default();
+    let inp = input(csv.as_bytes(), &limits);
+    let who = Importer::User(&w.admin);
+    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![(2, RowAction::Error), (3, RowAction::New)]
+    );
+    assert_eq!(p.rows[0].cpr[0].masked, "Borger XXXXXX-XXXX ringede");
+    assert!(import::commit(
+        w.store.as_ref(),
+        who,
+        &inp,
+        &ImportChoices::default(),
+        false,
+        None
+    )
+    .await
+    .is_err());
+    assert!(all_potentials(&w.store, w.tenant.id).await.is_empty());
+    let masked = ImportChoices {
+        mask_cpr_rows: vec![2],
+        ..Default::default()
+    };
+    let out = import::commit(w.store.as_ref(), who, &inp, &masked, false, None)
+        .await
+        .unwrap();
+    assert_eq!(out.created, 2);
+    let ps = all_potentials(&w.store, w.tenant.id).await;
+    assert_eq!(ps[0].description, "Borger XXXXXX-XXXX ringede");
+
+    // The same guard applies to a potential created through the UI and the API.
+    let draft = PotentialDraft {
+        title: "Hjælp til borger".into(),
+        description: "CPR 0102031234 i teksten".into(),
+        unit_id: Some(w.borgerservice),
+        ..Default::default()
+    };
+    match potentials::create(w.store.as_ref(), &w.admin, &draft, None).await {
+        Err(AppError::Invalid(f)) => assert_eq!(
+            f.message_for("description"),
+            Some("Feltet ser ud til at indeholde et CPR-nummer. Fjern eller maskér det: potentialer må ikke indeholde personoplysninger.")
+        ),
+        other => panic!("expected the CPR guard, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn mappings_are_saved_and_reused() {
+    let w = world().await;
+    let who = Importer::User(&w.admin);
+    let limits = Limits::default();
+    let csv = "Navnet;Afd.\nRobot;Borgerservice\n";
+    let seen = import::inspect(csv.as_bytes(), "x.csv", None, &limits).unwrap();
+    assert!(!seen.gevinst_export);
+    assert_eq!(
+        seen.sample,
+        vec![vec!["Robot".to_owned(), "Borgerservice".to_owned()]]
+    );
+    // "Navnet" and "Afd." are not synonyms: choose them by hand and save.
+    let mapping = Mapping::from_json(
+        r#"{"columns":[{"header":"Navnet","target":{"field":"title"}},{"header":"Afd.","target":{"field":"unit"}}]}"#,
+    )
+    .unwrap();
+    let saved = import::save_mapping(w.store.as_ref(), who, " Økonomi ", &mapping, None)
+        .await
+        .unwrap();
+    assert_eq!((saved.name.as_str(), saved.version), ("Økonomi", 1));
+    match import::save_mapping(w.store.as_ref(), who, "Økonomi", &mapping, None).await {
+        Err(AppError::Invalid(f)) => assert_eq!(
+            f.message_for("name"),
+            Some("Der findes allerede en opsætning med det navn.")
+        ),
+        other => panic!("expected a duplicate name, got {other:?}"),
+    }
+    let (loaded, version) = import::load_mapping(w.store.as_ref(), who, "Økonomi")
+        .await
+        .unwrap();
+    assert_eq!((loaded.clone(), version), (mapping, 1));
+    let inp = ImportInput {
+        mapping: Some(&loaded),
+        ..input(csv.as_bytes(), &limits)
+    };
+    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+        .await
+        .unwrap();
+    assert_eq!(actions(&p), vec![(2, RowAction::New)]);
+    assert_eq!(p.rows[0].unit.as_deref(), Some("Borgerservice"));
+    import::delete_mapping(w.store.as_ref(), who, "Økonomi")
+        .await
+        .unwrap();
+    assert!(import::list_mappings(w.store.as_ref(), who)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        import::list_mappings(w.store.as_ref(), Importer::User(&w.laeser)).await,
+        Err(AppError::Forbidden)
+    ));
+}
