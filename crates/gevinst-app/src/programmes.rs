@@ -168,13 +168,17 @@ pub async fn derive(
         .await?
         .ok_or(AppError::NotFound)?;
     let (economics, _) = store.economics(t).await?;
-    Ok(derive_plan(potential, &case.case, &economics, frequency))
+    let mut plan = derive_plan(potential, &case.case, &economics, frequency);
+    plan.based_on_case_version = Some(case.version);
+    Ok(plan)
 }
 
-/// The potential's saved plan re-derived from its business case as it is now, keeping
-/// owners, KPIs, methods and baselines ([`BenefitPlan::follow_case`]); saves nothing.
-/// `None` if the potential has no plan or no business case. Compare it with the saved plan
-/// to tell whether the case was edited after the plan was made.
+/// If the potential's business case was edited after its saved plan was derived: the
+/// plan re-derived from the case as it is now, keeping owners, KPIs, methods and baselines
+/// ([`BenefitPlan::follow_case`]), marked as based on the current case version. Saves
+/// nothing. `None` if there is no plan or no case, if the plan was derived from the
+/// current case version (later edits of its targets are the user's to keep), or if the
+/// re-derived plan would be the same.
 pub async fn follow_case(
     store: &dyn Store,
     who: &Principal,
@@ -187,8 +191,17 @@ pub async fn follow_case(
     let Some(case) = store.business_case(t, potential).await? else {
         return Ok(None);
     };
+    if stored.plan.based_on_case_version == Some(case.version) {
+        return Ok(None);
+    }
     let (economics, _) = store.economics(t).await?;
-    Ok(Some(stored.plan.follow_case(&case.case, &economics)))
+    let mut next = stored.plan.follow_case(&case.case, &economics);
+    if next == stored.plan {
+        // An edit that touched no benefit line, years or amounts.
+        return Ok(None);
+    }
+    next.based_on_case_version = Some(case.version);
+    Ok(Some(next))
 }
 
 /// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's

@@ -105,6 +105,7 @@ fn plan(w: &World, potential: PotentialId) -> BenefitPlan {
         first_year: 2025,
         last_year: 2026,
         frequency: MeasurementFrequency::Yearly,
+        based_on_case_version: None,
         benefits: vec![Benefit {
             line: 0,
             kind: LineKind::DirekteBesparelse,
@@ -635,4 +636,28 @@ async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
         pg::plan(s, &w.laeser, w.decided).await.unwrap().unwrap(),
         saved
     );
+    assert_eq!(next.based_on_case_version, Some(1));
+    // Saved, the plan follows case version 1, and then its own targets are the user's.
+    let mut accepted = next.clone();
+    accepted.benefits[0].targets[1].amount = dec("240000");
+    pg::put_plan(s, &w.admin, w.decided, Some(saved.version), &accepted)
+        .await
+        .unwrap();
+    assert_eq!(
+        pg::follow_case(s, &w.laeser, w.decided).await.unwrap(),
+        None
+    );
+    // A new case version that changes the benefit line is proposed again.
+    let mut case2 = case.clone();
+    case2.lines[0].amounts[1] = 260000.0;
+    gevinst_app::business_cases::put(s, &w.admin, w.decided, Some(1), &case2)
+        .await
+        .unwrap();
+    let again = pg::follow_case(s, &w.laeser, w.decided)
+        .await
+        .unwrap()
+        .expect("a proposal for version 2");
+    assert_eq!(again.based_on_case_version, Some(2));
+    assert_eq!(again.benefits[0].targets[1].amount, dec("260000"));
+    assert_eq!(again.benefits[0].kpi, "Kr. til vikarer");
 }

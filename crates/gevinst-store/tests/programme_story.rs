@@ -112,6 +112,7 @@ fn plan(potential: PotentialId, owner: UserId) -> BenefitPlan {
         first_year: 2025,
         last_year: 2026,
         frequency: MeasurementFrequency::Quarterly,
+        based_on_case_version: Some(3),
         benefits: vec![Benefit {
             line: 1,
             kind: LineKind::FrigjorteTimer,

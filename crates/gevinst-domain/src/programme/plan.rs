@@ -143,6 +143,11 @@ pub struct BenefitPlan {
     pub frequency: MeasurementFrequency,
     /// One benefit per benefit line of the case.
     pub benefits: Vec<Benefit>,
+    /// The version of the business case the years and targets were derived from, if
+    /// known. When the case has a newer version, the plan may no longer follow it (see
+    /// [`BenefitPlan::follow_case`]).
+    #[serde(default)]
+    pub based_on_case_version: Option<i64>,
 }
 
 /// Derives a benefit plan from a business case: one [`Benefit`] per benefit line, with
@@ -189,6 +194,7 @@ pub fn derive_plan(
         last_year: case.start_year + h.saturating_sub(1) as i32,
         frequency,
         benefits,
+        based_on_case_version: None,
     }
 }
 
@@ -202,6 +208,7 @@ impl BenefitPlan {
     /// nothing are dropped (their actuals stay recorded).
     pub fn follow_case(&self, case: &BusinessCase, econ: &Economics) -> BenefitPlan {
         let mut next = derive_plan(self.potential, case, econ, self.frequency);
+        next.based_on_case_version = self.based_on_case_version;
         for b in &mut next.benefits {
             let old = self
                 .benefits

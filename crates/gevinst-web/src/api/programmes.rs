@@ -115,6 +115,10 @@ pub struct BenefitPlanUpdate {
     /// The version the change is based on, if not sent as `If-Match`; 0 or absent when
     /// creating the first plan.
     pub version: Option<i64>,
+    /// The business-case version the plan's targets follow, as returned by `derive`
+    /// (keep it when you send a derived plan back).
+    #[serde(default)]
+    pub based_on_case_version: Option<i64>,
 }
 
 impl BenefitPlanUpdate {
@@ -151,6 +155,7 @@ impl BenefitPlanUpdate {
             last_year: self.last_year.unwrap_or_default(),
             frequency: self.frequency,
             benefits: self.benefits.clone(),
+            based_on_case_version: self.based_on_case_version,
         })
     }
 }

@@ -765,3 +765,72 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
     assert!(html.contains("2,00 årsværk senest i 2028"));
     assert!(html.contains("Programmet har ingen fordelingsnøgle."));
 }
+
+#[tokio::test]
+async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
+    let (app, t, f) = world("foelg").await;
+    let (c, csrf) = login(&app, "foelg", Role::Admin).await;
+    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    assert!(!html.contains("Business casen er ændret"));
+
+    // The case's Porto line grows to 65.000 kr. a year (case version 2).
+    let admin = gevinst_app::auth::from_api_token(
+        app.store.as_ref(),
+        t.token(Role::Admin),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("admin");
+    let mut case = crate::helpers::fixture_case();
+    case["lines"][1]["amounts"] = serde_json::json!([0, 65000, 65000]);
+    let draft = serde_json::from_value(case).expect("draft");
+    gevinst_app::business_cases::put(app.store.as_ref(), &admin, f.potential, Some(1), &draft)
+        .await
+        .expect("case v2");
+
+    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    assert!(html.contains("Business casen er ændret, siden gevinstplanen blev gemt"));
+    let follow = format!("{}/rediger?foelg=1", plan_path(&f));
+    let (status, html) = get(&c, &app, &follow).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"foelg\" value=\"1\""));
+    assert!(
+        html.contains("value=\"65.000"),
+        "the new target is in the form"
+    );
+    // Owners are kept in the proposal.
+    let leder = t.user(Role::Leder).id.0.to_string();
+    assert!(html.contains(&format!("<option value=\"{leder}\" selected>")));
+
+    let stored = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    let v = stored.version.to_string();
+    let mut form = plan_form(&csrf, &v, &leder, "Porto pr. år");
+    form.retain(|(k, _)| !k.starts_with("benefits[0].targets"));
+    form.extend([
+        ("foelg", "1"),
+        ("benefits[0].targets[2025]", "0"),
+        ("benefits[0].targets[2026]", "65.000"),
+        ("benefits[0].targets[2027]", "65.000"),
+    ]);
+    let edit = format!("{}/rediger", plan_path(&f));
+    let (status, _) = post(&c, &app, &edit, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    assert_eq!(now.plan.based_on_case_version, Some(2));
+    assert_eq!(
+        now.plan.benefits[0].targets[1].amount,
+        "65000".parse().expect("dec")
+    );
+    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    assert!(!html.contains("Business casen er ændret"));
+}

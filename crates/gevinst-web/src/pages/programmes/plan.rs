@@ -155,6 +155,8 @@ struct PlanPage {
     may_edit: bool,
     may_derive: bool,
     no_case: bool,
+    /// The business case was edited after the plan was saved.
+    case_changed: bool,
 }
 
 struct PlanSummary {
@@ -311,6 +313,9 @@ struct Loaded {
     actuals: Vec<StoredActual>,
     economics: Economics,
     has_case: bool,
+    /// The saved plan re-derived from the business case as it is now, if that differs
+    /// from the saved plan (the case was edited after the plan was made).
+    case_changed: Option<BenefitPlan>,
 }
 
 async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Loaded, PageError> {
@@ -328,6 +333,9 @@ async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Load
         .await
         .map_err(AppError::from)?
         .is_some();
+    let case_changed = programmes::follow_case(store, who, id)
+        .await?
+        .filter(|next| plan.as_ref().is_some_and(|p| &p.plan != next));
     Ok(Loaded {
         potential,
         lists,
@@ -335,6 +343,7 @@ async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Load
         actuals,
         economics,
         has_case,
+        case_changed,
     })
 }
 
@@ -513,6 +522,7 @@ fn render(
         may_edit: may_edit && decided,
         may_derive: may_edit && decided && l.plan.is_none() && l.has_case,
         no_case: l.plan.is_none() && !l.has_case,
+        case_changed: l.case_changed.is_some(),
     };
     (status, Page(page)).into_response()
 }
@@ -609,6 +619,8 @@ struct EditPage {
     id: i64,
     title: String,
     derived: bool,
+    /// The form starts from the plan re-derived from an edited business case.
+    following: bool,
     conflict: bool,
     version: String,
     frequency: String,
@@ -655,14 +667,19 @@ fn frequency_value(f: MeasurementFrequency) -> &'static str {
     }
 }
 
-/// The plan to edit: the stored one, or else the one derived from the business case.
+/// The plan to edit: the stored one (re-derived from the edited business case when
+/// `following`), or else the one derived from the business case.
 async fn base_plan(
     state: &AppState,
     who: &Principal,
     l: &Loaded,
+    following: bool,
 ) -> Result<(BenefitPlan, Option<i64>), PageError> {
     match &l.plan {
-        Some(s) => Ok((s.plan.clone(), Some(s.version))),
+        Some(s) => match (&l.case_changed, following) {
+            (Some(next), true) => Ok((next.clone(), Some(s.version))),
+            _ => Ok((s.plan.clone(), Some(s.version))),
+        },
         None => {
             let plan = programmes::derive(
                 state.store.as_ref(),
@@ -681,6 +698,7 @@ fn render_edit(
     who: &PageUser,
     l: &Loaded,
     derived: bool,
+    following: bool,
     version: String,
     frequency: String,
     benefits: Vec<BenefitForm>,
@@ -704,6 +722,7 @@ fn render_edit(
         id: l.potential.id.0,
         title: l.potential.title.clone(),
         derived,
+        following,
         conflict,
         version,
         frequency,
@@ -723,19 +742,26 @@ fn check_edit(who: &Principal, l: &Loaded) -> Result<(), PageError> {
 }
 
 /// `GET /potentialer/{id}/gevinstplan/rediger`.
+///
+/// With `?foelg=1` and a business case edited since the plan was saved, the form starts
+/// from [`programmes::follow_case`]: the new years and targets with the owners, KPIs and
+/// methods kept.
 pub(crate) async fn edit_form(
     State(state): State<AppState>,
     who: PageUser,
     Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let id = potential_id(&raw)?;
     let l = load(&state, &who.principal, id).await?;
     check_edit(&who.principal, &l)?;
-    let (plan, version) = base_plan(&state, &who.principal, &l).await?;
+    let following = query.as_deref() == Some("foelg=1") && l.case_changed.is_some();
+    let (plan, version) = base_plan(&state, &who.principal, &l, following).await?;
     Ok(render_edit(
         &who,
         &l,
         version.is_none(),
+        following,
         version.map(|v| v.to_string()).unwrap_or_default(),
         frequency_value(plan.frequency).to_owned(),
         benefit_forms(&plan),
@@ -853,8 +879,10 @@ pub(crate) async fn edit_submit(
             Err(_) => return Err(AppError::Conflict.into()),
         },
     };
-    // Edit the plan the user saw: the stored one, or the derived one for a new plan.
-    let (mut plan, _) = base_plan(&state, &who.principal, &l).await?;
+    // Edit the plan the user saw: the stored one, the one following the edited case, or
+    // the derived one for a new plan.
+    let following = field(&pairs, "foelg") == "1" && l.case_changed.is_some();
+    let (mut plan, _) = base_plan(&state, &who.principal, &l, following).await?;
     let (forms, errors) = apply(&mut plan, &pairs);
     let frequency = field(&pairs, "frequency");
     let derived = l.plan.is_none();
@@ -869,6 +897,7 @@ pub(crate) async fn edit_submit(
             &who,
             &l,
             derived,
+            following,
             version_raw,
             frequency,
             forms,
@@ -885,6 +914,7 @@ pub(crate) async fn edit_submit(
             &who,
             &l,
             derived,
+            following,
             version_raw,
             frequency,
             forms,
@@ -898,6 +928,7 @@ pub(crate) async fn edit_submit(
                 &who,
                 &l,
                 derived,
+                following,
                 current.unwrap_or_default(),
                 frequency,
                 forms,
