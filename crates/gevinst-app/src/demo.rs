@@ -2230,11 +2230,11 @@ pub fn demo_programme(
                 let mut invisible_note = String::new();
                 if overrun && year == 2025 {
                     let planned = invisible;
-                    invisible = (planned * Decimal::new(28, 1)).round_dp(0).max(kr(450));
+                    invisible = (planned * Decimal::new(16, 1)).round_dp(0).max(kr(300));
                     invisible_note = format!(
                         " Usynligt arbejde: AI-bottræning og rettelse af fejlsvar tog {} timer \
                          mod planlagt {} timer. Det ekstra arbejde har spist en del af \
-                         chatbottens gevinst.",
+                         chatbottens gevinst, og derfor er intet hjemtaget i år.",
                         format_decimal(invisible, 0),
                         format_decimal(planned, 0)
                     );
@@ -2254,7 +2254,9 @@ pub fn demo_programme(
                     let (hours, kr_, fte, value) =
                         realised_amounts(b.kind, target.amount, target.kr, pct);
                     let inv = if bi == 0 { invisible } else { Decimal::ZERO };
-                    let mut note = if bi == 0 || outcome != Outcome::OnPlan {
+                    let mut note = if overrun {
+                        "Chatbotten besvarer omtrent så mange henvendelser som planlagt.".to_owned()
+                    } else if bi == 0 || outcome != Outcome::OnPlan {
                         deviation_note(&mut rng, p.technology, outcome)
                     } else {
                         String::new()
@@ -2264,24 +2266,37 @@ pub fn demo_programme(
                     }
                     // Part of a hjemtagbar gain is taken out of the budget; the rest of the
                     // freed value is reinvested and never counted as harvested.
+                    // Harvests never exceed the gain net of the invisible work it carries.
+                    let net = value - inv * econ.hourly_rate();
                     let (harvested, reference, harvested_on) =
-                        if b.hjemtagbar && value > Decimal::ZERO && rng.gen_bool(0.7) {
+                        if b.hjemtagbar && !overrun && net > Decimal::ZERO && rng.gen_bool(0.7) {
                             let share = hundredths(rng.gen_range(50..=100));
-                            let amount = ((value * share) / Decimal::from(1000)).floor()
-                                * Decimal::from(1000);
+                            let amount =
+                                ((net * share) / Decimal::from(1000)).floor() * Decimal::from(1000);
                             let (reference, on) =
                                 harvest_decision(year, p.fagomraade, rng.gen_range(0..2));
                             (amount, reference, on)
                         } else {
                             (Decimal::ZERO, String::new(), None)
                         };
-                    if harvested.is_zero() && value > Decimal::ZERO {
-                        let why = if b.hjemtagbar {
-                            " Gevinsten er endnu ikke hjemtaget; den frigjorte tid bruges \
-                             indtil videre på ventelisten."
-                        } else {
-                            " Den frigjorte tid er geninvesteret i kerneopgaven og hjemtages \
-                             ikke."
+                    if harvested.is_zero() && value > Decimal::ZERO && !overrun {
+                        let why = match (b.hjemtagbar, b.kind) {
+                            (true, _) => {
+                                " Gevinsten er endnu ikke hjemtaget; det sker ved næste \
+                                 budgetopfølgning."
+                            }
+                            (false, LineKind::DirekteBesparelse) => {
+                                " Besparelsen er blevet i enheden og brugt på andre \
+                                 driftsudgifter; den hjemtages ikke."
+                            }
+                            (false, LineKind::Kanalomlaegning) => {
+                                " Den frigjorte tid er brugt på de komplekse henvendelser og \
+                                 hjemtages ikke."
+                            }
+                            (false, _) => {
+                                " Den frigjorte tid er geninvesteret i kerneopgaven og \
+                                 hjemtages ikke."
+                            }
                         };
                         note.push_str(why);
                     }
