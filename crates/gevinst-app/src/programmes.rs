@@ -488,6 +488,9 @@ struct ForecastKey {
     current_year: i32,
 }
 
+/// A cached forecast with the tenant's data version it was computed at.
+type CachedForecast = (i64, Arc<Forecast>);
+
 /// Forecasts already computed, so the programme overview can show the last forecast without
 /// running the Monte Carlo on every page load.
 ///
@@ -497,7 +500,7 @@ struct ForecastKey {
 /// [`ForecastCache::CAPACITY`] entries; stale ones go first. Clones share the cache.
 #[derive(Debug, Clone, Default)]
 pub struct ForecastCache {
-    entries: Arc<Mutex<HashMap<ForecastKey, (i64, Arc<Forecast>)>>>,
+    entries: Arc<Mutex<HashMap<ForecastKey, CachedForecast>>>,
 }
 
 impl ForecastCache {
