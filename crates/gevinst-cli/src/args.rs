@@ -58,6 +58,8 @@ pub enum Command {
     Token(TokenCommand),
     /// Export a tenant's potentials, business cases and key figures to .xlsx or CSV.
     Export(ExportArgs),
+    /// Import potentials (and rough business cases) from .xlsx, .xls, .ods or CSV.
+    Import(ImportArgs),
 }
 
 /// Options of `serve`.
@@ -188,6 +190,40 @@ pub struct ExportArgs {
     /// The file to write (replaced if it exists), or `-` for standard output (CSV only).
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Slug of the tenant.
+    #[arg(long)]
+    pub tenant: String,
+    /// The sheet to read. Default: the first visible sheet (a gevinst export is always
+    /// read from its Potentialer, Business cases and Risici sheets).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// A saved column mapping (JSON, as the web UI saves it). Default: suggested from the
+    /// header texts.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Only print the preview; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows even when other rows have errors (those are skipped).
+    #[arg(long)]
+    pub only_valid: bool,
+    /// Create units, fagområder and technology types the file names but the tenant lacks.
+    #[arg(long)]
+    pub create_missing: bool,
+    /// Replace CPR-like numbers in every row by XXXXXX-XXXX instead of refusing the rows.
+    #[arg(long)]
+    pub mask_cpr: bool,
+    /// Also write the rows with errors, duplicates or warnings to this .xlsx file.
+    #[arg(long, value_name = "FILE")]
+    pub error_report: Option<PathBuf>,
+    /// The file to import.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[cfg(test)]

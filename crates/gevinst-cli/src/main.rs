@@ -7,6 +7,7 @@
 mod admin;
 mod args;
 mod export;
+mod import;
 mod serve;
 mod settings;
 
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Unit(cmd) => admin::unit(&db, cmd).await,
             Command::Token(cmd) => admin::token(&db, cmd).await,
             Command::Export(args) => export::run(&db, args).await,
+            Command::Import(args) => import::run(&db, args).await,
         }
     })
 }

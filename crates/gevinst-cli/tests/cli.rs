@@ -754,3 +754,146 @@ Indsendt af e-mail;Tags;Oprettet;Ændret;Version;Startår;Horisont (år);Diskont
         "{text}"
     );
 }
+
+#[test]
+fn import_previews_refuses_errors_and_commits_valid_rows() {
+    let db = Db::temp();
+    db.ok(&["tenant", "add", "--slug", "imp", "--name", "Import Kommune"]);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("potentialer.csv");
+    std::fs::write(
+        &csv,
+        "Titel;Enhed;Forventet gevinst;Startår\n\
+Robot til post;Borgerservice;250.000 kr.;2025\n\
+;Borgerservice;;\n\
+Chatbot;Borgerservice;1,5 mio.;2026\n",
+    )
+    .unwrap();
+    let file = csv.to_str().unwrap();
+
+    // The unit is unknown: every row is an error, and a dry run says so with exit code 1.
+    let out = db.run_with_stdin(&["import", "--tenant", "imp", "--dry-run", file], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("Nye: 0, opdateringer: 0, dubletter: 0, fejl: 3, advarsler: 0\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  Række 2: Enheden «Borgerservice» findes ikke. Vælg en eksisterende enhed, eller lad importen oprette den.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Tørkørsel: intet er gemt.\n"), "{stdout}");
+
+    // With --create-missing one row is still an error: nothing is imported.
+    let out = db.run_with_stdin(
+        &["import", "--tenant", "imp", "--create-missing", file],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Nye: 2, opdateringer: 0, dubletter: 0, fejl: 1, advarsler: 2\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  Række 3: Kolonne «Titel»: Rækken har ingen titel. Udfyld titlen, eller slet rækken.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Opretter enhed: Borgerservice\n"), "{stdout}");
+    assert!(
+        stderr.contains("1 række har fejl, så intet er importeret"),
+        "{stderr}"
+    );
+    assert!(!db
+        .ok(&["unit", "list", "--tenant", "imp"])
+        .contains("Borgerservice"));
+    let help = db.ok(&["import", "--help"]);
+    assert!(help.contains("--only-valid") && help.contains("--dry-run"), "{help}");
+
+    // --only-valid imports the two valid rows, with their business cases.
+    let report = dir.path().join("fejl.xlsx");
+    let out = db.ok(&[
+        "import",
+        "--tenant",
+        "imp",
+        "--create-missing",
+        "--only-valid",
+        "--error-report",
+        report.to_str().unwrap(),
+        file,
+    ]);
+    assert!(
+        out.contains("Importeret: 2 nye, 0 opdateret, 2 business cases, 1 sprunget over"),
+        "{out}"
+    );
+    let rows = xlsx_rows(&report, "Fejlrapport");
+    // Rows 2 and 4 carry a warning (their unit is created), row 3 the error.
+    let outcomes: Vec<(calamine::Data, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].clone(), cell_text(&r[1])))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            (calamine::Data::Float(2.0), "Advarsel".to_owned()),
+            (calamine::Data::Float(3.0), "Fejl".to_owned()),
+            (calamine::Data::Float(4.0), "Advarsel".to_owned()),
+        ]
+    );
+    assert!(db.ok(&["unit", "list", "--tenant", "imp"]).contains("Borgerservice"));
+
+    // Again: the rows exist already and are duplicates.
+    let out = db.ok(&[
+        "import",
+        "--tenant",
+        "imp",
+        "--dry-run",
+        "--only-valid",
+        file,
+    ]);
+    assert!(
+        out.contains("Nye: 0, opdateringer: 0, dubletter: 2, fejl: 1, advarsler: 0\n"),
+        "{out}"
+    );
+
+    // Round trip through the CLI: export, and import into an empty tenant.
+    let xlsx = dir.path().join("eksport.xlsx");
+    db.ok(&["export", "--tenant", "imp", xlsx.to_str().unwrap()]);
+    db.ok(&["tenant", "add", "--slug", "kopi", "--name", "Kopi Kommune"]);
+    let out = db.ok(&[
+        "import",
+        "--tenant",
+        "kopi",
+        "--create-missing",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.contains("(ark: Potentialer) (gevinst-eksport)"), "{out}");
+    assert!(
+        out.contains("Importeret: 2 nye, 0 opdateret, 2 business cases, 0 sprunget over"),
+        "{out}"
+    );
+
+    // Bad input is a clear error, never a panic.
+    db.fails(
+        &["import", "--tenant", "ingen", file],
+        None,
+        1,
+        "unknown tenant \"ingen\"",
+    );
+    db.fails(
+        &["import", "--tenant", "imp", "/nonexistent/x.csv"],
+        None,
+        1,
+        "cannot read /nonexistent/x.csv",
+    );
+    let junk = dir.path().join("junk.xlsx");
+    std::fs::write(&junk, b"PK\x03\x04 not really a zip").unwrap();
+    db.fails(
+        &["import", "--tenant", "imp", junk.to_str().unwrap()],
+        None,
+        1,
+        "Filen kan ikke importeres",
+    );
+}

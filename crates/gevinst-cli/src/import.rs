@@ -1,0 +1,221 @@
+//! `gevinst import`: potentials from a spreadsheet into a tenant, as the operator.
+//!
+//! Prints the preview summary on stdout (in Danish: counts of new, updated, duplicate,
+//! error and warning rows, the first errors with their row numbers, and unknown values),
+//! then commits the import in one transaction unless `--dry-run`. Rows with errors refuse
+//! the whole import (exit code 1, nothing written) unless `--only-valid`; with
+//! `--dry-run` the exit code is 1 too when there are errors, so scripts can check a file.
+//! While committing, a progress bar runs on stderr when stderr is a terminal.
+
+use crate::admin::open_store;
+use crate::args::ImportArgs;
+use crate::settings::DatabaseSettings;
+use anyhow::{anyhow, bail, Context};
+use gevinst_app::import::{self, ImportChoices, ImportInput, ImportPreview, Importer, RowAction};
+use gevinst_app::AppError;
+use gevinst_sheets::import::{Limits, Mapping};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// How many errors the summary lists.
+const FIRST_ERRORS: usize = 10;
+
+fn app_error(e: AppError, what: &str) -> anyhow::Error {
+    match e {
+        AppError::Invalid(f) => anyhow!(
+            "{what}: {}",
+            f.0.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!(other).context(what.to_owned()),
+    }
+}
+
+fn rows_with_errors(n: usize) -> String {
+    if n == 1 {
+        "1 række har fejl".to_owned()
+    } else {
+        format!("{n} rækker har fejl")
+    }
+}
+
+/// The preview summary, as printed.
+pub fn summary(file: &Path, p: &ImportPreview) -> String {
+    let mut out = String::new();
+    let kind = if p.gevinst_export {
+        " (gevinst-eksport)"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "Fil: {} (ark: {}){kind}\n",
+        file.display(),
+        p.sheet
+    ));
+    for m in &p.mapping_problems {
+        out.push_str(&format!("Kolonneopsætning: {m}\n"));
+    }
+    let c = p.counts;
+    out.push_str(&format!(
+        "Nye: {}, opdateringer: {}, dubletter: {}, fejl: {}, advarsler: {}\n",
+        c.new, c.update, c.duplicate, c.error, c.warning
+    ));
+    let errors = p.first_errors(FIRST_ERRORS);
+    if !errors.is_empty() {
+        out.push_str("Fejl:\n");
+        for e in &errors {
+            out.push_str(&format!("  {e}\n"));
+        }
+        let total: usize = p
+            .rows
+            .iter()
+            .filter(|r| r.action == RowAction::Error)
+            .map(|r| r.errors.len())
+            .sum();
+        if total > errors.len() {
+            out.push_str(&format!("  … og {} fejl mere\n", total - errors.len()));
+        }
+    }
+    for u in &p.unknown {
+        let rows: Vec<String> = u.rows.iter().take(5).map(u32::to_string).collect();
+        out.push_str(&format!(
+            "Ukendt {} «{}» (række {}): {}\n",
+            u.kind.label(),
+            u.raw,
+            rows.join(", "),
+            u.resolution
+        ));
+    }
+    for (what, names) in [
+        ("enhed", &p.new_units),
+        ("fagområde", &p.new_fagomraader),
+        ("teknologi", &p.new_technologies),
+    ] {
+        for n in names {
+            out.push_str(&format!("Opretter {what}: {n}\n"));
+        }
+    }
+    out
+}
+
+/// `gevinst import`.
+pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
+    let limits = Limits::default();
+    let meta = std::fs::metadata(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    if meta.len() > limits.max_file_bytes as u64 {
+        bail!(
+            "Filen er for stor ({} MB); højst {} MB kan importeres.",
+            meta.len() / (1024 * 1024),
+            limits.max_file_bytes / (1024 * 1024)
+        );
+    }
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let mapping: Option<Mapping> = match &args.mapping {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(Mapping::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?)
+        }
+    };
+    let store = open_store(db).await?;
+    let tenant = store
+        .tenant_by_slug(&args.tenant.trim().to_lowercase())
+        .await
+        .map_err(|e| {
+            if e.is_not_found() {
+                anyhow!(
+                    "unknown tenant {:?} (see `gevinst tenant list`)",
+                    args.tenant
+                )
+            } else {
+                anyhow!(e).context("cannot read the tenant")
+            }
+        })?;
+    let filename = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let input = ImportInput {
+        bytes: &bytes,
+        filename: &filename,
+        sheet: args.sheet.as_deref(),
+        mapping: mapping.as_ref(),
+        limits: &limits,
+    };
+    let choices = ImportChoices {
+        create_missing: args.create_missing,
+        mask_cpr: args.mask_cpr,
+        ..ImportChoices::default()
+    };
+    let who = Importer::Operator(&tenant);
+    let preview = import::preview(store.as_ref(), who, &input, &choices)
+        .await
+        .map_err(|e| app_error(e, "Filen kan ikke importeres"))?;
+    print!("{}", summary(&args.file, &preview));
+    if let Some(path) = &args.error_report {
+        let report = import::error_report(&preview)
+            .map_err(|e| app_error(e, "Fejlrapporten kan ikke skrives"))?;
+        std::fs::write(path, report).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("Fejlrapport: {}", path.display());
+    }
+    if !preview.mapping_problems.is_empty() {
+        bail!("Kolonneopsætningen skal rettes; intet er importeret.");
+    }
+    let errors = preview.counts.error;
+    if args.dry_run {
+        println!("Tørkørsel: intet er gemt.");
+        if errors > 0 && !args.only_valid {
+            bail!("{}.", rows_with_errors(errors));
+        }
+        return Ok(());
+    }
+    if errors > 0 && !args.only_valid {
+        bail!(
+            "{}, så intet er importeret. Ret fejlene, eller brug --only-valid for kun at importere de gyldige rækker.",
+            rows_with_errors(errors)
+        );
+    }
+    let total = (preview.counts.new + preview.counts.update) as u64;
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} rækker") {
+            b.set_style(style);
+        }
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let progress = |n: usize| bar.set_position(n as u64);
+    let out = import::commit(
+        store.as_ref(),
+        who,
+        &input,
+        &choices,
+        args.only_valid,
+        Some(&progress),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Conflict => {
+            anyhow!("Et potentiale blev ændret under importen; intet er importeret. Prøv igen.")
+        }
+        other => app_error(other, "Intet er importeret"),
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "Importeret: {} nye, {} opdateret, {} business cases, {} sprunget over (import {}).",
+        out.created,
+        out.updated,
+        out.business_cases,
+        out.duplicates + out.skipped,
+        out.batch_id
+    );
+    Ok(())
+}
