@@ -38,6 +38,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// Largest spreadsheet accepted by the import upload (`POST /import`), in bytes.
+    pub max_import_bytes: usize,
 }
 
 impl Default for WebSettings {
@@ -45,6 +47,7 @@ impl Default for WebSettings {
         WebSettings {
             secure_cookies: false,
             max_body_bytes: 2 * 1024 * 1024,
+            max_import_bytes: 50 * 1024 * 1024,
         }
     }
 }

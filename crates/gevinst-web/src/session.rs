@@ -5,7 +5,9 @@
 //!   [`crate::WebSettings::secure_cookies`] is on.
 //! - [`session_layer`] resolves the session once per request and, for every state-changing
 //!   request outside the API, checks the `_csrf` form field (or the `X-CSRF-Token` header)
-//!   against the session's token before any handler runs. A form cannot forget it.
+//!   against the session's token before any handler runs. A form cannot forget it. A file
+//!   upload (`multipart/form-data`) sends the token as `?_csrf=` in the form's action
+//!   instead, so that its (large) body is read only by the upload handler.
 //! - The login form, which has no session yet, uses a double-submit cookie.
 //! - The API authenticates with personal bearer tokens only ([`ApiUser`]).
 
@@ -102,20 +104,43 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, state.settings.max_body_bytes).await {
-            Ok(b) => b,
-            Err(_) => {
-                return error_page(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "For meget data",
-                    "Det indsendte var for stort. Gør teksten kortere, og prøv igen.",
-                )
-            }
+        // A file upload (multipart/form-data) sends the token in the query string
+        // (`?_csrf=…`): its body is left unread for the handler and its own size limit.
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data")
+            });
+        let submitted = if multipart {
+            header_token
+                .or_else(|| {
+                    req.uri()
+                        .query()
+                        .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD))
+                })
+                .unwrap_or_default()
+        } else {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, state.settings.max_body_bytes).await {
+                Ok(b) => b,
+                Err(_) => {
+                    return error_page(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "For meget data",
+                        "Det indsendte var for stort. Gør teksten kortere, og prøv igen.",
+                    )
+                }
+            };
+            let submitted = header_token
+                .or_else(|| form_field(&bytes, CSRF_FIELD))
+                .unwrap_or_default();
+            req = Request::from_parts(parts, Body::from(bytes));
+            submitted
         };
-        let submitted = header_token
-            .or_else(|| form_field(&bytes, CSRF_FIELD))
-            .unwrap_or_default();
         let ok = expected
             .as_deref()
             .is_some_and(|e| auth::csrf_matches(e, &submitted));
@@ -126,7 +151,6 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 "Sikkerhedstjekket for formularen fejlede, fx fordi siden var åben for længe. Gå tilbage, genindlæs siden og prøv igen.",
             );
         }
-        req = Request::from_parts(parts, Body::from(bytes));
     }
     if let Some((principal, csrf)) = session {
         req.extensions_mut().insert(PageUser { principal, csrf });

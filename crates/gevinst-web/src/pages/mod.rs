@@ -13,6 +13,7 @@ mod account;
 mod admin;
 mod auth;
 mod business_case;
+mod import;
 pub mod layout;
 mod overview;
 mod potentials;
@@ -35,4 +36,5 @@ pub fn router() -> Router<AppState> {
         .merge(account::routes())
         .merge(programmes::routes())
         .merge(reports::routes())
+        .merge(import::routes())
 }

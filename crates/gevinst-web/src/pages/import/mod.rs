@@ -1,0 +1,856 @@
+//! Importing potentials from a spreadsheet, in five steps (issue 5). Every step is a plain
+//! form (no JavaScript); every POST answers 303 to the next GET page.
+//!
+//! 1. `GET|POST /import`: upload a file (.xlsx, .xls, .ods, .csv). The form is
+//!    `multipart/form-data`; its CSRF token travels as `?_csrf=` in the form's action
+//!    (see [`crate::session`]), and the body is read here with the import's own size
+//!    limit ([`crate::WebSettings::max_import_bytes`]). The file is kept in memory
+//!    ([`uploads`]) under a random id, for this user only.
+//! 2. `GET /import/{id}`: the sheet (`POST …/ark`), the detected header and a column
+//!    mapping form with the suggestion pre-selected (`POST …/kolonner`, optionally saved
+//!    by name); a saved mapping can be applied (`POST …/opsaetning`).
+//! 3. `GET|POST /import/{id}/vaerdier`: unknown units, fagområder, statuses and
+//!    technologies, each matched to an existing one (the suggestion pre-selected) or
+//!    created.
+//! 4. `GET /import/{id}/forhaandsvisning`: every row's outcome with the reason; CPR
+//!    numbers can be masked (`POST …/maskering`); the error report as .xlsx
+//!    (`GET …/fejlrapport.xlsx`).
+//! 5. `POST /import/{id}/importer` (`valg=alle` or `valg=gyldige`), then
+//!    `GET /import/{id}/resultat`. The commit runs synchronously in the request (one
+//!    database transaction); the result page links to the potentials written.
+//!
+//! Læsere get 403 on every step. What a leder or digital agent may import is decided by
+//! [`gevinst_app::import`].
+
+mod multipart;
+mod uploads;
+mod views;
+
+use crate::error::PageError;
+use crate::session::PageUser;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use gevinst_app::import::{self, ImportInput, Importer, ValueChoice, ValueDecision, ValueKind};
+use gevinst_app::potentials::TenantLists;
+use gevinst_app::AppError;
+use gevinst_domain::{FieldErrors, Role, UnitId};
+use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
+use uploads::Upload;
+use views::*;
+
+/// File name endings the upload accepts.
+pub(crate) const EXTENSIONS: [&str; 6] = [".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"];
+
+/// Routes of the import.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(upload_form).post(upload))
+        .route("/import/{id}", get(mapping_page))
+        .route("/import/{id}/ark", post(choose_sheet))
+        .route("/import/{id}/opsaetning", post(apply_saved))
+        .route("/import/{id}/kolonner", post(save_columns))
+        .route("/import/{id}/vaerdier", get(values_page).post(save_values))
+        .route("/import/{id}/forhaandsvisning", get(preview_page))
+        .route("/import/{id}/maskering", post(mask_cpr))
+        .route("/import/{id}/fejlrapport.xlsx", get(error_report))
+        .route("/import/{id}/importer", post(commit))
+        .route("/import/{id}/resultat", get(result_page))
+}
+
+// ------------------------------------------------------------------ helpers
+
+fn may_import(who: &PageUser) -> Result<(), PageError> {
+    if who.principal.user.role == Role::Laeser {
+        Err(PageError(AppError::Forbidden))
+    } else {
+        Ok(())
+    }
+}
+
+fn may_create_lists(who: &PageUser) -> bool {
+    matches!(who.principal.user.role, Role::Admin | Role::Portefoljeleder)
+}
+
+fn limits(state: &AppState) -> Limits {
+    Limits {
+        max_file_bytes: state.settings.max_import_bytes,
+        ..Limits::default()
+    }
+}
+
+/// The caller's upload; anything else (unknown, expired, someone else's) is 404.
+fn load(who: &PageUser, id: &str) -> Result<Upload, PageError> {
+    may_import(who)?;
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(PageError(AppError::NotFound));
+    }
+    uploads::get(id, who.principal.tenant.id, who.principal.user.id)
+        .ok_or(PageError(AppError::NotFound))
+}
+
+fn change<R>(who: &PageUser, id: &str, f: impl FnOnce(&mut Upload) -> R) -> Result<R, PageError> {
+    uploads::update(id, who.principal.tenant.id, who.principal.user.id, f)
+        .ok_or(PageError(AppError::NotFound))
+}
+
+fn input<'a>(upload: &'a Upload, limits: &'a Limits) -> ImportInput<'a> {
+    ImportInput {
+        bytes: &upload.bytes,
+        filename: &upload.filename,
+        sheet: upload.sheet.as_deref(),
+        mapping: upload.mapping.as_ref(),
+        limits,
+    }
+}
+
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
+        PageError(AppError::Invalid(FieldErrors::single(
+            "form",
+            "invalid",
+            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
+        )))
+    })
+}
+
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn see_other(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+fn messages(e: &FieldErrors) -> Vec<String> {
+    e.0.iter().map(|f| f.message.clone()).collect()
+}
+
+/// The form value of a column target.
+pub(crate) fn target_key(t: Target) -> String {
+    match t {
+        Target::Field(f) => format!("felt:{}", field_key(f)),
+        Target::Tag => "maerke".to_owned(),
+        Target::Note => "note".to_owned(),
+        Target::Ignore => "ignorer".to_owned(),
+    }
+}
+
+/// A field's stable key (its serde name, e.g. `start_year`).
+pub(crate) fn field_key(f: Field) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn parse_target(key: &str) -> Option<Target> {
+    match key {
+        "maerke" => Some(Target::Tag),
+        "note" => Some(Target::Note),
+        "ignorer" | "" => Some(Target::Ignore),
+        _ => {
+            let f = key.strip_prefix("felt:")?;
+            Field::ALL
+                .into_iter()
+                .find(|x| field_key(*x) == f)
+                .map(Target::Field)
+        }
+    }
+}
+
+pub(crate) fn kind_key(k: ValueKind) -> &'static str {
+    match k {
+        ValueKind::Unit => "unit",
+        ValueKind::Fagomraade => "fagomraade",
+        ValueKind::Status => "status",
+        ValueKind::Technology => "technology",
+    }
+}
+
+fn parse_kind(key: &str) -> Option<ValueKind> {
+    [
+        ValueKind::Unit,
+        ValueKind::Fagomraade,
+        ValueKind::Status,
+        ValueKind::Technology,
+    ]
+    .into_iter()
+    .find(|k| kind_key(*k) == key)
+}
+
+// ------------------------------------------------------------------ 1. upload
+
+/// `GET /import`.
+async fn upload_form(State(state): State<AppState>, who: PageUser) -> Result<Response, PageError> {
+    may_import(&who)?;
+    Ok(render_upload(&who, &state, None, StatusCode::OK))
+}
+
+fn upload_error(message: impl Into<String>) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+    Err((StatusCode::UNPROCESSABLE_ENTITY, message.into()))
+}
+
+/// Reads the uploaded file out of a multipart body.
+fn uploaded_file(
+    content_type: &str,
+    body: &[u8],
+) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+    let Some(boundary) = multipart::boundary(content_type) else {
+        return upload_error("Formularen kunne ikke læses. Gå tilbage, og prøv igen.");
+    };
+    let Some(parts) = multipart::parse(&boundary, body) else {
+        return upload_error("Formularen kunne ikke læses. Gå tilbage, og prøv igen.");
+    };
+    let Some(file) = parts.into_iter().find(|p| p.name == "fil") else {
+        return upload_error("Vælg en fil.");
+    };
+    let name = file
+        .filename
+        .as_deref()
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim().to_owned())
+        .unwrap_or_default();
+    if name.is_empty() && file.data.is_empty() {
+        return upload_error("Vælg en fil.");
+    }
+    let lower = name.to_lowercase();
+    if !EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
+        return upload_error(format!(
+            "«{name}» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv)."
+        ));
+    }
+    if file.data.is_empty() {
+        return upload_error(format!("«{name}» er tom."));
+    }
+    Ok((name, file.data.to_vec()))
+}
+
+/// `POST /import?_csrf=…` (multipart): keeps the file and goes on to the mapping.
+async fn upload(
+    State(state): State<AppState>,
+    who: PageUser,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, PageError> {
+    may_import(&who)?;
+    let limits = limits(&state);
+    // Room for the form's other fields and the multipart framing.
+    let max = state.settings.max_import_bytes.saturating_add(64 * 1024);
+    let Ok(bytes) = axum::body::to_bytes(body, max).await else {
+        let msg = format!(
+            "Filen er for stor. Grænsen er {} MB. Del filen op, eller spørg en administrator om at hæve grænsen.",
+            state.settings.max_import_bytes / (1024 * 1024)
+        );
+        return Ok(render_upload(
+            &who,
+            &state,
+            Some(msg),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ));
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (name, data) = match uploaded_file(content_type, &bytes) {
+        Ok(f) => f,
+        Err((status, msg)) => return Ok(render_upload(&who, &state, Some(msg), status)),
+    };
+    drop(bytes);
+    // Read it once now, so that a corrupt, encrypted or too large file is said at once.
+    let checked = import::inspect(&data, &name, None, &limits);
+    if let Err(e) = checked {
+        return match e {
+            AppError::Invalid(f) => Ok(render_upload(
+                &who,
+                &state,
+                Some(messages(&f).join(" ")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            e => Err(PageError(e)),
+        };
+    }
+    let id = uploads::insert(Upload::new(
+        who.principal.tenant.id,
+        who.principal.user.id,
+        name,
+        data,
+    ));
+    Ok(see_other(format!("/import/{id}")))
+}
+
+// ------------------------------------------------------------------ 2. sheet and columns
+
+#[derive(serde::Deserialize)]
+struct MappingQuery {
+    #[serde(default)]
+    besked: String,
+}
+
+/// `GET /import/{id}`.
+async fn mapping_page(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<MappingQuery>,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let message = match q.besked.as_str() {
+        "opsaetning" => Some("Den gemte kolonneopsætning er brugt. Kontrollér valgene.".to_owned()),
+        _ => None,
+    };
+    mapping_response(
+        &state,
+        &who,
+        &id,
+        &upload,
+        None,
+        Vec::new(),
+        message,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Renders the mapping page; `chosen` overrides the stored mapping (a form with errors).
+#[allow(clippy::too_many_arguments)]
+async fn mapping_response(
+    state: &AppState,
+    who: &PageUser,
+    id: &str,
+    upload: &Upload,
+    chosen: Option<(&Mapping, &str)>,
+    errors: Vec<(String, String)>,
+    message: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let limits = limits(state);
+    let inspection = import::inspect(
+        &upload.bytes,
+        &upload.filename,
+        upload.sheet.as_deref(),
+        &limits,
+    )?;
+    let saved = import::list_mappings(state.store.as_ref(), Importer::User(&who.principal)).await?;
+    let (mapping, save_name) = match chosen {
+        Some((m, name)) => (m.clone(), name.to_owned()),
+        None => (
+            upload
+                .mapping
+                .as_ref()
+                .map(|m| m.adapt(&inspection.header).mapping)
+                .unwrap_or_else(|| inspection.mapping.clone()),
+            String::new(),
+        ),
+    };
+    let page = MappingPage::new(
+        who,
+        id,
+        &inspection,
+        &mapping,
+        &saved,
+        save_name,
+        errors,
+        message,
+    );
+    Ok((status, crate::render::Page(page)).into_response())
+}
+
+/// `POST /import/{id}/ark`: reads another sheet (and forgets the mapping).
+async fn choose_sheet(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let pairs = form_pairs(&body)?;
+    let sheet = field(&pairs, "ark");
+    let limits = limits(&state);
+    let inspection = import::inspect(&upload.bytes, &upload.filename, None, &limits)?;
+    if !inspection.sheets.iter().any(|s| s.name == sheet) {
+        return Err(PageError(AppError::Invalid(FieldErrors::single(
+            "ark",
+            "invalid",
+            "Vælg et af filens ark.",
+        ))));
+    }
+    change(&who, &id, |u| {
+        u.sheet = Some(sheet);
+        u.mapping = None;
+    })?;
+    Ok(see_other(format!("/import/{id}")))
+}
+
+/// `POST /import/{id}/opsaetning`: applies a saved mapping to this file.
+async fn apply_saved(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    load(&who, &id)?;
+    let pairs = form_pairs(&body)?;
+    let name = field(&pairs, "navn");
+    let (mapping, _) =
+        import::load_mapping(state.store.as_ref(), Importer::User(&who.principal), &name).await?;
+    change(&who, &id, |u| u.mapping = Some(mapping))?;
+    Ok(see_other(format!("/import/{id}?besked=opsaetning")))
+}
+
+/// `POST /import/{id}/kolonner`: the column mapping (optionally saved by name).
+async fn save_columns(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let pairs = form_pairs(&body)?;
+    let limits = limits(&state);
+    let inspection = import::inspect(
+        &upload.bytes,
+        &upload.filename,
+        upload.sheet.as_deref(),
+        &limits,
+    )?;
+    if inspection.gevinst_export {
+        change(&who, &id, |u| u.mapping = None)?;
+        return Ok(see_other(format!("/import/{id}/vaerdier")));
+    }
+    let mut errors = Vec::new();
+    let columns = inspection
+        .header
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let key = field(&pairs, &format!("kolonne_{i}"));
+            let target = parse_target(&key).unwrap_or_else(|| {
+                errors.push((
+                    format!("kolonne_{i}"),
+                    "Vælg en af mulighederne.".to_owned(),
+                ));
+                Target::Ignore
+            });
+            ColumnMapping {
+                header: c.name.clone(),
+                target,
+            }
+        })
+        .collect();
+    let mapping = Mapping { columns };
+    let save_name = field(&pairs, "gem_som");
+    let first_column = "kolonne_0".to_owned();
+    errors.extend(
+        mapping
+            .problems()
+            .into_iter()
+            .map(|p| (first_column.clone(), p)),
+    );
+    if errors.is_empty() && !save_name.trim().is_empty() {
+        let importer = Importer::User(&who.principal);
+        let saved = import::list_mappings(state.store.as_ref(), importer).await?;
+        let version = saved
+            .iter()
+            .find(|m| m.name == save_name.trim())
+            .map(|m| m.version);
+        match import::save_mapping(
+            state.store.as_ref(),
+            importer,
+            &save_name,
+            &mapping,
+            version,
+        )
+        .await
+        {
+            Ok(_) => {}
+            Err(AppError::Invalid(f)) => {
+                errors.extend(messages(&f).into_iter().map(|m| ("gem_som".to_owned(), m)))
+            }
+            Err(e) => return Err(PageError(e)),
+        }
+    }
+    if !errors.is_empty() {
+        return mapping_response(
+            &state,
+            &who,
+            &id,
+            &upload,
+            Some((&mapping, &save_name)),
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    change(&who, &id, |u| u.mapping = Some(mapping))?;
+    Ok(see_other(format!("/import/{id}/vaerdier")))
+}
+
+// ------------------------------------------------------------------ 3. values
+
+/// `GET /import/{id}/vaerdier`.
+async fn values_page(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let limits = limits(&state);
+    let preview = import::preview(
+        state.store.as_ref(),
+        Importer::User(&who.principal),
+        &input(&upload, &limits),
+        &upload.choices,
+    )
+    .await?;
+    let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+    let page = ValuesPage::new(
+        &who,
+        &id,
+        &preview,
+        &upload.choices,
+        &lists,
+        may_create_lists(&who),
+    );
+    Ok(crate::render::Page(page).into_response())
+}
+
+/// The decision a value select's answer stands for; `None` for no choice.
+fn decision(kind: ValueKind, raw: String, answer: &str) -> Option<ValueDecision> {
+    let choice = match answer {
+        "opret" if kind != ValueKind::Status => ValueChoice::Create { parent: None },
+        "tom" if matches!(kind, ValueKind::Fagomraade | ValueKind::Technology) => ValueChoice::Skip,
+        other => ValueChoice::Existing {
+            name: other.strip_prefix("e:")?.to_owned(),
+        },
+    };
+    Some(ValueDecision { kind, raw, choice })
+}
+
+/// `POST /import/{id}/vaerdier`: stores the decisions and goes to the preview.
+async fn save_values(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    load(&who, &id)?;
+    let pairs = form_pairs(&body)?;
+    let count: usize = field(&pairs, "antal").parse().unwrap_or(0).min(10_000);
+    let mut decisions: Vec<ValueDecision> = Vec::new();
+    for i in 0..count {
+        let Some(kind) = parse_kind(&field(&pairs, &format!("art_{i}"))) else {
+            continue;
+        };
+        let raw = field(&pairs, &format!("raw_{i}"));
+        if let Some(d) = decision(kind, raw, &field(&pairs, &format!("vaerdi_{i}"))) {
+            decisions.push(d);
+        }
+    }
+    let default_unit = field(&pairs, "standard_enhed");
+    let default_unit = if default_unit.is_empty() {
+        None
+    } else {
+        let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+        let unit = default_unit
+            .parse::<i64>()
+            .ok()
+            .map(UnitId)
+            .filter(|u| lists.units.get(*u).is_some_and(|x| x.active));
+        if unit.is_none() {
+            return Err(PageError(AppError::Invalid(FieldErrors::single(
+                "standard_enhed",
+                "invalid",
+                "Vælg en af enhederne.",
+            ))));
+        }
+        unit
+    };
+    change(&who, &id, |u| {
+        // Decisions for values this form did not show (another mapping) are kept.
+        let shown: Vec<(ValueKind, String)> = decisions
+            .iter()
+            .map(|d| (d.kind, normalise_key(&d.raw)))
+            .collect();
+        u.choices
+            .values
+            .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
+        u.choices.values.extend(decisions);
+        u.choices.default_unit = default_unit;
+    })?;
+    Ok(see_other(format!("/import/{id}/forhaandsvisning")))
+}
+
+// ------------------------------------------------------------------ 4. preview
+
+/// `GET /import/{id}/forhaandsvisning`.
+async fn preview_page(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    if upload.outcome.is_some() {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    preview_response(&state, &who, &id, &upload, Vec::new(), StatusCode::OK).await
+}
+
+async fn preview_response(
+    state: &AppState,
+    who: &PageUser,
+    id: &str,
+    upload: &Upload,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let limits = limits(state);
+    let preview = import::preview(
+        state.store.as_ref(),
+        Importer::User(&who.principal),
+        &input(upload, &limits),
+        &upload.choices,
+    )
+    .await?;
+    let page = PreviewPage::new(who, id, upload, &preview, errors);
+    Ok((status, crate::render::Page(page)).into_response())
+}
+
+/// `POST /import/{id}/maskering`: masks every CPR-like number and shows the preview again.
+async fn mask_cpr(who: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
+    load(&who, &id)?;
+    change(&who, &id, |u| u.choices.mask_cpr = true)?;
+    Ok(see_other(format!("/import/{id}/forhaandsvisning")))
+}
+
+/// `GET /import/{id}/fejlrapport.xlsx`: the rows that are not imported cleanly.
+async fn error_report(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let limits = limits(&state);
+    let preview = match &upload.outcome {
+        Some(o) => o.preview.clone(),
+        None => {
+            import::preview(
+                state.store.as_ref(),
+                Importer::User(&who.principal),
+                &input(&upload, &limits),
+                &upload.choices,
+            )
+            .await?
+        }
+    };
+    let bytes = import::error_report(&preview)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"fejlrapport.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ 5. commit
+
+/// `POST /import/{id}/importer`: `valg=alle` (refused with errors) or `valg=gyldige`.
+async fn commit(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let pairs = form_pairs(&body)?;
+    let only_valid = match field(&pairs, "valg").as_str() {
+        "alle" => false,
+        "gyldige" => true,
+        _ => {
+            return preview_response(
+                &state,
+                &who,
+                &id,
+                &upload,
+                vec!["Vælg, om alle rækker eller kun de gyldige skal importeres.".to_owned()],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    // One commit per upload: a second click (or tab) goes to the result.
+    let started = change(&who, &id, |u| {
+        if u.committing || u.outcome.is_some() {
+            false
+        } else {
+            u.committing = true;
+            true
+        }
+    })?;
+    if !started {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    let limits = limits(&state);
+    let result = import::commit(
+        state.store.as_ref(),
+        Importer::User(&who.principal),
+        &input(&upload, &limits),
+        &upload.choices,
+        only_valid,
+        None,
+    )
+    .await;
+    match result {
+        Ok(outcome) => {
+            let outcome = std::sync::Arc::new(outcome);
+            change(&who, &id, |u| {
+                u.committing = false;
+                u.outcome = Some(outcome);
+            })?;
+            Ok(see_other(format!("/import/{id}/resultat")))
+        }
+        Err(e) => {
+            change(&who, &id, |u| u.committing = false)?;
+            match e {
+                AppError::Invalid(f) => {
+                    preview_response(
+                        &state,
+                        &who,
+                        &id,
+                        &upload,
+                        messages(&f),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                AppError::Conflict => {
+                    preview_response(
+                        &state,
+                        &who,
+                        &id,
+                        &upload,
+                        vec!["Nogen har ændret et af potentialerne imens, så intet er importeret. Se forhåndsvisningen igen, og importér på ny.".to_owned()],
+                        StatusCode::CONFLICT,
+                    )
+                    .await
+                }
+                e => Err(PageError(e)),
+            }
+        }
+    }
+}
+
+/// `GET /import/{id}/resultat`.
+async fn result_page(who: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
+    let upload = load(&who, &id)?;
+    let Some(outcome) = &upload.outcome else {
+        return Ok(see_other(format!("/import/{id}/forhaandsvisning")));
+    };
+    let page = ResultPage::new(&who, &id, &upload.filename, outcome);
+    Ok(crate::render::Page(page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_round_trip_through_form_values() {
+        for f in Field::ALL {
+            let t = Target::Field(f);
+            assert_eq!(parse_target(&target_key(t)), Some(t));
+        }
+        assert_eq!(
+            target_key(Target::Field(Field::StartYear)),
+            "felt:start_year"
+        );
+        for t in [Target::Tag, Target::Note, Target::Ignore] {
+            assert_eq!(parse_target(&target_key(t)), Some(t));
+        }
+        assert_eq!(parse_target("felt:nope"), None);
+        assert_eq!(parse_target("x"), None);
+    }
+
+    #[test]
+    fn value_answers_become_decisions() {
+        assert_eq!(
+            decision(ValueKind::Unit, "Jobcentret".into(), "e:Jobcenter"),
+            Some(ValueDecision {
+                kind: ValueKind::Unit,
+                raw: "Jobcentret".into(),
+                choice: ValueChoice::Existing {
+                    name: "Jobcenter".into()
+                }
+            })
+        );
+        assert_eq!(
+            decision(ValueKind::Unit, "X".into(), "opret").map(|d| d.choice),
+            Some(ValueChoice::Create { parent: None })
+        );
+        assert_eq!(decision(ValueKind::Status, "X".into(), "opret"), None);
+        assert_eq!(decision(ValueKind::Unit, "X".into(), "tom"), None);
+        assert_eq!(
+            decision(ValueKind::Technology, "X".into(), "tom").map(|d| d.choice),
+            Some(ValueChoice::Skip)
+        );
+        assert_eq!(decision(ValueKind::Unit, "X".into(), ""), None);
+        for k in [
+            ValueKind::Unit,
+            ValueKind::Fagomraade,
+            ValueKind::Status,
+            ValueKind::Technology,
+        ] {
+            assert_eq!(parse_kind(kind_key(k)), Some(k));
+        }
+    }
+
+    #[test]
+    fn uploaded_files_are_checked() {
+        let ct = "multipart/form-data; boundary=B";
+        let body = |name: &str, data: &str| {
+            format!("--B\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"{name}\"\r\n\r\n{data}\r\n--B--\r\n")
+        };
+        assert_eq!(
+            uploaded_file(ct, body("C:\\x\\liste.CSV", "a;b").as_bytes()),
+            Ok(("liste.CSV".to_owned(), b"a;b".to_vec()))
+        );
+        let err = |r: Result<(String, Vec<u8>), (StatusCode, String)>| r.err().map(|e| e.1);
+        assert_eq!(
+            err(uploaded_file(ct, body("notat.pdf", "x").as_bytes())).as_deref(),
+            Some("«notat.pdf» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
+        );
+        assert_eq!(
+            err(uploaded_file(ct, body("", "").as_bytes())).as_deref(),
+            Some("Vælg en fil.")
+        );
+        assert_eq!(
+            err(uploaded_file(ct, body("tom.csv", "").as_bytes())).as_deref(),
+            Some("«tom.csv» er tom.")
+        );
+        assert_eq!(
+            err(uploaded_file("text/plain", b"x")).as_deref(),
+            Some("Formularen kunne ikke læses. Gå tilbage, og prøv igen.")
+        );
+    }
+}
