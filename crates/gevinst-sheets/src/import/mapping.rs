@@ -199,21 +199,26 @@ pub fn suggest_field(header: &str) -> Option<Field> {
     if key.is_empty() {
         return None;
     }
-    for f in Field::ALL {
-        if f.synonyms().iter().any(|s| normalise_key(s) == key) {
-            return Some(f);
-        }
+    let synonyms = synonym_keys();
+    if let Some((_, f)) = synonyms.iter().find(|(s, _)| *s == key) {
+        return Some(*f);
     }
-    let mut best: Option<(usize, Field)> = None;
-    for f in Field::ALL {
-        for s in f.synonyms() {
-            let sk = normalise_key(s);
-            if sk.len() >= 5 && key.starts_with(&sk) && best.is_none_or(|(l, _)| sk.len() > l) {
-                best = Some((sk.len(), f));
-            }
-        }
-    }
-    best.map(|(_, f)| f)
+    synonyms
+        .iter()
+        .filter(|(s, _)| s.len() >= 5 && key.starts_with(s.as_str()))
+        .max_by_key(|(s, _)| s.len())
+        .map(|(_, f)| *f)
+}
+
+/// Every synonym's key and field, in field order, computed once.
+fn synonym_keys() -> &'static [(String, Field)] {
+    static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        Field::ALL
+            .iter()
+            .flat_map(|f| f.synonyms().iter().map(|s| (normalise_key(s), *f)))
+            .collect()
+    })
 }
 
 /// What a column is used for.

@@ -247,7 +247,44 @@ struct RowBuilder<'a> {
     outcome: RowOutcome,
     known: &'a KnownValues,
     unknown: &'a mut UnknownValues,
+    /// Names repeat thousands of times in a file; each distinct one is matched once.
+    matches: &'a mut HashMap<(Field, String), ValueMatch>,
     notes: Vec<String>,
+}
+
+/// A cell as one line of text: trimmed, and cleaned of control characters only when it
+/// has any (most cells have none, so most cells cost one copy).
+fn one_line(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Text(t) => {
+            let t = t.trim();
+            if t.is_empty() {
+                None
+            } else if t.chars().any(char::is_control) {
+                Some(clean(t, false)).filter(|c| !c.is_empty())
+            } else {
+                Some(t.to_owned())
+            }
+        }
+        other => values::text(other),
+    }
+}
+
+/// A cell as multi-line text (descriptions): like [`one_line`], keeping line breaks.
+fn multi_line(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Text(t) => {
+            let t = t.trim();
+            if t.is_empty() {
+                None
+            } else if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                Some(clean(t, true)).filter(|c| !c.is_empty())
+            } else {
+                Some(t.to_owned())
+            }
+        }
+        other => values::text(other),
+    }
 }
 
 impl RowBuilder<'_> {
@@ -289,7 +326,7 @@ impl RowBuilder<'_> {
     }
 
     fn matched(&mut self, column: &str, field: Field, cell: &Cell) -> Option<ValueMatch> {
-        let raw = values::text(cell)?;
+        let raw = one_line(cell)?;
         let (list, unknown, what) = match field {
             Field::Unit => (&self.known.units, &mut self.unknown.units, "enhed"),
             Field::Fagomraade => (
@@ -304,10 +341,20 @@ impl RowBuilder<'_> {
                 "teknologi",
             ),
         };
-        let m = values::match_known(&raw, list);
+        let key = (field, raw);
+        let m = match self.matches.get(&key) {
+            Some(m) => m.clone(),
+            None => {
+                let m = values::match_known(&key.1, list);
+                self.matches.insert(key, m.clone());
+                m
+            }
+        };
         match &m {
             ValueMatch::Unknown { raw } => {
-                unknown.insert(raw.clone());
+                if !unknown.contains(raw) {
+                    unknown.insert(raw.clone());
+                }
                 let msg = format!("Ukendt {what} «{raw}». Den kan oprettes ved importen, eller du kan vælge en eksisterende.");
                 self.issue(IssueCode::Unknown, column, Some(field), msg, false);
             }
@@ -329,21 +376,21 @@ impl RowBuilder<'_> {
         match target {
             Target::Ignore => {}
             Target::Note => {
-                if let Some(t) = values::text(cell) {
-                    self.notes.push(format!("{column}: {}", clean(&t, false)));
+                if let Some(t) = one_line(cell) {
+                    self.notes.push(format!("{column}: {t}"));
                 }
             }
             Target::Tag => {
-                if let Some(t) = values::text(cell) {
-                    f.tags.push(clean(&t, false));
+                if let Some(t) = one_line(cell) {
+                    f.tags.push(t);
                 }
             }
             Target::Field(field) => match field {
-                Field::Title => f.title = values::text(cell).map(|t| clean(&t, false)),
-                Field::Description => f.description = values::text(cell).map(|t| clean(&t, true)),
-                Field::Source => f.source = values::text(cell).map(|t| clean(&t, false)),
-                Field::Owner => f.owner = values::text(cell).map(|t| clean(&t, false)),
-                Field::ExternalId => f.external_id = values::text(cell).map(|t| clean(&t, false)),
+                Field::Title => f.title = one_line(cell),
+                Field::Description => f.description = multi_line(cell),
+                Field::Source => f.source = one_line(cell),
+                Field::Owner => f.owner = one_line(cell),
+                Field::ExternalId => f.external_id = one_line(cell),
                 Field::Unit => {
                     let m = self.matched(column, field, cell);
                     self.outcome.fields.unit = m;
@@ -424,6 +471,7 @@ fn build_row(
     cols: &[(usize, String, Target)],
     known: &KnownValues,
     unknown: &mut UnknownValues,
+    matches: &mut HashMap<(Field, String), ValueMatch>,
 ) -> RowOutcome {
     let mut b = RowBuilder {
         outcome: RowOutcome {
@@ -440,6 +488,7 @@ fn build_row(
         },
         known,
         unknown,
+        matches,
         notes: Vec::new(),
     };
     for (index, name, target) in cols {
@@ -526,8 +575,9 @@ pub fn preview(
     let mut rows: Vec<RowOutcome> = Vec::with_capacity(data.len());
     let mut by_id: HashMap<String, u32> = HashMap::new();
     let mut by_title: HashMap<String, u32> = HashMap::new();
+    let mut matches = HashMap::new();
     for row in data {
-        let mut outcome = build_row(row, &cols, known, &mut unknown);
+        let mut outcome = build_row(row, &cols, known, &mut unknown, &mut matches);
         if outcome.fields.title.is_some() {
             // With an external id, the id alone identifies the row.
             let earlier = match &outcome.key.external_id {

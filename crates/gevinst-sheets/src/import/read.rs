@@ -426,7 +426,7 @@ fn read_xlsx_sheet(
     while let Some(cell) = reader.next_cell().map_err(map_xlsx_error)? {
         let (row, col) = cell.get_position();
         let data: Data = cell.get_value().clone().into();
-        out.push(row, col, convert(&data))?;
+        out.push(row, col, convert(data))?;
     }
     Ok(out.finish())
 }
@@ -437,25 +437,25 @@ fn range_to_table(range: &calamine::Range<Data>, limits: &Limits) -> Result<Tabl
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let row = u32::try_from(row).unwrap_or(u32::MAX).saturating_add(r0);
         let col = u32::try_from(col).unwrap_or(u32::MAX).saturating_add(c0);
-        out.push(row, col, convert(data))?;
+        out.push(row, col, convert(data.clone()))?;
     }
     Ok(out.finish())
 }
 
 /// calamine's value → gevinst's [`Cell`].
-fn convert(data: &Data) -> Cell {
+fn convert(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
         Data::String(s) => {
             if s.trim().is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(s.clone())
+                Cell::Text(s)
             }
         }
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
+        Data::Int(i) => Cell::Number(i as f64),
+        Data::Float(f) => Cell::Number(f),
+        Data::Bool(b) => Cell::Bool(b),
         Data::DateTime(dt) => {
             if dt.is_duration() {
                 return Cell::Number(dt.as_f64());
@@ -474,19 +474,19 @@ fn convert(data: &Data) -> Cell {
             }
         }
         Data::DateTimeIso(s) => {
-            if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f") {
                 if dt.time() == NaiveTime::MIN {
                     Cell::Date(dt.date())
                 } else {
                     Cell::DateTime(dt)
                 }
-            } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            } else if let Ok(d) = NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
                 Cell::Date(d)
             } else {
-                Cell::Text(s.clone())
+                Cell::Text(s)
             }
         }
-        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }

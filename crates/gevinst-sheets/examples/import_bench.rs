@@ -1,0 +1,55 @@
+//! The import benchmark's gevinst side: a dry run (read, find the header, map, parse
+//! and validate every row) of one file, repeated; prints each run's seconds and the
+//! preview's counts. `import_bench FILE [RUNS]`; used by `bench/import/run`.
+
+use std::time::Instant;
+
+use gevinst_sheets::import::{self, KnownValues, Limits, Mapping};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: import_bench FILE [RUNS]")?;
+    let runs: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5);
+    let known = KnownValues {
+        units: vec![
+            "Borgerservice".into(),
+            "Jobcenter".into(),
+            "Ældreområdet".into(),
+        ],
+        fagomraader: Vec::new(),
+        statuses: ["Idé", "Analyse", "Besluttet", "I drift"]
+            .map(String::from)
+            .to_vec(),
+        technologies: Vec::new(),
+    };
+    let limits = Limits::default();
+    let mut summary = String::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        // Reading the file is part of the dry run, as in the pandas script.
+        let bytes = std::fs::read(&path)?;
+        let file = import::read(&bytes, None, &limits)?;
+        let header = import::detect_header(&file.table)?;
+        let mapping = Mapping::suggest(&header);
+        let preview = import::preview(&file.table, &header, &mapping, &known, &limits)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let cpr = preview.rows.iter().filter(|r| !r.cpr.is_empty()).count();
+        let duplicates = preview
+            .rows
+            .iter()
+            .filter(|r| r.duplicate_of.is_some())
+            .count();
+        summary = format!(
+            "rows={} valid={} errors={} warnings={} cpr={} duplicates={}",
+            preview.rows.len(),
+            preview.valid_count(),
+            preview.error_count(),
+            preview.warning_count(),
+            cpr,
+            duplicates
+        );
+        println!("run_seconds={seconds:.6}");
+    }
+    println!("{summary}");
+    Ok(())
+}
