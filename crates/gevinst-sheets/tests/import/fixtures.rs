@@ -281,3 +281,37 @@ pub fn empty_formatted_rows_compact_xlsx() -> Result<Vec<u8>, Box<dyn std::error
     writer.finish()?;
     Ok(out.into_inner())
 }
+
+/// A minimal OpenDocument spreadsheet: a header, one data row, then a row repeated a
+/// million times with 1,024 repeated empty cells (what LibreOffice writes for formatted
+/// empty space).
+pub fn ods_with_repeated_empty_rows() -> Vec<u8> {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet>
+<table:table table:name="Potentialer">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Titel</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Forventet gevinst</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Ændret åbningstid</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="1234.5"><text:p>1.234,5</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+</table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let _ = zip.start_file("mimetype", stored);
+    let _ = zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet");
+    let _ = zip.start_file("content.xml", deflated);
+    let _ = zip.write_all(content.as_bytes());
+    let _ = zip.start_file("META-INF/manifest.xml", deflated);
+    let _ = zip.write_all(manifest.as_bytes());
+    let _ = zip.finish();
+    out.into_inner()
+}

@@ -302,3 +302,18 @@ fn a_mapping_without_title_is_a_problem() {
         ["Vælg den kolonne, der indeholder potentialernes titel."]
     );
 }
+
+#[test]
+fn ods_with_a_million_repeated_empty_rows() {
+    let bytes = fixtures::ods_with_repeated_empty_rows();
+    let (file, header, preview) = run(&bytes, None);
+    assert_eq!(file.format, import::Format::Ods);
+    assert_eq!(file.sheet, "Potentialer");
+    assert_eq!(header.rows, vec![1]);
+    assert_eq!(preview.rows.len(), 1);
+    assert_eq!(
+        preview.rows[0].fields.title.as_deref(),
+        Some("Ændret åbningstid")
+    );
+    assert_eq!(preview.rows[0].fields.gain_per_year, Some(dec!(1234.5)));
+}
