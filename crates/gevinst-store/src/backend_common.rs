@@ -11,10 +11,10 @@
 // Only the schema (migrations/*) and connection setup differ per database.
 
 use crate::{
-    ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImportMapping,
     ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
     StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
+use crate::{ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImportMapping};
 use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
@@ -2342,7 +2342,13 @@ impl Store for ThisStore {
         } else {
             AuditAction::Create
         };
-        let d = draft(EntityKind::TenantSettings, tenant.0, action, actor, vec![change]);
+        let d = draft(
+            EntityKind::TenantSettings,
+            tenant.0,
+            action,
+            actor,
+            vec![change],
+        );
         insert_audit(&mut tx, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)

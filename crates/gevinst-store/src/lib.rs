@@ -646,8 +646,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<StoredImportMapping>;
     /// Deletes a saved mapping by name (audited like saving). An unknown name is
     /// [`StoreError::NotFound`].
-    async fn delete_import_mapping(&self, tenant: TenantId, actor: ActorId, name: &str)
-        -> Result<()>;
+    async fn delete_import_mapping(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        name: &str,
+    ) -> Result<()>;
 
     // ---- audit ----
 
