@@ -110,10 +110,14 @@ pub fn detect_format(bytes: &[u8]) -> Result<Format, ImportError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let archive = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|_| ImportError::corrupt("zip-indholdet kan ikke læses"))?;
-        if archive.index_for_name("xl/workbook.xml").is_some()
-            || archive.index_for_name("xl/workbook.bin").is_some()
-        {
+        if archive.index_for_name("xl/workbook.xml").is_some() {
             return Ok(Format::Xlsx);
+        }
+        if archive.index_for_name("xl/workbook.bin").is_some() {
+            return Err(ImportError::new(
+                ErrorKind::UnsupportedFormat,
+                "Filen er en binær Excel-projektmappe (.xlsb). Gem den som almindelig Excel-projektmappe (.xlsx), og prøv igen.",
+            ));
         }
         if archive.index_for_name("content.xml").is_some()
             || archive.index_for_name("mimetype").is_some()

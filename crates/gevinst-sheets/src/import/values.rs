@@ -40,6 +40,11 @@ fn cell_error(e: &str) -> String {
     format!("Cellen indeholder fejlværdien {e}; ret formlen i regnearket.")
 }
 
+/// Empty text, or a lone dash (`-`, `–`, `—`), which Danish sheets use for "nothing".
+fn is_blank_text(t: &str) -> bool {
+    t.trim().chars().all(|c| matches!(c, '-' | '–' | '—')) && t.trim().chars().count() <= 1
+}
+
 /// An `f64` read from a numeric cell as an exact decimal. Binary noise from formulas
 /// (e.g. 0.1 + 0.2) is rounded away at 6 decimals.
 pub fn decimal_from_f64(n: f64) -> Option<Decimal> {
@@ -76,7 +81,7 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
         Cell::Number(n) => decimal_from_f64(*n)
             .map(|d| Some(Parsed::plain(d)))
             .ok_or_else(|| "Tallet kan ikke læses.".to_owned()),
-        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) if is_blank_text(t) => Ok(None),
         Cell::Text(t) => {
             let a = danish::parse_kr(t).map_err(|e| number_message(&e, t))?;
             let mut notes = Vec::new();
@@ -131,7 +136,7 @@ pub fn quantity(cell: &Cell, units: &[&str]) -> ValueResult<Decimal> {
         Cell::Number(n) => decimal_from_f64(*n)
             .map(|d| Some(Parsed::plain(d)))
             .ok_or_else(|| "Tallet kan ikke læses.".to_owned()),
-        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) if is_blank_text(t) => Ok(None),
         Cell::Text(t) => {
             let mut body = t.trim();
             let lower = body.to_lowercase();
@@ -183,7 +188,7 @@ pub fn percent(cell: &Cell) -> ValueResult<Decimal> {
                 )))
             }
         }
-        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) if is_blank_text(t) => Ok(None),
         Cell::Text(t) => {
             let body = t.trim();
             let not_percent = || {
@@ -380,7 +385,7 @@ pub fn date(cell: &Cell) -> ValueResult<DateValue> {
                 ),
             )))
         }
-        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) if is_blank_text(t) => Ok(None),
         Cell::Text(t) => parse_date_text(t).map(Some),
         Cell::Bool(_) => Err("En sand/falsk-værdi er ikke en dato.".to_owned()),
         Cell::Error(e) => Err(cell_error(e)),
@@ -571,6 +576,9 @@ mod tests {
             Some("«1.234» er læst som 1234 (punktum som tusindtalsseparator, dansk skrivemåde), ikke som 1,234.")
         );
         assert_eq!(amount(&t("   ")), Ok(None));
+        assert_eq!(amount(&t(" - ")), Ok(None));
+        assert_eq!(amount(&t("–")), Ok(None));
+        assert!(amount(&t("--")).is_err());
         assert_eq!(amount(&Cell::Empty), Ok(None));
         assert_eq!(
             amount(&Cell::Number(1234.5)).unwrap().unwrap(),
