@@ -393,7 +393,8 @@ impl ImportPreview {
 pub struct CommitOutcome {
     /// The import's id; every audit entry of it has the reason `"Import <id>"`.
     pub batch_id: String,
-    /// The preview the commit was made from.
+    /// The preview the commit was made from (all rows of the file, the skipped ones
+    /// included, for [`error_report`]).
     pub preview: ImportPreview,
     /// Potentials created.
     pub created: usize,
@@ -1966,7 +1967,7 @@ pub async fn commit(
         )));
     }
     // With skipped rows, decide again without them, so nothing is created for them alone.
-    let analysis = if errors > 0 {
+    let (preview, mut batch) = if errors > 0 {
         let keep: BTreeSet<u32> = first
             .preview
             .rows
@@ -1974,11 +1975,11 @@ pub async fn commit(
             .filter(|r| matches!(r.action, RowAction::New | RowAction::Update))
             .map(|r| r.row)
             .collect();
-        analyse(store, importer, input, choices, Some(&keep)).await?
+        let again = analyse(store, importer, input, choices, Some(&keep)).await?;
+        (first.preview, again.batch)
     } else {
-        first
+        (first.preview, first.batch)
     };
-    let mut batch = analysis.batch;
     batch.batch_id = format!(
         "{}-{}",
         Utc::now().format("%Y%m%d%H%M%S"),
@@ -2000,13 +2001,13 @@ pub async fn commit(
         created: out.created,
         updated: out.updated,
         business_cases: out.business_cases,
-        duplicates: analysis.preview.counts.duplicate,
+        duplicates: preview.counts.duplicate,
         skipped: errors,
         potentials: out.potentials,
         units_created: out.units.len(),
         fagomraader_created: out.fagomraader.len(),
         technologies_created: out.technologies.len(),
-        preview: analysis.preview,
+        preview,
     })
 }
 

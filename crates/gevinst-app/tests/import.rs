@@ -532,7 +532,10 @@ async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
         Some(format!("Import {}", out.batch_id).as_str())
     );
 
-    // The error report is an .xlsx file (a zip).
+    // The outcome's preview still has the skipped row, for the error report (an .xlsx
+    // file, i.e. a zip).
+    assert_eq!(out.preview.counts.error, 1);
+    assert_eq!(out.preview.rows[1].row, 4);
     let report = import::error_report(&out.preview).unwrap();
     assert!(report.starts_with(b"PK"));
 }
