@@ -2125,7 +2125,10 @@ pub fn demo_programme(
     potential_ids: &[PotentialId],
     econ: &Economics,
 ) -> Result<DemoProgramme> {
-    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED ^ 0x6E71_2024_2027);
+    // One generator chooses the programme's potentials and plans' frequencies, another the
+    // actuals, so that changing the actuals never changes what the programme includes.
+    let mut choice = ChaCha8Rng::seed_from_u64(DEMO_SEED ^ 0x6E71_2024_2027);
+    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED ^ 0xAC7A_2024_2025);
     let user = |i: usize| {
         user_ids
             .get(i)
@@ -2157,7 +2160,7 @@ pub fn demo_programme(
     // The first chatbot in drift with actuals in 2025 is the one whose invisible work ran over.
     let mut overrun_chatbot_done = false;
     for (p, id) in data.potentials.iter().zip(potential_ids) {
-        let roll = rng.gen_range(0..100);
+        let roll = choice.gen_range(0..100);
         if !in_programme(p.status, roll) {
             continue;
         }
@@ -2168,7 +2171,7 @@ pub fn demo_programme(
         if !counts_as_decided(p.status) {
             continue;
         }
-        let quarterly = rng.gen_range(0..4) == 0;
+        let quarterly = choice.gen_range(0..4) == 0;
         let frequency = if quarterly {
             MeasurementFrequency::Quarterly
         } else {
