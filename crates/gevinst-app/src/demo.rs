@@ -5,6 +5,13 @@
 //! role, and [`DEMO_POTENTIALS`] potentials with Danish titles and descriptions composed
 //! from per-area and per-technology templates. It does no I/O, so tests can check it.
 //!
+//! [`demo_programme`] adds, just as deterministically, the programme
+//! [`DEMO_PROGRAMME_NAME`] (2024–2027, 20 mio. kr. a year and 40 årsværk by 2027, with
+//! milestones and distribution keys over the five forvaltninger), a benefits realisation
+//! plan for every decided potential and actuals for 2024 and 2025: some ahead of plan,
+//! more behind, harvests with budget references, reinvested time kept apart, and a chatbot
+//! whose invisible work ran over and ate part of its gain.
+//!
 //! [`load_demo`] writes that data through the [`Store`] trait, but only into a database that
 //! holds no tenant at all; on any other database it changes nothing.
 //!
