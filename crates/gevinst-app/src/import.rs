@@ -1010,10 +1010,41 @@ impl<'a> Resolver<'a> {
                     ValueMatch::Unknown { raw } => {
                         let sugg = suggestions(raw, &self.known.units);
                         if self.choices.create_missing && self.importer.may_create_lists() {
-                            self.unknown.note(ValueKind::Unit, raw, row, sugg, "Oprettes".into());
-                            let i = self.new_unit(raw, None, raw.trim().to_owned());
-                            warnings.push(format!("Enheden «{}» oprettes ved importen.", raw.trim()));
-                            Ok((Ref::New(i), raw.trim().to_owned()))
+                            // A spelling variant of a unit this import creates anyway is
+                            // that unit (e.g. "Jobcentret" after "Jobcenter").
+                            let top: Vec<String> = self
+                                .created
+                                .units
+                                .iter()
+                                .filter(|u| u.parent.is_none() && u.new_parent.is_none())
+                                .map(|u| u.name.clone())
+                                .collect();
+                            let name = match match_known(raw, &top) {
+                                ValueMatch::Known {
+                                    name, exact: false, ..
+                                } => {
+                                    warnings.push(format!(
+                                        "«{}» er læst som enheden «{name}», som oprettes ved importen.",
+                                        raw.trim()
+                                    ));
+                                    name
+                                }
+                                _ => {
+                                    warnings.push(format!(
+                                        "Enheden «{}» oprettes ved importen.",
+                                        raw.trim()
+                                    ));
+                                    raw.trim().to_owned()
+                                }
+                            };
+                            let resolution = if name == raw.trim() {
+                                "Oprettes".to_owned()
+                            } else {
+                                format!("Læses som «{name}» (oprettes)")
+                            };
+                            self.unknown.note(ValueKind::Unit, raw, row, sugg, resolution);
+                            let i = self.new_unit(&name, None, name.clone());
+                            Ok((Ref::New(i), name))
                         } else {
                             self.unknown.note(ValueKind::Unit, raw, row, sugg, "Ikke valgt".into());
                             Err(self.unknown_unit_message(raw))
@@ -1155,11 +1186,15 @@ impl<'a> Resolver<'a> {
                 ValueKind::Fagomraade => &mut this.created.fagomraader,
                 _ => &mut this.created.technologies,
             };
-            let key = normalise_key(name);
-            match list.iter().position(|n| normalise_key(n) == key) {
+            // A spelling variant of a name this import creates anyway is that name.
+            let name = match match_known(name, list) {
+                ValueMatch::Known { name, .. } => name,
+                ValueMatch::Unknown { raw } => raw,
+            };
+            match list.iter().position(|n| *n == name) {
                 Some(i) => i,
                 None => {
-                    list.push(name.trim().to_owned());
+                    list.push(name);
                     list.len() - 1
                 }
             }

@@ -905,3 +905,39 @@ async fn mappings_are_saved_and_reused() {
         Err(AppError::Forbidden)
     ));
 }
+
+#[tokio::test]
+async fn spelling_variants_of_names_the_import_creates_are_merged() {
+    let w = world().await;
+    let csv = "Titel;Enhed;Teknologi\n\
+Jobrobot;Jobcenter;Dronefoto\n\
+Ledighedsapp;Jobcentret;Dronefotos\n";
+    let limits = Limits::default();
+    let inp = input(csv.as_bytes(), &limits);
+    let choices = ImportChoices {
+        create_missing: true,
+        ..Default::default()
+    };
+    let who = Importer::User(&w.admin);
+    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+        .await
+        .unwrap();
+    assert_eq!(p.new_units, vec!["Jobcenter".to_owned()]);
+    assert_eq!(p.new_technologies, vec!["Dronefoto".to_owned()]);
+    assert_eq!(
+        p.rows[1].warnings[0],
+        "«Jobcentret» er læst som enheden «Jobcenter», som oprettes ved importen."
+    );
+    let variant = p.unknown.iter().find(|u| u.raw == "Jobcentret").unwrap();
+    assert_eq!(variant.resolution, "Læses som «Jobcenter» (oprettes)");
+    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.created, out.units_created, out.technologies_created),
+        (2, 1, 1)
+    );
+    let ps = all_potentials(&w.store, w.tenant.id).await;
+    assert_eq!(ps[0].unit_id, ps[1].unit_id);
+    assert_eq!(ps[0].technology_id, ps[1].technology_id);
+}
