@@ -940,14 +940,32 @@ impl<'a> Resolver<'a> {
         self.decisions.get(&(kind, normalise_key(raw))).copied()
     }
 
-    fn unit_by_name(&self, name: &str) -> Option<UnitId> {
+    /// An active unit by its name or its path ("Social › Ældre"); a name that several
+    /// units have is an error naming their paths.
+    fn unit_by_name(&self, name: &str) -> Result<UnitId, String> {
         let key = normalise_key(name);
-        self.lists
-            .units
+        let tree = &self.lists.units;
+        let hits: Vec<UnitId> = tree
             .flatten()
             .into_iter()
-            .find(|(_, u)| u.active && normalise_key(&u.name) == key)
+            .filter(|(_, u)| u.active)
+            .filter(|(_, u)| {
+                normalise_key(&u.name) == key || normalise_key(&tree.display_path(u.id)) == key
+            })
             .map(|(_, u)| u.id)
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!("Enheden «{}» findes ikke.", name.trim())),
+            many => {
+                let paths: Vec<String> = many.iter().map(|u| tree.display_path(*u)).collect();
+                Err(format!(
+                    "Der er flere enheder med navnet «{}» ({}). Vælg den rigtige, eller skriv hele stien.",
+                    name.trim(),
+                    paths.join("; ")
+                ))
+            }
+        }
     }
 
     fn new_unit(&mut self, name: &str, parent: Option<Ref<UnitId>>, label: String) -> usize {
@@ -1003,10 +1021,13 @@ impl<'a> Resolver<'a> {
                     return self.unit_choice(choice, &raw, row, warnings);
                 }
                 match m {
-                    ValueMatch::Known { name, .. } => match self.unit_by_name(name) {
-                        Some(u) => Ok((Ref::Existing(u), name.clone())),
-                        None => Err(format!("Enheden «{name}» findes ikke.")),
-                    },
+                    ValueMatch::Known { name, .. } => self
+                        .unit_by_name(name)
+                        .map(|u| (Ref::Existing(u), name.clone())),
+                    // A path such as "Social › Ældre" names one unit.
+                    ValueMatch::Unknown { raw } if self.unit_by_name(raw).is_ok() => self
+                        .unit_by_name(raw)
+                        .map(|u| (Ref::Existing(u), self.lists.units.get(u).map(|x| x.name.clone()).unwrap_or_default())),
                     ValueMatch::Unknown { raw } => {
                         let sugg = suggestions(raw, &self.known.units);
                         if self.choices.create_missing && self.importer.may_create_lists() {
@@ -1130,10 +1151,12 @@ impl<'a> Resolver<'a> {
                     Vec::new(),
                     format!("Bruger «{name}»"),
                 );
-                match self.unit_by_name(name) {
-                    Some(u) => Ok((Ref::Existing(u), name.clone())),
-                    None => Err(format!("Den valgte enhed «{name}» findes ikke.")),
-                }
+                self.unit_by_name(name).map(|u| {
+                    (
+                        Ref::Existing(u),
+                        name.rsplit(" › ").next().unwrap_or(name).trim().to_owned(),
+                    )
+                })
             }
             ValueChoice::Create { parent } => {
                 if !self.importer.may_create_lists() {

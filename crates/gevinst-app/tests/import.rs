@@ -941,3 +941,51 @@ Ledighedsapp;Jobcentret;Dronefotos\n";
     assert_eq!(ps[0].unit_id, ps[1].unit_id);
     assert_eq!(ps[0].technology_id, ps[1].technology_id);
 }
+
+#[tokio::test]
+async fn a_unit_name_several_units_have_is_not_guessed() {
+    let w = world().await;
+    let t = w.tenant.id;
+    let social_adm = w
+        .store
+        .create_unit(t, None, Some(w.social), "Administration")
+        .await
+        .unwrap()
+        .id;
+    w.store
+        .create_unit(t, None, Some(w.borgerservice), "Administration")
+        .await
+        .unwrap();
+    let csv = "Titel;Enhed\n\
+Fakturarobot;Administration\n\
+Lønrobot;Social › Administration\n";
+    let limits = Limits::default();
+    let p = import::preview(
+        w.store.as_ref(),
+        Importer::User(&w.admin),
+        &input(csv.as_bytes(), &limits),
+        &ImportChoices::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![(2, RowAction::Error), (3, RowAction::New)]
+    );
+    assert_eq!(
+        p.rows[0].errors,
+        vec!["Der er flere enheder med navnet «Administration» (Borgerservice › Administration; Social › Administration). Vælg den rigtige, eller skriv hele stien.".to_owned()]
+    );
+    let out = import::commit(
+        w.store.as_ref(),
+        Importer::User(&w.admin),
+        &input(csv.as_bytes(), &limits),
+        &ImportChoices::default(),
+        true,
+        None,
+    )
+    .await
+    .unwrap();
+    let p = w.store.potential(t, out.potentials[0]).await.unwrap();
+    assert_eq!((p.title.as_str(), p.unit_id), ("Lønrobot", social_adm));
+}
