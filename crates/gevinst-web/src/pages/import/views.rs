@@ -210,6 +210,8 @@ impl MappingPage {
                     .filter(|s| !s.is_empty())
                     .take(3)
                     .map(|s| {
+                        // The file's own text, but never a CPR number.
+                        let s = gevinst_domain::cpr::mask_cpr(s);
                         let short: String = s.chars().take(40).collect();
                         if short.len() < s.len() {
                             format!("{short}…")
