@@ -1420,6 +1420,84 @@ struct Analysis {
     batch: ImportBatch,
 }
 
+/// The file read into candidates (CPU-bound; runs on the blocking pool).
+struct ParsedFile {
+    sheet: String,
+    gevinst_export: bool,
+    columns: Vec<String>,
+    candidates: Vec<Candidate>,
+    mapping: Mapping,
+    mapping_problems: Vec<String>,
+}
+
+fn parse(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    mapping: Option<&Mapping>,
+    limits: &Limits,
+    choices: &ImportChoices,
+    known: &KnownValues,
+    lists: &TenantLists,
+) -> Result<ParsedFile> {
+    let s = open(bytes, sheet, limits)?;
+    let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
+    let (candidates, mapping, mapping_problems) = if s.gevinst_export {
+        let exported = portfolio::read_workbook(bytes)
+            .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
+        if exported.len() > limits.max_rows {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "file",
+                "too_many_rows",
+                format!(
+                    "Filen har {} potentialer; højst {} kan importeres ad gangen.",
+                    exported.len(),
+                    limits.max_rows
+                ),
+            )));
+        }
+        let c: Vec<Candidate> = exported
+            .into_iter()
+            .map(|p| from_export(p, known, lists))
+            .collect();
+        (c, Mapping::suggest(&s.header), Vec::new())
+    } else {
+        let mapping = match mapping {
+            Some(m) => m.adapt(&s.header).mapping,
+            None => Mapping::suggest(&s.header),
+        };
+        let masked = masked_table(&s.read.table, choices);
+        let table = masked.as_ref().unwrap_or(&s.read.table);
+        let p = sheets::preview(table, &s.header, &mapping, known, limits)
+            .map_err(|e| file_error(&e))?;
+        let numbers: HashMap<u32, usize> = table
+            .rows()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.number, i))
+            .collect();
+        let c: Vec<Candidate> = p
+            .rows
+            .into_iter()
+            .map(|o| {
+                let cells = numbers
+                    .get(&o.row)
+                    .map(|i| row_texts(table, &s.header, *i))
+                    .unwrap_or_default();
+                from_outcome(o, cells, lists)
+            })
+            .collect();
+        (c, mapping, p.mapping_problems)
+    };
+    Ok(ParsedFile {
+        sheet: s.read.sheet.clone(),
+        gevinst_export: s.gevinst_export,
+        columns,
+        candidates,
+        mapping,
+        mapping_problems,
+    })
+}
+
 async fn analyse(
     store: &dyn Store,
     importer: Importer<'_>,
@@ -1442,55 +1520,36 @@ async fn analyse(
         users: store.list_users(tenant.id).await?,
     };
     let known = known_values(&lists);
-    let s = open(input.bytes, input.sheet, input.limits)?;
-    let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
-    let (candidates, mapping, mapping_problems) = if s.gevinst_export {
-        let exported = portfolio::read_workbook(input.bytes)
-            .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
-        if exported.len() > input.limits.max_rows {
-            return Err(AppError::Invalid(FieldErrors::single(
-                "file",
-                "too_many_rows",
-                format!(
-                    "Filen har {} potentialer; højst {} kan importeres ad gangen.",
-                    exported.len(),
-                    input.limits.max_rows
-                ),
-            )));
-        }
-        let c: Vec<Candidate> = exported
-            .into_iter()
-            .map(|p| from_export(p, &known, &lists))
-            .collect();
-        (c, Mapping::suggest(&s.header), Vec::new())
-    } else {
-        let mapping = match input.mapping {
-            Some(m) => m.adapt(&s.header).mapping,
-            None => Mapping::suggest(&s.header),
-        };
-        let masked = masked_table(&s.read.table, choices);
-        let table = masked.as_ref().unwrap_or(&s.read.table);
-        let p = sheets::preview(table, &s.header, &mapping, &known, input.limits)
-            .map_err(|e| file_error(&e))?;
-        let numbers: HashMap<u32, usize> = table
-            .rows()
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.number, i))
-            .collect();
-        let c: Vec<Candidate> = p
-            .rows
-            .into_iter()
-            .map(|o| {
-                let cells = numbers
-                    .get(&o.row)
-                    .map(|i| row_texts(table, &s.header, *i))
-                    .unwrap_or_default();
-                from_outcome(o, cells, &lists)
-            })
-            .collect();
-        (c, mapping, p.mapping_problems)
+    let parsed = {
+        let bytes = input.bytes.to_vec();
+        let sheet = input.sheet.map(str::to_owned);
+        let mapping = input.mapping.cloned();
+        let limits = input.limits.clone();
+        let choices = choices.clone();
+        let known = known.clone();
+        let lists = lists.clone();
+        tokio::task::spawn_blocking(move || {
+            parse(
+                &bytes,
+                sheet.as_deref(),
+                mapping.as_ref(),
+                &limits,
+                &choices,
+                &known,
+                &lists,
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("import failed: {e}")))??
     };
+    let ParsedFile {
+        sheet,
+        gevinst_export,
+        columns,
+        candidates,
+        mapping,
+        mapping_problems,
+    } = parsed;
     let ex = existing(store, &tenant, &lists).await?;
     let mut r = Resolver {
         importer,
@@ -1535,8 +1594,8 @@ async fn analyse(
     }
     let created = r.created;
     let preview = ImportPreview {
-        sheet: s.read.sheet.clone(),
-        gevinst_export: s.gevinst_export,
+        sheet,
+        gevinst_export,
         mapping,
         columns,
         mapping_problems,
