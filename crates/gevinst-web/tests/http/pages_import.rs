@@ -216,8 +216,10 @@ fn row_text(html: &str, row: u32) -> String {
 }
 
 async fn titles(app: &TestApp, t: &SeededTenant) -> Vec<String> {
-    let mut q = PotentialQuery::default();
-    q.per_page = 100;
+    let q = PotentialQuery {
+        per_page: 100,
+        ..Default::default()
+    };
     let mut out: Vec<String> = app
         .store
         .list_potentials(t.tenant.id, &q)
@@ -446,8 +448,10 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
             "Skærmbesøg i imp".to_owned()
         ]
     );
-    let mut q = PotentialQuery::default();
-    q.per_page = 100;
+    let q = PotentialQuery {
+        per_page: 100,
+        ..Default::default()
+    };
     let all = app
         .store
         .list_potentials(t.tenant.id, &q)
@@ -727,4 +731,102 @@ async fn broken_files_get_a_danish_message() {
         .await
         .expect("body")
         .contains("Formularen kunne ikke læses."));
+}
+
+#[tokio::test]
+async fn a_saved_mapping_is_applied_to_the_next_file() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "gem").await;
+    let (client, csrf, first) = start(&app, "gem", Role::Portefoljeleder).await;
+    let res = post(
+        &client,
+        &app,
+        &format!("{first}/kolonner"),
+        &[
+            ("_csrf", &csrf),
+            ("kolonne_0", "felt:title"),
+            ("kolonne_1", "felt:description"),
+            ("kolonne_2", "felt:unit"),
+            ("kolonne_3", "felt:gain"),
+            ("kolonne_4", "felt:start_year"),
+            ("kolonne_5", "maerke"),
+            ("gem_som", "Min liste"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The next file has the columns in another order, and one the mapping did not know.
+    let csv = "Bemærkning;Enhed;Titel;Kontakt\nvigtig;Hjemmeplejen;Ny idé;Ib\n";
+    let res = upload(&client, &app, Some(&csrf), "næste.csv", csv.as_bytes()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let second = location(&res);
+    let (_, html) = get(&client, &app, &second).await;
+    assert!(html.contains("<option value=\"Min liste\">Min liste</option>"));
+    assert_eq!(selected(&html, "kolonne_0"), "note");
+    let res = post(
+        &client,
+        &app,
+        &format!("{second}/opsaetning"),
+        &[("_csrf", &csrf), ("navn", "Min liste")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("{second}?besked=opsaetning"));
+    let (_, html) = get(&client, &app, &location(&res)).await;
+    assert!(html.contains("Den gemte kolonneopsætning er brugt."));
+    assert_eq!(selected(&html, "kolonne_0"), "maerke");
+    assert_eq!(selected(&html, "kolonne_1"), "felt:unit");
+    assert_eq!(selected(&html, "kolonne_2"), "felt:title");
+    // An unknown name is not found.
+    let res = post(
+        &client,
+        &app,
+        &format!("{second}/opsaetning"),
+        &[("_csrf", &csrf), ("navn", "Findes ikke")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_file_over_the_configured_limit_is_refused_in_danish() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "stor").await;
+    // A second server on the same database, with a 1 MB import limit.
+    let settings = gevinst_web::WebSettings {
+        max_import_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let state = gevinst_web::AppState::new(app.store.clone(), settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    let small = format!("http://{addr}");
+    // Cookies do not depend on the port, so the session works on both servers.
+    let (client, csrf) = login(&app, "stor", Role::Admin).await;
+    let mut csv = b"Titel;Enhed\n".to_vec();
+    while csv.len() <= 1024 * 1024 {
+        csv.extend_from_slice("En lang række med en idé;Hjemmeplejen\n".as_bytes());
+    }
+    let (ct, body) = multipart("stor.csv", &csv);
+    let res = client
+        .post(format!("{small}/import?_csrf={csrf}"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.expect("body");
+    assert!(body.contains("Filen fylder 2 MB; grænsen er 1 MB."), "{body}");
+    // The page says the limit.
+    let html = client
+        .get(format!("{small}/import"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("Højst 1 MB."));
 }

@@ -16,8 +16,9 @@
 //!    numbers can be masked (`POST …/maskering`); the error report as .xlsx
 //!    (`GET …/fejlrapport.xlsx`).
 //! 5. `POST /import/{id}/importer` (`valg=alle` or `valg=gyldige`), then
-//!    `GET /import/{id}/resultat`. The commit runs synchronously in the request (one
-//!    database transaction); the result page links to the potentials written.
+//!    `GET /import/{id}/resultat`. The commit (one database transaction) runs in a
+//!    background task; a long one shows a progress page that refreshes itself until the
+//!    result, which links to the potentials written.
 //!
 //! Læsere get 403 on every step. What a leder or digital agent may import is decided by
 //! [`gevinst_app::import`].
@@ -40,7 +41,10 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Role, UnitId};
 use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
-use uploads::Upload;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use uploads::{Failure, Upload};
 use views::*;
 
 /// File name endings the upload accepts.
@@ -601,10 +605,14 @@ async fn preview_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let upload = load(&who, &id)?;
-    if upload.outcome.is_some() {
+    if upload.outcome.is_some() || upload.committing {
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
-    preview_response(&state, &who, &id, &upload, Vec::new(), StatusCode::OK).await
+    // A commit that ended while the progress page was shown tells why it wrote nothing.
+    match change(&who, &id, |u| u.failure.take())? {
+        Some(f) => preview_response(&state, &who, &id, &upload, f.messages, f.status).await,
+        None => preview_response(&state, &who, &id, &upload, Vec::new(), StatusCode::OK).await,
+    }
 }
 
 async fn preview_response(
@@ -675,7 +683,40 @@ async fn error_report(
 
 // ------------------------------------------------------------------ 5. commit
 
+/// How long `POST …/importer` waits for the commit before it shows the progress page.
+const COMMIT_WAIT: Duration = Duration::from_secs(2);
+
+/// What a commit that wrote nothing tells the user.
+fn failure_of(e: AppError) -> Failure {
+    match e {
+        AppError::Invalid(f) => Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            messages: messages(&f),
+        },
+        AppError::Conflict => Failure {
+            status: StatusCode::CONFLICT,
+            messages: vec!["Nogen har ændret et af potentialerne imens, så intet er importeret. Se forhåndsvisningen igen, og importér på ny.".to_owned()],
+        },
+        AppError::Forbidden => Failure {
+            status: StatusCode::FORBIDDEN,
+            messages: vec!["Din rolle giver ikke adgang til at importere.".to_owned()],
+        },
+        e => {
+            tracing::error!(error = %e, "import commit failed");
+            Failure {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                messages: vec!["Der opstod en uventet fejl, så intet er importeret. Prøv igen om lidt. Fejlen er logget.".to_owned()],
+            }
+        }
+    }
+}
+
 /// `POST /import/{id}/importer`: `valg=alle` (refused with errors) or `valg=gyldige`.
+///
+/// The commit (one database transaction) runs in a background task that reports the rows
+/// written. The request waits up to [`COMMIT_WAIT`] for it: a small import answers with
+/// the result (or the refusal) at once; a long one goes to the result page, which shows
+/// the progress and refreshes itself until the commit is done.
 async fn commit(
     State(state): State<AppState>,
     who: PageUser,
@@ -700,80 +741,174 @@ async fn commit(
         }
     };
     // One commit per upload: a second click (or tab) goes to the result.
+    let written = Arc::new(AtomicUsize::new(0));
     let started = change(&who, &id, |u| {
         if u.committing || u.outcome.is_some() {
             false
         } else {
             u.committing = true;
+            u.failure = None;
+            u.progress = Some(written.clone());
             true
         }
     })?;
     if !started {
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
+    let store = state.store.clone();
+    let principal = who.principal.clone();
     let limits = limits(&state);
-    let result = import::commit(
-        state.store.as_ref(),
-        Importer::User(&who.principal),
-        &input(&upload, &limits),
-        &upload.choices,
-        only_valid,
-        None,
-    )
-    .await;
-    match result {
-        Ok(outcome) => {
-            let outcome = std::sync::Arc::new(outcome);
-            change(&who, &id, |u| {
-                u.committing = false;
-                u.outcome = Some(outcome);
-            })?;
-            Ok(see_other(format!("/import/{id}/resultat")))
-        }
-        Err(e) => {
-            change(&who, &id, |u| u.committing = false)?;
-            match e {
-                AppError::Invalid(f) => {
-                    preview_response(
-                        &state,
-                        &who,
-                        &id,
-                        &upload,
-                        messages(&f),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                AppError::Conflict => {
-                    preview_response(
-                        &state,
-                        &who,
-                        &id,
-                        &upload,
-                        vec!["Nogen har ændret et af potentialerne imens, så intet er importeret. Se forhåndsvisningen igen, og importér på ny.".to_owned()],
-                        StatusCode::CONFLICT,
-                    )
-                    .await
-                }
-                e => Err(PageError(e)),
-            }
-        }
+    let job = tokio::spawn(async move {
+        let progress = move |n: usize| written.store(n, Ordering::Relaxed);
+        import::commit(
+            store.as_ref(),
+            Importer::User(&principal),
+            &input(&upload, &limits),
+            &upload.choices,
+            only_valid,
+            Some(&progress),
+        )
+        .await
+    });
+    let (tenant, user, key) = (who.principal.tenant.id, who.principal.user.id, id.clone());
+    // The result is stored by a second task, so that even a panicking commit ends.
+    let done = tokio::spawn(async move {
+        let (outcome, failure) = match job.await {
+            Ok(Ok(o)) => (Some(Arc::new(o)), None),
+            Ok(Err(e)) => (None, Some(failure_of(e))),
+            Err(e) => (
+                None,
+                Some(failure_of(AppError::Internal(format!("import task: {e}")))),
+            ),
+        };
+        uploads::update(&key, tenant, user, |u| {
+            u.committing = false;
+            u.progress = None;
+            u.outcome = outcome;
+            u.failure = failure;
+        });
+    });
+    if tokio::time::timeout(COMMIT_WAIT, done).await.is_err() {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    let upload = load(&who, &id)?;
+    if upload.outcome.is_some() {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    let failure = change(&who, &id, |u| u.failure.take())?;
+    match failure {
+        Some(f) => preview_response(&state, &who, &id, &upload, f.messages, f.status).await,
+        None => Ok(see_other(format!("/import/{id}/forhaandsvisning"))),
     }
 }
 
-/// `GET /import/{id}/resultat`.
+/// `GET /import/{id}/resultat`: the result, or the progress while the commit runs (the
+/// page refreshes itself every second with a `Refresh` header, no JavaScript).
 async fn result_page(who: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
     let upload = load(&who, &id)?;
-    let Some(outcome) = &upload.outcome else {
-        return Ok(see_other(format!("/import/{id}/forhaandsvisning")));
-    };
-    let page = ResultPage::new(&who, &id, &upload.filename, outcome);
-    Ok(crate::render::Page(page).into_response())
+    if let Some(outcome) = &upload.outcome {
+        let page = ResultPage::new(&who, &id, &upload.filename, outcome);
+        return Ok(crate::render::Page(page).into_response());
+    }
+    if upload.committing {
+        let written = upload
+            .progress
+            .as_ref()
+            .map(|p| p.load(Ordering::Relaxed))
+            .unwrap_or(0);
+        let page = ProgressPage::new(&who, &id, &upload.filename, written);
+        return Ok((
+            [(header::REFRESH, HeaderValue::from_static("1"))],
+            crate::render::Page(page),
+        )
+            .into_response());
+    }
+    Ok(see_other(format!("/import/{id}/forhaandsvisning")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gevinst_domain::user::{Email, User};
+    use gevinst_domain::{Actor, Slug, Tenant, TenantId, UserId};
+
+    fn page_user(n: i64) -> PageUser {
+        let tenant = Tenant {
+            id: TenantId(n),
+            slug: Slug::parse("test").unwrap(),
+            name: "Test".into(),
+            version: 1,
+        };
+        let user = User {
+            id: UserId(n),
+            tenant_id: TenantId(n),
+            email: Email::parse("pl@test.dk").unwrap(),
+            name: "PL".into(),
+            role: Role::Portefoljeleder,
+            units: vec![],
+            active: true,
+            version: 1,
+        };
+        PageUser {
+            principal: gevinst_app::auth::Principal {
+                actor: Actor {
+                    tenant_id: TenantId(n),
+                    user_id: UserId(n),
+                    role: Role::Portefoljeleder,
+                    units: vec![],
+                },
+                user,
+                tenant,
+            },
+            csrf: "x".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_running_commit_shows_a_page_that_refreshes_itself() {
+        let who = page_user(800_001);
+        let id = uploads::insert(Upload::new(
+            TenantId(800_001),
+            UserId(800_001),
+            "stor.xlsx".into(),
+            b"x".to_vec(),
+        ));
+        change(&who, &id, |u| {
+            u.committing = true;
+            u.progress = Some(Arc::new(AtomicUsize::new(7)));
+        })
+        .unwrap();
+        let res = result_page(who.clone(), Path(id.clone())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::REFRESH], "1");
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            html.contains("stor.xlsx bliver importeret. 7 rækker er skrevet indtil videre."),
+            "{html}"
+        );
+        assert!(html.contains(&format!("<a href=\"/import/{id}/resultat\">Opdatér nu</a>")));
+        // Done without an outcome (refused): back to the preview, which says why.
+        change(&who, &id, |u| {
+            u.committing = false;
+            u.failure = Some(failure_of(AppError::Conflict));
+        })
+        .unwrap();
+        let res = result_page(who.clone(), Path(id.clone())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            res.headers()[header::LOCATION],
+            format!("/import/{id}/forhaandsvisning").as_str()
+        );
+        assert_eq!(
+            uploads::get(&id, TenantId(800_001), UserId(800_001))
+                .and_then(|u| u.failure)
+                .map(|f| f.status),
+            Some(StatusCode::CONFLICT)
+        );
+    }
 
     #[test]
     fn targets_round_trip_through_form_values() {

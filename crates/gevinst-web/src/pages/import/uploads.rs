@@ -16,6 +16,7 @@ use gevinst_app::import::{CommitOutcome, ImportChoices};
 use gevinst_domain::{TenantId, UserId};
 use gevinst_sheets::import::Mapping;
 use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -51,6 +52,10 @@ pub(crate) struct Upload {
     pub choices: ImportChoices,
     /// A commit is running.
     pub committing: bool,
+    /// Rows written so far by the running commit.
+    pub progress: Option<Arc<AtomicUsize>>,
+    /// Why the last commit wrote nothing (shown once on the preview).
+    pub failure: Option<Failure>,
     /// What the commit wrote, once done.
     pub outcome: Option<Arc<CommitOutcome>>,
 }
@@ -69,9 +74,20 @@ impl Upload {
             mapping: None,
             choices: ImportChoices::default(),
             committing: false,
+            progress: None,
+            failure: None,
             outcome: None,
         }
     }
+}
+
+/// A commit that wrote nothing: the status to answer with and the Danish messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// HTTP status of the preview page that shows it.
+    pub status: axum::http::StatusCode,
+    /// What went wrong.
+    pub messages: Vec<String>,
 }
 
 type Map = HashMap<String, Upload>;

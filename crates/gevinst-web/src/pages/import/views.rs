@@ -595,3 +595,28 @@ impl ResultPage {
         }
     }
 }
+
+// ------------------------------------------------------------------ progress
+
+/// `import_progress.html`: shown while a commit runs.
+#[derive(Template)]
+#[template(path = "import_progress.html")]
+pub(crate) struct ProgressPage {
+    pub layout: Layout,
+    pub steps: Vec<Step>,
+    pub id: String,
+    pub filename: String,
+    pub written: usize,
+}
+
+impl ProgressPage {
+    pub fn new(who: &PageUser, id: &str, filename: &str, written: usize) -> Self {
+        ProgressPage {
+            layout: Layout::new(who, "Importen er i gang", "import"),
+            steps: steps(5),
+            id: id.to_owned(),
+            filename: filename.to_owned(),
+            written,
+        }
+    }
+}
