@@ -798,7 +798,9 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
         ..Default::default()
     };
     let state = gevinst_web::AppState::new(app.store.clone(), settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
     let small = format!("http://{addr}");
@@ -818,7 +820,10 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
         .expect("upload");
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.expect("body");
-    assert!(body.contains("Filen fylder 2 MB; grænsen er 1 MB."), "{body}");
+    assert!(
+        body.contains("Filen fylder 2 MB; grænsen er 1 MB."),
+        "{body}"
+    );
     // The page says the limit.
     let html = client
         .get(format!("{small}/import"))
@@ -829,4 +834,45 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
         .await
         .expect("body");
     assert!(html.contains("Højst 1 MB."));
+}
+
+#[tokio::test]
+async fn a_windows_1252_csv_with_an_ambiguous_amount_imports_with_a_warning() {
+    let app = spawn_app().await;
+    let t = seed_tenant(&app.store, "csv").await;
+    let (client, csrf) = login(&app, "csv", Role::Portefoljeleder).await;
+    // "Kørsel for ældre" in Windows-1252 (ø = F8, æ = E6), as Danish Excel saves CSV.
+    let mut csv = b"Titel;Enhed;Forventet gevinst;Start\xe5r\r\n".to_vec();
+    csv.extend_from_slice(b"K\xf8rsel for \xe6ldre;Hjemmeplejen;1,5 mio.;2026\r\n");
+    let res = upload(&client, &app, Some(&csrf), "liste.csv", &csv).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let (_, html) = get(&client, &app, &path).await;
+    assert!(
+        html.contains("<dt>Format</dt><dd>CSV (Windows-1252, semikolon)</dd>"),
+        "{html}"
+    );
+    assert_eq!(selected(&html, "kolonne_3"), "felt:start_year");
+    let (_, html) = get(&client, &app, &format!("{path}/forhaandsvisning")).await;
+    assert_eq!(outcome(&html, 2), "ny");
+    assert_eq!(
+        row_text(&html, 2),
+        "2 Ny Advarsel Kørsel for ældre Hjemmeplejen Nyt potentiale med business case. Advarsel: Kolonne «Forventet gevinst»: «1,5 mio.» er læst som 1.500.000 kr."
+    );
+    assert!(html.contains("<span class=\"badge r-advarsel\">Advarsel</span> 1</li>"));
+    // Warnings do not block "Importér alle".
+    assert!(html.contains("name=\"valg\" value=\"alle\" class=\"primary\">Importér alle</button>"));
+    assert!(!html.contains("value=\"gyldige\""));
+    let res = post(
+        &client,
+        &app,
+        &format!("{path}/importer"),
+        &[("_csrf", &csrf), ("valg", "alle")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        titles(&app, &t).await,
+        vec!["Kørsel for ældre".to_owned(), "Skærmbesøg i csv".to_owned()]
+    );
 }
