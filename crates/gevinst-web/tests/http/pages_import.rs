@@ -876,3 +876,42 @@ async fn a_windows_1252_csv_with_an_ambiguous_amount_imports_with_a_warning() {
         vec!["Kørsel for ældre".to_owned(), "Skærmbesøg i csv".to_owned()]
     );
 }
+
+#[tokio::test]
+async fn a_sheet_that_cannot_be_read_is_said_on_the_columns_page() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "ark").await;
+    let (client, csrf, path) = start(&app, "ark", Role::Admin).await;
+    let res = post(
+        &client,
+        &app,
+        &format!("{path}/ark"),
+        &[("_csrf", &csrf), ("ark", "Noter")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.expect("body");
+    assert!(
+        html.contains("<a href=\"#ark\">Arket «Noter» kan ikke læses: "),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"field-error\" id=\"ark-fejl\">Arket «Noter» kan ikke læses: ")
+    );
+    // The sheet read so far stays.
+    assert!(html.contains("<option value=\"Potentialer\" selected>Potentialer</option>"));
+    assert_eq!(selected(&html, "kolonne_0"), "felt:title");
+    let res = post(
+        &client,
+        &app,
+        &format!("{path}/ark"),
+        &[("_csrf", &csrf), ("ark", "Findes ikke")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .expect("body")
+        .contains("Vælg et af filens ark."));
+}

@@ -388,6 +388,35 @@ async fn choose_sheet(
             "Vælg et af filens ark.",
         ))));
     }
+    // A sheet that cannot be read (e.g. no header row) is said on the page; the sheet
+    // read so far stays chosen.
+    if let Err(e) = import::inspect(&upload.bytes, &upload.filename, Some(&sheet), &limits) {
+        return match e {
+            AppError::Invalid(f) => {
+                let errors = messages(&f)
+                    .into_iter()
+                    .map(|m| {
+                        (
+                            "ark".to_owned(),
+                            format!("Arket «{sheet}» kan ikke læses: {m}"),
+                        )
+                    })
+                    .collect();
+                mapping_response(
+                    &state,
+                    &who,
+                    &id,
+                    &upload,
+                    None,
+                    errors,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            e => Err(PageError(e)),
+        };
+    }
     change(&who, &id, |u| {
         u.sheet = Some(sheet);
         u.mapping = None;

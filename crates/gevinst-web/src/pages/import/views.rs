@@ -123,6 +123,7 @@ pub(crate) struct MappingPage {
     pub saved: Vec<Opt>,
     pub save_name: String,
     pub save_error: Option<String>,
+    pub sheet_error: Option<String>,
     pub summary: Vec<ErrorLink>,
     pub message: Option<String>,
 }
@@ -265,6 +266,10 @@ impl MappingPage {
                 .find(|(f, _)| f == "gem_som")
                 .map(|(_, m)| m.clone()),
             save_name,
+            sheet_error: errors
+                .iter()
+                .find(|(f, _)| f == "ark")
+                .map(|(_, m)| m.clone()),
             summary: errors
                 .into_iter()
                 .map(|(target, message)| ErrorLink { target, message })
