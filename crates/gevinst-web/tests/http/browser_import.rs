@@ -15,17 +15,32 @@ async fn click(c: &Client, css: &str) -> Res {
     Ok(())
 }
 
+/// Saves a screenshot to `$GEVINST_SCREENSHOTS/import-NAME.png` when that variable is set.
+async fn shot(c: &Client, name: &str) -> Res {
+    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
+        let png = c.screenshot().await?;
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("import-{name}.png")),
+            png,
+        )?;
+    }
+    Ok(())
+}
+
 async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
     login(c, app, "portefoljeleder@delta.dk").await?;
     c.goto(&app.url("/")).await?;
     click(c, "nav a[href='/import']").await?;
     wait_body(c, "Importér potentialer").await?;
+    shot(c, "1-upload").await?;
     c.find(Locator::Css("#fil"))
         .await?
         .send_keys(&file.display().to_string())
         .await?;
     click(c, "form.import-upload button[type='submit']").await?;
     wait_body(c, "Vælg kolonner").await?;
+    shot(c, "2-kolonner").await?;
     // The suggestion is pre-selected.
     let title = c
         .find(Locator::Css("#kolonne_0"))
@@ -35,6 +50,7 @@ async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
     assert_eq!(title.as_deref(), Some("felt:title"));
     click(c, "form[action$='/kolonner'] button[type='submit']").await?;
     wait_body(c, "Genkend værdier").await?;
+    shot(c, "3-vaerdier").await?;
     let unit = c
         .find(Locator::Css("#vaerdi_0"))
         .await?
@@ -44,6 +60,7 @@ async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
     click(c, "form[action$='/vaerdier'] button[type='submit']").await?;
     wait_body(c, "Forhåndsvisning").await?;
     wait_body(c, "CPR-numre i filen").await?;
+    shot(c, "4-forhaandsvisning").await?;
     // "Importér alle" is disabled while rows have errors.
     let all = c.find(Locator::Css("button[value='alle']")).await?;
     assert!(!all.is_enabled().await?);
@@ -52,6 +69,7 @@ async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
     click(c, "button[value='gyldige']").await?;
     wait_body(c, "Importen er gennemført").await?;
     wait_body(c, "Vejbump-app").await?;
+    shot(c, "5-resultat").await?;
     click(c, "a[href='/potentialer']").await?;
     wait_body(c, "Robot til journalisering").await?;
     wait_body(c, "Chatbot").await?;

@@ -500,7 +500,12 @@ impl PreviewPage {
                 warning: !r.warnings.is_empty(),
                 title: r.title.clone().unwrap_or_default(),
                 unit: r.unit.clone().unwrap_or_default(),
-                reason: r.reason.clone(),
+                // An error row's reason repeats its errors, which are listed anyway.
+                reason: if r.action == RowAction::Error && !r.errors.is_empty() {
+                    String::new()
+                } else {
+                    r.reason.clone()
+                },
                 errors: r.errors.clone(),
                 warnings: r.warnings.clone(),
                 cpr: r
