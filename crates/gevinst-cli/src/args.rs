@@ -81,6 +81,15 @@ pub struct ServeArgs {
     /// Mark session cookies `Secure` (when served over HTTPS or behind a TLS proxy).
     #[arg(long, env = "GEVINST_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Largest spreadsheet the web UI's import accepts, in MB (1–1024).
+    #[arg(
+        long,
+        env = "GEVINST_MAX_IMPORT_MB",
+        default_value_t = 50,
+        value_name = "MB",
+        value_parser = clap::value_parser!(u32).range(1..=1024)
+    )]
+    pub max_import_mb: u32,
 }
 
 /// `tenant …`
@@ -241,6 +250,21 @@ mod tests {
         let cli =
             Cli::try_parse_from(["gevinst", "tenant", "list", "--data-dir", "/tmp/x"]).unwrap();
         assert_eq!(cli.database.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn the_import_size_limit_is_50_mb_unless_set() {
+        let limit = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Serve(s)) => Ok(s.max_import_mb),
+            Ok(_) => Err("not serve".to_owned()),
+            Err(e) => Err(e.kind().to_string()),
+        };
+        assert_eq!(limit(&["gevinst", "serve"]), Ok(50));
+        assert_eq!(
+            limit(&["gevinst", "serve", "--max-import-mb", "10"]),
+            Ok(10)
+        );
+        assert!(limit(&["gevinst", "serve", "--max-import-mb", "0"]).is_err());
     }
 
     #[test]

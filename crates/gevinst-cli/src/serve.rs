@@ -37,6 +37,9 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
 
     let settings = WebSettings {
         secure_cookies: args.secure_cookies,
+        max_import_bytes: usize::try_from(args.max_import_mb)
+            .unwrap_or(50)
+            .saturating_mul(1024 * 1024),
         ..WebSettings::default()
     };
     gevinst_web::serve(listener, AppState::new(store, settings), shutdown)
