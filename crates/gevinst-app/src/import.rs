@@ -49,6 +49,10 @@
 //!   when [`ImportChoices::create_missing`] is set or a [`ValueDecision`] says so, mapped to
 //!   an existing one by a decision, or else: an error for a unit, a warning (left empty)
 //!   for a fagområde or technology. An unknown status is an error unless a decision maps it.
+//!   What the import creates is listed once in [`ImportPreview::new_units`] (etc.) and
+//!   [`ImportPreview::unknown`], not as a warning on every row; a spelling variant of a
+//!   name the import creates anyway (e.g. "Jobcentret" after "Jobcenter") is merged into
+//!   it, with a warning on the row.
 //! - **CPR numbers** block their row (error) until masked: [`ImportChoices::mask_cpr`] (all
 //!   rows) or [`ImportChoices::mask_cpr_rows`] replace every CPR-like number in the row's
 //!   cells by `XXXXXX-XXXX` before anything else is read.
@@ -1018,7 +1022,7 @@ impl<'a> Resolver<'a> {
                     ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw.clone(),
                 };
                 if let Some(choice) = self.decision(ValueKind::Unit, &raw) {
-                    return self.unit_choice(choice, &raw, row, warnings);
+                    return self.unit_choice(choice, &raw, row);
                 }
                 match m {
                     ValueMatch::Known { name, .. } => self
@@ -1050,13 +1054,7 @@ impl<'a> Resolver<'a> {
                                     ));
                                     name
                                 }
-                                _ => {
-                                    warnings.push(format!(
-                                        "Enheden «{}» oprettes ved importen.",
-                                        raw.trim()
-                                    ));
-                                    raw.trim().to_owned()
-                                }
+                                _ => raw.trim().to_owned(),
                             };
                             let resolution = if name == raw.trim() {
                                 "Oprettes".to_owned()
@@ -1076,7 +1074,7 @@ impl<'a> Resolver<'a> {
             UnitSpec::Path(path) => {
                 let joined = path.join(" › ");
                 if let Some(choice) = self.decision(ValueKind::Unit, &joined) {
-                    return self.unit_choice(choice, &joined, row, warnings);
+                    return self.unit_choice(choice, &joined, row);
                 }
                 let mut parent: Option<Ref<UnitId>> = None;
                 let mut missing = false;
@@ -1115,8 +1113,7 @@ impl<'a> Resolver<'a> {
                     (Some(r), false) => Ok((r, name)),
                     (Some(r @ Ref::New(_)), true) => {
                         self.unknown.note(ValueKind::Unit, &joined, row, suggestions(&name, &self.known.units), "Oprettes".into());
-                        warnings.push(format!("Enheden «{joined}» oprettes ved importen."));
-                        Ok((r, name))
+                                                Ok((r, name))
                     }
                     _ => {
                         self.unknown.note(ValueKind::Unit, &joined, row, suggestions(&name, &self.known.units), "Ikke valgt".into());
@@ -1140,7 +1137,6 @@ impl<'a> Resolver<'a> {
         choice: &ValueChoice,
         raw: &str,
         row: u32,
-        warnings: &mut Vec<String>,
     ) -> Result<(Ref<UnitId>, String), String> {
         match choice {
             ValueChoice::Existing { name } => {
@@ -1170,7 +1166,6 @@ impl<'a> Resolver<'a> {
                 let name = raw.rsplit(" › ").next().unwrap_or(raw).trim().to_owned();
                 self.unknown
                     .note(ValueKind::Unit, raw, row, Vec::new(), "Oprettes".into());
-                warnings.push(format!("Enheden «{name}» oprettes ved importen."));
                 let i = self.new_unit(&name, parent.map(Ref::Existing), name.clone());
                 Ok((Ref::New(i), name))
             }
@@ -1248,7 +1243,6 @@ impl<'a> Resolver<'a> {
                 }
                 self.unknown
                     .note(kind, &raw, row, Vec::new(), "Oprettes".into());
-                warnings.push(format!("«{}» oprettes som ny {what}.", raw.trim()));
                 Ok(Some(Ref::New(create(self, &raw))))
             }
             (None, ValueMatch::Known { name, .. }) => by_name(name)
@@ -1258,7 +1252,6 @@ impl<'a> Resolver<'a> {
                 let sugg = suggestions(raw, known_names);
                 if self.choices.create_missing && self.importer.may_create_lists() {
                     self.unknown.note(kind, raw, row, sugg, "Oprettes".into());
-                    warnings.push(format!("«{}» oprettes som ny {what}.", raw.trim()));
                     Ok(Some(Ref::New(create(self, raw))))
                 } else {
                     self.unknown.note(kind, raw, row, sugg, "Ikke valgt".into());
