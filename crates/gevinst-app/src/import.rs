@@ -937,6 +937,35 @@ struct Resolver<'a> {
     decisions: HashMap<(ValueKind, String), &'a ValueChoice>,
     created: Creations,
     unknown: Unknowns,
+    /// Active units by the key of their name and of their path.
+    unit_keys: HashMap<String, Vec<UnitId>>,
+    /// Every unit by (parent, key of its name).
+    children: HashMap<(Option<UnitId>, String), UnitId>,
+}
+
+/// The lookup tables of [`Resolver`], built once per import.
+fn unit_tables(
+    tree: &UnitTree,
+) -> (
+    HashMap<String, Vec<UnitId>>,
+    HashMap<(Option<UnitId>, String), UnitId>,
+) {
+    let mut keys: HashMap<String, Vec<UnitId>> = HashMap::new();
+    let mut children = HashMap::new();
+    for (_, u) in tree.flatten() {
+        children
+            .entry((u.parent_id, normalise_key(&u.name)))
+            .or_insert(u.id);
+        if u.active {
+            let name = normalise_key(&u.name);
+            let path = normalise_key(&tree.display_path(u.id));
+            keys.entry(name.clone()).or_default().push(u.id);
+            if path != name {
+                keys.entry(path).or_default().push(u.id);
+            }
+        }
+    }
+    (keys, children)
 }
 
 impl<'a> Resolver<'a> {
@@ -947,18 +976,13 @@ impl<'a> Resolver<'a> {
     /// An active unit by its name or its path ("Social › Ældre"); a name that several
     /// units have is an error naming their paths.
     fn unit_by_name(&self, name: &str) -> Result<UnitId, String> {
-        let key = normalise_key(name);
         let tree = &self.lists.units;
-        let hits: Vec<UnitId> = tree
-            .flatten()
-            .into_iter()
-            .filter(|(_, u)| u.active)
-            .filter(|(_, u)| {
-                normalise_key(&u.name) == key || normalise_key(&tree.display_path(u.id)) == key
-            })
-            .map(|(_, u)| u.id)
-            .collect();
-        match hits.as_slice() {
+        let hits: &[UnitId] = self
+            .unit_keys
+            .get(&normalise_key(name))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        match hits {
             [one] => Ok(*one),
             [] => Err(format!("Enheden «{}» findes ikke.", name.trim())),
             many => {
@@ -1081,20 +1105,8 @@ impl<'a> Resolver<'a> {
                 for (depth, name) in path.iter().enumerate() {
                     let key = normalise_key(name);
                     let existing = match parent {
-                        None => self
-                            .lists
-                            .units
-                            .flatten()
-                            .into_iter()
-                            .find(|(_, u)| u.parent_id.is_none() && normalise_key(&u.name) == key)
-                            .map(|(_, u)| u.id),
-                        Some(Ref::Existing(p)) => self
-                            .lists
-                            .units
-                            .flatten()
-                            .into_iter()
-                            .find(|(_, u)| u.parent_id == Some(p) && normalise_key(&u.name) == key)
-                            .map(|(_, u)| u.id),
+                        None => self.children.get(&(None, key)).copied(),
+                        Some(Ref::Existing(p)) => self.children.get(&(Some(p), key)).copied(),
                         Some(Ref::New(_)) => None,
                     };
                     parent = Some(match existing {
@@ -1544,7 +1556,10 @@ async fn analyse(
         mapping_problems,
     } = parsed;
     let ex = existing(store, &tenant, &lists).await?;
+    let (unit_keys, children) = unit_tables(&lists.units);
     let mut r = Resolver {
+        unit_keys,
+        children,
         importer,
         lists: &lists,
         known: &known,
