@@ -3,7 +3,9 @@
 //!
 //! 1. [`inspect`] reads a file (no store needed): its sheets, the detected header, a
 //!    suggested [`Mapping`], and whether it is a workbook written by gevinst's own portfolio
-//!    export (then the mapping is not used: the export's sheets are read exactly).
+//!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
+//!    export is recognised by its header and read the same way, without business cases,
+//!    which the CSV does not carry).
 //! 2. [`preview`] decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
@@ -455,11 +457,111 @@ fn open(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result<Sheet> {
         }
     }
     let header = sheets::detect_header(&read.table).map_err(|e| file_error(&e))?;
+    // gevinst's CSV export: the Potentialer sheet's columns.
+    let gevinst_export = read.format == Format::Csv
+        && portfolio::POTENTIAL_HEADERS
+            .iter()
+            .all(|h| header.columns.iter().any(|c| c.name.trim() == *h));
     Ok(Sheet {
         read,
         header,
-        gevinst_export: false,
+        gevinst_export,
     })
+}
+
+/// A text cell of gevinst's CSV export, with the export's formula guard (a leading `'`
+/// before `=`, `+`, `-`, `@`, tab or CR) taken off.
+fn csv_export_text(cell: &sheets::Cell) -> String {
+    let t = sheets::values::text(cell).unwrap_or_default();
+    match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
+        _ => t,
+    }
+}
+
+/// The rows of gevinst's CSV export (the Potentialer sheet; it has no business cases).
+fn from_export_csv(
+    table: &Table,
+    header: &Header,
+    known: &KnownValues,
+    lists: &TenantLists,
+) -> Vec<Candidate> {
+    let col: HashMap<&str, usize> = header
+        .columns
+        .iter()
+        .map(|c| (c.name.trim(), c.index))
+        .collect();
+    let data = table.rows().get(header.data_from..).unwrap_or(&[]);
+    let mut out = Vec::new();
+    for r in data {
+        let cell = |name: &str| col.get(name).map_or(&sheets::Cell::Empty, |i| r.cell(*i));
+        let get = |name: &str| csv_export_text(cell(name));
+        let opt = |name: &str| Some(get(name)).filter(|t| !t.is_empty());
+        let person = |name: &str, email: &str| {
+            opt(email).map(|e| Person {
+                name: get(name),
+                email: e,
+            })
+        };
+        let mut errors = Vec::new();
+        let id = match cell("Id") {
+            sheets::Cell::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+            c => sheets::values::text(c).and_then(|t| t.parse::<i64>().ok()),
+        };
+        let status_text = get("Status");
+        let status = Status::ALL
+            .into_iter()
+            .find(|s| normalise_key(s.label()) == normalise_key(&status_text));
+        if status.is_none() {
+            errors.push(format!(
+                "Kolonne «Status»: «{status_text}» er ikke en status i gevinst."
+            ));
+        }
+        let source_text = get("Kilde");
+        let source = source_by_text(&source_text);
+        if source.is_none() {
+            errors.push(format!(
+                "Kolonne «Kilde»: «{source_text}» er ikke en kilde i gevinst."
+            ));
+        }
+        let p = ExportedPotential {
+            row: r.number,
+            id: id.unwrap_or(0),
+            title: get("Titel"),
+            description: get("Beskrivelse"),
+            status: status.unwrap_or(Status::Ide),
+            unit_path: get("Enhedssti")
+                .split(" › ")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            fagomraade: opt("Fagområde"),
+            technology: opt("Teknologi"),
+            source: source.unwrap_or(Source::EmployeeProposal),
+            benefit_owner: person("Gevinstejer", "Gevinstejer e-mail"),
+            digital_agent: person("Digital agent", "Digital agent e-mail"),
+            submitted_by: person("Indsendt af", "Indsendt af e-mail"),
+            tags: get("Tags")
+                .split("; ")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            case: None,
+        };
+        let mut c = from_export(p, known, lists);
+        if c.title.as_deref().is_some_and(str::is_empty) {
+            c.title = None;
+            errors.push("Kolonne «Titel»: Rækken har ingen titel.".to_owned());
+        }
+        if id.is_none() {
+            c.external = External::None;
+        }
+        c.errors.extend(errors);
+        out.push(c);
+    }
+    out
 }
 
 fn row_texts(table: &Table, header: &Header, index: usize) -> Vec<String> {
@@ -1446,53 +1548,63 @@ fn parse(
 ) -> Result<ParsedFile> {
     let s = open(bytes, sheet, limits)?;
     let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
-    let (candidates, mapping, mapping_problems) = if s.gevinst_export {
-        let exported = portfolio::read_workbook(bytes)
-            .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
-        if exported.len() > limits.max_rows {
-            return Err(AppError::Invalid(FieldErrors::single(
-                "file",
-                "too_many_rows",
-                format!(
-                    "Filen har {} potentialer; højst {} kan importeres ad gangen.",
-                    exported.len(),
-                    limits.max_rows
-                ),
-            )));
-        }
-        let c: Vec<Candidate> = exported
-            .into_iter()
-            .map(|p| from_export(p, known, lists))
-            .collect();
-        (c, Mapping::suggest(&s.header), Vec::new())
-    } else {
-        let mapping = match mapping {
-            Some(m) => m.adapt(&s.header).mapping,
-            None => Mapping::suggest(&s.header),
+    let (candidates, mapping, mapping_problems) =
+        if s.gevinst_export && s.read.format == Format::Csv {
+            let c = from_export_csv(&s.read.table, &s.header, known, lists);
+            if c.len() > limits.max_rows {
+                return Err(file_error(&ImportError::new(
+                    sheets::ErrorKind::TooManyRows,
+                    format!("Filen har flere end {} rækker.", limits.max_rows),
+                )));
+            }
+            (c, Mapping::suggest(&s.header), Vec::new())
+        } else if s.gevinst_export {
+            let exported = portfolio::read_workbook(bytes)
+                .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
+            if exported.len() > limits.max_rows {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "file",
+                    "too_many_rows",
+                    format!(
+                        "Filen har {} potentialer; højst {} kan importeres ad gangen.",
+                        exported.len(),
+                        limits.max_rows
+                    ),
+                )));
+            }
+            let c: Vec<Candidate> = exported
+                .into_iter()
+                .map(|p| from_export(p, known, lists))
+                .collect();
+            (c, Mapping::suggest(&s.header), Vec::new())
+        } else {
+            let mapping = match mapping {
+                Some(m) => m.adapt(&s.header).mapping,
+                None => Mapping::suggest(&s.header),
+            };
+            let masked = masked_table(&s.read.table, choices);
+            let table = masked.as_ref().unwrap_or(&s.read.table);
+            let p = sheets::preview(table, &s.header, &mapping, known, limits)
+                .map_err(|e| file_error(&e))?;
+            let numbers: HashMap<u32, usize> = table
+                .rows()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.number, i))
+                .collect();
+            let c: Vec<Candidate> = p
+                .rows
+                .into_iter()
+                .map(|o| {
+                    let cells = numbers
+                        .get(&o.row)
+                        .map(|i| row_texts(table, &s.header, *i))
+                        .unwrap_or_default();
+                    from_outcome(o, cells, lists)
+                })
+                .collect();
+            (c, mapping, p.mapping_problems)
         };
-        let masked = masked_table(&s.read.table, choices);
-        let table = masked.as_ref().unwrap_or(&s.read.table);
-        let p = sheets::preview(table, &s.header, &mapping, known, limits)
-            .map_err(|e| file_error(&e))?;
-        let numbers: HashMap<u32, usize> = table
-            .rows()
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.number, i))
-            .collect();
-        let c: Vec<Candidate> = p
-            .rows
-            .into_iter()
-            .map(|o| {
-                let cells = numbers
-                    .get(&o.row)
-                    .map(|i| row_texts(table, &s.header, *i))
-                    .unwrap_or_default();
-                from_outcome(o, cells, lists)
-            })
-            .collect();
-        (c, mapping, p.mapping_problems)
-    };
     Ok(ParsedFile {
         sheet: s.read.sheet.clone(),
         gevinst_export: s.gevinst_export,

@@ -360,6 +360,73 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
             p1.id, p1.id
         )
     );
+
+    // The CSV export (the Potentialer sheet only) is recognised too and reproduces the
+    // potentials; it carries no business-case lines.
+    let csv = export_tenant(
+        store.as_ref(),
+        &src,
+        ExportFormat::Csv,
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        import::inspect(&csv.bytes, &csv.filename, None, &limits)
+            .unwrap()
+            .gevinst_export
+    );
+    let third = tenant(&store, "csvmaal").await;
+    principal(
+        &store,
+        third.id,
+        "pia@kilde.dk",
+        Role::Portefoljeleder,
+        vec![],
+    )
+    .await;
+    let inp = ImportInput {
+        bytes: &csv.bytes,
+        filename: &csv.filename,
+        sheet: None,
+        mapping: None,
+        limits: &limits,
+    };
+    let out = import::commit(
+        store.as_ref(),
+        Importer::Operator(&third),
+        &inp,
+        &choices,
+        false,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (out.created, out.business_cases, out.units_created),
+        (2, 0, 2)
+    );
+    let third_lists = load_lists(&store, &third).await;
+    let from_csv = all_potentials(&store, third.id).await;
+    for (a, b) in before.iter().zip(&from_csv) {
+        assert_eq!(
+            (&a.title, &a.description, a.status, a.source, &a.tags),
+            (&b.title, &b.description, b.status, b.source, &b.tags)
+        );
+        assert_eq!(
+            src_lists.units.path(a.unit_id),
+            third_lists.units.path(b.unit_id)
+        );
+        assert_eq!(
+            src_lists.fagomraade_name(a.fagomraade_id),
+            third_lists.fagomraade_name(b.fagomraade_id)
+        );
+        assert_eq!(
+            src_lists.technology_name(a.technology_id),
+            third_lists.technology_name(b.technology_id)
+        );
+        assert_eq!(a.benefit_owner.is_some(), b.benefit_owner.is_some());
+    }
 }
 
 async fn load_lists(store: &DynStore, t: &Tenant) -> TenantLists {
