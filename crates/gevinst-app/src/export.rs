@@ -108,7 +108,7 @@ async fn lists_for(store: &dyn Store, tenant: &Tenant) -> Result<TenantLists> {
 }
 
 /// Every potential matching `query`, across all pages, in the query's order.
-async fn all_matching(
+pub(crate) async fn all_matching(
     store: &dyn Store,
     tenant: &Tenant,
     query: &PotentialQuery,

@@ -350,6 +350,11 @@ pub async fn actuals(
     Ok(store.list_actuals(who.tenant.id, potential).await?)
 }
 
+/// Programmes with more included potentials than this are assembled from bulk queries
+/// (all of the tenant's potentials, business cases and actuals) instead of three queries
+/// per potential.
+const BULK_ASSEMBLY_FROM: usize = 16;
+
 /// The included potentials with their business cases and actuals, for the pure overview
 /// and forecast. Included potentials are checked when saved; one that is gone is skipped.
 async fn assemble(
@@ -357,6 +362,9 @@ async fn assemble(
     t: gevinst_domain::TenantId,
     programme: &Programme,
 ) -> Result<Vec<ProgrammePotential>> {
+    if programme.potentials.len() > BULK_ASSEMBLY_FROM {
+        return assemble_in_bulk(store, t, programme).await;
+    }
     let mut potentials = Vec::with_capacity(programme.potentials.len());
     for pid in &programme.potentials {
         let p = match store.potential(t, *pid).await {
@@ -380,6 +388,54 @@ async fn assemble(
             technology_id: p.technology_id,
             case,
             actuals,
+        });
+    }
+    Ok(potentials)
+}
+
+/// [`assemble`] with three queries in all (plus paging of the potentials).
+async fn assemble_in_bulk(
+    store: &dyn Store,
+    t: gevinst_domain::TenantId,
+    programme: &Programme,
+) -> Result<Vec<ProgrammePotential>> {
+    let tenant = store.tenant(t).await?;
+    let all = crate::export::all_matching(
+        store,
+        &tenant,
+        &gevinst_domain::PotentialQuery {
+            sort: gevinst_domain::SortKey::Created,
+            descending: false,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut by_id: HashMap<PotentialId, gevinst_domain::Potential> =
+        all.into_iter().map(|p| (p.id, p)).collect();
+    let mut cases: HashMap<PotentialId, gevinst_domain::business_case::BusinessCase> = store
+        .list_business_cases(t)
+        .await?
+        .into_iter()
+        .map(|c| (c.potential_id, c.case))
+        .collect();
+    let mut actuals: HashMap<PotentialId, Vec<gevinst_domain::programme::Actual>> = HashMap::new();
+    for a in store.list_tenant_actuals(t).await? {
+        actuals.entry(a.potential_id).or_default().push(a.actual);
+    }
+    let mut potentials = Vec::with_capacity(programme.potentials.len());
+    for pid in &programme.potentials {
+        let Some(p) = by_id.remove(pid) else {
+            continue;
+        };
+        potentials.push(ProgrammePotential {
+            id: p.id,
+            title: p.title,
+            status: p.status,
+            unit_id: p.unit_id,
+            fagomraade_id: p.fagomraade_id,
+            technology_id: p.technology_id,
+            case: cases.remove(pid),
+            actuals: actuals.remove(pid).unwrap_or_default(),
         });
     }
     Ok(potentials)
@@ -625,4 +681,47 @@ pub async fn reminders(
     }
     out.sort_by_key(|r| (r.due, r.potential_id, r.line));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bulk assembly gives exactly what the per-potential queries give, on the demo
+    /// programme (151 potentials with cases, plans and actuals) and on a small one.
+    #[tokio::test(flavor = "current_thread")]
+    async fn bulk_and_per_potential_assembly_agree() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}/demo.db", dir.path().display());
+        let store = gevinst_store::connect(&url, true).await.expect("store");
+        crate::demo::load_demo(store.as_ref())
+            .await
+            .expect("demo")
+            .expect("empty database");
+        let tenant = store
+            .tenant_by_slug(crate::demo::DEMO_TENANT_SLUG)
+            .await
+            .expect("tenant");
+        let stored = store.list_programmes(tenant.id).await.expect("programmes");
+        let mut programme = stored[0].programme.clone();
+        assert!(programme.potentials.len() > BULK_ASSEMBLY_FROM);
+        // A potential that does not exist (any more) is skipped by both.
+        programme.potentials.push(PotentialId(999_999));
+        let s = store.as_ref();
+        let bulk = assemble_in_bulk(s, tenant.id, &programme)
+            .await
+            .expect("bulk");
+        let mut one_by_one = Vec::new();
+        for chunk in programme.potentials.chunks(BULK_ASSEMBLY_FROM) {
+            let part = Programme {
+                potentials: chunk.to_vec(),
+                ..programme.clone()
+            };
+            one_by_one.extend(assemble(s, tenant.id, &part).await.expect("small"));
+        }
+        assert_eq!(bulk.len(), programme.potentials.len() - 1);
+        assert!(bulk.iter().any(|p| !p.actuals.is_empty()));
+        assert!(bulk.iter().any(|p| p.case.is_some()));
+        assert_eq!(bulk, one_by_one);
+    }
 }

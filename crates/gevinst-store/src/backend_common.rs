@@ -1979,6 +1979,17 @@ impl Store for ThisStore {
         rows.iter().map(actual_row).collect()
     }
 
+    async fn list_tenant_actuals(&self, tenant: TenantId) -> Result<Vec<StoredActual>> {
+        let sql = format!(
+            "SELECT {ACTUAL_COLS} FROM actuals WHERE tenant_id = $1 ORDER BY potential_id, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(actual_row).collect()
+    }
+
     async fn status_probabilities(&self, tenant: TenantId) -> Result<(StatusProbabilities, i64)> {
         let mut conn = self.pool.acquire().await?;
         fetch_status_probabilities(&mut conn, tenant).await

@@ -28,8 +28,7 @@ use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilit
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
     PotentialQuery, ProgrammeId, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit,
-    UnitId, User,
-    UserId, ValidPotential, ValidUser,
+    UnitId, User, UserId, ValidPotential, ValidUser,
 };
 use std::sync::Arc;
 
@@ -596,6 +595,10 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         potential: PotentialId,
     ) -> Result<Vec<StoredActual>>;
+
+    /// All the tenant's actuals, by potential and then oldest first (programme overview
+    /// and forecast, which need every included potential's actuals at once).
+    async fn list_tenant_actuals(&self, tenant: TenantId) -> Result<Vec<StoredActual>>;
 
     /// The tenant's forecast probabilities per status and their version. A tenant that
     /// never saved them gets [`StatusProbabilities::default`] with version 0. An unknown

@@ -387,6 +387,9 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     );
     assert_eq!(db.raw_count("SELECT COUNT(*) FROM actuals").await, 2);
     assert!(s.list_actuals(b.tenant, b.pot).await.unwrap().is_empty());
+    // All of a tenant's actuals at once: A's two, none for B.
+    assert_eq!(s.list_tenant_actuals(a.tenant).await.unwrap(), list);
+    assert!(s.list_tenant_actuals(b.tenant).await.unwrap().is_empty());
 }
 
 async fn forecast_probabilities(db: &TestDb) {
