@@ -824,6 +824,26 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
         body.contains("Filen fylder 2 MB; grænsen er 1 MB."),
         "{body}"
     );
+    // A body over the limit (the file plus 64 KiB for the form) is not read to its end:
+    // 413 with the limit said in Danish.
+    while csv.len() <= 1024 * 1024 + 80 * 1024 {
+        csv.extend_from_slice("En lang række med en idé;Hjemmeplejen\n".as_bytes());
+    }
+    let (ct, body) = multipart("stor.csv", &csv);
+    let res = client
+        .post(format!("{small}/import?_csrf={csrf}"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = res.text().await.expect("body");
+    assert!(
+        body.contains("Filen er for stor. Grænsen er 1 MB. Del filen op, eller spørg en administrator om at hæve grænsen."),
+        "{body}"
+    );
+    assert!(body.contains("aria-invalid=\"true\""));
     // The page says the limit.
     let html = client
         .get(format!("{small}/import"))
@@ -914,4 +934,114 @@ async fn a_sheet_that_cannot_be_read_is_said_on_the_columns_page() {
         .await
         .expect("body")
         .contains("Vælg et af filens ark."));
+}
+
+/// Posts a raw body to `/import?_csrf=…` with the given content type.
+async fn post_raw(
+    client: &Client,
+    app: &TestApp,
+    csrf: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/import?_csrf={csrf}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("POST")
+}
+
+#[tokio::test]
+async fn the_file_field_is_found_among_the_form_fields() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "felt").await;
+    let (client, csrf) = login(&app, "felt", Role::Portefoljeleder).await;
+    // A preamble, the token also in the body, a file name with a Windows path, escaped
+    // quotes and a `;`, data with a line that looks like the boundary, and a second
+    // `fil` field that is ignored (the first one counts).
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"preamble\r\n--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n",
+    );
+    body.extend_from_slice(csrf.as_bytes());
+    body.extend_from_slice(
+        "\r\n--XX\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"C:\\x\\æ \\\"1\\\";.csv\"\r\nContent-Type: text/csv\r\n\r\nTitel;Enhed\r\n--X;Hjemmeplejen\r\nNy idé;Hjemmeplejen\r\n--XX\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"anden.csv\"\r\n\r\nTitel\r\nAnden\r\n--XX--\r\n"
+            .as_bytes(),
+    );
+    let res = post_raw(
+        &client,
+        &app,
+        &csrf,
+        "multipart/form-data; boundary=XX",
+        body,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let (status, html) = get(&client, &app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<dt>Fil</dt><dd>æ &#34;1&#34;;.csv</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("<dt>Datarækker</dt><dd>2</dd>"), "{html}");
+    assert_eq!(selected(&html, "kolonne_0"), "felt:title");
+    assert_eq!(selected(&html, "kolonne_1"), "felt:unit");
+}
+
+#[tokio::test]
+async fn a_malformed_form_gets_a_danish_message() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "form").await;
+    let (client, csrf) = login(&app, "form", Role::Portefoljeleder).await;
+    let ct = "multipart/form-data; boundary=XX";
+    let unreadable = "Formularen kunne ikke læses. Gå tilbage, og prøv igen.";
+    let cases: [(&str, &str, &[u8]); 5] = [
+        // No boundary in the content type.
+        ("multipart/form-data", "ingen grænse", b"--XX\r\n\r\nx\r\n--XX--\r\n"),
+        // Cut off before the closing boundary.
+        (
+            ct,
+            "afbrudt",
+            b"--XX\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"a.csv\"\r\n\r\nTitel;Enhed\r\nNy;Hjemmeplejen\r\n",
+        ),
+        // The part headers never end.
+        (ct, "hoveder", b"--XX\r\nContent-Disposition: form-data; name=\"fil\""),
+        // A part without a name.
+        (
+            ct,
+            "uden navn",
+            b"--XX\r\nContent-Type: text/plain\r\n\r\nx\r\n--XX--\r\n",
+        ),
+        // A readable file, then a broken part.
+        (
+            ct,
+            "brud efter filen",
+            b"--XX\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"a.csv\"\r\n\r\nTitel\r\nNy\r\n--XX\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nslut mangler",
+        ),
+    ];
+    for (content_type, case, body) in cases {
+        let res = post_raw(&client, &app, &csrf, content_type, body.to_vec()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{case}");
+        let html = res.text().await.expect("body");
+        assert!(html.contains(unreadable), "{case}: {html}");
+        assert!(html.contains("Filen kan ikke importeres"), "{case}");
+    }
+    // A well-formed form without a file field, and one without any field.
+    let cases: [(&str, &[u8]); 2] = [
+        (
+            "kun tekst",
+            b"--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--XX--\r\n",
+        ),
+        ("tom", b"--XX--\r\n"),
+    ];
+    for (case, body) in cases {
+        let res = post_raw(&client, &app, &csrf, ct, body.to_vec()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{case}");
+        let html = res.text().await.expect("body");
+        assert!(html.contains("Vælg en fil."), "{case}: {html}");
+        assert!(!html.contains(unreadable), "{case}");
+    }
 }

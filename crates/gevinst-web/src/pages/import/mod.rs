@@ -4,8 +4,8 @@
 //! 1. `GET|POST /import`: upload a file (.xlsx, .xls, .ods, .csv). The form is
 //!    `multipart/form-data`; its CSRF token travels as `?_csrf=` in the form's action
 //!    (see [`crate::session`]), and the body is read here with the import's own size
-//!    limit ([`crate::WebSettings::max_import_bytes`]). The file is kept in memory
-//!    ([`uploads`]) under a random id, for this user only.
+//!    limit ([`crate::WebSettings::max_import_bytes`]) by axum's [`Multipart`]. The file
+//!    is kept in memory ([`uploads`]) under a random id, for this user only.
 //! 2. `GET /import/{id}`: the sheet (`POST …/ark`), the detected header and a column
 //!    mapping form with the suggestion pre-selected (`POST …/kolonner`, optionally saved
 //!    by name); a saved mapping can be applied (`POST …/opsaetning`).
@@ -23,16 +23,15 @@
 //! Læsere get 403 on every step. What a leder or digital agent may import is decided by
 //! [`gevinst_app::import`].
 
-mod multipart;
 mod uploads;
 mod views;
 
 use crate::error::PageError;
 use crate::session::PageUser;
 use crate::AppState;
-use axum::body::Body;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -200,30 +199,48 @@ async fn upload_form(State(state): State<AppState>, who: PageUser) -> Result<Res
     Ok(render_upload(&who, &state, None, StatusCode::OK))
 }
 
-fn upload_error(message: impl Into<String>) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+/// Why an upload was refused: the status and the Danish message shown on the form.
+type Refusal = (StatusCode, String);
+
+/// The message for a body that is not a readable `multipart/form-data` form.
+const UNREADABLE: &str = "Formularen kunne ikke læses. Gå tilbage, og prøv igen.";
+
+/// The most parts (fields) the upload form's body may have.
+const MAX_PARTS: usize = 32;
+
+fn upload_error<T>(message: impl Into<String>) -> Result<T, Refusal> {
     Err((StatusCode::UNPROCESSABLE_ENTITY, message.into()))
 }
 
-/// Reads the uploaded file out of a multipart body.
-fn uploaded_file(
-    content_type: &str,
-    body: &[u8],
-) -> Result<(String, Vec<u8>), (StatusCode, String)> {
-    let Some(boundary) = multipart::boundary(content_type) else {
-        return upload_error("Formularen kunne ikke læses. Gå tilbage, og prøv igen.");
-    };
-    let Some(parts) = multipart::parse(&boundary, body) else {
-        return upload_error("Formularen kunne ikke læses. Gå tilbage, og prøv igen.");
-    };
-    let Some(file) = parts.into_iter().find(|p| p.name == "fil") else {
-        return upload_error("Vælg en fil.");
-    };
-    let name = file
-        .filename
-        .as_deref()
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim().to_owned())
+fn too_big(state: &AppState) -> Refusal {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "Filen er for stor. Grænsen er {} MB. Del filen op, eller spørg en administrator om at hæve grænsen.",
+            state.settings.max_import_bytes / (1024 * 1024)
+        ),
+    )
+}
+
+/// A multipart error while reading the body: the size limit is 413, anything else
+/// (a malformed or cut-off body) is the form that cannot be read.
+fn read_failure(state: &AppState, e: &MultipartError) -> Refusal {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_big(state)
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, UNREADABLE.to_owned())
+    }
+}
+
+/// Checks the file field `fil` (its file name as sent, its content): a file name from
+/// Windows or a path is cut to its last part, and a quote that a browser sent as `%22`
+/// is a quote again.
+fn checked_file(file_name: Option<&str>, data: Vec<u8>) -> Result<(String, Vec<u8>), Refusal> {
+    let name = file_name
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim())
+        .map(|n| n.replace("%22", "\""))
         .unwrap_or_default();
-    if name.is_empty() && file.data.is_empty() {
+    if name.is_empty() && data.is_empty() {
         return upload_error("Vælg en fil.");
     }
     let lower = name.to_lowercase();
@@ -232,44 +249,76 @@ fn uploaded_file(
             "«{name}» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv)."
         ));
     }
-    if file.data.is_empty() {
+    if data.is_empty() {
         return upload_error(format!("«{name}» er tom."));
     }
-    Ok((name, file.data.to_vec()))
+    Ok((name, data))
+}
+
+/// Reads the whole form and returns the file field `fil` (the first one). The other
+/// fields (e.g. a `_csrf` also sent in the body) are read and ignored, so that a body
+/// that is malformed after the file is still refused.
+async fn uploaded_file(
+    state: &AppState,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(String, Vec<u8>), Refusal> {
+    let Ok(mut form) = form else {
+        return upload_error(UNREADABLE);
+    };
+    let mut file: Option<(Option<String>, Vec<u8>)> = None;
+    let mut parts = 0usize;
+    loop {
+        let mut part = match form.next_field().await {
+            Ok(Some(part)) => part,
+            Ok(None) => break,
+            Err(e) => return Err(read_failure(state, &e)),
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            return upload_error(UNREADABLE);
+        }
+        let Some(name) = part.name() else {
+            return upload_error(UNREADABLE);
+        };
+        let wanted = name == "fil" && file.is_none();
+        let file_name = part.file_name().map(str::to_owned);
+        let mut data = Vec::new();
+        loop {
+            match part.chunk().await {
+                Ok(Some(chunk)) if wanted => data.extend_from_slice(&chunk),
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => return Err(read_failure(state, &e)),
+            }
+        }
+        if wanted {
+            file = Some((file_name, data));
+        }
+    }
+    match file {
+        Some((file_name, data)) => checked_file(file_name.as_deref(), data),
+        None => upload_error("Vælg en fil."),
+    }
 }
 
 /// `POST /import?_csrf=…` (multipart): keeps the file and goes on to the mapping.
+///
+/// The body is read with the import's own limit (the file plus room for the form's
+/// other fields and the multipart framing), not the smaller limit of ordinary forms.
 async fn upload(
     State(state): State<AppState>,
     who: PageUser,
-    headers: HeaderMap,
-    body: Body,
+    mut request: Request,
 ) -> Result<Response, PageError> {
     may_import(&who)?;
     let limits = limits(&state);
-    // Room for the form's other fields and the multipart framing.
     let max = state.settings.max_import_bytes.saturating_add(64 * 1024);
-    let Ok(bytes) = axum::body::to_bytes(body, max).await else {
-        let msg = format!(
-            "Filen er for stor. Grænsen er {} MB. Del filen op, eller spørg en administrator om at hæve grænsen.",
-            state.settings.max_import_bytes / (1024 * 1024)
-        );
-        return Ok(render_upload(
-            &who,
-            &state,
-            Some(msg),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        ));
-    };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let (name, data) = match uploaded_file(content_type, &bytes) {
+    DefaultBodyLimit::max(max).apply(&mut request);
+    let form = Multipart::from_request(request, &state).await;
+    let (name, data) = match uploaded_file(&state, form).await {
         Ok(f) => f,
         Err((status, msg)) => return Ok(render_upload(&who, &state, Some(msg), status)),
     };
-    drop(bytes);
     // Read it once now, so that a corrupt, encrypted or too large file is said at once.
     let checked = import::inspect(&data, &name, None, &limits);
     if let Err(e) = checked {
@@ -991,30 +1040,36 @@ mod tests {
 
     #[test]
     fn uploaded_files_are_checked() {
-        let ct = "multipart/form-data; boundary=B";
-        let body = |name: &str, data: &str| {
-            format!("--B\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"{name}\"\r\n\r\n{data}\r\n--B--\r\n")
-        };
         assert_eq!(
-            uploaded_file(ct, body("C:\\x\\liste.CSV", "a;b").as_bytes()),
+            checked_file(Some("C:\\x\\liste.CSV"), b"a;b".to_vec()),
             Ok(("liste.CSV".to_owned(), b"a;b".to_vec()))
         );
-        let err = |r: Result<(String, Vec<u8>), (StatusCode, String)>| r.err().map(|e| e.1);
         assert_eq!(
-            err(uploaded_file(ct, body("notat.pdf", "x").as_bytes())).as_deref(),
-            Some("«notat.pdf» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
+            checked_file(Some("mappe/ æ.ods "), b"x".to_vec()),
+            Ok(("æ.ods".to_owned(), b"x".to_vec()))
         );
         assert_eq!(
-            err(uploaded_file(ct, body("", "").as_bytes())).as_deref(),
-            Some("Vælg en fil.")
+            checked_file(Some("%221%22.xlsx"), b"x".to_vec()),
+            Ok(("\"1\".xlsx".to_owned(), b"x".to_vec()))
+        );
+        let err = |r: Result<(String, Vec<u8>), Refusal>| r.err();
+        let refused = |m: &str| Some((StatusCode::UNPROCESSABLE_ENTITY, m.to_owned()));
+        assert_eq!(
+            err(checked_file(Some("notat.pdf"), b"x".to_vec())),
+            refused("«notat.pdf» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
         );
         assert_eq!(
-            err(uploaded_file(ct, body("tom.csv", "").as_bytes())).as_deref(),
-            Some("«tom.csv» er tom.")
+            err(checked_file(None, b"a;b".to_vec())),
+            refused("«» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
         );
         assert_eq!(
-            err(uploaded_file("text/plain", b"x")).as_deref(),
-            Some("Formularen kunne ikke læses. Gå tilbage, og prøv igen.")
+            err(checked_file(Some(""), Vec::new())),
+            refused("Vælg en fil.")
+        );
+        assert_eq!(err(checked_file(None, Vec::new())), refused("Vælg en fil."));
+        assert_eq!(
+            err(checked_file(Some("tom.csv"), Vec::new())),
+            refused("«tom.csv» er tom.")
         );
     }
 }
