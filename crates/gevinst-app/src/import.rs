@@ -1040,18 +1040,19 @@ struct Resolver<'a> {
     created: Creations,
     unknown: Unknowns,
     /// Active units by the key of their name and of their path.
-    unit_keys: HashMap<String, Vec<UnitId>>,
+    unit_keys: UnitKeys,
     /// Every unit by (parent, key of its name).
-    children: HashMap<(Option<UnitId>, String), UnitId>,
+    children: UnitChildren,
 }
 
+/// Active units by the key of their name and of their path.
+type UnitKeys = HashMap<String, Vec<UnitId>>;
+
+/// Every unit by (parent, key of its name).
+type UnitChildren = HashMap<(Option<UnitId>, String), UnitId>;
+
 /// The lookup tables of [`Resolver`], built once per import.
-fn unit_tables(
-    tree: &UnitTree,
-) -> (
-    HashMap<String, Vec<UnitId>>,
-    HashMap<(Option<UnitId>, String), UnitId>,
-) {
+fn unit_tables(tree: &UnitTree) -> (UnitKeys, UnitChildren) {
     let mut keys: HashMap<String, Vec<UnitId>> = HashMap::new();
     let mut children = HashMap::new();
     for (_, u) in tree.flatten() {
