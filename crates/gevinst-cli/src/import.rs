@@ -210,8 +210,9 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
     })?;
     bar.finish_and_clear();
     println!(
-        "Importeret: {} nye, {} opdateret, {} business cases, {} sprunget over (import {}).",
+        "Importeret: {} {}, {} opdateret, {} business cases, {} sprunget over (import {}).",
         out.created,
+        if out.created == 1 { "ny" } else { "nye" },
         out.updated,
         out.business_cases,
         out.duplicates + out.skipped,

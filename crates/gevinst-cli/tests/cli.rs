@@ -907,3 +907,63 @@ Chatbot;Borgerservice;1,5 mio.;2026\n",
         "Filen kan ikke importeres",
     );
 }
+
+#[test]
+fn import_uses_a_saved_mapping_file() {
+    let db = Db::temp();
+    db.ok(&["tenant", "add", "--slug", "map", "--name", "Map Kommune"]);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ark.csv");
+    std::fs::write(&csv, "Navnet;Afd.\nRobot;Borgerservice\n").unwrap();
+    let mapping = dir.path().join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"columns":[{"header":"Navnet","target":{"field":"title"}},{"header":"Afd.","target":{"field":"unit"}}]}"#,
+    )
+    .unwrap();
+    let (csv, mapping) = (csv.to_str().unwrap(), mapping.to_str().unwrap());
+
+    // Without the mapping there is no title column.
+    let out = db.run_with_stdin(&["import", "--tenant", "map", "--dry-run", csv], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout
+            .contains("Kolonneopsætning: Vælg den kolonne, der indeholder potentialernes titel.\n"),
+        "{stdout}"
+    );
+
+    let out = db.ok(&[
+        "import",
+        "--tenant",
+        "map",
+        "--mapping",
+        mapping,
+        "--create-missing",
+        csv,
+    ]);
+    assert!(
+        out.contains("Nye: 1, opdateringer: 0, dubletter: 0, fejl: 0, advarsler: 0\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Importeret: 1 ny, 0 opdateret, 0 business cases, 0 sprunget over"),
+        "{out}"
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ikke json").unwrap();
+    db.fails(
+        &[
+            "import",
+            "--tenant",
+            "map",
+            "--mapping",
+            bad.to_str().unwrap(),
+            csv,
+        ],
+        None,
+        1,
+        "Den gemte kolonneopsætning kan ikke læses",
+    );
+}
