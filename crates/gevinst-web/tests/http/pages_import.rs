@@ -1045,3 +1045,57 @@ async fn a_malformed_form_gets_a_danish_message() {
         assert!(!html.contains(unreadable), "{case}");
     }
 }
+
+#[tokio::test]
+async fn an_upload_may_be_larger_than_an_ordinary_form() {
+    let app = spawn_app().await;
+    seed_tenant(&app.store, "form-stor").await;
+    // A server whose ordinary forms may be 64 KiB, and imports 1 MiB.
+    let settings = gevinst_web::WebSettings {
+        max_body_bytes: 64 * 1024,
+        max_import_bytes: 1024 * 1024,
+        ..Default::default()
+    };
+    let state = gevinst_web::AppState::new(app.store.clone(), settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    let base = format!("http://{addr}");
+    let (client, csrf) = login(&app, "form-stor", Role::Admin).await;
+    let mut csv = b"Titel;Enhed\n".to_vec();
+    for i in 0..5000 {
+        csv.extend_from_slice(format!("Idé nummer {i};Hjemmeplejen\n").as_bytes());
+    }
+    assert!(csv.len() > 128 * 1024);
+    let (ct, body) = multipart("mange.csv", &csv);
+    let res = client
+        .post(format!("{base}/import?_csrf={csrf}"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let html = client
+        .get(format!("{base}{path}"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("<dt>Fil</dt><dd>mange.csv</dd>"), "{html}");
+    assert!(html.contains("<dt>Datarækker</dt><dd>5000</dd>"), "{html}");
+    // An ordinary form keeps its own, smaller limit.
+    let long = "x".repeat(80 * 1024);
+    let res = client
+        .post(format!("{base}{path}/kolonner"))
+        .form(&[("_csrf", csrf.as_str()), ("gem_som", long.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
