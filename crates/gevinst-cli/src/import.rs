@@ -15,6 +15,11 @@ use gevinst_app::import::{self, ImportChoices, ImportInput, ImportPreview, Impor
 use gevinst_app::AppError;
 use gevinst_sheets::import::{Limits, Mapping};
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// Testing hook: with this environment variable set to N, `import` aborts the process
+/// after writing N rows, in the middle of its database transaction. The crash test uses it
+/// to show that a killed import leaves nothing behind.
+pub const ABORT_AFTER_ROWS_ENV: &str = "GEVINST_FAULT_ABORT_AFTER_ROWS";
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -192,7 +197,17 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
     } else {
         ProgressBar::hidden()
     };
-    let progress = |n: usize| bar.set_position(n as u64);
+    // Fault injection for the crash test: abort the process (no unwinding, no cleanup)
+    // after this many rows are written inside the import's transaction.
+    let abort_after = std::env::var(ABORT_AFTER_ROWS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let progress = |n: usize| {
+        bar.set_position(n as u64);
+        if abort_after.is_some_and(|limit| n >= limit) {
+            std::process::abort();
+        }
+    };
     let out = import::commit(
         store.as_ref(),
         who,

@@ -967,3 +967,62 @@ fn import_uses_a_saved_mapping_file() {
         "Den gemte kolonneopsætning kan ikke læses",
     );
 }
+
+/// An import whose process dies in the middle of its transaction (SIGABRT after 20 of 60
+/// rows are written) leaves nothing behind: no potentials, no units it was creating, no
+/// business cases, and the database still opens and takes the same import afterwards.
+fn crash_midway_leaves_nothing(db: &Db) {
+    db.ok(&[
+        "tenant",
+        "add",
+        "--slug",
+        "crash",
+        "--name",
+        "Crash Kommune",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mange.csv");
+    let mut text = String::from("Titel;Enhed;Forventet gevinst;Startår\n");
+    for i in 1..=60 {
+        text.push_str(&format!(
+            "Potentiale nr. {i};Borgerservice;{i}0.000 kr.;2026\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let file = csv.to_str().unwrap();
+    let args = ["import", "--tenant", "crash", "--create-missing", file];
+
+    let out = db
+        .cmd(&args)
+        .env("GEVINST_FAULT_ABORT_AFTER_ROWS", "20")
+        .output()
+        .expect("run gevinst");
+    assert!(!out.status.success(), "the import was meant to crash");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(out.status.signal(), Some(6), "killed by SIGABRT: {out:?}");
+    }
+    let export = db.ok(&["export", "--tenant", "crash", "--format", "csv", "-"]);
+    assert_eq!(export.lines().count(), 1, "only the header: {export}");
+    assert!(!db
+        .ok(&["unit", "list", "--tenant", "crash"])
+        .contains("Borgerservice"));
+
+    // The same import afterwards writes all 60 rows.
+    let out = db.ok(&args);
+    assert!(out.contains("Importeret: 60 nye"), "{out}");
+    let export = db.ok(&["export", "--tenant", "crash", "--format", "csv", "-"]);
+    assert_eq!(export.lines().count(), 61);
+}
+
+#[test]
+fn an_import_killed_midway_leaves_nothing_on_sqlite() {
+    crash_midway_leaves_nothing(&Db::temp());
+}
+
+#[test]
+fn an_import_killed_midway_leaves_nothing_on_postgres() {
+    let Some(pg) = PgDb::create() else { return };
+    crash_midway_leaves_nothing(&Db::Url(pg.url.clone()));
+}
