@@ -11,9 +11,9 @@ pub mod admin;
 pub mod auth;
 pub mod business_cases;
 pub mod demo;
+mod error;
 pub mod export;
 pub mod import;
-mod error;
 pub mod potentials;
 pub mod programmes;
 

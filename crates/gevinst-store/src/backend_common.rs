@@ -15,16 +15,15 @@ use crate::{
     StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
 use crate::{ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImportMapping};
-use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
+use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, Email, EntityKind, FagomraadeId,
     FieldChange, Page, Potential, PotentialId, PotentialQuery, ProgrammeId, Role, Slug, SortKey,
-    Source, Status,
-    StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId, ValidPotential,
-    ValidUser,
+    Source, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId,
+    ValidPotential, ValidUser,
 };
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row};
@@ -1860,7 +1859,8 @@ impl Store for ThisStore {
     }
 
     async fn list_programmes(&self, tenant: TenantId) -> Result<Vec<StoredProgramme>> {
-        let sql = format!("SELECT {PROGRAMME_COLS} FROM programmes WHERE tenant_id = $1 ORDER BY id");
+        let sql =
+            format!("SELECT {PROGRAMME_COLS} FROM programmes WHERE tenant_id = $1 ORDER BY id");
         let rows = sqlx::query(&sql)
             .bind(tenant.0)
             .fetch_all(&self.pool)
@@ -2400,10 +2400,11 @@ impl Store for ThisStore {
     // ---- audit ----
 
     async fn data_version(&self, tenant: TenantId) -> Result<i64> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log WHERE tenant_id = $1")
-            .bind(tenant.0)
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log WHERE tenant_id = $1")
+                .bind(tenant.0)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get("v")?)
     }
 

@@ -54,7 +54,8 @@ pub fn header_row(
     rows: u32,
 ) -> Result<(), XlsxError> {
     for (c, (title, width)) in columns.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
+        let c =
+            u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
         sheet.write_string_with_format(0, c, *title, &formats.header)?;
         sheet.set_column_width(c, *width)?;
     }
@@ -66,6 +67,6 @@ pub fn header_row(
     }
     Ok(())
 }
+pub mod errors;
 pub mod portfolio;
 pub mod programme;
-pub mod errors;

@@ -4,12 +4,12 @@
 mod helpers;
 
 mod api_business_case;
-mod api_programmes;
 mod api_potentials;
+mod api_programmes;
 mod api_security;
 mod browser;
-mod browser_programme;
 mod browser_import;
+mod browser_programme;
 mod pages_admin;
 mod pages_business_case;
 mod pages_export;
