@@ -419,6 +419,96 @@ async fn insert_potential(
     })
 }
 
+/// Inserts one active unit and returns it as stored.
+async fn insert_unit(
+    conn: &mut Conn,
+    tenant: TenantId,
+    parent: Option<UnitId>,
+    name: &str,
+) -> Result<Unit> {
+    let sql = format!(
+        "INSERT INTO units (tenant_id, parent_id, name, active) VALUES ($1, $2, $3, TRUE) \
+         RETURNING {UNIT_COLS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(parent.map(|p| p.0))
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(fk("tenant or parent unit"))?;
+    unit_row(&row)
+}
+
+/// Appends one active item at the end of a catalogue; a name already in
+/// it is Duplicate.
+async fn insert_catalogue_item(
+    conn: &mut Conn,
+    tenant: TenantId,
+    which: Catalogue,
+    name: &str,
+) -> Result<CatalogueItem> {
+    let table = catalogue_table(which);
+    let sql = format!(
+        "INSERT INTO {table} (tenant_id, name, position, active) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE tenant_id = $1), TRUE) \
+         RETURNING id, name, position, active"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| {
+            let e = fk("tenant")(e);
+            if e.kind() == crate::ErrorKind::Duplicate {
+                StoreError::duplicate(format!("{table} {name}"))
+            } else {
+                e
+            }
+        })?;
+    catalogue_row(&row)
+}
+
+/// Replaces the fields of version `expected_version` of a potential; any
+/// other stored version (or none) is Conflict.
+async fn update_potential_row(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: PotentialId,
+    expected_version: i64,
+    v: &ValidPotential,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let res = sqlx::query(
+        "UPDATE potentials SET title = $1, description = $2, unit_id = $3, fagomraade_id = $4, \
+         technology_id = $5, source = $6, benefit_owner = $7, digital_agent = $8, tags = $9, \
+         search_text = $10, updated_at = $11, version = version + 1 \
+         WHERE tenant_id = $12 AND id = $13 AND version = $14",
+    )
+    .bind(&v.title)
+    .bind(&v.description)
+    .bind(v.unit_id.0)
+    .bind(v.fagomraade_id.map(|x| x.0))
+    .bind(v.technology_id.map(|x| x.0))
+    .bind(v.source.as_str())
+    .bind(v.benefit_owner.map(|x| x.0))
+    .bind(v.digital_agent.map(|x| x.0))
+    .bind(Json(&v.tags))
+    .bind(v.search_text())
+    .bind(at)
+    .bind(tenant.0)
+    .bind(id.0)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .map_err(fk(POTENTIAL_REFS))?;
+    if res.rows_affected() == 0 {
+        return Err(StoreError::conflict(format!("potential {id}")));
+    }
+    Ok(())
+}
+
 /// Whether a record of the given kind exists in the tenant.
 async fn entity_exists(
     conn: &mut Conn,
@@ -630,6 +720,34 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
         return Err(StoreError::not_found(format!("potential {potential}")));
     }
     let at = now();
+    let row = write_potential_document(
+        &mut tx,
+        table,
+        cols,
+        what,
+        (tenant, actor, potential, expected_version),
+        body,
+        at,
+    )
+    .await?;
+    let stored = decode(&row)?;
+    insert_audit(&mut tx, tenant, audit, at).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Writes the body of a per-potential document inside a transaction and
+/// returns the stored row: `None` inserts version 1 (Conflict if one
+/// exists), `Some(v)` replaces version `v` (Conflict for any other).
+async fn write_potential_document<T: serde::Serialize + Sync>(
+    conn: &mut Conn,
+    table: &'static str,
+    cols: &'static str,
+    what: &'static str,
+    (tenant, actor, potential, expected_version): DocumentTarget,
+    body: &T,
+    at: DateTime<Utc>,
+) -> Result<DbRow> {
     let sql = match expected_version {
         None => format!(
             "INSERT INTO {table} (tenant_id, potential_id, body, version, created_at, \
@@ -651,15 +769,10 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
     if let Some(v) = expected_version {
         q = q.bind(v);
     }
-    let row = q
-        .fetch_optional(&mut *tx)
+    q.fetch_optional(&mut *conn)
         .await
         .map_err(fk("potential or acting user"))?
-        .ok_or_else(|| StoreError::conflict(format!("{what} of potential {potential}")))?;
-    let stored = decode(&row)?;
-    insert_audit(&mut tx, tenant, audit, at).await?;
-    tx.commit().await?;
-    Ok(stored)
+        .ok_or_else(|| StoreError::conflict(format!("{what} of potential {potential}")))
 }
 
 const BENEFIT_PLAN_COLS: &str = "potential_id, body, version, updated_at";
@@ -1232,16 +1345,7 @@ impl Store for ThisStore {
         name: &str,
     ) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
-        let sql =
-            format!("INSERT INTO units (tenant_id, parent_id, name, active) VALUES ($1, $2, $3, TRUE) RETURNING {UNIT_COLS}");
-        let row = sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(parent.map(|p| p.0))
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(fk("tenant or parent unit"))?;
-        let unit = unit_row(&row)?;
+        let unit = insert_unit(&mut tx, tenant, parent, name).await?;
         let d = draft(
             EntityKind::Unit,
             unit.id.0,
@@ -1311,26 +1415,7 @@ impl Store for ThisStore {
         name: &str,
     ) -> Result<CatalogueItem> {
         let mut tx = self.begin_write().await?;
-        let table = catalogue_table(which);
-        let sql = format!(
-            "INSERT INTO {table} (tenant_id, name, position, active) \
-             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE tenant_id = $1), TRUE) \
-             RETURNING id, name, position, active"
-        );
-        let row = sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| {
-                let e = fk("tenant")(e);
-                if e.kind() == crate::ErrorKind::Duplicate {
-                    StoreError::duplicate(format!("{table} {name}"))
-                } else {
-                    e
-                }
-            })?;
-        let item = catalogue_row(&row)?;
+        let item = insert_catalogue_item(&mut tx, tenant, which, name).await?;
         let d = draft(
             catalogue_entity(which),
             item.id,
@@ -1452,33 +1537,7 @@ impl Store for ThisStore {
         // NotFound for another tenant's id, before anything else.
         fetch_potential(&mut tx, tenant, id).await?;
         let at = now();
-        let v = potential;
-        let res = sqlx::query(
-            "UPDATE potentials SET title = $1, description = $2, unit_id = $3, fagomraade_id = $4, \
-             technology_id = $5, source = $6, benefit_owner = $7, digital_agent = $8, tags = $9, \
-             search_text = $10, updated_at = $11, version = version + 1 \
-             WHERE tenant_id = $12 AND id = $13 AND version = $14",
-        )
-        .bind(&v.title)
-        .bind(&v.description)
-        .bind(v.unit_id.0)
-        .bind(v.fagomraade_id.map(|x| x.0))
-        .bind(v.technology_id.map(|x| x.0))
-        .bind(v.source.as_str())
-        .bind(v.benefit_owner.map(|x| x.0))
-        .bind(v.digital_agent.map(|x| x.0))
-        .bind(Json(&v.tags))
-        .bind(v.search_text())
-        .bind(at)
-        .bind(tenant.0)
-        .bind(id.0)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(fk(POTENTIAL_REFS))?;
-        if res.rows_affected() == 0 {
-            return Err(StoreError::conflict(format!("potential {id}")));
-        }
+        update_potential_row(&mut tx, tenant, id, expected_version, potential, at).await?;
         insert_audit(&mut tx, tenant, audit, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
         tx.commit().await?;
@@ -2083,18 +2142,7 @@ impl Store for ThisStore {
             if let Some(parent) = parent {
                 fetch_unit(&mut tx, tenant, parent).await?;
             }
-            let sql = format!(
-                "INSERT INTO units (tenant_id, parent_id, name, active) VALUES ($1, $2, $3, TRUE) \
-                 RETURNING {UNIT_COLS}"
-            );
-            let row = sqlx::query(&sql)
-                .bind(tenant.0)
-                .bind(parent.map(|p| p.0))
-                .bind(&u.name)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(fk("tenant or parent unit"))?;
-            let unit = unit_row(&row)?;
+            let unit = insert_unit(&mut tx, tenant, parent, &u.name).await?;
             let d = audit_of(
                 EntityKind::Unit,
                 unit.id.0,
@@ -2108,27 +2156,8 @@ impl Store for ThisStore {
             (Catalogue::Fagomraader, &batch.new_fagomraader),
             (Catalogue::Technologies, &batch.new_technologies),
         ] {
-            let table = catalogue_table(which);
-            let sql = format!(
-                "INSERT INTO {table} (tenant_id, name, position, active) \
-                 VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM {table} WHERE tenant_id = $1), TRUE) \
-                 RETURNING id, name, position, active"
-            );
             for name in names {
-                let row = sqlx::query(&sql)
-                    .bind(tenant.0)
-                    .bind(name)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        let e = fk("tenant")(e);
-                        if e.kind() == crate::ErrorKind::Duplicate {
-                            StoreError::duplicate(format!("{table} {name}"))
-                        } else {
-                            e
-                        }
-                    })?;
-                let item = catalogue_row(&row)?;
+                let item = insert_catalogue_item(&mut tx, tenant, which, name).await?;
                 let d = audit_of(
                     catalogue_entity(which),
                     item.id,
@@ -2189,33 +2218,9 @@ impl Store for ThisStore {
                     expected_version,
                 } => {
                     let before = fetch_potential(&mut tx, tenant, id).await.map_err(in_row)?;
-                    let res = sqlx::query(
-                        "UPDATE potentials SET title = $1, description = $2, unit_id = $3, \
-                         fagomraade_id = $4, technology_id = $5, source = $6, benefit_owner = $7, \
-                         digital_agent = $8, tags = $9, search_text = $10, updated_at = $11, \
-                         version = version + 1 \
-                         WHERE tenant_id = $12 AND id = $13 AND version = $14",
-                    )
-                    .bind(&v.title)
-                    .bind(&v.description)
-                    .bind(v.unit_id.0)
-                    .bind(v.fagomraade_id.map(|x| x.0))
-                    .bind(v.technology_id.map(|x| x.0))
-                    .bind(v.source.as_str())
-                    .bind(v.benefit_owner.map(|x| x.0))
-                    .bind(v.digital_agent.map(|x| x.0))
-                    .bind(Json(&v.tags))
-                    .bind(v.search_text())
-                    .bind(at)
-                    .bind(tenant.0)
-                    .bind(id.0)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| in_row(fk(POTENTIAL_REFS)(e)))?;
-                    if res.rows_affected() == 0 {
-                        return Err(in_row(StoreError::conflict(format!("potential {id}"))));
-                    }
+                    update_potential_row(&mut tx, tenant, id, expected_version, &v, at)
+                        .await
+                        .map_err(in_row)?;
                     let after = fetch_potential(&mut tx, tenant, id).await?;
                     let d = audit_of(
                         EntityKind::Potential,
@@ -2244,22 +2249,17 @@ impl Store for ThisStore {
                 } else {
                     AuditAction::Create
                 };
-                let sql = if before.is_some() {
-                    "UPDATE business_cases SET body = $3, version = version + 1, updated_at = $4, \
-                     updated_by = $5 WHERE tenant_id = $1 AND potential_id = $2"
-                } else {
-                    "INSERT INTO business_cases (tenant_id, potential_id, body, version, created_at, \
-                     updated_at, updated_by) VALUES ($1, $2, $3, 1, $4, $4, $5)"
-                };
-                sqlx::query(sql)
-                    .bind(tenant.0)
-                    .bind(id.0)
-                    .bind(Json(case))
-                    .bind(at)
-                    .bind(actor.map(|u| u.0))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| in_row(fk("potential or acting user")(e)))?;
+                write_potential_document(
+                    &mut tx,
+                    "business_cases",
+                    BUSINESS_CASE_COLS,
+                    "business case",
+                    (tenant, actor, id, *expected),
+                    case,
+                    at,
+                )
+                .await
+                .map_err(in_row)?;
                 let d = audit_of(EntityKind::BusinessCase, id.0, action, changes);
                 insert_audit(&mut tx, tenant, &d, at).await?;
                 out.business_cases += 1;
