@@ -31,7 +31,11 @@
 //! needs it exactly like a potential's `PUT` (428 when missing, 409 when stale).
 
 use super::extract::{ApiJson, ApiPath};
-use super::potentials::{etag, expected_version};
+use super::openapi::add_schema_notes;
+use super::require_potential;
+use super::versions::{
+    etag, expected_record, expected_version, record_version_required, tagged, Expect, Record,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
@@ -40,15 +44,13 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gevinst_app::business_cases::{self, BusinessCaseView, EconomicsSettings};
-use gevinst_app::{potentials, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCaseDraft, ChannelCostsDraft, EconomicsDraft, LineDraft, RiskDraft, Simulation,
     SimulationSettings,
 };
-use gevinst_domain::{FieldErrors, PotentialId};
+use gevinst_domain::PotentialId;
 use serde::Deserialize;
-use utoipa::openapi::schema::Schema;
-use utoipa::openapi::RefOr;
 use utoipa::Modify;
 
 /// Body of `PUT /api/v1/potentials/{id}/business-case`: the whole case (a full replace)
@@ -125,65 +127,12 @@ impl EconomicsUpdate {
     }
 }
 
-/// What a `PUT` of a business case expects to find.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// Explicitly no case (`If-None-Match: *` or version 0).
-    NoCase,
-    /// No version sent: create, but a case that exists means the client forgot its version.
-    Unspecified,
-    /// The case at this version.
-    Version(i64),
-}
-
-/// Reads the expected state of a business case from `If-None-Match`, `If-Match` and the
-/// body's `version` (see the module documentation).
-fn expected_case(headers: &HeaderMap, body: Option<i64>) -> Result<Expect, ApiError> {
-    let none_match = match headers.get(header::IF_NONE_MATCH) {
-        None => false,
-        Some(v) if v.to_str().is_ok_and(|s| s.trim() == "*") => true,
-        Some(_) => {
-            return Err(ApiError::invalid(FieldErrors::single(
-                "If-None-Match",
-                "invalid",
-                "If-None-Match kan kun være *, når en business case oprettes.",
-            )))
-        }
-    };
-    let version = if headers.contains_key(header::IF_MATCH) || body.is_some() {
-        Some(expected_version(headers, body)?)
-    } else {
-        None
-    };
-    match (none_match, version) {
-        (true, Some(v)) if v != 0 => Err(ApiError::invalid(FieldErrors::single(
-            "version",
-            "mismatch",
-            "If-None-Match: * betyder, at der ikke er nogen business case; send ikke samtidig en version.",
-        ))),
-        (true, _) | (false, Some(0)) => Ok(Expect::NoCase),
-        (false, Some(v)) => Ok(Expect::Version(v)),
-        (false, None) => Ok(Expect::Unspecified),
-    }
-}
-
-/// The 428 for replacing an existing case without saying which version was read.
-fn version_required() -> ApiError {
-    ApiError {
-        fields: FieldErrors::single(
-            "version",
-            "required",
-            "Potentialet har allerede en business case. Send den version, du har læst: \
-             If-Match: \"<version>\" eller feltet version.",
-        ),
-        ..ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "version_required",
-            "the potential already has a business case; send the version you read, as \
-             If-Match: \"<version>\" or a version field in the body",
-        )
-    }
-}
+/// The record a business-case `PUT` creates or replaces, as its messages name it.
+const CASE: Record = Record {
+    danish: "en business case",
+    danish_none: "nogen business case",
+    english: "a business case",
+};
 
 /// The view as JSON, with `ETag: "<version>"` when there is a case.
 fn view_response(view: BusinessCaseView) -> Response {
@@ -197,10 +146,7 @@ fn view_response(view: BusinessCaseView) -> Response {
 
 /// Settings as JSON with `ETag: "<version>"`.
 fn settings_response(settings: EconomicsSettings) -> Response {
-    let tag = etag(settings.version);
-    let mut res = Json(settings).into_response();
-    res.headers_mut().insert(header::ETAG, tag);
-    res
+    tagged(StatusCode::OK, settings.version, settings)
 }
 
 /// A potential's business case with its deterministic results and tornado.
@@ -274,22 +220,20 @@ pub async fn put_case(
     headers: HeaderMap,
     ApiJson(body): ApiJson<BusinessCaseUpdate>,
 ) -> Result<Response, ApiError> {
-    let expect = expected_case(&headers, body.version)?;
-    let version = match expect {
-        Expect::NoCase | Expect::Unspecified => None,
-        Expect::Version(v) => Some(v),
-    };
+    let expect = expected_record(&headers, body.version, CASE)?;
     let saved = business_cases::put(
         state.store.as_ref(),
         &who,
         PotentialId(id),
-        version,
+        expect.version(),
         &body.draft(),
     )
     .await;
     match saved {
         Ok(view) => Ok(view_response(view)),
-        Err(AppError::Conflict) if expect == Expect::Unspecified => Err(version_required()),
+        Err(AppError::Conflict) if expect == Expect::Unspecified => {
+            Err(record_version_required(CASE))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -329,9 +273,7 @@ pub async fn simulate(
     match business_cases::simulate(store, &who, potential, settings).await {
         Ok(sim) => Ok(Json(sim)),
         Err(AppError::NotFound) => {
-            // Tell "no such potential" from "a potential without a case"; both lookups are
-            // scoped to the caller's tenant, so this reveals nothing about other tenants.
-            potentials::get(store, &who, potential).await?;
+            require_potential(&state, &who, potential).await?;
             Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "no_business_case",
@@ -429,66 +371,17 @@ pub struct NumberNotes;
 
 impl Modify for NumberNotes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Some(components) = openapi.components.as_mut() else {
-            return;
-        };
         let notes = DECIMAL_SCHEMAS
             .iter()
             .map(|name| (*name, DECIMAL_NOTE))
             .chain([("Distribution", PERCENTILE_NOTE)]);
-        for (name, note) in notes {
-            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
-                object.description = Some(match object.description.take() {
-                    Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
-                    _ => note.to_owned(),
-                });
-            }
-        }
+        add_schema_notes(openapi, notes);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(k.clone(), HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn expected_state_of_a_case() {
-        let none = headers(&[]);
-        assert_eq!(expected_case(&none, None).unwrap(), Expect::Unspecified);
-        assert_eq!(expected_case(&none, Some(0)).unwrap(), Expect::NoCase);
-        assert_eq!(expected_case(&none, Some(4)).unwrap(), Expect::Version(4));
-        let star = headers(&[(header::IF_NONE_MATCH, "*")]);
-        assert_eq!(expected_case(&star, None).unwrap(), Expect::NoCase);
-        assert_eq!(expected_case(&star, Some(0)).unwrap(), Expect::NoCase);
-        let tag = headers(&[(header::IF_MATCH, "\"3\"")]);
-        assert_eq!(expected_case(&tag, None).unwrap(), Expect::Version(3));
-        assert_eq!(expected_case(&tag, Some(3)).unwrap(), Expect::Version(3));
-    }
-
-    #[test]
-    fn bad_version_combinations() {
-        let star = headers(&[(header::IF_NONE_MATCH, "*")]);
-        let e = expected_case(&star, Some(2)).unwrap_err();
-        assert_eq!(
-            (e.status, e.fields.0[0].code.as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, "mismatch")
-        );
-        let tag = headers(&[(header::IF_NONE_MATCH, "\"1\"")]);
-        let e = expected_case(&tag, None).unwrap_err();
-        assert_eq!(e.fields.0[0].field, "If-None-Match");
-        let both = headers(&[(header::IF_MATCH, "\"1\"")]);
-        let e = expected_case(&both, Some(2)).unwrap_err();
-        assert_eq!(e.fields.0[0].code, "mismatch");
-    }
 
     #[test]
     fn horizon_that_does_not_fit_is_reported_on_horizon() {

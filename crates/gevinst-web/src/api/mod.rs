@@ -8,7 +8,8 @@
 //! rules live in the app and domain crates.
 //!
 //! Errors always have the body [`crate::error::ErrorBody`]; see [`extract`] for how bad
-//! input maps to status codes, and [`potentials`] for optimistic concurrency (`If-Match`).
+//! input maps to status codes, and [`potentials`] for optimistic concurrency (`If-Match`),
+//! implemented in [`versions`].
 
 pub mod business_case;
 pub mod extract;
@@ -16,12 +17,16 @@ pub mod openapi;
 pub mod potentials;
 pub mod programmes;
 pub mod reference;
+pub mod versions;
 
 use crate::error::ApiError;
 use crate::AppState;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
+use gevinst_app::auth::Principal;
+
+use gevinst_domain::PotentialId;
 
 /// Routes of the API, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -91,4 +96,16 @@ async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "method not allowed for this path",
     )
+}
+
+/// Whether a potential exists in the caller's tenant (a 404 `not_found` if not), used to
+/// tell "no such potential" from "a potential without a plan or case". Both lookups are
+/// scoped to the caller's tenant, so this reveals nothing about other tenants.
+pub(crate) async fn require_potential(
+    state: &AppState,
+    who: &Principal,
+    id: PotentialId,
+) -> Result<(), ApiError> {
+    gevinst_app::potentials::get(state.store.as_ref(), who, id).await?;
+    Ok(())
 }

@@ -6,7 +6,9 @@ use super::programmes::{self, ProgrammeNumberNotes};
 use super::{potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 /// The API description.
@@ -90,6 +92,25 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Adds a note to the description of each named component schema (after a blank line, or
+/// as the whole description when there is none); names that are not a schema are skipped.
+pub(crate) fn add_schema_notes<'a>(
+    openapi: &mut utoipa::openapi::OpenApi,
+    notes: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    for (name, note) in notes {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
+            object.description = Some(match object.description.take() {
+                Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+                _ => note.to_owned(),
+            });
+        }
     }
 }
 

@@ -15,12 +15,13 @@
 //! gevinst answers 409 for both ways of sending the version, so clients handle one code.)
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::versions::{created, expected_version, tagged};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use gevinst_app::potentials::{self, ListParams, TenantLists};
 use gevinst_domain::{
@@ -129,67 +130,6 @@ pub struct PotentialHistory {
     pub status_changes: Vec<StatusChange>,
 }
 
-/// The ETag of a version: the number in double quotes.
-pub(crate) fn etag(version: i64) -> HeaderValue {
-    // Digits and quotes are always a valid header value.
-    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
-}
-
-/// A potential as a JSON response with its ETag.
-fn with_etag(status: StatusCode, p: Potential) -> Response {
-    let tag = etag(p.version);
-    let mut res = (status, Json(p)).into_response();
-    res.headers_mut().insert(header::ETAG, tag);
-    res
-}
-
-/// Parses `If-Match: "<version>"`. A bare number and a weak tag `W/"<version>"` are accepted
-/// too; `*` and lists are not, as they do not say which version the client read.
-fn parse_if_match(value: &HeaderValue) -> Result<i64, ApiError> {
-    let bad = || {
-        ApiError::invalid(FieldErrors::single(
-            "If-Match",
-            "invalid",
-            "If-Match skal være versionen i anførselstegn, fx \"3\".",
-        ))
-    };
-    let s = value.to_str().map_err(|_| bad())?.trim();
-    let s = s.strip_prefix("W/").unwrap_or(s);
-    let inner = s
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s);
-    inner.trim().parse::<i64>().map_err(|_| bad())
-}
-
-/// The version a change is based on, from `If-Match` (primary) or the body's `version`.
-pub(crate) fn expected_version(headers: &HeaderMap, body: Option<i64>) -> Result<i64, ApiError> {
-    let header = headers
-        .get(header::IF_MATCH)
-        .map(parse_if_match)
-        .transpose()?;
-    match (header, body) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::invalid(FieldErrors::single(
-            "version",
-            "mismatch",
-            "Versionen i If-Match og i feltet version er forskellige.",
-        ))),
-        (Some(v), _) | (None, Some(v)) => Ok(v),
-        (None, None) => Err(ApiError {
-            fields: FieldErrors::single(
-                "version",
-                "required",
-                "Send den version, du har læst: If-Match: \"<version>\" eller feltet version.",
-            ),
-            ..ApiError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "version_required",
-                "send the version you read, as If-Match: \"<version>\" or a version field in the body",
-            )
-        }),
-    }
-}
-
 /// Parses an optional status name into a field error on `field`.
 fn parse_status(field: &str, raw: &str) -> Result<Status, ApiError> {
     Status::parse(raw).ok_or_else(|| {
@@ -259,11 +199,7 @@ pub async fn create(
         None => None,
     };
     let p = potentials::create(state.store.as_ref(), &who, &body.draft(), status).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/potentials/{}", p.id))
-        .map_err(|_| ApiError::from(gevinst_app::AppError::Internal("bad location".into())))?;
-    let mut res = with_etag(StatusCode::CREATED, p);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(&format!("/api/v1/potentials/{}", p.id), p.version, p)
 }
 
 /// One potential.
@@ -285,7 +221,7 @@ pub async fn get_one(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     let p = potentials::get(state.store.as_ref(), &who, PotentialId(id)).await?;
-    Ok(with_etag(StatusCode::OK, p))
+    Ok(tagged(StatusCode::OK, p.version, p))
 }
 
 /// Replaces a potential's editable fields, if it is still at the version the client read.
@@ -330,7 +266,7 @@ pub async fn update(
         &body.draft(),
     )
     .await?;
-    Ok(with_etag(StatusCode::OK, p))
+    Ok(tagged(StatusCode::OK, p.version, p))
 }
 
 /// Moves a potential to another status, with a reason where needed.
@@ -380,7 +316,7 @@ pub async fn change_status(
         body.reason.as_deref(),
     )
     .await?;
-    Ok(with_etag(StatusCode::OK, p))
+    Ok(tagged(StatusCode::OK, p.version, p))
 }
 
 /// A potential's audit trail and status changes, oldest first.
@@ -406,51 +342,4 @@ pub async fn history(
         audit,
         status_changes,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(if_match: Option<&str>) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(v) = if_match {
-            h.insert(header::IF_MATCH, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn version_from_header_or_body() {
-        assert_eq!(expected_version(&headers(Some("\"3\"")), None).unwrap(), 3);
-        assert_eq!(
-            expected_version(&headers(Some("W/\"4\"")), None).unwrap(),
-            4
-        );
-        assert_eq!(expected_version(&headers(Some("5")), None).unwrap(), 5);
-        assert_eq!(expected_version(&headers(None), Some(6)).unwrap(), 6);
-        assert_eq!(
-            expected_version(&headers(Some("\"7\"")), Some(7)).unwrap(),
-            7
-        );
-    }
-
-    #[test]
-    fn version_problems() {
-        let missing = expected_version(&headers(None), None).unwrap_err();
-        assert_eq!(
-            (missing.status, missing.code),
-            (StatusCode::PRECONDITION_REQUIRED, "version_required")
-        );
-        let mismatch = expected_version(&headers(Some("\"1\"")), Some(2)).unwrap_err();
-        assert_eq!(mismatch.fields.0[0].code, "mismatch");
-        for bad in ["*", "\"1\", \"2\"", "\"x\""] {
-            let e = expected_version(&headers(Some(bad)), None).unwrap_err();
-            assert_eq!(
-                (e.status, e.fields.0[0].field.as_str()),
-                (StatusCode::UNPROCESSABLE_ENTITY, "If-Match"),
-                "{bad}"
-            );
-        }
-    }
 }

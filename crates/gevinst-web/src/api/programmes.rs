@@ -23,17 +23,21 @@
 //! version 0 or no version at all (428 if a plan exists and no version was sent).
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::potentials::{etag, expected_version};
+use super::openapi::add_schema_notes;
+use super::require_potential;
+use super::versions::{
+    created, expected_record, expected_version, record_version_required, tagged, Expect, Record,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::programmes::{self, Reminder};
-use gevinst_app::{potentials, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
@@ -46,8 +50,6 @@ use gevinst_store::{StoredActual, StoredBenefitPlan, StoredProgramme};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::openapi::schema::Schema;
-use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, Modify};
 
 // ---------------------------------------------------------------- bodies and views
@@ -208,6 +210,13 @@ pub struct StatusProbabilitiesUpdate {
     pub version: Option<i64>,
 }
 
+impl IntoResponse for StatusProbabilitiesView {
+    /// The view as JSON with `ETag: "<version>"`.
+    fn into_response(self) -> Response {
+        tagged(StatusCode::OK, self.version, self)
+    }
+}
+
 impl StatusProbabilitiesUpdate {
     /// The probabilities, or a `required` field error for every one missing.
     fn probabilities(&self) -> Result<StatusProbabilities, ApiError> {
@@ -357,29 +366,9 @@ pub struct ReminderParams {
 
 // ---------------------------------------------------------------- helpers
 
-/// A JSON body with `ETag: "<version>"` and a status.
-fn tagged<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
-    let tag = etag(version);
-    let mut res = (status, Json(body)).into_response();
-    res.headers_mut().insert(header::ETAG, tag);
-    res
-}
-
 /// The current calendar year and day of the server.
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// Whether a potential exists in the caller's tenant (a 404 `not_found` if not), used to
-/// tell "no such potential" from "a potential without a plan or case". Both lookups are
-/// scoped to the caller's tenant, so this reveals nothing about other tenants.
-async fn require_potential(
-    state: &AppState,
-    who: &gevinst_app::auth::Principal,
-    id: PotentialId,
-) -> Result<(), ApiError> {
-    potentials::get(state.store.as_ref(), who, id).await?;
-    Ok(())
 }
 
 /// Keys whose values are exact decimals in the request bodies of this module.
@@ -445,65 +434,12 @@ fn no_plan() -> ApiError {
     )
 }
 
-/// What a `PUT` of a benefit plan expects to find.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PlanExpect {
-    /// Explicitly no plan (`If-None-Match: *` or version 0).
-    NoPlan,
-    /// No version sent: create, but a plan that exists means the client forgot its version.
-    Unspecified,
-    /// The plan at this version.
-    Version(i64),
-}
-
-/// Reads the expected state of a plan from `If-None-Match`, `If-Match` and the body's
-/// `version`.
-fn expected_plan(headers: &HeaderMap, body: Option<i64>) -> Result<PlanExpect, ApiError> {
-    let none_match = match headers.get(header::IF_NONE_MATCH) {
-        None => false,
-        Some(v) if v.to_str().is_ok_and(|s| s.trim() == "*") => true,
-        Some(_) => {
-            return Err(ApiError::invalid(FieldErrors::single(
-                "If-None-Match",
-                "invalid",
-                "If-None-Match kan kun være *, når en gevinstrealiseringsplan oprettes.",
-            )))
-        }
-    };
-    let version = if headers.contains_key(header::IF_MATCH) || body.is_some() {
-        Some(expected_version(headers, body)?)
-    } else {
-        None
-    };
-    match (none_match, version) {
-        (true, Some(v)) if v != 0 => Err(ApiError::invalid(FieldErrors::single(
-            "version",
-            "mismatch",
-            "If-None-Match: * betyder, at der ikke er nogen plan; send ikke samtidig en version.",
-        ))),
-        (true, _) | (false, Some(0)) => Ok(PlanExpect::NoPlan),
-        (false, Some(v)) => Ok(PlanExpect::Version(v)),
-        (false, None) => Ok(PlanExpect::Unspecified),
-    }
-}
-
-/// The 428 for replacing an existing plan without saying which version was read.
-fn plan_version_required() -> ApiError {
-    ApiError {
-        fields: FieldErrors::single(
-            "version",
-            "required",
-            "Potentialet har allerede en gevinstrealiseringsplan. Send den version, du har \
-             læst: If-Match: \"<version>\" eller feltet version.",
-        ),
-        ..ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "version_required",
-            "the potential already has a benefits realisation plan; send the version you \
-             read, as If-Match: \"<version>\" or a version field in the body",
-        )
-    }
-}
+/// The record a benefit-plan `PUT` creates or replaces, as its messages name it.
+const PLAN: Record = Record {
+    danish: "en gevinstrealiseringsplan",
+    danish_none: "nogen plan",
+    english: "a benefits realisation plan",
+};
 
 /// Parses a measurement frequency from the query (default yearly).
 fn parse_frequency(raw: Option<&str>) -> Result<MeasurementFrequency, ApiError> {
@@ -582,11 +518,11 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let draft: ProgrammeDraft = decimal_body(raw)?;
     let stored = programmes::create(state.store.as_ref(), &who, &draft).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/programmes/{}", stored.id))
-        .map_err(|_| ApiError::from(AppError::Internal("bad location".into())))?;
-    let mut res = tagged(StatusCode::CREATED, stored.version, stored);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(
+        &format!("/api/v1/programmes/{}", stored.id),
+        stored.version,
+        stored,
+    )
 }
 
 /// One programme.
@@ -802,14 +738,11 @@ pub async fn put_plan(
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
     let body: BenefitPlanUpdate = decimal_body(raw)?;
-    let expect = expected_plan(&headers, body.version)?;
+    let expect = expected_record(&headers, body.version, PLAN)?;
     // An unknown potential is a 404 before any complaint about the body.
     require_potential(&state, &who, potential).await?;
     let plan = body.plan(potential)?;
-    let version = match expect {
-        PlanExpect::NoPlan | PlanExpect::Unspecified => None,
-        PlanExpect::Version(v) => Some(v),
-    };
+    let version = expect.version();
     match programmes::put_plan(state.store.as_ref(), &who, potential, version, &plan).await {
         Ok(stored) => {
             let status = if version.is_none() {
@@ -819,8 +752,8 @@ pub async fn put_plan(
             };
             Ok(tagged(status, stored.version, stored))
         }
-        Err(AppError::Conflict) if expect == PlanExpect::Unspecified => {
-            Err(plan_version_required())
+        Err(AppError::Conflict) if expect == Expect::Unspecified => {
+            Err(record_version_required(PLAN))
         }
         Err(e) => Err(e.into()),
     }
@@ -951,14 +884,11 @@ pub async fn get_status_probabilities(
 ) -> Result<Response, ApiError> {
     let (probabilities, version) =
         programmes::status_probabilities(state.store.as_ref(), &who).await?;
-    Ok(tagged(
-        StatusCode::OK,
+    Ok(StatusProbabilitiesView {
+        probabilities,
         version,
-        StatusProbabilitiesView {
-            probabilities,
-            version,
-        },
-    ))
+    }
+    .into_response())
 }
 
 /// Replaces the tenant's forecast probabilities (porteføljeleder or admin), if still at
@@ -996,14 +926,11 @@ pub async fn put_status_probabilities(
     let store = state.store.as_ref();
     let version =
         programmes::set_status_probabilities(store, &who, expected, &probabilities).await?;
-    Ok(tagged(
-        StatusCode::OK,
+    Ok(StatusProbabilitiesView {
+        probabilities,
         version,
-        StatusProbabilitiesView {
-            probabilities,
-            version,
-        },
-    ))
+    }
+    .into_response())
 }
 
 /// Measurements due on or before `today` and not yet recorded (the årshjul), oldest
@@ -1067,17 +994,7 @@ pub struct ProgrammeNumberNotes;
 
 impl Modify for ProgrammeNumberNotes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Some(components) = openapi.components.as_mut() else {
-            return;
-        };
-        for name in DECIMAL_SCHEMAS {
-            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
-                object.description = Some(match object.description.take() {
-                    Some(d) if !d.is_empty() => format!("{d}\n\n{DECIMAL_NOTE}"),
-                    _ => DECIMAL_NOTE.to_owned(),
-                });
-            }
-        }
+        add_schema_notes(openapi, DECIMAL_SCHEMAS.map(|name| (name, DECIMAL_NOTE)));
     }
 }
 
@@ -1141,14 +1058,45 @@ mod tests {
     #[test]
     fn plan_expectations() {
         let mut h = HeaderMap::new();
-        assert_eq!(expected_plan(&h, None).unwrap(), PlanExpect::Unspecified);
-        assert_eq!(expected_plan(&h, Some(0)).unwrap(), PlanExpect::NoPlan);
-        assert_eq!(expected_plan(&h, Some(2)).unwrap(), PlanExpect::Version(2));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
-        assert_eq!(expected_plan(&h, None).unwrap(), PlanExpect::NoPlan);
         assert_eq!(
-            expected_plan(&h, Some(3)).unwrap_err().fields.0[0].code,
-            "mismatch"
+            expected_record(&h, None, PLAN).unwrap(),
+            Expect::Unspecified
+        );
+        assert_eq!(expected_record(&h, Some(0), PLAN).unwrap(), Expect::Nothing);
+        assert_eq!(
+            expected_record(&h, Some(2), PLAN).unwrap(),
+            Expect::Version(2)
+        );
+        h.insert(
+            axum::http::header::IF_NONE_MATCH,
+            axum::http::HeaderValue::from_static("*"),
+        );
+        assert_eq!(expected_record(&h, None, PLAN).unwrap(), Expect::Nothing);
+        let e = expected_record(&h, Some(3), PLAN).unwrap_err();
+        assert_eq!(
+            (e.fields.0[0].code.as_str(), e.fields.0[0].message.as_str()),
+            (
+                "mismatch",
+                "If-None-Match: * betyder, at der ikke er nogen plan; send ikke samtidig en version."
+            )
+        );
+        h.insert(
+            axum::http::header::IF_NONE_MATCH,
+            axum::http::HeaderValue::from_static("\"1\""),
+        );
+        assert_eq!(
+            expected_record(&h, None, PLAN).unwrap_err().fields.0[0].message,
+            "If-None-Match kan kun være *, når en gevinstrealiseringsplan oprettes."
+        );
+        let e = record_version_required(PLAN);
+        assert_eq!(
+            (e.message.as_str(), e.fields.0[0].message.as_str()),
+            (
+                "the potential already has a benefits realisation plan; send the version you \
+                 read, as If-Match: \"<version>\" or a version field in the body",
+                "Potentialet har allerede en gevinstrealiseringsplan. Send den version, du har \
+                 læst: If-Match: \"<version>\" eller feltet version."
+            )
         );
     }
 
