@@ -632,23 +632,126 @@ async fn fetch_business_case(
 
 /// The tenant's stored settings and version, or the defaults with version 0;
 /// NotFound for an unknown tenant.
-async fn fetch_economics(conn: &mut Conn, tenant: TenantId) -> Result<(Economics, i64)> {
-    let row = sqlx::query(
-        "SELECT t.id AS id, s.economics AS economics, s.version AS version \
-         FROM tenants t LEFT JOIN tenant_settings s ON s.tenant_id = t.id WHERE t.id = $1",
-    )
-    .bind(tenant.0)
-    .fetch_optional(&mut *conn)
-    .await?;
+/// A per-tenant settings document (economics, forecast probabilities): the table and the
+/// column holding its JSON body (compile-time constants, never user input), how errors name
+/// it, and the audit entity of its changes.
+struct TenantDocument {
+    table: &'static str,
+    column: &'static str,
+    what: &'static str,
+    entity: EntityKind,
+}
+
+const ECONOMICS: TenantDocument = TenantDocument {
+    table: "tenant_settings",
+    column: "economics",
+    what: "settings",
+    entity: EntityKind::TenantSettings,
+};
+
+const STATUS_PROBABILITIES: TenantDocument = TenantDocument {
+    table: "status_probabilities",
+    column: "body",
+    what: "forecast probabilities",
+    entity: EntityKind::StatusProbabilities,
+};
+
+/// A tenant's settings document and its version; the default with version 0 if the tenant
+/// never saved one. An unknown tenant is NotFound.
+async fn fetch_tenant_document<T>(
+    conn: &mut Conn,
+    doc: &TenantDocument,
+    tenant: TenantId,
+) -> Result<(T, i64)>
+where
+    T: serde::de::DeserializeOwned + Default + Send + Unpin,
+{
+    let TenantDocument { table, column, .. } = doc;
+    let sql = format!(
+        "SELECT t.id AS id, s.{column} AS body, s.version AS version \
+         FROM tenants t LEFT JOIN {table} s ON s.tenant_id = t.id WHERE t.id = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else {
         return Err(StoreError::not_found(format!("tenant {tenant}")));
     };
-    let economics: Option<Json<Economics>> = row.try_get("economics")?;
+    let body: Option<Json<T>> = row.try_get("body")?;
     let version: Option<i64> = row.try_get("version")?;
-    Ok(match (economics, version) {
-        (Some(e), Some(v)) => (e.0, v),
-        _ => (Economics::default(), 0),
+    Ok(match (body, version) {
+        (Some(b), Some(v)) => (b.0, v),
+        _ => (T::default(), 0),
     })
+}
+
+/// Saves a tenant's settings document if the stored version equals `expected_version`
+/// (0: none saved yet) and returns the new version; a stale version is Conflict. Audited
+/// with the changed fields (entity id = tenant id) in the same transaction.
+async fn set_tenant_document<T>(
+    store: &ThisStore,
+    doc: &TenantDocument,
+    (tenant, actor, expected_version): (TenantId, ActorId, i64),
+    body: &T,
+) -> Result<i64>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Default + Send + Sync + Unpin,
+{
+    let TenantDocument {
+        table,
+        column,
+        what,
+        entity,
+    } = doc;
+    let mut tx = store.begin_write().await?;
+    let (before, _): (T, i64) = fetch_tenant_document(&mut tx, doc, tenant).await?;
+    let at = now();
+    let (row, action) = if expected_version == 0 {
+        // Created only if no row exists; a concurrent creator makes this a conflict.
+        let sql = format!(
+            "INSERT INTO {table} (tenant_id, {column}, version, updated_at, updated_by) \
+             VALUES ($1, $2, 1, $3, $4) ON CONFLICT (tenant_id) DO NOTHING RETURNING version"
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(Json(body))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("tenant or acting user"))?;
+        (row, AuditAction::Create)
+    } else {
+        let sql = format!(
+            "UPDATE {table} SET {column} = $1, version = version + 1, updated_at = $2, \
+             updated_by = $3 WHERE tenant_id = $4 AND version = $5 RETURNING version"
+        );
+        let row = sqlx::query(&sql)
+            .bind(Json(body))
+            .bind(at)
+            .bind(actor.map(|u| u.0))
+            .bind(tenant.0)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fk("acting user"))?;
+        (row, AuditAction::Update)
+    };
+    let Some(row) = row else {
+        return Err(StoreError::conflict(format!("{what} of tenant {tenant}")));
+    };
+    let version: i64 = row.try_get("version")?;
+    let d = draft(
+        *entity,
+        tenant.0,
+        action,
+        actor,
+        audit::changes(&before, body),
+    );
+    insert_audit(&mut tx, tenant, &d, at).await?;
+    tx.commit().await?;
+    Ok(version)
 }
 
 const PROGRAMME_COLS: &str = "id, body, version, updated_at";
@@ -802,28 +905,6 @@ fn actual_row(r: &DbRow) -> Result<StoredActual> {
 
 /// The tenant's stored forecast probabilities and version, or the defaults with
 /// version 0; NotFound for an unknown tenant.
-async fn fetch_status_probabilities(
-    conn: &mut Conn,
-    tenant: TenantId,
-) -> Result<(StatusProbabilities, i64)> {
-    let row = sqlx::query(
-        "SELECT t.id AS id, s.body AS body, s.version AS version \
-         FROM tenants t LEFT JOIN status_probabilities s ON s.tenant_id = t.id WHERE t.id = $1",
-    )
-    .bind(tenant.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        return Err(StoreError::not_found(format!("tenant {tenant}")));
-    };
-    let body: Option<Json<StatusProbabilities>> = row.try_get("body")?;
-    let version: Option<i64> = row.try_get("version")?;
-    Ok(match (body, version) {
-        (Some(b), Some(v)) => (b.0, v),
-        _ => (StatusProbabilities::default(), 0),
-    })
-}
-
 // ---------------------------------------------------------------- the trait
 
 #[async_trait]
@@ -1731,7 +1812,7 @@ impl Store for ThisStore {
 
     async fn economics(&self, tenant: TenantId) -> Result<(Economics, i64)> {
         let mut conn = self.pool.acquire().await?;
-        fetch_economics(&mut conn, tenant).await
+        fetch_tenant_document(&mut conn, &ECONOMICS, tenant).await
     }
 
     async fn set_economics(
@@ -1741,53 +1822,13 @@ impl Store for ThisStore {
         expected_version: i64,
         economics: &Economics,
     ) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let (before, _) = fetch_economics(&mut tx, tenant).await?;
-        let at = now();
-        let conflict = || StoreError::conflict(format!("settings of tenant {tenant}"));
-        let (row, action) = if expected_version == 0 {
-            // Created only if no row exists; a concurrent creator makes this a conflict.
-            let row = sqlx::query(
-                "INSERT INTO tenant_settings (tenant_id, economics, version, updated_at, updated_by) \
-                 VALUES ($1, $2, 1, $3, $4) ON CONFLICT (tenant_id) DO NOTHING RETURNING version",
-            )
-            .bind(tenant.0)
-            .bind(Json(economics))
-            .bind(at)
-            .bind(actor.map(|u| u.0))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("tenant or acting user"))?;
-            (row, AuditAction::Create)
-        } else {
-            let row = sqlx::query(
-                "UPDATE tenant_settings SET economics = $1, version = version + 1, updated_at = $2, \
-                 updated_by = $3 WHERE tenant_id = $4 AND version = $5 RETURNING version",
-            )
-            .bind(Json(economics))
-            .bind(at)
-            .bind(actor.map(|u| u.0))
-            .bind(tenant.0)
-            .bind(expected_version)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("acting user"))?;
-            (row, AuditAction::Update)
-        };
-        let Some(row) = row else {
-            return Err(conflict());
-        };
-        let version: i64 = row.try_get("version")?;
-        let d = draft(
-            EntityKind::TenantSettings,
-            tenant.0,
-            action,
-            actor,
-            audit::changes(&before, economics),
-        );
-        insert_audit(&mut tx, tenant, &d, at).await?;
-        tx.commit().await?;
-        Ok(version)
+        set_tenant_document(
+            self,
+            &ECONOMICS,
+            (tenant, actor, expected_version),
+            economics,
+        )
+        .await
     }
 
     async fn business_case(
@@ -2051,7 +2092,7 @@ impl Store for ThisStore {
 
     async fn status_probabilities(&self, tenant: TenantId) -> Result<(StatusProbabilities, i64)> {
         let mut conn = self.pool.acquire().await?;
-        fetch_status_probabilities(&mut conn, tenant).await
+        fetch_tenant_document(&mut conn, &STATUS_PROBABILITIES, tenant).await
     }
 
     async fn set_status_probabilities(
@@ -2061,53 +2102,13 @@ impl Store for ThisStore {
         expected_version: i64,
         probabilities: &StatusProbabilities,
     ) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let (before, _) = fetch_status_probabilities(&mut tx, tenant).await?;
-        let at = now();
-        let (row, action) = if expected_version == 0 {
-            let row = sqlx::query(
-                "INSERT INTO status_probabilities (tenant_id, body, version, updated_at, updated_by) \
-                 VALUES ($1, $2, 1, $3, $4) ON CONFLICT (tenant_id) DO NOTHING RETURNING version",
-            )
-            .bind(tenant.0)
-            .bind(Json(probabilities))
-            .bind(at)
-            .bind(actor.map(|u| u.0))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("tenant or acting user"))?;
-            (row, AuditAction::Create)
-        } else {
-            let row = sqlx::query(
-                "UPDATE status_probabilities SET body = $1, version = version + 1, updated_at = $2, \
-                 updated_by = $3 WHERE tenant_id = $4 AND version = $5 RETURNING version",
-            )
-            .bind(Json(probabilities))
-            .bind(at)
-            .bind(actor.map(|u| u.0))
-            .bind(tenant.0)
-            .bind(expected_version)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fk("acting user"))?;
-            (row, AuditAction::Update)
-        };
-        let Some(row) = row else {
-            return Err(StoreError::conflict(format!(
-                "forecast probabilities of tenant {tenant}"
-            )));
-        };
-        let version: i64 = row.try_get("version")?;
-        let d = draft(
-            EntityKind::StatusProbabilities,
-            tenant.0,
-            action,
-            actor,
-            audit::changes(&before, probabilities),
-        );
-        insert_audit(&mut tx, tenant, &d, at).await?;
-        tx.commit().await?;
-        Ok(version)
+        set_tenant_document(
+            self,
+            &STATUS_PROBABILITIES,
+            (tenant, actor, expected_version),
+            probabilities,
+        )
+        .await
     }
 
     // ---- import ----
