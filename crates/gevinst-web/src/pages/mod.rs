@@ -13,6 +13,7 @@ mod account;
 mod admin;
 mod auth;
 mod business_case;
+mod form_input;
 mod import;
 pub mod layout;
 mod overview;

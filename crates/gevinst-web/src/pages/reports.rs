@@ -15,6 +15,7 @@
 //! when printed from the browser. Anyone in the tenant may read them; another tenant's
 //! programme or potential is 404.
 
+use super::form_input::{potential_id as parse_potential, programme_id as parse_programme};
 use crate::charts::{self, CashYear, FanYear, TargetLine};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
@@ -37,10 +38,12 @@ use gevinst_domain::programme::{
     overview as build_overview, Forecast, KeyBasis, Programme, ProgrammeOverview,
     ProgrammePotential, ShareOwner, Target, TargetKind,
 };
-use gevinst_domain::{Potential, PotentialId, ProgrammeId, Status};
+use gevinst_domain::{Potential, ProgrammeId, Status};
 use gevinst_sheets::export::programme::{
     explanations, plan_workbook, programme_workbook, Names, PotentialPlan,
 };
+/// A date the Danish way in running text: `1. december 2026` (the import's wording).
+use gevinst_sheets::import::values::date_in_words as long_date;
 use gevinst_store::Store;
 use std::collections::BTreeMap;
 
@@ -130,41 +133,6 @@ const FORECAST_ITERATIONS: u32 = 10_000;
 const FORECAST_SEED: u64 = 0;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-fn parse_programme(raw: &str) -> Result<ProgrammeId, PageError> {
-    raw.trim()
-        .parse::<i64>()
-        .map(ProgrammeId)
-        .map_err(|_| PageError(AppError::NotFound))
-}
-
-fn parse_potential(raw: &str) -> Result<PotentialId, PageError> {
-    raw.trim()
-        .parse::<i64>()
-        .map(PotentialId)
-        .map_err(|_| PageError(AppError::NotFound))
-}
-
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// A date the Danish way in running text: `1. december 2026`.
-fn long_date(d: NaiveDate) -> String {
-    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
-    format!("{}. {month} {}", d.day(), d.year())
-}
 
 /// A date in a table: `15-03-2026`.
 fn short_date(d: NaiveDate) -> String {

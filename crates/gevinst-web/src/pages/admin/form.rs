@@ -4,7 +4,6 @@
 use crate::error::PageError;
 use axum::extract::RawQuery;
 use axum_extra::extract::{Form, FormRejection};
-use gevinst_app::AppError;
 use gevinst_domain::FieldErrors;
 
 /// One error as a form shows it: next to its field, and as a link in the summary.
@@ -83,11 +82,7 @@ pub(crate) fn notice(
 }
 
 /// Parses an id from the path. Anything that is not a number names nothing: 404.
-pub(crate) fn parse_id(raw: &str) -> Result<i64, PageError> {
-    raw.trim()
-        .parse()
-        .map_err(|_| PageError(AppError::NotFound))
-}
+pub(crate) use crate::pages::form_input::path_number as parse_id;
 
 /// Unwraps a form body. A body that cannot be read as the form (which the browser never
 /// sends) is answered with the Danish 422 page rather than a plain-text rejection.

@@ -13,6 +13,7 @@
 mod form;
 mod view;
 
+use super::form_input::{field, form_pairs, potential_id as parse_id};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
 use crate::render::Page;
@@ -69,32 +70,6 @@ struct Extra {
     conflict: bool,
     sim_form: Option<(String, String, FieldErrors)>,
     sim: Option<gevinst_domain::business_case::Simulation>,
-}
-
-fn parse_id(raw: &str) -> Result<PotentialId, PageError> {
-    raw.trim()
-        .parse::<i64>()
-        .map(PotentialId)
-        .map_err(|_| PageError(AppError::NotFound))
-}
-
-fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
-        PageError(AppError::Invalid(FieldErrors::single(
-            "form",
-            "invalid",
-            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
-        )))
-    })
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 fn render(

@@ -26,6 +26,7 @@
 mod uploads;
 mod views;
 
+use super::form_input::{field, form_pairs};
 use crate::error::PageError;
 use crate::session::PageUser;
 use crate::AppState;
@@ -109,25 +110,6 @@ fn input<'a>(upload: &'a Upload, limits: &'a Limits) -> ImportInput<'a> {
         mapping: upload.mapping.as_ref(),
         limits,
     }
-}
-
-fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
-        PageError(AppError::Invalid(FieldErrors::single(
-            "form",
-            "invalid",
-            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
-        )))
-    })
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 fn see_other(path: String) -> Response {

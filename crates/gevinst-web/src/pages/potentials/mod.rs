@@ -17,12 +17,12 @@ mod history;
 mod list;
 mod new;
 
-use crate::error::PageError;
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, PotentialId};
+use gevinst_domain::FieldErrors;
+
+use super::form_input::{field, form_pairs, potential_id as parse_id};
 
 /// Routes of this part of the UI.
 pub fn routes() -> Router<AppState> {
@@ -65,36 +65,6 @@ fn indent(depth: usize) -> String {
     "\u{a0}\u{a0}\u{a0}".repeat(depth.min(8))
 }
 
-/// Parses an `application/x-www-form-urlencoded` body into name/value pairs. A body that
-/// cannot be read becomes a Danish error page (422), never a 500.
-fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
-        PageError(AppError::Invalid(FieldErrors::single(
-            "form",
-            "invalid",
-            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
-        )))
-    })
-}
-
-/// The last value of a form field, or empty.
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// A potential id from the path; anything that is not a number names no potential (404).
-fn parse_id(raw: &str) -> Result<PotentialId, PageError> {
-    raw.trim()
-        .parse::<i64>()
-        .map(PotentialId)
-        .map_err(|_| PageError(AppError::NotFound))
-}
-
 /// Merges `more` into `errors`, keeping only the first message per field.
 fn merge_errors(errors: &mut FieldErrors, more: FieldErrors) {
     for e in more.0 {
@@ -107,26 +77,6 @@ fn merge_errors(errors: &mut FieldErrors, more: FieldErrors) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_pairs_keep_last_value() {
-        let pairs = form_pairs(b"title=a&title=b+c&_csrf=x").unwrap();
-        assert_eq!(field(&pairs, "title"), "b c");
-        assert_eq!(field(&pairs, "missing"), "");
-    }
-
-    #[test]
-    fn ids_that_are_not_numbers_are_not_found() {
-        assert!(parse_id("12").is_ok());
-        assert!(matches!(
-            parse_id("abc"),
-            Err(PageError(AppError::NotFound))
-        ));
-        assert!(matches!(
-            parse_id("99999999999999999999"),
-            Err(PageError(AppError::NotFound))
-        ));
-    }
 
     #[test]
     fn merge_keeps_first_message_per_field() {

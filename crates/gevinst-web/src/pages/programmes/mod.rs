@@ -15,14 +15,13 @@ mod overview;
 mod plan;
 mod probabilities;
 
-use crate::error::PageError;
+use super::form_input::{field, fields, form_pairs, potential_id, programme_id};
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_decimal, format_input, parse_number};
-use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
+use gevinst_domain::FieldErrors;
 
 /// Routes of the programme pages.
 pub fn routes() -> Router<AppState> {
@@ -49,52 +48,6 @@ pub fn routes() -> Router<AppState> {
             get(plan::edit_form).post(plan::edit_submit),
         )
         .route("/aarshjul", get(aarshjul::show))
-}
-
-/// Parses an `application/x-www-form-urlencoded` body; unreadable bodies are a Danish 422.
-fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
-        PageError(AppError::Invalid(FieldErrors::single(
-            "form",
-            "invalid",
-            "Formularen kunne ikke læses. Gå tilbage, og prøv igen.",
-        )))
-    })
-}
-
-/// The last value of a form field, or empty.
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// Every value of a form field, in order.
-fn fields(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
-fn parse_i64(raw: &str) -> Result<i64, PageError> {
-    raw.trim()
-        .parse::<i64>()
-        .map_err(|_| PageError(AppError::NotFound))
-}
-
-/// A programme id from the path; anything else is 404.
-fn programme_id(raw: &str) -> Result<ProgrammeId, PageError> {
-    parse_i64(raw).map(ProgrammeId)
-}
-
-/// A potential id from the path; anything else is 404.
-fn potential_id(raw: &str) -> Result<PotentialId, PageError> {
-    parse_i64(raw).map(PotentialId)
 }
 
 /// Whole kroner, Danish: `"1.234.568 kr."`.
