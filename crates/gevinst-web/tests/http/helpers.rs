@@ -46,35 +46,7 @@ fn test_database_url(dir: &std::path::Path) -> (String, bool) {
 /// on the PostgreSQL test server (see [`test_database_url`]). The PostgreSQL test
 /// databases are left behind for the throwaway cluster to take with it.
 pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (url, postgres) = test_database_url(dir.path());
-    let url = if postgres {
-        gevinst_store::postgres::create_test_database(&url)
-            .await
-            .expect("create PostgreSQL test database")
-    } else {
-        url
-    };
-    let store = gevinst_store::connect(&url, true)
-        .await
-        .expect("open store");
-    let state = AppState::new(store.clone(), WebSettings::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    TestApp {
-        addr,
-        base: format!("http://{addr}"),
-        store,
-        client,
-        _dir: dir,
-    }
+    spawn_app_with_forecasts().await.0
 }
 
 /// One seeded tenant: its units, one user per role, and a token per user.
@@ -182,7 +154,8 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
     }
 }
 
-struct AllowAll;
+/// References that accept every id, for validating drafts in test setup.
+pub struct AllowAll;
 impl gevinst_domain::References for AllowAll {
     fn unit(&self, _: gevinst_domain::UnitId) -> bool {
         true
@@ -320,7 +293,6 @@ pub fn fixture_case() -> serde_json::Value {
 
 /// Builds the [`ProgrammeFixture`] in `t`.
 pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixture {
-    use gevinst_domain::business_case::BusinessCaseDraft;
     use gevinst_domain::programme::{
         DistributionKey, KeyBasis, MeasurementFrequency, ProgrammeDraft, Share, ShareOwner,
         TargetDraft, TargetKind,
@@ -329,22 +301,14 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
     let admin = gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now())
         .await
         .expect("admin principal");
-    let draft = PotentialDraft {
-        title: "Robot til journalisering".into(),
-        description: "Softwarerobot journaliserer post.".into(),
-        unit_id: Some(t.enhed.id),
-        ..Default::default()
-    };
-    let valid = draft.validate(&AllowAll).expect("valid potential");
-    let potential = store
-        .create_potential(t.tenant.id, None, &valid, Status::Besluttet, None)
-        .await
-        .expect("potential")
-        .id;
-    let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
-    gevinst_app::business_cases::put(s, &admin, potential, None, &case)
-        .await
-        .expect("business case");
+    let potential = seed_decided_with_case(
+        store,
+        t,
+        &admin,
+        "Robot til journalisering",
+        "Softwarerobot journaliserer post.",
+    )
+    .await;
     let mut plan =
         gevinst_app::programmes::derive(s, &admin, potential, MeasurementFrequency::Yearly)
             .await
@@ -413,28 +377,18 @@ pub async fn seed_decided_without_plan(
     store: &DynStore,
     t: &SeededTenant,
 ) -> gevinst_domain::PotentialId {
-    use gevinst_domain::business_case::BusinessCaseDraft;
-    let s = store.as_ref();
-    let admin = gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now())
-        .await
-        .expect("admin principal");
-    let draft = PotentialDraft {
-        title: "Selvbetjening af parkeringstilladelser".into(),
-        description: "Borgerne søger selv.".into(),
-        unit_id: Some(t.enhed.id),
-        ..Default::default()
-    };
-    let valid = draft.validate(&AllowAll).expect("valid potential");
-    let potential = store
-        .create_potential(t.tenant.id, None, &valid, Status::Besluttet, None)
-        .await
-        .expect("potential")
-        .id;
-    let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
-    gevinst_app::business_cases::put(s, &admin, potential, None, &case)
-        .await
-        .expect("business case");
-    potential
+    let admin =
+        gevinst_app::auth::from_api_token(store.as_ref(), t.token(Role::Admin), chrono::Utc::now())
+            .await
+            .expect("admin principal");
+    seed_decided_with_case(
+        store,
+        t,
+        &admin,
+        "Selvbetjening af parkeringstilladelser",
+        "Borgerne søger selv.",
+    )
+    .await
 }
 
 /// Like [`spawn_app`], and also returns the app's forecast cache (clones share it), so a
@@ -471,4 +425,81 @@ pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::programmes::Fo
         _dir: dir,
     };
     (app, forecasts)
+}
+
+/// A besluttet potential `title` in `enhed` with the business case of [`fixture_case`],
+/// created by `admin`.
+async fn seed_decided_with_case(
+    store: &DynStore,
+    t: &SeededTenant,
+    admin: &gevinst_app::auth::Principal,
+    title: &str,
+    description: &str,
+) -> gevinst_domain::PotentialId {
+    use gevinst_domain::business_case::BusinessCaseDraft;
+    let draft = PotentialDraft {
+        title: title.into(),
+        description: description.into(),
+        unit_id: Some(t.enhed.id),
+        ..Default::default()
+    };
+    let valid = draft.validate(&AllowAll).expect("valid potential");
+    let potential = store
+        .create_potential(t.tenant.id, None, &valid, Status::Besluttet, None)
+        .await
+        .expect("potential")
+        .id;
+    let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
+    gevinst_app::business_cases::put(store.as_ref(), admin, potential, None, &case)
+        .await
+        .expect("business case");
+    potential
+}
+
+/// The e-mail of the seeded user with `role` in tenant `slug`.
+pub fn role_email(role: Role, slug: &str) -> String {
+    format!("{}@{slug}.dk", role.as_str())
+}
+
+/// A cookie client logged in as the seeded user with `role` in `slug`, and its CSRF token.
+pub async fn login_role(app: &TestApp, slug: &str, role: Role) -> (reqwest::Client, String) {
+    app.login(slug, &role_email(role, slug)).await
+}
+
+/// A GET of `path` with `client`: the status and the body text.
+pub async fn get_text(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+) -> (reqwest::StatusCode, String) {
+    let res = client.get(app.url(path)).send().await.expect("GET");
+    let status = res.status();
+    (status, res.text().await.expect("body"))
+}
+
+/// A form POST of `form` to `path` with `client`.
+pub async fn post_form(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// A form POST like [`post_form`]: the status and the body text.
+pub async fn post_text(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (reqwest::StatusCode, String) {
+    let res = post_form(client, app, path, form).await;
+    let status = res.status();
+    (status, res.text().await.expect("body"))
 }

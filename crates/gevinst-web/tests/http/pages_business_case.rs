@@ -2,40 +2,15 @@
 //! and charts, the no-JavaScript actions (add line, phase-in), field errors, conflicts,
 //! roles, tenant isolation, simulation and escaping.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{
+    get_text, login_role, post_text, seed_tenant, spawn_app, SeededTenant, TestApp,
+};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::Role;
-use reqwest::{Client, StatusCode};
-
-async fn login(app: &TestApp, slug: &str, role: Role) -> (Client, String) {
-    app.login(slug, &format!("{}@{slug}.dk", role.as_str()))
-        .await
-}
+use reqwest::StatusCode;
 
 fn path(t: &SeededTenant) -> String {
     format!("/potentialer/{}/business-case", t.potential.id.0)
-}
-
-async fn get(client: &Client, app: &TestApp, p: &str) -> (StatusCode, String) {
-    let res = client.get(app.url(p)).send().await.expect("GET");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
-
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    p: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let res = client
-        .post(app.url(p))
-        .form(form)
-        .send()
-        .await
-        .expect("POST");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
 }
 
 /// A valid case: 1.234.567,50 kr. invested in 2025, 1.000.000 kr. saved in 2026 and
@@ -83,8 +58,8 @@ async fn saved_case(app: &TestApp, t: &SeededTenant) -> Option<gevinst_store::St
 async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "aarhus").await;
-    let (client, csrf) = login(&app, "aarhus", Role::Admin).await;
-    let (status, page) = get(&client, &app, &path(&t)).await;
+    let (client, csrf) = login_role(&app, "aarhus", Role::Admin).await;
+    let (status, page) = get_text(&client, &app, &path(&t)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Opret business case"));
     assert!(page.contains("endnu ingen business case"));
@@ -108,7 +83,7 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     assert_eq!(case.risks[0].probability, Decimal::new(2, 1));
     assert_eq!(case.risks[0].year, 1);
 
-    let (status, page) = get(&client, &app, &format!("{}?besked=gemt", path(&t))).await;
+    let (status, page) = get_text(&client, &app, &format!("{}?besked=gemt", path(&t))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Business casen er gemt."));
     // 1.000.000/1,1 + 1.000.000/1,21 − 1.234.567,50 = 500.969,69.
@@ -130,7 +105,7 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     assert!(page.contains("value=\"1.234.567,5\""));
 
     // The potential's page links to the case with key figures.
-    let (_, detail) = get(&client, &app, &format!("/potentialer/{}", t.potential.id.0)).await;
+    let (_, detail) = get_text(&client, &app, &format!("/potentialer/{}", t.potential.id.0)).await;
     assert!(detail.contains(&format!("href=\"{}\"", path(&t))));
     assert!(detail.contains("500.970 kr."));
 }
@@ -139,11 +114,11 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
 async fn add_line_and_refresh_re_render_without_saving() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "odense").await;
-    let (client, csrf) = login(&app, "odense", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "odense", Role::Admin).await;
     let mut form = case_fields(&csrf, "Min særlige linje", "");
     form.retain(|(k, _)| *k != "action");
     form.push(("action", "add_line"));
-    let (status, page) = post(&client, &app, &path(&t), &form).await;
+    let (status, page) = post_text(&client, &app, &path(&t), &form).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("value=\"Min særlige linje\""));
     assert!(page.contains("value=\"1.234.567,50\""));
@@ -156,7 +131,7 @@ async fn add_line_and_refresh_re_render_without_saving() {
     form.retain(|(k, _)| *k != "action" && *k != "horizon");
     form.push(("horizon", "5"));
     form.push(("action", "refresh"));
-    let (status, page) = post(&client, &app, &path(&t), &form).await;
+    let (status, page) = post_text(&client, &app, &path(&t), &form).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("id=\"line_amount_1_4\""));
     assert!(page.contains("<label for=\"line_amount_0_4\">2029</label>"));
@@ -167,7 +142,7 @@ async fn add_line_and_refresh_re_render_without_saving() {
 async fn phase_in_fills_the_years() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "vejle").await;
-    let (client, csrf) = login(&app, "vejle", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "vejle", Role::Admin).await;
     let form = vec![
         ("_csrf", csrf.as_str()),
         ("version", ""),
@@ -179,7 +154,7 @@ async fn phase_in_fills_the_years() {
         ("line_phase_0", "25, 75, 100"),
         ("action", "fill:0"),
     ];
-    let (status, page) = post(&client, &app, &path(&t), &form).await;
+    let (status, page) = post_text(&client, &app, &path(&t), &form).await;
     assert_eq!(status, StatusCode::OK);
     for (t_, v) in [
         (0, "100.000"),
@@ -197,7 +172,7 @@ async fn phase_in_fills_the_years() {
 async fn bad_input_is_422_with_danish_messages_and_nothing_saved() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "horsens").await;
-    let (client, csrf) = login(&app, "horsens", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "horsens", Role::Admin).await;
     let mut form = case_fields(&csrf, "Licens", "");
     for (k, v) in form.iter_mut() {
         match *k {
@@ -207,7 +182,7 @@ async fn bad_input_is_422_with_danish_messages_and_nothing_saved() {
             _ => {}
         }
     }
-    let (status, page) = post(&client, &app, &path(&t), &form).await;
+    let (status, page) = post_text(&client, &app, &path(&t), &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("role=\"alert\""));
     assert!(page.contains("Business casen er ikke gemt. Ret følgende:"));
@@ -228,7 +203,7 @@ async fn bad_input_is_422_with_danish_messages_and_nothing_saved() {
 async fn a_stale_version_is_409_and_saves_nothing() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "vejen").await;
-    let (client, csrf) = login(&app, "vejen", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "vejen", Role::Admin).await;
     let res = client
         .post(app.url(&path(&t)))
         .form(&case_fields(&csrf, "Licens", ""))
@@ -238,7 +213,7 @@ async fn a_stale_version_is_409_and_saves_nothing() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let before = saved_case(&app, &t).await.expect("saved");
     // Someone read the page before the case existed and now saves "Ny tekst".
-    let (status, page) = post(
+    let (status, page) = post_text(
         &client,
         &app,
         &path(&t),
@@ -259,7 +234,7 @@ async fn a_stale_version_is_409_and_saves_nothing() {
 async fn a_reader_sees_results_only_and_may_not_post() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "skive").await;
-    let (admin, csrf) = login(&app, "skive", Role::Admin).await;
+    let (admin, csrf) = login_role(&app, "skive", Role::Admin).await;
     let res = admin
         .post(app.url(&path(&t)))
         .form(&case_fields(&csrf, "Licens", ""))
@@ -267,17 +242,17 @@ async fn a_reader_sees_results_only_and_may_not_post() {
         .await
         .expect("save");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (reader, rcsrf) = login(&app, "skive", Role::Laeser).await;
-    let (status, page) = get(&reader, &app, &path(&t)).await;
+    let (reader, rcsrf) = login_role(&app, "skive", Role::Laeser).await;
+    let (status, page) = get_text(&reader, &app, &path(&t)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("500.970 kr."));
     assert!(!page.contains("business-case-form"));
     assert!(!page.contains("Gem business case"));
-    let (status, _) = post(&reader, &app, &path(&t), &case_fields(&rcsrf, "Læst", "1")).await;
+    let (status, _) = post_text(&reader, &app, &path(&t), &case_fields(&rcsrf, "Læst", "1")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut add = case_fields(&rcsrf, "Læst", "1");
     add.push(("action", "add_line"));
-    let (status, _) = post(&reader, &app, &path(&t), &add).await;
+    let (status, _) = post_text(&reader, &app, &path(&t), &add).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         saved_case(&app, &t).await.expect("case").case.lines[0].label,
@@ -290,13 +265,13 @@ async fn another_tenants_potential_is_not_found() {
     let app = spawn_app().await;
     let a = seed_tenant(&app.store, "aalborg").await;
     let _b = seed_tenant(&app.store, "randers").await;
-    let (client, csrf) = login(&app, "randers", Role::Admin).await;
-    let (status, _) = get(&client, &app, &path(&a)).await;
+    let (client, csrf) = login_role(&app, "randers", Role::Admin).await;
+    let (status, _) = get_text(&client, &app, &path(&a)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = post(&client, &app, &path(&a), &case_fields(&csrf, "X", "")).await;
+    let (status, _) = post_text(&client, &app, &path(&a), &case_fields(&csrf, "X", "")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let sim = format!("{}/simuler", path(&a));
-    let (status, _) = post(
+    let (status, _) = post_text(
         &client,
         &app,
         &sim,
@@ -318,7 +293,7 @@ fn sim_section(page: &str) -> &str {
 async fn simulation_shows_percentiles_and_is_reproducible() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "viborg").await;
-    let (client, csrf) = login(&app, "viborg", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "viborg", Role::Admin).await;
     let res = client
         .post(app.url(&path(&t)))
         .form(&case_fields(&csrf, "Licens", ""))
@@ -326,14 +301,14 @@ async fn simulation_shows_percentiles_and_is_reproducible() {
         .await
         .expect("save");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (reader, rcsrf) = login(&app, "viborg", Role::Laeser).await;
+    let (reader, rcsrf) = login_role(&app, "viborg", Role::Laeser).await;
     let sim = format!("{}/simuler", path(&t));
     let form = [
         ("_csrf", rcsrf.as_str()),
         ("iterations", "2.000"),
         ("seed", "7"),
     ];
-    let (status, first) = post(&reader, &app, &sim, &form).await;
+    let (status, first) = post_text(&reader, &app, &sim, &form).await;
     assert_eq!(status, StatusCode::OK);
     assert!(first.contains("Resultat af 2.000 gennemløb (startværdi 7)"));
     assert!(first.contains("P10: 10 % af udfaldene er lavere end dette beløb."));
@@ -342,14 +317,14 @@ async fn simulation_shows_percentiles_and_is_reproducible() {
     assert!(first.contains("<title id=\"fordeling-npv-titel\">Fordeling af nutidsværdien</title>"));
     assert!(first.contains("<title id=\"fordeling-fuld-titel\">"));
     assert!(first.contains(">P50</text>"));
-    let (_, second) = post(&reader, &app, &sim, &form).await;
+    let (_, second) = post_text(&reader, &app, &sim, &form).await;
     assert_eq!(
         sim_section(&first),
         sim_section(&second),
         "same seed, same numbers"
     );
 
-    let (status, bad) = post(
+    let (status, bad) = post_text(
         &reader,
         &app,
         &sim,
@@ -369,7 +344,7 @@ async fn simulation_shows_percentiles_and_is_reproducible() {
 async fn script_in_a_label_is_escaped_in_table_and_svg() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "struer").await;
-    let (client, csrf) = login(&app, "struer", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "struer", Role::Admin).await;
     let label = "<script>alert(1)</script>";
     let res = client
         .post(app.url(&path(&t)))
@@ -378,7 +353,7 @@ async fn script_in_a_label_is_escaped_in_table_and_svg() {
         .await
         .expect("save");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, page) = get(&client, &app, &path(&t)).await;
+    let (_, page) = get_text(&client, &app, &path(&t)).await;
     assert!(!page.contains("<script>"), "no raw script anywhere");
     let svg_start = page
         .find("aria-labelledby=\"tornado-titel")

@@ -1,27 +1,11 @@
 //! Downloading the list of potentials as .xlsx and CSV: filters, tenant isolation, roles,
 //! headers, the links on the list page, and bad input.
 
-use crate::helpers::{seed_programme, seed_tenant, spawn_app, TestApp};
+use crate::helpers::{login_role, seed_programme, seed_tenant, spawn_app, AllowAll, TestApp};
 use calamine::{Data, Reader, Xlsx};
 use gevinst_domain::{PotentialDraft, Role, Status, UnitId};
 use reqwest::{Client, StatusCode};
 use std::io::Cursor;
-
-struct AllowAll;
-impl gevinst_domain::References for AllowAll {
-    fn unit(&self, _: gevinst_domain::UnitId) -> bool {
-        true
-    }
-    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool {
-        true
-    }
-    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool {
-        true
-    }
-    fn user(&self, _: gevinst_domain::UserId) -> bool {
-        true
-    }
-}
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -58,9 +42,7 @@ async fn world() -> World {
 }
 
 async fn login(app: &TestApp, role: Role) -> Client {
-    app.login("aby", &format!("{}@aby.dk", role.as_str()))
-        .await
-        .0
+    login_role(app, "aby", role).await.0
 }
 
 async fn download(client: &Client, app: &TestApp, path: &str) -> reqwest::Response {

@@ -3,7 +3,9 @@
 //! all-or-nothing versus only the valid rows (checked in the store), CPR masking, roles,
 //! tenant isolation, CSRF and broken files.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{
+    get_text, login_role, post_form, seed_tenant, spawn_app, SeededTenant, TestApp,
+};
 use gevinst_domain::{PotentialQuery, Role};
 use reqwest::{Client, StatusCode};
 use rust_xlsxwriter::{Format, Workbook};
@@ -92,34 +94,6 @@ pub(crate) fn messy_workbook(slug: &str) -> Vec<u8> {
     notes.write_string(0, 0, "Intern note").expect("note");
     notes.set_hidden(true);
     wb.save_to_buffer().expect("xlsx")
-}
-
-fn email(role: Role, slug: &str) -> String {
-    format!("{}@{slug}.dk", role.as_str())
-}
-
-async fn login(app: &TestApp, slug: &str, role: Role) -> (Client, String) {
-    app.login(slug, &email(role, slug)).await
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = client.get(app.url(path)).send().await.expect("GET");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
-
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(form)
-        .send()
-        .await
-        .expect("POST")
 }
 
 /// A multipart body with the file field `fil`.
@@ -235,7 +209,7 @@ async fn titles(app: &TestApp, t: &SeededTenant) -> Vec<String> {
 
 /// Uploads the messy workbook as `role` and returns the client, token and upload path.
 async fn start(app: &TestApp, slug: &str, role: Role) -> (Client, String, String) {
-    let (client, csrf) = login(app, slug, role).await;
+    let (client, csrf) = login_role(app, slug, role).await;
     let res = upload(
         &client,
         app,
@@ -261,7 +235,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
 
     // Step 2: the sheet list marks the hidden sheet, the header is found in row 3 and
     // each column's suggestion is pre-selected.
-    let (status, html) = get(&client, &app, &path).await;
+    let (status, html) = get_text(&client, &app, &path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("<option value=\"Noter\">Noter (skjult ark)</option>"),
@@ -280,7 +254,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert_eq!(selected(&html, "kolonne_5"), "note");
 
     // A mapping without a title column is refused with the reason.
-    let bad = post(
+    let bad = post_form(
         &client,
         &app,
         &format!("{path}/kolonner"),
@@ -306,7 +280,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
         ("kolonne_5", "note"),
         ("gem_som", "Årlig liste"),
     ];
-    let res = post(&client, &app, &format!("{path}/kolonner"), &form).await;
+    let res = post_form(&client, &app, &format!("{path}/kolonner"), &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("{path}/vaerdier"));
     let saved = app
@@ -318,7 +292,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert_eq!(saved[0].name, "Årlig liste");
 
     // Step 3: the unknown unit, offered for creation (a porteføljeleder may).
-    let (status, html) = get(&client, &app, &format!("{path}/vaerdier")).await;
+    let (status, html) = get_text(&client, &app, &format!("{path}/vaerdier")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("name=\"raw_0\" value=\"Vejcenter\""),
@@ -327,7 +301,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert!(!html.contains("name=\"raw_1\""));
     assert_eq!(selected(&html, "vaerdi_0"), "opret");
     // Leave it undecided: the row stays an error.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/vaerdier"),
@@ -345,7 +319,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert_eq!(location(&res), format!("{path}/forhaandsvisning"));
 
     // Step 4: every row's outcome.
-    let (status, html) = get(&client, &app, &format!("{path}/forhaandsvisning")).await;
+    let (status, html) = get_text(&client, &app, &format!("{path}/forhaandsvisning")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(outcome(&html, 4), "ny");
     assert_eq!(outcome(&html, 5), "dublet");
@@ -399,7 +373,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     // All or nothing: refused with errors, nothing written.
     let before = titles(&app, &t).await;
     assert_eq!(before, vec!["Skærmbesøg i imp".to_owned()]);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -415,7 +389,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert_eq!(titles(&app, &t).await, before);
 
     // Masking the CPR number makes row 7 importable.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/maskering"),
@@ -423,7 +397,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get(&client, &app, &format!("{path}/forhaandsvisning")).await;
+    let (_, html) = get_text(&client, &app, &format!("{path}/forhaandsvisning")).await;
     assert_eq!(outcome(&html, 7), "ny");
     assert_eq!(outcome(&html, 8), "fejl");
     assert_eq!(outcome(&html, 9), "fejl");
@@ -431,7 +405,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert!(html.contains("CPR-numre er maskeret som XXXXXX-XXXX."));
 
     // Only the valid rows, on explicit choice.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -483,7 +457,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     assert_eq!(gain, vec!["1234567"; 5]);
 
     // The result page counts and links the new potentials.
-    let (status, html) = get(&client, &app, &format!("{path}/resultat")).await;
+    let (status, html) = get_text(&client, &app, &format!("{path}/resultat")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("<dt>Nye potentialer</dt><dd>2</dd>"),
@@ -500,7 +474,7 @@ async fn a_messy_workbook_is_mapped_previewed_and_imported_row_by_row() {
     )));
 
     // A second commit of the same upload writes nothing more.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -517,7 +491,7 @@ async fn creating_the_unknown_unit_imports_every_row_at_once() {
     let t = seed_tenant(&app.store, "ny").await;
     let (client, csrf, path) = start(&app, "ny", Role::Admin).await;
     // Columns as suggested (the saved mapping is offered on the next file).
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/kolonner"),
@@ -533,7 +507,7 @@ async fn creating_the_unknown_unit_imports_every_row_at_once() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/vaerdier"),
@@ -548,19 +522,19 @@ async fn creating_the_unknown_unit_imports_every_row_at_once() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    post(
+    post_form(
         &client,
         &app,
         &format!("{path}/maskering"),
         &[("_csrf", &csrf)],
     )
     .await;
-    let (_, html) = get(&client, &app, &format!("{path}/forhaandsvisning")).await;
+    let (_, html) = get_text(&client, &app, &format!("{path}/forhaandsvisning")).await;
     // Row 8 creates its unit; row 9 still has no title.
     assert_eq!(outcome(&html, 8), "ny");
     assert_eq!(outcome(&html, 9), "fejl");
     assert!(html.contains("<li>Ny enhed: Vejcenter</li>"), "{html}");
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -577,8 +551,8 @@ async fn creating_the_unknown_unit_imports_every_row_at_once() {
 async fn a_laeser_cannot_import() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "laes").await;
-    let (client, csrf) = login(&app, "laes", Role::Laeser).await;
-    let (status, _) = get(&client, &app, "/import").await;
+    let (client, csrf) = login_role(&app, "laes", Role::Laeser).await;
+    let (status, _) = get_text(&client, &app, "/import").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let res = upload(
         &client,
@@ -590,10 +564,10 @@ async fn a_laeser_cannot_import() {
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // No menu link either; a porteføljeleder has one.
-    let (_, html) = get(&client, &app, "/").await;
+    let (_, html) = get_text(&client, &app, "/").await;
     assert!(!html.contains("href=\"/import\""));
-    let (pl, _) = login(&app, "laes", Role::Portefoljeleder).await;
-    let (_, html) = get(&pl, &app, "/").await;
+    let (pl, _) = login_role(&app, "laes", Role::Portefoljeleder).await;
+    let (_, html) = get_text(&pl, &app, "/").await;
     assert!(html.contains("<a href=\"/import\">Import</a>"));
 }
 
@@ -603,17 +577,17 @@ async fn an_upload_is_seen_only_by_its_user() {
     seed_tenant(&app.store, "en").await;
     seed_tenant(&app.store, "to").await;
     let (_, _, path) = start(&app, "en", Role::Portefoljeleder).await;
-    let (other_tenant, csrf) = login(&app, "to", Role::Admin).await;
+    let (other_tenant, csrf) = login_role(&app, "to", Role::Admin).await;
     for p in [
         path.clone(),
         format!("{path}/vaerdier"),
         format!("{path}/forhaandsvisning"),
         format!("{path}/fejlrapport.xlsx"),
     ] {
-        let (status, _) = get(&other_tenant, &app, &p).await;
+        let (status, _) = get_text(&other_tenant, &app, &p).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
     }
-    let res = post(
+    let res = post_form(
         &other_tenant,
         &app,
         &format!("{path}/importer"),
@@ -622,17 +596,17 @@ async fn an_upload_is_seen_only_by_its_user() {
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Another user of the same tenant does not see it either.
-    let (same_tenant, _) = login(&app, "en", Role::Admin).await;
-    let (status, _) = get(&same_tenant, &app, &path).await;
+    let (same_tenant, _) = login_role(&app, "en", Role::Admin).await;
+    let (status, _) = get_text(&same_tenant, &app, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Ids that are not upload ids.
-    let (owner, _) = login(&app, "en", Role::Portefoljeleder).await;
+    let (owner, _) = login_role(&app, "en", Role::Portefoljeleder).await;
     for p in [
         "/import/abc",
         "/import/ABCDEF",
         "/import/00000000000000000000000000000000",
     ] {
-        let (status, _) = get(&owner, &app, p).await;
+        let (status, _) = get_text(&owner, &app, p).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
     }
 }
@@ -641,7 +615,7 @@ async fn an_upload_is_seen_only_by_its_user() {
 async fn an_upload_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "csrf").await;
-    let (client, csrf) = login(&app, "csrf", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "csrf", Role::Admin).await;
     let csv = "Titel;Enhed\nNy idé;Hjemmeplejen\n".as_bytes();
     let res = upload(&client, &app, None, "a.csv", csv).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -656,7 +630,7 @@ async fn an_upload_without_the_csrf_token_is_refused() {
     let res = upload(&client, &app, Some(&csrf), "a.csv", csv).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let path = location(&res);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -673,7 +647,7 @@ async fn an_upload_without_the_csrf_token_is_refused() {
         .await
         .expect("POST");
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -691,7 +665,7 @@ async fn an_upload_without_the_csrf_token_is_refused() {
 async fn broken_files_get_a_danish_message() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "brud").await;
-    let (client, csrf) = login(&app, "brud", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "brud", Role::Portefoljeleder).await;
     // A zip that is not a workbook, a truncated workbook, a wrong type, an empty file.
     let mut truncated = messy_workbook("brud");
     truncated.truncate(truncated.len() / 2);
@@ -738,7 +712,7 @@ async fn a_saved_mapping_is_applied_to_the_next_file() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "gem").await;
     let (client, csrf, first) = start(&app, "gem", Role::Portefoljeleder).await;
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{first}/kolonner"),
@@ -760,10 +734,10 @@ async fn a_saved_mapping_is_applied_to_the_next_file() {
     let res = upload(&client, &app, Some(&csrf), "næste.csv", csv.as_bytes()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let second = location(&res);
-    let (_, html) = get(&client, &app, &second).await;
+    let (_, html) = get_text(&client, &app, &second).await;
     assert!(html.contains("<option value=\"Min liste\">Min liste</option>"));
     assert_eq!(selected(&html, "kolonne_0"), "note");
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{second}/opsaetning"),
@@ -772,13 +746,13 @@ async fn a_saved_mapping_is_applied_to_the_next_file() {
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("{second}?besked=opsaetning"));
-    let (_, html) = get(&client, &app, &location(&res)).await;
+    let (_, html) = get_text(&client, &app, &location(&res)).await;
     assert!(html.contains("Den gemte kolonneopsætning er brugt."));
     assert_eq!(selected(&html, "kolonne_0"), "maerke");
     assert_eq!(selected(&html, "kolonne_1"), "felt:unit");
     assert_eq!(selected(&html, "kolonne_2"), "felt:title");
     // An unknown name is not found.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{second}/opsaetning"),
@@ -805,7 +779,7 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
     tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
     let small = format!("http://{addr}");
     // Cookies do not depend on the port, so the session works on both servers.
-    let (client, csrf) = login(&app, "stor", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "stor", Role::Admin).await;
     let mut csv = b"Titel;Enhed\n".to_vec();
     while csv.len() <= 1024 * 1024 {
         csv.extend_from_slice("En lang række med en idé;Hjemmeplejen\n".as_bytes());
@@ -860,20 +834,20 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
 async fn a_windows_1252_csv_with_an_ambiguous_amount_imports_with_a_warning() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "csv").await;
-    let (client, csrf) = login(&app, "csv", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "csv", Role::Portefoljeleder).await;
     // "Kørsel for ældre" in Windows-1252 (ø = F8, æ = E6), as Danish Excel saves CSV.
     let mut csv = b"Titel;Enhed;Forventet gevinst;Start\xe5r\r\n".to_vec();
     csv.extend_from_slice(b"K\xf8rsel for \xe6ldre;Hjemmeplejen;1,5 mio.;2026\r\n");
     let res = upload(&client, &app, Some(&csrf), "liste.csv", &csv).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let path = location(&res);
-    let (_, html) = get(&client, &app, &path).await;
+    let (_, html) = get_text(&client, &app, &path).await;
     assert!(
         html.contains("<dt>Format</dt><dd>CSV (Windows-1252, semikolon)</dd>"),
         "{html}"
     );
     assert_eq!(selected(&html, "kolonne_3"), "felt:start_year");
-    let (_, html) = get(&client, &app, &format!("{path}/forhaandsvisning")).await;
+    let (_, html) = get_text(&client, &app, &format!("{path}/forhaandsvisning")).await;
     assert_eq!(outcome(&html, 2), "ny");
     assert_eq!(
         row_text(&html, 2),
@@ -883,7 +857,7 @@ async fn a_windows_1252_csv_with_an_ambiguous_amount_imports_with_a_warning() {
     // Warnings do not block "Importér alle".
     assert!(html.contains("name=\"valg\" value=\"alle\" class=\"primary\">Importér alle</button>"));
     assert!(!html.contains("value=\"gyldige\""));
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/importer"),
@@ -902,7 +876,7 @@ async fn a_sheet_that_cannot_be_read_is_said_on_the_columns_page() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "ark").await;
     let (client, csrf, path) = start(&app, "ark", Role::Admin).await;
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/ark"),
@@ -921,7 +895,7 @@ async fn a_sheet_that_cannot_be_read_is_said_on_the_columns_page() {
     // The sheet read so far stays.
     assert!(html.contains("<option value=\"Potentialer\" selected>Potentialer</option>"));
     assert_eq!(selected(&html, "kolonne_0"), "felt:title");
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/ark"),
@@ -957,7 +931,7 @@ async fn post_raw(
 async fn the_file_field_is_found_among_the_form_fields() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "felt").await;
-    let (client, csrf) = login(&app, "felt", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "felt", Role::Portefoljeleder).await;
     // A preamble, the token also in the body, a file name with a Windows path, escaped
     // quotes and a `;`, data with a line that looks like the boundary, and a second
     // `fil` field that is ignored (the first one counts).
@@ -980,7 +954,7 @@ async fn the_file_field_is_found_among_the_form_fields() {
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let path = location(&res);
-    let (status, html) = get(&client, &app, &path).await;
+    let (status, html) = get_text(&client, &app, &path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("<dt>Fil</dt><dd>æ &#34;1&#34;;.csv</dd>"),
@@ -995,7 +969,7 @@ async fn the_file_field_is_found_among_the_form_fields() {
 async fn a_malformed_form_gets_a_danish_message() {
     let app = spawn_app().await;
     seed_tenant(&app.store, "form").await;
-    let (client, csrf) = login(&app, "form", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "form", Role::Portefoljeleder).await;
     let ct = "multipart/form-data; boundary=XX";
     let unreadable = "Formularen kunne ikke læses. Gå tilbage, og prøv igen.";
     let cases: [(&str, &str, &[u8]); 5] = [
@@ -1063,7 +1037,7 @@ async fn an_upload_may_be_larger_than_an_ordinary_form() {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
     let base = format!("http://{addr}");
-    let (client, csrf) = login(&app, "form-stor", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "form-stor", Role::Admin).await;
     let mut csv = b"Titel;Enhed\n".to_vec();
     for i in 0..5000 {
         csv.extend_from_slice(format!("Idé nummer {i};Hjemmeplejen\n").as_bytes());

@@ -2,53 +2,11 @@
 //! the potential's page with edit, status change and history; errors, conflicts, roles,
 //! tenant isolation, CSRF and escaping.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{
+    get_text, login_role, post_form, seed_tenant, spawn_app, AllowAll, SeededTenant, TestApp,
+};
 use gevinst_domain::{PotentialDraft, PotentialId, Role, Status, UnitId};
-use reqwest::{Client, StatusCode};
-
-struct AllowAll;
-impl gevinst_domain::References for AllowAll {
-    fn unit(&self, _: gevinst_domain::UnitId) -> bool {
-        true
-    }
-    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool {
-        true
-    }
-    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool {
-        true
-    }
-    fn user(&self, _: gevinst_domain::UserId) -> bool {
-        true
-    }
-}
-
-fn email(role: Role, slug: &str) -> String {
-    format!("{}@{slug}.dk", role.as_str())
-}
-
-async fn login(app: &TestApp, slug: &str, role: Role) -> (Client, String) {
-    app.login(slug, &email(role, slug)).await
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = client.get(app.url(path)).send().await.expect("GET");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
-
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(form)
-        .send()
-        .await
-        .expect("POST")
-}
+use reqwest::StatusCode;
 
 /// The value of the first hidden `version` input on a page.
 fn version_of(html: &str) -> String {
@@ -91,8 +49,8 @@ async fn overview_shows_counts_by_status_and_unit() {
         Status::Vurderet,
     )
     .await;
-    let (client, _) = login(&app, "alfa", Role::Laeser).await;
-    let (status, html) = get(&client, &app, "/").await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
+    let (status, html) = get_text(&client, &app, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<h1>Oversigt</h1>"));
     assert!(html.contains("Potentialer i alt"));
@@ -116,15 +74,15 @@ async fn overview_shows_counts_by_status_and_unit() {
 async fn new_idea_with_errors_keeps_input_and_explains_in_danish() {
     let app = spawn_app().await;
     let _t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Laeser).await;
-    let (status, form) = get(&client, &app, "/potentialer/ny").await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Laeser).await;
+    let (status, form) = get_text(&client, &app, "/potentialer/ny").await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains(r#"<label for="title">"#));
     assert!(
         !form.contains("name=\"benefit_owner\""),
         "a læser is not offered owner and agent"
     );
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -160,7 +118,7 @@ async fn new_idea_with_errors_keeps_input_and_explains_in_danish() {
     );
 
     // An id that is not a number is a field error, not a rejection.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -179,10 +137,10 @@ async fn new_idea_with_errors_keeps_input_and_explains_in_danish() {
 async fn new_idea_is_created_and_confirmed() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::DigitalAgent).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::DigitalAgent).await;
     let unit = t.enhed.id.to_string();
     let agent = t.user(Role::DigitalAgent).id.to_string();
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -206,7 +164,7 @@ async fn new_idea_is_created_and_confirmed() {
         location.starts_with("/potentialer/") && location.ends_with("?besked=oprettet"),
         "{location}"
     );
-    let (status, html) = get(&client, &app, &location).await;
+    let (status, html) = get_text(&client, &app, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Idéen er oprettet."));
     assert!(html.contains("<h1>Robot til sygedagpenge</h1>"));
@@ -226,9 +184,9 @@ To systemer.</div>"#
 async fn stale_edit_shows_conflict_and_saves_nothing() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Portefoljeleder).await;
     let path = format!("/potentialer/{}", t.potential.id);
-    let (_, html) = get(&client, &app, &path).await;
+    let (_, html) = get_text(&client, &app, &path).await;
     let version = version_of(&html);
     let unit = t.enhed.id.to_string();
     let edit = |title: &'static str| {
@@ -277,7 +235,7 @@ async fn stale_edit_shows_conflict_and_saves_nothing() {
     assert_eq!(stored.version, 2);
 
     // The history shows the field-level change.
-    let (_, html) = get(&client, &app, &path).await;
+    let (_, html) = get_text(&client, &app, &path).await;
     assert!(html.contains("Skærmbesøg i alfa</span>"));
     assert!(html.contains("Først gemt titel</span>"));
 }
@@ -286,9 +244,9 @@ async fn stale_edit_shows_conflict_and_saves_nothing() {
 async fn edit_with_errors_keeps_input() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Admin).await;
     let path = format!("/potentialer/{}/rediger", t.potential.id);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &path,
@@ -319,9 +277,9 @@ async fn edit_with_errors_keeps_input() {
 async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Portefoljeleder).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Portefoljeleder).await;
     let path = format!("/potentialer/{}", t.potential.id);
-    let (_, html) = get(&client, &app, &path).await;
+    let (_, html) = get_text(&client, &app, &path).await;
     assert!(html.contains(r#"<option value="vurderet">Vurderet</option>"#));
     assert!(html.contains("Afvist (kræver begrundelse)"));
     assert!(
@@ -330,7 +288,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
     );
 
     let status_path = format!("{path}/status");
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &status_path,
@@ -358,7 +316,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
         Status::Ide
     );
 
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &status_path,
@@ -371,7 +329,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &status_path,
@@ -384,7 +342,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get(&client, &app, &format!("{path}?besked=status")).await;
+    let (_, html) = get_text(&client, &app, &format!("{path}?besked=status")).await;
     assert!(html.contains("Status er ændret."));
     assert!(html.contains(r#"<span class="badge s-parkeret">Parkeret</span>"#));
     assert!(html.contains("Afventer budget 2027"));
@@ -394,7 +352,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
     assert!(html.contains("Status ændret</strong> af Porteføljeleder alfa"));
 
     // A stale status form: conflict, nothing saved.
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &status_path,
@@ -426,13 +384,13 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
 async fn laeser_sees_no_edit_form_and_cannot_post_one() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Laeser).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Laeser).await;
     let path = format!("/potentialer/{}", t.potential.id);
-    let (status, html) = get(&client, &app, &path).await;
+    let (status, html) = get_text(&client, &app, &path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("/rediger\""), "no edit form");
     assert!(!html.contains("/status\""), "no status form");
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/rediger"),
@@ -441,7 +399,7 @@ async fn laeser_sees_no_edit_form_and_cannot_post_one() {
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.expect("body").contains("Ingen adgang"));
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/status"),
@@ -465,13 +423,13 @@ async fn another_tenants_potential_is_not_found() {
     let app = spawn_app().await;
     let _a = seed_tenant(&app.store, "alfa").await;
     let b = seed_tenant(&app.store, "beta").await;
-    let (client, csrf) = login(&app, "alfa", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Admin).await;
     let path = format!("/potentialer/{}", b.potential.id);
-    let (status, html) = get(&client, &app, &path).await;
+    let (status, html) = get_text(&client, &app, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Siden findes ikke"));
     assert!(!html.contains("Skærmbesøg i beta"));
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/rediger"),
@@ -479,7 +437,7 @@ async fn another_tenants_potential_is_not_found() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &format!("{path}/status"),
@@ -497,13 +455,13 @@ async fn another_tenants_potential_is_not_found() {
     );
     for bad in ["/potentialer/abc", "/potentialer/999999", "/potentialer/-1"] {
         assert_eq!(
-            get(&client, &app, bad).await.0,
+            get_text(&client, &app, bad).await.0,
             StatusCode::NOT_FOUND,
             "{bad}"
         );
     }
     // The list never shows the other tenant's potentials.
-    let (_, html) = get(&client, &app, "/potentialer?q=beta").await;
+    let (_, html) = get_text(&client, &app, "/potentialer?q=beta").await;
     assert!(!html.contains("Skærmbesøg i beta"));
 }
 
@@ -511,9 +469,9 @@ async fn another_tenants_potential_is_not_found() {
 async fn posts_without_a_valid_csrf_token_are_refused() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, _) = login(&app, "alfa", Role::Admin).await;
+    let (client, _) = login_role(&app, "alfa", Role::Admin).await;
     let unit = t.enhed.id.to_string();
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -521,7 +479,7 @@ async fn posts_without_a_valid_csrf_token_are_refused() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -534,7 +492,7 @@ async fn posts_without_a_valid_csrf_token_are_refused() {
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let path = format!("/potentialer/{}/status", t.potential.id);
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         &path,
@@ -568,10 +526,10 @@ async fn posts_without_a_valid_csrf_token_are_refused() {
 async fn script_in_a_title_is_escaped_everywhere() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
-    let (client, csrf) = login(&app, "alfa", Role::Admin).await;
+    let (client, csrf) = login_role(&app, "alfa", Role::Admin).await;
     let unit = t.enhed.id.to_string();
     let evil = "<script>alert(1)</script> \"><img src=x onerror=alert(2)>";
-    let res = post(
+    let res = post_form(
         &client,
         &app,
         "/potentialer/ny",
@@ -590,7 +548,7 @@ async fn script_in_a_title_is_escaped_everywhere() {
         .expect("location")
         .to_owned();
     for path in [location.as_str(), "/potentialer", "/potentialer?q=script"] {
-        let (status, html) = get(&client, &app, path).await;
+        let (status, html) = get_text(&client, &app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!html.contains("<script>alert(1)"), "{path}");
         assert!(!html.contains("<img src=x"), "{path}");
@@ -600,7 +558,7 @@ async fn script_in_a_title_is_escaped_everywhere() {
             "{path}"
         );
     }
-    let (_, html) = get(&client, &app, &location).await;
+    let (_, html) = get_text(&client, &app, &location).await;
     assert!(!html.contains("<b>fed</b>") && !html.contains("<i>tag</i>"));
 }
 
@@ -626,14 +584,14 @@ async fn list_filters_searches_and_pages() {
         Status::Besluttet,
     )
     .await;
-    let (client, _) = login(&app, "alfa", Role::Laeser).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
 
-    let (status, html) = get(&client, &app, "/potentialer").await;
+    let (status, html) = get_text(&client, &app, "/potentialer").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<strong>32</strong> potentialer"));
     assert!(html.contains("Side 1 af 1"));
 
-    let (_, html) = get(&client, &app, "/potentialer?status=besluttet").await;
+    let (_, html) = get_text(&client, &app, "/potentialer?status=besluttet").await;
     assert!(html.contains("<strong>1</strong> potentiale matcher"));
     assert!(html.contains("Talegenkendelse i hjemmeplejen"));
     assert!(
@@ -641,10 +599,10 @@ async fn list_filters_searches_and_pages() {
         "the filter is kept"
     );
 
-    let (_, html) = get(&client, &app, "/potentialer?q=TALEGENKENDELSE").await;
+    let (_, html) = get_text(&client, &app, "/potentialer?q=TALEGENKENDELSE").await;
     assert!(html.contains("Talegenkendelse i hjemmeplejen") && !html.contains("Robot nummer"));
 
-    let (_, html) = get(
+    let (_, html) = get_text(
         &client,
         &app,
         &format!("/potentialer?unit={}", t.forvaltning.id),
@@ -655,7 +613,7 @@ async fn list_filters_searches_and_pages() {
         "unit filter includes sub-units"
     );
 
-    let (_, html) = get(
+    let (_, html) = get_text(
         &client,
         &app,
         "/potentialer?q=robot&sort=title&order=asc&per_page=25",
@@ -674,7 +632,7 @@ async fn list_filters_searches_and_pages() {
         html.replace("&#38;", "&").contains(next),
         "next-page link keeps the filter"
     );
-    let (_, html) = get(
+    let (_, html) = get_text(
         &client,
         &app,
         "/potentialer?q=robot&sort=title&order=asc&per_page=25&page=2",
@@ -692,10 +650,10 @@ async fn list_filters_searches_and_pages() {
 async fn invalid_filters_are_errors_not_failures() {
     let app = spawn_app().await;
     let _t = seed_tenant(&app.store, "alfa").await;
-    let (client, _) = login(&app, "alfa", Role::Laeser).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
     let long = "x".repeat(250);
     let path = format!("/potentialer?status=nonsens&unit=abc&page=0&per_page=5000&sort=pris&order=op&q={long}&status=ide");
-    let (status, html) = get(&client, &app, &path).await;
+    let (status, html) = get_text(&client, &app, &path).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("role=\"alert\""));
     assert!(html.contains("Ukendt status: nonsens"));
@@ -706,9 +664,9 @@ async fn invalid_filters_are_errors_not_failures() {
         html.contains("Skærmbesøg i alfa"),
         "the valid rest of the filter still lists potentials"
     );
-    let (status, _) = get(&client, &app, "/potentialer?unit=999999").await;
+    let (status, _) = get_text(&client, &app, "/potentialer?unit=999999").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = get(&client, &app, "/potentialer?%ff=%ff").await;
+    let (status, _) = get_text(&client, &app, "/potentialer?%ff=%ff").await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -750,7 +708,7 @@ async fn list_pages_through_5000_potentials() {
         )
         .await;
     }
-    let (client, _) = login(&app, "alfa", Role::Laeser).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
     for path in [
         "/",
         "/potentialer",
@@ -758,14 +716,14 @@ async fn list_pages_through_5000_potentials() {
         "/potentialer?q=nummer%2049&sort=title&order=desc",
         "/potentialer?status=parkeret&sort=unit&per_page=100&page=7",
     ] {
-        let (status, html) = get(&client, &app, path).await;
+        let (status, html) = get_text(&client, &app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(
             html.len() < 1_000_000,
             "{path} is paged, not everything at once"
         );
     }
-    let (_, html) = get(&client, &app, "/potentialer").await;
+    let (_, html) = get_text(&client, &app, "/potentialer").await;
     assert!(html.contains("<strong>5.001</strong> potentialer"));
     assert!(html.contains("Side 1 af 101"));
 }

@@ -9,37 +9,11 @@
 //! 100 / 1.924 = 0,05.
 
 use crate::helpers::{
-    seed_programme, seed_tenant, spawn_app, ProgrammeFixture, SeededTenant, TestApp,
+    get_text, login_role, post_text, seed_programme, seed_tenant, spawn_app, ProgrammeFixture,
+    SeededTenant, TestApp,
 };
 use gevinst_domain::Role;
-use reqwest::{Client, StatusCode};
-
-async fn login(app: &TestApp, slug: &str, role: Role) -> (Client, String) {
-    app.login(slug, &format!("{}@{slug}.dk", role.as_str()))
-        .await
-}
-
-async fn get(client: &Client, app: &TestApp, p: &str) -> (StatusCode, String) {
-    let res = client.get(app.url(p)).send().await.expect("GET");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
-
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    p: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let res = client
-        .post(app.url(p))
-        .form(form)
-        .send()
-        .await
-        .expect("POST");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
+use reqwest::StatusCode;
 
 async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
     let app = spawn_app().await;
@@ -103,8 +77,8 @@ async fn actual_count(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) -> 
 #[tokio::test]
 async fn overview_shows_hand_computed_figures_in_danish() {
     let (app, t, f) = world("mandag").await;
-    let (c, _) = login(&app, "mandag", Role::Laeser).await;
-    let (status, html) = get(&c, &app, &overview_path(&f)).await;
+    let (c, _) = login_role(&app, "mandag", Role::Laeser).await;
+    let (status, html) = get_text(&c, &app, &overview_path(&f)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<h1>Digitalisering 2025–2027</h1>"));
     assert!(html.contains("100.000 kr. pr. år senest i 2027"));
@@ -193,16 +167,16 @@ async fn forecast_is_computed_only_on_request() {
             year,
         )
     };
-    let (c, csrf) = login(&app, "prognose", Role::Laeser).await;
+    let (c, csrf) = login_role(&app, "prognose", Role::Laeser).await;
     for _ in 0..2 {
-        let (_, html) = get(&c, &app, &overview_path(&f)).await;
+        let (_, html) = get_text(&c, &app, &overview_path(&f)).await;
         assert!(html.contains("Prognosen er ikke beregnet for de nuværende data."));
         assert!(html.contains("Beregn prognose"));
         assert!(!html.contains("Sandsynlighed for at nå målet"));
         assert!(!html.contains("fan-chart"));
         assert!(cached().await.expect("cache").is_none());
     }
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &format!("/programmer/{}/prognose", f.programme.0),
@@ -216,7 +190,7 @@ async fn forecast_is_computed_only_on_request() {
         .expect("computed by the POST");
     assert_eq!(forecast.iterations, 10_000);
     assert_eq!(forecast.targets[0].probability, 0.0);
-    let (_, html) = get(&c, &app, &overview_path(&f)).await;
+    let (_, html) = get_text(&c, &app, &overview_path(&f)).await;
     assert!(!html.contains("Prognosen er ikke beregnet"));
     // Even with every multiplier at its high end the 2027 gain is at most
     // 60.000 × 1,1 + 25.987,53 × 1,2 = 97.185 kr. < 100.000 kr., and
@@ -227,7 +201,7 @@ async fn forecast_is_computed_only_on_request() {
     assert!(html.contains("Mål 2027: 100.000 kr."));
     assert!(html.contains("Beregnet med 10.000 gennemløb."));
     // Without CSRF the forecast is refused.
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &format!("/programmer/{}/prognose", f.programme.0),
@@ -240,8 +214,8 @@ async fn forecast_is_computed_only_on_request() {
 #[tokio::test]
 async fn owner_records_an_actual_and_the_overview_changes() {
     let (app, t, f) = world("maaling").await;
-    let (c, csrf) = login(&app, "maaling", Role::Leder).await;
-    let (status, html) = get(&c, &app, &plan_path(&f)).await;
+    let (c, csrf) = login_role(&app, "maaling", Role::Leder).await;
+    let (status, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Registrér måling"));
     assert!(html.contains("Der er ikke registreret nogen målinger endnu."));
@@ -252,7 +226,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     ));
     assert!(html.contains("<td class=\"num\">60.000 kr.</td>"));
     assert!(html.contains("<td class=\"num\">100 timer (25.988 kr.)</td>"));
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &format!("{}/maaling", plan_path(&f)),
@@ -261,7 +235,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(actual_count(&app, &t, &f).await, 1);
-    let (_, html) = get(&c, &app, &format!("{}?besked=maaling", plan_path(&f))).await;
+    let (_, html) = get_text(&c, &app, &format!("{}?besked=maaling", plan_path(&f))).await;
     assert!(html.contains("Målingen er registreret."));
     let porto = &html[html.find("id=\"maalinger\"").expect("actuals table")..];
     assert!(porto.contains("<th scope=\"row\">Porto</th><td>2026</td>"));
@@ -279,7 +253,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     .concat();
     assert!(porto.contains(&format!("<td>2026</td>{cells}")));
     assert!(porto.contains("Målt i økonomisystemet"));
-    let (_, overview) = get(&c, &app, &overview_path(&f)).await;
+    let (_, overview) = get_text(&c, &app, &overview_path(&f)).await;
     assert_eq!(
         row(&overview, "Realiseret"),
         ["0 kr.", "50.000 kr.", "0 kr."]
@@ -294,10 +268,10 @@ async fn owner_records_an_actual_and_the_overview_changes() {
 async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
     let (app, t, f) = world("ingenadgang").await;
     for role in [Role::Laeser, Role::DigitalAgent] {
-        let (c, csrf) = login(&app, "ingenadgang", role).await;
-        let (_, html) = get(&c, &app, &plan_path(&f)).await;
+        let (c, csrf) = login_role(&app, "ingenadgang", role).await;
+        let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
         assert!(!html.contains("Registrér måling"), "{role:?} sees no form");
-        let (status, _) = post(
+        let (status, _) = post_text(
             &c,
             &app,
             &format!("{}/maaling", plan_path(&f)),
@@ -306,10 +280,10 @@ async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
     }
-    let (c, _) = login(&app, "ingenadgang", Role::Leder).await;
+    let (c, _) = login_role(&app, "ingenadgang", Role::Leder).await;
     let mut form = actual_form("forkert", "2026", "50.000", "");
     form.remove(0);
-    let (status, _) = post(&c, &app, &format!("{}/maaling", plan_path(&f)), &form).await;
+    let (status, _) = post_text(&c, &app, &format!("{}/maaling", plan_path(&f)), &form).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(actual_count(&app, &t, &f).await, 0);
 }
@@ -317,8 +291,8 @@ async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
 #[tokio::test]
 async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     let (app, t, f) = world("fejl").await;
-    let (c, csrf) = login(&app, "fejl", Role::Leder).await;
-    let (status, html) = post(
+    let (c, csrf) = login_role(&app, "fejl", Role::Leder).await;
+    let (status, html) = post_text(
         &c,
         &app,
         &format!("{}/maaling", plan_path(&f)),
@@ -334,7 +308,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     assert!(html.contains("id=\"harvested\" name=\"harvested\" value=\"-5\""));
     assert!(html.contains("href=\"#harvested\""));
     // Harvested without budget reference and date.
-    let (status, html) = post(
+    let (status, html) = post_text(
         &c,
         &app,
         &format!("{}/maaling", plan_path(&f)),
@@ -345,7 +319,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     assert!(html.contains("Angiv datoen for hjemtagningen."));
     assert!(html.contains("Angiv hvilket budget beløbet er hjemtaget fra."));
     // Text that is not a number.
-    let (status, html) = post(
+    let (status, html) = post_text(
         &c,
         &app,
         &format!("{}/maaling", plan_path(&f)),
@@ -389,7 +363,7 @@ fn plan_form<'a>(
 #[tokio::test]
 async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     let (app, t, f) = world("konflikt").await;
-    let (c, csrf) = login(&app, "konflikt", Role::Admin).await;
+    let (c, csrf) = login_role(&app, "konflikt", Role::Admin).await;
     let stored = app
         .store
         .benefit_plan(t.tenant.id, f.potential)
@@ -399,11 +373,11 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     let v = stored.version.to_string();
     let owner = t.user(Role::Leder).id.0.to_string();
     let edit = format!("{}/rediger", plan_path(&f));
-    let (status, html) = get(&c, &app, &edit).await;
+    let (status, html) = get_text(&c, &app, &edit).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("name=\"version\" value=\"{v}\"")));
     // The first save with the version read wins.
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &edit,
@@ -412,7 +386,7 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // A second save with the same, now stale, version is refused.
-    let (status, html) = post(
+    let (status, html) = post_text(
         &c,
         &app,
         &edit,
@@ -440,7 +414,7 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     let new_v = now.version.to_string();
     assert!(html.contains(&format!("name=\"version\" value=\"{new_v}\"")));
     // Sending again with the version shown saves.
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &edit,
@@ -448,22 +422,22 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert!(html.contains("Min egen KPI"));
     assert!(html.contains("120.000,00 (Porto 2024)"));
     // A læser may not edit.
-    let (l, lcsrf) = login(&app, "konflikt", Role::Laeser).await;
-    let (status, _) = get(&l, &app, &edit).await;
+    let (l, lcsrf) = login_role(&app, "konflikt", Role::Laeser).await;
+    let (status, _) = get_text(&l, &app, &edit).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = post(&l, &app, &edit, &plan_form(&lcsrf, &new_v, &owner, "X")).await;
+    let (status, _) = post_text(&l, &app, &edit, &plan_form(&lcsrf, &new_v, &owner, "X")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn aarshjul_shows_overdue_measurements_to_the_owner_only() {
     let (app, _t, f) = world("aarshjul").await;
-    let (c, _) = login(&app, "aarshjul", Role::Leder).await;
-    let (status, html) = get(&c, &app, "/aarshjul").await;
+    let (c, _) = login_role(&app, "aarshjul", Role::Leder).await;
+    let (status, html) = get_text(&c, &app, "/aarshjul").await;
     assert_eq!(status, StatusCode::OK);
     // The 2025 measurements of both benefits (due 31.12.2025) are overdue.
     assert!(html.contains("Fra tidligere år"));
@@ -475,25 +449,25 @@ async fn aarshjul_shows_overdue_measurements_to_the_owner_only() {
         f.potential.0
     )));
     assert_eq!(html.matches("<li class=\"month").count(), 12);
-    let (l, _) = login(&app, "aarshjul", Role::Laeser).await;
-    let (_, html) = get(&l, &app, "/aarshjul").await;
+    let (l, _) = login_role(&app, "aarshjul", Role::Laeser).await;
+    let (_, html) = get_text(&l, &app, "/aarshjul").await;
     assert!(!html.contains(">Overskredet</strong>"));
     assert!(!html.contains("Robot til journalisering"));
     // The porteføljeleder sees every plan.
-    let (pl, _) = login(&app, "aarshjul", Role::Portefoljeleder).await;
-    let (_, html) = get(&pl, &app, "/aarshjul").await;
+    let (pl, _) = login_role(&app, "aarshjul", Role::Portefoljeleder).await;
+    let (_, html) = get_text(&pl, &app, "/aarshjul").await;
     assert_eq!(html.matches(">Overskredet</strong>").count(), 2);
 }
 
 #[tokio::test]
 async fn programme_form_reports_a_key_that_does_not_add_up() {
     let (app, t, _f) = world("nyprogram").await;
-    let (c, csrf) = login(&app, "nyprogram", Role::Portefoljeleder).await;
-    let (status, html) = get(&c, &app, "/programmer").await;
+    let (c, csrf) = login_role(&app, "nyprogram", Role::Portefoljeleder).await;
+    let (status, html) = get_text(&c, &app, "/programmer").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Nyt program"));
     assert!(html.contains("Digitalisering 2025–2027"));
-    let (status, html) = get(&c, &app, "/programmer/ny").await;
+    let (status, html) = get_text(&c, &app, "/programmer/ny").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Robot til journalisering"));
     let forv = format!("targets[0].share[{}]", t.forvaltning.id.0);
@@ -515,7 +489,7 @@ async fn programme_form_reports_a_key_that_does_not_add_up() {
         ("include_decided", "1"),
         ("action", "save"),
     ];
-    let (status, html) = post(&c, &app, "/programmer/ny", &form).await;
+    let (status, html) = post_text(&c, &app, "/programmer/ny", &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Fordelingen giver 95 %, mangler 5 %."));
     assert!(html.contains("value=\"35\""));
@@ -535,7 +509,7 @@ async fn programme_form_reports_a_key_that_does_not_add_up() {
             *v = "40";
         }
     }
-    let (status, _) = post(&c, &app, "/programmer/ny", &ok).await;
+    let (status, _) = post_text(&c, &app, "/programmer/ny", &ok).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let all = app.store.list_programmes(t.tenant.id).await.expect("list");
     let created = all
@@ -545,30 +519,30 @@ async fn programme_form_reports_a_key_that_does_not_add_up() {
     assert_eq!(created.programme.potentials.len(), 1);
     assert_eq!(created.programme.targets[0].milestones.len(), 1);
     // A læser may not create programmes.
-    let (l, lcsrf) = login(&app, "nyprogram", Role::Laeser).await;
-    let (status, _) = get(&l, &app, "/programmer/ny").await;
+    let (l, lcsrf) = login_role(&app, "nyprogram", Role::Laeser).await;
+    let (status, _) = get_text(&l, &app, "/programmer/ny").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut bad = ok.clone();
     bad[0] = ("_csrf", lcsrf.as_str());
-    let (status, _) = post(&l, &app, "/programmer/ny", &bad).await;
+    let (status, _) = post_text(&l, &app, "/programmer/ny", &bad).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn probabilities_are_shown_in_percent_and_edited_by_the_portfolio_lead() {
     let (app, t, _f) = world("sandsynlig").await;
-    let (l, _) = login(&app, "sandsynlig", Role::Laeser).await;
-    let (status, html) = get(&l, &app, "/programmer/sandsynligheder").await;
+    let (l, _) = login_role(&app, "sandsynlig", Role::Laeser).await;
+    let (status, html) = get_text(&l, &app, "/programmer/sandsynligheder").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<td class=\"num\">40 %</td>"));
     assert!(!html.contains("Gem sandsynligheder"));
-    let (c, csrf) = login(&app, "sandsynlig", Role::Portefoljeleder).await;
+    let (c, csrf) = login_role(&app, "sandsynlig", Role::Portefoljeleder).await;
     let mut form = vec![("_csrf", csrf.as_str()), ("version", "0")];
     let values = ["10", "25", "42,5", "80", "90", "100", "100", "0", "0"];
     for (s, v) in gevinst_domain::Status::ALL.iter().zip(values) {
         form.push((s.as_str(), v));
     }
-    let (status, _) = post(&c, &app, "/programmer/sandsynligheder", &form).await;
+    let (status, _) = post_text(&c, &app, "/programmer/sandsynligheder", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (p, _) = app
         .store
@@ -576,12 +550,12 @@ async fn probabilities_are_shown_in_percent_and_edited_by_the_portfolio_lead() {
         .await
         .expect("probs");
     assert_eq!(p.business_case, "0.425".parse().expect("dec"));
-    let (_, html) = get(&l, &app, "/programmer/sandsynligheder").await;
+    let (_, html) = get_text(&l, &app, "/programmer/sandsynligheder").await;
     assert!(html.contains("<td class=\"num\">42,5 %</td>"));
     // Out of range: Danish error, input kept.
     form[4].1 = "120";
     form[1].1 = "1";
-    let (status, html) = post(&c, &app, "/programmer/sandsynligheder", &form).await;
+    let (status, html) = post_text(&c, &app, "/programmer/sandsynligheder", &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("skal være et tal fra 0 til 100 %"));
     assert!(html.contains("value=\"120\""));
@@ -593,8 +567,8 @@ async fn a_plan_is_derived_from_the_business_case_and_saved() {
     let id = crate::helpers::seed_decided_without_plan(&app.store, &t).await;
     let path = format!("/potentialer/{}/gevinstplan", id.0);
     // The idé potential without a case offers no derivation.
-    let (c, csrf) = login(&app, "udled", Role::Admin).await;
-    let (_, html) = get(
+    let (c, csrf) = login_role(&app, "udled", Role::Admin).await;
+    let (_, html) = get_text(
         &c,
         &app,
         &format!("/potentialer/{}/gevinstplan", t.potential.id.0),
@@ -603,13 +577,13 @@ async fn a_plan_is_derived_from_the_business_case_and_saved() {
     assert!(html.contains("Potentialet har endnu ingen gevinstrealiseringsplan."));
     assert!(!html.contains("Udled plan fra business case"));
     // The potential's own page links to the plan.
-    let (_, html) = get(&c, &app, &format!("/potentialer/{}", id.0)).await;
+    let (_, html) = get_text(&c, &app, &format!("/potentialer/{}", id.0)).await;
     assert!(html.contains(&format!("href=\"{path}\">Gevinstplan</a>")));
-    let (_, html) = get(&c, &app, &path).await;
+    let (_, html) = get_text(&c, &app, &path).await;
     assert!(html.contains(&format!(
         "href=\"{path}/rediger\">Udled plan fra business case</a>"
     )));
-    let (status, html) = get(&c, &app, &format!("{path}/rediger")).await;
+    let (status, html) = get_text(&c, &app, &format!("{path}/rediger")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Planen er udledt fra business casen og er ikke gemt endnu."));
     assert!(html.contains("name=\"benefits[0].targets[2026]\" value=\"60.000\""));
@@ -621,7 +595,7 @@ async fn a_plan_is_derived_from_the_business_case_and_saved() {
         .is_none());
     // Saving without owners names what is missing.
     let mut form = plan_form(&csrf, "", "", "Porto pr. år");
-    let (status, html) = post(&c, &app, &format!("{path}/rediger"), &form).await;
+    let (status, html) = post_text(&c, &app, &format!("{path}/rediger"), &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Gevinsten skal have en gevinstejer."));
     assert!(html.contains("href=\"#benefits-0-owner\""));
@@ -632,7 +606,7 @@ async fn a_plan_is_derived_from_the_business_case_and_saved() {
             *v = owner.as_str();
         }
     }
-    let (status, _) = post(&c, &app, &format!("{path}/rediger"), &form).await;
+    let (status, _) = post_text(&c, &app, &format!("{path}/rediger"), &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let stored = app
         .store
@@ -648,9 +622,9 @@ async fn a_plan_is_derived_from_the_business_case_and_saved() {
 #[tokio::test]
 async fn programme_edit_with_stale_version_keeps_input() {
     let (app, t, f) = world("progkonflikt").await;
-    let (c, csrf) = login(&app, "progkonflikt", Role::Admin).await;
+    let (c, csrf) = login_role(&app, "progkonflikt", Role::Admin).await;
     let edit = format!("/programmer/{}/rediger", f.programme.0);
-    let (status, html) = get(&c, &app, &edit).await;
+    let (status, html) = get_text(&c, &app, &edit).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("value=\"Digitalisering 2025–2027\""));
     assert!(html.contains("value=\"100.000\""));
@@ -718,7 +692,7 @@ async fn programme_edit_with_stale_version_keeps_input() {
 async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
     let (app, _t, f) = world("hjem").await;
     let other = seed_tenant(&app.store, "ude").await;
-    let (c, csrf) = login(&app, "ude", Role::Admin).await;
+    let (c, csrf) = login_role(&app, "ude", Role::Admin).await;
     for p in [
         overview_path(&f),
         plan_path(&f),
@@ -726,10 +700,10 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
         "/programmer/abc".to_owned(),
         "/potentialer/abc/gevinstplan".to_owned(),
     ] {
-        let (status, _) = get(&c, &app, &p).await;
+        let (status, _) = get_text(&c, &app, &p).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
     }
-    let (status, _) = post(
+    let (status, _) = post_text(
         &c,
         &app,
         &format!("{}/maaling", plan_path(&f)),
@@ -750,7 +724,7 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
         ("targets[0].deadline_year", "2028"),
         ("action", "save"),
     ];
-    let (status, _) = post(&c, &app, "/programmer/ny", &form).await;
+    let (status, _) = post_text(&c, &app, "/programmer/ny", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let id = app
         .store
@@ -758,7 +732,7 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
         .await
         .expect("list")[0]
         .id;
-    let (status, html) = get(&c, &app, &format!("/programmer/{}", id.0)).await;
+    let (status, html) = get_text(&c, &app, &format!("/programmer/{}", id.0)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("<h1>&#60;script&#62;alert(1)&#60;/script&#62;</h1>"));
@@ -769,8 +743,8 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
 #[tokio::test]
 async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let (app, t, f) = world("foelg").await;
-    let (c, csrf) = login(&app, "foelg", Role::Admin).await;
-    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    let (c, csrf) = login_role(&app, "foelg", Role::Admin).await;
+    let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert!(!html.contains("Business casen er ændret"));
 
     // The case's Porto line grows to 65.000 kr. a year (case version 2).
@@ -788,10 +762,10 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
         .await
         .expect("case v2");
 
-    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert!(html.contains("Business casen er ændret, siden gevinstplanen blev gemt"));
     let follow = format!("{}/rediger?foelg=1", plan_path(&f));
-    let (status, html) = get(&c, &app, &follow).await;
+    let (status, html) = get_text(&c, &app, &follow).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("name=\"foelg\" value=\"1\""));
     assert!(
@@ -818,7 +792,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
         ("benefits[0].targets[2027]", "65.000"),
     ]);
     let edit = format!("{}/rediger", plan_path(&f));
-    let (status, _) = post(&c, &app, &edit, &form).await;
+    let (status, _) = post_text(&c, &app, &edit, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let now = app
         .store
@@ -831,6 +805,6 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
         now.plan.benefits[0].targets[1].amount,
         "65000".parse().expect("dec")
     );
-    let (_, html) = get(&c, &app, &plan_path(&f)).await;
+    let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert!(!html.contains("Business casen er ændret"));
 }

@@ -15,7 +15,8 @@
 //!   ("-25.988 kr."); 40 % (40.000 kr.) on `other`, which contributes nothing.
 
 use crate::helpers::{
-    seed_programme, seed_tenant, spawn_app, ProgrammeFixture, SeededTenant, TestApp,
+    get_text, login_role, role_email, seed_programme, seed_tenant, spawn_app, ProgrammeFixture,
+    SeededTenant, TestApp,
 };
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use gevinst_domain::programme::{ActualDraft, Period};
@@ -52,16 +53,6 @@ async fn world() -> (TestApp, SeededTenant, ProgrammeFixture) {
     (app, t, f)
 }
 
-fn email(role: Role, slug: &str) -> String {
-    format!("{}@{slug}.dk", role.as_str())
-}
-
-async fn get_page(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
-    let res = client.get(url).send().await.expect("request");
-    let status = res.status();
-    (status, res.text().await.expect("body"))
-}
-
 /// The text of the table with `id`, tags removed and whitespace collapsed, so rows can be
 /// compared as "2026 85.988 kr. …".
 fn table_text(html: &str, id: &str) -> String {
@@ -95,10 +86,11 @@ fn table_text(html: &str, id: &str) -> String {
 #[tokio::test]
 async fn the_programme_report_shows_targets_figures_deviations_and_explanations() {
     let (app, _t, f) = world().await;
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
-    let (status, html) = get_page(
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
+    let (status, html) = get_text(
         &client,
-        &app.url(&format!("/programmer/{}/rapport", f.programme.0)),
+        &app,
+        &format!("/programmer/{}/rapport", f.programme.0),
     )
     .await;
     assert_eq!(
@@ -192,10 +184,11 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
-    let (status, html) = get_page(
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
+    let (status, html) = get_text(
         &client,
-        &app.url(&format!("/programmer/{}/rapport", f.programme.0)),
+        &app,
+        &format!("/programmer/{}/rapport", f.programme.0),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -236,13 +229,10 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
 #[tokio::test]
 async fn a_potential_without_case_or_plan_has_an_empty_report() {
     let (app, t, _f) = world().await;
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
     let id = t.potential.id.0;
-    let (status, html) = get_page(
-        &client,
-        &app.url(&format!("/potentialer/{id}/gevinstrapport")),
-    )
-    .await;
+    let (status, html) =
+        get_text(&client, &app, &format!("/potentialer/{id}/gevinstrapport")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Potentialet har ingen business case."));
     assert!(html.contains("Potentialet har endnu ingen gevinstrealiseringsplan."));
@@ -264,10 +254,11 @@ async fn a_potential_without_case_or_plan_has_an_empty_report() {
 #[tokio::test]
 async fn the_potential_report_shows_plan_actuals_and_deviations() {
     let (app, _t, f) = world().await;
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
-    let (status, html) = get_page(
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
+    let (status, html) = get_text(
         &client,
-        &app.url(&format!("/potentialer/{}/gevinstrapport", f.potential.0)),
+        &app,
+        &format!("/potentialer/{}/gevinstrapport", f.potential.0),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{html}");
@@ -320,7 +311,7 @@ fn cell(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, row: u32, col: u32) -> Data
 #[tokio::test]
 async fn the_programme_workbook_has_typed_cells() {
     let (app, _t, f) = world().await;
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
     let res = client
         .get(app.url(&format!("/programmer/{}/eksport.xlsx", f.programme.0)))
         .send()
@@ -391,7 +382,7 @@ async fn the_programme_workbook_has_typed_cells() {
 #[tokio::test]
 async fn the_plan_workbook_of_a_potential() {
     let (app, _t, f) = world().await;
-    let (client, _) = app.login("alfa", &email(Role::Laeser, "alfa")).await;
+    let (client, _) = login_role(&app, "alfa", Role::Laeser).await;
     let res = client
         .get(app.url(&format!("/potentialer/{}/gevinstplan.xlsx", f.potential.0)))
         .send()
@@ -424,7 +415,7 @@ async fn the_plan_workbook_of_a_potential() {
 async fn another_tenant_gets_404_and_strangers_are_sent_to_the_login() {
     let (app, _t, f) = world().await;
     seed_tenant(&app.store, "beta").await;
-    let (beta, _) = app.login("beta", &email(Role::Admin, "beta")).await;
+    let (beta, _) = login_role(&app, "beta", Role::Admin).await;
     for path in [
         format!("/programmer/{}/rapport", f.programme.0),
         format!("/programmer/{}/eksport.xlsx", f.programme.0),
@@ -492,7 +483,7 @@ async fn print_story(
     app: &TestApp,
     f: &ProgrammeFixture,
 ) -> Res<String> {
-    crate::browser::login(c, app, &email(Role::Portefoljeleder, "alfa")).await?;
+    crate::browser::login(c, app, &role_email(Role::Portefoljeleder, "alfa")).await?;
     c.goto(&app.url(&format!("/programmer/{}/rapport", f.programme.0)))
         .await?;
     crate::browser::wait_body(c, "Gevinstrealiseringsrapport").await?;
