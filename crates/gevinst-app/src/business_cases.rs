@@ -13,7 +13,7 @@
 //!   never stall the async workers that serve other requests.
 
 use crate::auth::Principal;
-use crate::{AppError, Result};
+use crate::{blocking, AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::access::Permission;
 use gevinst_domain::business_case::{
@@ -72,17 +72,6 @@ impl EconomicsSettings {
     }
 }
 
-/// Runs a CPU-bound calculation on tokio's blocking pool.
-async fn blocking<T, F>(f: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))
-}
-
 async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
     Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
@@ -98,7 +87,7 @@ async fn view(
     economics: Economics,
     may_edit: bool,
 ) -> Result<BusinessCaseView> {
-    blocking(move || {
+    blocking("calculation", move || {
         let (evaluation, bars) = match &stored {
             Some(s) => (
                 Some(evaluate(&s.case, &economics)),
@@ -218,7 +207,7 @@ pub async fn simulate(
         .await?
         .ok_or(AppError::NotFound)?;
     let (economics, _) = store.economics(t).await?;
-    let result = blocking(move || {
+    let result = blocking("calculation", move || {
         gevinst_domain::business_case::simulate(&stored.case, &economics, settings)
     })
     .await?;

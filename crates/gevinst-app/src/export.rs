@@ -15,7 +15,7 @@
 
 use crate::auth::Principal;
 use crate::potentials::{ListParams, TenantLists};
-use crate::{AppError, Result};
+use crate::{blocking, AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant, UnitTree};
@@ -84,17 +84,6 @@ pub struct ExportFile {
 
 /// Most potentials one export holds; more is refused with a Danish message.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
-
-/// Runs a CPU-bound job on tokio's blocking pool.
-async fn blocking<T, F>(f: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(format!("export failed: {e}")))
-}
 
 /// Loads a tenant's lists without a principal (for the operator's export).
 async fn lists_for(store: &dyn Store, tenant: &Tenant) -> Result<TenantLists> {
@@ -194,7 +183,7 @@ async fn build(
         })
         .collect();
     let simulation = options.simulation;
-    blocking(move || {
+    blocking("export", move || {
         let mut rows = rows;
         for r in &mut rows {
             if let Some(case) = &r.case {
@@ -224,7 +213,7 @@ async fn write(
     now: DateTime<Utc>,
 ) -> Result<ExportFile> {
     let potentials = portfolio.rows.len();
-    let bytes = blocking(move || match format {
+    let bytes = blocking("export", move || match format {
         ExportFormat::Xlsx => portfolio::workbook(&portfolio),
         ExportFormat::Csv => portfolio::csv(&portfolio),
     })

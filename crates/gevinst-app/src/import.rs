@@ -1646,7 +1646,7 @@ async fn analyse(
         let choices = choices.clone();
         let known = known.clone();
         let lists = lists.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::blocking("import", move || {
             parse(
                 &bytes,
                 sheet.as_deref(),
@@ -1657,8 +1657,7 @@ async fn analyse(
                 &lists,
             )
         })
-        .await
-        .map_err(|e| AppError::Internal(format!("import failed: {e}")))??
+        .await??
     };
     let ParsedFile {
         sheet,

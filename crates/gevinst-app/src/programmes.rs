@@ -64,19 +64,34 @@ async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
     Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
 
+/// Adds the field error `unknown` with `message` if a referenced record was not found;
+/// any other store error is returned.
+fn note_unknown<T>(
+    found: std::result::Result<T, StoreError>,
+    errors: &mut FieldErrors,
+    field: &str,
+    message: &str,
+) -> Result<()> {
+    match found {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => {
+            errors.add(field, "unknown", message);
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Field errors for included potentials that are not in the tenant.
 async fn check_potentials(store: &dyn Store, who: &Principal, ids: &[PotentialId]) -> Result<()> {
     let mut errors = FieldErrors::new();
     for (i, id) in ids.iter().enumerate() {
-        match store.potential(who.tenant.id, *id).await {
-            Ok(_) => {}
-            Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => errors.add(
-                &format!("potentials[{i}]"),
-                "unknown",
-                "Potentialet findes ikke.",
-            ),
-            Err(e) => return Err(e.into()),
-        }
+        note_unknown(
+            store.potential(who.tenant.id, *id).await,
+            &mut errors,
+            &format!("potentials[{i}]"),
+            "Potentialet findes ikke.",
+        )?;
     }
     if errors.is_empty() {
         Ok(())
@@ -251,15 +266,12 @@ pub async fn put_plan(
     }
     for (i, b) in plan.benefits.iter().enumerate() {
         if let Some(owner) = b.owner {
-            match store.user(t, owner).await {
-                Ok(_) => {}
-                Err(e) if e.kind() == gevinst_store::ErrorKind::NotFound => errors.add(
-                    &format!("benefits[{i}].owner"),
-                    "unknown",
-                    "Gevinstejeren findes ikke.",
-                ),
-                Err(e) => return Err(e.into()),
-            }
+            note_unknown(
+                store.user(t, owner).await,
+                &mut errors,
+                &format!("benefits[{i}].owner"),
+                "Gevinstejeren findes ikke.",
+            )?;
         }
     }
     if !errors.is_empty() {
@@ -350,6 +362,24 @@ pub async fn actuals(
     Ok(store.list_actuals(who.tenant.id, potential).await?)
 }
 
+/// A potential as the overview and forecast see it.
+fn programme_potential(
+    p: gevinst_domain::Potential,
+    case: Option<gevinst_domain::business_case::BusinessCase>,
+    actuals: Vec<gevinst_domain::programme::Actual>,
+) -> ProgrammePotential {
+    ProgrammePotential {
+        id: p.id,
+        title: p.title,
+        status: p.status,
+        unit_id: p.unit_id,
+        fagomraade_id: p.fagomraade_id,
+        technology_id: p.technology_id,
+        case,
+        actuals,
+    }
+}
+
 /// Programmes with more included potentials than this are assembled from bulk queries
 /// (all of the tenant's potentials, business cases and actuals) instead of three queries
 /// per potential.
@@ -379,16 +409,7 @@ async fn assemble(
             .into_iter()
             .map(|a| a.actual)
             .collect();
-        potentials.push(ProgrammePotential {
-            id: p.id,
-            title: p.title,
-            status: p.status,
-            unit_id: p.unit_id,
-            fagomraade_id: p.fagomraade_id,
-            technology_id: p.technology_id,
-            case,
-            actuals,
-        });
+        potentials.push(programme_potential(p, case, actuals));
     }
     Ok(potentials)
 }
@@ -427,16 +448,11 @@ async fn assemble_in_bulk(
         let Some(p) = by_id.remove(pid) else {
             continue;
         };
-        potentials.push(ProgrammePotential {
-            id: p.id,
-            title: p.title,
-            status: p.status,
-            unit_id: p.unit_id,
-            fagomraade_id: p.fagomraade_id,
-            technology_id: p.technology_id,
-            case: cases.remove(pid),
-            actuals: actuals.remove(pid).unwrap_or_default(),
-        });
+        potentials.push(programme_potential(
+            p,
+            cases.remove(pid),
+            actuals.remove(pid).unwrap_or_default(),
+        ));
     }
     Ok(potentials)
 }
@@ -456,9 +472,10 @@ pub async fn overview(
     let tree = units(store, who).await?;
     let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
-    tokio::task::spawn_blocking(move || build_overview(&programme, &potentials, &economics, &tree))
-        .await
-        .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))
+    crate::blocking("calculation", move || {
+        build_overview(&programme, &potentials, &economics, &tree)
+    })
+    .await
 }
 
 /// The tenant's forecast probabilities per status with their version (0 while the
@@ -518,7 +535,7 @@ pub async fn forecast(
     let (probabilities, _) = store.status_probabilities(t).await?;
     let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
-    let result = tokio::task::spawn_blocking(move || {
+    let result = crate::blocking("calculation", move || {
         run_forecast(
             &programme,
             &potentials,
@@ -528,8 +545,7 @@ pub async fn forecast(
             current_year,
         )
     })
-    .await
-    .map_err(|e| AppError::Internal(format!("calculation failed: {e}")))?;
+    .await?;
     Ok(result?)
 }
 
