@@ -34,13 +34,13 @@ use super::extract::{ApiJson, ApiPath};
 use super::openapi::add_schema_notes;
 use super::require_potential;
 use super::versions::{
-    etag, expected_record, expected_version, record_version_required, tagged, Expect, Record,
+    expected_record, expected_version, record_version_required, tagged, Expect, Record,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gevinst_app::business_cases::{self, BusinessCaseView, EconomicsSettings};
@@ -136,12 +136,10 @@ const CASE: Record = Record {
 
 /// The view as JSON, with `ETag: "<version>"` when there is a case.
 fn view_response(view: BusinessCaseView) -> Response {
-    let tag = view.version.map(etag);
-    let mut res = Json(view).into_response();
-    if let Some(tag) = tag {
-        res.headers_mut().insert(header::ETAG, tag);
+    match view.version {
+        Some(version) => tagged(StatusCode::OK, version, view),
+        None => Json(view).into_response(),
     }
-    res
 }
 
 /// Settings as JSON with `ETag: "<version>"`.

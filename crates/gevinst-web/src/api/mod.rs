@@ -109,3 +109,21 @@ pub(crate) async fn require_potential(
     gevinst_app::potentials::get(state.store.as_ref(), who, id).await?;
     Ok(())
 }
+
+/// An optional text input (a query parameter, a body field) trimmed, with blank as absent.
+pub(crate) fn non_blank(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_blank;
+
+    #[test]
+    fn blank_input_is_absent() {
+        assert_eq!(non_blank(None), None);
+        assert_eq!(non_blank(Some("")), None);
+        assert_eq!(non_blank(Some("  \t")), None);
+        assert_eq!(non_blank(Some(" quarterly ")), Some("quarterly"));
+    }
+}

@@ -15,6 +15,7 @@
 //! gevinst answers 409 for both ways of sending the version, so clients handle one code.)
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::non_blank;
 use super::versions::{created, expected_version, tagged};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
@@ -189,12 +190,7 @@ pub async fn create(
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<NewPotential>,
 ) -> Result<Response, ApiError> {
-    let status = match body
-        .status
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let status = match non_blank(body.status.as_deref()) {
         Some(s) => Some(parse_status("status", s)?),
         None => None,
     };

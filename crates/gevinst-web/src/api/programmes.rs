@@ -24,10 +24,10 @@
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::add_schema_notes;
-use super::require_potential;
 use super::versions::{
     created, expected_record, expected_version, record_version_required, tagged, Expect, Record,
 };
+use super::{non_blank, require_potential};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
@@ -278,13 +278,7 @@ impl ForecastParams {
     /// Validates the query; every problem is a field error named after its parameter.
     fn parse(&self, this_year: i32) -> Result<ForecastQuery, ApiError> {
         let mut errors = FieldErrors::new();
-        let given = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let iterations = match given(&self.iterations) {
+        let iterations = match non_blank(self.iterations.as_deref()) {
             None => SimulationSettings::default().iterations,
             Some(s) => match s.parse::<u32>() {
                 Ok(n) if (1..=MAX_FORECAST_ITERATIONS).contains(&n) => n,
@@ -298,7 +292,7 @@ impl ForecastParams {
                 }
             },
         };
-        let seed = match given(&self.seed) {
+        let seed = match non_blank(self.seed.as_deref()) {
             None => 0,
             Some(s) => s.parse::<u64>().unwrap_or_else(|_| {
                 errors.add(
@@ -309,7 +303,7 @@ impl ForecastParams {
                 0
             }),
         };
-        let as_of_year = match given(&self.as_of_year) {
+        let as_of_year = match non_blank(self.as_of_year.as_deref()) {
             None => this_year,
             Some(s) => match s.parse::<i32>() {
                 Ok(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => y,
@@ -323,7 +317,7 @@ impl ForecastParams {
                 }
             },
         };
-        let cached_only = match given(&self.cached_only).as_deref() {
+        let cached_only = match non_blank(self.cached_only.as_deref()) {
             None | Some("false") => false,
             Some("true") => true,
             Some(_) => {
@@ -443,7 +437,7 @@ const PLAN: Record = Record {
 
 /// Parses a measurement frequency from the query (default yearly).
 fn parse_frequency(raw: Option<&str>) -> Result<MeasurementFrequency, ApiError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    match non_blank(raw) {
         None | Some("yearly") => Ok(MeasurementFrequency::Yearly),
         Some("quarterly") => Ok(MeasurementFrequency::Quarterly),
         Some(_) => Err(ApiError::invalid(FieldErrors::single(
@@ -456,7 +450,7 @@ fn parse_frequency(raw: Option<&str>) -> Result<MeasurementFrequency, ApiError> 
 
 /// Parses the reminders' day (default today).
 fn parse_day(raw: Option<&str>) -> Result<NaiveDate, ApiError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    match non_blank(raw) {
         None => Ok(today()),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             ApiError::invalid(FieldErrors::single(

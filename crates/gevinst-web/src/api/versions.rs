@@ -20,7 +20,7 @@ const SEND_VERSION_EN: &str =
     "send the version you read, as If-Match: \"<version>\" or a version field in the body";
 
 /// The ETag of a version: the number in double quotes.
-pub(crate) fn etag(version: i64) -> HeaderValue {
+fn etag(version: i64) -> HeaderValue {
     // Digits and quotes are always a valid header value.
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
