@@ -100,7 +100,7 @@ pub(crate) async fn wait_body(c: &Client, needle: &str) -> Res {
 
 /// Saves a screenshot to `$GEVINST_SCREENSHOTS/NAME.png` when that variable is set (for
 /// looking at the pages; the test does not compare images).
-async fn shot(c: &Client, name: &str) -> Res {
+pub(crate) async fn shot(c: &Client, name: &str) -> Res {
     if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
         let png = c.screenshot().await?;
         std::fs::create_dir_all(&dir)?;
@@ -122,6 +122,20 @@ async fn id_of_focused(c: &Client) -> Res<String> {
         .attr("id")
         .await?
         .unwrap_or_default())
+}
+
+/// Ends a browser story: on failure prints the page source, then closes the browser and
+/// panics with "`what` failed: …" if the story failed.
+pub(crate) async fn finish(c: Client, result: Res, what: &str) {
+    if result.is_err() {
+        if let Ok(src) = c.source().await {
+            eprintln!("page at failure:\n{src}");
+        }
+    }
+    let _ = c.close().await;
+    if let Err(e) = result {
+        panic!("{what} failed: {e}");
+    }
 }
 
 /// Tabs through the login form and logs in.
@@ -327,13 +341,5 @@ async fn a_person_submits_an_idea_and_follows_it_through_the_lifecycle() {
         .await
         .expect("start Chromium through WebDriver");
     let result = story(&c, &app, t.enhed.id.0).await;
-    if result.is_err() {
-        if let Ok(src) = c.source().await {
-            eprintln!("page at failure:\n{src}");
-        }
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!("browser story failed: {e}");
-    }
+    finish(c, result, "browser story").await;
 }

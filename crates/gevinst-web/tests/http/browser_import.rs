@@ -3,7 +3,7 @@
 //! lets the unknown unit be created, masks the CPR number, imports only the valid rows
 //! and finds the imported potentials in the list.
 
-use crate::browser::{browser, login, wait_body, webdriver_url};
+use crate::browser::{browser, finish, login, wait_body, webdriver_url};
 use crate::helpers::{seed_tenant, spawn_app, TestApp};
 use crate::pages_import::messy_workbook;
 use fantoccini::{Client, Locator};
@@ -17,15 +17,7 @@ async fn click(c: &Client, css: &str) -> Res {
 
 /// Saves a screenshot to `$GEVINST_SCREENSHOTS/import-NAME.png` when that variable is set.
 async fn shot(c: &Client, name: &str) -> Res {
-    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
-        let png = c.screenshot().await?;
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(
-            std::path::Path::new(&dir).join(format!("import-{name}.png")),
-            png,
-        )?;
-    }
-    Ok(())
+    crate::browser::shot(c, &format!("import-{name}")).await
 }
 
 async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
@@ -89,13 +81,5 @@ async fn a_portfolio_manager_imports_a_workbook_in_the_browser() {
         .await
         .expect("start Chromium through WebDriver");
     let result = story(&c, &app, &file).await;
-    if result.is_err() {
-        if let Ok(src) = c.source().await {
-            eprintln!("page at failure:\n{src}");
-        }
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!("browser import story failed: {e}");
-    }
+    finish(c, result, "browser import story").await;
 }

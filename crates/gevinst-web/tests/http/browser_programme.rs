@@ -3,40 +3,28 @@
 //! the programme overview's realised figure changes, and the forecast, computed before and
 //! after, changes too (2025 now uses the actual instead of the plan).
 
-use crate::browser::{browser, login, wait_body, webdriver_url};
-use crate::helpers::{seed_programme, seed_tenant, spawn_app, ProgrammeFixture, TestApp};
+use crate::browser::{browser, finish, login, wait_body, webdriver_url};
+use crate::helpers::{
+    row_cells, seed_programme, seed_tenant, spawn_app, ProgrammeFixture, TestApp,
+};
 use fantoccini::{Client, Locator};
 
 type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The cells of the first row headed `label` after `from` in the page source.
 fn cells_after(html: &str, from: &str, label: &str) -> Vec<String> {
-    let Some(start) = html.find(from) else {
-        return vec![];
-    };
-    let html = &html[start..];
-    let head = format!("<th scope=\"row\">{label}</th>");
-    let Some(at) = html.find(&head) else {
-        return vec![];
-    };
-    let rest = &html[at + head.len()..];
-    let end = rest.find("</tr>").unwrap_or(rest.len());
-    rest[..end]
-        .split("<td class=\"num\">")
-        .skip(1)
-        .map(|c| c.split("</td>").next().unwrap_or("").to_owned())
-        .collect()
+    html.find(from)
+        .map(|start| row_cells(&html[start..], label))
+        .unwrap_or_default()
 }
 
 /// Saves a full-page screenshot to `$GEVINST_SCREENSHOTS/NAME.png` when that variable is
 /// set (for looking at the pages; nothing is compared).
 async fn shot(c: &Client, name: &str) -> Res {
-    if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
+    if std::env::var_os("GEVINST_SCREENSHOTS").is_some() {
         c.set_window_size(1280, 4000).await?;
-        let png = c.screenshot().await?;
+        crate::browser::shot(c, name).await?;
         c.set_window_size(1280, 1000).await?;
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)?;
     }
     Ok(())
 }
@@ -120,13 +108,5 @@ async fn owner_records_an_actual_and_sees_overview_and_forecast_change() {
         .await
         .expect("start Chromium through WebDriver");
     let result = story(&c, &app, &f).await;
-    if result.is_err() {
-        if let Ok(src) = c.source().await {
-            eprintln!("page at failure:\n{src}");
-        }
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!("browser story failed: {e}");
-    }
+    finish(c, result, "browser story").await;
 }

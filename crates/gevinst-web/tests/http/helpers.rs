@@ -503,3 +503,18 @@ pub async fn post_text(
     let status = res.status();
     (status, res.text().await.expect("body"))
 }
+
+/// The cells of the first table row headed `label` (`<th scope="row">label</th>`).
+pub fn row_cells(html: &str, label: &str) -> Vec<String> {
+    let head = format!("<th scope=\"row\">{label}</th>");
+    let Some(at) = html.find(&head) else {
+        return vec![];
+    };
+    let rest = &html[at + head.len()..];
+    let end = rest.find("</tr>").unwrap_or(rest.len());
+    rest[..end]
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap_or("").to_owned())
+        .collect()
+}

@@ -9,8 +9,8 @@
 //! 100 / 1.924 = 0,05.
 
 use crate::helpers::{
-    get_text, login_role, post_text, seed_programme, seed_tenant, spawn_app, ProgrammeFixture,
-    SeededTenant, TestApp,
+    get_text, login_role, post_text, row_cells, seed_programme, seed_tenant, spawn_app,
+    ProgrammeFixture, SeededTenant, TestApp,
 };
 use gevinst_domain::Role;
 use reqwest::StatusCode;
@@ -30,19 +30,9 @@ fn plan_path(f: &ProgrammeFixture) -> String {
     format!("/potentialer/{}/gevinstplan", f.potential.0)
 }
 
-/// The cells of the first table row headed `label` (`<th scope="row">label</th>`).
-fn row(html: &str, label: &str) -> Vec<String> {
-    let head = format!("<th scope=\"row\">{label}</th>");
-    let Some(at) = html.find(&head) else {
-        return vec![];
-    };
-    let rest = &html[at + head.len()..];
-    let end = rest.find("</tr>").unwrap_or(rest.len());
-    rest[..end]
-        .split("<td class=\"num\">")
-        .skip(1)
-        .map(|c| c.split("</td>").next().unwrap_or("").to_owned())
-        .collect()
+/// Where the plan page's form records an actual.
+fn actual_path(f: &ProgrammeFixture) -> String {
+    format!("{}/maaling", plan_path(f))
 }
 
 fn actual_form<'a>(
@@ -84,36 +74,36 @@ async fn overview_shows_hand_computed_figures_in_danish() {
     assert!(html.contains("100.000 kr. pr. år senest i 2027"));
     assert!(html.contains("0,50 årsværk senest i 2027"));
     // The kr. table comes first.
-    assert_eq!(row(&html, "Mål"), ["–", "–", "100.000 kr."]);
+    assert_eq!(row_cells(&html, "Mål"), ["–", "–", "100.000 kr."]);
     assert_eq!(
-        row(&html, "Planlagt"),
+        row_cells(&html, "Planlagt"),
         ["0 kr.", "85.988 kr.", "85.988 kr."]
     );
     assert_eq!(
-        row(&html, "heraf besluttet"),
+        row_cells(&html, "heraf besluttet"),
         ["0 kr.", "85.988 kr.", "85.988 kr."]
     );
     assert_eq!(
-        row(&html, "Besluttet"),
+        row_cells(&html, "Besluttet"),
         ["0 kr.", "85.988 kr.", "85.988 kr."]
     );
-    assert_eq!(row(&html, "Realiseret"), ["0 kr.", "0 kr.", "0 kr."]);
-    assert_eq!(row(&html, "Hjemtaget"), ["0 kr.", "0 kr.", "0 kr."]);
+    assert_eq!(row_cells(&html, "Realiseret"), ["0 kr.", "0 kr.", "0 kr."]);
+    assert_eq!(row_cells(&html, "Hjemtaget"), ["0 kr.", "0 kr.", "0 kr."]);
     assert_eq!(
-        row(&html, "Afvigelse til mål (+ = bagud)"),
+        row_cells(&html, "Afvigelse til mål (+ = bagud)"),
         ["–", "–", "100.000 kr."]
     );
     // The årsværk table.
     let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];
     assert_eq!(
-        row(fte, "Planlagt"),
+        row_cells(fte, "Planlagt"),
         ["0,00 årsværk", "0,05 årsværk", "0,05 årsværk"]
     );
-    assert_eq!(row(fte, "Mål"), ["–", "–", "0,50 årsværk"]);
+    assert_eq!(row_cells(fte, "Mål"), ["–", "–", "0,50 årsværk"]);
     // Distribution key: 60 % of 100.000 kr. to the forvaltning, which carries the whole
     // plan (85.987,53 kr.), so its decided cases exceed its share by 25.987,53 kr.
     let key = &html[html.find("id=\"fordelingsnoegle\"").expect("key table")..];
-    let forv = row(key, &t.forvaltning.name);
+    let forv = row_cells(key, &t.forvaltning.name);
     assert_eq!(
         forv,
         [
@@ -124,7 +114,7 @@ async fn overview_shows_hand_computed_figures_in_danish() {
             "-25.988 kr."
         ]
     );
-    let other = row(key, &t.other.name);
+    let other = row_cells(key, &t.other.name);
     assert_eq!(
         other,
         ["40.000 kr.", "0 kr.", "0 kr.", "0 kr.", "40.000 kr."]
@@ -229,7 +219,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     let (status, _) = post_text(
         &c,
         &app,
-        &format!("{}/maaling", plan_path(&f)),
+        &actual_path(&f),
         &actual_form(&csrf, "2026", "50.000", ""),
     )
     .await;
@@ -255,11 +245,11 @@ async fn owner_records_an_actual_and_the_overview_changes() {
     assert!(porto.contains("Målt i økonomisystemet"));
     let (_, overview) = get_text(&c, &app, &overview_path(&f)).await;
     assert_eq!(
-        row(&overview, "Realiseret"),
+        row_cells(&overview, "Realiseret"),
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
     assert_eq!(
-        row(&overview, "Frigjort, ikke hjemtaget (geninvesteret)"),
+        row_cells(&overview, "Frigjort, ikke hjemtaget (geninvesteret)"),
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
 }
@@ -274,7 +264,7 @@ async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
         let (status, _) = post_text(
             &c,
             &app,
-            &format!("{}/maaling", plan_path(&f)),
+            &actual_path(&f),
             &actual_form(&csrf, "2026", "50.000", ""),
         )
         .await;
@@ -283,7 +273,7 @@ async fn laeser_and_digital_agent_may_not_record_and_csrf_is_required() {
     let (c, _) = login_role(&app, "ingenadgang", Role::Leder).await;
     let mut form = actual_form("forkert", "2026", "50.000", "");
     form.remove(0);
-    let (status, _) = post_text(&c, &app, &format!("{}/maaling", plan_path(&f)), &form).await;
+    let (status, _) = post_text(&c, &app, &actual_path(&f), &form).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(actual_count(&app, &t, &f).await, 0);
 }
@@ -295,7 +285,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     let (status, html) = post_text(
         &c,
         &app,
-        &format!("{}/maaling", plan_path(&f)),
+        &actual_path(&f),
         &actual_form(&csrf, "2030", "12.345", "-5"),
     )
     .await;
@@ -311,7 +301,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     let (status, html) = post_text(
         &c,
         &app,
-        &format!("{}/maaling", plan_path(&f)),
+        &actual_path(&f),
         &actual_form(&csrf, "2026", "", "1.000"),
     )
     .await;
@@ -322,7 +312,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     let (status, html) = post_text(
         &c,
         &app,
-        &format!("{}/maaling", plan_path(&f)),
+        &actual_path(&f),
         &actual_form(&csrf, "2026", "mange", ""),
     )
     .await;
@@ -706,7 +696,7 @@ async fn other_tenants_and_bad_ids_are_not_found_and_names_are_escaped() {
     let (status, _) = post_text(
         &c,
         &app,
-        &format!("{}/maaling", plan_path(&f)),
+        &actual_path(&f),
         &actual_form(&csrf, "2026", "1", ""),
     )
     .await;
