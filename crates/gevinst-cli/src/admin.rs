@@ -228,7 +228,9 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
     Ok(())
 }
 
-async fn find_tenant(store: &DynStore, slug: &str) -> anyhow::Result<Tenant> {
+/// The tenant with this slug (case and surrounding spaces ignored); an unknown one is an
+/// error that points to `gevinst tenant list`.
+pub(crate) async fn find_tenant(store: &DynStore, slug: &str) -> anyhow::Result<Tenant> {
     let wanted = slug.trim().to_lowercase();
     store
         .tenant_by_slug(&wanted)
@@ -240,6 +242,21 @@ async fn find_tenant(store: &DynStore, slug: &str) -> anyhow::Result<Tenant> {
                 anyhow!(e).context("cannot read the tenant")
             }
         })
+}
+
+/// An application error as a CLI error: field errors as their messages joined by "; ",
+/// anything else with `what` as context.
+pub(crate) fn app_error(e: gevinst_app::AppError, what: &str) -> anyhow::Error {
+    match e {
+        gevinst_app::AppError::Invalid(f) => anyhow!(
+            "{what}: {}",
+            f.0.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!(other).context(what.to_owned()),
+    }
 }
 
 /// Reads a password from `input`: at most 4 KiB, without its trailing newline.

@@ -5,12 +5,11 @@
 //! is written next to its final name first and then renamed, so an interrupted export
 //! never leaves half a file under the name asked for.
 
-use crate::admin::open_store;
+use crate::admin::{app_error, find_tenant, open_store};
 use crate::args::{ExportArgs, ExportFormatArg};
 use crate::settings::DatabaseSettings;
 use anyhow::{anyhow, bail, Context};
 use gevinst_app::export::{export_tenant, ExportFormat, ExportOptions};
-use gevinst_app::AppError;
 use gevinst_domain::business_case::{SimulationSettings, MAX_ITERATIONS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,19 +67,7 @@ pub async fn run(db: &DatabaseSettings, args: ExportArgs) -> anyhow::Result<()> 
         Some(n) => bail!("--simulate must be 1-1000000 iterations (got {n})"),
     };
     let store = open_store(db).await?;
-    let tenant = store
-        .tenant_by_slug(&args.tenant.trim().to_lowercase())
-        .await
-        .map_err(|e| {
-            if e.is_not_found() {
-                anyhow!(
-                    "unknown tenant {:?} (see `gevinst tenant list`)",
-                    args.tenant
-                )
-            } else {
-                anyhow!(e).context("cannot read the tenant")
-            }
-        })?;
+    let tenant = find_tenant(&store, &args.tenant).await?;
     let file = export_tenant(
         store.as_ref(),
         &tenant,
@@ -88,16 +75,7 @@ pub async fn run(db: &DatabaseSettings, args: ExportArgs) -> anyhow::Result<()> 
         ExportOptions { simulation },
     )
     .await
-    .map_err(|e| match e {
-        AppError::Invalid(f) => anyhow!(
-            "cannot export: {}",
-            f.0.iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        other => anyhow!(other).context("cannot export"),
-    })?;
+    .map_err(|e| app_error(e, "cannot export"))?;
     if to_stdout {
         let mut out = std::io::stdout().lock();
         out.write_all(&file.bytes)

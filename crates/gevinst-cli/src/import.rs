@@ -7,7 +7,7 @@
 //! `--dry-run` the exit code is 1 too when there are errors, so scripts can check a file.
 //! While committing, a progress bar runs on stderr when stderr is a terminal.
 
-use crate::admin::open_store;
+use crate::admin::{app_error, find_tenant, open_store};
 use crate::args::ImportArgs;
 use crate::settings::DatabaseSettings;
 use anyhow::{anyhow, bail, Context};
@@ -25,19 +25,6 @@ use std::path::Path;
 
 /// How many errors the summary lists.
 const FIRST_ERRORS: usize = 10;
-
-fn app_error(e: AppError, what: &str) -> anyhow::Error {
-    match e {
-        AppError::Invalid(f) => anyhow!(
-            "{what}: {}",
-            f.0.iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        other => anyhow!(other).context(what.to_owned()),
-    }
-}
 
 fn rows_with_errors(n: usize) -> String {
     if n == 1 {
@@ -129,19 +116,7 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
         }
     };
     let store = open_store(db).await?;
-    let tenant = store
-        .tenant_by_slug(&args.tenant.trim().to_lowercase())
-        .await
-        .map_err(|e| {
-            if e.is_not_found() {
-                anyhow!(
-                    "unknown tenant {:?} (see `gevinst tenant list`)",
-                    args.tenant
-                )
-            } else {
-                anyhow!(e).context("cannot read the tenant")
-            }
-        })?;
+    let tenant = find_tenant(&store, &args.tenant).await?;
     let filename = args
         .file
         .file_name()
