@@ -10,7 +10,7 @@
 //! header text, with the cells as the import read them (text).
 
 use super::portfolio::ExportError;
-use super::{header_row, Formats};
+use super::{header_row, row_index, Formats};
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 /// One row of the report.
@@ -47,12 +47,10 @@ pub fn error_report(columns: &[String], rows: &[ErrorReportRow]) -> Result<Vec<u
     if headers.len() > usize::from(u16::MAX) {
         return Err(XlsxError::ParameterError("too many columns".into()).into());
     }
-    let n =
-        u32::try_from(rows.len()).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
+    let n = row_index(rows.len())?;
     header_row(sheet, &f, &headers, n.max(1))?;
     for (i, r) in rows.iter().enumerate() {
-        let at =
-            u32::try_from(i + 1).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
+        let at = row_index(i + 1)?;
         sheet.write_number_with_format(at, 0, f64::from(r.row), &f.integer)?;
         sheet.write_string(at, 1, &r.outcome)?;
         sheet.write_string_with_format(at, 2, r.messages.join("\n"), &f.text)?;

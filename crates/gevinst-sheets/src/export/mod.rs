@@ -45,6 +45,12 @@ impl Default for Formats {
     }
 }
 
+/// A 0-based row index as the workbook writer takes it; more rows than it can address is
+/// [`XlsxError::RowColumnLimitError`].
+pub(crate) fn row_index(i: usize) -> Result<u32, XlsxError> {
+    u32::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
 /// Writes a header row at row 0 with the given column widths (in characters), freezes it
 /// and puts an autofilter over `rows` data rows (at least the header itself).
 pub fn header_row(

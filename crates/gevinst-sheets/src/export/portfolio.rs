@@ -82,7 +82,7 @@
 //! dates as `dd-mm-yyyy hh:mm`. A text cell starting with `=`, `+`, `-`, `@`, tab or CR gets
 //! a leading `'` so a spreadsheet does not run it as a formula.
 
-use super::{header_row, Formats};
+use super::{header_row, row_index, Formats};
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
 use gevinst_domain::business_case::{
@@ -319,10 +319,6 @@ fn excel_datetime(t: DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
-fn row_num(i: usize) -> Result<u32, XlsxError> {
-    u32::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
-}
-
 /// A helper that writes optional cells.
 struct Cells<'a> {
     sheet: &'a mut Worksheet,
@@ -376,12 +372,12 @@ fn write_potentials(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result
         .copied()
         .zip(POTENTIAL_WIDTHS)
         .collect();
-    header_row(sheet, f, &columns, row_num(p.rows.len())?)?;
+    header_row(sheet, f, &columns, row_index(p.rows.len())?)?;
     for (i, r) in p.rows.iter().enumerate() {
         let pot = &r.potential;
         let mut c = Cells {
             sheet: &mut *sheet,
-            row: row_num(i + 1)?,
+            row: row_index(i + 1)?,
         };
         c.number(0, pot.id.0 as f64, &f.integer)?;
         c.text(1, &pot.title)?;
@@ -434,7 +430,7 @@ fn write_lines(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), 
         .flat_map(|c| c.lines.iter().map(|l| l.amounts.len()))
         .sum();
     let columns: Vec<(&str, f64)> = LINE_HEADERS.iter().copied().zip(LINE_WIDTHS).collect();
-    header_row(sheet, f, &columns, row_num(total)?)?;
+    header_row(sheet, f, &columns, row_index(total)?)?;
     let mut row = 0usize;
     for r in &p.rows {
         let Some(case) = &r.case else { continue };
@@ -444,7 +440,7 @@ fn write_lines(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), 
                 row += 1;
                 let mut c = Cells {
                     sheet: &mut *sheet,
-                    row: row_num(row)?,
+                    row: row_index(row)?,
                 };
                 c.number(0, r.potential.id.0 as f64, &f.integer)?;
                 c.text(1, &r.potential.title)?;
@@ -480,7 +476,7 @@ fn write_risks(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), 
         .map(|c| c.risks.len())
         .sum();
     let columns: Vec<(&str, f64)> = RISK_HEADERS.iter().copied().zip(RISK_WIDTHS).collect();
-    header_row(sheet, f, &columns, row_num(total)?)?;
+    header_row(sheet, f, &columns, row_index(total)?)?;
     let mut row = 0usize;
     for r in &p.rows {
         let Some(case) = &r.case else { continue };
@@ -488,7 +484,7 @@ fn write_risks(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result<(), 
             row += 1;
             let mut c = Cells {
                 sheet: &mut *sheet,
-                row: row_num(row)?,
+                row: row_index(row)?,
             };
             c.number(0, r.potential.id.0 as f64, &f.integer)?;
             c.text(1, &r.potential.title)?;
@@ -525,11 +521,11 @@ fn write_key_figures(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Resul
         .iter()
         .filter_map(|r| r.evaluation.as_ref().map(|e| (r, e)))
         .collect();
-    header_row(sheet, f, &columns, row_num(evaluated.len())?)?;
+    header_row(sheet, f, &columns, row_index(evaluated.len())?)?;
     for (i, (r, e)) in evaluated.into_iter().enumerate() {
         let mut c = Cells {
             sheet: &mut *sheet,
-            row: row_num(i + 1)?,
+            row: row_index(i + 1)?,
         };
         c.number(0, r.potential.id.0 as f64, &f.integer)?;
         c.text(1, &r.potential.title)?;

@@ -30,14 +30,14 @@
 //!   and of årsværk; below it, after an empty row, the probability of each target (a
 //!   fraction with a percent format).
 
-use super::{header_row, Formats};
+use super::portfolio::decimal_to_f64;
+use super::{header_row, row_index, Formats};
 use chrono::{Datelike, NaiveDate};
 use gevinst_domain::programme::{
     Actual, BenefitPlan, BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview,
     TargetKind,
 };
 use gevinst_domain::{FagomraadeId, PotentialId, TechnologyId, UnitId, UserId};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
@@ -93,19 +93,6 @@ impl PotentialPlan {
     }
 }
 
-/// The nearest `f64` to a decimal (via its text, so the conversion is correctly rounded).
-fn num(d: Decimal) -> f64 {
-    d.to_string()
-        .parse::<f64>()
-        .ok()
-        .or_else(|| d.to_f64())
-        .unwrap_or(0.0)
-}
-
-fn row_index(i: usize) -> Result<u32, XlsxError> {
-    u32::try_from(i).map_err(|_| XlsxError::ParameterError("too many rows".into()))
-}
-
 /// Writes one row cell by cell.
 struct Row<'a> {
     sheet: &'a mut Worksheet,
@@ -136,7 +123,7 @@ impl<'a> Row<'a> {
         Ok(self)
     }
     fn decimal(&mut self, d: Decimal, f: &Format) -> Result<&mut Self, XlsxError> {
-        self.number(num(d), f)
+        self.number(decimal_to_f64(d), f)
     }
     fn opt_decimal(&mut self, d: Option<Decimal>, f: &Format) -> Result<&mut Self, XlsxError> {
         match d {
@@ -159,6 +146,14 @@ impl<'a> Row<'a> {
         }
         self.col += 1;
         Ok(self)
+    }
+}
+
+/// The cell format of a target's amounts: kr. or årsværk.
+fn target_format(kind: TargetKind, f: &Formats) -> &Format {
+    match kind {
+        TargetKind::KrPerYear => &f.kr,
+        TargetKind::Aarsvaerk => &f.decimal,
     }
 }
 
@@ -245,10 +240,7 @@ fn write_targets(
                 continue;
             };
             rows += 1;
-            let fmt = match t.kind {
-                TargetKind::KrPerYear => &f.kr,
-                TargetKind::Aarsvaerk => &f.decimal,
-            };
+            let fmt = target_format(t.kind, f);
             let mut r = Row::new(sheet, row_index(rows)?);
             r.number((t.target + 1) as f64, &f.integer)?
                 .text(kind_label(t.kind), &f.text)?
@@ -483,10 +475,7 @@ fn write_forecast(
         h.text(title, &f.header)?;
     }
     for (i, t) in forecast.targets.iter().enumerate() {
-        let fmt = match t.kind {
-            TargetKind::KrPerYear => &f.kr,
-            TargetKind::Aarsvaerk => &f.decimal,
-        };
+        let fmt = target_format(t.kind, f);
         let mut r = Row::new(sheet, start + row_index(i + 1)?);
         r.number((t.target + 1) as f64, &f.integer)?
             .text(kind_label(t.kind), &f.text)?
@@ -811,7 +800,7 @@ mod tests {
 
     #[test]
     fn decimals_become_numbers() {
-        assert_eq!(num(dec!(1234567.89)), 1234567.89);
-        assert_eq!(num(dec!(-0.5)), -0.5);
+        assert_eq!(decimal_to_f64(dec!(1234567.89)), 1234567.89);
+        assert_eq!(decimal_to_f64(dec!(-0.5)), -0.5);
     }
 }
