@@ -1542,6 +1542,22 @@ impl CaseBuilder<'_> {
             .category = Some(category);
     }
 
+    /// With probability `chance`, an invisible-work line of `lo..=hi` × 25 hours a year
+    /// (see [`Self::usynligt`]).
+    fn maybe_usynligt(
+        &mut self,
+        chance: f64,
+        (lo, hi): (i64, i64),
+        label: &str,
+        category: InvisibleCategory,
+        from: usize,
+    ) {
+        if self.rng.gen_bool(chance) {
+            let hours = self.rng.gen_range(lo..=hi) * 25;
+            self.usynligt(label, category, hours, from);
+        }
+    }
+
     /// 0–3 risks from the technology's and the generic templates.
     fn risks(&mut self, technology: usize) {
         let count = self.rng.gen_range(0..=3);
@@ -1632,15 +1648,13 @@ fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
                 hours,
                 live,
             );
-            if b.rng.gen_bool(0.3) {
-                let hours = b.rng.gen_range(4..=16) * 25;
-                b.usynligt(
-                    "Opfølgning på henvendelser, chatbotten ikke kunne løse",
-                    InvisibleCategory::Oprydning,
-                    hours,
-                    live,
-                );
-            }
+            b.maybe_usynligt(
+                0.3,
+                (4, 16),
+                "Opfølgning på henvendelser, chatbotten ikke kunne løse",
+                InvisibleCategory::Oprydning,
+                live,
+            );
         }
         VIDEO => {
             b.investering("Skærme, software og opsætning", (100, 400));
@@ -1655,30 +1669,26 @@ fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
             if b.rng.gen_bool(0.6) {
                 b.besparelse("Færre kørte kilometer", (20, 100));
             }
-            if b.rng.gen_bool(0.4) {
-                let hours = b.rng.gen_range(2..=10) * 25;
-                b.usynligt(
-                    "Teknisk hjælp til borgere ved skærmbesøg",
-                    InvisibleCategory::Kompensation,
-                    hours,
-                    live,
-                );
-            }
+            b.maybe_usynligt(
+                0.4,
+                (2, 10),
+                "Teknisk hjælp til borgere ved skærmbesøg",
+                InvisibleCategory::Kompensation,
+                live,
+            );
         }
         VELFAERD => {
             b.investering("Indkøb og installation af udstyr", (150, 900));
             b.drift("Service, vedligehold og udskiftning", (30, 200), 0);
             let hours = b.rng.gen_range(24..=160) * 25;
             b.frigjorte_timer("Færre besøg og færre to-mandsopgaver", hours, 0.6);
-            if b.rng.gen_bool(0.4) {
-                let hours = b.rng.gen_range(2..=12) * 25;
-                b.usynligt(
-                    "Oplæring af borgere og medarbejdere i udstyret",
-                    InvisibleCategory::Kompensation,
-                    hours,
-                    live,
-                );
-            }
+            b.maybe_usynligt(
+                0.4,
+                (2, 12),
+                "Oplæring af borgere og medarbejdere i udstyret",
+                InvisibleCategory::Kompensation,
+                live,
+            );
         }
         SENSOR => {
             b.investering("Sensorer og opsætning", (100, 500));
@@ -1688,15 +1698,13 @@ fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
             if b.rng.gen_bool(0.4) {
                 b.besparelse("Lavere forbrug af bleer og sengelinned", (20, 120));
             }
-            if b.rng.gen_bool(0.5) {
-                let hours = b.rng.gen_range(2..=16) * 25;
-                b.usynligt(
-                    "Håndtering af falske alarmer",
-                    InvisibleCategory::Oprydning,
-                    hours,
-                    live,
-                );
-            }
+            b.maybe_usynligt(
+                0.5,
+                (2, 16),
+                "Håndtering af falske alarmer",
+                InvisibleCategory::Oprydning,
+                live,
+            );
         }
         TALE => {
             b.investering("Opsætning og oplæring i talegenkendelse", (40, 200));
@@ -1735,15 +1743,13 @@ fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
                     (5, 40),
                 );
             }
-            if b.rng.gen_bool(0.5) {
-                let hours = b.rng.gen_range(4..=20) * 25;
-                b.usynligt(
-                    "Manuel behandling af ufuldstændige ansøgninger",
-                    InvisibleCategory::Kompensation,
-                    hours,
-                    live,
-                );
-            }
+            b.maybe_usynligt(
+                0.5,
+                (4, 20),
+                "Manuel behandling af ufuldstændige ansøgninger",
+                InvisibleCategory::Kompensation,
+                live,
+            );
         }
         INTEGRATION => {
             b.investering("Udvikling og test af integration", (150, 600));
@@ -2388,35 +2394,26 @@ pub fn demo_programme(
             })
             .collect(),
     };
+    // A target by the programme's last year, with its yearly milestones.
+    let target = |kind: TargetKind, amount: i64, milestones: &[(i32, i64)]| TargetDraft {
+        kind: Some(kind),
+        amount: Some(Decimal::from(amount)),
+        deadline_year: Some(DEMO_PROGRAMME_LAST_YEAR),
+        milestones: milestones
+            .iter()
+            .map(|(year, amount)| Milestone {
+                year: *year,
+                amount: Decimal::from(*amount),
+            })
+            .collect(),
+    };
     let draft = ProgrammeDraft {
         name: DEMO_PROGRAMME_NAME.to_owned(),
         first_year: Some(DEMO_PROGRAMME_FIRST_YEAR),
         last_year: Some(DEMO_PROGRAMME_LAST_YEAR),
         targets: vec![
-            TargetDraft {
-                kind: Some(TargetKind::KrPerYear),
-                amount: Some(Decimal::from(DEMO_TARGET_KR)),
-                deadline_year: Some(DEMO_PROGRAMME_LAST_YEAR),
-                milestones: DEMO_KR_MILESTONES
-                    .iter()
-                    .map(|(year, amount)| Milestone {
-                        year: *year,
-                        amount: Decimal::from(*amount),
-                    })
-                    .collect(),
-            },
-            TargetDraft {
-                kind: Some(TargetKind::Aarsvaerk),
-                amount: Some(Decimal::from(DEMO_TARGET_FTE)),
-                deadline_year: Some(DEMO_PROGRAMME_LAST_YEAR),
-                milestones: DEMO_FTE_MILESTONES
-                    .iter()
-                    .map(|(year, amount)| Milestone {
-                        year: *year,
-                        amount: Decimal::from(*amount),
-                    })
-                    .collect(),
-            },
+            target(TargetKind::KrPerYear, DEMO_TARGET_KR, &DEMO_KR_MILESTONES),
+            target(TargetKind::Aarsvaerk, DEMO_TARGET_FTE, &DEMO_FTE_MILESTONES),
         ],
         potentials: included,
         distribution_keys: vec![
