@@ -239,22 +239,34 @@ pub fn read(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result<ReadOu
         }
         Format::Ods => {
             check_zip(bytes, limits)?;
-            let mut book: calamine::Ods<_> =
+            let book: calamine::Ods<_> =
                 calamine::Ods::new(Cursor::new(bytes)).map_err(map_other_error)?;
-            let (sheets, name) = choose_sheet(book.sheets_metadata(), sheet)?;
-            let range = book.worksheet_range(&name).map_err(map_other_error)?;
-            let table = range_to_table(&range, limits)?;
-            Ok(workbook_output(format, sheets, name, table))
+            read_whole_sheet(book, format, sheet, limits)
         }
         Format::Xls => {
-            let mut book: calamine::Xls<_> =
+            let book: calamine::Xls<_> =
                 calamine::Xls::new(Cursor::new(bytes)).map_err(map_other_error)?;
-            let (sheets, name) = choose_sheet(book.sheets_metadata(), sheet)?;
-            let range = book.worksheet_range(&name).map_err(map_other_error)?;
-            let table = range_to_table(&range, limits)?;
-            Ok(workbook_output(format, sheets, name, table))
+            read_whole_sheet(book, format, sheet, limits)
         }
     }
+}
+
+/// Reads the chosen sheet of an opened .ods or .xls workbook as one range (these formats
+/// have no streaming reader).
+fn read_whole_sheet<'a, R>(
+    mut book: R,
+    format: Format,
+    sheet: Option<&str>,
+    limits: &Limits,
+) -> Result<ReadOutput, ImportError>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    R::Error: std::fmt::Debug,
+{
+    let (sheets, name) = choose_sheet(book.sheets_metadata(), sheet)?;
+    let range = book.worksheet_range(&name).map_err(map_other_error)?;
+    let table = range_to_table(&range, limits)?;
+    Ok(workbook_output(format, sheets, name, table))
 }
 
 /// The one sheet of a CSV file.
