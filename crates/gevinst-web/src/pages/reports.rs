@@ -19,7 +19,7 @@ use super::form_input::{potential_id as parse_potential, programme_id as parse_p
 use crate::charts::{self, CashYear, FanYear, TargetLine};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
-use crate::render::Page;
+use crate::render::{download, Page};
 use crate::session::PageUser;
 use crate::AppState;
 use askama::Template;
@@ -44,7 +44,7 @@ use gevinst_sheets::export::programme::{
 };
 /// A date the Danish way in running text: `1. december 2026` (the import's wording).
 use gevinst_sheets::import::values::date_in_words as long_date;
-use gevinst_store::Store;
+use gevinst_store::{Store, StoredProgramme};
 use std::collections::BTreeMap;
 
 /// Routes of the reports and downloads.
@@ -193,21 +193,6 @@ fn ascii_name(name: &str) -> String {
     trimmed.trim_end_matches('-').to_owned()
 }
 
-fn download(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    let disposition = HeaderValue::from_str(&disposition)
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"eksport.xlsx\""));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 fn xlsx_error(e: impl std::fmt::Display) -> PageError {
     PageError(AppError::Internal(format!(
         "writing the workbook failed: {e}"
@@ -288,6 +273,35 @@ async fn cached_forecast(
         Utc::now().year(),
     )
     .await?)
+}
+
+/// What the programme report and the programme workbook are made from.
+struct ProgrammeData {
+    stored: StoredProgramme,
+    ov: ProgrammeOverview,
+    lists: TenantLists,
+    /// The included potentials that still exist, with their plans and actuals.
+    inc: Vec<(Potential, PotentialPlan)>,
+    /// The cached forecast, if one has been computed for the current data.
+    forecast: Option<std::sync::Arc<Forecast>>,
+}
+
+impl ProgrammeData {
+    async fn load(state: &AppState, who: &Principal, id: ProgrammeId) -> Result<Self, PageError> {
+        let store = state.store.as_ref();
+        let stored = programmes::get(store, who, id).await?;
+        let ov = programmes::overview(store, who, id).await?;
+        let lists = TenantLists::load(store, who).await?;
+        let inc = included(store, who, &stored.programme).await?;
+        let forecast = cached_forecast(state, who, id).await?;
+        Ok(Self {
+            stored,
+            ov,
+            lists,
+            inc,
+            forecast,
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -586,20 +600,20 @@ async fn programme_report(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_programme(&raw)?;
-    let store = state.store.as_ref();
-    let p = &who.principal;
-    let stored = programmes::get(store, p, id).await?;
+    let ProgrammeData {
+        stored,
+        ov,
+        lists,
+        inc,
+        forecast,
+    } = ProgrammeData::load(&state, &who.principal, id).await?;
     let programme = &stored.programme;
-    let ov = programmes::overview(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
     let names = names(&lists);
-    let inc = included(store, p, programme).await?;
     let plans: Vec<PotentialPlan> = inc.iter().map(|(_, pl)| pl.clone()).collect();
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     for (pot, _) in &inc {
         *counts.entry(pot.status).or_default() += 1;
     }
-    let forecast = cached_forecast(&state, p, id).await?;
     let page = ProgrammeReportPage {
         layout: Layout::new(
             &who,
@@ -647,25 +661,22 @@ async fn programme_xlsx(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_programme(&raw)?;
-    let store = state.store.as_ref();
-    let p = &who.principal;
-    let stored = programmes::get(store, p, id).await?;
-    let ov = programmes::overview(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
+    let ProgrammeData {
+        stored,
+        ov,
+        lists,
+        inc,
+        forecast,
+    } = ProgrammeData::load(&state, &who.principal, id).await?;
     let names = names(&lists);
-    let plans: Vec<PotentialPlan> = included(store, p, &stored.programme)
-        .await?
-        .into_iter()
-        .map(|(_, pl)| pl)
-        .collect();
-    let forecast = cached_forecast(&state, p, id).await?;
+    let plans: Vec<PotentialPlan> = inc.into_iter().map(|(_, pl)| pl).collect();
     let bytes = programme_workbook(&stored.programme, &ov, &plans, &names, forecast.as_deref())
         .map_err(xlsx_error)?;
     let base = match ascii_name(&stored.programme.name) {
         n if n.is_empty() => format!("program-{}", id.0),
         n => n,
     };
-    Ok(download(bytes, &format!("{base}.xlsx")))
+    Ok(download(XLSX, &format!("{base}.xlsx"), bytes))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -969,8 +980,9 @@ async fn potential_xlsx(
         n => format!("-{n}"),
     };
     Ok(download(
-        bytes,
+        XLSX,
         &format!("gevinstplan-{}{base}.xlsx", pot.id.0),
+        bytes,
     ))
 }
 

@@ -36,7 +36,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_app::import::{self, ImportInput, Importer, ValueChoice, ValueDecision, ValueKind};
+use gevinst_app::import::{
+    self, ImportInput, ImportPreview, Importer, ValueChoice, ValueDecision, ValueKind,
+};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Role, UnitId};
@@ -110,6 +112,22 @@ fn input<'a>(upload: &'a Upload, limits: &'a Limits) -> ImportInput<'a> {
         mapping: upload.mapping.as_ref(),
         limits,
     }
+}
+
+/// What importing the upload with its current choices would do, for the user (writes nothing).
+async fn preview_of(
+    state: &AppState,
+    who: &PageUser,
+    upload: &Upload,
+) -> Result<ImportPreview, AppError> {
+    let limits = limits(state);
+    import::preview(
+        state.store.as_ref(),
+        Importer::User(&who.principal),
+        &input(upload, &limits),
+        &upload.choices,
+    )
+    .await
 }
 
 fn see_other(path: String) -> Response {
@@ -570,14 +588,7 @@ async fn values_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let upload = load(&who, &id)?;
-    let limits = limits(&state);
-    let preview = import::preview(
-        state.store.as_ref(),
-        Importer::User(&who.principal),
-        &input(&upload, &limits),
-        &upload.choices,
-    )
-    .await?;
+    let preview = preview_of(&state, &who, &upload).await?;
     let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
     let page = ValuesPage::new(
         &who,
@@ -669,10 +680,11 @@ async fn preview_page(
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
     // A commit that ended while the progress page was shown tells why it wrote nothing.
-    match change(&who, &id, |u| u.failure.take())? {
-        Some(f) => preview_response(&state, &who, &id, &upload, f.messages, f.status).await,
-        None => preview_response(&state, &who, &id, &upload, Vec::new(), StatusCode::OK).await,
-    }
+    let (errors, status) = match change(&who, &id, |u| u.failure.take())? {
+        Some(f) => (f.messages, f.status),
+        None => (Vec::new(), StatusCode::OK),
+    };
+    preview_response(&state, &who, &id, &upload, errors, status).await
 }
 
 async fn preview_response(
@@ -683,14 +695,7 @@ async fn preview_response(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let limits = limits(state);
-    let preview = import::preview(
-        state.store.as_ref(),
-        Importer::User(&who.principal),
-        &input(upload, &limits),
-        &upload.choices,
-    )
-    .await?;
+    let preview = preview_of(state, who, upload).await?;
     let page = PreviewPage::new(who, id, upload, &preview, errors);
     Ok((status, crate::render::Page(page)).into_response())
 }
@@ -709,18 +714,9 @@ async fn error_report(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let upload = load(&who, &id)?;
-    let limits = limits(&state);
     let preview = match &upload.outcome {
         Some(o) => o.preview.clone(),
-        None => {
-            import::preview(
-                state.store.as_ref(),
-                Importer::User(&who.principal),
-                &input(&upload, &limits),
-                &upload.choices,
-            )
-            .await?
-        }
+        None => preview_of(&state, &who, &upload).await?,
     };
     let bytes = import::error_report(&preview)?;
     Ok((

@@ -16,12 +16,12 @@
 
 use super::list::read_params;
 use crate::error::PageError;
+use crate::render::download;
 use crate::session::PageUser;
 use crate::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
-use gevinst_app::export::{export, ExportFile, ExportFormat, ExportOptions};
+use axum::response::Response;
+use gevinst_app::export::{export, ExportFormat, ExportOptions};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::FieldErrors;
@@ -53,23 +53,6 @@ fn simulation(raw: Option<&str>) -> Result<Option<SimulationSettings>, PageError
     }
 }
 
-fn download(file: ExportFile) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.filename))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"potentialer\""));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(file.format.content_type()),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        file.bytes,
-    )
-        .into_response()
-}
-
 async fn send(
     state: &AppState,
     who: &PageUser,
@@ -91,7 +74,11 @@ async fn send(
         options,
     )
     .await?;
-    Ok(download(file))
+    Ok(download(
+        file.format.content_type(),
+        &file.filename,
+        file.bytes,
+    ))
 }
 
 /// `GET /potentialer/eksport.xlsx`.

@@ -21,7 +21,8 @@ use gevinst_app::programmes;
 use gevinst_domain::business_case::{Decimal, SimulationSettings};
 use gevinst_domain::danish::{format_decimal, format_f64};
 use gevinst_domain::programme::{
-    BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ShareOwner, TargetKind,
+    BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ProgrammeYear, ShareOwner,
+    TargetKind, YearTarget,
 };
 use gevinst_domain::Role;
 
@@ -149,6 +150,17 @@ fn opt(kind: TargetKind, d: Option<Decimal>) -> String {
 fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTable {
     let is_kr = kind == TargetKind::KrPerYear;
     let pick = |kr_v: Decimal, fte_v: Decimal| if is_kr { kr(kr_v) } else { fte(fte_v) };
+    // One row: a label, a cell for each year of the programme, and a CSS class.
+    let row =
+        |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> String| YearRow {
+            label,
+            cells: o.years.iter().map(cell).collect(),
+            class,
+        };
+    // A figure of target `i` in a year ("–" where the year has none).
+    let target_cell = |y: &ProgrammeYear, i: usize, f: fn(&YearTarget) -> Option<Decimal>| {
+        opt(kind, y.targets.iter().find(|t| t.target == i).and_then(f))
+    };
     let mut rows = Vec::new();
     let target_idx: Vec<usize> = p
         .targets
@@ -164,33 +176,11 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
         } else {
             "Mål".to_owned()
         };
-        rows.push(YearRow {
-            label,
-            cells: o
-                .years
-                .iter()
-                .map(|y| {
-                    opt(
-                        kind,
-                        y.targets
-                            .iter()
-                            .find(|t| t.target == i)
-                            .and_then(|t| t.amount),
-                    )
-                })
-                .collect(),
-            class: "target",
-        });
+        rows.push(row(label, "target", &|y| target_cell(y, i, |t| t.amount)));
     }
-    rows.push(YearRow {
-        label: "Planlagt".into(),
-        cells: o
-            .years
-            .iter()
-            .map(|y| pick(y.figures.planned_kr, y.figures.planned_fte))
-            .collect(),
-        class: "",
-    });
+    rows.push(row("Planlagt".into(), "", &|y| {
+        pick(y.figures.planned_kr, y.figures.planned_fte)
+    }));
     let mut statuses: Vec<gevinst_domain::Status> = Vec::new();
     for y in &o.years {
         for s in &y.planned_by_status {
@@ -201,55 +191,28 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
     }
     statuses.sort_by_key(|s| gevinst_domain::Status::ALL.iter().position(|a| a == s));
     for s in statuses {
-        rows.push(YearRow {
-            label: format!("heraf {}", s.label().to_lowercase()),
-            cells: o
-                .years
+        let label = format!("heraf {}", s.label().to_lowercase());
+        rows.push(row(label, "sub", &|y| {
+            y.planned_by_status
                 .iter()
-                .map(|y| {
-                    y.planned_by_status
-                        .iter()
-                        .find(|a| a.status == s)
-                        .map(|a| pick(a.kr, a.fte))
-                        .unwrap_or_else(|| pick(Decimal::ZERO, Decimal::ZERO))
-                })
-                .collect(),
-            class: "sub",
-        });
+                .find(|a| a.status == s)
+                .map(|a| pick(a.kr, a.fte))
+                .unwrap_or_else(|| pick(Decimal::ZERO, Decimal::ZERO))
+        }));
     }
-    rows.push(YearRow {
-        label: "Besluttet".into(),
-        cells: o
-            .years
-            .iter()
-            .map(|y| pick(y.figures.decided_kr, y.figures.decided_fte))
-            .collect(),
-        class: "",
-    });
-    rows.push(YearRow {
-        label: "Realiseret".into(),
-        cells: o
-            .years
-            .iter()
-            .map(|y| pick(y.figures.realised_kr, y.figures.realised_fte))
-            .collect(),
-        class: "realised",
-    });
+    rows.push(row("Besluttet".into(), "", &|y| {
+        pick(y.figures.decided_kr, y.figures.decided_fte)
+    }));
+    rows.push(row("Realiseret".into(), "realised", &|y| {
+        pick(y.figures.realised_kr, y.figures.realised_fte)
+    }));
     if is_kr {
-        rows.push(YearRow {
-            label: "Hjemtaget".into(),
-            cells: o.years.iter().map(|y| kr(y.figures.harvested_kr)).collect(),
-            class: "",
-        });
-        rows.push(YearRow {
-            label: "Frigjort, ikke hjemtaget (geninvesteret)".into(),
-            cells: o
-                .years
-                .iter()
-                .map(|y| kr(y.figures.not_harvested_kr))
-                .collect(),
-            class: "sub",
-        });
+        rows.push(row("Hjemtaget".into(), "", &|y| kr(y.figures.harvested_kr)));
+        rows.push(row(
+            "Frigjort, ikke hjemtaget (geninvesteret)".into(),
+            "sub",
+            &|y| kr(y.figures.not_harvested_kr),
+        ));
     }
     for &i in &target_idx {
         let label = if numbered {
@@ -257,23 +220,9 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
         } else {
             "Afvigelse til mål (+ = bagud)".to_owned()
         };
-        rows.push(YearRow {
-            label,
-            cells: o
-                .years
-                .iter()
-                .map(|y| {
-                    opt(
-                        kind,
-                        y.targets
-                            .iter()
-                            .find(|t| t.target == i)
-                            .and_then(|t| t.gap_realised),
-                    )
-                })
-                .collect(),
-            class: "gap",
-        });
+        rows.push(row(label, "gap", &|y| {
+            target_cell(y, i, |t| t.gap_realised)
+        }));
     }
     YearTable {
         id: if is_kr { "aar-kr" } else { "aar-aarsvaerk" },
