@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use common::TestDb;
 use gevinst_domain::business_case::{BusinessCase, Decimal, Line, LineKind};
 use gevinst_domain::{
-    AuditAction, Email, EntityKind, FagomraadeId, PotentialId, Role, Slug, Source, Status,
-    TechnologyId, TenantId, UnitId, UserId, ValidPotential, ValidUser,
+    AuditAction, EntityKind, FagomraadeId, PotentialId, Source, Status, TechnologyId, TenantId,
+    UnitId, UserId, ValidPotential,
 };
 use gevinst_store::{
     ErrorKind, ImportAction, ImportBatch, ImportNewUnit, ImportRow, Store, StoreError,
@@ -51,31 +51,7 @@ fn valid(title: &str, unit: UnitId) -> ValidPotential {
 }
 
 async fn side(s: &dyn Store, slug: &str) -> Side {
-    let tenant = s
-        .create_tenant(&Slug::parse(slug).expect("slug"), "Kommune")
-        .await
-        .unwrap()
-        .id;
-    let unit = s
-        .create_unit(tenant, None, None, "Social")
-        .await
-        .unwrap()
-        .id;
-    let user = s
-        .create_user(
-            tenant,
-            None,
-            &ValidUser {
-                email: Email::parse(&format!("pl@{slug}.dk")).expect("email"),
-                name: "Pia".into(),
-                role: Role::Portefoljeleder,
-                units: vec![],
-            },
-            "hash",
-        )
-        .await
-        .unwrap()
-        .id;
+    let (tenant, unit, user) = common::tenant_with_manager(s, slug).await;
     let pot = s
         .create_potential(
             tenant,
@@ -92,6 +68,29 @@ async fn side(s: &dyn Store, slug: &str) -> Side {
         user,
         unit,
         pot,
+    }
+}
+
+/// Row `row` updating potential `id` (read at `expected_version`) to `potential`, with no
+/// new reference values.
+fn update_row(
+    row: u32,
+    potential: ValidPotential,
+    id: PotentialId,
+    expected_version: i64,
+    case: Option<BusinessCase>,
+) -> ImportRow {
+    ImportRow {
+        row,
+        potential,
+        new_unit: None,
+        new_fagomraade: None,
+        new_technology: None,
+        action: ImportAction::Update {
+            id,
+            expected_version,
+        },
+        business_case: case.map(|c| (c, None)),
     }
 }
 
@@ -149,33 +148,17 @@ fn batch(a: &Side, stale_row: bool) -> ImportBatch {
     new_row.potential.benefit_owner = Some(a.user);
     let mut rows = vec![
         new_row,
-        ImportRow {
-            row: 3,
-            potential: valid("Robot til post og scanning", a.unit),
-            new_unit: None,
-            new_fagomraade: None,
-            new_technology: None,
-            action: ImportAction::Update {
-                id: a.pot,
-                expected_version: 1,
-            },
-            business_case: Some((case("40000"), None)),
-        },
+        update_row(
+            3,
+            valid("Robot til post og scanning", a.unit),
+            a.pot,
+            1,
+            Some(case("40000")),
+        ),
     ];
     if stale_row {
         // The row before moved the potential to version 2: this row is stale.
-        rows.push(ImportRow {
-            row: 4,
-            potential: valid("Robot igen", a.unit),
-            new_unit: None,
-            new_fagomraade: None,
-            new_technology: None,
-            action: ImportAction::Update {
-                id: a.pot,
-                expected_version: 1,
-            },
-            business_case: None,
-        });
+        rows.push(update_row(4, valid("Robot igen", a.unit), a.pot, 1, None));
         rows.push(ImportRow {
             row: 5,
             potential: valid("Efter fejlen", a.unit),
@@ -311,18 +294,13 @@ async fn all_or_nothing(db: &TestDb) {
     // Replacing a stored case needs its version; a missing version is a conflict.
     let mut again = ImportBatch {
         batch_id: "b-2".into(),
-        rows: vec![ImportRow {
-            row: 2,
-            potential: valid("Robot til post og scanning", a.unit),
-            new_unit: None,
-            new_fagomraade: None,
-            new_technology: None,
-            action: ImportAction::Update {
-                id: a.pot,
-                expected_version: 2,
-            },
-            business_case: Some((case("45000"), None)),
-        }],
+        rows: vec![update_row(
+            2,
+            valid("Robot til post og scanning", a.unit),
+            a.pot,
+            2,
+            Some(case("45000")),
+        )],
         ..Default::default()
     };
     let mid = counts(db).await;
@@ -350,18 +328,7 @@ async fn tenant_isolation(db: &TestDb) {
     // B cannot update A's potential.
     let upd = ImportBatch {
         batch_id: "x".into(),
-        rows: vec![ImportRow {
-            row: 7,
-            potential: valid("Kapret", b.unit),
-            new_unit: None,
-            new_fagomraade: None,
-            new_technology: None,
-            action: ImportAction::Update {
-                id: a.pot,
-                expected_version: 1,
-            },
-            business_case: None,
-        }],
+        rows: vec![update_row(7, valid("Kapret", b.unit), a.pot, 1, None)],
         ..Default::default()
     };
     let e = kind(s.commit_import(b.tenant, Some(b.user), &upd, None).await);

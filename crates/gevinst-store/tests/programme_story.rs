@@ -12,8 +12,8 @@ use gevinst_domain::programme::{
     StatusProbabilities, Target, TargetKind,
 };
 use gevinst_domain::{
-    AuditAction, AuditDraft, Email, EntityKind, PotentialId, Role, Slug, Source, Status, TenantId,
-    UnitId, UserId, ValidPotential, ValidUser,
+    AuditAction, AuditDraft, EntityKind, PotentialId, Source, Status, TenantId, UserId,
+    ValidPotential,
 };
 use gevinst_store::{ErrorKind, Store, StoreError};
 
@@ -41,31 +41,7 @@ struct Side {
 }
 
 async fn side(s: &dyn Store, slug: &str) -> Side {
-    let tenant = s
-        .create_tenant(&Slug::parse(slug).expect("slug"), "Kommune")
-        .await
-        .unwrap()
-        .id;
-    let unit: UnitId = s
-        .create_unit(tenant, None, None, "Social")
-        .await
-        .unwrap()
-        .id;
-    let user = s
-        .create_user(
-            tenant,
-            None,
-            &ValidUser {
-                email: Email::parse(&format!("pl@{slug}.dk")).expect("email"),
-                name: "Pia".into(),
-                role: Role::Portefoljeleder,
-                units: vec![],
-            },
-            "hash",
-        )
-        .await
-        .unwrap()
-        .id;
+    let (tenant, unit, user) = common::tenant_with_manager(s, slug).await;
     let pot = s
         .create_potential(
             tenant,

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use gevinst_domain::{Email, Role, Slug, TenantId, UnitId, UserId, ValidUser};
 use gevinst_store::postgres::{create_test_database, drop_test_database, PostgresStore};
 use gevinst_store::sqlite::SqliteStore;
 use gevinst_store::Store;
@@ -147,4 +148,35 @@ macro_rules! on_both_databases {
             }
         )*
     };
+}
+
+/// A tenant `slug` ("Kommune") with the unit "Social" and the porteføljeleder
+/// `pl@SLUG.dk` ("Pia"): the common start of the stories' two sides.
+pub async fn tenant_with_manager(s: &dyn Store, slug: &str) -> (TenantId, UnitId, UserId) {
+    let tenant = s
+        .create_tenant(&Slug::parse(slug).expect("slug"), "Kommune")
+        .await
+        .unwrap()
+        .id;
+    let unit = s
+        .create_unit(tenant, None, None, "Social")
+        .await
+        .unwrap()
+        .id;
+    let user = s
+        .create_user(
+            tenant,
+            None,
+            &ValidUser {
+                email: Email::parse(&format!("pl@{slug}.dk")).expect("email"),
+                name: "Pia".into(),
+                role: Role::Portefoljeleder,
+                units: vec![],
+            },
+            "hash",
+        )
+        .await
+        .unwrap()
+        .id;
+    (tenant, unit, user)
 }
