@@ -560,6 +560,23 @@ struct ForecastKey {
     current_year: i32,
 }
 
+impl ForecastKey {
+    fn new(
+        tenant: TenantId,
+        programme: ProgrammeId,
+        settings: SimulationSettings,
+        current_year: i32,
+    ) -> Self {
+        ForecastKey {
+            tenant,
+            programme,
+            iterations: settings.iterations,
+            seed: settings.seed,
+            current_year,
+        }
+    }
+}
+
 /// A cached forecast with the tenant's data version it was computed at.
 type CachedForecast = (i64, Arc<Forecast>);
 
@@ -615,13 +632,7 @@ pub async fn cached_forecast(
     let t = who.tenant.id;
     store.programme(t, id).await?;
     let version = store.data_version(t).await?;
-    let key = ForecastKey {
-        tenant: t,
-        programme: id,
-        iterations: settings.iterations,
-        seed: settings.seed,
-        current_year,
-    };
+    let key = ForecastKey::new(t, id, settings, current_year);
     Ok(cache.get(&key, version))
 }
 
@@ -637,13 +648,7 @@ pub async fn forecast_cached(
 ) -> Result<Arc<Forecast>> {
     let t = who.tenant.id;
     let version = store.data_version(t).await?;
-    let key = ForecastKey {
-        tenant: t,
-        programme: id,
-        iterations: settings.iterations,
-        seed: settings.seed,
-        current_year,
-    };
+    let key = ForecastKey::new(t, id, settings, current_year);
     if let Some(hit) = cache.get(&key, version) {
         store.programme(t, id).await?;
         return Ok(hit);
