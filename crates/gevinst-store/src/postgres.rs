@@ -117,9 +117,28 @@ pub async fn drop_test_database(admin_url: &str, test_url: &str) -> Result<()> {
         )));
     }
     let mut conn = sqlx::PgConnection::connect_with(&options(admin_url)?).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut conn)
-        .await?;
+    // WITH (FORCE) ends the test's own leftover connections, but refuses when an
+    // autovacuum worker is in the database (not the test role's process); a plain DROP
+    // stops autovacuum workers itself. So: forced first, plain as the fallback.
+    let forced = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    let plain = format!("DROP DATABASE IF EXISTS \"{name}\"");
+    let mut last = None;
+    for _ in 0..3 {
+        if sqlx::query(&forced).execute(&mut conn).await.is_ok() {
+            last = None;
+            break;
+        }
+        match sqlx::query(&plain).execute(&mut conn).await {
+            Ok(_) => {
+                last = None;
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    if let Some(e) = last {
+        return Err(e.into());
+    }
     conn.close().await?;
     Ok(())
 }
