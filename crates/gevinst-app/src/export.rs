@@ -17,10 +17,12 @@ use crate::auth::Principal;
 use crate::potentials::{ListParams, TenantLists};
 use crate::{blocking, AppError, Result};
 use chrono::{DateTime, Utc};
+use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
-use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant, UnitTree};
+use gevinst_domain::danish::format_decimal;
+use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
-use gevinst_store::{Catalogue, Store, StoredBusinessCase};
+use gevinst_store::{Store, StoredBusinessCase};
 use std::collections::HashMap;
 
 /// The file format of an export.
@@ -85,22 +87,24 @@ pub struct ExportFile {
 /// Most potentials one export holds; more is refused with a Danish message.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
 
-/// Loads a tenant's lists without a principal (for the operator's export).
-async fn lists_for(store: &dyn Store, tenant: &Tenant) -> Result<TenantLists> {
-    let t = tenant.id;
-    Ok(TenantLists {
-        units: UnitTree::new(store.list_units(t).await?),
-        fagomraader: store.list_catalogue(t, Catalogue::Fagomraader).await?,
-        technologies: store.list_catalogue(t, Catalogue::Technologies).await?,
-        users: store.list_users(t).await?,
-    })
-}
-
-/// Every potential matching `query`, across all pages, in the query's order.
+/// Every potential matching `query`, across all pages, in the query's order; more than
+/// [`MAX_EXPORT_ROWS`] is a field error.
 pub(crate) async fn all_matching(
     store: &dyn Store,
     tenant: &Tenant,
     query: &PotentialQuery,
+) -> Result<Vec<Potential>> {
+    all_pages(store, tenant, query, Some(MAX_EXPORT_ROWS)).await
+}
+
+/// Every potential matching `query`, across all pages, in the query's order; more than
+/// `limit` (if any) is a field error. A potential that moves between pages while they are
+/// read is kept once.
+pub(crate) async fn all_pages(
+    store: &dyn Store,
+    tenant: &Tenant,
+    query: &PotentialQuery,
+    limit: Option<usize>,
 ) -> Result<Vec<Potential>> {
     let mut q = query.clone();
     q.per_page = PotentialQuery::MAX_PER_PAGE;
@@ -110,11 +114,14 @@ pub(crate) async fn all_matching(
         let page = store.list_potentials(tenant.id, &q).await?;
         let got = page.items.len();
         out.extend(page.items);
-        if out.len() > MAX_EXPORT_ROWS {
+        if let Some(limit) = limit.filter(|l| out.len() > *l) {
             return Err(FieldErrors::single(
                 "export",
                 "too_many",
-                "Udtrækket er for stort (over 100.000 potentialer). Brug filtrene til at dele det op.",
+                format!(
+                    "Udtrækket er for stort (over {} potentialer). Brug filtrene til at dele det op.",
+                    format_decimal(Decimal::from(limit), 0)
+                ),
             )
             .into());
         }
@@ -256,7 +263,7 @@ pub async fn export_tenant(
     format: ExportFormat,
     options: ExportOptions,
 ) -> Result<ExportFile> {
-    let lists = lists_for(store, tenant).await?;
+    let lists = TenantLists::load_for(store, tenant.id).await?;
     let query = PotentialQuery {
         sort: gevinst_domain::SortKey::Created,
         descending: false,

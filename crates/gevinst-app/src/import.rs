@@ -81,8 +81,8 @@ use gevinst_sheets::import::{
     ValueMatch,
 };
 use gevinst_store::{
-    Catalogue, ImportAction, ImportBatch, ImportNewUnit, ImportRow, Store, StoreError,
-    StoredBusinessCase, StoredImportMapping,
+    ImportAction, ImportBatch, ImportNewUnit, ImportRow, Store, StoreError, StoredBusinessCase,
+    StoredImportMapping,
 };
 use serde::{Deserialize, Serialize};
 
@@ -1471,24 +1471,12 @@ fn title_unit_key(title: &str, unit: &str) -> String {
 }
 
 async fn existing(store: &dyn Store, tenant: &Tenant, lists: &TenantLists) -> Result<Existing> {
-    let mut q = PotentialQuery {
+    let query = PotentialQuery {
         sort: gevinst_domain::SortKey::Created,
         descending: false,
-        per_page: PotentialQuery::MAX_PER_PAGE,
         ..PotentialQuery::default()
     };
-    let mut potentials: Vec<Potential> = Vec::new();
-    loop {
-        let page = store.list_potentials(tenant.id, &q).await?;
-        let got = page.items.len();
-        potentials.extend(page.items);
-        if got == 0 || potentials.len() as u64 >= page.total {
-            break;
-        }
-        q.page += 1;
-    }
-    let mut seen = std::collections::HashSet::new();
-    potentials.retain(|p| seen.insert(p.id));
+    let potentials = crate::export::all_pages(store, tenant, &query, None).await?;
     let mut e = Existing {
         by_id: HashMap::new(),
         by_title_unit: HashMap::new(),
@@ -1627,16 +1615,7 @@ async fn analyse(
         return Err(AppError::Forbidden);
     }
     let tenant = importer.tenant().clone();
-    let lists = TenantLists {
-        units: UnitTree::new(store.list_units(tenant.id).await?),
-        fagomraader: store
-            .list_catalogue(tenant.id, Catalogue::Fagomraader)
-            .await?,
-        technologies: store
-            .list_catalogue(tenant.id, Catalogue::Technologies)
-            .await?,
-        users: store.list_users(tenant.id).await?,
-    };
+    let lists = TenantLists::load_for(store, tenant.id).await?;
     let known = known_values(&lists);
     let parsed = {
         let bytes = input.bytes.to_vec();

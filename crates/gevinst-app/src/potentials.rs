@@ -32,7 +32,11 @@ pub struct TenantLists {
 impl TenantLists {
     /// Loads the lists of the principal's tenant.
     pub async fn load(store: &dyn Store, who: &Principal) -> Result<Self> {
-        let t = who.tenant.id;
+        Self::load_for(store, who.tenant.id).await
+    }
+
+    /// Loads a tenant's lists without a principal (the operator's export, an import).
+    pub(crate) async fn load_for(store: &dyn Store, t: gevinst_domain::TenantId) -> Result<Self> {
         Ok(TenantLists {
             units: UnitTree::new(store.list_units(t).await?),
             fagomraader: store.list_catalogue(t, Catalogue::Fagomraader).await?,
