@@ -56,6 +56,15 @@ pub(crate) fn programme_id(raw: &str) -> Result<ProgrammeId, PageError> {
     path_number(raw).map(ProgrammeId)
 }
 
+/// Merges `more` into `errors`, keeping only the first message per field.
+pub(crate) fn merge_errors(errors: &mut FieldErrors, more: FieldErrors) {
+    for e in more.0 {
+        if errors.message_for(&e.field).is_none() {
+            errors.0.push(e);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +90,21 @@ mod tests {
                 Err(PageError(AppError::NotFound))
             ));
         }
+    }
+
+    #[test]
+    fn merge_keeps_first_message_per_field() {
+        let mut e = FieldErrors::single("unit_id", "invalid", "Ugyldig værdi.");
+        merge_errors(
+            &mut e,
+            FieldErrors::single("unit_id", "required", "Vælg en enhed."),
+        );
+        merge_errors(
+            &mut e,
+            FieldErrors::single("title", "required", "Titlen skal udfyldes."),
+        );
+        assert_eq!(e.0.len(), 2);
+        assert_eq!(e.message_for("unit_id"), Some("Ugyldig værdi."));
+        assert_eq!(e.message_for("title"), Some("Titlen skal udfyldes."));
     }
 }

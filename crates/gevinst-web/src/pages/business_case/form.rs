@@ -596,15 +596,6 @@ pub(crate) fn adapt_errors(domain: FieldErrors) -> FieldErrors {
     out
 }
 
-/// Adds `more` to `errors`, keeping only the first message per field.
-pub(crate) fn merge(errors: &mut FieldErrors, more: FieldErrors) {
-    for e in more.0 {
-        if errors.message_for(&e.field).is_none() {
-            errors.0.push(e);
-        }
-    }
-}
-
 /// A decimal as `f64`, for charts.
 pub(crate) fn f(d: Decimal) -> f64 {
     to_f64(d)

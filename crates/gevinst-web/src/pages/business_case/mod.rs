@@ -13,7 +13,7 @@
 mod form;
 mod view;
 
-use super::form_input::{field, form_pairs, potential_id as parse_id};
+use super::form_input::{field, form_pairs, merge_errors, potential_id as parse_id};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
 use crate::render::Page;
@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Datelike;
-use form::{adapt_errors, merge, Action, CaseForm};
+use form::{adapt_errors, Action, CaseForm};
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self, BusinessCaseView};
 use gevinst_app::{potentials, AppError};
@@ -155,7 +155,7 @@ async fn all_errors(
     }
     let econ = business_cases::economics(store, who).await?;
     if let Err(domain) = draft.validate(&econ.economics) {
-        merge(&mut errors, adapt_errors(domain));
+        merge_errors(&mut errors, adapt_errors(domain));
     }
     Ok(Some((errors, draft)))
 }

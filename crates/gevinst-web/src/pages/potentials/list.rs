@@ -108,6 +108,22 @@ impl ListPage {
     }
 }
 
+/// The parameter a query field (or a field error) names; `None` for unknown names.
+fn slot<'a>(p: &'a mut ListParams, name: &str) -> Option<&'a mut Option<String>> {
+    Some(match name {
+        "status" => &mut p.status,
+        "unit" => &mut p.unit,
+        "fagomraade" => &mut p.fagomraade,
+        "technology" => &mut p.technology,
+        "q" => &mut p.q,
+        "sort" => &mut p.sort,
+        "order" => &mut p.order,
+        "page" => &mut p.page,
+        "per_page" => &mut p.per_page,
+        _ => return None,
+    })
+}
+
 /// Reads the query string into list parameters.
 pub(super) fn read_params(raw: Option<&str>) -> ListParams {
     let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or_default())
@@ -115,24 +131,13 @@ pub(super) fn read_params(raw: Option<&str>) -> ListParams {
     let mut p = ListParams::default();
     let mut statuses: Vec<String> = Vec::new();
     for (k, v) in pairs {
-        let slot = match k.as_str() {
-            "status" => {
-                if !v.trim().is_empty() {
-                    statuses.push(v);
-                }
-                continue;
+        if k == "status" {
+            if !v.trim().is_empty() {
+                statuses.push(v);
             }
-            "unit" => &mut p.unit,
-            "fagomraade" => &mut p.fagomraade,
-            "technology" => &mut p.technology,
-            "q" => &mut p.q,
-            "sort" => &mut p.sort,
-            "order" => &mut p.order,
-            "page" => &mut p.page,
-            "per_page" => &mut p.per_page,
-            _ => continue,
-        };
-        *slot = Some(v);
+        } else if let Some(slot) = slot(&mut p, &k) {
+            *slot = Some(v);
+        }
     }
     if !statuses.is_empty() {
         p.status = Some(statuses.join(","));
@@ -144,19 +149,9 @@ pub(super) fn read_params(raw: Option<&str>) -> ListParams {
 fn without_invalid(p: &ListParams, errors: &FieldErrors) -> ListParams {
     let mut p = p.clone();
     for e in &errors.0 {
-        let slot = match e.field.as_str() {
-            "status" => &mut p.status,
-            "unit" => &mut p.unit,
-            "fagomraade" => &mut p.fagomraade,
-            "technology" => &mut p.technology,
-            "q" => &mut p.q,
-            "sort" => &mut p.sort,
-            "order" => &mut p.order,
-            "page" => &mut p.page,
-            "per_page" => &mut p.per_page,
-            _ => continue,
-        };
-        *slot = None;
+        if let Some(slot) = slot(&mut p, &e.field) {
+            *slot = None;
+        }
     }
     p
 }
@@ -165,10 +160,9 @@ fn value(v: &Option<String>) -> &str {
     v.as_deref().map(str::trim).unwrap_or_default()
 }
 
-/// The query string for `p` with a page number (`None`: first page, left out).
-fn href(p: &ListParams, page: Option<u32>) -> String {
-    let page = page.filter(|n| *n > 1).map(|n| n.to_string());
-    let fields: [(&str, Option<&str>); 9] = [
+/// `p`'s filters and sort as query fields, in link order.
+fn filter_fields(p: &ListParams) -> Vec<(&'static str, Option<&str>)> {
+    vec![
         ("status", p.status.as_deref()),
         ("unit", p.unit.as_deref()),
         ("fagomraade", p.fagomraade.as_deref()),
@@ -176,39 +170,15 @@ fn href(p: &ListParams, page: Option<u32>) -> String {
         ("q", p.q.as_deref()),
         ("sort", p.sort.as_deref()),
         ("order", p.order.as_deref()),
-        ("per_page", p.per_page.as_deref()),
-        ("page", page.as_deref()),
-    ];
-    let pairs: Vec<(&str, &str)> = fields
-        .into_iter()
-        .filter_map(|(k, v)| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
-        .collect();
-    if pairs.is_empty() {
-        "/potentialer".to_owned()
-    } else {
-        format!(
-            "/potentialer?{}",
-            serde_urlencoded::to_string(pairs).unwrap_or_default()
-        )
-    }
+    ]
 }
 
-/// The download link for `p`'s filters and sort (all pages, so no page or page size).
-fn export_href(p: &ListParams, extension: &str) -> String {
-    let fields: [(&str, Option<&str>); 7] = [
-        ("status", p.status.as_deref()),
-        ("unit", p.unit.as_deref()),
-        ("fagomraade", p.fagomraade.as_deref()),
-        ("technology", p.technology.as_deref()),
-        ("q", p.q.as_deref()),
-        ("sort", p.sort.as_deref()),
-        ("order", p.order.as_deref()),
-    ];
+/// `base` with the non-empty `fields` (trimmed) as its query string.
+fn with_query(base: String, fields: Vec<(&str, Option<&str>)>) -> String {
     let pairs: Vec<(&str, &str)> = fields
         .into_iter()
         .filter_map(|(k, v)| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
         .collect();
-    let base = format!("/potentialer/eksport.{extension}");
     if pairs.is_empty() {
         base
     } else {
@@ -217,6 +187,23 @@ fn export_href(p: &ListParams, extension: &str) -> String {
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     }
+}
+
+/// The query string for `p` with a page number (`None`: first page, left out).
+fn href(p: &ListParams, page: Option<u32>) -> String {
+    let page = page.filter(|n| *n > 1).map(|n| n.to_string());
+    let mut fields = filter_fields(p);
+    fields.push(("per_page", p.per_page.as_deref()));
+    fields.push(("page", page.as_deref()));
+    with_query("/potentialer".to_owned(), fields)
+}
+
+/// The download link for `p`'s filters and sort (all pages, so no page or page size).
+fn export_href(p: &ListParams, extension: &str) -> String {
+    with_query(
+        format!("/potentialer/eksport.{extension}"),
+        filter_fields(p),
+    )
 }
 
 /// The workbook link with the simulation turned on.

@@ -20,9 +20,8 @@ mod new;
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_domain::FieldErrors;
 
-use super::form_input::{field, form_pairs, potential_id as parse_id};
+use super::form_input::{field, form_pairs, merge_errors, potential_id as parse_id};
 
 /// Routes of this part of the UI.
 pub fn routes() -> Router<AppState> {
@@ -63,33 +62,4 @@ impl Choice {
 /// which screen readers skip).
 fn indent(depth: usize) -> String {
     "\u{a0}\u{a0}\u{a0}".repeat(depth.min(8))
-}
-
-/// Merges `more` into `errors`, keeping only the first message per field.
-fn merge_errors(errors: &mut FieldErrors, more: FieldErrors) {
-    for e in more.0 {
-        if errors.message_for(&e.field).is_none() {
-            errors.0.push(e);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn merge_keeps_first_message_per_field() {
-        let mut e = FieldErrors::single("unit_id", "invalid", "Ugyldig værdi.");
-        merge_errors(
-            &mut e,
-            FieldErrors::single("unit_id", "required", "Vælg en enhed."),
-        );
-        merge_errors(
-            &mut e,
-            FieldErrors::single("title", "required", "Titlen skal udfyldes."),
-        );
-        assert_eq!(e.0.len(), 2);
-        assert_eq!(e.message_for("unit_id"), Some("Ugyldig værdi."));
-    }
 }

@@ -8,7 +8,7 @@
 //! the form with one more target row, without saving. Edits carry the version read; a
 //! stale version is refused with the input kept.
 
-use super::{anchor, field, fields, form_pairs, opt_number, opt_year, programme_id};
+use super::{anchor, field, fields, form_pairs, merge_errors, opt_number, opt_year, programme_id};
 use super::{summary, ErrorItem};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
@@ -534,11 +534,7 @@ async fn read(
     let mut errors = adapt_errors(errors, &kept, &key_rows);
     if !errors.is_empty() {
         if let Err(domain) = draft.validate() {
-            for e in adapt_errors(domain, &kept, &key_rows).0 {
-                if errors.message_for(&e.field).is_none() {
-                    errors.0.push(e);
-                }
-            }
+            merge_errors(&mut errors, adapt_errors(domain, &kept, &key_rows));
         }
         let page = render(
             state,

@@ -15,7 +15,7 @@ mod overview;
 mod plan;
 mod probabilities;
 
-use super::form_input::{field, fields, form_pairs, potential_id, programme_id};
+use super::form_input::{field, fields, form_pairs, merge_errors, potential_id, programme_id};
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;

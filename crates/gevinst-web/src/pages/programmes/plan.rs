@@ -9,7 +9,9 @@
 //!   baselines, yearly targets and frequency with the version read; without a plan the
 //!   form starts from the plan derived from the business case ("Udled plan").
 
-use super::{anchor, field, form_pairs, input, opt_number, potential_id, summary, ErrorItem};
+use super::{
+    anchor, field, form_pairs, input, merge_errors, opt_number, potential_id, summary, ErrorItem,
+};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
 use crate::render::Page;
@@ -565,11 +567,7 @@ pub(crate) async fn record(
     if !errors.is_empty() {
         let mut all = errors;
         if let Err(domain) = draft.validate(&stored.plan) {
-            for e in domain.0 {
-                if all.message_for(&e.field).is_none() {
-                    all.0.push(e);
-                }
-            }
+            merge_errors(&mut all, domain);
         }
         return Ok(render(
             &who,
@@ -888,11 +886,7 @@ pub(crate) async fn edit_submit(
     let derived = l.plan.is_none();
     if !errors.is_empty() {
         let mut all = errors;
-        for e in plan.validate().0 {
-            if all.message_for(&e.field).is_none() {
-                all.0.push(e);
-            }
-        }
+        merge_errors(&mut all, plan.validate());
         return Ok(render_edit(
             &who,
             &l,
