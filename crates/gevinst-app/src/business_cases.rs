@@ -13,16 +13,15 @@
 //!   never stall the async workers that serve other requests.
 
 use crate::auth::Principal;
-use crate::{blocking, AppError, Result};
+use crate::common::{blocking, check_iterations, document_entry, units};
+use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::access::Permission;
 use gevinst_domain::business_case::{
     evaluate, sensitivity, BusinessCase, BusinessCaseDraft, Decimal, Economics, EconomicsDraft,
-    Evaluation, Simulation, SimulationSettings, TornadoBar, MAX_ITERATIONS,
+    Evaluation, Simulation, SimulationSettings, TornadoBar,
 };
-use gevinst_domain::{
-    audit, AuditAction, AuditDraft, EntityKind, FieldErrors, Potential, PotentialId, UnitTree,
-};
+use gevinst_domain::{EntityKind, Potential, PotentialId, UnitTree};
 use gevinst_store::{Store, StoredBusinessCase};
 use serde::Serialize;
 
@@ -70,10 +69,6 @@ impl EconomicsSettings {
             hourly_rate,
         }
     }
-}
-
-async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
-    Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
 
 fn may_edit(who: &Principal, p: &Potential, units: &UnitTree) -> bool {
@@ -152,23 +147,16 @@ pub async fn put(
     let (economics, _) = store.economics(t).await?;
     let case = draft.validate(&economics)?;
     let current = store.business_case(t, potential).await?;
-    let (action, changes) = match (&current, expected_version) {
-        (None, None) => (AuditAction::Create, audit::created(&case)),
-        (Some(c), Some(v)) if c.version == v => {
-            (AuditAction::Update, audit::changes(&c.case, &case))
-        }
-        _ => return Err(AppError::Conflict),
-    };
-    if changes.is_empty() && current.is_some() {
+    let Some(entry) = document_entry(
+        who,
+        EntityKind::BusinessCase,
+        potential,
+        current.as_ref().map(|c| (&c.case, c.version)),
+        expected_version,
+        &case,
+    )?
+    else {
         return view(potential, current, economics, true).await;
-    }
-    let entry = AuditDraft {
-        entity: EntityKind::BusinessCase,
-        entity_id: potential.0,
-        action,
-        user_id: who.actor_id(),
-        changes,
-        reason: None,
     };
     let stored = store
         .put_business_case(
@@ -193,14 +181,7 @@ pub async fn simulate(
     potential: PotentialId,
     settings: SimulationSettings,
 ) -> Result<Simulation> {
-    if !(1..=MAX_ITERATIONS).contains(&settings.iterations) {
-        return Err(FieldErrors::single(
-            "iterations",
-            "out_of_range",
-            "Antal gennemløb skal være 1-1.000.000.",
-        )
-        .into());
-    }
+    check_iterations(settings)?;
     let t = who.tenant.id;
     let stored = store
         .business_case(t, potential)

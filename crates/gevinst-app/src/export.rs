@@ -14,11 +14,12 @@
 //! [`gevinst_sheets::export::portfolio`].
 
 use crate::auth::Principal;
+use crate::common::{blocking, check_iterations};
 use crate::potentials::{ListParams, TenantLists};
-use crate::{blocking, AppError, Result};
+use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
+use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
@@ -153,14 +154,7 @@ async fn build(
     options: ExportOptions,
 ) -> Result<Portfolio> {
     if let Some(s) = options.simulation {
-        if !(1..=MAX_ITERATIONS).contains(&s.iterations) {
-            return Err(FieldErrors::single(
-                "iterations",
-                "out_of_range",
-                "Antal gennemløb skal være 1-1.000.000.",
-            )
-            .into());
-        }
+        check_iterations(s)?;
     }
     let (economics, _) = store.economics(tenant.id).await?;
     let mut cases: HashMap<PotentialId, StoredBusinessCase> = store

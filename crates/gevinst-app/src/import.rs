@@ -1625,7 +1625,7 @@ async fn analyse(
         let choices = choices.clone();
         let known = known.clone();
         let lists = lists.clone();
-        crate::blocking("import", move || {
+        crate::common::blocking("import", move || {
             parse(
                 &bytes,
                 sheet.as_deref(),

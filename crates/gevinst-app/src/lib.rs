@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod auth;
 pub mod business_cases;
+mod common;
 pub mod demo;
 mod error;
 pub mod export;
@@ -21,15 +22,3 @@ pub use error::AppError;
 
 /// Result type of the services.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
-
-/// Runs a CPU-bound job on tokio's blocking pool; a job that panics is
-/// [`AppError::Internal`] with the message "`<job>` failed: …".
-pub(crate) async fn blocking<T, F>(job: &'static str, f: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(format!("{job} failed: {e}")))
-}

@@ -20,6 +20,7 @@
 //!   and saves nothing. Every change is audited by the store in the same transaction.
 
 use crate::auth::Principal;
+use crate::common::{blocking, document_entry, units};
 use crate::{AppError, Result};
 use chrono::NaiveDate;
 use gevinst_domain::access::Permission;
@@ -29,9 +30,7 @@ use gevinst_domain::programme::{
     ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
-use gevinst_domain::{
-    audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, Role, UnitTree,
-};
+use gevinst_domain::{EntityKind, FieldErrors, PotentialId, Role};
 use gevinst_domain::{ProgrammeId, TenantId, UserId};
 use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
 use std::collections::HashMap;
@@ -58,10 +57,6 @@ pub struct Reminder {
 
 fn may_manage_programmes(who: &Principal) -> bool {
     matches!(who.actor.role, Role::Admin | Role::Portefoljeleder)
-}
-
-async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
-    Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
 
 /// Adds the field error `unknown` with `message` if a referenced record was not found;
@@ -278,25 +273,17 @@ pub async fn put_plan(
         return Err(errors.into());
     }
     let current = store.benefit_plan(t, potential).await?;
-    let (action, changes) = match (&current, expected_version) {
-        (None, None) => (AuditAction::Create, audit::created(&plan)),
-        (Some(c), Some(v)) if c.version == v => {
-            (AuditAction::Update, audit::changes(&c.plan, &plan))
-        }
-        _ => return Err(AppError::Conflict),
-    };
-    if let Some(c) = current {
-        if changes.is_empty() {
-            return Ok(c);
-        }
-    }
-    let entry = AuditDraft {
-        entity: EntityKind::BenefitPlan,
-        entity_id: potential.0,
-        action,
-        user_id: who.actor_id(),
-        changes,
-        reason: None,
+    let Some(entry) = document_entry(
+        who,
+        EntityKind::BenefitPlan,
+        potential,
+        current.as_ref().map(|c| (&c.plan, c.version)),
+        expected_version,
+        &plan,
+    )?
+    else {
+        // Nothing changed, so a plan is stored and stands.
+        return current.ok_or(AppError::Conflict);
     };
     Ok(store
         .put_benefit_plan(
@@ -472,7 +459,7 @@ pub async fn overview(
     let tree = units(store, who).await?;
     let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
-    crate::blocking("calculation", move || {
+    blocking("calculation", move || {
         build_overview(&programme, &potentials, &economics, &tree)
     })
     .await
@@ -535,7 +522,7 @@ pub async fn forecast(
     let (probabilities, _) = store.status_probabilities(t).await?;
     let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
-    let result = crate::blocking("calculation", move || {
+    let result = blocking("calculation", move || {
         run_forecast(
             &programme,
             &potentials,

@@ -1,0 +1,75 @@
+//! Small helpers the use-case modules share.
+
+use crate::auth::Principal;
+use crate::{AppError, Result};
+use gevinst_domain::business_case::{SimulationSettings, MAX_ITERATIONS};
+use gevinst_domain::{
+    audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, UnitTree,
+};
+use gevinst_store::Store;
+use serde::Serialize;
+
+/// Runs a CPU-bound job on tokio's blocking pool; a job that panics is
+/// [`AppError::Internal`] with the message "`<job>` failed: …".
+pub(crate) async fn blocking<T, F>(job: &'static str, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("{job} failed: {e}")))
+}
+
+/// The principal's tenant's units.
+pub(crate) async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree> {
+    Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
+}
+
+/// A simulation must run 1–[`MAX_ITERATIONS`] times ([`AppError::Invalid`] on
+/// `iterations` otherwise).
+pub(crate) fn check_iterations(settings: SimulationSettings) -> Result<()> {
+    if (1..=MAX_ITERATIONS).contains(&settings.iterations) {
+        Ok(())
+    } else {
+        Err(FieldErrors::single(
+            "iterations",
+            "out_of_range",
+            "Antal gennemløb skal være 1-1.000.000.",
+        )
+        .into())
+    }
+}
+
+/// The audit entry for saving `next` as a potential's versioned document (business case,
+/// benefit plan) over `current`, its stored body and version: a creation when none is
+/// stored and none was read (`expected_version` `None`), an update when the version read
+/// is the stored one, else [`AppError::Conflict`]. `None` when a stored document would
+/// not change, so nothing needs saving.
+pub(crate) fn document_entry<T: Serialize>(
+    who: &Principal,
+    entity: EntityKind,
+    potential: PotentialId,
+    current: Option<(&T, i64)>,
+    expected_version: Option<i64>,
+    next: &T,
+) -> Result<Option<AuditDraft>> {
+    let (action, changes) = match (current, expected_version) {
+        (None, None) => (AuditAction::Create, audit::created(next)),
+        (Some((stored, version)), Some(v)) if version == v => {
+            (AuditAction::Update, audit::changes(stored, next))
+        }
+        _ => return Err(AppError::Conflict),
+    };
+    if current.is_some() && changes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(AuditDraft {
+        entity,
+        entity_id: potential.0,
+        action,
+        user_id: who.actor_id(),
+        changes,
+        reason: None,
+    }))
+}
