@@ -6,13 +6,12 @@ use gevinst_app::AppError;
 use gevinst_domain::{NewUserDraft, Slug};
 use gevinst_store::DynStore;
 
+mod common;
+
 const PW: &str = "rigtig-adgangskode";
 
 async fn setup() -> (DynStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
-        .await
-        .unwrap();
+    let (store, dir) = common::sqlite_store().await;
     let t = store
         .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
         .await

@@ -2,7 +2,7 @@
 //! validation, results that follow the tenant's economics, and deterministic simulation.
 
 mod common;
-use common::{potential, principal};
+use common::{potential, principal, sqlite_store};
 
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self as bc, BusinessCaseView};
@@ -34,10 +34,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
-        .await
-        .unwrap();
+    let (store, dir) = sqlite_store().await;
     let t = store
         .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
         .await

@@ -2,9 +2,8 @@
 //! nothing, only the valid rows, update / new / duplicate, value mapping, the CPR guard
 //! and permissions.
 
-#[allow(dead_code)]
 mod common;
-use common::principal;
+use common::{principal, sqlite_store, valid_potential};
 
 use gevinst_app::auth::Principal;
 use gevinst_app::export::{export_tenant, ExportFormat, ExportOptions};
@@ -19,21 +18,13 @@ use gevinst_domain::business_case::{
 };
 use gevinst_domain::{
     AuditAction, AuditDraft, EntityKind, Potential, PotentialDraft, PotentialQuery, Role, Slug,
-    SortKey, Source, Status, Tenant, TenantId, UnitId, ValidPotential,
+    SortKey, Source, Status, Tenant, TenantId, UnitId,
 };
 use gevinst_sheets::import::{Limits, Mapping};
 use gevinst_store::{Catalogue, DynStore};
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
-}
-
-async fn store() -> (DynStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
-        .await
-        .unwrap();
-    (store, dir)
 }
 
 async fn tenant(store: &DynStore, slug: &str) -> Tenant {
@@ -53,20 +44,6 @@ async fn all_potentials(store: &DynStore, t: TenantId) -> Vec<Potential> {
     let mut items = store.list_potentials(t, &q).await.unwrap().items;
     items.sort_by_key(|p| p.id);
     items
-}
-
-fn valid(title: &str, description: &str, unit: UnitId) -> ValidPotential {
-    ValidPotential {
-        title: title.into(),
-        description: description.into(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
-        tags: vec![],
-    }
 }
 
 fn input<'a>(bytes: &'a [u8], limits: &'a Limits) -> ImportInput<'a> {
@@ -149,7 +126,7 @@ fn full_case() -> BusinessCase {
 
 #[tokio::test]
 async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly() {
-    let (store, _dir) = store().await;
+    let (store, _dir) = sqlite_store().await;
     let src = tenant(&store, "kilde").await;
     let social = store
         .create_unit(src.id, None, None, "Social og Sundhed")
@@ -179,7 +156,7 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         vec![],
     )
     .await;
-    let mut first = valid(
+    let mut first = valid_potential(
         "Robot til journalføring",
         "Robotten læser post.\nÆndrer ingen afgørelser – «kun» sagsgange.",
         aeldre,
@@ -197,7 +174,7 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         .create_potential(
             src.id,
             None,
-            &valid("Selvbetjening på hjemmesiden", "", social),
+            &valid_potential("Selvbetjening på hjemmesiden", "", social),
             Status::Ide,
             None,
         )
@@ -458,7 +435,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let (store, dir) = store().await;
+    let (store, dir) = sqlite_store().await;
     let t = tenant(&store, "eksempel").await;
     let social = store
         .create_unit(t.id, None, None, "Social")
@@ -616,7 +593,7 @@ async fn rows_are_new_updates_or_duplicates() {
         .create_potential(
             t,
             None,
-            &valid("Robot til post", "gammel", w.borgerservice),
+            &valid_potential("Robot til post", "gammel", w.borgerservice),
             Status::Vurderet,
             None,
         )
@@ -627,7 +604,7 @@ async fn rows_are_new_updates_or_duplicates() {
         .create_potential(
             t,
             None,
-            &valid("Dokumentscanning", "Samme", w.borgerservice),
+            &valid_potential("Dokumentscanning", "Samme", w.borgerservice),
             Status::Ide,
             None,
         )

@@ -2,7 +2,7 @@
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
 mod common;
-use common::{potential, principal};
+use common::{potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
@@ -41,10 +41,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
-        .await
-        .unwrap();
+    let (store, dir) = sqlite_store().await;
     let t = store
         .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
         .await

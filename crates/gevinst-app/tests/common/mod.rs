@@ -1,4 +1,7 @@
-//! Setup shared by the app's integration tests: users with real tokens, and potentials.
+//! Setup shared by the app's integration tests: a store, users with real tokens, and
+//! potentials.
+
+#![allow(dead_code)]
 
 use chrono::Utc;
 use gevinst_app::auth::{self, Principal};
@@ -6,6 +9,30 @@ use gevinst_domain::{
     Email, PotentialId, Role, Source, Status, TenantId, UnitId, ValidPotential, ValidUser,
 };
 use gevinst_store::DynStore;
+
+/// A fresh, migrated SQLite store in a temp folder (kept while the folder lives).
+pub async fn sqlite_store() -> (DynStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gevinst_store::connect(&format!("sqlite://{}/g.db", dir.path().display()), true)
+        .await
+        .unwrap();
+    (store, dir)
+}
+
+/// A valid potential, an employee's proposal without tags or references.
+pub fn valid_potential(title: &str, description: &str, unit: UnitId) -> ValidPotential {
+    ValidPotential {
+        title: title.into(),
+        description: description.into(),
+        unit_id: unit,
+        fagomraade_id: None,
+        technology_id: None,
+        source: Source::EmployeeProposal,
+        benefit_owner: None,
+        digital_agent: None,
+        tags: vec![],
+    }
+}
 
 /// Creates a user and resolves them the way the API does: through a fresh bearer token.
 pub async fn principal(
@@ -43,17 +70,7 @@ pub async fn potential(
     title: &str,
     status: Status,
 ) -> PotentialId {
-    let v = ValidPotential {
-        title: title.into(),
-        description: String::new(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
-        tags: vec![],
-    };
+    let v = valid_potential(title, "", unit);
     store
         .create_potential(tenant, None, &v, status, None)
         .await
