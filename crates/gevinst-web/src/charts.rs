@@ -41,17 +41,38 @@ pub fn compact(x: f64) -> String {
     }
 }
 
-/// A linear scale from data values to pixels.
+/// A linear scale from data values to pixels, over a domain widened to whole multiples of
+/// a round step (1, 2, 2.5 or 5 × 10ⁿ), so the axis is labelled with round values.
 #[derive(Debug, Clone, Copy)]
 struct Scale {
     d0: f64,
     d1: f64,
+    step: f64,
     p0: f64,
     p1: f64,
 }
 
+/// A round step that splits `span` into about `parts` parts.
+fn round_step(span: f64, parts: f64) -> f64 {
+    let raw = span / parts;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let norm = raw / magnitude;
+    let nice = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 2.5 {
+        2.5
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * magnitude
+}
+
 impl Scale {
-    /// A scale over `[lo, hi]` (widened when empty or degenerate).
+    /// A scale over `[lo, hi]` (widened when empty or degenerate, then to round ticks).
     fn new(lo: f64, hi: f64, p0: f64, p1: f64) -> Self {
         let (mut lo, mut hi) = (lo.min(hi), lo.max(hi));
         if !lo.is_finite() || !hi.is_finite() {
@@ -62,9 +83,11 @@ impl Scale {
             lo -= 1.0;
             hi += 1.0;
         }
+        let step = round_step(hi - lo, 4.0);
         Scale {
-            d0: lo,
-            d1: hi,
+            d0: (lo / step).floor() * step,
+            d1: (hi / step).ceil() * step,
+            step,
             p0,
             p1,
         }
@@ -75,10 +98,19 @@ impl Scale {
         self.p0 + (v - self.d0) / (self.d1 - self.d0) * (self.p1 - self.p0)
     }
 
-    /// Five evenly spaced tick values over the domain.
+    /// The round tick values from one end of the domain to the other (at most 7).
     fn ticks(&self) -> Vec<f64> {
-        (0..5)
-            .map(|i| self.d0 + (self.d1 - self.d0) * f64::from(i) / 4.0)
+        let n = ((self.d1 - self.d0) / self.step).round().clamp(1.0, 6.0) as u32;
+        (0..=n)
+            .map(|i| {
+                let v = self.d0 + self.step * f64::from(i);
+                // No "-0" labels from rounding.
+                if v.abs() < self.step * 1e-9 {
+                    0.0
+                } else {
+                    v
+                }
+            })
             .collect()
     }
 }
@@ -334,10 +366,17 @@ pub fn tornado(id: &str, rows: &[TornadoRow], base: f64, max: usize) -> String {
         &desc,
         "tornado-chart",
     );
-    for v in s.ticks() {
-        let x = s.at(v);
+    let ticks = s.ticks();
+    for (i, v) in ticks.iter().enumerate() {
+        let x = s.at(*v);
         line(&mut out, x, top - 6.0, x, height - 28.0, "grid");
-        text(&mut out, x, height - 12.0, "middle", "axis", &compact(v));
+        // The outermost labels are aligned inwards so they are never cut at the edge.
+        let anchor = if i + 1 == ticks.len() {
+            "end"
+        } else {
+            "middle"
+        };
+        text(&mut out, x, height - 12.0, anchor, "axis", &compact(*v));
     }
     if sorted.is_empty() {
         text(
@@ -693,6 +732,33 @@ mod tests {
                 cumulative: 20_000.0,
             },
         ]
+    }
+
+    #[test]
+    fn axes_are_labelled_with_round_values() {
+        let s = Scale::new(0.0, 878_293.0, 0.0, 100.0);
+        assert_eq!(
+            s.ticks(),
+            vec![0.0, 250_000.0, 500_000.0, 750_000.0, 1_000_000.0]
+        );
+        let s = Scale::new(-120_000.0, 2_900_000.0, 0.0, 100.0);
+        assert_eq!(s.step, 1_000_000.0);
+        assert_eq!(s.ticks(), vec![-1e6, 0.0, 1e6, 2e6, 3e6]);
+        // 0.45 / 4 ≈ 0.11, rounded up to a step of 0.2.
+        let t = Scale::new(0.0, 0.45, 0.0, 100.0).ticks();
+        assert_eq!(t.len(), 4);
+        for (got, want) in t.iter().zip([0.0, 0.2, 0.4, 0.6]) {
+            assert!((got - want).abs() < 1e-12, "{t:?}");
+        }
+        // Degenerate and non-finite domains still give a usable scale.
+        assert_eq!(
+            Scale::new(5.0, 5.0, 0.0, 1.0).ticks(),
+            vec![4.0, 4.5, 5.0, 5.5, 6.0]
+        );
+        assert_eq!(
+            Scale::new(f64::NAN, 1.0, 0.0, 1.0).ticks().first(),
+            Some(&0.0)
+        );
     }
 
     #[test]
