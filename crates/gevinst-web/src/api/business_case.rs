@@ -31,8 +31,8 @@
 //! needs it exactly like a potential's `PUT` (428 when missing, 409 when stale).
 
 use super::extract::{ApiJson, ApiPath};
+use super::missing_record;
 use super::openapi::add_schema_notes;
-use super::require_potential;
 use super::versions::{
     expected_record, expected_version, record_version_required, tagged, Expect, Record,
 };
@@ -270,15 +270,14 @@ pub async fn simulate(
     let potential = PotentialId(id);
     match business_cases::simulate(store, &who, potential, settings).await {
         Ok(sim) => Ok(Json(sim)),
-        Err(AppError::NotFound) => {
-            require_potential(&state, &who, potential).await?;
-            Err(ApiError::new(
+        Err(e) => Err(missing_record(&state, &who, potential, e, || {
+            ApiError::new(
                 StatusCode::NOT_FOUND,
                 "no_business_case",
                 "the potential has no business case yet; save one with PUT first",
-            ))
-        }
-        Err(e) => Err(e.into()),
+            )
+        })
+        .await),
     }
 }
 

@@ -25,6 +25,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use gevinst_app::auth::Principal;
+use gevinst_app::AppError;
 
 use gevinst_domain::PotentialId;
 
@@ -108,6 +109,25 @@ pub(crate) async fn require_potential(
 ) -> Result<(), ApiError> {
     gevinst_app::potentials::get(state.store.as_ref(), who, id).await?;
     Ok(())
+}
+
+/// An error of a use case on a potential's business case or plan: its `NotFound` becomes
+/// `missing()` (e.g. 404 `no_plan`) when the potential exists and 404 `not_found` when it
+/// does not (see [`require_potential`]); any other error stays as it is.
+pub(crate) async fn missing_record(
+    state: &AppState,
+    who: &Principal,
+    potential: PotentialId,
+    error: AppError,
+    missing: impl FnOnce() -> ApiError,
+) -> ApiError {
+    match error {
+        AppError::NotFound => match require_potential(state, who, potential).await {
+            Ok(()) => missing(),
+            Err(e) => e,
+        },
+        other => other.into(),
+    }
 }
 
 /// An optional text input (a query parameter, a body field) trimmed, with blank as absent.

@@ -27,7 +27,7 @@ use super::openapi::add_schema_notes;
 use super::versions::{
     created, expected_record, expected_version, record_version_required, tagged, Expect, Record,
 };
-use super::{non_blank, require_potential};
+use super::{missing_record, non_blank, require_potential};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
@@ -850,11 +850,7 @@ pub async fn record_actual(
     let draft: ActualDraft = decimal_body(raw)?;
     match programmes::record_actual(state.store.as_ref(), &who, potential, &draft).await {
         Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
-        Err(AppError::NotFound) => {
-            require_potential(&state, &who, potential).await?;
-            Err(no_plan())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(missing_record(&state, &who, potential, e, no_plan).await),
     }
 }
 
