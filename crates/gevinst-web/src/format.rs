@@ -2,6 +2,22 @@
 //! Danish local time (CET/CEST).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use gevinst_domain::business_case::Decimal;
+use gevinst_domain::danish::{format_decimal, format_kr};
+use gevinst_domain::programme::TargetKind;
+
+/// Årsværk with two decimals: `"0,05 årsværk"`.
+pub fn fte(d: Decimal) -> String {
+    format!("{} årsværk", format_decimal(d, 2))
+}
+
+/// A number in a programme target's unit: whole kroner (`"1.234.568 kr."`) or årsværk.
+pub fn target_amount(kind: TargetKind, d: Decimal) -> String {
+    match kind {
+        TargetKind::KrPerYear => format_kr(d),
+        TargetKind::Aarsvaerk => fte(d),
+    }
+}
 
 /// `1234567` → `"1.234.567"`.
 pub fn thousands(n: i64) -> String {
@@ -59,6 +75,20 @@ pub fn date(t: &DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn target_amounts_in_their_unit() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            target_amount(TargetKind::KrPerYear, d("1234567.6")),
+            "1.234.568 kr."
+        );
+        assert_eq!(
+            target_amount(TargetKind::Aarsvaerk, d("0.05")),
+            "0,05 årsværk"
+        );
+        assert_eq!(fte(d("12.345")), "12,35 årsværk");
+    }
 
     #[test]
     fn thousands_separators() {

@@ -18,6 +18,7 @@
 use super::form_input::{potential_id as parse_potential, programme_id as parse_programme};
 use crate::charts::{self, CashYear, FanYear, TargetLine};
 use crate::error::PageError;
+use crate::format::{fte, target_amount as amount};
 use crate::pages::layout::Layout;
 use crate::render::{download, Page};
 use crate::session::PageUser;
@@ -139,19 +140,8 @@ fn short_date(d: NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
-fn fte(d: Decimal) -> String {
-    format!("{} årsværk", format_decimal(d, 2))
-}
-
 fn hours(d: Decimal) -> String {
     format!("{} timer", format_decimal(d, 2))
-}
-
-fn amount(kind: TargetKind, d: Decimal) -> String {
-    match kind {
-        TargetKind::KrPerYear => format_kr(d),
-        TargetKind::Aarsvaerk => fte(d),
-    }
 }
 
 fn opt(d: Option<Decimal>, f: impl Fn(Decimal) -> String) -> String {

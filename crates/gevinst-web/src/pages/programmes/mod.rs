@@ -16,11 +16,12 @@ mod plan;
 mod probabilities;
 
 use super::form_input::{field, fields, form_pairs, merge_errors, potential_id, programme_id};
+use crate::format::{fte, target_amount as amount};
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::danish::{format_decimal, format_input, parse_number};
+use gevinst_domain::danish::{format_input, format_kr as kr, parse_number};
 use gevinst_domain::FieldErrors;
 
 /// Routes of the programme pages.
@@ -48,24 +49,6 @@ pub fn routes() -> Router<AppState> {
             get(plan::edit_form).post(plan::edit_submit),
         )
         .route("/aarshjul", get(aarshjul::show))
-}
-
-/// Whole kroner, Danish: `"1.234.568 kr."`.
-fn kr(d: Decimal) -> String {
-    format!("{} kr.", format_decimal(d, 0))
-}
-
-/// Årsværk with two decimals: `"0,05 årsværk"`.
-fn fte(d: Decimal) -> String {
-    format!("{} årsværk", format_decimal(d, 2))
-}
-
-/// A number in a target's unit.
-fn amount(kind: gevinst_domain::programme::TargetKind, d: Decimal) -> String {
-    match kind {
-        gevinst_domain::programme::TargetKind::KrPerYear => kr(d),
-        gevinst_domain::programme::TargetKind::Aarsvaerk => fte(d),
-    }
 }
 
 /// An optional number as the user would type it back.
