@@ -518,8 +518,14 @@ struct FanView {
     table: String,
 }
 
-fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
-    let years: Vec<FanYear> = fc
+/// A forecast's fan in one unit: the P10/P50/P90 per year, and the programme's targets in
+/// that unit as lines (`Mål 2027: 100.000 kr.`). Shared by the overview and the report.
+pub(super) fn fan_data(
+    p: &Programme,
+    fc: &Forecast,
+    kind: TargetKind,
+) -> (Vec<FanYear>, Vec<TargetLine>) {
+    let years = fc
         .years
         .iter()
         .map(|y| {
@@ -535,7 +541,7 @@ fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
             }
         })
         .collect();
-    let targets: Vec<TargetLine> = p
+    let targets = p
         .targets
         .iter()
         .filter(|t| t.kind == kind)
@@ -545,6 +551,11 @@ fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
             value: to_f64(t.amount),
         })
         .collect();
+    (years, targets)
+}
+
+fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
+    let (years, targets) = fan_data(p, fc, kind);
     let (id, title, unit) = match kind {
         TargetKind::KrPerYear => ("prognose-kr", "Prognose for den årlige nettogevinst", "kr."),
         TargetKind::Aarsvaerk => (

@@ -6,9 +6,10 @@
 //! back (303).
 
 use super::{amount, fte, kr, programme_id};
-use crate::charts::{self, FanYear, TargetLine};
+use crate::charts;
 use crate::error::PageError;
 use crate::pages::layout::Layout;
+use crate::pages::reports::fan_data;
 use crate::render::Page;
 use crate::session::PageUser;
 use crate::AppState;
@@ -289,38 +290,8 @@ pub(crate) fn percent(p: f64) -> String {
 
 /// The forecast's fan charts, tables and probability texts.
 pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
-    let kr_years: Vec<FanYear> = f
-        .years
-        .iter()
-        .map(|y| FanYear {
-            year: y.year,
-            p10: y.gain_kr.p10,
-            p50: y.gain_kr.p50,
-            p90: y.gain_kr.p90,
-        })
-        .collect();
-    let fte_years: Vec<FanYear> = f
-        .years
-        .iter()
-        .map(|y| FanYear {
-            year: y.year,
-            p10: y.fte.p10,
-            p50: y.fte.p50,
-            p90: y.fte.p90,
-        })
-        .collect();
-    let lines = |kind: TargetKind| -> Vec<TargetLine> {
-        p.targets
-            .iter()
-            .filter(|t| t.kind == kind)
-            .map(|t| TargetLine {
-                label: format!("Mål {}: {}", t.deadline_year, amount(t.kind, t.amount)),
-                year: t.deadline_year,
-                value: gevinst_domain::danish::to_f64(t.amount),
-            })
-            .collect()
-    };
-    let (kr_lines, fte_lines) = (lines(TargetKind::KrPerYear), lines(TargetKind::Aarsvaerk));
+    let (kr_years, kr_lines) = fan_data(p, f, TargetKind::KrPerYear);
+    let (fte_years, fte_lines) = fan_data(p, f, TargetKind::Aarsvaerk);
     let probabilities = f
         .targets
         .iter()
