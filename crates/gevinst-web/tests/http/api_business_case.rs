@@ -1,7 +1,9 @@
 //! The business-case JSON API through the real server: hand-checked results, versions,
 //! bad input, roles and tenants, simulations and the tenant's economic settings.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{
+    field_codes, json_of, pair, seed_tenant, send_json, spawn_app, SeededTenant, TestApp,
+};
 use gevinst_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -14,50 +16,6 @@ fn case_path(t: &SeededTenant) -> String {
 /// The simulate path of the seeded potential.
 fn simulate_path(t: &SeededTenant) -> String {
     format!("{}/simulate", case_path(t))
-}
-
-/// Sends `body` as `token` with extra headers.
-async fn send_with(
-    app: &TestApp,
-    method: Method,
-    token: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &Value,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(body);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    req.send().await.expect("request")
-}
-
-async fn json_of(res: reqwest::Response) -> Value {
-    res.json().await.expect("json body")
-}
-
-/// The `(field, code)` pairs of an error response.
-async fn field_codes(res: reqwest::Response) -> Vec<(String, String)> {
-    let body = json_of(res).await;
-    body["error"]["fields"]
-        .as_array()
-        .expect("fields array")
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn pair(field: &str, code: &str) -> (String, String) {
-    (field.to_owned(), code.to_owned())
 }
 
 /// A case that can be checked by hand, with discount rate 0 and the default economics
@@ -99,13 +57,13 @@ fn hand_case() -> Value {
 
 /// PUTs `body` as `token` with `If-None-Match: *`, asserting success; returns the view.
 async fn create_case(app: &TestApp, t: &SeededTenant, token: &str, body: &Value) -> Value {
-    let res = send_with(
+    let res = send_json(
         app,
         Method::PUT,
         token,
         &case_path(t),
         &[("If-None-Match", "*")],
-        body,
+        Some(body),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK, "create case");
@@ -205,13 +163,13 @@ async fn put_and_get_give_hand_computed_results() {
     // An update with If-Match bumps the version; an identical one keeps it.
     let mut changed = hand_case();
     changed["lines"][1]["amounts"] = json!([0, 70000, 70000]);
-    let res = send_with(
+    let res = send_json(
         &app,
         Method::PUT,
         agent,
         &case_path(&t),
         &[("If-Match", "\"1\"")],
-        &changed,
+        Some(&changed),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -260,7 +218,15 @@ async fn versions_stale_missing_and_create_rules() {
         if let Some(v) = body_version {
             body["version"] = json!(v);
         }
-        let res = send_with(&app, Method::PUT, agent, &case_path(&t), &headers, &body).await;
+        let res = send_json(
+            &app,
+            Method::PUT,
+            agent,
+            &case_path(&t),
+            &headers,
+            Some(&body),
+        )
+        .await;
         assert_eq!(
             res.status(),
             StatusCode::CONFLICT,
@@ -282,20 +248,28 @@ async fn versions_stale_missing_and_create_rules() {
     let mut body = changed.clone();
     body["version"] = json!(2);
     for headers in [[("If-Match", "\"1\"")], [("If-None-Match", "*")]] {
-        let res = send_with(&app, Method::PUT, agent, &case_path(&t), &headers, &body).await;
+        let res = send_json(
+            &app,
+            Method::PUT,
+            agent,
+            &case_path(&t),
+            &headers,
+            Some(&body),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(field_codes(res).await, vec![pair("version", "mismatch")]);
     }
     assert_eq!(stored(&app, &t).await, (version, case));
 
     // The current version saves.
-    let res = send_with(
+    let res = send_json(
         &app,
         Method::PUT,
         agent,
         &case_path(&t),
         &[("If-Match", "\"1\"")],
-        &changed,
+        Some(&changed),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -483,13 +457,13 @@ async fn roles_and_tenants() {
     let v = json_of(res).await;
     assert_eq!(v["evaluation"]["npv"], "71975.05");
     assert_eq!(v["may_edit"], false);
-    let res = send_with(
+    let res = send_json(
         &app,
         Method::PUT,
         laeser,
         &case_path(&t),
         &[("If-Match", "\"1\"")],
-        &hand_case(),
+        Some(&hand_case()),
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -509,13 +483,13 @@ async fn roles_and_tenants() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(res).await["error"]["code"], "not_found");
     for headers in [vec![], vec![("If-Match", "\"1\"")]] {
-        let res = send_with(
+        let res = send_json(
             &app,
             Method::PUT,
             stranger,
             &case_path(&t),
             &headers,
-            &hand_case(),
+            Some(&hand_case()),
         )
         .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -683,13 +657,13 @@ async fn economics_settings_read_by_all_changed_by_admin() {
         Role::DigitalAgent,
         Role::Laeser,
     ] {
-        let res = send_with(
+        let res = send_json(
             &app,
             Method::PUT,
             t.token(role),
             "/api/v1/settings/economics",
             &[("If-Match", "\"0\"")],
-            &settings,
+            Some(&settings),
         )
         .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role:?}");
@@ -721,13 +695,13 @@ async fn economics_settings_read_by_all_changed_by_admin() {
     assert_eq!(json_of(res).await["version"], 0, "nothing saved");
 
     // The admin saves an hourly rate of 300 kr.
-    let res = send_with(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
         "/api/v1/settings/economics",
         &[("If-Match", "\"0\"")],
-        &settings,
+        Some(&settings),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 //! The JSON API on potentials, through the real server: create, read, update with
 //! optimistic concurrency, the status lifecycle, history, listing and bad input.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{field_codes, json_of, pair, seed_tenant, spawn_app, SeededTenant, TestApp};
 use gevinst_domain::{PotentialId, Role};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -24,30 +24,6 @@ async fn send_if_match(
         req = req.header("If-Match", v);
     }
     req.send().await.expect("request")
-}
-
-/// The `(field, code)` pairs of an error response.
-async fn field_codes(res: reqwest::Response) -> Vec<(String, String)> {
-    let body: Value = res.json().await.expect("json error body");
-    body["error"]["fields"]
-        .as_array()
-        .expect("fields array")
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn pair(field: &str, code: &str) -> (String, String) {
-    (field.to_owned(), code.to_owned())
-}
-
-async fn json_of(res: reqwest::Response) -> Value {
-    res.json().await.expect("json body")
 }
 
 /// Moves a potential to `to` as `token`, sending the version in the body; returns the reply.

@@ -15,7 +15,8 @@
 //! (The investering of 2025 is not part of the annual gain.)
 
 use crate::helpers::{
-    seed_programme, seed_tenant, spawn_app, ProgrammeFixture, SeededTenant, TestApp,
+    error_code, seed_programme, seed_tenant, send_json, spawn_app, ProgrammeFixture, SeededTenant,
+    TestApp,
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::{AuditAction, EntityKind, Role};
@@ -43,25 +44,6 @@ fn field_error(body: &Value) -> (String, String, String) {
         f["code"].as_str().unwrap_or_default().to_owned(),
         f["message"].as_str().unwrap_or_default().to_owned(),
     )
-}
-
-/// A request with optional extra headers.
-async fn send(
-    app: &TestApp,
-    method: Method,
-    token: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    req.send().await.expect("request")
 }
 
 /// The fixture programme as a request body (decimals as strings).
@@ -238,7 +220,7 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
 
     // Only porteføljeleder and admin create programmes.
     let body = programme_body(&t, &f, "Velfærdsteknologi 2025–2027");
-    let res = send(
+    let res = send_json(
         &app,
         Method::POST,
         t.token(Role::Leder),
@@ -249,7 +231,7 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-    let res = send(
+    let res = send_json(
         &app,
         Method::POST,
         pl,
@@ -282,7 +264,7 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
 
     // Update with If-Match.
     let renamed = programme_body(&t, &f, "Velfærdsteknologi 2025–2027, revideret");
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -296,7 +278,7 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
 
     // A stale version is 409 and changes nothing.
     let stale = programme_body(&t, &f, "Forældet navn");
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         pl,
@@ -306,20 +288,18 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "version_conflict");
+    assert_eq!(error_code(res).await, "version_conflict");
     // So is a stale version in the body.
     let mut stale_body = stale.clone();
     stale_body["version"] = json!(1);
-    let res = send(&app, Method::PUT, pl, &path, &[], Some(&stale_body)).await;
+    let res = send_json(&app, Method::PUT, pl, &path, &[], Some(&stale_body)).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     // No version at all is 428.
-    let res = send(&app, Method::PUT, pl, &path, &[], Some(&stale)).await;
+    let res = send_json(&app, Method::PUT, pl, &path, &[], Some(&stale)).await;
     assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "version_required");
+    assert_eq!(error_code(res).await, "version_required");
     // A leder may not change it, even with the right version.
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Leder),
@@ -340,7 +320,7 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
     // The body's version works too.
     let mut again = programme_body(&t, &f, "Velfærdsteknologi");
     again["version"] = json!(2);
-    let res = send(&app, Method::PUT, pl, &path, &[], Some(&again)).await;
+    let res = send_json(&app, Method::PUT, pl, &path, &[], Some(&again)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"3\"");
 
@@ -417,7 +397,7 @@ async fn bad_input_is_422_with_the_field_and_a_danish_message() {
 
     // The same on PUT, with the right version: 422 and nothing changed.
     let path = format!("/api/v1/programmes/{}", f.programme);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -507,7 +487,7 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         .unwrap();
     let mut body = plan["plan"].clone();
     body["version"] = plan["version"].clone();
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::DigitalAgent),
@@ -527,8 +507,7 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "forbidden");
+    assert_eq!(error_code(res).await, "forbidden");
     // A læser may not either.
     let res = app
         .api_send(
@@ -549,8 +528,7 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "not_found");
+    assert_eq!(error_code(res).await, "not_found");
     // Without a token: 401.
     let res = app
         .client
@@ -643,7 +621,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     assert_eq!(lines, vec![1, 2]);
 
     // Derive proposes a fresh plan and saves nothing.
-    let res = send(
+    let res = send_json(
         &app,
         Method::POST,
         admin,
@@ -663,7 +641,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
         .map(|y| dec(&y["kr"]))
         .collect();
     assert_eq!(porto, vec![d("0"), d("60000"), d("60000")]);
-    let res = send(
+    let res = send_json(
         &app,
         Method::POST,
         admin,
@@ -679,7 +657,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     // Replace with If-Match: a new KPI.
     let mut body = stored["plan"].clone();
     body["benefits"][0]["kpi"] = json!("Portoudgift pr. måned");
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -692,9 +670,9 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     assert_eq!(res.headers()["etag"], "\"2\"");
     // No version while a plan exists: 428. Stale: 409. "Create" over it: 409.
     body["benefits"][0]["kpi"] = json!("Forældet");
-    let res = send(&app, Method::PUT, admin, &path, &[], Some(&body)).await;
+    let res = send_json(&app, Method::PUT, admin, &path, &[], Some(&body)).await;
     assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -704,7 +682,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -716,7 +694,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     // A plan without an owner is 422.
     body["benefits"][1]["owner"] = Value::Null;
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -729,7 +707,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     let e: Value = res.json().await.unwrap();
     assert_eq!(field_error(&e).0, "benefits[1].owner");
     // A læser has no edit rights.
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Laeser),
@@ -759,9 +737,8 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     let other = format!("/api/v1/potentials/{}/benefit-plan", t.potential.id);
     let res = app.api_get(admin, &other).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "no_plan");
-    let res = send(
+    assert_eq!(error_code(res).await, "no_plan");
+    let res = send_json(
         &app,
         Method::POST,
         admin,
@@ -771,8 +748,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "no_business_case");
+    assert_eq!(error_code(res).await, "no_business_case");
     // Recording an actual there is 404 no_plan.
     let res = app
         .api_send(
@@ -783,12 +759,11 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "no_plan");
+    assert_eq!(error_code(res).await, "no_plan");
     // Creating a plan for an idé is refused: it is not besluttet.
     let mut idea_plan = now["plan"].clone();
     idea_plan["potential"] = json!(t.potential.id.0);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -815,8 +790,7 @@ async fn forecast_is_deterministic_cached_and_invalidated_by_an_actual() {
     // Nothing computed yet.
     let res = app.api_get(token, &cached).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let e: Value = res.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "forecast_not_computed");
+    assert_eq!(error_code(res).await, "forecast_not_computed");
 
     let res = app.api_get(token, &url).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -900,7 +874,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
 
     let mut body = view["probabilities"].clone();
     body["besluttet"] = json!("0.5");
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Leder),
@@ -910,7 +884,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Portefoljeleder),
@@ -920,7 +894,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Portefoljeleder),
@@ -934,7 +908,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     let saved: Value = res.json().await.unwrap();
     assert_eq!(dec(&saved["probabilities"]["besluttet"]), d("0.5"));
     // Stale: 409.
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Admin),
@@ -946,7 +920,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     // Out of range: 422 on the status.
     body["i_drift"] = json!("1.5");
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Admin),
@@ -959,7 +933,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     let e: Value = res.json().await.unwrap();
     assert_eq!(field_error(&e).0, "i_drift");
     // Missing: 422 required.
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         t.token(Role::Admin),
@@ -1116,7 +1090,7 @@ async fn another_tenants_ids_are_404_on_every_path() {
             Some(porto_actual("1")),
         ),
     ] {
-        let res = send(
+        let res = send_json(
             &app,
             method.clone(),
             intruder,
@@ -1126,8 +1100,7 @@ async fn another_tenants_ids_are_404_on_every_path() {
         )
         .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {path}");
-        let e: Value = res.json().await.unwrap();
-        assert_eq!(e["error"]["code"], "not_found", "{method} {path}");
+        assert_eq!(error_code(res).await, "not_found", "{method} {path}");
     }
     // The intruder's lists do not show alfa's programme, and nothing of alfa changed.
     let list: Value = app
@@ -1237,7 +1210,7 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
     let res = app.api_get(admin, &path).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    let mut plan: Value = send(
+    let mut plan: Value = send_json(
         &app,
         Method::POST,
         admin,
@@ -1259,7 +1232,7 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
     // The plan must be for the potential in the path.
     let mut wrong = plan.clone();
     wrong["potential"] = json!(f.potential.0);
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -1276,7 +1249,7 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
         StatusCode::NOT_FOUND
     );
 
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,
@@ -1298,7 +1271,7 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, AuditAction::Create);
     // Creating again is a conflict.
-    let res = send(
+    let res = send_json(
         &app,
         Method::PUT,
         admin,

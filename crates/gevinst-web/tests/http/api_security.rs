@@ -1,21 +1,10 @@
 //! Attacks on the JSON API through HTTP: tenant isolation, role rules, authentication and
 //! hostile input. Every expected value is worked out by hand from the seed data.
 
-use crate::helpers::{seed_tenant, spawn_app, SeededTenant, TestApp};
+use crate::helpers::{error_code, json_of, pair, seed_tenant, spawn_app, SeededTenant, TestApp};
 use gevinst_domain::{NewUserDraft, Role};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-async fn json_of(res: reqwest::Response) -> Value {
-    res.json().await.expect("json body")
-}
-
-async fn error_code(res: reqwest::Response) -> String {
-    json_of(res).await["error"]["code"]
-        .as_str()
-        .expect("error code")
-        .to_owned()
-}
 
 async fn first_field(res: reqwest::Response) -> (String, String) {
     let body = json_of(res).await;
@@ -24,10 +13,6 @@ async fn first_field(res: reqwest::Response) -> (String, String) {
         f["field"].as_str().unwrap_or("-").to_owned(),
         f["code"].as_str().unwrap_or("-").to_owned(),
     )
-}
-
-fn pair(field: &str, code: &str) -> (String, String) {
-    (field.to_owned(), code.to_owned())
 }
 
 /// A PUT of the seeded fields with a new title, `If-Match: "version"`.

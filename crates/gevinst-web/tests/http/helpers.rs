@@ -518,3 +518,56 @@ pub fn row_cells(html: &str, label: &str) -> Vec<String> {
         .map(|c| c.split("</td>").next().unwrap_or("").to_owned())
         .collect()
 }
+
+/// The JSON body of a response.
+pub async fn json_of(res: reqwest::Response) -> serde_json::Value {
+    res.json().await.expect("json body")
+}
+
+/// The `error.code` of an API error response.
+pub async fn error_code(res: reqwest::Response) -> String {
+    json_of(res).await["error"]["code"]
+        .as_str()
+        .expect("error code")
+        .to_owned()
+}
+
+/// The `(field, code)` pairs of an API error response.
+pub async fn field_codes(res: reqwest::Response) -> Vec<(String, String)> {
+    let body = json_of(res).await;
+    body["error"]["fields"]
+        .as_array()
+        .expect("fields array")
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().expect("field").to_owned(),
+                f["code"].as_str().expect("code").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A `(field, code)` pair as [`field_codes`] returns them.
+pub fn pair(field: &str, code: &str) -> (String, String) {
+    (field.to_owned(), code.to_owned())
+}
+
+/// An API request as `token` with extra headers and an optional JSON body.
+pub async fn send_json(
+    app: &TestApp,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> reqwest::Response {
+    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    req.send().await.expect("request")
+}
