@@ -509,6 +509,15 @@ async fn update_potential_row(
     Ok(())
 }
 
+/// NotFound unless the potential is in the tenant.
+async fn require_potential(conn: &mut Conn, tenant: TenantId, id: PotentialId) -> Result<()> {
+    if entity_exists(conn, tenant, EntityKind::Potential, id.0).await? {
+        Ok(())
+    } else {
+        Err(StoreError::not_found(format!("potential {id}")))
+    }
+}
+
 /// Whether a record of the given kind exists in the tenant.
 async fn entity_exists(
     conn: &mut Conn,
@@ -617,16 +626,33 @@ async fn fetch_business_case(
     tenant: TenantId,
     potential: PotentialId,
 ) -> Result<Option<StoredBusinessCase>> {
-    let sql = format!(
-        "SELECT {BUSINESS_CASE_COLS} FROM business_cases WHERE tenant_id = $1 AND potential_id = $2"
-    );
+    fetch_potential_document(
+        conn,
+        "business_cases",
+        BUSINESS_CASE_COLS,
+        (tenant, potential),
+        business_case_row,
+    )
+    .await
+}
+
+/// A potential's document (business case, benefit plan) from `table`, if it has one.
+/// `table` and `cols` are compile-time constants, never user input.
+async fn fetch_potential_document<S>(
+    conn: &mut Conn,
+    table: &'static str,
+    cols: &'static str,
+    (tenant, potential): (TenantId, PotentialId),
+    decode: fn(&DbRow) -> Result<S>,
+) -> Result<Option<S>> {
+    let sql = format!("SELECT {cols} FROM {table} WHERE tenant_id = $1 AND potential_id = $2");
     sqlx::query(&sql)
         .bind(tenant.0)
         .bind(potential.0)
         .fetch_optional(&mut *conn)
         .await?
         .as_ref()
-        .map(business_case_row)
+        .map(decode)
         .transpose()
 }
 
@@ -819,9 +845,7 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
     decode: fn(&DbRow) -> Result<S>,
 ) -> Result<S> {
     let mut tx = store.begin_write().await?;
-    if !entity_exists(&mut tx, tenant, EntityKind::Potential, potential.0).await? {
-        return Err(StoreError::not_found(format!("potential {potential}")));
-    }
+    require_potential(&mut tx, tenant, potential).await?;
     let at = now();
     let row = write_potential_document(
         &mut tx,
@@ -1773,9 +1797,7 @@ impl Store for ThisStore {
 
     async fn status_history(&self, tenant: TenantId, id: PotentialId) -> Result<Vec<StatusChange>> {
         let mut conn = self.pool.acquire().await?;
-        if !entity_exists(&mut conn, tenant, EntityKind::Potential, id.0).await? {
-            return Err(StoreError::not_found(format!("potential {id}")));
-        }
+        require_potential(&mut conn, tenant, id).await?;
         let rows = sqlx::query(
             "SELECT potential_id, from_status, to_status, reason, user_id, at FROM status_changes \
              WHERE tenant_id = $1 AND potential_id = $2 ORDER BY id",
@@ -1837,9 +1859,7 @@ impl Store for ThisStore {
         potential: PotentialId,
     ) -> Result<Option<StoredBusinessCase>> {
         let mut conn = self.pool.acquire().await?;
-        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
-            return Err(StoreError::not_found(format!("potential {potential}")));
-        }
+        require_potential(&mut conn, tenant, potential).await?;
         fetch_business_case(&mut conn, tenant, potential).await
     }
 
@@ -1974,20 +1994,15 @@ impl Store for ThisStore {
         potential: PotentialId,
     ) -> Result<Option<StoredBenefitPlan>> {
         let mut conn = self.pool.acquire().await?;
-        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
-            return Err(StoreError::not_found(format!("potential {potential}")));
-        }
-        let sql = format!(
-            "SELECT {BENEFIT_PLAN_COLS} FROM benefit_plans WHERE tenant_id = $1 AND potential_id = $2"
-        );
-        sqlx::query(&sql)
-            .bind(tenant.0)
-            .bind(potential.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .as_ref()
-            .map(benefit_plan_row)
-            .transpose()
+        require_potential(&mut conn, tenant, potential).await?;
+        fetch_potential_document(
+            &mut conn,
+            "benefit_plans",
+            BENEFIT_PLAN_COLS,
+            (tenant, potential),
+            benefit_plan_row,
+        )
+        .await
     }
 
     async fn list_benefit_plans(&self, tenant: TenantId) -> Result<Vec<StoredBenefitPlan>> {
@@ -2065,9 +2080,7 @@ impl Store for ThisStore {
         potential: PotentialId,
     ) -> Result<Vec<StoredActual>> {
         let mut conn = self.pool.acquire().await?;
-        if !entity_exists(&mut conn, tenant, EntityKind::Potential, potential.0).await? {
-            return Err(StoreError::not_found(format!("potential {potential}")));
-        }
+        require_potential(&mut conn, tenant, potential).await?;
         let sql = format!(
             "SELECT {ACTUAL_COLS} FROM actuals WHERE tenant_id = $1 AND potential_id = $2 ORDER BY id"
         );
