@@ -77,13 +77,19 @@ fn has_utf8_multibyte(bytes: &[u8]) -> bool {
 
 const CANDIDATES: [u8; 3] = [b';', b'\t', b','];
 
-/// Field counts of the first records of `text` split by `delimiter` (quotes respected).
-fn field_counts(text: &str, delimiter: u8, lines: usize) -> Vec<usize> {
-    let mut reader = csv::ReaderBuilder::new()
+/// A reader of `text`'s records split by `delimiter`: no header row, records of any
+/// length.
+fn records_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(text.as_bytes())
+}
+
+/// Field counts of the first records of `text` split by `delimiter` (quotes respected).
+fn field_counts(text: &str, delimiter: u8, lines: usize) -> Vec<usize> {
+    let mut reader = records_reader(text, delimiter);
     reader
         .records()
         .take(lines)
@@ -139,11 +145,7 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<CsvText, ImportE
         ));
     }
     let delimiter = detect_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = records_reader(&text, delimiter);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut number: u32 = 0;

@@ -331,22 +331,22 @@ fn is_password_error(debug: &str) -> bool {
     lower.contains("password") || lower.contains("encrypt")
 }
 
-fn map_xlsx_error(e: calamine::XlsxError) -> ImportError {
-    let debug = format!("{e:?}");
-    if is_password_error(&debug) {
+/// A reader's error: encrypted if it speaks of a password or encryption, else corrupt
+/// with `what` as the Danish description.
+fn unreadable(e: impl std::fmt::Debug, what: &str) -> ImportError {
+    if is_password_error(&format!("{e:?}")) {
         ImportError::encrypted()
     } else {
-        ImportError::corrupt("Excel-indholdet kan ikke læses")
+        ImportError::corrupt(what)
     }
 }
 
+fn map_xlsx_error(e: calamine::XlsxError) -> ImportError {
+    unreadable(e, "Excel-indholdet kan ikke læses")
+}
+
 fn map_other_error<E: std::fmt::Debug>(e: E) -> ImportError {
-    let debug = format!("{e:?}");
-    if is_password_error(&debug) {
-        ImportError::encrypted()
-    } else {
-        ImportError::corrupt("regnearkets indhold kan ikke læses")
-    }
+    unreadable(e, "regnearkets indhold kan ikke læses")
 }
 
 pub(crate) fn too_many_rows(limits: &Limits) -> ImportError {
