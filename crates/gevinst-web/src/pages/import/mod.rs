@@ -37,7 +37,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use gevinst_app::import::{
-    self, ImportInput, ImportPreview, Importer, ValueChoice, ValueDecision, ValueKind,
+    self, ImportInput, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
@@ -112,6 +112,11 @@ fn input<'a>(upload: &'a Upload, limits: &'a Limits) -> ImportInput<'a> {
         mapping: upload.mapping.as_ref(),
         limits,
     }
+}
+
+/// The upload's file read with `sheet` (`None`: the first sheet): sheets, header, mapping.
+fn inspect(state: &AppState, upload: &Upload, sheet: Option<&str>) -> Result<Inspection, AppError> {
+    import::inspect(&upload.bytes, &upload.filename, sheet, &limits(state))
 }
 
 /// What importing the upload with its current choices would do, for the user (writes nothing).
@@ -386,13 +391,7 @@ async fn mapping_response(
     message: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let limits = limits(state);
-    let inspection = import::inspect(
-        &upload.bytes,
-        &upload.filename,
-        upload.sheet.as_deref(),
-        &limits,
-    )?;
+    let inspection = inspect(state, upload, upload.sheet.as_deref())?;
     let saved = import::list_mappings(state.store.as_ref(), Importer::User(&who.principal)).await?;
     let (mapping, save_name) = match chosen {
         Some((m, name)) => (m.clone(), name.to_owned()),
@@ -428,8 +427,7 @@ async fn choose_sheet(
     let upload = load(&who, &id)?;
     let pairs = form_pairs(&body)?;
     let sheet = field(&pairs, "ark");
-    let limits = limits(&state);
-    let inspection = import::inspect(&upload.bytes, &upload.filename, None, &limits)?;
+    let inspection = inspect(&state, &upload, None)?;
     if !inspection.sheets.iter().any(|s| s.name == sheet) {
         return Err(PageError(AppError::Invalid(FieldErrors::single(
             "ark",
@@ -439,7 +437,7 @@ async fn choose_sheet(
     }
     // A sheet that cannot be read (e.g. no header row) is said on the page; the sheet
     // read so far stays chosen.
-    if let Err(e) = import::inspect(&upload.bytes, &upload.filename, Some(&sheet), &limits) {
+    if let Err(e) = inspect(&state, &upload, Some(&sheet)) {
         return match e {
             AppError::Invalid(f) => {
                 let errors = messages(&f)
@@ -498,13 +496,7 @@ async fn save_columns(
 ) -> Result<Response, PageError> {
     let upload = load(&who, &id)?;
     let pairs = form_pairs(&body)?;
-    let limits = limits(&state);
-    let inspection = import::inspect(
-        &upload.bytes,
-        &upload.filename,
-        upload.sheet.as_deref(),
-        &limits,
-    )?;
+    let inspection = inspect(&state, &upload, upload.sheet.as_deref())?;
     if inspection.gevinst_export {
         change(&who, &id, |u| u.mapping = None)?;
         return Ok(see_other(format!("/import/{id}/vaerdier")));
