@@ -408,11 +408,7 @@ pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::programmes::Fo
         .expect("open store");
     let state = AppState::new(store.clone(), WebSettings::default());
     let forecasts = state.forecasts.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    let addr = serve_state(state).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -570,4 +566,22 @@ pub async fn send_json(
         req = req.json(b);
     }
     req.send().await.expect("request")
+}
+
+/// Serves `state` on a fresh port of 127.0.0.1 until the test ends; returns the address.
+async fn serve_state(state: AppState) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
+    addr
+}
+
+/// A second server on `app`'s database with other `settings`; returns its base URL
+/// (`http://127.0.0.1:PORT`). Cookies do not depend on the port, so a session made on
+/// `app` works on it too.
+pub async fn serve_with_settings(app: &TestApp, settings: WebSettings) -> String {
+    let addr = serve_state(AppState::new(app.store.clone(), settings)).await;
+    format!("http://{addr}")
 }

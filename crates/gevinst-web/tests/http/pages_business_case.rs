@@ -3,7 +3,7 @@
 //! roles, tenant isolation, simulation and escaping.
 
 use crate::helpers::{
-    get_text, login_role, post_text, seed_tenant, spawn_app, SeededTenant, TestApp,
+    get_text, login_role, post_form, post_text, seed_tenant, spawn_app, SeededTenant, TestApp,
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::Role;
@@ -11,6 +11,19 @@ use reqwest::StatusCode;
 
 fn path(t: &SeededTenant) -> String {
     format!("/potentialer/{}/business-case", t.potential.id.0)
+}
+
+/// Saves the valid case of [`case_fields`] with the first line labelled `label` (a new
+/// case: no version) and checks the redirect.
+async fn save_case(
+    client: &reqwest::Client,
+    app: &TestApp,
+    t: &SeededTenant,
+    csrf: &str,
+    label: &str,
+) {
+    let res = post_form(client, app, &path(t), &case_fields(csrf, label, "")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
 /// A valid case: 1.234.567,50 kr. invested in 2025, 1.000.000 kr. saved in 2026 and
@@ -64,13 +77,7 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     assert!(page.contains("Opret business case"));
     assert!(page.contains("endnu ingen business case"));
 
-    let res = client
-        .post(app.url(&path(&t)))
-        .form(&case_fields(&csrf, "Licens", ""))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    save_case(&client, &app, &t, &csrf, "Licens").await;
 
     let stored = saved_case(&app, &t).await.expect("saved");
     let case = &stored.case;
@@ -204,13 +211,7 @@ async fn a_stale_version_is_409_and_saves_nothing() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "vejen").await;
     let (client, csrf) = login_role(&app, "vejen", Role::Admin).await;
-    let res = client
-        .post(app.url(&path(&t)))
-        .form(&case_fields(&csrf, "Licens", ""))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    save_case(&client, &app, &t, &csrf, "Licens").await;
     let before = saved_case(&app, &t).await.expect("saved");
     // Someone read the page before the case existed and now saves "Ny tekst".
     let (status, page) = post_text(
@@ -235,13 +236,7 @@ async fn a_reader_sees_results_only_and_may_not_post() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "skive").await;
     let (admin, csrf) = login_role(&app, "skive", Role::Admin).await;
-    let res = admin
-        .post(app.url(&path(&t)))
-        .form(&case_fields(&csrf, "Licens", ""))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    save_case(&admin, &app, &t, &csrf, "Licens").await;
     let (reader, rcsrf) = login_role(&app, "skive", Role::Laeser).await;
     let (status, page) = get_text(&reader, &app, &path(&t)).await;
     assert_eq!(status, StatusCode::OK);
@@ -294,13 +289,7 @@ async fn simulation_shows_percentiles_and_is_reproducible() {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "viborg").await;
     let (client, csrf) = login_role(&app, "viborg", Role::Admin).await;
-    let res = client
-        .post(app.url(&path(&t)))
-        .form(&case_fields(&csrf, "Licens", ""))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    save_case(&client, &app, &t, &csrf, "Licens").await;
     let (reader, rcsrf) = login_role(&app, "viborg", Role::Laeser).await;
     let sim = format!("{}/simuler", path(&t));
     let form = [
@@ -346,13 +335,7 @@ async fn script_in_a_label_is_escaped_in_table_and_svg() {
     let t = seed_tenant(&app.store, "struer").await;
     let (client, csrf) = login_role(&app, "struer", Role::Admin).await;
     let label = "<script>alert(1)</script>";
-    let res = client
-        .post(app.url(&path(&t)))
-        .form(&case_fields(&csrf, label, ""))
-        .send()
-        .await
-        .expect("save");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    save_case(&client, &app, &t, &csrf, label).await;
     let (_, page) = get_text(&client, &app, &path(&t)).await;
     assert!(!page.contains("<script>"), "no raw script anywhere");
     let svg_start = page

@@ -4,7 +4,8 @@
 //! tenant isolation, CSRF and broken files.
 
 use crate::helpers::{
-    get_text, login_role, post_form, seed_tenant, spawn_app, SeededTenant, TestApp,
+    get_text, login_role, post_form, seed_tenant, serve_with_settings, spawn_app, SeededTenant,
+    TestApp,
 };
 use gevinst_domain::{PotentialQuery, Role};
 use reqwest::{Client, StatusCode};
@@ -119,13 +120,24 @@ async fn upload(
     filename: &str,
     data: &[u8],
 ) -> reqwest::Response {
+    upload_to(client, &app.base, csrf, filename, data).await
+}
+
+/// Like [`upload`], to the server at `base` (`http://127.0.0.1:PORT`).
+async fn upload_to(
+    client: &Client,
+    base: &str,
+    csrf: Option<&str>,
+    filename: &str,
+    data: &[u8],
+) -> reqwest::Response {
     let (ct, body) = multipart(filename, data);
     let path = match csrf {
         Some(t) => format!("/import?_csrf={t}"),
         None => "/import".to_owned(),
     };
     client
-        .post(app.url(&path))
+        .post(format!("{base}{path}"))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -771,27 +783,14 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
         max_import_bytes: 1024 * 1024,
         ..Default::default()
     };
-    let state = gevinst_web::AppState::new(app.store.clone(), settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
-    let small = format!("http://{addr}");
+    let small = serve_with_settings(&app, settings).await;
     // Cookies do not depend on the port, so the session works on both servers.
     let (client, csrf) = login_role(&app, "stor", Role::Admin).await;
     let mut csv = b"Titel;Enhed\n".to_vec();
     while csv.len() <= 1024 * 1024 {
         csv.extend_from_slice("En lang række med en idé;Hjemmeplejen\n".as_bytes());
     }
-    let (ct, body) = multipart("stor.csv", &csv);
-    let res = client
-        .post(format!("{small}/import?_csrf={csrf}"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let res = upload_to(&client, &small, Some(&csrf), "stor.csv", &csv).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.expect("body");
     assert!(
@@ -803,14 +802,7 @@ async fn a_file_over_the_configured_limit_is_refused_in_danish() {
     while csv.len() <= 1024 * 1024 + 80 * 1024 {
         csv.extend_from_slice("En lang række med en idé;Hjemmeplejen\n".as_bytes());
     }
-    let (ct, body) = multipart("stor.csv", &csv);
-    let res = client
-        .post(format!("{small}/import?_csrf={csrf}"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let res = upload_to(&client, &small, Some(&csrf), "stor.csv", &csv).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body = res.text().await.expect("body");
     assert!(
@@ -1030,27 +1022,14 @@ async fn an_upload_may_be_larger_than_an_ordinary_form() {
         max_import_bytes: 1024 * 1024,
         ..Default::default()
     };
-    let state = gevinst_web::AppState::new(app.store.clone(), settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(gevinst_web::serve(listener, state, std::future::pending()));
-    let base = format!("http://{addr}");
+    let base = serve_with_settings(&app, settings).await;
     let (client, csrf) = login_role(&app, "form-stor", Role::Admin).await;
     let mut csv = b"Titel;Enhed\n".to_vec();
     for i in 0..5000 {
         csv.extend_from_slice(format!("Idé nummer {i};Hjemmeplejen\n").as_bytes());
     }
     assert!(csv.len() > 128 * 1024);
-    let (ct, body) = multipart("mange.csv", &csv);
-    let res = client
-        .post(format!("{base}/import?_csrf={csrf}"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+    let res = upload_to(&client, &base, Some(&csrf), "mange.csv", &csv).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let path = location(&res);
     let html = client

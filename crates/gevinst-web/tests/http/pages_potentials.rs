@@ -8,6 +8,14 @@ use crate::helpers::{
 use gevinst_domain::{PotentialDraft, PotentialId, Role, Status, UnitId};
 use reqwest::StatusCode;
 
+/// The seeded potential as it is stored now.
+async fn seeded(app: &TestApp, t: &SeededTenant) -> gevinst_domain::Potential {
+    app.store
+        .potential(t.tenant.id, t.potential.id)
+        .await
+        .expect("the seeded potential")
+}
+
 /// The value of the first hidden `version` input on a page.
 fn version_of(html: &str) -> String {
     let key = "name=\"version\" value=\"";
@@ -226,11 +234,7 @@ async fn stale_edit_shows_conflict_and_saves_nothing() {
         "2",
         "the form now carries the current version"
     );
-    let stored = app
-        .store
-        .potential(t.tenant.id, t.potential.id)
-        .await
-        .expect("potential");
+    let stored = seeded(&app, &t).await;
     assert_eq!(stored.title, "Først gemt titel");
     assert_eq!(stored.version, 2);
 
@@ -263,14 +267,7 @@ async fn edit_with_errors_keeps_input() {
     assert!(html.contains("Titlen skal udfyldes."));
     assert!(html.contains("Ny tekst</textarea>"));
     assert!(html.contains("<details class=\"edit\" open>"));
-    assert_eq!(
-        app.store
-            .potential(t.tenant.id, t.potential.id)
-            .await
-            .expect("p")
-            .version,
-        1
-    );
+    assert_eq!(seeded(&app, &t).await.version, 1);
 }
 
 #[tokio::test]
@@ -307,14 +304,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
         html.contains(r#"<option value="afvist" selected>"#),
         "the choice is kept"
     );
-    assert_eq!(
-        app.store
-            .potential(t.tenant.id, t.potential.id)
-            .await
-            .expect("p")
-            .status,
-        Status::Ide
-    );
+    assert_eq!(seeded(&app, &t).await.status, Status::Ide);
 
     let res = post_form(
         &client,
@@ -370,14 +360,7 @@ async fn status_changes_need_a_reason_for_afvist_and_are_shown_in_history() {
         .await
         .expect("body")
         .contains("Nogen har ændret potentialet"));
-    assert_eq!(
-        app.store
-            .potential(t.tenant.id, t.potential.id)
-            .await
-            .expect("p")
-            .status,
-        Status::Parkeret
-    );
+    assert_eq!(seeded(&app, &t).await.status, Status::Parkeret);
 }
 
 #[tokio::test]
@@ -407,11 +390,7 @@ async fn laeser_sees_no_edit_form_and_cannot_post_one() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let stored = app
-        .store
-        .potential(t.tenant.id, t.potential.id)
-        .await
-        .expect("p");
+    let stored = seeded(&app, &t).await;
     assert_eq!(
         (stored.title.as_str(), stored.status, stored.version),
         ("Skærmbesøg i alfa", Status::Ide, 1)
@@ -512,14 +491,7 @@ async fn posts_without_a_valid_csrf_token_are_refused() {
             .total,
         1
     );
-    assert_eq!(
-        app.store
-            .potential(t.tenant.id, t.potential.id)
-            .await
-            .expect("p")
-            .status,
-        Status::Ide
-    );
+    assert_eq!(seeded(&app, &t).await.status, Status::Ide);
 }
 
 #[tokio::test]
