@@ -16,6 +16,7 @@
 //! programme or potential is 404.
 
 use super::form_input::{potential_id as parse_potential, programme_id as parse_programme};
+use super::programmes::FORECAST as PROGRAMME_PAGE_FORECAST;
 use crate::charts::{self, CashYear, FanYear, TargetLine};
 use crate::error::PageError;
 use crate::format::{fte, target_amount as amount};
@@ -33,7 +34,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::{business_cases, potentials, programmes, AppError};
-use gevinst_domain::business_case::{Decimal, SimulationSettings};
+use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_decimal, format_f64, format_kr, to_f64};
 use gevinst_domain::programme::{
     overview as build_overview, Forecast, KeyBasis, Programme, ProgrammeOverview,
@@ -127,11 +128,6 @@ async fn potential_print_head(
     let p = potentials::get(state.store.as_ref(), &who.principal, id).await?;
     Ok(print_head(&p.title, "Gevinstrapport"))
 }
-
-/// The forecast the report shows when it has been computed: the programme page's default
-/// settings in the current year.
-const FORECAST_ITERATIONS: u32 = 10_000;
-const FORECAST_SEED: u64 = 0;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -245,21 +241,19 @@ async fn plan_of(
     })
 }
 
+/// The forecast the report shows when it has been computed: the programme page's
+/// settings in the current year (never computed here).
 async fn cached_forecast(
     state: &AppState,
     who: &Principal,
     id: ProgrammeId,
 ) -> Result<Option<std::sync::Arc<Forecast>>, PageError> {
-    let settings = SimulationSettings {
-        iterations: FORECAST_ITERATIONS,
-        seed: FORECAST_SEED,
-    };
     Ok(programmes::cached_forecast(
         state.store.as_ref(),
         &state.forecasts,
         who,
         id,
-        settings,
+        PROGRAMME_PAGE_FORECAST,
         Utc::now().year(),
     )
     .await?)

@@ -15,6 +15,9 @@ mod overview;
 mod plan;
 mod probabilities;
 
+/// The forecast settings of the programme page, which the reports show too.
+pub(super) use overview::FORECAST;
+
 use super::form_input::{field, fields, form_pairs, merge_errors, potential_id, programme_id};
 use crate::format::{fte, target_amount as amount};
 use crate::AppState;
