@@ -207,47 +207,9 @@ impl TestApp {
     /// A browser-like client with a cookie jar, logged in as `email` of `slug`.
     /// Returns the client and the CSRF token of the session (read from a page's form).
     pub async fn login(&self, slug: &str, email: &str) -> (reqwest::Client, String) {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let page = client
-            .get(self.url("/login"))
-            .send()
+        try_login(self, slug, email, PASSWORD, "/")
             .await
-            .expect("login page")
-            .text()
-            .await
-            .expect("body");
-        let csrf = extract_csrf(&page).expect("login csrf");
-        let res = client
-            .post(self.url("/login"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("tenant", slug),
-                ("email", email),
-                ("password", PASSWORD),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(
-            res.status(),
-            reqwest::StatusCode::SEE_OTHER,
-            "login should redirect"
-        );
-        let page = client
-            .get(self.url("/"))
-            .send()
-            .await
-            .expect("front page")
-            .text()
-            .await
-            .expect("body");
-        let csrf = extract_csrf(&page).expect("session csrf on front page");
-        (client, csrf)
+            .unwrap_or_else(|status| panic!("login should redirect, got {status}"))
     }
 }
 
@@ -584,4 +546,55 @@ async fn serve_state(state: AppState) -> SocketAddr {
 pub async fn serve_with_settings(app: &TestApp, settings: WebSettings) -> String {
     let addr = serve_state(AppState::new(app.store.clone(), settings)).await;
     format!("http://{addr}")
+}
+
+/// Logs in through the login form with any password and `next`. `Ok` holds the cookie
+/// client and the session's CSRF token (read from the page at `next`); `Err` the status of
+/// a refused login (anything but a redirect).
+pub async fn try_login(
+    app: &TestApp,
+    slug: &str,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<(reqwest::Client, String), reqwest::StatusCode> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let csrf = extract_csrf(&page).expect("login csrf");
+    let res = client
+        .post(app.url("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("tenant", slug),
+            ("email", email),
+            ("password", password),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .expect("login");
+    if res.status() != reqwest::StatusCode::SEE_OTHER {
+        return Err(res.status());
+    }
+    let page = client
+        .get(app.url(next))
+        .send()
+        .await
+        .expect("page after login")
+        .text()
+        .await
+        .expect("body");
+    let csrf = extract_csrf(&page).expect("session csrf");
+    Ok((client, csrf))
 }

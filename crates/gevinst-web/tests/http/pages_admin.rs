@@ -1,58 +1,20 @@
 //! The administration pages (`/admin/…`) and the account page (`/konto`) through real
 //! HTTP: forms, field errors, role checks and what ends up in the store.
 
-use crate::helpers::{extract_csrf, seed_tenant, spawn_app, SeededTenant, TestApp, PASSWORD};
+use crate::helpers::{seed_tenant, spawn_app, try_login, SeededTenant, TestApp, PASSWORD};
 use gevinst_domain::{Role, UnitId};
 use reqwest::{Client, StatusCode};
 
 const SLUG: &str = "kommune";
 
-/// Logs in with any password. `Ok` holds the cookie client and the session's CSRF
-/// token; `Err` the status of the refused login.
+/// Logs in with any password (through `/konto`). `Ok` holds the cookie client and the
+/// session's CSRF token; `Err` the status of the refused login.
 async fn login_with(
     app: &TestApp,
     email: &str,
     password: &str,
 ) -> Result<(Client, String), StatusCode> {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let csrf = extract_csrf(&page).expect("login csrf");
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("tenant", SLUG),
-            ("email", email),
-            ("password", password),
-            ("next", "/konto"),
-        ])
-        .send()
-        .await
-        .expect("login");
-    if res.status() != StatusCode::SEE_OTHER {
-        return Err(res.status());
-    }
-    let page = client
-        .get(app.url("/konto"))
-        .send()
-        .await
-        .expect("account")
-        .text()
-        .await
-        .expect("body");
-    let csrf = extract_csrf(&page).expect("session csrf");
-    Ok((client, csrf))
+    try_login(app, SLUG, email, password, "/konto").await
 }
 
 async fn setup() -> (TestApp, SeededTenant) {
