@@ -90,6 +90,15 @@ pub const MAX_FAILURES_PER_CLIENT: u32 = 30;
 /// The window for counting failed logins.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
+/// Deletes expired sessions and failed logins older than the throttling window, so the
+/// tables do not grow without bound. `gevinst serve` runs it every hour. Returns how many
+/// sessions and failures were deleted.
+pub async fn purge_expired(store: &dyn Store, now: DateTime<Utc>) -> Result<(u64, u64)> {
+    Ok(store
+        .purge_expired(now, now - Duration::minutes(THROTTLE_WINDOW_MINUTES))
+        .await?)
+}
+
 /// The authenticated user with their tenant, as every use case receives them.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -217,3 +217,50 @@ async fn revoked_and_malformed_tokens_fail() {
     assert!(!auth::csrf_matches("abc", "abd"));
     assert!(!auth::csrf_matches("", ""));
 }
+
+#[tokio::test]
+async fn expired_sessions_and_old_failures_are_purged() {
+    let (store, _dir) = setup().await;
+    let s = store.as_ref();
+    let t0 = Utc::now();
+    // Two sessions: one logged in 11 hours before `now` (expired), one just now.
+    let (_, old) = auth::login(s, "eksempel", "anna@eksempel.dk", PW, None, t0)
+        .await
+        .unwrap();
+    let now = t0 + Duration::hours(auth::SESSION_HOURS) + Duration::hours(1);
+    let (_, fresh) = auth::login(s, "eksempel", "anna@eksempel.dk", PW, None, now)
+        .await
+        .unwrap();
+    // Failed logins: one 20 minutes ago (outside the window), two a minute ago.
+    for (at, n) in [
+        (now - Duration::minutes(20), 1),
+        (now - Duration::minutes(1), 2),
+    ] {
+        for _ in 0..n {
+            assert!(auth::login(
+                s,
+                "eksempel",
+                "anna@eksempel.dk",
+                "forkert",
+                Some("10.0.0.9"),
+                at
+            )
+            .await
+            .is_err());
+        }
+    }
+    assert_eq!(auth::purge_expired(s, now).await.unwrap(), (1, 2));
+    // The live session and the recent failures are kept.
+    assert!(auth::from_session(s, &fresh.cookie_value, now)
+        .await
+        .is_ok());
+    assert!(matches!(
+        auth::from_session(s, &old.cookie_value, t0).await,
+        Err(AppError::Unauthenticated)
+    ));
+    // Nothing left to purge now; the four recent failure rows (two logins, counted per
+    // account and per client) go only once they are older than the window.
+    assert_eq!(auth::purge_expired(s, now).await.unwrap(), (0, 0));
+    let later = now + Duration::minutes(auth::THROTTLE_WINDOW_MINUTES);
+    assert_eq!(auth::purge_expired(s, later).await.unwrap(), (0, 4));
+}

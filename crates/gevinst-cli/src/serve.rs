@@ -42,11 +42,31 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
             .saturating_mul(1024 * 1024),
         ..WebSettings::default()
     };
+    tokio::spawn(purge_periodically(store.clone()));
     gevinst_web::serve(listener, AppState::new(store, settings), shutdown)
         .await
         .context("the web server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Deletes expired sessions and old failed logins now and then every hour, for as long as
+/// the server runs. A failure is logged and retried at the next tick.
+async fn purge_periodically(store: gevinst_store::DynStore) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match gevinst_app::auth::purge_expired(store.as_ref(), chrono::Utc::now()).await {
+            Ok((sessions, failures)) => {
+                tracing::debug!(
+                    sessions,
+                    failures,
+                    "purged expired sessions and old failed logins"
+                )
+            }
+            Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+        }
+    }
 }
 
 fn print_demo(report: &DemoReport) {

@@ -1431,6 +1431,24 @@ impl Store for ThisStore {
         Ok(())
     }
 
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> Result<(u64, u64)> {
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let failures = sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(failures_before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok((sessions, failures))
+    }
+
     // ---- organisation and lists ----
 
     async fn list_units(&self, tenant: TenantId) -> Result<Vec<Unit>> {

@@ -379,6 +379,14 @@ pub trait Store: Send + Sync + 'static {
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<u32>;
     /// Forgets a key's failures (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+    /// Deletes sessions that expired before `now` and failed logins recorded before
+    /// `failures_before` (they no longer count for throttling). Returns how many of each
+    /// were deleted.
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> Result<(u64, u64)>;
 
     // ---- organisation and lists ----
 
