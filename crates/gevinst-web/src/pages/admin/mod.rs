@@ -2,8 +2,9 @@
 //! cases (`/admin/…`).
 //!
 //! Every handler starts by calling an admin use case from [`gevinst_app::admin`], which
-//! refuses anyone but an administrator with [`AppError::Forbidden`]; [`PageError`] turns
-//! that into the Danish 403 page. The web layer never decides who is an admin by itself.
+//! refuses anyone but an administrator with
+//! [`AppError::Forbidden`](gevinst_app::AppError::Forbidden); [`PageError`] turns that into
+//! the Danish 403 page. The web layer never decides who is an admin by itself.
 
 mod economics;
 mod form;
