@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use common::TestDb;
 use gevinst_domain::business_case::{BusinessCase, Decimal, Line, LineKind};
 use gevinst_domain::{
-    AuditAction, EntityKind, FagomraadeId, PotentialId, Source, Status, TechnologyId, TenantId,
-    UnitId, UserId, ValidPotential,
+    AuditAction, EntityKind, FagomraadeId, PotentialId, Status, TechnologyId, TenantId, UnitId,
+    UserId, ValidPotential,
 };
 use gevinst_store::{
     ErrorKind, ImportAction, ImportBatch, ImportNewUnit, ImportRow, Store, StoreError,
@@ -38,15 +38,9 @@ struct Side {
 
 fn valid(title: &str, unit: UnitId) -> ValidPotential {
     ValidPotential {
-        title: title.into(),
         description: "Fra regnearket".into(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
         tags: vec!["import".into()],
+        ..common::valid_potential(title, unit)
     }
 }
 

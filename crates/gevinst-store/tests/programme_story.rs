@@ -11,10 +11,7 @@ use gevinst_domain::programme::{
     Actual, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, Programme,
     StatusProbabilities, Target, TargetKind,
 };
-use gevinst_domain::{
-    AuditAction, AuditDraft, EntityKind, PotentialId, Source, Status, TenantId, UserId,
-    ValidPotential,
-};
+use gevinst_domain::{AuditAction, AuditDraft, EntityKind, PotentialId, Status, TenantId, UserId};
 use gevinst_store::{ErrorKind, Store, StoreError};
 
 on_both_databases!(
@@ -46,17 +43,7 @@ async fn side(s: &dyn Store, slug: &str) -> Side {
         .create_potential(
             tenant,
             Some(user),
-            &ValidPotential {
-                title: "Robot".into(),
-                description: String::new(),
-                unit_id: unit,
-                fagomraade_id: None,
-                technology_id: None,
-                source: Source::EmployeeProposal,
-                benefit_owner: None,
-                digital_agent: None,
-                tags: vec![],
-            },
+            &common::valid_potential("Robot", unit),
             Status::Besluttet,
             Some(user),
         )

@@ -13,8 +13,8 @@ use gevinst_domain::business_case::{
 };
 use gevinst_domain::{
     AuditAction, AuditDraft, Email, EntityKind, FagomraadeId, FieldChange, PotentialId,
-    PotentialQuery, Role, Slug, SortKey, Source, Status, TechnologyId, Tenant, TenantId, UnitId,
-    UserId, ValidPotential, ValidUser,
+    PotentialQuery, Role, Slug, SortKey, Status, TechnologyId, Tenant, TenantId, UnitId, UserId,
+    ValidPotential, ValidUser,
 };
 use gevinst_store::{Catalogue, ErrorKind, SessionRecord, Store, StoreError};
 use serde_json::json;
@@ -54,20 +54,6 @@ fn vuser(email: &str, name: &str, role: Role, units: Vec<UnitId>) -> ValidUser {
         name: name.into(),
         role,
         units,
-    }
-}
-
-fn vpot(title: &str, unit: UnitId) -> ValidPotential {
-    ValidPotential {
-        title: title.into(),
-        description: String::new(),
-        unit_id: unit,
-        fagomraade_id: None,
-        technology_id: None,
-        source: Source::EmployeeProposal,
-        benefit_owner: None,
-        digital_agent: None,
-        tags: vec![],
     }
 }
 
@@ -128,7 +114,7 @@ async fn world(s: &dyn Store) -> World {
         .create_potential(
             a.id,
             Some(a_user),
-            &vpot("Robot A", a_unit),
+            &common::valid_potential("Robot A", a_unit),
             Status::Ide,
             Some(a_user),
         )
@@ -139,7 +125,7 @@ async fn world(s: &dyn Store) -> World {
         .create_potential(
             b.id,
             Some(b_user),
-            &vpot("Robot B", b_unit),
+            &common::valid_potential("Robot B", b_unit),
             Status::Ide,
             Some(b_user),
         )
@@ -388,8 +374,14 @@ async fn tenant_isolation(db: &TestDb) {
     };
     assert_eq!(
         kind(
-            s.update_potential(a, w.b_pot, 1, &vpot("Kapret", w.a_unit), &audit)
-                .await
+            s.update_potential(
+                a,
+                w.b_pot,
+                1,
+                &common::valid_potential("Kapret", w.a_unit),
+                &audit
+            )
+            .await
         ),
         nf
     );
@@ -461,14 +453,20 @@ async fn tenant_isolation(db: &TestDb) {
     // References from A's records into B.
     assert_eq!(
         kind(
-            s.create_potential(a, None, &vpot("B's unit", w.b_unit), Status::Ide, None)
-                .await
+            s.create_potential(
+                a,
+                None,
+                &common::valid_potential("B's unit", w.b_unit),
+                Status::Ide,
+                None
+            )
+            .await
         ),
         nf
     );
     let with_fag = ValidPotential {
         fagomraade_id: Some(w.b_fag),
-        ..vpot("B's fagområde", w.a_unit)
+        ..common::valid_potential("B's fagområde", w.a_unit)
     };
     assert_eq!(
         kind(
@@ -479,7 +477,7 @@ async fn tenant_isolation(db: &TestDb) {
     );
     let with_tech = ValidPotential {
         technology_id: Some(w.b_tech),
-        ..vpot("B's technology", w.a_unit)
+        ..common::valid_potential("B's technology", w.a_unit)
     };
     assert_eq!(
         kind(
@@ -490,7 +488,7 @@ async fn tenant_isolation(db: &TestDb) {
     );
     let with_owner = ValidPotential {
         benefit_owner: Some(w.b_user),
-        ..vpot("B's owner", w.a_unit)
+        ..common::valid_potential("B's owner", w.a_unit)
     };
     assert_eq!(
         kind(
@@ -501,7 +499,7 @@ async fn tenant_isolation(db: &TestDb) {
     );
     let with_agent = ValidPotential {
         digital_agent: Some(w.b_user),
-        ..vpot("B's agent", w.a_unit)
+        ..common::valid_potential("B's agent", w.a_unit)
     };
     assert_eq!(
         kind(
@@ -515,7 +513,7 @@ async fn tenant_isolation(db: &TestDb) {
             s.create_potential(
                 a,
                 None,
-                &vpot("B submitted", w.a_unit),
+                &common::valid_potential("B submitted", w.a_unit),
                 Status::Ide,
                 Some(w.b_user)
             )
@@ -530,8 +528,14 @@ async fn tenant_isolation(db: &TestDb) {
     };
     assert_eq!(
         kind(
-            s.update_potential(a, w.a_pot, 1, &vpot("Flyttet", w.b_unit), &audit_a)
-                .await
+            s.update_potential(
+                a,
+                w.a_pot,
+                1,
+                &common::valid_potential("Flyttet", w.b_unit),
+                &audit_a
+            )
+            .await
         ),
         nf
     );
@@ -661,7 +665,7 @@ async fn versions_and_audit(db: &TestDb) {
     let edited = ValidPotential {
         title: "Robot til journalisering".into(),
         tags: vec!["RPA".into(), "Jobcenter".into()],
-        ..vpot("", w.a_unit)
+        ..common::valid_potential("", w.a_unit)
     };
     let after_model = created.with(&edited);
     let audit = AuditDraft {
@@ -895,17 +899,33 @@ async fn batch_is_all_or_nothing(db: &TestDb) {
     let audit_before = db.raw_count("SELECT COUNT(*) FROM audit_log").await;
     let bad_batches = [
         vec![
-            (vpot("Et", w.a_unit), Status::Ide, None),
-            (vpot("To", w.a_unit), Status::Ide, None),
-            (vpot("B's unit", w.b_unit), Status::Ide, None),
+            (common::valid_potential("Et", w.a_unit), Status::Ide, None),
+            (common::valid_potential("To", w.a_unit), Status::Ide, None),
+            (
+                common::valid_potential("B's unit", w.b_unit),
+                Status::Ide,
+                None,
+            ),
         ],
         vec![
-            (vpot("Et", w.a_unit), Status::Ide, None),
-            (vpot("Ingen enhed", UnitId(987_654)), Status::Ide, None),
+            (common::valid_potential("Et", w.a_unit), Status::Ide, None),
+            (
+                common::valid_potential("Ingen enhed", UnitId(987_654)),
+                Status::Ide,
+                None,
+            ),
         ],
         vec![
-            (vpot("Et", w.a_unit), Status::Ide, Some(w.a_user)),
-            (vpot("To", w.a_unit), Status::Ide, Some(w.b_user)),
+            (
+                common::valid_potential("Et", w.a_unit),
+                Status::Ide,
+                Some(w.a_user),
+            ),
+            (
+                common::valid_potential("To", w.a_unit),
+                Status::Ide,
+                Some(w.b_user),
+            ),
         ],
     ];
     for batch in &bad_batches {
@@ -930,7 +950,7 @@ async fn batch_is_all_or_nothing(db: &TestDb) {
     let good: Vec<_> = (1..=120)
         .map(|i| {
             (
-                vpot(&format!("Import {i:03}"), w.a_unit),
+                common::valid_potential(&format!("Import {i:03}"), w.a_unit),
                 if i % 2 == 0 {
                     Status::Vurderet
                 } else {
@@ -1039,7 +1059,7 @@ async fn listing_filters_sorting_paging(db: &TestDb) {
             fagomraade_id: *f,
             technology_id: *tc,
             tags: tags.iter().map(|x| x.to_string()).collect(),
-            ..vpot("", *unit)
+            ..common::valid_potential("", *unit)
         };
         ids.push(
             s.create_potential(t, None, &v, *status, None)
@@ -1051,7 +1071,7 @@ async fn listing_filters_sorting_paging(db: &TestDb) {
     // Noise in the other tenant that every filter would match.
     let noise = ValidPotential {
         description: "100% æøå robot_til_post".into(),
-        ..vpot("alpha", other_unit)
+        ..common::valid_potential("alpha", other_unit)
     };
     s.create_potential(other, None, &noise, Status::Ide, None)
         .await
@@ -1292,7 +1312,7 @@ async fn counts(db: &TestDb) {
             ValidPotential {
                 fagomraade_id: f,
                 technology_id: tc,
-                ..vpot("P", u)
+                ..common::valid_potential("P", u)
             },
             st,
             None,
@@ -1803,7 +1823,7 @@ async fn concurrent_writers(db: &TestDb) {
         changes: vec![],
         reason: None,
     };
-    let edit = |t: &str| vpot(t, w.a_unit);
+    let edit = |t: &str| common::valid_potential(t, w.a_unit);
     let (e1, e2, e3, e4) = (
         edit("Første"),
         edit("Anden"),

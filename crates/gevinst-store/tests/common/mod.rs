@@ -4,7 +4,9 @@
 
 #![allow(dead_code)]
 
-use gevinst_domain::{Email, Role, Slug, TenantId, UnitId, UserId, ValidUser};
+use gevinst_domain::{
+    Email, Role, Slug, Source, TenantId, UnitId, UserId, ValidPotential, ValidUser,
+};
 use gevinst_store::postgres::{create_test_database, drop_test_database, PostgresStore};
 use gevinst_store::sqlite::SqliteStore;
 use gevinst_store::Store;
@@ -179,4 +181,20 @@ pub async fn tenant_with_manager(s: &dyn Store, slug: &str) -> (TenantId, UnitId
         .unwrap()
         .id;
     (tenant, unit, user)
+}
+
+/// A valid potential in `unit`: an employee's proposal without description, tags or
+/// references.
+pub fn valid_potential(title: &str, unit: UnitId) -> ValidPotential {
+    ValidPotential {
+        title: title.into(),
+        description: String::new(),
+        unit_id: unit,
+        fagomraade_id: None,
+        technology_id: None,
+        source: Source::EmployeeProposal,
+        benefit_owner: None,
+        digital_agent: None,
+        tags: vec![],
+    }
 }
