@@ -15,6 +15,11 @@ async fn click(c: &Client, css: &str) -> Res {
     Ok(())
 }
 
+/// The current value of the form field at `css`.
+async fn value_of(c: &Client, css: &str) -> Res<Option<String>> {
+    Ok(c.find(Locator::Css(css)).await?.prop("value").await?)
+}
+
 /// Saves a screenshot to `$GEVINST_SCREENSHOTS/import-NAME.png` when that variable is set.
 async fn shot(c: &Client, name: &str) -> Res {
     crate::browser::shot(c, &format!("import-{name}")).await
@@ -34,20 +39,12 @@ async fn story(c: &Client, app: &TestApp, file: &std::path::Path) -> Res {
     wait_body(c, "Vælg kolonner").await?;
     shot(c, "2-kolonner").await?;
     // The suggestion is pre-selected.
-    let title = c
-        .find(Locator::Css("#kolonne_0"))
-        .await?
-        .prop("value")
-        .await?;
+    let title = value_of(c, "#kolonne_0").await?;
     assert_eq!(title.as_deref(), Some("felt:title"));
     click(c, "form[action$='/kolonner'] button[type='submit']").await?;
     wait_body(c, "Genkend værdier").await?;
     shot(c, "3-vaerdier").await?;
-    let unit = c
-        .find(Locator::Css("#vaerdi_0"))
-        .await?
-        .prop("value")
-        .await?;
+    let unit = value_of(c, "#vaerdi_0").await?;
     assert_eq!(unit.as_deref(), Some("opret"));
     click(c, "form[action$='/vaerdier'] button[type='submit']").await?;
     wait_body(c, "Forhåndsvisning").await?;
