@@ -140,6 +140,21 @@ pub struct TargetProbability {
     pub deadline_year: i32,
     /// Share of iterations whose gain in the deadline year is ≥ the amount.
     pub probability: f64,
+    /// The same for each yearly milestone of the target, by year.
+    pub milestones: Vec<MilestoneProbability>,
+}
+
+/// The probability of reaching one milestone (*delmål*) of a target in its year.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MilestoneProbability {
+    /// The milestone's year.
+    pub year: i32,
+    /// The milestone's amount.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// Share of iterations whose gain in that year is ≥ the amount (0 for a year outside
+    /// the programme).
+    pub probability: f64,
 }
 
 /// The result of a forecast.
@@ -329,30 +344,38 @@ pub fn forecast(
             }
         }
     }
+    // The share of iterations reaching `amount` of a kind in a year.
+    let reach = |kind: TargetKind, year: i32, amount: Decimal| -> f64 {
+        let col = years.iter().position(|y| *y == year).map(|yi| match kind {
+            TargetKind::KrPerYear => &kr_cols[yi],
+            TargetKind::Aarsvaerk => &fte_cols[yi],
+        });
+        let amount = f(amount);
+        // A tolerance of a millionth absorbs f64 rounding in sums that hit the target
+        // exactly.
+        let threshold = amount - 1e-6 * amount.abs().max(1.0);
+        let hits = col.map_or(0, |c| c.iter().filter(|v| **v >= threshold).count());
+        hits as f64 / n as f64
+    };
     let targets = programme
         .targets
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let col = years
+        .map(|(i, t)| TargetProbability {
+            target: i,
+            kind: t.kind,
+            amount: t.amount,
+            deadline_year: t.deadline_year,
+            probability: reach(t.kind, t.deadline_year, t.amount),
+            milestones: t
+                .milestones
                 .iter()
-                .position(|y| *y == t.deadline_year)
-                .map(|yi| match t.kind {
-                    TargetKind::KrPerYear => &kr_cols[yi],
-                    TargetKind::Aarsvaerk => &fte_cols[yi],
-                });
-            let amount = f(t.amount);
-            // A tolerance of a millionth absorbs f64 rounding in sums that hit the target
-            // exactly.
-            let threshold = amount - 1e-6 * amount.abs().max(1.0);
-            let hits = col.map_or(0, |c| c.iter().filter(|v| **v >= threshold).count());
-            TargetProbability {
-                target: i,
-                kind: t.kind,
-                amount: t.amount,
-                deadline_year: t.deadline_year,
-                probability: hits as f64 / n as f64,
-            }
+                .map(|m| MilestoneProbability {
+                    year: m.year,
+                    amount: m.amount,
+                    probability: reach(t.kind, m.year, m.amount),
+                })
+                .collect(),
         })
         .collect();
     let years = years

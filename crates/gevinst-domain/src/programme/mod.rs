@@ -40,7 +40,8 @@
 //! also target − decided.
 //!
 //! **Forecast probability** of a target: the share of iterations in which the programme's
-//! gain (kr. or årsværk by the target's kind) in the deadline year is ≥ the amount.
+//! gain (kr. or årsværk by the target's kind) in the deadline year is ≥ the amount; of a
+//! milestone (*delmål*), the same in the milestone's year.
 //!
 //! All money is exact [`rust_decimal::Decimal`] (reported to øre, årsværk to 2 decimals);
 //! simulations use `f64`.
@@ -53,7 +54,7 @@ mod target;
 
 pub use distribution::{DistributionKey, KeyBasis, Share, ShareOwner};
 pub use forecast::{
-    forecast, Forecast, ForecastYear, StatusProbabilities, TargetProbability,
+    forecast, Forecast, ForecastYear, MilestoneProbability, StatusProbabilities, TargetProbability,
     MAX_FORECAST_ITERATIONS,
 };
 pub use overview::{

@@ -634,6 +634,47 @@ fn forecast_certain_above_target_is_one_and_out_of_reach_is_zero() {
 }
 
 #[test]
+fn forecast_gives_each_milestone_its_probability() {
+    let prog = programme();
+    let pots = certain_potentials();
+    let probs = StatusProbabilities::default();
+    let r = forecast(&prog, &pots, &econ(), &probs, settings(3), 2025).unwrap();
+    let m = &r.targets[0].milestones;
+    assert_eq!(
+        m.iter().map(|m| (m.year, m.amount)).collect::<Vec<_>>(),
+        [(2025, dec!(200000)), (2026, dec!(600000))]
+    );
+    // Certain potentials: each milestone is reached exactly when the year's gain is at
+    // least its amount.
+    for ms in m {
+        let gain = r
+            .years
+            .iter()
+            .find(|y| y.year == ms.year)
+            .unwrap()
+            .gain_kr
+            .p50;
+        let amount: f64 = ms.amount.to_string().parse().unwrap();
+        let expected = if gain >= amount { 1.0 } else { 0.0 };
+        assert_eq!(ms.probability, expected, "{} (gain {gain})", ms.year);
+    }
+    assert!(r.targets[1].milestones.is_empty());
+    // Raising a milestone above the year's certain gain makes it unreachable, and lowering
+    // it to zero makes it certain, without touching the deadline's probability.
+    let mut harder = prog.clone();
+    harder.targets[0].milestones[1].amount = dec!(100000000);
+    harder.targets[0].milestones[0].amount = dec!(0);
+    let h = forecast(&harder, &pots, &econ(), &probs, settings(3), 2025).unwrap();
+    let hm: Vec<f64> = h.targets[0]
+        .milestones
+        .iter()
+        .map(|m| m.probability)
+        .collect();
+    assert_eq!(hm, [1.0, 0.0]);
+    assert_eq!(h.targets[0].probability, r.targets[0].probability);
+}
+
+#[test]
 fn forecast_uses_actuals_for_past_years_and_status_probabilities() {
     let prog = programme();
     let pots = fixture();

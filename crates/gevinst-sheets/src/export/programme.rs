@@ -471,17 +471,28 @@ fn write_forecast(
     }
     let start = row_index(forecast.years.len() + 2)?;
     let mut h = Row::new(sheet, start);
-    for title in ["Mål nr.", "Enhed", "Frist", "Mål", "Sandsynlighed"] {
+    for title in ["Mål nr.", "Enhed", "Frist", "Mål", "Sandsynlighed", "Art"] {
         h.text(title, &f.header)?;
     }
-    for (i, t) in forecast.targets.iter().enumerate() {
+    // Each target, followed by its milestones (delmål) in year order.
+    let mut row = start;
+    for t in &forecast.targets {
         let fmt = target_format(t.kind, f);
-        let mut r = Row::new(sheet, start + row_index(i + 1)?);
-        r.number((t.target + 1) as f64, &f.integer)?
-            .text(kind_label(t.kind), &f.text)?
-            .number(f64::from(t.deadline_year), &f.integer)?
-            .decimal(t.amount, fmt)?
-            .number(t.probability, &f.percent)?;
+        let lines = std::iter::once((t.deadline_year, t.amount, t.probability, "Mål")).chain(
+            t.milestones
+                .iter()
+                .map(|m| (m.year, m.amount, m.probability, "Delmål")),
+        );
+        for (year, amount, probability, art) in lines {
+            row += 1;
+            let mut r = Row::new(sheet, row);
+            r.number((t.target + 1) as f64, &f.integer)?
+                .text(kind_label(t.kind), &f.text)?
+                .number(f64::from(year), &f.integer)?
+                .decimal(amount, fmt)?
+                .number(probability, &f.percent)?
+                .text(art, &f.text)?;
+        }
     }
     Ok(())
 }
@@ -763,6 +774,7 @@ mod tests {
                 amount: dec!(100000),
                 deadline_year: 2027,
                 probability: 0.25,
+                milestones: vec![],
             }],
         };
         let bytes = programme_workbook(&w.programme, &w.overview, &w.plans, &w.names, Some(&fc))

@@ -571,12 +571,19 @@ fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
         probabilities: fc
             .targets
             .iter()
-            .map(|t| ProbabilityView {
-                target: match p.targets.get(t.target) {
-                    Some(target) => target_text(target),
-                    None => format!("{} i {}", amount(t.kind, t.amount), t.deadline_year),
-                },
-                probability: percent(t.probability),
+            .flat_map(|t| {
+                let target = ProbabilityView {
+                    target: match p.targets.get(t.target) {
+                        Some(target) => target_text(target),
+                        None => format!("{} i {}", amount(t.kind, t.amount), t.deadline_year),
+                    },
+                    probability: percent(t.probability),
+                };
+                let milestones = t.milestones.iter().map(move |m| ProbabilityView {
+                    target: format!("Delmål: {} i {}", amount(t.kind, m.amount), m.year),
+                    probability: percent(m.probability),
+                });
+                std::iter::once(target).chain(milestones)
             })
             .collect(),
         basis: format!(

@@ -798,3 +798,56 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let (_, html) = get_text(&c, &app, &plan_path(&f)).await;
     assert!(!html.contains("Business casen er ændret"));
 }
+
+#[tokio::test]
+async fn the_forecast_gives_milestones_their_own_probability() {
+    let (app, t, f) = world("delmaal").await;
+    let admin = gevinst_app::auth::from_api_token(
+        app.store.as_ref(),
+        t.token(Role::Admin),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("admin");
+    // A 2026 milestone of 97.186 kr.: above the most the fixture can give in 2026
+    // (60.000 × 1,1 + 25.987,53 × 1,2 = 97.185 kr.), so its probability is 0 %.
+    let stored = app
+        .store
+        .programme(t.tenant.id, f.programme)
+        .await
+        .expect("programme");
+    let mut draft: gevinst_domain::programme::ProgrammeDraft =
+        serde_json::from_value(serde_json::to_value(&stored.programme).expect("json"))
+            .expect("draft");
+    draft.targets[0].milestones = vec![gevinst_domain::programme::Milestone {
+        year: 2026,
+        amount: "97186".parse().expect("dec"),
+    }];
+    gevinst_app::programmes::update(
+        app.store.as_ref(),
+        &admin,
+        f.programme,
+        stored.version,
+        &draft,
+    )
+    .await
+    .expect("milestone saved");
+    let (c, csrf) = login_role(&app, "delmaal", Role::Laeser).await;
+    let (status, _) = post_text(
+        &c,
+        &app,
+        &format!("/programmer/{}/prognose", f.programme.0),
+        &[("_csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = get_text(&c, &app, &overview_path(&f)).await;
+    assert!(
+        html.contains(
+            "Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0 % (delmål 97.186 kr. i 2026: 0 %)"
+        ),
+        "{html}"
+    );
+    let (_, report) = get_text(&c, &app, &format!("{}/rapport", overview_path(&f))).await;
+    assert!(report.contains("Delmål: 97.186 kr. i 2026"));
+}

@@ -296,12 +296,28 @@ pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
         .targets
         .iter()
         .map(|t| {
-            format!(
+            let mut text = format!(
                 "Sandsynlighed for at nå målet på {} i {}: {}",
                 amount(t.kind, t.amount),
                 t.deadline_year,
                 percent(t.probability)
-            )
+            );
+            if !t.milestones.is_empty() {
+                let parts: Vec<String> = t
+                    .milestones
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} i {}: {}",
+                            amount(t.kind, m.amount),
+                            m.year,
+                            percent(m.probability)
+                        )
+                    })
+                    .collect();
+                text.push_str(&format!(" (delmål {})", parts.join("; ")));
+            }
+            text
         })
         .collect();
     ForecastView {
