@@ -93,6 +93,11 @@ async fn overview_shows_hand_computed_figures_in_danish() {
         row_cells(&html, "Afvigelse til mål (+ = bagud)"),
         ["–", "–", "100.000 kr."]
     );
+    // 100.000 − 85.987,53 = 14.012,47 kr. of the 2027 target is not yet decided.
+    assert_eq!(
+        row_cells(&html, "Mål ikke dækket af besluttede (+ = mangler)"),
+        ["–", "–", "14.012 kr."]
+    );
     // The årsværk table.
     let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];
     assert_eq!(

@@ -224,6 +224,12 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
         rows.push(row(label, "gap", &|y| {
             target_cell(y, i, |t| t.gap_realised)
         }));
+        let label = if numbered {
+            format!("Mål {} ikke dækket af besluttede (+ = mangler)", i + 1)
+        } else {
+            "Mål ikke dækket af besluttede (+ = mangler)".to_owned()
+        };
+        rows.push(row(label, "sub", &|y| target_cell(y, i, |t| t.gap_decided)));
     }
     YearTable {
         id: if is_kr { "aar-kr" } else { "aar-aarsvaerk" },
