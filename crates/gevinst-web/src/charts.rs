@@ -533,6 +533,9 @@ pub struct TargetLine {
     pub year: i32,
     /// The target amount.
     pub value: f64,
+    /// The target's milestones (*delmål*): (year, amount, label such as
+    /// `"Delmål 2025: 8.000.000 kr."`), drawn as markers in their years.
+    pub milestones: Vec<(i32, f64, String)>,
 }
 
 /// Formats a fan chart value: kr. values compact, others with two decimals.
@@ -560,11 +563,21 @@ pub fn fan_chart(
         .iter()
         .map(|y| y.p10.min(y.p50).min(y.p90))
         .chain(targets.iter().map(|t| t.value))
+        .chain(
+            targets
+                .iter()
+                .flat_map(|t| t.milestones.iter().map(|m| m.1)),
+        )
         .fold(0.0_f64, f64::min);
     let hi = years
         .iter()
         .map(|y| y.p10.max(y.p50).max(y.p90))
         .chain(targets.iter().map(|t| t.value))
+        .chain(
+            targets
+                .iter()
+                .flat_map(|t| t.milestones.iter().map(|m| m.1)),
+        )
         .fold(0.0_f64, f64::max);
     let s = Scale::new(lo, hi * 1.05, bottom, top);
     let span = match (years.first(), years.last()) {
@@ -577,6 +590,9 @@ pub fn fan_chart(
     );
     for t in targets {
         let _ = write!(desc, " {}.", t.label);
+        for (_, _, label) in &t.milestones {
+            let _ = write!(desc, " {label}.");
+        }
     }
     let mut out = String::new();
     open(&mut out, id, height, title, &desc, "fan-chart");
@@ -650,6 +666,26 @@ pub fn fan_chart(
         line(&mut out, start, y, right, y, "target");
         let ly = if k % 2 == 0 { y - 6.0 } else { y + 14.0 };
         text(&mut out, right, ly, "end", "target-label", &t.label);
+        // Milestones: a diamond in their year, on the year's axis position.
+        for (year, value, label) in &t.milestones {
+            let Some(i) = years.iter().position(|y| y.year == *year) else {
+                continue;
+            };
+            let (cx, cy) = (x_of(i), s.at(*value));
+            let _ = write!(
+                out,
+                r##"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" class="milestone" fill="#b45f06"><title>{}</title></polygon>"##,
+                cx,
+                cy - 6.0,
+                cx + 6.0,
+                cy,
+                cx,
+                cy + 6.0,
+                cx - 6.0,
+                cy,
+                escape(label)
+            );
+        }
     }
     // Legend.
     rect(&mut out, left, 8.0, 12.0, 12.0, "fan-band", "#9fc5e8");
@@ -672,6 +708,16 @@ pub fn fan_chart(
     );
     line(&mut out, left + 230.0, 14.0, left + 250.0, 14.0, "target");
     text(&mut out, left + 256.0, 18.0, "start", "legend", "Mål");
+    if targets.iter().any(|t| !t.milestones.is_empty()) {
+        let _ = write!(
+            out,
+            r##"<polygon points="{a:.1},8.0 {b:.1},14.0 {a:.1},20.0 {c:.1},14.0" class="milestone" fill="#b45f06"/>"##,
+            a = left + 300.0,
+            b = left + 306.0,
+            c = left + 294.0
+        );
+        text(&mut out, left + 312.0, 18.0, "start", "legend", "Delmål");
+    }
     out.push_str("</svg>");
     out
 }
@@ -700,6 +746,9 @@ pub fn fan_table(caption: &str, unit: &str, years: &[FanYear], targets: &[Target
         out.push_str("<ul class=\"fan-targets\">");
         for t in targets {
             let _ = write!(out, "<li>{}</li>", escape(&t.label));
+            for (_, _, label) in &t.milestones {
+                let _ = write!(out, "<li>{}</li>", escape(label));
+            }
         }
         out.push_str("</ul>");
     }
@@ -907,6 +956,7 @@ mod tests {
             label: "Mål 2026: 100.000 kr. <x>".into(),
             year: 2026,
             value: 100_000.0,
+            milestones: vec![(2025, 30_000.0, "Delmål 2025: 30.000 kr.".into())],
         }];
         let svg = fan_chart("prognose", "Prognose", "kr.", &years, &targets);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
@@ -915,6 +965,9 @@ mod tests {
         assert_eq!(svg.matches("class=\"fan-point\"").count(), 2);
         assert_eq!(svg.matches("class=\"target\"").count(), 2); // line + legend
         assert!(svg.contains("Mål 2026: 100.000 kr. &lt;x&gt;"));
+        // One milestone marker with its label, plus the legend's.
+        assert_eq!(svg.matches("class=\"milestone\"").count(), 2);
+        assert!(svg.contains("<title>Delmål 2025: 30.000 kr.</title>"));
         assert!(!svg.contains("NaN"));
         let table = fan_table("Prognose", "kr.", &years, &targets);
         assert!(table.starts_with("<details"));

@@ -543,6 +543,17 @@ pub(super) fn fan_data(
             label: format!("Mål {}: {}", t.deadline_year, amount(kind, t.amount)),
             year: t.deadline_year,
             value: to_f64(t.amount),
+            milestones: t
+                .milestones
+                .iter()
+                .map(|m| {
+                    (
+                        m.year,
+                        to_f64(m.amount),
+                        format!("Delmål {}: {}", m.year, amount(kind, m.amount)),
+                    )
+                })
+                .collect(),
         })
         .collect();
     (years, targets)

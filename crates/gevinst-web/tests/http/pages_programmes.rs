@@ -853,6 +853,9 @@ async fn the_forecast_gives_milestones_their_own_probability() {
         ),
         "{html}"
     );
+    // The fan chart marks the milestone in its year, and its data table lists it.
+    assert!(html.contains("<title>Delmål 2026: 97.186 kr.</title>"));
+    assert!(html.contains("<li>Delmål 2026: 97.186 kr.</li>"));
     let (_, report) = get_text(&c, &app, &format!("{}/rapport", overview_path(&f))).await;
     assert!(report.contains("Delmål: 97.186 kr. i 2026"));
 }
