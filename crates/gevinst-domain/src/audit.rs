@@ -38,6 +38,12 @@ pub enum EntityKind {
     /// The tenant's forecast probabilities per status
     /// ([`crate::programme::StatusProbabilities`]); the entity id is the tenant's id.
     StatusProbabilities,
+    /// Signing in and out (logins, failed logins, lockouts, logouts, API token use from a
+    /// new client); the entity id is the user's id, or 0 when the e-mail matched no user.
+    Session,
+    /// Data leaving gevinst (an export or a report download); the entity id is the
+    /// exported record's id, or the tenant's id for a whole-portfolio export.
+    Export,
 }
 
 impl EntityKind {
@@ -57,6 +63,8 @@ impl EntityKind {
             EntityKind::BenefitPlan => "benefit_plan",
             EntityKind::Actual => "actual",
             EntityKind::StatusProbabilities => "status_probabilities",
+            EntityKind::Session => "session",
+            EntityKind::Export => "export",
         }
     }
 
@@ -77,6 +85,8 @@ impl EntityKind {
             BenefitPlan,
             Actual,
             StatusProbabilities,
+            Session,
+            Export,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -95,6 +105,20 @@ pub enum AuditAction {
     StatusChange,
     /// Revoked or deactivated.
     Revoke,
+    /// Signed in.
+    Login,
+    /// A failed sign-in (wrong password, unknown e-mail or deactivated user).
+    LoginFailed,
+    /// Sign-in refused because of too many failures (throttled).
+    Lockout,
+    /// Signed out.
+    Logout,
+    /// An API token used from a client address it had not been used from before.
+    TokenUse,
+    /// Data exported (downloaded) from gevinst.
+    Export,
+    /// Approved by a second person (four-eyes principle).
+    Approve,
 }
 
 impl AuditAction {
@@ -105,15 +129,49 @@ impl AuditAction {
             AuditAction::Update => "update",
             AuditAction::StatusChange => "status_change",
             AuditAction::Revoke => "revoke",
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::Lockout => "lockout",
+            AuditAction::Logout => "logout",
+            AuditAction::TokenUse => "token_use",
+            AuditAction::Export => "export",
+            AuditAction::Approve => "approve",
         }
+    }
+
+    /// Every action.
+    pub const ALL: [AuditAction; 11] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::StatusChange,
+        AuditAction::Revoke,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Lockout,
+        AuditAction::Logout,
+        AuditAction::TokenUse,
+        AuditAction::Export,
+        AuditAction::Approve,
+    ];
+
+    /// Whether the action changes the tenant's data. Security events (sign-ins, exports)
+    /// are audited but do not change any figure, so they do not invalidate cached
+    /// forecasts (see the store's `data_version`).
+    pub fn changes_data(self) -> bool {
+        !matches!(
+            self,
+            AuditAction::Login
+                | AuditAction::LoginFailed
+                | AuditAction::Lockout
+                | AuditAction::Logout
+                | AuditAction::TokenUse
+                | AuditAction::Export
+        )
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        use AuditAction::*;
-        [Create, Update, StatusChange, Revoke]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        AuditAction::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// Danish label.
@@ -123,6 +181,13 @@ impl AuditAction {
             AuditAction::Update => "Ændret",
             AuditAction::StatusChange => "Status ændret",
             AuditAction::Revoke => "Tilbagekaldt",
+            AuditAction::Login => "Logget ind",
+            AuditAction::LoginFailed => "Mislykket login",
+            AuditAction::Lockout => "Login spærret",
+            AuditAction::Logout => "Logget ud",
+            AuditAction::TokenUse => "API-nøgle brugt fra ny adresse",
+            AuditAction::Export => "Eksporteret",
+            AuditAction::Approve => "Godkendt",
         }
     }
 }
@@ -257,6 +322,9 @@ mod tests {
         }
         assert_eq!(EntityKind::BusinessCase.as_str(), "business_case");
         assert_eq!(EntityKind::parse("nonsense"), None);
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(a));
+        }
     }
 
     #[test]

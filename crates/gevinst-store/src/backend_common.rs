@@ -2432,12 +2432,26 @@ impl Store for ThisStore {
     // ---- audit ----
 
     async fn data_version(&self, tenant: TenantId) -> Result<i64> {
-        let row =
-            sqlx::query("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log WHERE tenant_id = $1")
-                .bind(tenant.0)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get("v")?)
+        // Security events (sign-ins, exports) change no data, so they do not count. The
+        // newest entry is found by walking the (tenant_id, id) index backwards.
+        let sql = format!(
+            "SELECT id FROM audit_log WHERE tenant_id = $1 AND action NOT IN ({}) \
+             ORDER BY id DESC LIMIT 1",
+            AuditAction::ALL
+                .iter()
+                .filter(|a| !a.changes_data())
+                .map(|a| format!("'{}'", a.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let row = sqlx::query(&sql)
+            .bind(tenant.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("id")?,
+            None => 0,
+        })
     }
 
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {

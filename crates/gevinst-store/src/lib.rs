@@ -666,9 +666,10 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- audit ----
 
-    /// The id of the tenant's newest audit entry (0 if none). Every change to the tenant's
-    /// data writes an audit entry, so a cached calculation is still valid exactly while
-    /// this number is unchanged.
+    /// The id of the tenant's newest audit entry that changed data (0 if none). Every
+    /// change to the tenant's data writes an audit entry, so a cached calculation is still
+    /// valid exactly while this number is unchanged. Security events (sign-ins, exports;
+    /// [`gevinst_domain::AuditAction::changes_data`]) are left out.
     async fn data_version(&self, tenant: TenantId) -> Result<i64>;
 
     /// Appends an audit entry on its own (for changes that have no row of their own).
