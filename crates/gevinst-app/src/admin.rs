@@ -45,7 +45,13 @@ pub async fn create_user(
         .validate(|u| lists.units.contains(u))
         .map_err(|e| errors.0.extend(e.0))
         .ok();
-    if let Err(e) = validate_password(password) {
+    let context = [
+        draft.email.as_str(),
+        draft.name.as_str(),
+        who.tenant.slug.as_str(),
+        who.tenant.name.as_str(),
+    ];
+    if let Err(e) = validate_password(password, &context) {
         errors.0.extend(e.0);
     }
     let Some(valid) = valid.filter(|_| errors.is_empty()) else {
@@ -102,27 +108,31 @@ pub async fn update_user(
             )
         })?;
     if !active {
-        store.delete_user_sessions(who.tenant.id, id).await?;
+        store.delete_user_sessions(who.tenant.id, id, None).await?;
     }
     Ok(user)
 }
 
-/// Sets a new password for a user and ends their sessions.
+/// Sets a new password for a user (an administrator's reset): ends their sessions and
+/// revokes their API tokens, since whoever had the old password may have made them.
+/// Returns how many tokens were revoked.
 pub async fn set_password(
     store: &dyn Store,
     who: &Principal,
     id: UserId,
     password: &str,
-) -> Result<()> {
+) -> Result<u64> {
     admin_lists(store, who).await?;
-    validate_password(password)?;
-    store.user(who.tenant.id, id).await?;
+    let user = store.user(who.tenant.id, id).await?;
+    validate_password(password, &crate::auth::password_context(&user, &who.tenant))?;
     let hash = hash_password(password)?;
     store
         .set_password(who.tenant.id, who.actor_id(), id, &hash)
         .await?;
-    store.delete_user_sessions(who.tenant.id, id).await?;
-    Ok(())
+    store.delete_user_sessions(who.tenant.id, id, None).await?;
+    Ok(store
+        .revoke_user_tokens(who.tenant.id, who.actor_id(), id)
+        .await?)
 }
 
 /// Adds a unit under `parent` (or at the top).

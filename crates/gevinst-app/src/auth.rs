@@ -1,32 +1,13 @@
-//! Authentication: password hashing (argon2id), sessions, API tokens and login throttling.
+//! Authentication: logins with throttling, sessions with idle and absolute timeouts, API
+//! tokens with optional expiry, and the audit entries of signing in and out.
+//!
+//! Passwords are hashed and checked in [`crate::password`]; every check passes its gate.
 
+use crate::password::PasswordGate;
+pub use crate::password::{hash_password, verify_password};
 use crate::{AppError, Result};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-
-/// Hashes a password with argon2id (the crate's defaults: m=19 MiB, t=2, p=1) into a PHC string.
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("hashing failed: {e}")))
-}
-
-/// Checks a password against a PHC hash. A malformed hash is simply "no match".
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
 
 /// A fresh random secret: 32 bytes as 64 hex characters.
 pub fn random_secret() -> String {
@@ -56,15 +37,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_hash_and_verify() {
-        let h = hash_password("korrekt-hest-batteri").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("korrekt-hest-batteri", &h));
-        assert!(!verify_password("forkert", &h));
-        assert!(!verify_password("x", "not a hash"));
-    }
-
-    #[test]
     fn tokens_are_random_and_hashed() {
         let (a, ha) = new_api_token();
         let (b, _) = new_api_token();
@@ -78,17 +50,24 @@ mod tests {
 // ---- login, sessions, tokens ----
 
 use chrono::{DateTime, Duration, Utc};
-use gevinst_domain::{Actor, Tenant, User, UserId};
+use gevinst_domain::login_throttle::{self, ThrottleKeys};
+use gevinst_domain::{Actor, TenantId};
+use gevinst_domain::{
+    AuditAction, AuditDraft, EntityKind, FieldChange, FieldErrors, Tenant, User, UserId,
+};
 use gevinst_store::{ApiTokenInfo, SessionRecord, Store};
+use serde_json::Value;
 
-/// How long a browser session lives (absolute): one working day.
+/// How long a browser session lives at most (absolute): one working day.
 pub const SESSION_HOURS: i64 = 10;
-/// Failed logins allowed per account in [`THROTTLE_WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed logins allowed per client address in [`THROTTLE_WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_CLIENT: u32 = 30;
-/// The window for counting failed logins.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// A session without activity for this long ends (OWASP ASVS 3.3.2, level 2).
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+/// A session's activity is written at most this often (not on every request).
+const SESSION_TOUCH_SECONDS: i64 = 60;
+/// The window for counting failed logins (see [`gevinst_domain::login_throttle`]).
+pub const THROTTLE_WINDOW_MINUTES: i64 = login_throttle::WINDOW_MINUTES;
+/// Longest lifetime of an API token with an expiry, in days.
+pub const MAX_TOKEN_DAYS: u32 = 730;
 
 /// Deletes expired sessions and failed logins older than the throttling window, so the
 /// tables do not grow without bound. `gevinst serve` runs it every hour. Returns how many
@@ -150,25 +129,43 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
-/// A fixed argon2id hash to verify against when the account does not exist, so a wrong
-/// e-mail costs as much time as a wrong password.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("dummy password for timing").unwrap_or_default())
+/// A sign-in event for the audit log.
+fn session_event(
+    action: AuditAction,
+    entity: EntityKind,
+    entity_id: i64,
+    user: Option<UserId>,
+    facts: &[(&str, Option<&str>)],
+) -> AuditDraft {
+    AuditDraft {
+        entity,
+        entity_id,
+        action,
+        user_id: user,
+        changes: facts
+            .iter()
+            .filter_map(|(field, value)| {
+                value.map(|v| FieldChange {
+                    field: (*field).to_owned(),
+                    before: Value::Null,
+                    after: Value::String(v.to_owned()),
+                })
+            })
+            .collect(),
+        reason: None,
+    }
 }
 
-async fn verify_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-/// Logs a user in with tenant slug, e-mail and password.
+/// Logs a user in with tenant slug, e-mail and password, from `client` (the client's
+/// address, when known).
 ///
-/// Throttling: after [`MAX_FAILURES_PER_ACCOUNT`] failures for one account, or
-/// [`MAX_FAILURES_PER_CLIENT`] from one client address, within
-/// [`THROTTLE_WINDOW_MINUTES`], further attempts are refused with
-/// [`AppError::Throttled`] without checking the password.
+/// - The attempt is counted before the password is checked, and judged by
+///   [`login_throttle::judge`]; a refused attempt is [`AppError::Throttled`] and costs no
+///   password check.
+/// - The check runs through the [`PasswordGate`]; beyond its queue the attempt is
+///   [`AppError::Busy`] and not counted.
+/// - Logins, failed logins (in a tenant that exists) and the failure that starts a delay
+///   or lockout are written to the tenant's audit log.
 pub async fn login(
     store: &dyn Store,
     tenant_slug: &str,
@@ -179,39 +176,71 @@ pub async fn login(
 ) -> Result<(Principal, NewSession)> {
     let slug = tenant_slug.trim().to_lowercase();
     let email = email.trim().to_lowercase();
-    let account_key = format!("account:{slug}:{email}");
-    let client_key = client.map(|c| format!("client:{c}"));
+    let keys = ThrottleKeys::new(&slug, &email, client);
+    let attempt = random_secret();
     let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    if store.login_failures_since(&account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT {
-        return Err(AppError::Throttled);
+    let histories = store
+        .reserve_login_attempt(&attempt, &keys.all(), now, since)
+        .await?;
+    let [pair, account, ..] = histories[..] else {
+        return Err(AppError::Internal("login attempt not reserved".into()));
+    };
+    let client_history = histories.get(2).copied();
+    if let Err(refusal) = login_throttle::judge(pair, account, client_history, now) {
+        store.release_login_attempt(&attempt).await?;
+        tracing::warn!(tenant = %slug, client = ?client, "login refused: throttled");
+        return Err(AppError::Throttled {
+            retry_after_secs: refusal.retry_after_secs,
+        });
     }
-    if let Some(k) = &client_key {
-        if store.login_failures_since(k, since).await? >= MAX_FAILURES_PER_CLIENT {
-            return Err(AppError::Throttled);
-        }
-    }
-    let found = match store.tenant_by_slug(&slug).await {
-        Ok(tenant) => match store.user_credentials(tenant.id, &email).await {
-            Ok(c) => Some((tenant, c)),
-            Err(e) if e.is_not_found() => None,
-            Err(e) => return Err(e.into()),
-        },
+    let tenant = match store.tenant_by_slug(&slug).await {
+        Ok(t) => Some(t),
         Err(e) if e.is_not_found() => None,
         Err(e) => return Err(e.into()),
     };
-    let hash = found
-        .as_ref()
-        .map(|(_, c)| c.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
-    let ok = verify_blocking(password.to_owned(), hash).await;
-    let Some((tenant, creds)) = found.filter(|(_, c)| ok && c.user.active) else {
-        store.record_login_failure(&account_key, now).await?;
-        if let Some(k) = &client_key {
-            store.record_login_failure(k, now).await?;
+    let creds = match &tenant {
+        Some(t) => match store.user_credentials(t.id, &email).await {
+            Ok(c) => Some(c),
+            Err(e) if e.is_not_found() => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let checked = PasswordGate::global()
+        .verify(password, creds.as_ref().map(|c| c.password_hash.as_str()))
+        .await;
+    let matched = match checked {
+        Ok(m) => m,
+        Err(e) => {
+            // Not checked (busy): not counted either.
+            store.release_login_attempt(&attempt).await?;
+            return Err(e);
         }
+    };
+    // A failure's reserved rows stay: they are the failure. Without a tenant there is no
+    // audit log to write it to.
+    let Some(tenant) = tenant else {
         return Err(AppError::Unauthenticated);
     };
-    store.clear_login_failures(&account_key).await?;
+    let creds = match creds {
+        Some(c) if matched && c.user.active => c,
+        other => {
+            let id = other.map_or(0, |c| c.user.id.0);
+            let facts = [("email", Some(email.as_str())), ("client", client)];
+            let failed = |action| session_event(action, EntityKind::Session, id, None, &facts);
+            store
+                .append_audit(tenant.id, &failed(AuditAction::LoginFailed))
+                .await?;
+            if login_throttle::failure_starts_lockout(pair, account) {
+                store
+                    .append_audit(tenant.id, &failed(AuditAction::Lockout))
+                    .await?;
+            }
+            return Err(AppError::Unauthenticated);
+        }
+    };
+    store.release_login_attempt(&attempt).await?;
+    store.clear_login_failures(&keys.pair).await?;
     let session = NewSession {
         cookie_value: random_secret(),
         csrf_token: random_secret(),
@@ -224,46 +253,81 @@ pub async fn login(
             user_id: creds.user.id,
             csrf_token: session.csrf_token.clone(),
             expires_at: session.expires_at,
+            last_seen_at: now,
         })
         .await?;
+    let event = session_event(
+        AuditAction::Login,
+        EntityKind::Session,
+        creds.user.id.0,
+        Some(creds.user.id),
+        &[("client", client)],
+    );
+    store.append_audit(tenant.id, &event).await?;
     Ok((Principal::new(creds.user, tenant), session))
 }
 
-/// Resolves a session cookie to the user and the session's CSRF token.
+/// Resolves a session cookie to the user and the session's CSRF token. A session idle
+/// for more than [`SESSION_IDLE_MINUTES`] ends here.
 pub async fn from_session(
     store: &dyn Store,
     cookie_value: &str,
     now: DateTime<Utc>,
 ) -> Result<(Principal, String)> {
+    let hash = secret_hash(cookie_value);
     let record = store
-        .session(&secret_hash(cookie_value), now)
+        .session(&hash, now)
         .await
         .map_err(not_found_is_unauthenticated)?;
+    let idle = now - record.last_seen_at;
+    if idle > Duration::minutes(SESSION_IDLE_MINUTES) {
+        store.delete_session(&hash).await?;
+        return Err(AppError::Unauthenticated);
+    }
     let principal = load_principal(store, record.tenant_id, record.user_id).await?;
+    if idle > Duration::seconds(SESSION_TOUCH_SECONDS) {
+        store.touch_session(&hash, now).await?;
+    }
     Ok((principal, record.csrf_token))
 }
 
-/// Resolves a bearer token to its user.
+/// Resolves a bearer token to its user, used from `client` (the client's address, when
+/// known). A token used from an address it was not last used from is audited.
 pub async fn from_api_token(
     store: &dyn Store,
     token: &str,
     now: DateTime<Utc>,
+    client: Option<&str>,
 ) -> Result<Principal> {
     if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
         return Err(AppError::Unauthenticated);
     }
-    let (tenant, user) = store
-        .use_api_token(&secret_hash(token), now)
+    let used = store
+        .use_api_token(&secret_hash(token), now, client)
         .await
         .map_err(not_found_is_unauthenticated)?;
-    load_principal(store, tenant, user).await
+    let principal = load_principal(store, used.tenant_id, used.user_id).await?;
+    if client.is_some() && used.previous_client.as_deref() != client {
+        let event = AuditDraft {
+            changes: vec![FieldChange {
+                field: "client".into(),
+                before: used.previous_client.map_or(Value::Null, Value::String),
+                after: client.map_or(Value::Null, |c| Value::String(c.to_owned())),
+            }],
+            ..session_event(
+                AuditAction::TokenUse,
+                EntityKind::ApiToken,
+                used.token_id,
+                Some(used.user_id),
+                &[],
+            )
+        };
+        store.append_audit(used.tenant_id, &event).await?;
+    }
+    Ok(principal)
 }
 
-async fn load_principal(
-    store: &dyn Store,
-    tenant: gevinst_domain::TenantId,
-    user: UserId,
-) -> Result<Principal> {
+async fn load_principal(store: &dyn Store, tenant: TenantId, user: UserId) -> Result<Principal> {
     let user = store
         .user(tenant, user)
         .await
@@ -286,30 +350,134 @@ fn not_found_is_unauthenticated(e: gevinst_store::StoreError) -> AppError {
     }
 }
 
-/// Ends a session.
-pub async fn logout(store: &dyn Store, cookie_value: &str) -> Result<()> {
-    store.delete_session(&secret_hash(cookie_value)).await?;
+/// Ends a session, and audits the logout when the session was live.
+pub async fn logout(store: &dyn Store, cookie_value: &str, client: Option<&str>) -> Result<()> {
+    let hash = secret_hash(cookie_value);
+    let live = match store.session(&hash, Utc::now()).await {
+        Ok(record) => Some(record),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => return Err(e.into()),
+    };
+    store.delete_session(&hash).await?;
+    if let Some(record) = live {
+        let event = session_event(
+            AuditAction::Logout,
+            EntityKind::Session,
+            record.user_id.0,
+            Some(record.user_id),
+            &[("client", client)],
+        );
+        store.append_audit(record.tenant_id, &event).await?;
+    }
     Ok(())
 }
 
-/// Creates a personal API token for the principal; returns the token (shown once).
+/// The words a password must not be built from, for this user.
+pub(crate) fn password_context<'a>(user: &'a User, tenant: &'a Tenant) -> [&'a str; 4] {
+    [
+        user.email.as_str(),
+        user.name.as_str(),
+        tenant.slug.as_str(),
+        tenant.name.as_str(),
+    ]
+}
+
+/// Changes the principal's own password: the current one must be given. The user's other
+/// sessions end (the one with cookie `keep_session`, this one, stays); their API tokens,
+/// which they hold themselves, stay.
+pub async fn change_own_password(
+    store: &dyn Store,
+    who: &Principal,
+    keep_session: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<()> {
+    let creds = store
+        .user_credentials(who.tenant.id, who.user.email.as_str())
+        .await?;
+    if !PasswordGate::global()
+        .verify(current, Some(&creds.password_hash))
+        .await?
+    {
+        return Err(FieldErrors::single(
+            "current_password",
+            "wrong",
+            "Den nuværende adgangskode er forkert.",
+        )
+        .into());
+    }
+    if current == new {
+        return Err(FieldErrors::single(
+            "password",
+            "unchanged",
+            "Den nye adgangskode skal være en anden end den nuværende.",
+        )
+        .into());
+    }
+    gevinst_domain::user::validate_password(new, &password_context(&who.user, &who.tenant))?;
+    let hash = hash_password(new)?;
+    store
+        .set_password(who.tenant.id, who.actor_id(), who.user.id, &hash)
+        .await?;
+    let keep = keep_session.map(secret_hash);
+    store
+        .delete_user_sessions(who.tenant.id, who.user.id, keep.as_deref())
+        .await?;
+    Ok(())
+}
+
+/// Checks a token lifetime in days: `None` (no expiry) or 1–[`MAX_TOKEN_DAYS`].
+pub fn token_expiry(
+    days: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, FieldErrors> {
+    match days {
+        None => Ok(None),
+        Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Ok(Some(now + Duration::days(d.into()))),
+        Some(_) => Err(FieldErrors::single(
+            "expires_in_days",
+            "out_of_range",
+            format!(
+                "Udløb skal være mellem 1 og {MAX_TOKEN_DAYS} dage, eller tomt for intet udløb."
+            ),
+        )),
+    }
+}
+
+/// Checks an API token's name: 1–80 characters after cleaning.
+pub fn token_name(name: &str) -> Result<String, FieldErrors> {
+    let name = gevinst_domain::text::clean(name, false);
+    if name.is_empty() || gevinst_domain::text::char_len(&name) > 80 {
+        return Err(FieldErrors::single(
+            "name",
+            "invalid",
+            "Giv nøglen et navn på 1-80 tegn.",
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates a personal API token for the principal, expiring after `expires_in_days` when
+/// given; returns the token (shown once).
 pub async fn create_token(
     store: &dyn Store,
     who: &Principal,
     name: &str,
+    expires_in_days: Option<u32>,
 ) -> Result<(String, ApiTokenInfo)> {
-    let name = gevinst_domain::text::clean(name, false);
-    if name.is_empty() || gevinst_domain::text::char_len(&name) > 80 {
-        return Err(gevinst_domain::FieldErrors::single(
-            "name",
-            "invalid",
-            "Giv nøglen et navn på 1-80 tegn.",
-        )
-        .into());
-    }
+    let name = token_name(name);
+    let expires = token_expiry(expires_in_days, Utc::now());
+    let (name, expires_at) = match (name, expires) {
+        (Ok(n), Ok(e)) => (n, e),
+        (n, e) => {
+            let mut errors = n.err().unwrap_or_default();
+            errors.0.extend(e.err().unwrap_or_default().0);
+            return Err(errors.into());
+        }
+    };
     let (token, hash) = new_api_token();
     let info = store
-        .create_api_token(who.tenant.id, who.user.id, &name, &hash)
+        .create_api_token(who.tenant.id, who.user.id, &name, &hash, expires_at)
         .await?;
     Ok((token, info))
 }

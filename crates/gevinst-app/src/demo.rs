@@ -2707,7 +2707,11 @@ mod tests {
         for u in &d.users {
             assert_eq!(u.units.is_empty(), !u.role.is_unit_scoped(), "{}", u.email);
         }
-        assert!(gevinst_domain::user::validate_password(DEMO_PASSWORD).is_ok());
+        assert!(gevinst_domain::user::validate_password(
+            DEMO_PASSWORD,
+            &["admin@eksempel.dk", "eksempel"]
+        )
+        .is_ok());
         // The leder owns benefits and the agent follows potentials in their own units.
         assert!(d.potentials.iter().any(|p| p.benefit_owner == Some(LEDER)));
         assert!(d.potentials.iter().any(|p| p.digital_agent == Some(AGENT)));

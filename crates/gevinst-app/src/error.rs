@@ -21,9 +21,19 @@ pub enum AppError {
     /// Not logged in, or bad credentials: 401.
     #[error("unauthenticated")]
     Unauthenticated,
-    /// Too many failed logins: 429.
-    #[error("too many attempts")]
-    Throttled,
+    /// Too many failed logins: 429 with `Retry-After`.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    Throttled {
+        /// Seconds until the next attempt can be checked.
+        retry_after_secs: u64,
+    },
+    /// The server is at its limit for this kind of work (password checks, simulations):
+    /// 503 with `Retry-After`. Nothing was done.
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy {
+        /// Seconds after which a retry is likely to be served.
+        retry_after_secs: u64,
+    },
     /// Anything else: 500, logged with detail, shown generically.
     #[error("internal error: {0}")]
     Internal(String),

@@ -90,11 +90,16 @@ pub async fn user(db: &DatabaseSettings, cmd: UserCommand) -> anyhow::Result<()>
             let role_ok = Role::parse(&role)
                 .ok_or_else(|| anyhow!("unknown role {role:?}: use one of {}", role_names()))?;
             let password = read_password(std::io::stdin().lock())?;
-            validate_password(&password).map_err(|_| {
-                anyhow!(
-                    "the password must be 10-200 characters long (got {})",
-                    password.chars().count()
-                )
+            validate_password(&password, &[&email, &name, &tenant]).map_err(|e| {
+                match e.0.first().map(|f| f.code.as_str()) {
+                    Some("too_weak") => anyhow!(
+                        "the password is too easy to guess: use e.g. three or four random words joined by hyphens"
+                    ),
+                    _ => anyhow!(
+                        "the password must be 10-200 characters long (got {})",
+                        password.chars().count()
+                    ),
+                }
             })?;
 
             let store = open_store(db).await?;
@@ -196,11 +201,17 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
             tenant,
             email,
             name,
+            expires_days,
         } => {
-            let label = gevinst_domain::text::clean(&name, false);
-            if label.is_empty() || label.chars().count() > 80 {
-                bail!("the token --name must be 1-80 characters");
-            }
+            let label = gevinst_app::auth::token_name(&name)
+                .map_err(|_| anyhow!("the token --name must be 1-80 characters"))?;
+            let expires_at = gevinst_app::auth::token_expiry(expires_days, chrono::Utc::now())
+                .map_err(|_| {
+                    anyhow!(
+                        "--expires-days must be 1-{}",
+                        gevinst_app::auth::MAX_TOKEN_DAYS
+                    )
+                })?;
             let store = open_store(db).await?;
             let tenant = find_tenant(&store, &tenant).await?;
             let lookup = email.trim().to_lowercase();
@@ -219,7 +230,7 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
             }
             let (token, hash) = gevinst_app::auth::new_api_token();
             store
-                .create_api_token(tenant.id, creds.user.id, &label, &hash)
+                .create_api_token(tenant.id, creds.user.id, &label, &hash, expires_at)
                 .await
                 .context("cannot store the token")?;
             println!("{token}");

@@ -90,6 +90,25 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=1024)
     )]
     pub max_import_mb: u32,
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the real client, for login throttling and the audit
+    /// log. Headers from any other address are ignored.
+    #[arg(
+        long,
+        env = "GEVINST_TRUSTED_PROXIES",
+        value_name = "ADDR[/BITS],…",
+        value_parser = parse_proxies,
+        default_value = ""
+    )]
+    pub trusted_proxies: Proxies,
+}
+
+/// The parsed `--trusted-proxies` list.
+#[derive(Debug, Clone, Default)]
+pub struct Proxies(pub Vec<gevinst_web::IpNet>);
+
+fn parse_proxies(text: &str) -> Result<Proxies, String> {
+    gevinst_web::client_addr::parse_trusted_proxies(text).map(Proxies)
 }
 
 /// `tenant …`
@@ -168,6 +187,10 @@ pub enum TokenCommand {
         /// A label for the token, shown in the user's token list.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days until the token stops working (1-730). Without it the token lives until it
+        /// is revoked.
+        #[arg(long, value_name = "DAYS")]
+        expires_days: Option<u32>,
     },
 }
 

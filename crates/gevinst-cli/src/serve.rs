@@ -40,6 +40,7 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
         max_import_bytes: usize::try_from(args.max_import_mb)
             .unwrap_or(50)
             .saturating_mul(1024 * 1024),
+        trusted_proxies: args.trusted_proxies.0,
         ..WebSettings::default()
     };
     tokio::spawn(purge_periodically(store.clone()));

@@ -32,6 +32,7 @@ pub mod business_case;
 pub mod cpr;
 pub mod danish;
 pub mod ids;
+pub mod login_throttle;
 pub mod potential;
 pub mod programme;
 pub mod status;

@@ -11,7 +11,7 @@
 // Only the schema (migrations/*) and connection setup differ per database.
 
 use crate::{
-    ActorId, ApiTokenInfo, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
+    ActorId, ApiTokenInfo, ApiTokenUse, Catalogue, PotentialCounts, Result, SessionRecord, Store, StoreError,
     StoredActual, StoredBenefitPlan, StoredBusinessCase, StoredProgramme, UserCredentials,
 };
 use crate::{ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImportMapping};
@@ -25,6 +25,7 @@ use gevinst_domain::{
     Source, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit, UnitId, User, UserId,
     ValidPotential, ValidUser,
 };
+use gevinst_domain::login_throttle::KeyHistory;
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
@@ -192,7 +193,8 @@ fn potential_row(r: &DbRow) -> Result<Potential> {
     })
 }
 
-const TOKEN_COLS: &str = "id, user_id, name, created_at, last_used_at, revoked";
+const TOKEN_COLS: &str =
+    "id, user_id, name, created_at, last_used_at, revoked, expires_at, last_used_from";
 
 fn token_row(r: &DbRow) -> Result<ApiTokenInfo> {
     Ok(ApiTokenInfo {
@@ -202,6 +204,8 @@ fn token_row(r: &DbRow) -> Result<ApiTokenInfo> {
         created_at: r.try_get("created_at")?,
         last_used_at: r.try_get("last_used_at")?,
         revoked: r.try_get("revoked")?,
+        expires_at: r.try_get("expires_at")?,
+        last_used_from: r.try_get("last_used_from")?,
     })
 }
 
@@ -542,7 +546,10 @@ async fn entity_exists(
         EntityKind::Actual => "SELECT id FROM actuals WHERE tenant_id = $1 AND id = $2",
         EntityKind::StatusProbabilities => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
         // Sign-ins are keyed by the user (0 for an e-mail that matched no user).
-        EntityKind::Session => "SELECT id FROM users WHERE tenant_id = $1 AND id = $2",
+        EntityKind::Session => {
+            "SELECT id FROM tenants WHERE id = $1 AND ($2 = 0 OR EXISTS \
+             (SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2))"
+        }
         // Whole-portfolio exports are keyed by the tenant.
         EntityKind::Export => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
     };
@@ -1241,13 +1248,15 @@ impl Store for ThisStore {
 
     async fn create_session(&self, session: &SessionRecord) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&session.token_hash)
         .bind(session.tenant_id.0)
         .bind(session.user_id.0)
         .bind(&session.csrf_token)
         .bind(micros(session.expires_at))
+        .bind(micros(session.last_seen_at))
         .execute(&self.pool)
         .await
         .map_err(fk("user"))?;
@@ -1256,9 +1265,10 @@ impl Store for ThisStore {
 
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord> {
         let row = sqlx::query(
-            "SELECT s.token_hash, s.tenant_id, s.user_id, s.csrf_token, s.expires_at FROM sessions s \
-             JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
+            "SELECT s.token_hash, s.tenant_id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at \
+             FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at IS NOT NULL \
+             AND u.active = TRUE",
         )
         .bind(token_hash)
         .bind(micros(now))
@@ -1273,7 +1283,17 @@ impl Store for ThisStore {
             user_id: UserId(r.try_get("user_id")?),
             csrf_token: r.try_get("csrf_token")?,
             expires_at: r.try_get("expires_at")?,
+            last_seen_at: r.try_get("last_seen_at")?,
         })
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(micros(now))
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -1284,11 +1304,19 @@ impl Store for ThisStore {
         Ok(())
     }
 
-    async fn delete_user_sessions(&self, tenant: TenantId, user: UserId) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
-            .bind(tenant.0)
-            .bind(user.0)
-            .execute(&self.pool)
+    async fn delete_user_sessions(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3",
+        )
+        .bind(tenant.0)
+        .bind(user.0)
+        .bind(keep.unwrap_or(""))
+        .execute(&self.pool)
             .await?;
         Ok(())
     }
@@ -1299,12 +1327,13 @@ impl Store for ThisStore {
         user: UserId,
         name: &str,
         token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<ApiTokenInfo> {
         let mut tx = self.begin_write().await?;
         let at = now();
         let sql = format!(
-            "INSERT INTO api_tokens (tenant_id, user_id, token_hash, name, created_at, revoked) \
-             VALUES ($1, $2, $3, $4, $5, FALSE) RETURNING {TOKEN_COLS}"
+            "INSERT INTO api_tokens (tenant_id, user_id, token_hash, name, created_at, revoked, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING {TOKEN_COLS}"
         );
         let row = sqlx::query(&sql)
             .bind(tenant.0)
@@ -1312,6 +1341,7 @@ impl Store for ThisStore {
             .bind(token_hash)
             .bind(name)
             .bind(at)
+            .bind(expires_at.map(micros))
             .fetch_one(&mut *tx)
             .await
             .map_err(fk("user"))?;
@@ -1332,28 +1362,79 @@ impl Store for ThisStore {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<(TenantId, UserId)> {
+        client: Option<&str>,
+    ) -> Result<ApiTokenUse> {
+        let now = micros(now);
         let row = sqlx::query(
-            "SELECT t.id AS id, t.tenant_id AS tenant_id, t.user_id AS user_id FROM api_tokens t \
+            "SELECT t.id AS id, t.tenant_id AS tenant_id, t.user_id AS user_id, \
+             t.last_used_from AS last_used_from FROM api_tokens t \
              JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked = FALSE AND u.active = TRUE",
+             WHERE t.token_hash = $1 AND t.revoked = FALSE AND u.active = TRUE \
+             AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(token_hash)
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else {
             return Err(StoreError::not_found("API token"));
         };
-        let id: i64 = r.try_get("id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(micros(now))
-            .bind(id)
-            .execute(&self.pool)
+        let found = ApiTokenUse {
+            token_id: r.try_get("id")?,
+            tenant_id: TenantId(r.try_get("tenant_id")?),
+            user_id: UserId(r.try_get("user_id")?),
+            previous_client: r.try_get("last_used_from")?,
+        };
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1, \
+             last_used_from = COALESCE($2, last_used_from) WHERE id = $3",
+        )
+        .bind(now)
+        .bind(client)
+        .bind(found.token_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(found)
+    }
+
+    async fn revoke_user_tokens(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        user: UserId,
+    ) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked = FALSE"
+        );
+        let live = sqlx::query(&sql)
+            .bind(tenant.0)
+            .bind(user.0)
+            .fetch_all(&mut *tx)
             .await?;
-        Ok((
-            TenantId(r.try_get("tenant_id")?),
-            UserId(r.try_get("user_id")?),
-        ))
+        let at = now();
+        for row in &live {
+            let before = token_row(row)?;
+            sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(before.id)
+                .execute(&mut *tx)
+                .await?;
+            let after = ApiTokenInfo {
+                revoked: true,
+                ..before.clone()
+            };
+            let d = draft(
+                EntityKind::ApiToken,
+                before.id,
+                AuditAction::Revoke,
+                actor,
+                audit::changes(&before, &after),
+            );
+            insert_audit(&mut tx, tenant, &d, at).await?;
+        }
+        tx.commit().await?;
+        Ok(live.len() as u64)
     }
 
     async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>> {
@@ -1407,24 +1488,56 @@ impl Store for ThisStore {
         Ok(())
     }
 
-    async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+    async fn reserve_login_attempt(
+        &self,
+        attempt: &str,
+        keys: &[String],
+        at: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<KeyHistory>> {
+        // Committed first, counted after: of two parallel attempts, the one that counts
+        // later sees the other's rows.
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)")
+                .bind(key)
+                .bind(micros(at))
+                .bind(attempt)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let mut histories = Vec::with_capacity(keys.len());
+        for key in keys {
+            // Times sort correctly as stored on both databases (RFC 3339 text in SQLite).
+            let rows = sqlx::query(
+                "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 \
+                 AND (attempt IS NULL OR attempt <> $3) ORDER BY at",
+            )
             .bind(key)
-            .bind(micros(at))
+            .bind(micros(since))
+            .bind(attempt)
+            .fetch_all(&self.pool)
+            .await?;
+            let times = rows
+                .iter()
+                .map(|r| r.try_get::<DateTime<Utc>, _>("at"))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            histories.push(KeyHistory {
+                count: u32::try_from(times.len()).unwrap_or(u32::MAX),
+                oldest: times.first().copied(),
+                newest: times.last().copied(),
+            });
+        }
+        Ok(histories)
+    }
+
+    async fn release_login_attempt(&self, attempt: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt)
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<u32> {
-        let n: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
-                .bind(key)
-                .bind(micros(since))
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("n")?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<()> {

@@ -24,6 +24,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
+use gevinst_domain::login_throttle::KeyHistory;
 use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
@@ -73,8 +74,10 @@ pub struct SessionRecord {
     pub user_id: UserId,
     /// Per-session CSRF token embedded in every form.
     pub csrf_token: String,
-    /// Expiry.
+    /// Absolute expiry.
     pub expires_at: DateTime<Utc>,
+    /// Last activity, for the idle timeout (updated at most once a minute).
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// A personal API token's public facts. The secret itself is shown once and stored hashed.
@@ -92,6 +95,25 @@ pub struct ApiTokenInfo {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Revoked tokens no longer authenticate.
     pub revoked: bool,
+    /// After this time the token no longer authenticates (`None`: it does not expire).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The client address it was last used from, if known.
+    pub last_used_from: Option<String>,
+}
+
+/// What [`Store::use_api_token`] found: the token's owner, and whether the client
+/// address differs from the one it was last used from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenUse {
+    /// The token's id.
+    pub token_id: i64,
+    /// The owner's tenant.
+    pub tenant_id: TenantId,
+    /// The owner.
+    pub user_id: UserId,
+    /// The client address it was last used from before this use (`None`: never, or not
+    /// known).
+    pub previous_client: Option<String>,
 }
 
 /// Counts for the overview page.
@@ -350,33 +372,63 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a new session.
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
     /// A live (unexpired) session by hash; expired ones are [`StoreError::NotFound`].
+    /// The idle timeout is the caller's: see [`SessionRecord::last_seen_at`].
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord>;
+    /// Records activity on a session now (for the idle timeout).
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()>;
     /// Deletes a session (logout). Deleting a missing session is not an error.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    /// Deletes all of a user's sessions (deactivation, password change).
-    async fn delete_user_sessions(&self, tenant: TenantId, user: UserId) -> Result<()>;
-    /// Stores a new API token's hash.
+    /// Deletes all of a user's sessions (deactivation, password change), except the one
+    /// with hash `keep` when given (the user's own, when they change their password).
+    async fn delete_user_sessions(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        keep: Option<&str>,
+    ) -> Result<()>;
+    /// Stores a new API token's hash; it stops working at `expires_at` when given.
     async fn create_api_token(
         &self,
         tenant: TenantId,
         user: UserId,
         name: &str,
         token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<ApiTokenInfo>;
-    /// Finds the owner of an unrevoked token by hash and records its use.
+    /// Finds the owner of an unrevoked, unexpired token by hash and records its use (the
+    /// time, and the client address when known).
     async fn use_api_token(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<(TenantId, UserId)>;
+        client: Option<&str>,
+    ) -> Result<ApiTokenUse>;
+    /// Revokes every live token of a user (after an administrator reset their password),
+    /// each with its audit entry by `actor`. Returns how many were revoked.
+    async fn revoke_user_tokens(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        user: UserId,
+    ) -> Result<u64>;
     /// A user's tokens, newest first.
     async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>>;
     /// Revokes one of a user's tokens.
     async fn revoke_api_token(&self, tenant: TenantId, user: UserId, id: i64) -> Result<()>;
-    /// Records a failed login for a throttling key (e.g. `tenant:email` or an IP).
-    async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
-    /// Failed logins for a key since a time.
-    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<u32>;
+    /// Records a login attempt under each of `keys` before its password is checked,
+    /// tagged `attempt`, and returns per key (in the order given) the *other* attempts
+    /// recorded under it since `since`. Each recorded attempt is committed before the
+    /// others are counted, so of many parallel attempts the later ones always see the
+    /// earlier ones: no burst slips past a limit.
+    async fn reserve_login_attempt(
+        &self,
+        attempt: &str,
+        keys: &[String],
+        at: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<KeyHistory>>;
+    /// Takes back an attempt's rows (it succeeded, or it was refused unchecked).
+    async fn release_login_attempt(&self, attempt: &str) -> Result<()>;
     /// Forgets a key's failures (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
     /// Deletes sessions that expired before `now` and failed logins recorded before

@@ -11,6 +11,7 @@ use common::TestDb;
 use gevinst_domain::business_case::{
     BusinessCase, Channel, Decimal, Economics, InvisibleCategory, Line, LineKind, Risk,
 };
+use gevinst_domain::login_throttle::KeyHistory;
 use gevinst_domain::{
     AuditAction, AuditDraft, Email, EntityKind, FagomraadeId, FieldChange, PotentialId,
     PotentialQuery, Role, Slug, SortKey, Status, TechnologyId, Tenant, TenantId, UnitId, UserId,
@@ -593,9 +594,10 @@ async fn tenant_isolation(db: &TestDb) {
         user_id: w.b_user,
         csrf_token: "csrf".into(),
         expires_at: far,
+        last_seen_at: Utc::now(),
     };
     s.create_session(&sess).await.unwrap();
-    s.delete_user_sessions(a, w.b_user).await.unwrap();
+    s.delete_user_sessions(a, w.b_user, None).await.unwrap();
     assert!(
         s.session("b-session", Utc::now()).await.is_ok(),
         "A must not delete B's sessions"
@@ -608,18 +610,19 @@ async fn tenant_isolation(db: &TestDb) {
     };
     assert!(s.create_session(&mixed).await.is_err());
     let tok = s
-        .create_api_token(w.b.id, w.b_user, "cli", "b-token")
+        .create_api_token(w.b.id, w.b_user, "cli", "b-token", None)
         .await
         .unwrap();
     assert_eq!(kind(s.revoke_api_token(a, w.b_user, tok.id).await), nf);
     assert_eq!(kind(s.revoke_api_token(w.b.id, w.a_user, tok.id).await), nf);
-    assert_eq!(
-        s.use_api_token("b-token", Utc::now()).await.unwrap(),
-        (w.b.id, w.b_user)
-    );
+    let used = s.use_api_token("b-token", Utc::now(), None).await.unwrap();
+    assert_eq!((used.tenant_id, used.user_id), (w.b.id, w.b_user));
+    // Tenant A cannot revoke B's tokens.
+    assert_eq!(s.revoke_user_tokens(a, None, w.b_user).await.unwrap(), 0);
+    assert!(s.use_api_token("b-token", Utc::now(), None).await.is_ok());
     assert!(s.list_api_tokens(a, w.b_user).await.unwrap().is_empty());
     assert!(s
-        .create_api_token(a, w.b_user, "x", "mixed-token")
+        .create_api_token(a, w.b_user, "x", "mixed-token", None)
         .await
         .is_err());
 }
@@ -1551,6 +1554,7 @@ async fn users_sessions_tokens(db: &TestDb) {
         user_id: cid.id,
         csrf_token: "csrf-1".into(),
         expires_at: now + Duration::hours(8),
+        last_seen_at: now,
     };
     s.create_session(&sess).await.unwrap();
     assert_eq!(s.session("s1", now).await.unwrap(), sess);
@@ -1588,18 +1592,28 @@ async fn users_sessions_tokens(db: &TestDb) {
     })
     .await
     .unwrap();
-    s.delete_user_sessions(a, cid.id).await.unwrap();
+    s.delete_user_sessions(a, cid.id, Some("s3")).await.unwrap();
     assert_eq!(kind(s.session("s2", now).await), ErrorKind::NotFound);
+    assert!(s.session("s3", now).await.is_ok(), "kept");
+    s.delete_user_sessions(a, cid.id, None).await.unwrap();
     assert_eq!(kind(s.session("s3", now).await), ErrorKind::NotFound);
     assert!(s.session("anna", now).await.is_ok());
+    // Activity is recorded for the idle timeout.
+    s.touch_session("anna", now + Duration::minutes(7))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.session("anna", now).await.unwrap().last_seen_at,
+        now + Duration::minutes(7)
+    );
 
     // API tokens.
     let t1 = s
-        .create_api_token(a, cid.id, "laptop", "tok-1")
+        .create_api_token(a, cid.id, "laptop", "tok-1", None)
         .await
         .unwrap();
     let t2 = s
-        .create_api_token(a, cid.id, "server", "tok-2")
+        .create_api_token(a, cid.id, "server", "tok-2", None)
         .await
         .unwrap();
     assert_eq!(
@@ -1607,36 +1621,70 @@ async fn users_sessions_tokens(db: &TestDb) {
         ("laptop", false, None)
     );
     assert!(
-        s.create_api_token(a, cid.id, "again", "tok-1")
+        s.create_api_token(a, cid.id, "again", "tok-1", None)
             .await
             .is_err(),
         "hash is unique"
     );
     let used_at = Utc.with_ymd_and_hms(2030, 5, 2, 8, 30, 0).unwrap();
+    let used = s
+        .use_api_token("tok-1", used_at, Some("10.0.0.1"))
+        .await
+        .unwrap();
     assert_eq!(
-        s.use_api_token("tok-1", used_at).await.unwrap(),
-        (a, cid.id)
+        (
+            used.tenant_id,
+            used.user_id,
+            used.token_id,
+            used.previous_client
+        ),
+        (a, cid.id, t1.id, None)
     );
+    let again = s.use_api_token("tok-1", used_at, None).await.unwrap();
+    assert_eq!(again.previous_client.as_deref(), Some("10.0.0.1"));
     assert_eq!(
-        kind(s.use_api_token("tok-x", used_at).await),
+        kind(s.use_api_token("tok-x", used_at, None).await),
         ErrorKind::NotFound
     );
+    // A token with an expiry works until then.
+    let t3 = s
+        .create_api_token(
+            a,
+            cid.id,
+            "kort",
+            "tok-3",
+            Some(used_at + Duration::days(1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(t3.expires_at, Some(used_at + Duration::days(1)));
+    assert!(s.use_api_token("tok-3", used_at, None).await.is_ok());
+    assert_eq!(
+        kind(
+            s.use_api_token("tok-3", used_at + Duration::days(1), None)
+                .await
+        ),
+        ErrorKind::NotFound,
+        "expired"
+    );
+    s.revoke_api_token(a, cid.id, t3.id).await.unwrap();
     let list = s.list_api_tokens(a, cid.id).await.unwrap();
     assert_eq!(
         list.iter().map(|t| t.id).collect::<Vec<_>>(),
-        [t2.id, t1.id],
+        [t3.id, t2.id, t1.id],
         "newest first"
     );
-    assert_eq!(list[1].last_used_at, Some(used_at));
-    assert_eq!(list[0].last_used_at, None);
+    assert_eq!(list[2].last_used_at, Some(used_at));
+    assert_eq!(list[2].last_used_from.as_deref(), Some("10.0.0.1"));
+    assert_eq!(list[1].last_used_at, None);
     s.revoke_api_token(a, cid.id, t1.id).await.unwrap();
     s.revoke_api_token(a, cid.id, t1.id).await.unwrap();
     assert_eq!(
-        kind(s.use_api_token("tok-1", used_at).await),
+        kind(s.use_api_token("tok-1", used_at, None).await),
         ErrorKind::NotFound,
         "revoked"
     );
-    assert!(s.list_api_tokens(a, cid.id).await.unwrap()[1].revoked);
+    assert!(s.list_api_tokens(a, cid.id).await.unwrap()[2].revoked);
     assert_eq!(
         kind(s.revoke_api_token(a, cid.id, 987_654).await),
         ErrorKind::NotFound
@@ -1662,14 +1710,14 @@ async fn users_sessions_tokens(db: &TestDb) {
     })
     .await
     .unwrap();
-    assert!(s.use_api_token("tok-2", used_at).await.is_ok());
+    assert!(s.use_api_token("tok-2", used_at, None).await.is_ok());
     let c3 = s
         .update_user(a, None, cid.id, 2, &change, false)
         .await
         .unwrap();
     assert!(!c3.active);
     assert_eq!(
-        kind(s.use_api_token("tok-2", used_at).await),
+        kind(s.use_api_token("tok-2", used_at, None).await),
         ErrorKind::NotFound,
         "deactivated user"
     );
@@ -1684,46 +1732,86 @@ async fn users_sessions_tokens(db: &TestDb) {
     s.update_user(a, None, cid.id, 3, &change, true)
         .await
         .unwrap();
-    assert!(s.use_api_token("tok-2", used_at).await.is_ok());
+    assert!(s.use_api_token("tok-2", used_at, None).await.is_ok());
 
-    // Login throttling.
-    let t0 = Utc.with_ymd_and_hms(2030, 1, 1, 10, 0, 0).unwrap();
-    for m in [0, 5, 10, 15] {
-        s.record_login_failure("alpha:carl@a.dk", t0 + Duration::minutes(m))
-            .await
-            .unwrap();
-    }
-    s.record_login_failure("10.0.0.1", t0).await.unwrap();
+    // An administrator's reset revokes every live token, each audited.
     assert_eq!(
-        s.login_failures_since("alpha:carl@a.dk", t0).await.unwrap(),
-        4
-    );
-    assert_eq!(
-        s.login_failures_since("alpha:carl@a.dk", t0 + Duration::minutes(5))
-            .await
-            .unwrap(),
-        3,
-        "inclusive"
-    );
-    assert_eq!(
-        s.login_failures_since("alpha:carl@a.dk", t0 + Duration::minutes(11))
+        s.revoke_user_tokens(a, Some(w.a_user), cid.id)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        s.login_failures_since("alpha:carl@a.dk", t0 + Duration::hours(1))
+        kind(s.use_api_token("tok-2", used_at, None).await),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        s.revoke_user_tokens(a, Some(w.a_user), cid.id)
             .await
             .unwrap(),
         0
     );
-    assert_eq!(s.login_failures_since("alpha:nobody", t0).await.unwrap(), 0);
-    s.clear_login_failures("alpha:carl@a.dk").await.unwrap();
+    let t2log = s.audit_for(a, EntityKind::ApiToken, t2.id).await.unwrap();
     assert_eq!(
-        s.login_failures_since("alpha:carl@a.dk", t0).await.unwrap(),
-        0
+        t2log.last().map(|e| (e.action, e.user_id)),
+        Some((AuditAction::Revoke, Some(w.a_user)))
     );
-    assert_eq!(s.login_failures_since("10.0.0.1", t0).await.unwrap(), 1);
+
+    // Login throttling: attempts are reserved under their keys before the check.
+    let t0 = Utc.with_ymd_and_hms(2030, 1, 1, 10, 0, 0).unwrap();
+    let since = t0 - Duration::minutes(15);
+    let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for (i, m) in [0, 5, 10].into_iter().enumerate() {
+        let seen = s
+            .reserve_login_attempt(
+                &format!("a{i}"),
+                &keys(&["alpha:carl@a.dk", "10.0.0.1"]),
+                t0 + Duration::minutes(m),
+                since,
+            )
+            .await
+            .unwrap();
+        // Each sees the ones before it, not itself.
+        assert_eq!(seen[0].count, i as u32);
+        assert_eq!(seen[1].count, i as u32);
+    }
+    let seen = s
+        .reserve_login_attempt(
+            "a3",
+            &keys(&["alpha:carl@a.dk"]),
+            t0 + Duration::minutes(15),
+            t0 + Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        [KeyHistory {
+            count: 2,
+            oldest: Some(t0 + Duration::minutes(5)),
+            newest: Some(t0 + Duration::minutes(10)),
+        }],
+        "inclusive window, oldest and newest"
+    );
+    // A released attempt no longer counts; a cleared key keeps nothing.
+    s.release_login_attempt("a3").await.unwrap();
+    s.release_login_attempt("a1").await.unwrap();
+    let seen = s
+        .reserve_login_attempt(
+            "a4",
+            &keys(&["alpha:carl@a.dk", "10.0.0.1", "alpha:nobody"]),
+            t0,
+            since,
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen.iter().map(|h| h.count).collect::<Vec<_>>(), [2, 2, 0]);
+    s.clear_login_failures("alpha:carl@a.dk").await.unwrap();
+    let seen = s
+        .reserve_login_attempt("a5", &keys(&["alpha:carl@a.dk", "10.0.0.1"]), t0, since)
+        .await
+        .unwrap();
+    assert_eq!(seen.iter().map(|h| h.count).collect::<Vec<_>>(), [0, 3]);
 }
 
 async fn units(db: &TestDb) {

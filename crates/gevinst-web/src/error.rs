@@ -22,6 +22,8 @@ pub struct ApiError {
     pub message: String,
     /// Field errors, for 422.
     pub fields: FieldErrors,
+    /// Seconds for the `Retry-After` header (429 and 503).
+    pub retry_after: Option<u64>,
 }
 
 /// The body of every API error response.
@@ -36,7 +38,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable code: `validation_failed`, `invalid_json`, `unsupported_media_type`,
     /// `payload_too_large`, `unauthenticated`, `forbidden`, `not_found`, `version_conflict`,
-    /// `too_many_requests`, `internal`.
+    /// `too_many_requests`, `busy`, `internal`. With 429 and 503 the `Retry-After` header
+    /// says when to try again.
     pub code: String,
     /// Message.
     pub message: String,
@@ -52,6 +55,15 @@ impl ApiError {
             code,
             message: message.into(),
             fields: FieldErrors::new(),
+            retry_after: None,
+        }
+    }
+
+    /// The same error with a `Retry-After` of `secs` seconds.
+    pub fn retry_after(self, secs: u64) -> Self {
+        ApiError {
+            retry_after: Some(secs.max(1)),
+            ..self
         }
     }
 
@@ -93,11 +105,18 @@ impl From<AppError> for ApiError {
                 "unauthenticated",
                 "a valid bearer token is required",
             ),
-            AppError::Throttled => ApiError::new(
+            AppError::Throttled { retry_after_secs } => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
                 "too many attempts",
-            ),
+            )
+            .retry_after(retry_after_secs),
+            AppError::Busy { retry_after_secs } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the server is busy with this kind of request; retry after the Retry-After seconds",
+            )
+            .retry_after(retry_after_secs),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::new(
@@ -159,6 +178,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -199,7 +222,16 @@ impl IntoResponse for PageError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "Siden findes ikke", "Vi kunne ikke finde det, du ledte efter. Det kan være slettet, eller adressen er forkert.".to_owned()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Ingen adgang", "Din rolle giver ikke adgang til at gøre dette. Kontakt en administrator, hvis du mener, det er en fejl.".to_owned()),
             AppError::Conflict => (StatusCode::CONFLICT, "Ændret af en anden", "Nogen har ændret posten, siden du åbnede den. Dine ændringer er ikke gemt. Gå tilbage, genindlæs siden og prøv igen.".to_owned()),
-            AppError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "For mange forsøg", "Vent et kvarter, og prøv igen.".to_owned()),
+            AppError::Throttled { retry_after_secs } => {
+                let mut page = error_page(StatusCode::TOO_MANY_REQUESTS, "For mange forsøg", &throttled_message(retry_after_secs));
+                page.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs.max(1)));
+                return page;
+            }
+            AppError::Busy { retry_after_secs } => {
+                let mut page = error_page(StatusCode::SERVICE_UNAVAILABLE, "Der er travlt lige nu", BUSY_MESSAGE);
+                page.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs.max(1)));
+                return page;
+            }
             AppError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, "Ugyldige oplysninger", f.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
@@ -208,6 +240,21 @@ impl IntoResponse for PageError {
         };
         error_page(status, title, &message)
     }
+}
+
+/// The Danish message when the server is at its limit ([`AppError::Busy`]).
+pub const BUSY_MESSAGE: &str =
+    "Der er mange i gang med det samme lige nu. Vent et øjeblik, og prøv igen.";
+
+/// The Danish message for a refused login attempt: how long to wait.
+pub fn throttled_message(retry_after_secs: u64) -> String {
+    let wait = match retry_after_secs {
+        0..=1 => "et sekund".to_owned(),
+        2..=59 => format!("{retry_after_secs} sekunder"),
+        60..=119 => "et minut".to_owned(),
+        s => format!("{} minutter", s.div_ceil(60)),
+    };
+    format!("For mange mislykkede forsøg. Vent {wait}, og prøv igen.")
 }
 
 /// Renders the plain error page (used by [`PageError`] and by middleware).

@@ -12,11 +12,14 @@
 
 pub mod api;
 pub mod charts;
+pub mod client_addr;
 pub mod error;
 pub mod format;
 pub mod pages;
 pub mod render;
 pub mod session;
+
+pub use ipnet::IpNet;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
@@ -40,6 +43,9 @@ pub struct WebSettings {
     pub max_body_bytes: usize,
     /// Largest spreadsheet accepted by the import upload (`POST /import`), in bytes.
     pub max_import_bytes: usize,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client
+    /// ([`client_addr`]). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebSettings {
@@ -48,6 +54,7 @@ impl Default for WebSettings {
             secure_cookies: false,
             max_body_bytes: 2 * 1024 * 1024,
             max_import_bytes: 50 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }

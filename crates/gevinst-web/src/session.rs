@@ -216,27 +216,41 @@ impl FromRequestParts<AppState> for ApiUser {
             })
             .map(str::trim)
             .ok_or(AppError::Unauthenticated)?;
-        let principal =
-            auth::from_api_token(state.store.as_ref(), token, chrono::Utc::now()).await?;
+        let client = client_of(parts, state);
+        let principal = auth::from_api_token(
+            state.store.as_ref(),
+            token,
+            chrono::Utc::now(),
+            client.as_deref(),
+        )
+        .await?;
         Ok(ApiUser(principal))
     }
 }
 
-/// The client's IP address, when the server knows it (behind a proxy this is the proxy;
-/// gevinst does not trust `X-Forwarded-For` unless a later setting says so).
+/// The client's IP address, when the server knows it: the TCP peer, or the address a
+/// trusted reverse proxy names ([`crate::client_addr`]).
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+fn client_of(parts: &Parts, state: &AppState) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| {
+            crate::client_addr::client_ip(c.0.ip(), &parts.headers, &state.settings.trusted_proxies)
+                .to_string()
+        })
+}
+
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_of(parts, state)))
     }
 }
 

@@ -13,7 +13,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_gevinst");
 /// The password of every user that [`Db::seed`] creates.
 pub const PASSWORD: &str = "Sikker-Adgang-til-Gevinst-2026";
 
-/// A command with a clean environment: no inherited gevinst settings, quiet logs.
+/// A command with a clean environment: no inherited gevinst settings, and only errors
+/// logged (an attack makes many warnings).
 pub fn gevinst() -> Command {
     let mut c = Command::new(BIN);
     for (var, _) in std::env::vars() {
@@ -21,7 +22,7 @@ pub fn gevinst() -> Command {
             c.env_remove(var);
         }
     }
-    c.env("RUST_LOG", "warn");
+    c.env("RUST_LOG", "error");
     c
 }
 
@@ -124,12 +125,27 @@ impl Db {
     }
 }
 
+/// Runs a future to completion on a runtime of its own, in a thread of its own, so that
+/// it works both in plain and in async tests.
+fn block_on_own_runtime<T: Send + 'static>(
+    fut: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(fut)
+    })
+    .join()
+    .expect("runtime thread")
+}
+
 /// A fresh PostgreSQL database on the server of `GEVINST_TEST_POSTGRES_URL`.
 pub struct PgDb {
     admin_url: String,
     /// The database's URL.
     pub url: String,
-    runtime: tokio::runtime::Runtime,
 }
 
 impl PgDb {
@@ -147,18 +163,12 @@ impl PgDb {
                 return None;
             }
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let url = runtime
-            .block_on(gevinst_store::postgres::create_test_database(&admin_url))
-            .expect("create a PostgreSQL test database");
-        Some(PgDb {
-            admin_url,
-            url,
-            runtime,
+        let admin = admin_url.clone();
+        let url = block_on_own_runtime(async move {
+            gevinst_store::postgres::create_test_database(&admin).await
         })
+        .expect("create a PostgreSQL test database");
+        Some(PgDb { admin_url, url })
     }
 
     /// The URL of the server's admin role (may create roles and databases).
@@ -169,12 +179,10 @@ impl PgDb {
 
 impl Drop for PgDb {
     fn drop(&mut self) {
-        let _ = self
-            .runtime
-            .block_on(gevinst_store::postgres::drop_test_database(
-                &self.admin_url,
-                &self.url,
-            ));
+        let (admin, url) = (self.admin_url.clone(), self.url.clone());
+        let _ = block_on_own_runtime(async move {
+            gevinst_store::postgres::drop_test_database(&admin, &url).await
+        });
     }
 }
 

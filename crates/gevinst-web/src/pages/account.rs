@@ -1,4 +1,5 @@
-//! `/konto`: who am I, and my personal API tokens (create, list, revoke).
+//! `/konto`: who am I, my password, and my personal API tokens (create with an optional
+//! expiry, list, revoke).
 //!
 //! A new token is shown once, on the page that answers the POST, instead of after a
 //! redirect: only its hash is stored, so there is nothing to show later. That page is
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/konto", get(page))
         .route("/konto/noegler", post(create_token))
         .route("/konto/noegler/{id}/tilbagekald", post(revoke_token))
+        .route("/konto/adgangskode", post(change_password))
 }
 
 /// A token in the list.
@@ -36,8 +38,18 @@ struct TokenRow {
     name: String,
     created: String,
     last_used: String,
+    /// "Aktiv", "Aktiv til …", "Udløbet" or "Tilbagekaldt".
+    state: String,
     revoked: bool,
 }
+
+/// The token lifetimes offered, in days; the first is the default. `None`: no expiry.
+const TOKEN_LIFETIMES: [(Option<u32>, &str); 4] = [
+    (Some(90), "90 dage"),
+    (Some(30), "30 dage"),
+    (Some(365), "1 år"),
+    (None, "Intet udløb (tilbagekald den selv)"),
+];
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -54,24 +66,42 @@ struct AccountPage {
     /// The new-token form: what was typed, and its errors.
     new_name: String,
     errors: FormErrors,
+    /// The lifetimes offered: (form value, label, selected).
+    lifetimes: Vec<(String, &'static str, bool)>,
+    /// The change-password form's errors.
+    pw_errors: FormErrors,
 }
 
 fn account_notice(query: &RawQuery) -> Option<&'static str> {
-    notice(query, |key| match key {
+    notice(query, |key| {
+        match key {
         "tilbagekaldt" => Some("Nøglen er tilbagekaldt og virker ikke længere."),
+        "adgangskode" => Some(
+            "Din adgangskode er ændret. Dine andre sessioner er logget ud; dine API-nøgler virker stadig.",
+        ),
         _ => None,
+    }
     })
+}
+
+fn lifetime_value(days: Option<u32>) -> String {
+    days.map_or_else(|| "ingen".to_owned(), |d| d.to_string())
 }
 
 async fn account_page(
     state: &AppState,
     who: &PageUser,
-    new_name: String,
+    new_token: &TokenForm,
     errors: FormErrors,
 ) -> Result<AccountPage, PageError> {
     let p = &who.principal;
     let lists = TenantLists::load(state.store.as_ref(), p).await?;
     let tokens = auth::list_tokens(state.store.as_ref(), p).await?;
+    let now = chrono::Utc::now();
+    let chosen = new_token
+        .expires_in_days
+        .clone()
+        .unwrap_or_else(|| lifetime_value(TOKEN_LIFETIMES[0].0));
     Ok(AccountPage {
         layout: Layout::new(who, "Min konto", "konto"),
         notice: None,
@@ -93,16 +123,31 @@ async fn account_page(
                 id: t.id,
                 name: t.name,
                 created: format::datetime(&t.created_at),
-                last_used: t
-                    .last_used_at
-                    .as_ref()
-                    .map(format::datetime)
-                    .unwrap_or_else(|| "Aldrig".to_owned()),
-                revoked: t.revoked,
+                last_used: match (&t.last_used_at, &t.last_used_from) {
+                    (Some(at), Some(from)) => format!("{} fra {from}", format::datetime(at)),
+                    (Some(at), None) => format::datetime(at),
+                    (None, _) => "Aldrig".to_owned(),
+                },
+                state: match t.expires_at {
+                    _ if t.revoked => "Tilbagekaldt".to_owned(),
+                    Some(at) if at <= now => "Udløbet".to_owned(),
+                    Some(at) => format!("Aktiv til {}", format::datetime(&at)),
+                    None => "Aktiv, udløber ikke".to_owned(),
+                },
+                revoked: t.revoked || t.expires_at.is_some_and(|at| at <= now),
             })
             .collect(),
-        new_name,
+        new_name: new_token.name.clone(),
         errors,
+        lifetimes: TOKEN_LIFETIMES
+            .iter()
+            .map(|(days, label)| {
+                let value = lifetime_value(*days);
+                let selected = value == chosen;
+                (value, *label, selected)
+            })
+            .collect(),
+        pw_errors: FormErrors::none(),
     })
 }
 
@@ -111,7 +156,7 @@ async fn page(
     who: PageUser,
     query: RawQuery,
 ) -> Result<Response, PageError> {
-    let mut page = account_page(&state, &who, String::new(), FormErrors::none()).await?;
+    let mut page = account_page(&state, &who, &TokenForm::default(), FormErrors::none()).await?;
     page.notice = account_notice(&query);
     Ok(Page(page).into_response())
 }
@@ -131,6 +176,26 @@ struct TokenCreatedPage {
 struct TokenForm {
     #[serde(default)]
     name: String,
+    /// Days, or `ingen` for no expiry.
+    #[serde(default)]
+    expires_in_days: Option<String>,
+}
+
+impl TokenForm {
+    /// The chosen lifetime; an unreadable value is a field error.
+    fn lifetime(&self) -> Result<Option<u32>, gevinst_domain::FieldErrors> {
+        match self.expires_in_days.as_deref().map(str::trim) {
+            None | Some("") => Ok(TOKEN_LIFETIMES[0].0),
+            Some("ingen") => Ok(None),
+            Some(days) => days.parse().map(Some).map_err(|_| {
+                gevinst_domain::FieldErrors::single(
+                    "expires_in_days",
+                    "invalid",
+                    "Vælg, hvor længe nøglen skal virke.",
+                )
+            }),
+        }
+    }
 }
 
 /// The address the browser used, for the `curl` example (escaped like all output).
@@ -154,7 +219,13 @@ async fn create_token(
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let form = read_form(form)?;
-    match auth::create_token(state.store.as_ref(), &who.principal, &form.name).await {
+    let created = match form.lifetime() {
+        Ok(days) => {
+            auth::create_token(state.store.as_ref(), &who.principal, &form.name, days).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match created {
         Ok((token, info)) => {
             let page = TokenCreatedPage {
                 layout: Layout::new(&who, "Ny API-nøgle", "konto"),
@@ -168,13 +239,8 @@ async fn create_token(
             Ok(res)
         }
         Err(AppError::Invalid(e)) => {
-            let page = account_page(
-                &state,
-                &who,
-                form.name,
-                FormErrors::from_fields(&e, "token-"),
-            )
-            .await?;
+            let page =
+                account_page(&state, &who, &form, FormErrors::from_fields(&e, "token-")).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -189,4 +255,51 @@ async fn revoke_token(
     let id = parse_id(&id)?;
     auth::revoke_token(state.store.as_ref(), &who.principal, id).await?;
     Ok(Redirect::to("/konto?ok=tilbagekaldt").into_response())
+}
+
+/// The change-password form.
+#[derive(Deserialize, Default)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_repeat: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    who: PageUser,
+    jar: axum_extra::extract::cookie::CookieJar,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = read_form(form)?;
+    let result = if form.password != form.password_repeat {
+        Err(AppError::Invalid(gevinst_domain::FieldErrors::single(
+            "password_repeat",
+            "mismatch",
+            "De to nye adgangskoder er ikke ens.",
+        )))
+    } else {
+        let session = jar.get(crate::session::SESSION_COOKIE).map(|c| c.value());
+        auth::change_own_password(
+            state.store.as_ref(),
+            &who.principal,
+            session,
+            &form.current_password,
+            &form.password,
+        )
+        .await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/konto?ok=adgangskode").into_response()),
+        Err(AppError::Invalid(e)) => {
+            let mut page =
+                account_page(&state, &who, &TokenForm::default(), FormErrors::none()).await?;
+            page.pw_errors = FormErrors::from_fields(&e, "pw-");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -45,13 +45,18 @@ pub(crate) struct LoginForm {
     next: String,
 }
 
-/// Only same-site paths are followed after login (no open redirect).
+/// Only same-origin paths are followed after login (no open redirect): a single leading
+/// `/`, no `//` and no backslash anywhere (browsers read `/\\host` and `/\t/host` as
+/// another host), and nothing but visible ASCII (no control characters, spaces or raw
+/// non-ASCII: a real path arrives percent-encoded). Anything else, and the login page
+/// itself, goes to `/`.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.starts_with("/login")
-    {
+    let same_origin = next.starts_with('/')
+        && !next.contains("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic())
+        && !next.starts_with("/login");
+    if same_origin {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -157,9 +162,9 @@ pub(crate) async fn login_submit(
             )
             .await
         }
-        Err(AppError::Throttled) => {
-            let msg = "For mange mislykkede forsøg. Vent et kvarter, og prøv igen.".to_owned();
-            render_login(
+        Err(AppError::Throttled { retry_after_secs }) => {
+            let msg = crate::error::throttled_message(retry_after_secs);
+            let page = render_login(
                 &state,
                 jar,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -168,18 +173,41 @@ pub(crate) async fn login_submit(
                 next,
                 Some(msg),
             )
-            .await
+            .await?;
+            Ok(with_retry_after(page, retry_after_secs))
+        }
+        Err(AppError::Busy { retry_after_secs }) => {
+            let page = render_login(
+                &state,
+                jar,
+                StatusCode::SERVICE_UNAVAILABLE,
+                form.tenant,
+                form.email,
+                next,
+                Some(crate::error::BUSY_MESSAGE.to_owned()),
+            )
+            .await?;
+            Ok(with_retry_after(page, retry_after_secs))
         }
         Err(e) => Err(e.into()),
     }
 }
 
+fn with_retry_after(mut page: Response, secs: u64) -> Response {
+    page.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(secs.max(1)),
+    );
+    page
+}
+
 pub(crate) async fn logout(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
-        auth::logout(state.store.as_ref(), c.value()).await?;
+        auth::logout(state.store.as_ref(), c.value(), client.as_deref()).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/login")).into_response())
@@ -193,12 +221,25 @@ mod tests {
             super::safe_next("/potentialer?status=ide"),
             "/potentialer?status=ide"
         );
+        assert_eq!(
+            super::safe_next("/potentialer/12?q=%C3%A6"),
+            "/potentialer/12?q=%C3%A6"
+        );
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil",
             "",
             "/login?next=/x",
+            // The review's vectors: a tab or newline after the slash, control characters.
+            "/\t/evil.example/phish",
+            "/\n",
+            "/\u{1}",
+            "/%09/../x\r\nSet-Cookie: a=b",
+            "/ok//evil.example",
+            "/a\\b",
+            "/ æ",
+            "evil.example",
         ] {
             assert_eq!(super::safe_next(bad), "/", "{bad}");
         }

@@ -127,7 +127,7 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
             .expect("user");
         let (token, token_hash) = new_api_token();
         store
-            .create_api_token(tenant.id, user.id, "test", &token_hash)
+            .create_api_token(tenant.id, user.id, "test", &token_hash, None)
             .await
             .expect("token");
         users.push((role, user, token));
@@ -260,9 +260,10 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
         TargetDraft, TargetKind,
     };
     let s = store.as_ref();
-    let admin = gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now())
-        .await
-        .expect("admin principal");
+    let admin =
+        gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now(), None)
+            .await
+            .expect("admin principal");
     let potential = seed_decided_with_case(
         store,
         t,
@@ -339,10 +340,14 @@ pub async fn seed_decided_without_plan(
     store: &DynStore,
     t: &SeededTenant,
 ) -> gevinst_domain::PotentialId {
-    let admin =
-        gevinst_app::auth::from_api_token(store.as_ref(), t.token(Role::Admin), chrono::Utc::now())
-            .await
-            .expect("admin principal");
+    let admin = gevinst_app::auth::from_api_token(
+        store.as_ref(),
+        t.token(Role::Admin),
+        chrono::Utc::now(),
+        None,
+    )
+    .await
+    .expect("admin principal");
     seed_decided_with_case(
         store,
         t,

@@ -10,6 +10,7 @@ mod api_security;
 mod browser;
 mod browser_import;
 mod browser_programme;
+mod pages_account;
 mod pages_admin;
 mod pages_business_case;
 mod pages_export;

@@ -769,10 +769,10 @@ async fn api_token_is_shown_once_works_and_can_be_revoked() {
     let hash = gevinst_app::auth::secret_hash(&token);
     let owner = app
         .store
-        .use_api_token(&hash, chrono::Utc::now())
+        .use_api_token(&hash, chrono::Utc::now(), None)
         .await
         .expect("token works");
-    assert_eq!(owner, (seed.tenant.id, me.id));
+    assert_eq!((owner.tenant_id, owner.user_id), (seed.tenant.id, me.id));
 
     let (_, account) = get(&app, &client, "/konto").await;
     assert!(account.contains("Power BI"));
@@ -796,7 +796,7 @@ async fn api_token_is_shown_once_works_and_can_be_revoked() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(app
         .store
-        .use_api_token(&hash, chrono::Utc::now())
+        .use_api_token(&hash, chrono::Utc::now(), None)
         .await
         .is_ok());
 
@@ -805,7 +805,7 @@ async fn api_token_is_shown_once_works_and_can_be_revoked() {
     assert_eq!(location, "/konto?ok=tilbagekaldt");
     assert!(
         app.store
-            .use_api_token(&hash, chrono::Utc::now())
+            .use_api_token(&hash, chrono::Utc::now(), None)
             .await
             .is_err(),
         "revoked"

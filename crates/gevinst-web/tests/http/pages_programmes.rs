@@ -144,6 +144,7 @@ async fn forecast_is_computed_only_on_request() {
         app.store.as_ref(),
         t.token(Role::Laeser),
         chrono::Utc::now(),
+        None,
     )
     .await
     .expect("principal");
@@ -747,6 +748,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
         app.store.as_ref(),
         t.token(Role::Admin),
         chrono::Utc::now(),
+        None,
     )
     .await
     .expect("admin");
@@ -811,6 +813,7 @@ async fn the_forecast_gives_milestones_their_own_probability() {
         app.store.as_ref(),
         t.token(Role::Admin),
         chrono::Utc::now(),
+        None,
     )
     .await
     .expect("admin");

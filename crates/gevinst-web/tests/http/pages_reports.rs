@@ -34,6 +34,7 @@ async fn world() -> (TestApp, SeededTenant, ProgrammeFixture) {
         app.store.as_ref(),
         t.token(Role::Leder),
         chrono::Utc::now(),
+        None,
     )
     .await
     .expect("leder principal");

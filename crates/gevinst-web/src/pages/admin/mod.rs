@@ -106,10 +106,13 @@ async fn home(State(state): State<AppState>, who: PageUser) -> Result<Response, 
 
 /// The confirmation for `?ok=KEY` on the admin pages; unknown keys show nothing.
 pub(crate) fn admin_notice(query: &RawQuery) -> Option<&'static str> {
-    notice(query, |key| match key {
+    notice(query, |key| {
+        match key {
         "oprettet" => Some("Brugeren er oprettet."),
         "bruger" => Some("Brugeren er gemt."),
-        "adgangskode" => Some("Den nye adgangskode er gemt. Brugeren er logget ud alle steder."),
+        "adgangskode" => Some(
+            "Den nye adgangskode er gemt. Brugeren er logget ud alle steder, og brugerens API-nøgler er tilbagekaldt.",
+        ),
         "enhed" => Some("Enheden er oprettet."),
         "enhed-gemt" => Some("Enheden er gemt."),
         "navn" => Some("Kommunens navn er gemt."),
@@ -117,5 +120,6 @@ pub(crate) fn admin_notice(query: &RawQuery) -> Option<&'static str> {
         "punkt" => Some("Punktet er gemt."),
         "oekonomi" => Some("Økonomiindstillingerne er gemt."),
         _ => None,
+    }
     })
 }

@@ -258,7 +258,8 @@ pub(crate) async fn create(
         if let Err(e) = draft.validate(|u| data.lists.units.contains(u)) {
             errors.0.extend(e.0);
         }
-        if let Err(e) = validate_password(&form.password) {
+        let context = [draft.email.as_str(), draft.name.as_str()];
+        if let Err(e) = validate_password(&form.password, &context) {
             errors.0.extend(e.0);
         }
         errors.add(
@@ -400,7 +401,10 @@ pub(crate) async fn set_password(
     let user = find_user(&data, &id)?;
     let form = read_form(form)?;
     let errors = if form.password != form.password_repeat {
-        let mut e = validate_password(&form.password).err().unwrap_or_default();
+        let context = [user.email.as_str(), user.name.as_str()];
+        let mut e = validate_password(&form.password, &context)
+            .err()
+            .unwrap_or_default();
         e.add(
             "password_repeat",
             "mismatch",
@@ -416,7 +420,7 @@ pub(crate) async fn set_password(
         )
         .await
         {
-            Ok(()) => {
+            Ok(_) => {
                 return Ok(
                     Redirect::to(&format!("/admin/brugere/{}?ok=adgangskode", user.id.0))
                         .into_response(),
