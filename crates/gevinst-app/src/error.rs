@@ -24,6 +24,13 @@ pub enum AppError {
     /// Too many failed logins: 429.
     #[error("too many attempts")]
     Throttled,
+    /// The server is too busy to do this now (e.g. every simulation worker is taken):
+    /// 503 with `Retry-After`.
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// Anything else: 500, logged with detail, shown generically.
     #[error("internal error: {0}")]
     Internal(String),

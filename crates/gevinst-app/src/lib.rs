@@ -11,6 +11,7 @@ pub mod admin;
 pub mod auth;
 pub mod business_cases;
 mod common;
+pub mod compute;
 pub mod demo;
 mod error;
 pub mod export;

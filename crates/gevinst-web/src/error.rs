@@ -22,6 +22,8 @@ pub struct ApiError {
     pub message: String,
     /// Field errors, for 422.
     pub fields: FieldErrors,
+    /// Seconds to send as `Retry-After` (with 503).
+    pub retry_after_secs: Option<u64>,
 }
 
 /// The body of every API error response.
@@ -36,7 +38,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable code: `validation_failed`, `invalid_json`, `unsupported_media_type`,
     /// `payload_too_large`, `unauthenticated`, `forbidden`, `not_found`, `version_conflict`,
-    /// `too_many_requests`, `internal`.
+    /// `too_many_requests`, `busy` (503: retry after the seconds in `Retry-After`),
+    /// `internal`.
     pub code: String,
     /// Message.
     pub message: String,
@@ -52,6 +55,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: FieldErrors::new(),
+            retry_after_secs: None,
         }
     }
 
@@ -98,6 +102,15 @@ impl From<AppError> for ApiError {
                 "too_many_requests",
                 "too many attempts",
             ),
+            AppError::Busy { retry_after_secs } => ApiError {
+                retry_after_secs: Some(retry_after_secs),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the server is busy with other calculations; retry after the seconds in \
+                     Retry-After",
+                )
+            },
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::new(
@@ -159,6 +172,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -196,6 +212,19 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self.0 {
             AppError::Unauthenticated => return Redirect::to("/login").into_response(),
+            AppError::Busy { retry_after_secs } => {
+                let mut res = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Travlt lige nu",
+                    &format!(
+                        "Der kører allerede mange beregninger. Vent {retry_after_secs} sekunder, \
+                         og prøv igen."
+                    ),
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+                return res;
+            }
             AppError::NotFound => (StatusCode::NOT_FOUND, "Siden findes ikke", "Vi kunne ikke finde det, du ledte efter. Det kan være slettet, eller adressen er forkert.".to_owned()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Ingen adgang", "Din rolle giver ikke adgang til at gøre dette. Kontakt en administrator, hvis du mener, det er en fejl.".to_owned()),
             AppError::Conflict => (StatusCode::CONFLICT, "Ændret af en anden", "Nogen har ændret posten, siden du åbnede den. Dine ændringer er ikke gemt. Gå tilbage, genindlæs siden og prøv igen.".to_owned()),
