@@ -126,12 +126,13 @@ impl ComputeLimiter {
         .map_err(|e| AppError::Internal(format!("{job} failed: {e}")))
     }
 
-    /// A place for one calculation of `tenant`, or [`AppError::Busy`].
-    async fn admit(&self, tenant: TenantId) -> Result<Admitted> {
+    /// A place for one calculation of `tenant`, held until the permit is dropped, or
+    /// [`AppError::Busy`]. For entry points that run their calculation themselves.
+    pub async fn admit(&self, tenant: TenantId) -> Result<ComputePermit> {
         let tenant_slot = self.tenant_slot(tenant).ok_or_else(busy)?;
         let workers = self.inner.workers.clone();
         if let Ok(worker) = workers.clone().try_acquire_owned() {
-            return Ok(Admitted {
+            return Ok(ComputePermit {
                 _worker: worker,
                 _tenant: tenant_slot,
             });
@@ -142,7 +143,7 @@ impl ComputeLimiter {
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
         drop(queued);
-        Ok(Admitted {
+        Ok(ComputePermit {
             _worker: worker,
             _tenant: tenant_slot,
         })
@@ -175,12 +176,14 @@ fn busy() -> AppError {
 }
 
 /// An admitted calculation: a worker and its tenant's place, both freed when dropped.
-struct Admitted {
+#[derive(Debug)]
+pub struct ComputePermit {
     _worker: OwnedSemaphorePermit,
     _tenant: TenantSlot,
 }
 
 /// One of a tenant's places.
+#[derive(Debug)]
 struct TenantSlot {
     inner: Arc<Inner>,
     tenant: TenantId,
