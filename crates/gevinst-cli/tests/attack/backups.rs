@@ -46,7 +46,11 @@ async fn dump(file: &Path) -> BTreeMap<String, Vec<String>> {
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 fn stderr_of(out: &std::process::Output) -> String {
@@ -69,7 +73,14 @@ fn a_backup_taken_while_serving_restores_every_row() {
     // A sign-in writes to the audit log while the server runs.
     runtime.block_on(async {
         let client = server.client();
-        let res = post_login(&client, &server.base, "roskilde", "admin@roskilde.dk", PASSWORD).await;
+        let res = post_login(
+            &client,
+            &server.base,
+            "roskilde",
+            "admin@roskilde.dk",
+            PASSWORD,
+        )
+        .await;
         assert!(res.status().is_redirection(), "{}", res.status());
     });
 
@@ -87,22 +98,42 @@ fn a_backup_taken_while_serving_restores_every_row() {
     // An existing file is never overwritten.
     let again = db.run(&["backup", out_arg], None);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr_of(&again).contains("exists already"), "{}", stderr_of(&again));
+    assert!(
+        stderr_of(&again).contains("exists already"),
+        "{}",
+        stderr_of(&again)
+    );
 
     // A change after the backup, then the server stops.
-    db.ok(&["tenant", "add", "--slug", "efter", "--name", "Efter Kommune"], None);
+    db.ok(
+        &[
+            "tenant",
+            "add",
+            "--slug",
+            "efter",
+            "--name",
+            "Efter Kommune",
+        ],
+        None,
+    );
     drop(server);
 
     // Without --force the existing database is kept, and the message says what to do.
     let refused = db.run(&["restore", out_arg], None);
     assert_eq!(refused.status.code(), Some(1));
     let why = stderr_of(&refused);
-    assert!(why.contains("stop the server") && why.contains("--force"), "{why}");
+    assert!(
+        why.contains("stop the server") && why.contains("--force"),
+        "{why}"
+    );
 
     let said = db.ok(&["restore", "--force", out_arg], None);
     assert!(said.contains("restored"), "{said}");
     let restored = runtime.block_on(dump(&live));
-    assert_eq!(restored["audit_log"], saved["audit_log"], "audit log byte for byte");
+    assert_eq!(
+        restored["audit_log"], saved["audit_log"],
+        "audit log byte for byte"
+    );
     assert_eq!(restored, saved, "every table as it was at the backup");
     assert!(!db.ok(&["tenant", "list"], None).contains("efter"));
     #[cfg(unix)]
@@ -153,7 +184,10 @@ fn postgres_backups_point_to_pg_dump() {
             .expect("run");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let why = stderr_of(&out);
-        assert!(why.contains("pg_dump") && why.contains("pg_restore"), "{why}");
+        assert!(
+            why.contains("pg_dump") && why.contains("pg_restore"),
+            "{why}"
+        );
         assert!(!why.contains("hemmelig"), "the password is not echoed");
     }
 }

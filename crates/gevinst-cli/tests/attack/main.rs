@@ -7,5 +7,6 @@
 //! (`scripts/test` starts a throwaway server); without it those tests are skipped, unless
 //! `GEVINST_REQUIRE_POSTGRES=1` (as in `scripts/test` and CI) makes them fail.
 
+mod backups;
 mod slow_clients;
 mod support;
