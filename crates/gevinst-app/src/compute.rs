@@ -16,11 +16,11 @@
 //! caller holds (the web layer keeps one in its state); clones share it. The calculation
 //! keeps its place until it has finished, even when the request that started it is gone.
 
+use crate::slots::{KeyedSlots, Slot};
 use crate::{AppError, Result};
 use gevinst_domain::TenantId;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -74,7 +74,7 @@ struct Inner {
     limits: ComputeLimits,
     workers: Arc<Semaphore>,
     waiting: AtomicUsize,
-    tenants: Mutex<HashMap<TenantId, usize>>,
+    tenants: KeyedSlots<TenantId>,
 }
 
 impl Default for ComputeLimiter {
@@ -97,9 +97,9 @@ impl ComputeLimiter {
         ComputeLimiter {
             inner: Arc::new(Inner {
                 workers: Arc::new(Semaphore::new(limits.workers)),
-                limits,
+                tenants: KeyedSlots::new(limits.per_tenant),
                 waiting: AtomicUsize::new(0),
-                tenants: Mutex::new(HashMap::new()),
+                limits,
             }),
         }
     }
@@ -129,7 +129,7 @@ impl ComputeLimiter {
     /// A place for one calculation of `tenant`, held until the permit is dropped, or
     /// [`AppError::Busy`]. For entry points that run their calculation themselves.
     pub async fn admit(&self, tenant: TenantId) -> Result<ComputePermit> {
-        let tenant_slot = self.tenant_slot(tenant).ok_or_else(busy)?;
+        let tenant_slot = self.inner.tenants.try_acquire(tenant).ok_or_else(busy)?;
         let workers = self.inner.workers.clone();
         if let Ok(worker) = workers.clone().try_acquire_owned() {
             return Ok(ComputePermit {
@@ -148,25 +148,6 @@ impl ComputeLimiter {
             _tenant: tenant_slot,
         })
     }
-
-    fn tenant_slot(&self, tenant: TenantId) -> Option<TenantSlot> {
-        let mut counts = self.inner.tenants();
-        let n = counts.entry(tenant).or_insert(0);
-        if *n >= self.inner.limits.per_tenant {
-            return None;
-        }
-        *n += 1;
-        Some(TenantSlot {
-            inner: self.inner.clone(),
-            tenant,
-        })
-    }
-}
-
-impl Inner {
-    fn tenants(&self) -> MutexGuard<'_, HashMap<TenantId, usize>> {
-        self.tenants.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 fn busy() -> AppError {
@@ -179,26 +160,7 @@ fn busy() -> AppError {
 #[derive(Debug)]
 pub struct ComputePermit {
     _worker: OwnedSemaphorePermit,
-    _tenant: TenantSlot,
-}
-
-/// One of a tenant's places.
-#[derive(Debug)]
-struct TenantSlot {
-    inner: Arc<Inner>,
-    tenant: TenantId,
-}
-
-impl Drop for TenantSlot {
-    fn drop(&mut self) {
-        let mut counts = self.inner.tenants();
-        if let Some(n) = counts.get_mut(&self.tenant) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                counts.remove(&self.tenant);
-            }
-        }
-    }
+    _tenant: Slot<TenantId>,
 }
 
 /// A place in the queue, left when dropped.
@@ -300,7 +262,7 @@ mod tests {
         assert!(j1.await.unwrap().is_ok());
         // Nothing is left counted: the queue and the tenants are empty again.
         assert_eq!(l.inner.waiting.load(Ordering::Acquire), 0);
-        assert!(l.inner.tenants().is_empty());
+        assert!(l.inner.tenants.is_empty());
     }
 
     #[tokio::test]

@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod potentials;
 pub mod programmes;
+pub mod slots;
 
 pub use error::AppError;
 

@@ -13,7 +13,7 @@
 //! PostgreSQL is backed up with its own tools (`pg_dump`, `pg_restore`); see
 //! `docs/deployment.md`.
 
-use crate::sqlite::{create_private_dir, SqliteStore};
+use crate::sqlite::{create_new_private_file, create_private_dir, SqliteStore};
 use crate::{Result, StoreError};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
@@ -80,14 +80,7 @@ async fn vacuum_into(opts: SqliteConnectOptions, out: &Path) -> Result<u64> {
 
 /// Creates the empty file `path`, owner-only; an existing file is an error.
 fn create_new_private(path: &Path) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
+    match create_new_private_file(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::config(
             format!("{} exists already; choose a new file name", path.display()),

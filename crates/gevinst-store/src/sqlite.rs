@@ -27,14 +27,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// Unix) unless it exists; SQLite then gives its `-wal` and `-shm` files the same mode.
 /// An existing file that others may read is kept, with a warning.
 fn create_private_file(file: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(file) {
+    match create_new_private_file(file) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             warn_if_shared(file);
@@ -42,6 +35,19 @@ fn create_private_file(file: &Path) -> std::io::Result<()> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// Creates the new, empty file `path` readable and writable by the owner only (0600 on
+/// Unix); an existing file is an [`std::io::ErrorKind::AlreadyExists`] error.
+pub(crate) fn create_new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// Logs a warning when others than the owner may read `file`.

@@ -23,11 +23,11 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::Router;
+use gevinst_app::slots::KeyedSlots;
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::net::IpAddr;
@@ -96,7 +96,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let total = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let per_ip = PerIp::new(limits.max_connections_per_ip.max(1));
+    let per_ip = KeyedSlots::<IpAddr>::new(limits.max_connections_per_ip);
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     // hyper's own header timer runs whenever a connection waits for a request head, so it
@@ -122,7 +122,7 @@ pub async fn run(
             tracing::debug!(%peer, "connection closed: the server is at its connection cap");
             continue;
         };
-        let Some(ip_slot) = per_ip.try_acquire(peer.ip()) else {
+        let Some(ip_slot) = per_ip.try_acquire(peer.ip().to_canonical()) else {
             tracing::debug!(%peer, "connection closed: its address is at its connection cap");
             continue;
         };
@@ -181,59 +181,6 @@ async fn accept_failed(e: io::Error) {
     }
     tracing::error!(error = %e, "accepting a connection failed");
     tokio::time::sleep(Duration::from_millis(100)).await;
-}
-
-/// Counts open connections per client address.
-#[derive(Clone)]
-struct PerIp {
-    max: usize,
-    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
-}
-
-impl PerIp {
-    fn new(max: usize) -> Self {
-        PerIp {
-            max,
-            counts: Default::default(),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashMap<IpAddr, usize>> {
-        self.counts.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A slot for `ip`, or `None` when it holds its maximum.
-    fn try_acquire(&self, ip: IpAddr) -> Option<IpSlot> {
-        let ip = ip.to_canonical();
-        let mut counts = self.lock();
-        let n = counts.entry(ip).or_insert(0);
-        if *n >= self.max {
-            return None;
-        }
-        *n += 1;
-        Some(IpSlot {
-            owner: self.clone(),
-            ip,
-        })
-    }
-}
-
-/// One open connection of an address; freed when dropped.
-struct IpSlot {
-    owner: PerIp,
-    ip: IpAddr,
-}
-
-impl Drop for IpSlot {
-    fn drop(&mut self) {
-        let mut counts = self.owner.lock();
-        if let Some(n) = counts.get_mut(&self.ip) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                counts.remove(&self.ip);
-            }
-        }
-    }
 }
 
 /// Where a connection is in its request cycle.
@@ -404,28 +351,6 @@ impl hyper::body::Body for DeadlineBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_address_gets_at_most_its_share_of_slots() {
-        let per_ip = PerIp::new(2);
-        let a: IpAddr = "127.0.0.2".parse().unwrap();
-        let b: IpAddr = "127.0.0.3".parse().unwrap();
-        let first = per_ip.try_acquire(a).unwrap();
-        let _second = per_ip.try_acquire(a).unwrap();
-        assert!(per_ip.try_acquire(a).is_none());
-        assert!(per_ip.try_acquire(b).is_some());
-        drop(first);
-        assert!(per_ip.try_acquire(a).is_some());
-    }
-
-    #[test]
-    fn an_ipv4_mapped_address_counts_as_its_ipv4_address() {
-        let per_ip = PerIp::new(1);
-        let _v4 = per_ip.try_acquire("10.0.0.1".parse().unwrap()).unwrap();
-        assert!(per_ip
-            .try_acquire("::ffff:10.0.0.1".parse().unwrap())
-            .is_none());
-    }
 
     #[cfg(unix)]
     #[test]
