@@ -140,7 +140,8 @@ pub struct ConnectionArgs {
         value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
     pub body_timeout: u64,
-    /// Seconds a kept-alive connection may wait for its next request (1–3600).
+    /// Seconds a kept-alive connection may wait for its next request, and a response for
+    /// its client to read on (1–3600).
     #[arg(
         long,
         env = "GEVINST_IDLE_TIMEOUT",

@@ -9,7 +9,8 @@
 //!   [`ConnectionLimits::body_timeout`] of its headers; reading it afterwards fails, so the
 //!   handler answers an error and the connection closes.
 //! - **Idle timeout.** A kept-alive connection with no new request for
-//!   [`ConnectionLimits::idle_timeout`] is closed.
+//!   [`ConnectionLimits::idle_timeout`] is closed, and so is one whose client has read
+//!   nothing of a response for as long.
 //! - **Connection caps.** At most [`ConnectionLimits::max_connections`] connections in
 //!   all and [`ConnectionLimits::max_connections_per_ip`] per client address (the TCP
 //!   peer); a connection beyond either is closed at once, so one source cannot take every
@@ -52,7 +53,8 @@ pub struct ConnectionLimits {
     pub header_timeout: Duration,
     /// Longest time to receive a request's body, counted from its headers.
     pub body_timeout: Duration,
-    /// Longest time a kept-alive connection waits for its next request.
+    /// Longest time a kept-alive connection waits for its next request, and a response
+    /// waits for its client to read.
     pub idle_timeout: Duration,
     /// Most open connections in all.
     pub max_connections: usize,
@@ -131,6 +133,8 @@ pub async fn run(
         let io = TokioIo::new(Watched {
             inner: stream,
             watch: watch.clone(),
+            write_timeout: limits.idle_timeout,
+            write_stall: None,
         });
         let service = hyper::service::service_fn({
             let router = router.clone();
@@ -248,10 +252,41 @@ impl ConnWatch {
     }
 }
 
-/// A TCP stream that reports the bytes it reads to its [`ConnWatch`].
+/// A TCP stream that reports the bytes it reads to its [`ConnWatch`], and fails a write
+/// that has made no progress for `write_timeout` (a client that stops reading a response),
+/// which closes the connection.
 struct Watched {
     inner: TcpStream,
     watch: Arc<ConnWatch>,
+    write_timeout: Duration,
+    /// Running while writes are blocked.
+    write_stall: Option<Pin<Box<Sleep>>>,
+}
+
+impl Watched {
+    /// Passes on a write's result; while the write is blocked, runs the stall timer and
+    /// turns its expiry into a `TimedOut` error.
+    fn stalled<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        res: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if res.is_ready() {
+            self.write_stall = None;
+            return res;
+        }
+        let timeout = self.write_timeout;
+        let stall = self
+            .write_stall
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stall.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading the response",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 impl AsyncRead for Watched {
@@ -275,11 +310,13 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let res = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.stalled(cx, res)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        let res = Pin::new(&mut self.inner).poll_flush(cx);
+        self.stalled(cx, res)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -291,7 +328,8 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let res = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.stalled(cx, res)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -2,7 +2,7 @@
 //! byte at a time, or nothing at all. The server closes each within its timeouts, refuses
 //! what is beyond the per-address cap at once, and meanwhile answers a normal request
 //! from another address promptly. A kept-alive connection is closed after the idle
-//! timeout, not the (shorter) header timeout.
+//! timeout, not the (shorter) header timeout; so is one whose client stops reading.
 
 use crate::support::{Db, Server};
 use std::net::SocketAddr;
@@ -212,6 +212,65 @@ fn slow_connections_are_closed_in_time_and_others_are_served() {
              {refused:?}; /healthz from another address answered in {took:?} (after: \
              {after:?}); an idle kept-alive connection closed after {idled:?}",
             latest[0], latest[1], latest[2]
+        );
+    });
+}
+
+#[test]
+fn a_client_that_stops_reading_is_disconnected() {
+    const REQUESTS: usize = 400;
+    let db = Db::sqlite();
+    let idle = IDLE_TIMEOUT.to_string();
+    let server = Server::start(&db, &["--idle-timeout", &idle]);
+    let addr: SocketAddr = server.addr.parse().expect("server address");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let socket = TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4096).expect("receive buffer");
+        socket
+            .bind("127.0.0.4:0".parse().expect("address"))
+            .expect("bind");
+        let stream = socket.connect(addr).await.expect("connect");
+        let (mut read, mut write) = stream.into_split();
+        // Ask for the OpenAPI document many times over, pipelined, and read nothing.
+        let requests =
+            b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: gevinst\r\n\r\n".repeat(REQUESTS);
+        let sender = tokio::spawn(async move {
+            let _ = write.write_all(&requests).await;
+            write
+        });
+        tokio::time::sleep(Duration::from_secs(IDLE_TIMEOUT) + SLACK).await;
+        // Had the server waited, reading now would bring every answer. It gave up instead:
+        // the connection ends before all of them.
+        let mut got = Vec::new();
+        let ended = tokio::time::timeout(Duration::from_secs(30), async {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match read.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        let _ = sender.await;
+        let answers = got
+            .windows(b"HTTP/1.1 200 OK".len())
+            .filter(|w| *w == b"HTTP/1.1 200 OK")
+            .count();
+        assert!(ended.is_ok(), "the connection was never closed");
+        assert!(
+            answers < REQUESTS,
+            "all {answers} answers arrived: the stalled connection was kept open"
+        );
+        eprintln!(
+            "slow reader: {REQUESTS} pipelined requests, nothing read for {:?}; the server \
+             closed the connection after {answers} answers ({} bytes)",
+            Duration::from_secs(IDLE_TIMEOUT) + SLACK,
+            got.len()
         );
     });
 }
