@@ -369,6 +369,49 @@ mod tests {
     }
 
     #[test]
+    fn connection_and_compute_limits_have_defaults_and_ranges() {
+        let serve = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Serve(s)) => Ok(s),
+            Ok(_) => Err("not serve".to_owned()),
+            Err(e) => Err(e.kind().to_string()),
+        };
+        let s = serve(&["gevinst", "serve"]).unwrap();
+        let c = &s.connections;
+        assert_eq!(
+            (c.header_timeout, c.body_timeout, c.idle_timeout),
+            (10, 60, 60)
+        );
+        assert_eq!((c.max_connections, c.max_connections_per_ip), (None, 100));
+        assert_eq!(s.compute.max_simulations, None);
+        assert_eq!(s.compute.max_simulations_per_tenant, 4);
+        let s = serve(&[
+            "gevinst",
+            "serve",
+            "--header-timeout",
+            "2",
+            "--max-connections",
+            "500",
+            "--max-simulations",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(s.connections.header_timeout, 2);
+        assert_eq!(s.connections.max_connections, Some(500));
+        assert_eq!(s.compute.max_simulations, Some(1));
+        for bad in [
+            ["--header-timeout", "0"],
+            ["--header-timeout", "301"],
+            ["--max-connections", "15"],
+            ["--max-connections-per-ip", "0"],
+            ["--max-simulations", "0"],
+            ["--max-simulations-per-tenant", "257"],
+        ] {
+            let args = ["gevinst", "serve", bad[0], bad[1]];
+            assert!(serve(&args).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn password_stdin_is_required() {
         let r = Cli::try_parse_from([
             "gevinst", "user", "add", "--tenant", "t", "--email", "a@b.dk", "--name", "A",
