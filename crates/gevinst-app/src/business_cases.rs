@@ -14,6 +14,7 @@
 
 use crate::auth::Principal;
 use crate::common::{blocking, check_iterations, document_entry, units};
+use crate::compute::{ComputeLimiter, MAX_INTERACTIVE_ITERATIONS};
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::access::Permission;
@@ -172,26 +173,29 @@ pub async fn put(
 }
 
 /// Runs the Monte Carlo simulation of a potential's stored business case. Anyone in the
-/// tenant may simulate. Iterations must be 1–1,000,000 ([`AppError::Invalid`] on
-/// `iterations`); a potential without a case is [`AppError::NotFound`]. The same seed
-/// gives the same result.
+/// tenant may simulate. Iterations must be 1–[`MAX_INTERACTIVE_ITERATIONS`]
+/// ([`AppError::Invalid`] on `iterations`); a potential without a case is
+/// [`AppError::NotFound`]. The calculation runs within `limiter`'s caps
+/// ([`AppError::Busy`] when they are reached). The same seed gives the same result.
 pub async fn simulate(
     store: &dyn Store,
+    limiter: &ComputeLimiter,
     who: &Principal,
     potential: PotentialId,
     settings: SimulationSettings,
 ) -> Result<Simulation> {
-    check_iterations(settings)?;
+    check_iterations(settings, MAX_INTERACTIVE_ITERATIONS)?;
     let t = who.tenant.id;
     let stored = store
         .business_case(t, potential)
         .await?
         .ok_or(AppError::NotFound)?;
     let (economics, _) = store.economics(t).await?;
-    let result = blocking("calculation", move || {
-        gevinst_domain::business_case::simulate(&stored.case, &economics, settings)
-    })
-    .await?;
+    let result = limiter
+        .run(t, "calculation", move || {
+            gevinst_domain::business_case::simulate(&stored.case, &economics, settings)
+        })
+        .await?;
     Ok(result?)
 }
 

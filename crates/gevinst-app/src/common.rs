@@ -2,7 +2,8 @@
 
 use crate::auth::Principal;
 use crate::{AppError, Result};
-use gevinst_domain::business_case::{SimulationSettings, MAX_ITERATIONS};
+use gevinst_domain::business_case::{Decimal, SimulationSettings};
+use gevinst_domain::danish::format_decimal;
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, UnitTree,
 };
@@ -26,16 +27,19 @@ pub(crate) async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree
     Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
 
-/// A simulation must run 1–[`MAX_ITERATIONS`] times ([`AppError::Invalid`] on
-/// `iterations` otherwise).
-pub(crate) fn check_iterations(settings: SimulationSettings) -> Result<()> {
-    if (1..=MAX_ITERATIONS).contains(&settings.iterations) {
+/// A simulation must run 1–`max` times ([`AppError::Invalid`] on `iterations`
+/// otherwise, with a message that names the limit).
+pub(crate) fn check_iterations(settings: SimulationSettings, max: u32) -> Result<()> {
+    if (1..=max).contains(&settings.iterations) {
         Ok(())
     } else {
         Err(FieldErrors::single(
             "iterations",
             "out_of_range",
-            "Antal gennemløb skal være 1-1.000.000.",
+            format!(
+                "Antal gennemløb skal være et helt tal fra 1 til {}.",
+                format_decimal(Decimal::from(max), 0)
+            ),
         )
         .into())
     }

@@ -15,11 +15,12 @@
 
 use crate::auth::Principal;
 use crate::common::{blocking, check_iterations};
+use crate::compute::ComputeLimiter;
 use crate::potentials::{ListParams, TenantLists};
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings};
+use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
@@ -146,15 +147,18 @@ fn person(lists: &TenantLists, id: Option<gevinst_domain::UserId>) -> Option<Per
 }
 
 /// Builds the portfolio for `potentials`, evaluating (and optionally simulating) each case.
+/// A simulated export runs within `limiter`'s caps when one is given (the web download);
+/// the operator's CLI export has none.
 async fn build(
     store: &dyn Store,
+    limiter: Option<&ComputeLimiter>,
     tenant: &Tenant,
     lists: &TenantLists,
     potentials: Vec<Potential>,
     options: ExportOptions,
 ) -> Result<Portfolio> {
     if let Some(s) = options.simulation {
-        check_iterations(s)?;
+        check_iterations(s, MAX_ITERATIONS)?;
     }
     let (economics, _) = store.economics(tenant.id).await?;
     let mut cases: HashMap<PotentialId, StoredBusinessCase> = store
@@ -184,7 +188,7 @@ async fn build(
         })
         .collect();
     let simulation = options.simulation;
-    blocking("export", move || {
+    let job = move || {
         let mut rows = rows;
         for r in &mut rows {
             if let Some(case) = &r.case {
@@ -202,8 +206,11 @@ async fn build(
             }
         }
         Portfolio { economics, rows }
-    })
-    .await
+    };
+    match (simulation, limiter) {
+        (Some(_), Some(limiter)) => limiter.run(tenant.id, "export", job).await,
+        _ => blocking("export", job).await,
+    }
 }
 
 /// Writes the portfolio in `format` off the async workers.
@@ -235,9 +242,11 @@ async fn write(
 
 /// The potentials a logged-in user selected with the list's filters, as a file. Anyone
 /// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
-/// field names (`status`, `unit`, …).
+/// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
+/// ([`AppError::Busy`] when they are reached).
 pub async fn export(
     store: &dyn Store,
+    limiter: &ComputeLimiter,
     who: &Principal,
     params: &ListParams,
     format: ExportFormat,
@@ -246,7 +255,15 @@ pub async fn export(
     let lists = TenantLists::load(store, who).await?;
     let query = params.to_query(&lists)?;
     let potentials = all_matching(store, &who.tenant, &query).await?;
-    let portfolio = build(store, &who.tenant, &lists, potentials, options).await?;
+    let portfolio = build(
+        store,
+        Some(limiter),
+        &who.tenant,
+        &lists,
+        potentials,
+        options,
+    )
+    .await?;
     write(portfolio, &who.tenant, format, Utc::now()).await
 }
 
@@ -265,7 +282,7 @@ pub async fn export_tenant(
     };
     let mut potentials = all_matching(store, tenant, &query).await?;
     potentials.sort_by_key(|p| p.id);
-    let portfolio = build(store, tenant, &lists, potentials, options).await?;
+    let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
     write(portfolio, tenant, format, Utc::now()).await
 }
 

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod auth;
 pub mod business_cases;
 mod common;
+pub mod compute;
 pub mod demo;
 mod error;
 pub mod export;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod password;
 pub mod potentials;
 pub mod programmes;
+pub mod slots;
 
 pub use error::AppError;
 

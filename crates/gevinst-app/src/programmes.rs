@@ -20,7 +20,8 @@
 //!   and saves nothing. Every change is audited by the store in the same transaction.
 
 use crate::auth::Principal;
-use crate::common::{blocking, document_entry, units};
+use crate::common::{blocking, check_iterations, document_entry, units};
+use crate::compute::{ComputeLimiter, MAX_INTERACTIVE_ITERATIONS};
 use crate::{AppError, Result};
 use chrono::NaiveDate;
 use gevinst_domain::access::Permission;
@@ -506,33 +507,37 @@ pub async fn set_status_probabilities(
 
 /// The programme forecast: a Monte Carlo of the annual gain per year and the probability
 /// of reaching each target, with the tenant's probabilities per status. Actuals replace
-/// the plan in years before `current_year`. Iterations must be 1-200,000
-/// ([`AppError::Invalid`] on `iterations`). Anyone in the tenant may run it; the same
-/// seed gives the same result.
+/// the plan in years before `current_year`. Iterations must be
+/// 1–[`MAX_INTERACTIVE_ITERATIONS`] ([`AppError::Invalid`] on `iterations`). Anyone in
+/// the tenant may run it, within `limiter`'s caps ([`AppError::Busy`] when they are
+/// reached); the same seed gives the same result.
 pub async fn forecast(
     store: &dyn Store,
+    limiter: &ComputeLimiter,
     who: &Principal,
     id: ProgrammeId,
     settings: SimulationSettings,
     current_year: i32,
 ) -> Result<Forecast> {
+    check_iterations(settings, MAX_INTERACTIVE_ITERATIONS)?;
     let t = who.tenant.id;
     let stored = store.programme(t, id).await?;
     let (economics, _) = store.economics(t).await?;
     let (probabilities, _) = store.status_probabilities(t).await?;
     let potentials = assemble(store, t, &stored.programme).await?;
     let programme = stored.programme;
-    let result = blocking("calculation", move || {
-        run_forecast(
-            &programme,
-            &potentials,
-            &economics,
-            &probabilities,
-            settings,
-            current_year,
-        )
-    })
-    .await?;
+    let result = limiter
+        .run(t, "calculation", move || {
+            run_forecast(
+                &programme,
+                &potentials,
+                &economics,
+                &probabilities,
+                settings,
+                current_year,
+            )
+        })
+        .await?;
     Ok(result?)
 }
 
@@ -628,6 +633,7 @@ pub async fn cached_forecast(
 pub async fn forecast_cached(
     store: &dyn Store,
     cache: &ForecastCache,
+    limiter: &ComputeLimiter,
     who: &Principal,
     id: ProgrammeId,
     settings: SimulationSettings,
@@ -640,7 +646,7 @@ pub async fn forecast_cached(
         store.programme(t, id).await?;
         return Ok(hit);
     }
-    let result = Arc::new(forecast(store, who, id, settings, current_year).await?);
+    let result = Arc::new(forecast(store, limiter, who, id, settings, current_year).await?);
     cache.put(key, version, result.clone());
     Ok(result)
 }

@@ -6,6 +6,7 @@ use common::{potential, principal, sqlite_store};
 
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self as bc, BusinessCaseView};
+use gevinst_app::compute::ComputeLimiter;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
@@ -175,6 +176,7 @@ async fn laeser_reads_but_cannot_save() {
     // A læser may simulate: it changes nothing.
     bc::simulate(
         s,
+        &ComputeLimiter::default(),
         &w.laeser,
         w.own,
         SimulationSettings {
@@ -220,7 +222,16 @@ async fn another_tenants_potential_is_not_found() {
         AppError::NotFound
     ));
     assert!(matches!(
-        kind_of(bc::simulate(s, &w.admin, p, SimulationSettings::default()).await),
+        kind_of(
+            bc::simulate(
+                s,
+                &ComputeLimiter::default(),
+                &w.admin,
+                p,
+                SimulationSettings::default()
+            )
+            .await
+        ),
         AppError::NotFound
     ));
     assert!(w
@@ -412,38 +423,80 @@ async fn simulation_needs_a_case_valid_iterations_and_is_deterministic() {
     let s = w.store.as_ref();
     let settings = |iterations, seed| SimulationSettings { iterations, seed };
     assert!(matches!(
-        kind_of(bc::simulate(s, &w.agent, w.own, settings(1000, 7)).await),
+        kind_of(
+            bc::simulate(
+                s,
+                &ComputeLimiter::default(),
+                &w.agent,
+                w.own,
+                settings(1000, 7)
+            )
+            .await
+        ),
         AppError::NotFound
     ));
     bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
-    for n in [0, 1_000_001] {
+    for n in [0, 100_001, 1_000_000] {
         assert_eq!(
-            invalid_fields(bc::simulate(s, &w.agent, w.own, settings(n, 7)).await),
+            invalid_fields(
+                bc::simulate(
+                    s,
+                    &ComputeLimiter::default(),
+                    &w.agent,
+                    w.own,
+                    settings(n, 7)
+                )
+                .await
+            ),
             ["iterations"]
         );
     }
-    let a = bc::simulate(s, &w.agent, w.own, settings(5000, 7))
-        .await
-        .unwrap();
-    let b = bc::simulate(s, &w.laeser, w.own, settings(5000, 7))
-        .await
-        .unwrap();
+    let a = bc::simulate(
+        s,
+        &ComputeLimiter::default(),
+        &w.agent,
+        w.own,
+        settings(5000, 7),
+    )
+    .await
+    .unwrap();
+    let b = bc::simulate(
+        s,
+        &ComputeLimiter::default(),
+        &w.laeser,
+        w.own,
+        settings(5000, 7),
+    )
+    .await
+    .unwrap();
     assert_eq!(a, b);
     assert_eq!(a.iterations, 5000);
     assert!(a.npv.p10 <= a.npv.p50 && a.npv.p50 <= a.npv.p90);
     // NPV without risks lies within ±20 % of the hours' value around 419,750.52.
     assert!(a.npv.min >= 0.8 * 519_750.52 - 100_000.0 - 60_000.0 - 1.0);
     assert!(a.npv.max <= 1.2 * 519_750.52 - 100_000.0 + 1.0);
-    let c = bc::simulate(s, &w.agent, w.own, settings(5000, 8))
-        .await
-        .unwrap();
+    let c = bc::simulate(
+        s,
+        &ComputeLimiter::default(),
+        &w.agent,
+        w.own,
+        settings(5000, 8),
+    )
+    .await
+    .unwrap();
     assert_ne!(a.npv.mean, c.npv.mean);
     // A single iteration is enough.
     assert_eq!(
-        bc::simulate(s, &w.agent, w.own, settings(1, 0))
-            .await
-            .unwrap()
-            .iterations,
+        bc::simulate(
+            s,
+            &ComputeLimiter::default(),
+            &w.agent,
+            w.own,
+            settings(1, 0)
+        )
+        .await
+        .unwrap()
+        .iterations,
         1
     );
 }

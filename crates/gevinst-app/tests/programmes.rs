@@ -6,6 +6,7 @@ use common::{potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
+use gevinst_app::compute::ComputeLimiter;
 use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{Decimal, LineKind, SimulationSettings};
@@ -434,24 +435,39 @@ async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
         iterations: 200,
         seed: 7,
     };
-    let f = pg::forecast(s, &w.laeser, created.id, settings, 2026)
-        .await
-        .unwrap();
+    let f = pg::forecast(
+        s,
+        &ComputeLimiter::default(),
+        &w.laeser,
+        created.id,
+        settings,
+        2026,
+    )
+    .await
+    .unwrap();
     assert_eq!(f.iterations, 200);
     assert_eq!(f.years.len(), 3);
     // No business case, so nothing is planned for 2026: the target is out of reach.
     assert_eq!(f.targets.len(), 1);
     assert_eq!(f.targets[0].probability, 0.0);
     assert_eq!(
-        pg::forecast(s, &w.laeser, created.id, settings, 2026)
-            .await
-            .unwrap(),
+        pg::forecast(
+            s,
+            &ComputeLimiter::default(),
+            &w.laeser,
+            created.id,
+            settings,
+            2026
+        )
+        .await
+        .unwrap(),
         f
     );
     assert_eq!(
         fields(
             pg::forecast(
                 s,
+                &ComputeLimiter::default(),
                 &w.laeser,
                 created.id,
                 SimulationSettings {
@@ -524,9 +540,17 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
             .unwrap()
             .is_none()
     );
-    let first = pg::forecast_cached(s, &cache, &w.laeser, created.id, settings, 2026)
-        .await
-        .unwrap();
+    let first = pg::forecast_cached(
+        s,
+        &cache,
+        &ComputeLimiter::default(),
+        &w.laeser,
+        created.id,
+        settings,
+        2026,
+    )
+    .await
+    .unwrap();
     let hit = pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2026)
         .await
         .unwrap()
@@ -559,15 +583,30 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
             .unwrap()
             .is_none()
     );
-    let second = pg::forecast_cached(s, &cache, &w.laeser, created.id, settings, 2026)
-        .await
-        .unwrap();
+    let second = pg::forecast_cached(
+        s,
+        &cache,
+        &ComputeLimiter::default(),
+        &w.laeser,
+        created.id,
+        settings,
+        2026,
+    )
+    .await
+    .unwrap();
     assert!(!std::sync::Arc::ptr_eq(&first, &second));
     assert_eq!(
         *second,
-        pg::forecast(s, &w.laeser, created.id, settings, 2026)
-            .await
-            .unwrap()
+        pg::forecast(
+            s,
+            &ComputeLimiter::default(),
+            &w.laeser,
+            created.id,
+            settings,
+            2026
+        )
+        .await
+        .unwrap()
     );
     // Another tenant's programme id is not found, cached or not.
     let other_admin = common::principal(
@@ -583,7 +622,16 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        pg::forecast_cached(s, &cache, &other_admin, created.id, settings, 2026).await,
+        pg::forecast_cached(
+            s,
+            &cache,
+            &ComputeLimiter::default(),
+            &other_admin,
+            created.id,
+            settings,
+            2026
+        )
+        .await,
         Err(AppError::NotFound)
     ));
 }

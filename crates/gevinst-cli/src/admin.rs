@@ -14,7 +14,7 @@ use std::io::Read;
 /// Opens the database (creating the data directory if needed) and runs the migrations.
 pub async fn open_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
     if let Some(dir) = db.data_dir() {
-        std::fs::create_dir_all(dir)
+        gevinst_store::sqlite::create_private_dir(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     }
     gevinst_store::connect(db.url(), true)

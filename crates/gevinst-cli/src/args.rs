@@ -60,6 +60,27 @@ pub enum Command {
     Export(ExportArgs),
     /// Import potentials (and rough business cases) from .xlsx, .xls, .ods or CSV.
     Import(ImportArgs),
+    /// Write a consistent copy of the SQLite database to OUT (safe while the server runs).
+    /// PostgreSQL: use pg_dump.
+    Backup {
+        /// The new backup file (must not exist); created readable by you only.
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking it. Stop the server
+    /// first. PostgreSQL: use pg_restore.
+    Restore(RestoreArgs),
+}
+
+/// Options of `restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Replace an existing database (stop the server first).
+    #[arg(long)]
+    pub force: bool,
+    /// The backup to restore (a file written by `gevinst backup`).
+    #[arg(value_name = "IN")]
+    pub backup: PathBuf,
 }
 
 /// Options of `serve`.
@@ -101,6 +122,12 @@ pub struct ServeArgs {
         default_value = ""
     )]
     pub trusted_proxies: Proxies,
+    /// Connection timeouts and caps.
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+    /// Caps on simulations and forecasts.
+    #[command(flatten)]
+    pub compute: ComputeArgs,
 }
 
 /// The parsed `--trusted-proxies` list.
@@ -109,6 +136,80 @@ pub struct Proxies(pub Vec<gevinst_web::IpNet>);
 
 fn parse_proxies(text: &str) -> Result<Proxies, String> {
     gevinst_web::client_addr::parse_trusted_proxies(text).map(Proxies)
+}
+
+/// Timeouts and caps on the connections `serve` accepts.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers (1–300).
+    #[arg(
+        long,
+        env = "GEVINST_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=300)
+    )]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body, after its headers (1–3600).
+    #[arg(
+        long,
+        env = "GEVINST_BODY_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request, and a response for
+    /// its client to read on (1–3600).
+    #[arg(
+        long,
+        env = "GEVINST_IDLE_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub idle_timeout: u64,
+    /// Most open connections in all (16–1,000,000). Default: the process's
+    /// file-descriptor limit (`ulimit -n`) less 128.
+    #[arg(
+        long,
+        env = "GEVINST_MAX_CONNECTIONS",
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(16..=1_000_000)
+    )]
+    pub max_connections: Option<u64>,
+    /// Most open connections from one client address (1–1,000,000).
+    #[arg(
+        long,
+        env = "GEVINST_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 100,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=1_000_000)
+    )]
+    pub max_connections_per_ip: u64,
+}
+
+/// Caps on the CPU-heavy simulations and forecasts.
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// Simulations and forecasts running at once in all (1–256). Default: the number of
+    /// CPU cores.
+    #[arg(
+        long,
+        env = "GEVINST_MAX_SIMULATIONS",
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=256)
+    )]
+    pub max_simulations: Option<u64>,
+    /// Simulations and forecasts one tenant may have running or waiting at once (1–256).
+    #[arg(
+        long,
+        env = "GEVINST_MAX_SIMULATIONS_PER_TENANT",
+        default_value_t = 4,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=256)
+    )]
+    pub max_simulations_per_tenant: u64,
 }
 
 /// `tenant …`
@@ -288,6 +389,49 @@ mod tests {
             Ok(10)
         );
         assert!(limit(&["gevinst", "serve", "--max-import-mb", "0"]).is_err());
+    }
+
+    #[test]
+    fn connection_and_compute_limits_have_defaults_and_ranges() {
+        let serve = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Serve(s)) => Ok(s),
+            Ok(_) => Err("not serve".to_owned()),
+            Err(e) => Err(e.kind().to_string()),
+        };
+        let s = serve(&["gevinst", "serve"]).unwrap();
+        let c = &s.connections;
+        assert_eq!(
+            (c.header_timeout, c.body_timeout, c.idle_timeout),
+            (10, 60, 60)
+        );
+        assert_eq!((c.max_connections, c.max_connections_per_ip), (None, 100));
+        assert_eq!(s.compute.max_simulations, None);
+        assert_eq!(s.compute.max_simulations_per_tenant, 4);
+        let s = serve(&[
+            "gevinst",
+            "serve",
+            "--header-timeout",
+            "2",
+            "--max-connections",
+            "500",
+            "--max-simulations",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(s.connections.header_timeout, 2);
+        assert_eq!(s.connections.max_connections, Some(500));
+        assert_eq!(s.compute.max_simulations, Some(1));
+        for bad in [
+            ["--header-timeout", "0"],
+            ["--header-timeout", "301"],
+            ["--max-connections", "15"],
+            ["--max-connections-per-ip", "0"],
+            ["--max-simulations", "0"],
+            ["--max-simulations-per-tenant", "257"],
+        ] {
+            let args = ["gevinst", "serve", bad[0], bad[1]];
+            assert!(serve(&args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod admin;
 mod args;
+mod backup;
 mod export;
 mod import;
 mod serve;
@@ -55,6 +56,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Token(cmd) => admin::token(&db, cmd).await,
             Command::Export(args) => export::run(&db, args).await,
             Command::Import(args) => import::run(&db, args).await,
+            Command::Backup { out } => backup::backup(&db, &out).await,
+            Command::Restore(args) => backup::restore(&db, args).await,
         }
     })
 }

@@ -2,12 +2,15 @@
 //! until Ctrl-C or SIGTERM.
 
 use crate::admin::open_store;
-use crate::args::ServeArgs;
+use crate::args::{ComputeArgs, ConnectionArgs, ServeArgs};
 use crate::settings::DatabaseSettings;
 use anyhow::Context;
+use gevinst_app::compute::ComputeLimits;
 use gevinst_app::demo::{load_demo, DemoReport};
+use gevinst_web::server::{default_max_connections, ConnectionLimits};
 use gevinst_web::{AppState, WebSettings};
 use std::io::Write;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Runs the server.
@@ -41,14 +44,51 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
             .unwrap_or(50)
             .saturating_mul(1024 * 1024),
         trusted_proxies: args.trusted_proxies.0,
+        connections: connection_limits(&args.connections),
+        compute: compute_limits(&args.compute),
         ..WebSettings::default()
     };
+    tracing::info!(
+        connections = ?settings.connections,
+        compute = ?settings.compute,
+        "limits"
+    );
     tokio::spawn(purge_periodically(store.clone()));
     gevinst_web::serve(listener, AppState::new(store, settings), shutdown)
         .await
         .context("the web server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The connection limits the flags ask for (the flags' ranges keep them sensible).
+fn connection_limits(args: &ConnectionArgs) -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        max_connections: args
+            .max_connections
+            .map_or_else(default_max_connections, count),
+        max_connections_per_ip: count(args.max_connections_per_ip),
+        // The trusted proxies are added by the web layer from its settings.
+        uncapped_peers: Vec::new(),
+    }
+}
+
+/// A count from a flag (range-checked by clap) as a `usize`.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The compute limits the flags ask for: by default one simulation per core.
+fn compute_limits(args: &ComputeArgs) -> ComputeLimits {
+    let mut limits = match args.max_simulations {
+        Some(n) => ComputeLimits::with_workers(count(n)),
+        None => ComputeLimits::default(),
+    };
+    limits.per_tenant = count(args.max_simulations_per_tenant);
+    limits
 }
 
 /// Deletes expired sessions and old failed logins now and then every hour, for as long as

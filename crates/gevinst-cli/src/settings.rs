@@ -99,6 +99,11 @@ impl DatabaseSettings {
         gevinst_store::redact_url(&self.url)
     }
 
+    /// Whether the database is SQLite (else PostgreSQL).
+    pub fn is_sqlite(&self) -> bool {
+        self.url.starts_with("sqlite:")
+    }
+
     /// The data directory to create, if the database lives in one.
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()

@@ -33,6 +33,7 @@ use gevinst_domain::{
 };
 use std::sync::Arc;
 
+pub mod backup;
 mod error;
 pub mod postgres;
 pub mod sqlite;

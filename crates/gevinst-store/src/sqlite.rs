@@ -6,8 +6,69 @@ use crate::{redact_url, Result, StoreError};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Creates `dir` and its missing parents readable by the owner only (0700 on Unix).
+/// Folders that exist already are left as they are.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates an empty database file readable and writable by the owner only (0600 on
+/// Unix) unless it exists; SQLite then gives its `-wal` and `-shm` files the same mode.
+/// An existing file that others may read is kept, with a warning.
+fn create_private_file(file: &Path) -> std::io::Result<()> {
+    match create_new_private_file(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            warn_if_shared(file);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates the new, empty file `path` readable and writable by the owner only (0600 on
+/// Unix); an existing file is an [`std::io::ErrorKind::AlreadyExists`] error.
+pub(crate) fn create_new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Logs a warning when others than the owner may read `file`.
+fn warn_if_shared(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(file) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    file = %file.display(),
+                    mode = format!("{mode:o}"),
+                    "the database file is readable by other users; run `chmod 600` on it"
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}
 
 /// The SQLite store.
 #[derive(Clone)]
@@ -37,9 +98,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5));
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         if !in_memory {
-            if let Some(parent) = opts.get_filename().parent() {
+            let file = opts.get_filename();
+            if let Some(parent) = file.parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|e| {
+                    create_private_dir(parent).map_err(|e| {
                         StoreError::config(format!(
                             "cannot create the folder {}: {e}",
                             parent.display()
@@ -47,6 +109,9 @@ impl SqliteStore {
                     })?;
                 }
             }
+            create_private_file(file).map_err(|e| {
+                StoreError::config(format!("cannot create {}: {e}", file.display()))
+            })?;
         }
         let pool_opts = if in_memory {
             // An in-memory database lives as long as one connection does.
@@ -92,4 +157,50 @@ mod imp {
     const BACKEND: &str = "sqlite";
 
     include!("backend_common.rs");
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[tokio::test]
+    async fn a_new_database_and_its_folder_are_private_to_the_owner() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data").join("gevinst");
+        let file = dir.join("gevinst.db");
+        let store = SqliteStore::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        // A write makes sure the WAL and shared-memory files exist.
+        sqlx::query("CREATE TABLE probe (x INTEGER)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&tmp.path().join("data")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        for suffix in ["-wal", "-shm"] {
+            let side = dir.join(format!("gevinst.db{suffix}"));
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    }
+
+    #[tokio::test]
+    async fn an_existing_database_keeps_its_mode_and_opens() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("gevinst.db");
+        std::fs::write(&file, b"").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let store = SqliteStore::open(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(mode(&file), 0o640);
+    }
 }

@@ -219,16 +219,24 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self.0 {
             AppError::Unauthenticated => return Redirect::to("/login").into_response(),
+            AppError::Busy { retry_after_secs } => {
+                let mut res = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Travlt lige nu",
+                    &format!(
+                        "Der kører allerede mange beregninger. Vent {retry_after_secs} sekunder, \
+                         og prøv igen."
+                    ),
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+                return res;
+            }
             AppError::NotFound => (StatusCode::NOT_FOUND, "Siden findes ikke", "Vi kunne ikke finde det, du ledte efter. Det kan være slettet, eller adressen er forkert.".to_owned()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "Ingen adgang", "Din rolle giver ikke adgang til at gøre dette. Kontakt en administrator, hvis du mener, det er en fejl.".to_owned()),
             AppError::Conflict => (StatusCode::CONFLICT, "Ændret af en anden", "Nogen har ændret posten, siden du åbnede den. Dine ændringer er ikke gemt. Gå tilbage, genindlæs siden og prøv igen.".to_owned()),
             AppError::Throttled { retry_after_secs } => {
                 let mut page = error_page(StatusCode::TOO_MANY_REQUESTS, "For mange forsøg", &throttled_message(retry_after_secs));
-                page.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs.max(1)));
-                return page;
-            }
-            AppError::Busy { retry_after_secs } => {
-                let mut page = error_page(StatusCode::SERVICE_UNAVAILABLE, "Der er travlt lige nu", BUSY_MESSAGE);
                 page.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs.max(1)));
                 return page;
             }
@@ -242,7 +250,8 @@ impl IntoResponse for PageError {
     }
 }
 
-/// The Danish message when the server is at its limit ([`AppError::Busy`]).
+/// The Danish message on the login page when password checks are at their limit
+/// ([`AppError::Busy`]).
 pub const BUSY_MESSAGE: &str =
     "Der er mange i gang med det samme lige nu. Vent et øjeblik, og prøv igen.";
 

@@ -15,8 +15,10 @@ pub mod charts;
 pub mod client_addr;
 pub mod error;
 pub mod format;
+pub mod headers;
 pub mod pages;
 pub mod render;
+pub mod server;
 pub mod session;
 
 pub use ipnet::IpNet;
@@ -46,6 +48,10 @@ pub struct WebSettings {
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client
     /// ([`client_addr`]). Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Timeouts and caps of the connections [`serve`] accepts.
+    pub connections: server::ConnectionLimits,
+    /// Caps on simulations and forecasts (see [`gevinst_app::compute`]).
+    pub compute: gevinst_app::compute::ComputeLimits,
 }
 
 impl Default for WebSettings {
@@ -55,6 +61,8 @@ impl Default for WebSettings {
             max_body_bytes: 2 * 1024 * 1024,
             max_import_bytes: 50 * 1024 * 1024,
             trusted_proxies: Vec::new(),
+            connections: server::ConnectionLimits::default(),
+            compute: gevinst_app::compute::ComputeLimits::default(),
         }
     }
 }
@@ -68,6 +76,8 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Programme forecasts already computed, valid while the tenant's data is unchanged.
     pub forecasts: gevinst_app::programmes::ForecastCache,
+    /// Caps on simulations and forecasts, shared by the API and the pages.
+    pub compute: gevinst_app::compute::ComputeLimiter,
 }
 
 impl AppState {
@@ -75,6 +85,7 @@ impl AppState {
     pub fn new(store: DynStore, settings: WebSettings) -> Self {
         AppState {
             store,
+            compute: gevinst_app::compute::ComputeLimiter::new(settings.compute.clone()),
             settings: Arc::new(settings),
             forecasts: Default::default(),
         }
@@ -99,6 +110,10 @@ pub fn app(state: AppState) -> Router {
             session::session_layer,
         ))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -167,16 +182,16 @@ async fn fallback(uri: Uri) -> Response {
     }
 }
 
-/// Serves the app on `listener` until `shutdown` resolves, then drains connections.
+/// Serves the app on `listener` until `shutdown` resolves, then drains connections, with
+/// the timeouts and caps of [`WebSettings::connections`] (see [`server`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = server::ConnectionLimits {
+        uncapped_peers: state.settings.trusted_proxies.clone(),
+        ..state.settings.connections.clone()
+    };
+    server::run(listener, app(state), limits, shutdown).await
 }

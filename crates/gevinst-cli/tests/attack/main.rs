@@ -7,6 +7,8 @@
 //! (`scripts/test` starts a throwaway server); without it those tests are skipped, unless
 //! `GEVINST_REQUIRE_POSTGRES=1` (as in `scripts/test` and CI) makes them fail.
 
+mod backups;
 mod credentials;
 mod login;
+mod slow_clients;
 mod support;

@@ -35,6 +35,7 @@ const HISTOGRAM_BINS: usize = 30;
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SimulationSettings {
     /// Number of iterations, 1–1,000,000 (default 10,000).
     #[serde(default = "default_iterations")]

@@ -246,7 +246,8 @@ pub async fn put_case(
     tag = "business cases",
     params(("id" = i64, Path, description = "Potential id")),
     request_body(content = SimulationSettings,
-        description = "`iterations` 1–1,000,000 (default 10,000) and `seed` (default 0)"),
+        description = "`iterations` 1–100,000 (default 10,000) and `seed` (default 0); \
+            unknown fields are refused"),
     responses(
         (status = 200, description = "Statistics of NPV and full effect in kr., as JSON numbers \
             (floats): mean; P10, P50, P90 in the statistical sense (P10 is the value 10 % of \
@@ -257,7 +258,10 @@ pub async fn put_case(
         (status = 404, description = "`not_found`: no such potential in your tenant; \
             `no_business_case`: the potential has no saved business case to simulate", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "`iterations` outside 1–1,000,000, or a value of the wrong type", body = ErrorBody),
+        (status = 422, description = "`iterations` outside 1–100,000, an unknown field, or a \
+            value of the wrong type", body = ErrorBody),
+        (status = 503, description = "`busy`: too many simulations are running; retry after the \
+            seconds in `Retry-After`", body = ErrorBody),
     )
 )]
 pub async fn simulate(
@@ -268,7 +272,7 @@ pub async fn simulate(
 ) -> Result<Json<Simulation>, ApiError> {
     let store = state.store.as_ref();
     let potential = PotentialId(id);
-    match business_cases::simulate(store, &who, potential, settings).await {
+    match business_cases::simulate(store, &state.compute, &who, potential, settings).await {
         Ok(sim) => Ok(Json(sim)),
         Err(e) => Err(missing_record(&state, &who, potential, e, || {
             ApiError::new(

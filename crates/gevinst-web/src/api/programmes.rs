@@ -36,14 +36,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
+use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
 use gevinst_app::programmes::{self, Reminder};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, DistributionKey, Forecast, MeasurementFrequency,
-    ProgrammeDraft, ProgrammeOverview, StatusProbabilities, TargetDraft, MAX_FORECAST_ITERATIONS,
-    MAX_YEAR, MIN_YEAR,
+    ProgrammeDraft, ProgrammeOverview, StatusProbabilities, TargetDraft, MAX_YEAR, MIN_YEAR,
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
 use gevinst_store::{StoredActual, StoredBenefitPlan, StoredProgramme};
@@ -250,7 +250,7 @@ impl StatusProbabilitiesUpdate {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ForecastParams {
-    /// Iterations, 1–200,000 (default 10,000).
+    /// Iterations, 1–100,000 (default 10,000).
     #[param(value_type = Option<u32>)]
     pub iterations: Option<String>,
     /// Seed (default 0); the same seed on the same data gives the same result.
@@ -281,12 +281,12 @@ impl ForecastParams {
         let iterations = match non_blank(self.iterations.as_deref()) {
             None => SimulationSettings::default().iterations,
             Some(s) => match s.parse::<u32>() {
-                Ok(n) if (1..=MAX_FORECAST_ITERATIONS).contains(&n) => n,
+                Ok(n) if (1..=MAX_INTERACTIVE_ITERATIONS).contains(&n) => n,
                 _ => {
                     errors.add(
                         "iterations",
                         "out_of_range",
-                        "Antal gennemløb skal være et helt tal fra 1 til 200.000.",
+                        "Antal gennemløb skal være et helt tal fra 1 til 100.000.",
                     );
                     0
                 }
@@ -631,8 +631,10 @@ pub async fn overview(
         (status = 404, description = "`not_found`: no such programme in your tenant; \
             `forecast_not_computed`: `cached_only=true` and no forecast with these settings \
             since the data last changed", body = ErrorBody),
-        (status = 422, description = "`iterations` outside 1–200,000, a bad `seed`, \
+        (status = 422, description = "`iterations` outside 1–100,000, a bad `seed`, \
             `as_of_year` or `cached_only`", body = ErrorBody),
+        (status = 503, description = "`busy`: too many forecasts and simulations are running; \
+            retry after the seconds in `Retry-After`", body = ErrorBody),
     )
 )]
 pub async fn forecast(
@@ -656,8 +658,16 @@ pub async fn forecast(
                 )
             })?
     } else {
-        programmes::forecast_cached(store, &state.forecasts, &who, id, q.settings, q.as_of_year)
-            .await?
+        programmes::forecast_cached(
+            store,
+            &state.forecasts,
+            &state.compute,
+            &who,
+            id,
+            q.settings,
+            q.as_of_year,
+        )
+        .await?
     };
     Ok(Json(Forecast::clone(&result)))
 }
@@ -1016,7 +1026,7 @@ mod tests {
                 cached_only: false
             }
         );
-        let q = params("200000", "7", "2030", "true").parse(2026).unwrap();
+        let q = params("100000", "7", "2030", "true").parse(2026).unwrap();
         assert_eq!(
             (
                 q.settings.iterations,
@@ -1024,7 +1034,7 @@ mod tests {
                 q.as_of_year,
                 q.cached_only
             ),
-            (200_000, 7, 2030, true)
+            (100_000, 7, 2030, true)
         );
     }
 
@@ -1032,7 +1042,7 @@ mod tests {
     fn forecast_query_errors_name_the_parameter() {
         for (p, field) in [
             (params("0", "", "", ""), "iterations"),
-            (params("200001", "", "", ""), "iterations"),
+            (params("100001", "", "", ""), "iterations"),
             (params("-5", "", "", ""), "iterations"),
             (params("", "x", "", ""), "seed"),
             (params("", "", "1999", ""), "as_of_year"),

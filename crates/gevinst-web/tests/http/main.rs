@@ -18,3 +18,4 @@ mod pages_import;
 mod pages_potentials;
 mod pages_programmes;
 mod pages_reports;
+mod security_limits;

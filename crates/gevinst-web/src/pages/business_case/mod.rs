@@ -30,6 +30,7 @@ use chrono::Datelike;
 use form::{adapt_errors, Action, CaseForm};
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self, BusinessCaseView};
+use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
 use gevinst_app::{potentials, AppError};
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::danish::parse_number;
@@ -244,12 +245,12 @@ fn sim_settings(iterations: &str, seed: &str) -> Result<SimulationSettings, Fiel
             .map(|d| d.trunc().to_string())
     };
     let iterations = match whole(iterations).and_then(|s| s.parse::<u32>().ok()) {
-        Some(n) if (1..=1_000_000).contains(&n) => n,
+        Some(n) if (1..=MAX_INTERACTIVE_ITERATIONS).contains(&n) => n,
         _ => {
             e.add(
                 "iterations",
                 "invalid",
-                "Antal gennemløb skal være et helt tal fra 1 til 1.000.000.",
+                "Antal gennemløb skal være et helt tal fra 1 til 100.000.",
             );
             0
         }
@@ -300,7 +301,7 @@ async fn simulate(
             ));
         }
     };
-    match business_cases::simulate(store, &who.principal, id, settings).await {
+    match business_cases::simulate(store, &state.compute, &who.principal, id, settings).await {
         Ok(sim) => {
             let extra = Extra {
                 sim_form: Some((iterations, seed, FieldErrors::new())),

@@ -68,6 +68,7 @@ async fn send(
     };
     let file = export(
         state.store.as_ref(),
+        &state.compute,
         &who.principal,
         &params,
         format,

@@ -480,6 +480,7 @@ pub(crate) async fn compute_forecast(
     programmes::forecast_cached(
         state.store.as_ref(),
         &state.forecasts,
+        &state.compute,
         &who.principal,
         id,
         FORECAST,
