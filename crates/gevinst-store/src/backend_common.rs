@@ -252,6 +252,32 @@ fn draft(
     }
 }
 
+/// Revokes a live token and writes its audit entry by `actor`.
+async fn revoke_token_row(
+    conn: &mut Conn,
+    tenant: TenantId,
+    actor: ActorId,
+    before: ApiTokenInfo,
+) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.0)
+        .bind(before.id)
+        .execute(&mut *conn)
+        .await?;
+    let after = ApiTokenInfo {
+        revoked: true,
+        ..before.clone()
+    };
+    let d = draft(
+        EntityKind::ApiToken,
+        before.id,
+        AuditAction::Revoke,
+        actor,
+        audit::changes(&before, &after),
+    );
+    insert_audit(conn, tenant, &d, now()).await
+}
+
 async fn fetch_tenant(conn: &mut Conn, id: TenantId) -> Result<Tenant> {
     let sql = format!("SELECT {TENANT_COLS} FROM tenants WHERE id = $1");
     match sqlx::query(&sql)
@@ -1412,26 +1438,8 @@ impl Store for ThisStore {
             .bind(user.0)
             .fetch_all(&mut *tx)
             .await?;
-        let at = now();
         for row in &live {
-            let before = token_row(row)?;
-            sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0)
-                .bind(before.id)
-                .execute(&mut *tx)
-                .await?;
-            let after = ApiTokenInfo {
-                revoked: true,
-                ..before.clone()
-            };
-            let d = draft(
-                EntityKind::ApiToken,
-                before.id,
-                AuditAction::Revoke,
-                actor,
-                audit::changes(&before, &after),
-            );
-            insert_audit(&mut tx, tenant, &d, at).await?;
+            revoke_token_row(&mut tx, tenant, actor, token_row(row)?).await?;
         }
         tx.commit().await?;
         Ok(live.len() as u64)
@@ -1467,23 +1475,7 @@ impl Store for ThisStore {
         if before.revoked {
             return Ok(());
         }
-        sqlx::query("UPDATE api_tokens SET revoked = TRUE WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let after = ApiTokenInfo {
-            revoked: true,
-            ..before.clone()
-        };
-        let d = draft(
-            EntityKind::ApiToken,
-            id,
-            AuditAction::Revoke,
-            Some(user),
-            audit::changes(&before, &after),
-        );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        revoke_token_row(&mut tx, tenant, Some(user), before).await?;
         tx.commit().await?;
         Ok(())
     }

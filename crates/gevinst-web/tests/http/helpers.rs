@@ -553,16 +553,15 @@ pub async fn serve_with_settings(app: &TestApp, settings: WebSettings) -> String
     format!("http://{addr}")
 }
 
-/// Logs in through the login form with any password and `next`. `Ok` holds the cookie
-/// client and the session's CSRF token (read from the page at `next`); `Err` the status of
-/// a refused login (anything but a redirect).
-pub async fn try_login(
+/// Posts the login form (after fetching it, for its CSRF cookie) with any password and
+/// `next`: the cookie client and the response, unfollowed.
+pub async fn post_login_form(
     app: &TestApp,
     slug: &str,
     email: &str,
     password: &str,
     next: &str,
-) -> Result<(reqwest::Client, String), reqwest::StatusCode> {
+) -> (reqwest::Client, reqwest::Response) {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -589,6 +588,20 @@ pub async fn try_login(
         .send()
         .await
         .expect("login");
+    (client, res)
+}
+
+/// Logs in through the login form with any password and `next`. `Ok` holds the cookie
+/// client and the session's CSRF token (read from the page at `next`); `Err` the status of
+/// a refused login (anything but a redirect).
+pub async fn try_login(
+    app: &TestApp,
+    slug: &str,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<(reqwest::Client, String), reqwest::StatusCode> {
+    let (client, res) = post_login_form(app, slug, email, password, next).await;
     if res.status() != reqwest::StatusCode::SEE_OTHER {
         return Err(res.status());
     }

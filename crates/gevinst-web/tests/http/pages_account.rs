@@ -146,31 +146,7 @@ async fn a_throttled_login_says_how_long_to_wait() {
             Some(StatusCode::UNAUTHORIZED)
         );
     }
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let csrf = crate::helpers::extract_csrf(&page).expect("csrf");
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("tenant", SLUG),
-            ("email", email.as_str()),
-            ("password", PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let (_, res) = crate::helpers::post_login_form(&app, SLUG, &email, PASSWORD, "/").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
         res.headers()
