@@ -7,9 +7,16 @@
 //! - Saving a potential's plan ([`put_plan`]) needs the right to edit the potential
 //!   ([`Permission::EditPotential`] of its unit), and the potential must be besluttet or
 //!   later. [`derive`] proposes a plan from the business case without saving anything.
+//! - Setting or changing a benefit's owner (gevinstejer) in [`put_plan`] needs
+//!   [`Permission::AssignBenefitOwner`] of the potential's unit (a leder of the unit, the
+//!   porteføljeleder or an admin): a digital agent may edit the plan's KPIs and methods,
+//!   but an owner change by them is a field error on `benefits[i].owner`
+//!   (`owner_change_forbidden`).
 //! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's
 //!   owner of that benefit line), a porteføljeleder or an admin; everyone else is
-//!   [`AppError::Forbidden`], whatever their rights on the potential.
+//!   [`AppError::Forbidden`], whatever their rights on the potential. Large or
+//!   surprising actuals wait for a second person's approval ([`decide_actual`]); see
+//!   [`crate::actuals`].
 //! - The forecast ([`forecast`]) is open to everyone in the tenant; the probabilities per
 //!   status it uses ([`status_probabilities`]) are changed by a porteføljeleder or an
 //!   admin ([`set_status_probabilities`]).
@@ -27,14 +34,16 @@ use gevinst_domain::access::Permission;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
     counts_as_decided, derive_plan, forecast as run_forecast, overview as build_overview,
-    ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
+    BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
 use gevinst_domain::{EntityKind, FieldErrors, PotentialId, Role};
 use gevinst_domain::{ProgrammeId, TenantId, UserId};
-use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
+use gevinst_store::{Store, StoreError, StoredBenefitPlan, StoredProgramme};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+pub use crate::actuals::{actuals, decide_actual, pending_actuals, record_actual, PendingActual};
 
 /// A measurement that is due on or before a day and not yet recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -221,7 +230,9 @@ pub async fn follow_case(
 /// principal may edit it ([`AppError::Forbidden`]); the potential is besluttet or later,
 /// the plan's years are in order, every benefit has an owner who is a user of the tenant,
 /// a KPI and a measurement method ([`AppError::Invalid`]); the version is current
-/// ([`AppError::Conflict`]). The plan is always stored for the potential in the path. A
+/// ([`AppError::Conflict`]). An owner set or changed without
+/// [`Permission::AssignBenefitOwner`] is [`AppError::Invalid`] on `benefits[i].owner`
+/// (`owner_change_forbidden`). The plan is always stored for the potential in the path. A
 /// plan equal to the stored one saves nothing.
 pub async fn put_plan(
     store: &dyn Store,
@@ -232,15 +243,28 @@ pub async fn put_plan(
 ) -> Result<StoredBenefitPlan> {
     let t = who.tenant.id;
     let p = store.potential(t, potential).await?;
-    if !who.actor.may(
-        Permission::EditPotential(p.unit_id),
-        &units(store, who).await?,
-    ) {
+    let tree = units(store, who).await?;
+    if !who.actor.may(Permission::EditPotential(p.unit_id), &tree) {
         return Err(AppError::Forbidden);
     }
     let mut plan = plan.clone();
     plan.potential = potential;
+    let current = store.benefit_plan(t, potential).await?;
     let mut errors = plan.validate();
+    if !who
+        .actor
+        .may(Permission::AssignBenefitOwner(p.unit_id), &tree)
+    {
+        let old = current.as_ref().map(|c| &c.plan);
+        for i in owners_changed(old, &plan) {
+            errors.add(
+                &format!("benefits[{i}].owner"),
+                "owner_change_forbidden",
+                "Kun en leder af enheden, porteføljelederen eller en administrator kan \
+                 vælge gevinstejer.",
+            );
+        }
+    }
     if !counts_as_decided(p.status) {
         errors.add(
             "status",
@@ -272,7 +296,6 @@ pub async fn put_plan(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let current = store.benefit_plan(t, potential).await?;
     let Some(entry) = document_entry(
         who,
         EntityKind::BenefitPlan,
@@ -297,56 +320,21 @@ pub async fn put_plan(
         .await?)
 }
 
-/// Records an actual against a potential's plan.
-///
-/// Checks, in order: the potential is in the tenant and has a plan
-/// ([`AppError::NotFound`]); the principal is a porteføljeleder, an admin or the owner of
-/// the benefit line the actual is for ([`AppError::Forbidden`] otherwise; an owner of
-/// another line who names no or an unknown line gets the validation error instead); the
-/// draft is valid against the plan, see [`ActualDraft::validate`] ([`AppError::Invalid`]).
-pub async fn record_actual(
-    store: &dyn Store,
-    who: &Principal,
-    potential: PotentialId,
-    draft: &ActualDraft,
-) -> Result<StoredActual> {
-    let t = who.tenant.id;
-    let stored = store
-        .benefit_plan(t, potential)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = &stored.plan;
-    let me = Some(who.user.id);
-    if !may_manage_programmes(who) {
-        let line = plan.benefits.iter().find(|b| Some(b.line) == draft.line);
-        let allowed = match line {
-            Some(b) => b.owner == me,
-            // No such line: only someone who owns a benefit of this plan gets to hear why.
-            None => plan.benefits.iter().any(|b| b.owner == me),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
-    }
-    let actual = draft.validate(plan)?;
-    let id = store
-        .add_actual(t, who.actor_id(), potential, &actual)
-        .await?;
-    store
-        .list_actuals(t, potential)
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| AppError::from(StoreError::not_found(format!("actual {id}"))))
-}
-
-/// A potential's actuals, oldest first. Anyone in the tenant may read them.
-pub async fn actuals(
-    store: &dyn Store,
-    who: &Principal,
-    potential: PotentialId,
-) -> Result<Vec<StoredActual>> {
-    Ok(store.list_actuals(who.tenant.id, potential).await?)
+/// The indexes of the benefits in `next` whose owner differs from the owner of the same
+/// benefit line in `current` (every benefit with an owner when there is no current plan or
+/// the line is new).
+fn owners_changed(current: Option<&BenefitPlan>, next: &BenefitPlan) -> Vec<usize> {
+    next.benefits
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            let before = current
+                .and_then(|c| c.benefits.iter().find(|o| o.line == b.line))
+                .and_then(|o| o.owner);
+            b.owner != before
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A potential as the overview and forecast see it.

@@ -279,11 +279,16 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
         ["benefits[0].owner", "benefits[0].measurement_method"]
     );
 
-    // The digital agent has edit rights in the unit, and the plan is stored for the
+    // The digital agent has edit rights in the unit but may not choose the owner
+    // (separation of duties); a leder of the unit may. The plan is stored for the
     // potential in the path whatever the body says.
     let mut body = plan(&w, w.decided);
     body.potential = w.other_tenant;
-    let v1 = pg::put_plan(s, &w.agent, w.decided, None, &body)
+    assert_eq!(
+        fields(pg::put_plan(s, &w.agent, w.decided, None, &body).await),
+        ["benefits[0].owner"]
+    );
+    let v1 = pg::put_plan(s, &w.leder, w.decided, None, &body)
         .await
         .unwrap();
     assert_eq!((v1.version, v1.plan.potential), (1, w.decided));

@@ -125,6 +125,8 @@ fn actual(period: Period) -> Actual {
         budget_reference: "Konto 5.32".into(),
         harvested_on: NaiveDate::from_ymd_opt(2025, 4, 1),
         note: String::new(),
+        approval: Default::default(),
+        approval_reasons: vec![],
     }
 }
 

@@ -34,6 +34,8 @@ fn actual(line: usize, period: Period) -> Actual {
         budget_reference: String::new(),
         harvested_on: None,
         note: String::new(),
+        approval: Default::default(),
+        approval_reasons: vec![],
     }
 }
 

@@ -15,27 +15,27 @@ use crate::helpers::{
 use gevinst_domain::Role;
 use reqwest::StatusCode;
 
-async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
+pub(crate) async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, slug).await;
     let f = seed_programme(&app.store, &t).await;
     (app, t, f)
 }
 
-fn overview_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn overview_path(f: &ProgrammeFixture) -> String {
     format!("/programmer/{}", f.programme.0)
 }
 
-fn plan_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn plan_path(f: &ProgrammeFixture) -> String {
     format!("/potentialer/{}/gevinstplan", f.potential.0)
 }
 
 /// Where the plan page's form records an actual.
-fn actual_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn actual_path(f: &ProgrammeFixture) -> String {
     format!("{}/maaling", plan_path(f))
 }
 
-fn actual_form<'a>(
+pub(crate) fn actual_form<'a>(
     csrf: &'a str,
     period: &'a str,
     kr: &'a str,
@@ -326,7 +326,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     assert_eq!(actual_count(&app, &t, &f).await, 0);
 }
 
-fn plan_form<'a>(
+pub(crate) fn plan_form<'a>(
     csrf: &'a str,
     version: &'a str,
     owner: &'a str,

@@ -1,0 +1,128 @@
+//! Separation of duties on the pages: a digital agent cannot choose the gevinstejer on the
+//! plan form, a large actual is shown *afventer godkendelse* on the plan page and the
+//! Monday page and is not counted, the recorder gets no approve button and is refused,
+//! and a second porteføljeleder approves it.
+
+use crate::helpers::{add_user, get_text, login_role, post_text, row_cells};
+use crate::pages_programmes::{
+    actual_form, actual_path, overview_path, plan_form, plan_path, world,
+};
+use gevinst_domain::programme::ApprovalState;
+use gevinst_domain::Role;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_digital_agent_cannot_choose_the_owner_on_the_plan_form() {
+    let (app, t, f) = world("ejer").await;
+    let (c, csrf) = login_role(&app, "ejer", Role::DigitalAgent).await;
+    let stored = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    let v = stored.version.to_string();
+    let me = t.user(Role::DigitalAgent).id.0.to_string();
+    let edit = format!("{}/rediger", plan_path(&f));
+    let (status, html) = post_text(&c, &app, &edit, &plan_form(&csrf, &v, &me, "Porto")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(
+        "Kun en leder af enheden, porteføljelederen eller en administrator kan vælge gevinstejer."
+    ));
+    let after = app
+        .store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan");
+    assert_eq!(after.version, stored.version);
+    assert_eq!(after.plan.benefits[0].owner, Some(t.user(Role::Leder).id));
+    // With the owner left as it is, the agent's KPI edit is saved.
+    let owner = t.user(Role::Leder).id.0.to_string();
+    let (status, _) = post_text(&c, &app, &edit, &plan_form(&csrf, &v, &owner, "Porto")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_large_actual_waits_for_a_second_portefoljeleder() {
+    let (app, t, f) = world("fireoejne").await;
+    // The porteføljeleder records 5 mio. kr. on the plan page.
+    let (pl, pl_csrf) = login_role(&app, "fireoejne", Role::Portefoljeleder).await;
+    let res = pl
+        .post(app.url(&actual_path(&f)))
+        .form(&actual_form(&pl_csrf, "2026", "5.000.000", ""))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().expect("location");
+    assert!(location.ends_with("?besked=afventer"), "{location}");
+    let (_, html) = get_text(&pl, &app, location).await;
+    assert!(html.contains("afventer godkendelse"));
+    let actuals = app
+        .store
+        .list_actuals(t.tenant.id, f.potential)
+        .await
+        .expect("actuals");
+    assert_eq!(actuals.len(), 1);
+    assert_eq!(actuals[0].actual.approval, ApprovalState::Pending);
+    let id = actuals[0].id;
+    let cell = format!("id=\"godkendelse-{id}\"");
+    let table = &html[html.find(&cell).expect("approval cell")..];
+    let cell_html = &table[..table.find("</td>").expect("cell end")];
+    assert!(cell_html.contains("Afventer godkendelse"));
+    assert!(cell_html.contains("Beløbet er 500.000 kr. eller mere"));
+    // The recorder gets no buttons, and posting anyway is refused in Danish.
+    assert!(!cell_html.contains("Godkend"));
+    let decide = format!("{}/maaling/{id}/godkendelse", plan_path(&f));
+    let approve = [("_csrf", pl_csrf.as_str()), ("decision", "approve")];
+    let (status, html) = post_text(&pl, &app, &decide, &approve).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Du kan ikke selv godkende en måling, du har registreret."));
+
+    // The Monday page lists it apart and does not count it.
+    let (_, overview) = get_text(&pl, &app, &overview_path(&f)).await;
+    assert!(overview.contains("Målinger der afventer godkendelse (1)"));
+    assert_eq!(
+        row_cells(&overview, "Realiseret"),
+        ["0 kr.", "0 kr.", "0 kr."]
+    );
+    assert_eq!(
+        row_cells(&overview, "Afventer godkendelse (ikke talt med)"),
+        ["0 kr.", "5.000.000 kr.", "0 kr."]
+    );
+
+    // The owner (a leder) may not approve.
+    let (leder, leder_csrf) = login_role(&app, "fireoejne", Role::Leder).await;
+    let (status, _) = post_text(
+        &leder,
+        &app,
+        &decide,
+        &[("_csrf", leder_csrf.as_str()), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A second porteføljeleder sees the buttons and approves.
+    add_user(&app.store, &t, Role::Portefoljeleder, "pl2").await;
+    let (pl2, pl2_csrf) = app.login("fireoejne", "pl2@fireoejne.dk").await;
+    let (_, html) = get_text(&pl2, &app, &plan_path(&f)).await;
+    let table = &html[html.find(&cell).expect("approval cell")..];
+    assert!(table[..table.find("</td>").expect("cell end")].contains("Godkend"));
+    let res = pl2
+        .post(app.url(&decide))
+        .form(&[("_csrf", pl2_csrf.as_str()), ("decision", "approve")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_text(&pl2, &app, &format!("{}?besked=godkendt", plan_path(&f))).await;
+    assert!(html.contains("Målingen er godkendt og tæller nu med."));
+    assert!(html.contains("class=\"flag-approved\">Godkendt</span>"));
+    let (_, overview) = get_text(&pl2, &app, &overview_path(&f)).await;
+    assert!(!overview.contains("Målinger der afventer godkendelse"));
+    assert_eq!(
+        row_cells(&overview, "Realiseret"),
+        ["0 kr.", "5.000.000 kr.", "0 kr."]
+    );
+}
