@@ -395,7 +395,14 @@ pub async fn export(
         rows: file.potentials,
         channel: "web",
     };
-    audit_export(store, who.tenant.id, who.actor_id(), who.tenant.id.0, &record).await?;
+    audit_export(
+        store,
+        who.tenant.id,
+        who.actor_id(),
+        who.tenant.id.0,
+        &record,
+    )
+    .await?;
     Ok(file)
 }
 
@@ -446,7 +453,10 @@ mod tests {
         assert!(f.get("unit").is_none() && f.get("page").is_none());
         assert_eq!(f["q"].as_str().map(str::len), Some(200));
         let (id, r) = Download::ProgrammeWorkbook(ProgrammeId(4)).record(9);
-        assert_eq!((id, r.what, r.format, r.rows), (4, "programme_workbook", "xlsx", 9));
+        assert_eq!(
+            (id, r.what, r.format, r.rows),
+            (4, "programme_workbook", "xlsx", 9)
+        );
     }
 
     #[test]

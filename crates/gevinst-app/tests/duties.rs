@@ -59,7 +59,14 @@ async fn world() -> World {
     let pl2 = principal(&store, t, "pl2@eksempel.dk", Role::Portefoljeleder, vec![]).await;
     let leder = principal(&store, t, "leder@eksempel.dk", Role::Leder, vec![social]).await;
     let other_leder = principal(&store, t, "tl@eksempel.dk", Role::Leder, vec![teknik]).await;
-    let agent = principal(&store, t, "da@eksempel.dk", Role::DigitalAgent, vec![social]).await;
+    let agent = principal(
+        &store,
+        t,
+        "da@eksempel.dk",
+        Role::DigitalAgent,
+        vec![social],
+    )
+    .await;
     let decided = potential(&store, t, aeldre, "Robot", Status::Besluttet).await;
     World {
         store,
@@ -298,7 +305,17 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
     assert_eq!(ov.years[1].figures.pending_kr, dec("0"));
     // Deciding twice is refused.
     assert_eq!(
-        codes(pg::decide_actual(s, &w.admin, w.decided, big.id, ApprovalDecision::Reject, "x").await),
+        codes(
+            pg::decide_actual(
+                s,
+                &w.admin,
+                w.decided,
+                big.id,
+                ApprovalDecision::Reject,
+                "x"
+            )
+            .await
+        ),
         [("decision".to_owned(), "not_pending".to_owned())]
     );
 
@@ -318,10 +335,19 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
     let ov = pg::overview(s, &w.pl, programme).await.unwrap();
     assert_eq!(ov.years[0].figures.realised_kr, dec("90000"));
     assert_eq!(ov.years[0].figures.pending_kr, dec("0"));
-    let log = s.audit_for(w.tenant, EntityKind::Actual, own.id).await.unwrap();
+    let log = s
+        .audit_for(w.tenant, EntityKind::Actual, own.id)
+        .await
+        .unwrap();
     assert_eq!(log.last().unwrap().action, AuditAction::Update);
-    assert_eq!(log.last().unwrap().reason.as_deref(), Some("Dobbeltregistreret"));
-    assert!(pg::pending_actuals(s, &w.pl, programme).await.unwrap().is_empty());
+    assert_eq!(
+        log.last().unwrap().reason.as_deref(),
+        Some("Dobbeltregistreret")
+    );
+    assert!(pg::pending_actuals(s, &w.pl, programme)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Exports write an Export audit entry naming what, how much and who, without changing
@@ -335,17 +361,28 @@ async fn exports_are_audited_without_invalidating_caches() {
         status: Some("besluttet".into()),
         ..ListParams::default()
     };
-    let file = export::export(s, &w.agent, &params, ExportFormat::Csv, ExportOptions::default())
-        .await
-        .unwrap();
+    let file = export::export(
+        s,
+        &w.agent,
+        &params,
+        ExportFormat::Csv,
+        ExportOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(file.potentials, 1);
     let tenant = s.tenant(w.tenant).await.unwrap();
     export::export_tenant(s, &tenant, ExportFormat::Xlsx, ExportOptions::default())
         .await
         .unwrap();
-    export::record_download(s, &w.pl, export::Download::BenefitPlanWorkbook(w.decided), 3)
-        .await
-        .unwrap();
+    export::record_download(
+        s,
+        &w.pl,
+        export::Download::BenefitPlanWorkbook(w.decided),
+        3,
+    )
+    .await
+    .unwrap();
     assert_eq!(s.data_version(w.tenant).await.unwrap(), before);
 
     // Portfolio exports name the tenant, the plan workbook the potential (the ids may

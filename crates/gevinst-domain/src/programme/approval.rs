@@ -153,8 +153,7 @@ pub fn approval_reasons(
         out.push(ApprovalReason::AboveThreshold);
     }
     if let Some(target) = planned_kr(plan, actual.line, actual.period) {
-        if target > Decimal::ZERO && gain * Decimal::ONE_HUNDRED > target * FAR_ABOVE_PLAN_PERCENT
-        {
+        if target > Decimal::ZERO && gain * Decimal::ONE_HUNDRED > target * FAR_ABOVE_PLAN_PERCENT {
             out.push(ApprovalReason::FarAbovePlan);
         }
     }
@@ -338,10 +337,7 @@ mod tests {
         // Both reasons at once: the digital agent's 5 mio. kr.
         assert_eq!(
             reasons(actual(y, dec!(5_000_000), dec!(5_000_000)), dec!(100_000)),
-            vec![
-                ApprovalReason::AboveThreshold,
-                ApprovalReason::FarAbovePlan
-            ]
+            vec![ApprovalReason::AboveThreshold, ApprovalReason::FarAbovePlan]
         );
     }
 
@@ -397,7 +393,14 @@ mod tests {
             );
         }
         // Only pending actuals, and a rejection needs a note.
-        let done = check_decider(&pl, &tree, Some(UserId(2)), ApprovalState::Approved, approve, "");
+        let done = check_decider(
+            &pl,
+            &tree,
+            Some(UserId(2)),
+            ApprovalState::Approved,
+            approve,
+            "",
+        );
         assert!(matches!(done, Err(DecisionRefusal::Invalid(_))));
         let reject = ApprovalDecision::Reject;
         let bare = check_decider(&pl, &tree, Some(UserId(2)), pending, reject, " ");

@@ -1007,7 +1007,13 @@ async fn potential_xlsx(
     let lists = TenantLists::load(store, p).await?;
     let pp = plan_of(store, p, &pot).await?;
     let bytes = plan_workbook(&pp, &names(&lists)).map_err(xlsx_error)?;
-    record_download(store, p, Download::BenefitPlanWorkbook(id), pp.actuals.len()).await?;
+    record_download(
+        store,
+        p,
+        Download::BenefitPlanWorkbook(id),
+        pp.actuals.len(),
+    )
+    .await?;
     let base = match ascii_name(&pot.title) {
         n if n.is_empty() => String::new(),
         n => format!("-{n}"),

@@ -59,7 +59,9 @@ async fn a_digital_agent_cannot_make_itself_owner_and_record_millions() {
     );
 
     // Step 2: it is not the owner, so recording is 403.
-    let res = app.api_send(Method::POST, agent, &actuals, &millions()).await;
+    let res = app
+        .api_send(Method::POST, agent, &actuals, &millions())
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(error_code(res).await, "forbidden");
 
@@ -151,7 +153,9 @@ async fn the_recorder_cannot_approve_their_own_actual_a_second_portefoljeleder_c
     assert_eq!(pending[0]["actual"]["id"], json!(id));
 
     // A second porteføljeleder approves: 200, audited, and it counts.
-    let res = app.api_send(Method::POST, &pl2_token, &approval, &approve).await;
+    let res = app
+        .api_send(Method::POST, &pl2_token, &approval, &approve)
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let a = json_of(res).await;
     assert_eq!(a["actual"]["approval"], "approved");

@@ -156,7 +156,12 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
 
 /// Adds a user with `role` (unit-scoped roles in `forvaltning`) and the e-mail
 /// `{local}@{slug}.dk` to a seeded tenant, with [`PASSWORD`] and a bearer token (returned).
-pub async fn add_user(store: &DynStore, t: &SeededTenant, role: Role, local: &str) -> (User, String) {
+pub async fn add_user(
+    store: &DynStore,
+    t: &SeededTenant,
+    role: Role,
+    local: &str,
+) -> (User, String) {
     let units = if role.is_unit_scoped() {
         vec![t.forvaltning.id]
     } else {
