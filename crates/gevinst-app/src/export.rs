@@ -10,7 +10,7 @@
 //! Every export and report download is audited ([`audit_export`], [`record_download`]):
 //! an entry with [`EntityKind::Export`] and [`AuditAction::Export`] names what left
 //! gevinst (an [`ExportRecord`]: what, format, filter and row count) and who took it
-//! (`None` for the operator's CLI). The entry is written before the file is handed out,
+//! (`None` for the operator's CLI), keyed by the tenant. The entry is written before the file is handed out,
 //! so a failed audit means no file. Such entries change no data, so they do not
 //! invalidate cached forecasts ([`AuditAction::changes_data`]).
 //!
@@ -261,19 +261,23 @@ pub struct ExportRecord {
     pub channel: &'static str,
 }
 
-/// Writes the audit entry of an export: [`EntityKind::Export`] with `entity_id` (the
-/// exported record's id, or the tenant's for a portfolio export), [`AuditAction::Export`],
-/// the [`ExportRecord`]'s fields as changes, and `user` (`None` for the operator).
-pub async fn audit_export(
+/// Writes the audit entry of an export by `who`: [`EntityKind::Export`] keyed by the
+/// tenant's id (so `audit_for(Export, tenant)` lists every export of the tenant; the
+/// record exported is named in `filter`), [`AuditAction::Export`], and the
+/// [`ExportRecord`]'s fields as changes.
+pub async fn audit_export(store: &dyn Store, who: &Principal, record: &ExportRecord) -> Result<()> {
+    write_audit(store, who.tenant.id, who.actor_id(), record).await
+}
+
+async fn write_audit(
     store: &dyn Store,
     tenant: TenantId,
     user: Option<UserId>,
-    entity_id: i64,
     record: &ExportRecord,
 ) -> Result<()> {
     let entry = AuditDraft {
         entity: EntityKind::Export,
-        entity_id,
+        entity_id: tenant.0,
         action: AuditAction::Export,
         user_id: user,
         changes: audit::created(record),
@@ -298,47 +302,41 @@ pub enum Download {
 }
 
 impl Download {
-    fn record(self, rows: usize) -> (i64, ExportRecord) {
-        let (id, what, format, filter) = match self {
+    fn record(self, rows: usize) -> ExportRecord {
+        let (what, format, filter) = match self {
             Download::ProgrammeWorkbook(p) => (
-                p.0,
                 "programme_workbook",
                 "xlsx",
                 serde_json::json!({ "programme": p.0 }),
             ),
             Download::ProgrammeReport(p) => (
-                p.0,
                 "programme_report",
                 "html",
                 serde_json::json!({ "programme": p.0 }),
             ),
             Download::BenefitPlanWorkbook(p) => (
-                p.0,
                 "benefit_plan_workbook",
                 "xlsx",
                 serde_json::json!({ "potential": p.0 }),
             ),
             Download::PotentialReport(p) => (
-                p.0,
                 "potential_report",
                 "html",
                 serde_json::json!({ "potential": p.0 }),
             ),
             Download::ImportErrorReport => (
-                0,
                 "import_error_report",
                 "xlsx",
                 serde_json::json!({ "import": "upload" }),
             ),
         };
-        let record = ExportRecord {
+        ExportRecord {
             what,
             format,
             filter,
             rows,
             channel: "web",
-        };
-        (id, record)
+        }
     }
 }
 
@@ -350,9 +348,7 @@ pub async fn record_download(
     download: Download,
     rows: usize,
 ) -> Result<()> {
-    let (id, record) = download.record(rows);
-    let id = if id == 0 { who.tenant.id.0 } else { id };
-    audit_export(store, who.tenant.id, who.actor_id(), id, &record).await
+    audit_export(store, who, &download.record(rows)).await
 }
 
 /// The list filters as recorded in the audit log: the non-empty ones, search text cut to
@@ -395,14 +391,7 @@ pub async fn export(
         rows: file.potentials,
         channel: "web",
     };
-    audit_export(
-        store,
-        who.tenant.id,
-        who.actor_id(),
-        who.tenant.id.0,
-        &record,
-    )
-    .await?;
+    audit_export(store, who, &record).await?;
     Ok(file)
 }
 
@@ -431,7 +420,8 @@ pub async fn export_tenant(
         rows: file.potentials,
         channel: "cli",
     };
-    audit_export(store, tenant.id, None, tenant.id.0, &record).await?;
+    // The operator acts as the system: no user.
+    write_audit(store, tenant.id, None, &record).await?;
     Ok(file)
 }
 

@@ -545,7 +545,7 @@ async fn entity_exists(
         EntityKind::StatusProbabilities => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
         // Sign-ins are keyed by the user (0 for an e-mail that matched no user).
         EntityKind::Session => "SELECT id FROM users WHERE tenant_id = $1 AND id = $2",
-        // Whole-portfolio exports are keyed by the tenant.
+        // Exports are keyed by the tenant.
         EntityKind::Export => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)

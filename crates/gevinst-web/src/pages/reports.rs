@@ -740,6 +740,9 @@ struct ActualView {
     reference: String,
     date: String,
     note: String,
+    /// *Afventer godkendelse*, *Godkendt*, *Afvist*, or "" for an ordinary actual (only
+    /// ordinary and approved ones count in the figures).
+    approval: &'static str,
 }
 
 /// One year of the potential: plan against realisation.
@@ -957,6 +960,7 @@ async fn potential_report(
             harvested: format_kr(a.harvested),
             reference: a.budget_reference.clone(),
             date: a.harvested_on.map(short_date).unwrap_or_default(),
+            approval: a.approval.label(),
             note: a.note.clone(),
         })
         .collect();

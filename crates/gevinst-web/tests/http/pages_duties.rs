@@ -1,14 +1,14 @@
 //! Separation of duties on the pages: a digital agent cannot choose the gevinstejer on the
 //! plan form, a large actual is shown *afventer godkendelse* on the plan page and the
 //! Monday page and is not counted, the recorder gets no approve button and is refused,
-//! and a second porteføljeleder approves it.
+//! and a second porteføljeleder approves it. Every download is audited as an export.
 
 use crate::helpers::{add_user, get_text, login_role, post_text, row_cells};
 use crate::pages_programmes::{
     actual_form, actual_path, overview_path, plan_form, plan_path, world,
 };
 use gevinst_domain::programme::ApprovalState;
-use gevinst_domain::Role;
+use gevinst_domain::{AuditAction, EntityKind, Role};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -125,4 +125,67 @@ async fn a_large_actual_waits_for_a_second_portefoljeleder() {
         row_cells(&overview, "Realiseret"),
         ["0 kr.", "5.000.000 kr.", "0 kr."]
     );
+}
+
+/// Every download from the pages writes an Export audit entry naming what, how many rows
+/// and who, and none of them changes the data version (cached forecasts stay valid).
+#[tokio::test]
+async fn every_download_is_audited_as_an_export() {
+    let (app, t, f) = world("udtraek").await;
+    let (c, _) = login_role(&app, "udtraek", Role::Laeser).await;
+    let before = app.store.data_version(t.tenant.id).await.expect("version");
+    let (p, pot) = (f.programme.0, f.potential.0);
+    let downloads = [
+        (
+            "/potentialer/eksport.csv?status=besluttet".to_owned(),
+            "potentials",
+        ),
+        ("/potentialer/eksport.xlsx".to_owned(), "potentials"),
+        (
+            format!("/programmer/{p}/eksport.xlsx"),
+            "programme_workbook",
+        ),
+        (format!("/programmer/{p}/rapport"), "programme_report"),
+        (
+            format!("/potentialer/{pot}/gevinstplan.xlsx"),
+            "benefit_plan_workbook",
+        ),
+        (
+            format!("/potentialer/{pot}/gevinstrapport"),
+            "potential_report",
+        ),
+    ];
+    for (path, _) in &downloads {
+        let res = c.get(app.url(path)).send().await.expect("GET");
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+    assert_eq!(
+        app.store.data_version(t.tenant.id).await.expect("version"),
+        before
+    );
+    let log = app
+        .store
+        .audit_for(t.tenant.id, EntityKind::Export, t.tenant.id.0)
+        .await
+        .expect("audit");
+    assert_eq!(log.len(), downloads.len());
+    let laeser = t.user(Role::Laeser).id;
+    for (e, (path, what)) in log.iter().zip(&downloads) {
+        assert_eq!((e.action, e.user_id), (AuditAction::Export, Some(laeser)));
+        let after = |field: &str| {
+            e.changes
+                .iter()
+                .find(|c| c.field == field)
+                .map(|c| c.after.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(after("what"), *what, "{path}");
+        assert!(after("rows").is_u64(), "{path}");
+    }
+    // The list export names its filter and counts its rows.
+    let first = &log[0].changes;
+    let filter = first.iter().find(|c| c.field == "filter").expect("filter");
+    assert_eq!(filter.after["status"], "besluttet");
+    let rows = first.iter().find(|c| c.field == "rows").expect("rows");
+    assert_eq!(rows.after, 1);
 }
