@@ -22,6 +22,7 @@ use gevinst_domain::programme::{
 use gevinst_domain::text::clean;
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, PotentialId, ProgrammeId, Role};
 use gevinst_store::{Store, StoreError, StoredActual};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Records an actual against a potential's plan.
@@ -163,22 +164,30 @@ pub async fn pending_actuals(
     let mut labels: HashMap<PotentialId, (String, Vec<(usize, String)>)> = HashMap::new();
     let mut out = Vec::with_capacity(pending.len());
     for a in pending {
-        if !labels.contains_key(&a.potential_id) {
-            let title = store.potential(t, a.potential_id).await?.title;
-            let lines = store
-                .benefit_plan(t, a.potential_id)
-                .await?
-                .map(|p| {
-                    p.plan
-                        .benefits
-                        .into_iter()
-                        .map(|b| (b.line, b.label))
-                        .collect()
-                })
-                .unwrap_or_default();
-            labels.insert(a.potential_id, (title, lines));
-        }
-        let (title, lines) = &labels[&a.potential_id];
+        let (title, lines) = match labels.entry(a.potential_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => {
+                let title = match store.potential(t, a.potential_id).await {
+                    Ok(p) => p.title,
+                    // Included potentials are checked when saved; one gone since keeps
+                    // its actuals listed by id.
+                    Err(e) if e.is_not_found() => format!("Potentiale {}", a.potential_id.0),
+                    Err(e) => return Err(e.into()),
+                };
+                let lines = store
+                    .benefit_plan(t, a.potential_id)
+                    .await?
+                    .map(|p| {
+                        p.plan
+                            .benefits
+                            .into_iter()
+                            .map(|b| (b.line, b.label))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                v.insert((title, lines))
+            }
+        };
         let benefit = lines
             .iter()
             .find(|(l, _)| *l == a.actual.line)
