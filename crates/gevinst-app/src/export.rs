@@ -443,7 +443,10 @@ mod tests {
         assert!(f.get("unit").is_none() && f.get("page").is_none());
         assert_eq!(f["q"].as_str().map(str::len), Some(200));
         let r = Download::ProgrammeWorkbook(ProgrammeId(4)).record(9);
-        assert_eq!((r.what, r.format, r.rows), ("programme_workbook", "xlsx", 9));
+        assert_eq!(
+            (r.what, r.format, r.rows),
+            ("programme_workbook", "xlsx", 9)
+        );
         assert_eq!(r.filter["programme"], 4);
     }
 

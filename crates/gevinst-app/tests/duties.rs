@@ -3,7 +3,7 @@
 //! counts in the overview, and the audit entries of exports.
 
 mod common;
-use common::{potential, principal, sqlite_store};
+use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
@@ -11,12 +11,12 @@ use gevinst_app::export::{self, ExportFormat, ExportOptions};
 use gevinst_app::potentials::ListParams;
 use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
-use gevinst_domain::business_case::{Decimal, LineKind};
+use gevinst_domain::business_case::LineKind;
 use gevinst_domain::programme::{
     ActualDraft, ApprovalDecision, ApprovalReason, ApprovalState, Benefit, BenefitPlan,
     BenefitYear, MeasurementFrequency, Period, ProgrammeDraft, TargetDraft, TargetKind,
 };
-use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
+use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Status, TenantId};
 use gevinst_store::DynStore;
 
 struct World {
@@ -36,23 +36,9 @@ struct World {
     decided: PotentialId,
 }
 
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
-
 async fn world() -> World {
     let (store, dir) = sqlite_store().await;
-    let t = store
-        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
-        .await
-        .unwrap()
-        .id;
-    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
-    let aeldre = store
-        .create_unit(t, None, Some(social), "Ældre")
-        .await
-        .unwrap()
-        .id;
+    let (t, social, aeldre) = eksempel(&store).await;
     let teknik = store.create_unit(t, None, None, "Teknik").await.unwrap().id;
     let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
     let pl = principal(&store, t, "pl@eksempel.dk", Role::Portefoljeleder, vec![]).await;

@@ -2,7 +2,7 @@
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
 mod common;
-use common::{potential, principal, sqlite_store};
+use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
@@ -36,23 +36,9 @@ struct World {
     other_tenant: PotentialId,
 }
 
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
-
 async fn world() -> World {
     let (store, dir) = sqlite_store().await;
-    let t = store
-        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
-        .await
-        .unwrap()
-        .id;
-    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
-    let aeldre = store
-        .create_unit(t, None, Some(social), "Ældre")
-        .await
-        .unwrap()
-        .id;
+    let (t, social, aeldre) = eksempel(&store).await;
     let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
     let pl = principal(&store, t, "pl@eksempel.dk", Role::Portefoljeleder, vec![]).await;
     let owner = principal(&store, t, "ejer@eksempel.dk", Role::Leder, vec![social]).await;

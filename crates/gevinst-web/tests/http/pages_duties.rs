@@ -5,7 +5,7 @@
 
 use crate::helpers::{add_user, get_text, login_role, post_text, row_cells};
 use crate::pages_programmes::{
-    actual_form, actual_path, overview_path, plan_form, plan_path, world,
+    actual_form, actual_path, overview_path, plan_form, plan_path, stored_plan, world,
 };
 use gevinst_domain::programme::ApprovalState;
 use gevinst_domain::{AuditAction, EntityKind, Role};
@@ -15,12 +15,7 @@ use reqwest::StatusCode;
 async fn a_digital_agent_cannot_choose_the_owner_on_the_plan_form() {
     let (app, t, f) = world("ejer").await;
     let (c, csrf) = login_role(&app, "ejer", Role::DigitalAgent).await;
-    let stored = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let stored = stored_plan(&app, &t, &f).await;
     let v = stored.version.to_string();
     let me = t.user(Role::DigitalAgent).id.0.to_string();
     let edit = format!("{}/rediger", plan_path(&f));
@@ -29,12 +24,7 @@ async fn a_digital_agent_cannot_choose_the_owner_on_the_plan_form() {
     assert!(html.contains(
         "Kun en leder af enheden, porteføljelederen eller en administrator kan vælge gevinstejer."
     ));
-    let after = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let after = stored_plan(&app, &t, &f).await;
     assert_eq!(after.version, stored.version);
     assert_eq!(after.plan.benefits[0].owner, Some(t.user(Role::Leder).id));
     // With the owner left as it is, the agent's KPI edit is saved.

@@ -56,6 +56,19 @@ pub(crate) fn actual_form<'a>(
     ]
 }
 
+/// The fixture's benefit plan as stored.
+pub(crate) async fn stored_plan(
+    app: &TestApp,
+    t: &SeededTenant,
+    f: &ProgrammeFixture,
+) -> gevinst_store::StoredBenefitPlan {
+    app.store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan")
+}
+
 async fn actual_count(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) -> usize {
     app.store
         .list_actuals(t.tenant.id, f.potential)
@@ -359,12 +372,7 @@ pub(crate) fn plan_form<'a>(
 async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     let (app, t, f) = world("konflikt").await;
     let (c, csrf) = login_role(&app, "konflikt", Role::Admin).await;
-    let stored = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let stored = stored_plan(&app, &t, &f).await;
     let v = stored.version.to_string();
     let owner = t.user(Role::Leder).id.0.to_string();
     let edit = format!("{}/rediger", plan_path(&f));
@@ -391,12 +399,7 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("Planen er ikke gemt"));
     assert!(html.contains("value=\"Min egen KPI\""));
-    let now = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let now = stored_plan(&app, &t, &f).await;
     assert_eq!(now.plan.benefits[0].kpi, "Portoudgift pr. år");
     assert_eq!(
         now.plan.benefits[0].targets[2].amount,
@@ -771,12 +774,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let leder = t.user(Role::Leder).id.0.to_string();
     assert!(html.contains(&format!("<option value=\"{leder}\" selected>")));
 
-    let stored = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let stored = stored_plan(&app, &t, &f).await;
     let v = stored.version.to_string();
     let mut form = plan_form(&csrf, &v, &leder, "Porto pr. år");
     form.retain(|(k, _)| !k.starts_with("benefits[0].targets"));
@@ -789,12 +787,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let edit = format!("{}/rediger", plan_path(&f));
     let (status, _) = post_text(&c, &app, &edit, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let now = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let now = stored_plan(&app, &t, &f).await;
     assert_eq!(now.plan.based_on_case_version, Some(2));
     assert_eq!(
         now.plan.benefits[0].targets[1].amount,
