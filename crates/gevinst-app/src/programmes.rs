@@ -320,6 +320,18 @@ pub async fn put_plan(
         .await?)
 }
 
+/// Whether the principal may set or change the owners (gevinstejere) of the potential's
+/// benefits ([`Permission::AssignBenefitOwner`]); pages use it to offer the choice,
+/// [`put_plan`] enforces it.
+pub fn may_assign_owner(
+    who: &Principal,
+    p: &gevinst_domain::Potential,
+    lists: &crate::potentials::TenantLists,
+) -> bool {
+    who.actor
+        .may(Permission::AssignBenefitOwner(p.unit_id), &lists.units)
+}
+
 /// The indexes of the benefits in `next` whose owner differs from the owner of the same
 /// benefit line in `current` (every benefit with an owner when there is no current plan or
 /// the line is new).

@@ -19,6 +19,16 @@ async fn a_digital_agent_cannot_choose_the_owner_on_the_plan_form() {
     let v = stored.version.to_string();
     let me = t.user(Role::DigitalAgent).id.0.to_string();
     let edit = format!("{}/rediger", plan_path(&f));
+    // The form shows the agent the owner without a choice ...
+    let (status, form) = get_text(&c, &app, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!form.contains("name=\"benefits[0].owner\">"));
+    assert!(form.contains("type=\"hidden\" name=\"benefits[0].owner\""));
+    // ... and a leder of the unit the choice.
+    let (leder, _) = login_role(&app, "ejer", Role::Leder).await;
+    let (_, form) = get_text(&leder, &app, &edit).await;
+    assert!(form.contains("<select id=\"benefits-0-owner\" name=\"benefits[0].owner\">"));
+    // Sending an owner anyway is refused.
     let (status, html) = post_text(&c, &app, &edit, &plan_form(&csrf, &v, &me, "Porto")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains(

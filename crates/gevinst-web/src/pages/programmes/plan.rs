@@ -598,6 +598,9 @@ struct EditPage {
     frequency: String,
     benefits: Vec<BenefitForm>,
     users: Vec<(String, String)>,
+    /// Whether the user may choose owners; otherwise they are shown and sent back as
+    /// they are.
+    may_assign_owner: bool,
     errors: FieldErrors,
     summary: Vec<ErrorItem>,
 }
@@ -700,6 +703,7 @@ fn render_edit(
         frequency,
         benefits,
         users,
+        may_assign_owner: programmes::may_assign_owner(&who.principal, &l.potential, &l.lists),
         summary: summary(&errors),
         errors,
     };
