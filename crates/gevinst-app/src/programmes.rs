@@ -332,16 +332,17 @@ pub fn may_assign_owner(
         .may(Permission::AssignBenefitOwner(p.unit_id), &lists.units)
 }
 
-/// The indexes of the benefits in `next` whose owner differs from the owner of the same
-/// benefit line in `current` (every benefit with an owner when there is no current plan or
-/// the line is new).
+/// The indexes of the benefits in `next` whose owner differs from the owner of the
+/// benefit it continues in `current` ([`BenefitPlan::continued_by`]: same kind and label,
+/// else same line and kind, as when a plan follows an edited case); every benefit with an
+/// owner when there is no current plan or the benefit is new.
 fn owners_changed(current: Option<&BenefitPlan>, next: &BenefitPlan) -> Vec<usize> {
     next.benefits
         .iter()
         .enumerate()
         .filter(|(_, b)| {
             let before = current
-                .and_then(|c| c.benefits.iter().find(|o| o.line == b.line))
+                .and_then(|c| c.continued_by(b))
                 .and_then(|o| o.owner);
             b.owner != before
         })
@@ -697,6 +698,50 @@ mod tests {
 
     /// The bulk assembly gives exactly what the per-potential queries give, on the demo
     /// programme (151 potentials with cases, plans and actuals) and on a small one.
+    #[test]
+    fn owner_changes_are_judged_against_the_benefit_continued() {
+        use gevinst_domain::business_case::LineKind;
+        use gevinst_domain::programme::Benefit;
+        use gevinst_domain::UserId;
+        let benefit = |line, kind, label: &str, owner| Benefit {
+            line,
+            kind,
+            label: label.into(),
+            hjemtagbar: false,
+            owner: Some(UserId(owner)),
+            kpi: "k".into(),
+            measurement_method: "m".into(),
+            baseline: None,
+            baseline_note: String::new(),
+            targets: vec![],
+        };
+        let plan = |benefits| BenefitPlan {
+            potential: PotentialId(1),
+            first_year: 2025,
+            last_year: 2025,
+            frequency: MeasurementFrequency::Yearly,
+            benefits,
+            based_on_case_version: None,
+        };
+        let old = plan(vec![
+            benefit(1, LineKind::DirekteBesparelse, "Porto", 7),
+            benefit(2, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        // The case gained a line before Porto: the benefits moved, owners followed.
+        let moved = plan(vec![
+            benefit(2, LineKind::DirekteBesparelse, "Porto", 7),
+            benefit(3, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        assert!(owners_changed(Some(&old), &moved).is_empty());
+        // Swapping the owners, or a new plan with owners, is a change.
+        let swapped = plan(vec![
+            benefit(1, LineKind::DirekteBesparelse, "Porto", 8),
+            benefit(2, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        assert_eq!(owners_changed(Some(&old), &swapped), [0]);
+        assert_eq!(owners_changed(None, &old), [0, 1]);
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn bulk_and_per_potential_assembly_agree() {
         let dir = tempfile::tempdir().expect("tempdir");

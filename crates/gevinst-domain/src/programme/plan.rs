@@ -211,16 +211,7 @@ impl BenefitPlan {
         let mut next = derive_plan(self.potential, case, econ, self.frequency);
         next.based_on_case_version = self.based_on_case_version;
         for b in &mut next.benefits {
-            let old = self
-                .benefits
-                .iter()
-                .find(|o| o.kind == b.kind && o.label == b.label)
-                .or_else(|| {
-                    self.benefits
-                        .iter()
-                        .find(|o| o.line == b.line && o.kind == b.kind)
-                });
-            if let Some(o) = old {
+            if let Some(o) = self.continued_by(b) {
                 b.owner = o.owner;
                 b.kpi = o.kpi.clone();
                 b.measurement_method = o.measurement_method.clone();
@@ -229,6 +220,19 @@ impl BenefitPlan {
             }
         }
         next
+    }
+
+    /// The benefit of this plan that `b` continues: the one with the same kind and label,
+    /// or else the one on the same line with the same kind.
+    pub fn continued_by(&self, b: &Benefit) -> Option<&Benefit> {
+        self.benefits
+            .iter()
+            .find(|o| o.kind == b.kind && o.label == b.label)
+            .or_else(|| {
+                self.benefits
+                    .iter()
+                    .find(|o| o.line == b.line && o.kind == b.kind)
+            })
     }
 
     /// Whether the plan's years, lines and yearly targets are still those of `case`, i.e.
