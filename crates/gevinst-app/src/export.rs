@@ -7,6 +7,13 @@
 //! - [`export_tenant`]: the operator's export from the CLI (`gevinst export`), the whole
 //!   tenant without a user.
 //!
+//! Every export and report download is audited ([`audit_export`], [`record_download`]):
+//! an entry with [`EntityKind::Export`] and [`AuditAction::Export`] names what left
+//! gevinst (an [`ExportRecord`]: what, format, filter and row count) and who took it
+//! (`None` for the operator's CLI), keyed by the tenant. The entry is written before the file is handed out,
+//! so a failed audit means no file. Such entries change no data, so they do not
+//! invalidate cached forecasts ([`AuditAction::changes_data`]).
+//!
 //! Each potential comes with the names it refers to, its business case and the case's
 //! deterministic results with the tenant's economics; on request ([`ExportOptions`]) each
 //! case is also simulated for the NPV percentiles. The calculations run on tokio's
@@ -22,6 +29,7 @@ use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
 use gevinst_domain::danish::format_decimal;
+use gevinst_domain::{audit, AuditAction, AuditDraft, EntityKind, ProgrammeId, TenantId, UserId};
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
 use gevinst_store::{Store, StoredBusinessCase};
@@ -240,10 +248,138 @@ async fn write(
     })
 }
 
+/// What an export or report download contained, as recorded in the audit log (the
+/// entry's changes list these fields).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportRecord {
+    /// What was exported: `potentials` (the list or the whole tenant),
+    /// `programme_workbook`, `programme_report`, `benefit_plan_workbook`,
+    /// `potential_report` or `import_error_report`.
+    pub what: &'static str,
+    /// The format: `xlsx`, `csv`, or `html` for a printable report.
+    pub format: &'static str,
+    /// The filters used, or the record exported, e.g. `{"status": "ide"}`,
+    /// `{"programme": 3}` or `{"scope": "tenant"}`.
+    pub filter: serde_json::Value,
+    /// Rows of the main table: potentials (portfolio, programme), actuals (a potential's
+    /// plan and report) or the upload's rows (import error report).
+    pub rows: usize,
+    /// Where it was taken: `web` or `cli`.
+    pub channel: &'static str,
+}
+
+/// Writes the audit entry of an export by `who`: [`EntityKind::Export`] keyed by the
+/// tenant's id (so `audit_for(Export, tenant)` lists every export of the tenant; the
+/// record exported is named in `filter`), [`AuditAction::Export`], and the
+/// [`ExportRecord`]'s fields as changes.
+pub async fn audit_export(store: &dyn Store, who: &Principal, record: &ExportRecord) -> Result<()> {
+    write_audit(store, who.tenant.id, who.actor_id(), record).await
+}
+
+async fn write_audit(
+    store: &dyn Store,
+    tenant: TenantId,
+    user: Option<UserId>,
+    record: &ExportRecord,
+) -> Result<()> {
+    let entry = AuditDraft {
+        entity: EntityKind::Export,
+        entity_id: tenant.0,
+        action: AuditAction::Export,
+        user_id: user,
+        changes: audit::created(record),
+        reason: None,
+    };
+    Ok(store.append_audit(tenant, &entry).await?)
+}
+
+/// A download from the web UI other than the list's export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    /// `/programmer/{id}/eksport.xlsx`.
+    ProgrammeWorkbook(ProgrammeId),
+    /// `/programmer/{id}/rapport`, the printable report.
+    ProgrammeReport(ProgrammeId),
+    /// `/potentialer/{id}/gevinstplan.xlsx`.
+    BenefitPlanWorkbook(PotentialId),
+    /// `/potentialer/{id}/gevinstrapport`, the printable report.
+    PotentialReport(PotentialId),
+    /// `/import/{upload}/fejlrapport.xlsx`, the rows of an upload with their errors.
+    ImportErrorReport,
+}
+
+impl Download {
+    fn record(self, rows: usize) -> ExportRecord {
+        let (what, format, filter) = match self {
+            Download::ProgrammeWorkbook(p) => (
+                "programme_workbook",
+                "xlsx",
+                serde_json::json!({ "programme": p.0 }),
+            ),
+            Download::ProgrammeReport(p) => (
+                "programme_report",
+                "html",
+                serde_json::json!({ "programme": p.0 }),
+            ),
+            Download::BenefitPlanWorkbook(p) => (
+                "benefit_plan_workbook",
+                "xlsx",
+                serde_json::json!({ "potential": p.0 }),
+            ),
+            Download::PotentialReport(p) => (
+                "potential_report",
+                "html",
+                serde_json::json!({ "potential": p.0 }),
+            ),
+            Download::ImportErrorReport => (
+                "import_error_report",
+                "xlsx",
+                serde_json::json!({ "import": "upload" }),
+            ),
+        };
+        ExportRecord {
+            what,
+            format,
+            filter,
+            rows,
+            channel: "web",
+        }
+    }
+}
+
+/// Audits a download by a logged-in user (see [`Download`]) with `rows` rows; call it
+/// before handing out the file.
+pub async fn record_download(
+    store: &dyn Store,
+    who: &Principal,
+    download: Download,
+    rows: usize,
+) -> Result<()> {
+    audit_export(store, who, &download.record(rows)).await
+}
+
+/// The list filters as recorded in the audit log: the non-empty ones, search text cut to
+/// 200 characters. Paging and sorting select no data and are left out.
+fn filter_of(params: &ListParams) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in [
+        ("status", &params.status),
+        ("unit", &params.unit),
+        ("fagomraade", &params.fagomraade),
+        ("technology", &params.technology),
+        ("q", &params.q),
+    ] {
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            m.insert(k.into(), v.chars().take(200).collect::<String>().into());
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
 /// The potentials a logged-in user selected with the list's filters, as a file. Anyone
 /// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
 /// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
-/// ([`AppError::Busy`] when they are reached).
+/// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`]).
 pub async fn export(
     store: &dyn Store,
     limiter: &ComputeLimiter,
@@ -264,10 +400,20 @@ pub async fn export(
         options,
     )
     .await?;
-    write(portfolio, &who.tenant, format, Utc::now()).await
+    let file = write(portfolio, &who.tenant, format, Utc::now()).await?;
+    let record = ExportRecord {
+        what: "potentials",
+        format: format.extension(),
+        filter: filter_of(params),
+        rows: file.potentials,
+        channel: "web",
+    };
+    audit_export(store, who, &record).await?;
+    Ok(file)
 }
 
 /// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
+/// Audited ([`audit_export`]) with no user and the channel `cli`.
 pub async fn export_tenant(
     store: &dyn Store,
     tenant: &Tenant,
@@ -283,12 +429,43 @@ pub async fn export_tenant(
     let mut potentials = all_matching(store, tenant, &query).await?;
     potentials.sort_by_key(|p| p.id);
     let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
-    write(portfolio, tenant, format, Utc::now()).await
+    let file = write(portfolio, tenant, format, Utc::now()).await?;
+    let record = ExportRecord {
+        what: "potentials",
+        format: format.extension(),
+        filter: serde_json::json!({ "scope": "tenant" }),
+        rows: file.potentials,
+        channel: "cli",
+    };
+    // The operator acts as the system: no user.
+    write_audit(store, tenant.id, None, &record).await?;
+    Ok(file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_recorded_without_paging() {
+        let params = ListParams {
+            status: Some("ide, vurderet".into()),
+            unit: Some(" ".into()),
+            q: Some("x".repeat(300)),
+            page: Some("3".into()),
+            ..ListParams::default()
+        };
+        let f = filter_of(&params);
+        assert_eq!(f["status"], "ide, vurderet");
+        assert!(f.get("unit").is_none() && f.get("page").is_none());
+        assert_eq!(f["q"].as_str().map(str::len), Some(200));
+        let r = Download::ProgrammeWorkbook(ProgrammeId(4)).record(9);
+        assert_eq!(
+            (r.what, r.format, r.rows),
+            ("programme_workbook", "xlsx", 9)
+        );
+        assert_eq!(r.filter["programme"], 4);
+    }
 
     #[test]
     fn formats() {

@@ -7,6 +7,7 @@
 //! [`gevinst_store::Store`] trait, never on a concrete database or on HTTP.
 #![deny(missing_docs)]
 
+pub mod actuals;
 pub mod admin;
 pub mod auth;
 pub mod business_cases;

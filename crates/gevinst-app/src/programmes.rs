@@ -7,9 +7,16 @@
 //! - Saving a potential's plan ([`put_plan`]) needs the right to edit the potential
 //!   ([`Permission::EditPotential`] of its unit), and the potential must be besluttet or
 //!   later. [`derive`] proposes a plan from the business case without saving anything.
+//! - Setting or changing a benefit's owner (gevinstejer) in [`put_plan`] needs
+//!   [`Permission::AssignBenefitOwner`] of the potential's unit (a leder of the unit, the
+//!   porteføljeleder or an admin): a digital agent may edit the plan's KPIs and methods,
+//!   but an owner change by them is a field error on `benefits[i].owner`
+//!   (`owner_change_forbidden`).
 //! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's
 //!   owner of that benefit line), a porteføljeleder or an admin; everyone else is
-//!   [`AppError::Forbidden`], whatever their rights on the potential.
+//!   [`AppError::Forbidden`], whatever their rights on the potential. Large or
+//!   surprising actuals wait for a second person's approval ([`decide_actual`]); see
+//!   [`crate::actuals`].
 //! - The forecast ([`forecast`]) is open to everyone in the tenant; the probabilities per
 //!   status it uses ([`status_probabilities`]) are changed by a porteføljeleder or an
 //!   admin ([`set_status_probabilities`]).
@@ -28,14 +35,16 @@ use gevinst_domain::access::Permission;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
     counts_as_decided, derive_plan, forecast as run_forecast, overview as build_overview,
-    ActualDraft, BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
+    BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
 use gevinst_domain::{EntityKind, FieldErrors, PotentialId, Role};
 use gevinst_domain::{ProgrammeId, TenantId, UserId};
-use gevinst_store::{Store, StoreError, StoredActual, StoredBenefitPlan, StoredProgramme};
+use gevinst_store::{Store, StoreError, StoredBenefitPlan, StoredProgramme};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+pub use crate::actuals::{actuals, decide_actual, pending_actuals, record_actual, PendingActual};
 
 /// A measurement that is due on or before a day and not yet recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -222,7 +231,9 @@ pub async fn follow_case(
 /// principal may edit it ([`AppError::Forbidden`]); the potential is besluttet or later,
 /// the plan's years are in order, every benefit has an owner who is a user of the tenant,
 /// a KPI and a measurement method ([`AppError::Invalid`]); the version is current
-/// ([`AppError::Conflict`]). The plan is always stored for the potential in the path. A
+/// ([`AppError::Conflict`]). An owner set or changed without
+/// [`Permission::AssignBenefitOwner`] is [`AppError::Invalid`] on `benefits[i].owner`
+/// (`owner_change_forbidden`). The plan is always stored for the potential in the path. A
 /// plan equal to the stored one saves nothing.
 pub async fn put_plan(
     store: &dyn Store,
@@ -233,15 +244,28 @@ pub async fn put_plan(
 ) -> Result<StoredBenefitPlan> {
     let t = who.tenant.id;
     let p = store.potential(t, potential).await?;
-    if !who.actor.may(
-        Permission::EditPotential(p.unit_id),
-        &units(store, who).await?,
-    ) {
+    let tree = units(store, who).await?;
+    if !who.actor.may(Permission::EditPotential(p.unit_id), &tree) {
         return Err(AppError::Forbidden);
     }
     let mut plan = plan.clone();
     plan.potential = potential;
+    let current = store.benefit_plan(t, potential).await?;
     let mut errors = plan.validate();
+    if !who
+        .actor
+        .may(Permission::AssignBenefitOwner(p.unit_id), &tree)
+    {
+        let old = current.as_ref().map(|c| &c.plan);
+        for i in owners_changed(old, &plan) {
+            errors.add(
+                &format!("benefits[{i}].owner"),
+                "owner_change_forbidden",
+                "Kun en leder af enheden, porteføljelederen eller en administrator kan \
+                 vælge gevinstejer.",
+            );
+        }
+    }
     if !counts_as_decided(p.status) {
         errors.add(
             "status",
@@ -273,7 +297,6 @@ pub async fn put_plan(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let current = store.benefit_plan(t, potential).await?;
     let Some(entry) = document_entry(
         who,
         EntityKind::BenefitPlan,
@@ -298,56 +321,34 @@ pub async fn put_plan(
         .await?)
 }
 
-/// Records an actual against a potential's plan.
-///
-/// Checks, in order: the potential is in the tenant and has a plan
-/// ([`AppError::NotFound`]); the principal is a porteføljeleder, an admin or the owner of
-/// the benefit line the actual is for ([`AppError::Forbidden`] otherwise; an owner of
-/// another line who names no or an unknown line gets the validation error instead); the
-/// draft is valid against the plan, see [`ActualDraft::validate`] ([`AppError::Invalid`]).
-pub async fn record_actual(
-    store: &dyn Store,
+/// Whether the principal may set or change the owners (gevinstejere) of the potential's
+/// benefits ([`Permission::AssignBenefitOwner`]); pages use it to offer the choice,
+/// [`put_plan`] enforces it.
+pub fn may_assign_owner(
     who: &Principal,
-    potential: PotentialId,
-    draft: &ActualDraft,
-) -> Result<StoredActual> {
-    let t = who.tenant.id;
-    let stored = store
-        .benefit_plan(t, potential)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = &stored.plan;
-    let me = Some(who.user.id);
-    if !may_manage_programmes(who) {
-        let line = plan.benefits.iter().find(|b| Some(b.line) == draft.line);
-        let allowed = match line {
-            Some(b) => b.owner == me,
-            // No such line: only someone who owns a benefit of this plan gets to hear why.
-            None => plan.benefits.iter().any(|b| b.owner == me),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
-    }
-    let actual = draft.validate(plan)?;
-    let id = store
-        .add_actual(t, who.actor_id(), potential, &actual)
-        .await?;
-    store
-        .list_actuals(t, potential)
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| AppError::from(StoreError::not_found(format!("actual {id}"))))
+    p: &gevinst_domain::Potential,
+    lists: &crate::potentials::TenantLists,
+) -> bool {
+    who.actor
+        .may(Permission::AssignBenefitOwner(p.unit_id), &lists.units)
 }
 
-/// A potential's actuals, oldest first. Anyone in the tenant may read them.
-pub async fn actuals(
-    store: &dyn Store,
-    who: &Principal,
-    potential: PotentialId,
-) -> Result<Vec<StoredActual>> {
-    Ok(store.list_actuals(who.tenant.id, potential).await?)
+/// The indexes of the benefits in `next` whose owner differs from the owner of the
+/// benefit it continues in `current` ([`BenefitPlan::continued_by`]: same kind and label,
+/// else same line and kind, as when a plan follows an edited case); every benefit with an
+/// owner when there is no current plan or the benefit is new.
+fn owners_changed(current: Option<&BenefitPlan>, next: &BenefitPlan) -> Vec<usize> {
+    next.benefits
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            let before = current
+                .and_then(|c| c.continued_by(b))
+                .and_then(|o| o.owner);
+            b.owner != before
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A potential as the overview and forecast see it.
@@ -703,6 +704,50 @@ mod tests {
 
     /// The bulk assembly gives exactly what the per-potential queries give, on the demo
     /// programme (151 potentials with cases, plans and actuals) and on a small one.
+    #[test]
+    fn owner_changes_are_judged_against_the_benefit_continued() {
+        use gevinst_domain::business_case::LineKind;
+        use gevinst_domain::programme::Benefit;
+        use gevinst_domain::UserId;
+        let benefit = |line, kind, label: &str, owner| Benefit {
+            line,
+            kind,
+            label: label.into(),
+            hjemtagbar: false,
+            owner: Some(UserId(owner)),
+            kpi: "k".into(),
+            measurement_method: "m".into(),
+            baseline: None,
+            baseline_note: String::new(),
+            targets: vec![],
+        };
+        let plan = |benefits| BenefitPlan {
+            potential: PotentialId(1),
+            first_year: 2025,
+            last_year: 2025,
+            frequency: MeasurementFrequency::Yearly,
+            benefits,
+            based_on_case_version: None,
+        };
+        let old = plan(vec![
+            benefit(1, LineKind::DirekteBesparelse, "Porto", 7),
+            benefit(2, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        // The case gained a line before Porto: the benefits moved, owners followed.
+        let moved = plan(vec![
+            benefit(2, LineKind::DirekteBesparelse, "Porto", 7),
+            benefit(3, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        assert!(owners_changed(Some(&old), &moved).is_empty());
+        // Swapping the owners, or a new plan with owners, is a change.
+        let swapped = plan(vec![
+            benefit(1, LineKind::DirekteBesparelse, "Porto", 8),
+            benefit(2, LineKind::FrigjorteTimer, "Tid", 8),
+        ]);
+        assert_eq!(owners_changed(Some(&old), &swapped), [0]);
+        assert_eq!(owners_changed(None, &old), [0, 1]);
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn bulk_and_per_potential_assembly_agree() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -2,14 +2,14 @@
 //! validation, results that follow the tenant's economics, and deterministic simulation.
 
 mod common;
-use common::{potential, principal, sqlite_store};
+use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::{self as bc, BusinessCaseView};
 use gevinst_app::compute::ComputeLimiter;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
-    BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
+    BusinessCaseDraft, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
     SimulationSettings,
 };
 use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
@@ -30,23 +30,9 @@ struct World {
     other_tenant: PotentialId,
 }
 
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
-
 async fn world() -> World {
     let (store, dir) = sqlite_store().await;
-    let t = store
-        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
-        .await
-        .unwrap()
-        .id;
-    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
-    let aeldre = store
-        .create_unit(t, None, Some(social), "Ældre")
-        .await
-        .unwrap()
-        .id;
+    let (t, social, aeldre) = eksempel(&store).await;
     let teknik = store.create_unit(t, None, None, "Teknik").await.unwrap().id;
     let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
     let laeser = principal(&store, t, "laeser@eksempel.dk", Role::Laeser, vec![]).await;

@@ -6,7 +6,10 @@ use chrono::Utc;
 use gevinst_app::demo::{load_demo, DEMO_PASSWORD, DEMO_PROGRAMME_NAME, DEMO_TENANT_SLUG};
 use gevinst_app::programmes as pg;
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::programme::{annual_gain, KeyBasis, Period, ShareOwner, TargetKind};
+use gevinst_domain::programme::{
+    annual_gain, approval_reasons, ApprovalReason, ApprovalState, KeyBasis, Period, ShareOwner,
+    TargetKind,
+};
 use gevinst_domain::{Status, TechnologyId};
 use gevinst_store::Catalogue;
 
@@ -183,6 +186,26 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
         }
     }
     assert_eq!(report.actuals, all_actuals.len());
+    // Demo actuals are ordinary history: none awaits approval, so the demo figures count
+    // them all. None is far above its plan; the two largest (over 500.000 kr., on plan)
+    // would need a second person's approval if recorded through the app today.
+    let (economics, _) = store.economics(t).await.expect("economics");
+    let mut large = 0;
+    for (pid, a) in &all_actuals {
+        assert_eq!(a.approval, ApprovalState::NotRequired);
+        let sp = plans
+            .iter()
+            .find(|sp| sp.potential_id == *pid)
+            .expect("plan");
+        let reasons = approval_reasons(a, &sp.plan, &economics);
+        assert!(
+            !reasons.contains(&ApprovalReason::FarAbovePlan),
+            "{pid:?} {:?}",
+            a.period
+        );
+        large += usize::from(reasons.contains(&ApprovalReason::AboveThreshold));
+    }
+    assert_eq!(large, 2);
     assert!(all_actuals
         .iter()
         .any(|(_, a)| a.period == Period::Year(2024)));

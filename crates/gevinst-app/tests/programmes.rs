@@ -2,7 +2,7 @@
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
 mod common;
-use common::{potential, principal, sqlite_store};
+use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
@@ -37,23 +37,9 @@ struct World {
     other_tenant: PotentialId,
 }
 
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
-
 async fn world() -> World {
     let (store, dir) = sqlite_store().await;
-    let t = store
-        .create_tenant(&Slug::parse("eksempel").unwrap(), "Eksempel Kommune")
-        .await
-        .unwrap()
-        .id;
-    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
-    let aeldre = store
-        .create_unit(t, None, Some(social), "Ældre")
-        .await
-        .unwrap()
-        .id;
+    let (t, social, aeldre) = eksempel(&store).await;
     let admin = principal(&store, t, "admin@eksempel.dk", Role::Admin, vec![]).await;
     let pl = principal(&store, t, "pl@eksempel.dk", Role::Portefoljeleder, vec![]).await;
     let owner = principal(&store, t, "ejer@eksempel.dk", Role::Leder, vec![social]).await;
@@ -280,11 +266,16 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
         ["benefits[0].owner", "benefits[0].measurement_method"]
     );
 
-    // The digital agent has edit rights in the unit, and the plan is stored for the
+    // The digital agent has edit rights in the unit but may not choose the owner
+    // (separation of duties); a leder of the unit may. The plan is stored for the
     // potential in the path whatever the body says.
     let mut body = plan(&w, w.decided);
     body.potential = w.other_tenant;
-    let v1 = pg::put_plan(s, &w.agent, w.decided, None, &body)
+    assert_eq!(
+        fields(pg::put_plan(s, &w.agent, w.decided, None, &body).await),
+        ["benefits[0].owner"]
+    );
+    let v1 = pg::put_plan(s, &w.leder, w.decided, None, &body)
         .await
         .unwrap();
     assert_eq!((v1.version, v1.plan.potential), (1, w.decided));

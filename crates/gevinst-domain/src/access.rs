@@ -8,6 +8,8 @@
 //! | create with any status / edit | ✓ | ✓ | own units | own units | – |
 //! | change status (not a decision) | ✓ | ✓ | own units | own units | – |
 //! | decide: besluttet, afvist | ✓ | ✓ | own units | – | – |
+//! | set or change a benefit's owner (gevinstejer) | ✓ | ✓ | own units | – | – |
+//! | approve or reject a flagged actual (not one's own) | ✓ | ✓ | – | – | – |
 //! | users, units, tenant settings | ✓ | – | – | – | – |
 //!
 //! "Own units" means the units a user is assigned to and every unit below them.
@@ -40,6 +42,13 @@ pub enum Permission {
     EditPotential(UnitId),
     /// Move a potential in the given unit to the given status.
     ChangeStatus(UnitId, Status),
+    /// Set or change the owner (gevinstejer) of a benefit of a potential in the given unit.
+    /// Separation of duties: whoever records actuals must not be able to make themselves
+    /// the owner, so digital agents may edit a plan but not its owners.
+    AssignBenefitOwner(UnitId),
+    /// Approve or reject a flagged actual (the four-eyes principle; never one's own, see
+    /// [`crate::programme::check_decider`]).
+    ApproveActuals,
     /// Manage users, units and tenant settings.
     Administer,
 }
@@ -61,6 +70,9 @@ impl Actor {
             (Role::Laeser, _) => false,
             (Role::Leder, Permission::EditPotential(u)) => in_scope(u),
             (Role::Leder, Permission::ChangeStatus(u, _)) => in_scope(u),
+            (Role::Leder, Permission::AssignBenefitOwner(u)) => in_scope(u),
+            (Role::Leder | Role::DigitalAgent, Permission::ApproveActuals) => false,
+            (Role::DigitalAgent, Permission::AssignBenefitOwner(_)) => false,
             (Role::DigitalAgent, Permission::EditPotential(u)) => in_scope(u),
             (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => {
                 !to.is_decision() && in_scope(u)
@@ -139,6 +151,25 @@ mod tests {
             (Role::Laeser, Permission::EditPotential(sub), false),
             (Role::Laeser, Permission::SubmitIdea, true),
             (Role::Laeser, Permission::Administer, false),
+            (Role::Admin, Permission::AssignBenefitOwner(other), true),
+            (
+                Role::Portefoljeleder,
+                Permission::AssignBenefitOwner(other),
+                true,
+            ),
+            (Role::Leder, Permission::AssignBenefitOwner(sub), true),
+            (Role::Leder, Permission::AssignBenefitOwner(other), false),
+            (
+                Role::DigitalAgent,
+                Permission::AssignBenefitOwner(sub),
+                false,
+            ),
+            (Role::Laeser, Permission::AssignBenefitOwner(sub), false),
+            (Role::Admin, Permission::ApproveActuals, true),
+            (Role::Portefoljeleder, Permission::ApproveActuals, true),
+            (Role::Leder, Permission::ApproveActuals, false),
+            (Role::DigitalAgent, Permission::ApproveActuals, false),
+            (Role::Laeser, Permission::ApproveActuals, false),
         ];
         for (role, what, expected) in cases {
             assert_eq!(

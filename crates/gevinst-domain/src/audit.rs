@@ -42,7 +42,8 @@ pub enum EntityKind {
     /// new client); the entity id is the user's id, or 0 when the e-mail matched no user.
     Session,
     /// Data leaving gevinst (an export or a report download); the entity id is the
-    /// exported record's id, or the tenant's id for a whole-portfolio export.
+    /// tenant's id, so one query lists every export of the tenant, and the entry's
+    /// changes name what was exported (see `gevinst_app::export::ExportRecord`).
     Export,
 }
 

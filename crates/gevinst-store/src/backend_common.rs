@@ -18,7 +18,9 @@ use crate::{ImportAction, ImportBatch, ImportOutcome, ImportProgress, StoredImpo
 use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
-use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
+use gevinst_domain::programme::{
+    Actual, ApprovalState, BenefitPlan, Programme, StatusProbabilities,
+};
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, Email, EntityKind, FagomraadeId,
     FieldChange, Page, Potential, PotentialId, PotentialQuery, ProgrammeId, Role, Slug, SortKey,
@@ -576,7 +578,7 @@ async fn entity_exists(
             "SELECT id FROM tenants WHERE id = $1 AND ($2 = 0 OR EXISTS \
              (SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2))"
         }
-        // Whole-portfolio exports are keyed by the tenant.
+        // Exports are keyed by the tenant.
         EntityKind::Export => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)
@@ -951,17 +953,45 @@ fn benefit_plan_row(r: &DbRow) -> Result<StoredBenefitPlan> {
     })
 }
 
-const ACTUAL_COLS: &str = "id, potential_id, body, created_at, created_by";
+const ACTUAL_COLS: &str = "id, potential_id, body, created_at, created_by, approval, \
+    decided_by, decided_at, decision_note";
 
 fn actual_row(r: &DbRow) -> Result<StoredActual> {
-    let body: Json<Actual> = r.try_get("body")?;
+    let mut body: Json<Actual> = r.try_get("body")?;
+    let approval: String = r.try_get("approval")?;
+    // The column is the authority on the approval state; the body keeps what was recorded.
+    body.0.approval = ApprovalState::parse(&approval)
+        .ok_or_else(|| bad_data(format!("bad approval state in database: {approval}")))?;
     Ok(StoredActual {
         id: r.try_get("id")?,
         potential_id: PotentialId(r.try_get("potential_id")?),
         actual: body.0,
         recorded_at: r.try_get("created_at")?,
         recorded_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
+        decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(UserId),
+        decided_at: r.try_get("decided_at")?,
+        decision_note: r.try_get("decision_note")?,
     })
+}
+
+/// One actual of a potential in the tenant.
+async fn fetch_actual(
+    conn: &mut Conn,
+    tenant: TenantId,
+    potential: PotentialId,
+    id: i64,
+) -> Result<StoredActual> {
+    let sql = format!(
+        "SELECT {ACTUAL_COLS} FROM actuals WHERE tenant_id = $1 AND potential_id = $2 AND id = $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.0)
+        .bind(potential.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("actual {id}")))?;
+    actual_row(&row)
 }
 
 /// The tenant's stored forecast probabilities and version, or the defaults with
@@ -2177,14 +2207,15 @@ impl Store for ThisStore {
         // The composite foreign key to benefit_plans refuses another tenant's potential
         // and a potential without a plan.
         let row = sqlx::query(
-            "INSERT INTO actuals (tenant_id, potential_id, body, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO actuals (tenant_id, potential_id, body, created_at, created_by, approval) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(tenant.0)
         .bind(potential.0)
         .bind(Json(actual))
         .bind(at)
         .bind(actor.map(|u| u.0))
+        .bind(actual.approval.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(fk("benefit plan or acting user"))?;
@@ -2199,6 +2230,44 @@ impl Store for ThisStore {
         insert_audit(&mut tx, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn decide_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        id: i64,
+        state: ApprovalState,
+        note: &str,
+        audit: &AuditDraft,
+    ) -> Result<StoredActual> {
+        let mut tx = self.begin_write().await?;
+        fetch_actual(&mut tx, tenant, potential, id).await?;
+        let at = now();
+        let res = sqlx::query(
+            "UPDATE actuals SET approval = $1, decided_by = $2, decided_at = $3, \
+             decision_note = $4 \
+             WHERE tenant_id = $5 AND potential_id = $6 AND id = $7 AND approval = $8",
+        )
+        .bind(state.as_str())
+        .bind(actor.map(|u| u.0))
+        .bind(at)
+        .bind(note)
+        .bind(tenant.0)
+        .bind(potential.0)
+        .bind(id)
+        .bind(ApprovalState::Pending.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("acting user"))?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::conflict(format!("actual {id} is not pending")));
+        }
+        insert_audit(&mut tx, tenant, audit, at).await?;
+        let after = fetch_actual(&mut tx, tenant, potential, id).await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     async fn list_actuals(

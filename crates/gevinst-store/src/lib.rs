@@ -25,7 +25,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::login_throttle::KeyHistory;
-use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
+use gevinst_domain::programme::{
+    Actual, ApprovalState, BenefitPlan, Programme, StatusProbabilities,
+};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,
     PotentialQuery, ProgrammeId, Slug, Status, StatusChange, TechnologyId, Tenant, TenantId, Unit,
@@ -180,7 +182,8 @@ pub struct StoredBenefitPlan {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A recorded actual. Actuals are appended, never changed.
+/// A recorded actual. Actuals are appended; only a flagged one's approval state changes,
+/// once, by a second person ([`Store::decide_actual`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct StoredActual {
     /// Id, increasing with time.
@@ -193,6 +196,12 @@ pub struct StoredActual {
     pub recorded_at: DateTime<Utc>,
     /// Who recorded it (`None`: the system).
     pub recorded_by: Option<UserId>,
+    /// Who approved or rejected it, if it was flagged and decided.
+    pub decided_by: Option<UserId>,
+    /// When it was approved or rejected.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why, as written by the person who decided (required for a rejection).
+    pub decision_note: String,
 }
 
 /// A unit to create during an import.
@@ -649,6 +658,21 @@ pub trait Store: Send + Sync + 'static {
         potential: PotentialId,
         actual: &Actual,
     ) -> Result<i64>;
+    /// Records a second person's decision on a pending actual: its approval state
+    /// becomes `state`, with who (`actor`), when and `note`, and `audit` is written in the
+    /// same transaction. An actual that is not the potential's in the tenant is
+    /// [`StoreError::NotFound`]; one that is no longer pending is [`StoreError::Conflict`].
+    #[allow(clippy::too_many_arguments)]
+    async fn decide_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        id: i64,
+        state: ApprovalState,
+        note: &str,
+        audit: &AuditDraft,
+    ) -> Result<StoredActual>;
     /// A potential's actuals, oldest first (empty without a plan). A potential that is not
     /// in the tenant is [`StoreError::NotFound`].
     async fn list_actuals(

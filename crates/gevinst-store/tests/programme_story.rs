@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use common::TestDb;
 use gevinst_domain::business_case::{Decimal, LineKind};
 use gevinst_domain::programme::{
-    Actual, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, Programme,
-    StatusProbabilities, Target, TargetKind,
+    Actual, ApprovalReason, ApprovalState, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency,
+    Period, Programme, StatusProbabilities, Target, TargetKind,
 };
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, PotentialId, Status, TenantId, UserId};
 use gevinst_store::{ErrorKind, Store, StoreError};
@@ -17,6 +17,7 @@ use gevinst_store::{ErrorKind, Store, StoreError};
 on_both_databases!(
     programmes,
     benefit_plans_and_actuals,
+    actual_approval,
     forecast_probabilities
 );
 
@@ -125,6 +126,8 @@ fn actual(period: Period) -> Actual {
         budget_reference: "Konto 5.32".into(),
         harvested_on: NaiveDate::from_ymd_opt(2025, 4, 1),
         note: String::new(),
+        approval: Default::default(),
+        approval_reasons: vec![],
     }
 }
 
@@ -353,6 +356,152 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     // All of a tenant's actuals at once: A's two, none for B.
     assert_eq!(s.list_tenant_actuals(a.tenant).await.unwrap(), list);
     assert!(s.list_tenant_actuals(b.tenant).await.unwrap().is_empty());
+}
+
+fn decision(id: i64, action: AuditAction, who: UserId, to: ApprovalState) -> AuditDraft {
+    AuditDraft {
+        entity: EntityKind::Actual,
+        entity_id: id,
+        action,
+        user_id: Some(who),
+        changes: vec![gevinst_domain::FieldChange {
+            field: "approval".into(),
+            before: "pending".into(),
+            after: to.as_str().into(),
+        }],
+        reason: None,
+    }
+}
+
+/// A flagged actual is stored pending with its reasons; a decision changes its state once,
+/// with who and when, audited in the same transaction; the approval data version moves.
+async fn actual_approval(db: &TestDb) {
+    let s = db.store();
+    let a = side(s, "alpha").await;
+    let b = side(s, "beta").await;
+    let create = plan_audit(a.pot, AuditAction::Create, a.user);
+    s.put_benefit_plan(
+        a.tenant,
+        Some(a.user),
+        a.pot,
+        None,
+        &plan(a.pot, a.user),
+        &create,
+    )
+    .await
+    .unwrap();
+    let mut flagged = actual(Period::Year(2025));
+    flagged.approval = ApprovalState::Pending;
+    flagged.approval_reasons = vec![ApprovalReason::AboveThreshold];
+    let id = s
+        .add_actual(a.tenant, Some(a.user), a.pot, &flagged)
+        .await
+        .unwrap();
+    let ordinary = s
+        .add_actual(a.tenant, Some(a.user), a.pot, &actual(Period::Year(2026)))
+        .await
+        .unwrap();
+    let list = s.list_actuals(a.tenant, a.pot).await.unwrap();
+    assert_eq!(list[0].actual, flagged);
+    assert_eq!((list[0].decided_by, list[0].decided_at), (None, None));
+    assert_eq!(list[1].actual.approval, ApprovalState::NotRequired);
+
+    // Another tenant, another potential or an unknown id: NotFound, nothing changes.
+    let approve = decision(id, AuditAction::Approve, a.user, ApprovalState::Approved);
+    let nf = ErrorKind::NotFound;
+    for (tenant, pot, actual_id) in [
+        (b.tenant, a.pot, id),
+        (a.tenant, b.pot, id),
+        (a.tenant, a.pot, 999_999),
+    ] {
+        assert_eq!(
+            kind(
+                s.decide_actual(
+                    tenant,
+                    Some(a.user),
+                    pot,
+                    actual_id,
+                    ApprovalState::Approved,
+                    "",
+                    &approve
+                )
+                .await
+            ),
+            nf
+        );
+    }
+    // An actual that is not pending: Conflict.
+    let other = decision(
+        ordinary,
+        AuditAction::Approve,
+        a.user,
+        ApprovalState::Approved,
+    );
+    assert_eq!(
+        kind(
+            s.decide_actual(
+                a.tenant,
+                Some(a.user),
+                a.pot,
+                ordinary,
+                ApprovalState::Approved,
+                "",
+                &other
+            )
+            .await
+        ),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        s.audit_for(a.tenant, EntityKind::Actual, id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let before = s.data_version(a.tenant).await.unwrap();
+    let decided = s
+        .decide_actual(
+            a.tenant,
+            Some(a.user),
+            a.pot,
+            id,
+            ApprovalState::Rejected,
+            "Dobbelt",
+            &approve,
+        )
+        .await
+        .unwrap();
+    assert_eq!(decided.actual.approval, ApprovalState::Rejected);
+    assert_eq!(
+        decided.actual.approval_reasons,
+        [ApprovalReason::AboveThreshold]
+    );
+    assert_eq!(decided.decided_by, Some(a.user));
+    assert!(decided.decided_at.is_some());
+    assert_eq!(decided.decision_note, "Dobbelt");
+    assert_eq!(s.list_actuals(a.tenant, a.pot).await.unwrap()[0], decided);
+    assert!(s.data_version(a.tenant).await.unwrap() > before);
+    let log = s.audit_for(a.tenant, EntityKind::Actual, id).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].action, AuditAction::Approve);
+    // Decided once: a second decision is a Conflict.
+    assert_eq!(
+        kind(
+            s.decide_actual(
+                a.tenant,
+                Some(a.user),
+                a.pot,
+                id,
+                ApprovalState::Approved,
+                "",
+                &approve
+            )
+            .await
+        ),
+        ErrorKind::Conflict
+    );
 }
 
 async fn forecast_probabilities(db: &TestDb) {

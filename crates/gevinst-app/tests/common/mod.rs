@@ -77,3 +77,28 @@ pub async fn potential(
         .unwrap()
         .id
 }
+
+/// A decimal literal.
+pub fn dec(s: &str) -> gevinst_domain::business_case::Decimal {
+    s.parse().expect("decimal")
+}
+
+/// The tenant `eksempel` with the units Social and Ældre (below Social): (tenant,
+/// social, ældre).
+pub async fn eksempel(store: &DynStore) -> (TenantId, UnitId, UnitId) {
+    let t = store
+        .create_tenant(
+            &gevinst_domain::Slug::parse("eksempel").unwrap(),
+            "Eksempel Kommune",
+        )
+        .await
+        .unwrap()
+        .id;
+    let social = store.create_unit(t, None, None, "Social").await.unwrap().id;
+    let aeldre = store
+        .create_unit(t, None, Some(social), "Ældre")
+        .await
+        .unwrap()
+        .id;
+    (t, social, aeldre)
+}

@@ -9,6 +9,7 @@
 
 mod backups;
 mod credentials;
+mod duties;
 mod login;
 mod slow_clients;
 mod support;

@@ -11,6 +11,8 @@
 //! - [`Actual`]s record realised hours, kr., årsværk and invisible work per [`Period`]
 //!   (quarter or year), and separately what was *hjemtaget*: kr. actually removed from a
 //!   budget, with a budget reference and a date.
+//! - Large or surprising actuals are flagged and need a second person's approval before
+//!   they count; see [`approval`] for the rule.
 //! - [`overview`] aggregates target, planned, decided, realised and harvested per year,
 //!   with breakdowns, the largest gaps, invisible work and the distribution-key shares.
 //! - [`forecast`] runs a Monte Carlo of the annual gain and the probability of reaching
@@ -33,7 +35,10 @@
 //! kr. + hours and årsværk at the tenant's rates − actual invisible work, minus the case's
 //! planned drift that year (drift is not measured). Per benefit line a whole-year actual
 //! replaces quarterly actuals of the same year. **Harvested**: Σ hjemtaget kr.; realised −
-//! harvested is freed value reinvested, never counted as harvested.
+//! harvested is freed value reinvested, never counted as harvested. Only actuals that
+//! [`ApprovalState::counts_as_realised`] (ordinary or approved) count as realised and
+//! harvested; flagged actuals awaiting approval are shown apart as
+//! [`Figures::pending_kr`] (*afventer godkendelse*).
 //!
 //! **Target in a year**: the milestone for that year if any, else the target's amount in
 //! and after its deadline year, else none. **Gap** = target − realised (positive = behind);
@@ -46,12 +51,17 @@
 //! All money is exact [`rust_decimal::Decimal`] (reported to øre, årsværk to 2 decimals);
 //! simulations use `f64`.
 
+pub mod approval;
 mod distribution;
 mod forecast;
 mod overview;
 mod plan;
 mod target;
 
+pub use approval::{
+    approval_reasons, check_decider, flag, planned_kr, ApprovalDecision, ApprovalReason,
+    ApprovalState, DecisionRefusal, APPROVAL_THRESHOLD_KR, FAR_ABOVE_PLAN_PERCENT,
+};
 pub use distribution::{DistributionKey, KeyBasis, Share, ShareOwner};
 pub use forecast::{
     forecast, Forecast, ForecastYear, MilestoneProbability, StatusProbabilities, TargetProbability,

@@ -76,10 +76,16 @@ pub struct Figures {
     /// Realised but not harvested (freed time reinvested), kr.: realised − harvested.
     #[schema(value_type = String)]
     pub not_harvested_kr: Decimal,
+    /// Realised kr. of flagged actuals *afventer godkendelse* (awaiting a second person's
+    /// approval); not part of realised or harvested until approved.
+    #[schema(value_type = String)]
+    pub pending_kr: Decimal,
 }
 
 impl Figures {
-    fn add(&mut self, status: Status, plan: AnnualGain, real: Option<(Decimal, Decimal, Decimal)>) {
+    fn add(&mut self, status: Status, cell: &PotentialYear) {
+        let plan = cell.plan;
+        self.pending_kr += cell.pending_kr;
         if counts_as_planned(status) {
             self.planned_kr += plan.kr;
             self.planned_fte += plan.fte;
@@ -88,7 +94,7 @@ impl Figures {
             self.decided_kr += plan.kr;
             self.decided_fte += plan.fte;
         }
-        if let Some((kr, fte, harvested)) = real {
+        if let Some((kr, fte, harvested, _)) = cell.real {
             self.realised_kr += kr;
             self.realised_fte += fte;
             self.harvested_kr += harvested;
@@ -103,6 +109,7 @@ impl Figures {
             &mut self.realised_kr,
             &mut self.harvested_kr,
             &mut self.not_harvested_kr,
+            &mut self.pending_kr,
             &mut self.planned_fte,
             &mut self.decided_fte,
             &mut self.realised_fte,
@@ -261,6 +268,8 @@ pub(crate) struct PotentialYear {
     pub(crate) plan: AnnualGain,
     /// (kr., årsværk, harvested, invisible hours) when there are actuals that year.
     pub(crate) real: Option<(Decimal, Decimal, Decimal, Decimal)>,
+    /// Realised kr. of actuals awaiting approval.
+    pub(crate) pending_kr: Decimal,
 }
 
 /// The realised net gain subtracts the case's planned drift for the year, since drift is
@@ -280,6 +289,7 @@ pub(crate) fn potential_year(p: &ProgrammePotential, econ: &Economics, year: i32
             r.harvested,
             r.invisible_hours,
         )),
+        pending_kr: r.pending_kr,
     }
 }
 
@@ -300,7 +310,6 @@ pub fn overview(
         .iter()
         .map(|p| years.iter().map(|y| potential_year(p, econ, *y)).collect())
         .collect();
-    let real3 = |c: &PotentialYear| c.real.map(|(a, b, h, _)| (a, b, h));
 
     let mut out_years = Vec::with_capacity(years.len());
     for (yi, year) in years.iter().enumerate() {
@@ -310,7 +319,7 @@ pub fn overview(
             (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         for (p, c) in included.iter().zip(&cells) {
             let cell = &c[yi];
-            fig.add(p.status, cell.plan, real3(cell));
+            fig.add(p.status, cell);
             let e = by_status.entry(p.status).or_default();
             e.0 += cell.plan.kr;
             e.1 += cell.plan.fte;
@@ -367,7 +376,7 @@ pub fn overview(
                 .entry(key(p))
                 .or_insert_with(|| vec![Figures::default(); years.len()]);
             for (f, cell) in row.iter_mut().zip(c) {
-                f.add(p.status, cell.plan, real3(cell));
+                f.add(p.status, cell);
             }
         }
         rows.into_iter()
@@ -430,7 +439,7 @@ pub fn overview(
                         ShareOwner::Fagomraade(f) => p.fagomraade_id == Some(f),
                     };
                     if belongs {
-                        fig.add(p.status, c[yi].plan, real3(&c[yi]));
+                        fig.add(p.status, &c[yi]);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 //! Benefit plans derived from business cases, measurement due dates, and actuals.
 
+use super::approval::{ApprovalReason, ApprovalState};
 use crate::business_case::{line_values, BusinessCase, Economics, LineKind};
 use crate::ids::{PotentialId, UserId};
 use crate::text::clean;
@@ -210,16 +211,7 @@ impl BenefitPlan {
         let mut next = derive_plan(self.potential, case, econ, self.frequency);
         next.based_on_case_version = self.based_on_case_version;
         for b in &mut next.benefits {
-            let old = self
-                .benefits
-                .iter()
-                .find(|o| o.kind == b.kind && o.label == b.label)
-                .or_else(|| {
-                    self.benefits
-                        .iter()
-                        .find(|o| o.line == b.line && o.kind == b.kind)
-                });
-            if let Some(o) = old {
+            if let Some(o) = self.continued_by(b) {
                 b.owner = o.owner;
                 b.kpi = o.kpi.clone();
                 b.measurement_method = o.measurement_method.clone();
@@ -228,6 +220,19 @@ impl BenefitPlan {
             }
         }
         next
+    }
+
+    /// The benefit of this plan that `b` continues: the one with the same kind and label,
+    /// or else the one on the same line with the same kind.
+    pub fn continued_by(&self, b: &Benefit) -> Option<&Benefit> {
+        self.benefits
+            .iter()
+            .find(|o| o.kind == b.kind && o.label == b.label)
+            .or_else(|| {
+                self.benefits
+                    .iter()
+                    .find(|o| o.line == b.line && o.kind == b.kind)
+            })
     }
 
     /// Whether the plan's years, lines and yearly targets are still those of `case`, i.e.
@@ -286,7 +291,8 @@ impl BenefitPlan {
             }
             for b in &self.benefits {
                 let recorded = actuals.iter().any(|a| {
-                    a.line == b.line
+                    a.approval != ApprovalState::Rejected
+                        && a.line == b.line
                         && (a.period == period || a.period == Period::Year(period.year()))
                 });
                 if !recorded {
@@ -330,6 +336,13 @@ pub struct Actual {
     pub harvested_on: Option<NaiveDate>,
     /// Free text, e.g. an explanation of a deviation.
     pub note: String,
+    /// Where the actual stands in the four-eyes approval; only
+    /// [`ApprovalState::counts_as_realised`] actuals count (see [`super::approval`]).
+    #[serde(default)]
+    pub approval: ApprovalState,
+    /// Why it was flagged when recorded (empty for an ordinary actual).
+    #[serde(default)]
+    pub approval_reasons: Vec<ApprovalReason>,
 }
 
 impl Actual {
@@ -463,6 +476,8 @@ impl ActualDraft {
             budget_reference,
             harvested_on: self.harvested_on,
             note: clean(&self.note, true),
+            approval: ApprovalState::NotRequired,
+            approval_reasons: Vec::new(),
         })
     }
 }
@@ -536,13 +551,28 @@ pub(crate) struct Realised {
     pub(crate) harvested: Decimal,
     pub(crate) invisible_hours: Decimal,
     pub(crate) any: bool,
+    /// Realised kr. of actuals awaiting approval (not in the figures above).
+    pub(crate) pending_kr: Decimal,
 }
 
-/// Sums a potential's actuals in `year`. Per benefit line, a whole-year actual takes
-/// precedence over quarterly ones for the same year (so nothing is counted twice).
-pub(crate) fn realised_in(actuals: &[Actual], econ: &Economics, year: i32) -> Realised {
+/// Sums a potential's actuals in `year` that count as realised
+/// ([`ApprovalState::counts_as_realised`]); the gain of pending ones goes to `pending_kr`.
+/// Per benefit line, a whole-year actual takes precedence over quarterly ones for the same
+/// year (so nothing is counted twice).
+pub(crate) fn realised_in(all: &[Actual], econ: &Economics, year: i32) -> Realised {
     let mut r = Realised::default();
-    for a in actuals.iter().filter(|a| a.period.year() == year) {
+    let in_year = |a: &&Actual| a.period.year() == year;
+    for a in all.iter().filter(in_year) {
+        if a.approval == ApprovalState::Pending {
+            r.pending_kr += a.gain_kr(econ);
+        }
+    }
+    let actuals: Vec<&Actual> = all
+        .iter()
+        .filter(in_year)
+        .filter(|a| a.approval.counts_as_realised())
+        .collect();
+    for a in actuals.iter().copied() {
         if matches!(a.period, Period::Quarter(..))
             && actuals
                 .iter()

@@ -34,6 +34,8 @@ fn actual(line: usize, period: Period) -> Actual {
         budget_reference: String::new(),
         harvested_on: None,
         note: String::new(),
+        approval: Default::default(),
+        approval_reasons: vec![],
     }
 }
 
@@ -815,4 +817,61 @@ proptest! {
         let sum: Decimal = k.shares.iter().map(|s| k.share_amount(s, &t)).sum();
         prop_assert_eq!(sum, dec!(20000000));
     }
+}
+
+/// One definition of what counts: a flagged actual awaiting approval, or a rejected one,
+/// is not realised or harvested in the overview nor used by the forecast; the pending
+/// gain is shown apart; once approved it counts like an ordinary actual.
+#[test]
+fn only_ordinary_and_approved_actuals_count() {
+    let prog = programme();
+    let probs = StatusProbabilities::uniform(dec!(1));
+    let with = |state: ApprovalState| {
+        let mut pots = fixture();
+        let mut big = actual(0, Period::Year(2025));
+        big.kr = dec!(5000000);
+        big.harvested = dec!(5000000);
+        big.approval = state;
+        pots[0].actuals.push(big);
+        pots
+    };
+    let base = overview(&prog, &fixture(), &econ(), &units());
+    let base_fc = forecast(&prog, &fixture(), &econ(), &probs, settings(2), 2027).unwrap();
+    for state in [ApprovalState::Pending, ApprovalState::Rejected] {
+        let pots = with(state);
+        let o = overview(&prog, &pots, &econ(), &units());
+        let f = &o.years[0].figures;
+        assert_eq!(
+            f.realised_kr, base.years[0].figures.realised_kr,
+            "{state:?}"
+        );
+        assert_eq!(f.harvested_kr, base.years[0].figures.harvested_kr);
+        let pending = if state == ApprovalState::Pending {
+            dec!(5000000)
+        } else {
+            dec!(0)
+        };
+        assert_eq!(f.pending_kr, pending);
+        assert_eq!(o.by_unit, {
+            let mut b = base.by_unit.clone();
+            for row in &mut b {
+                if row.key == BreakdownKey::Unit(UnitId(3)) {
+                    row.years[0].1.pending_kr = pending;
+                }
+            }
+            b
+        });
+        let fc = forecast(&prog, &pots, &econ(), &probs, settings(2), 2027).unwrap();
+        assert_eq!(fc.years[0].gain_kr.mean, base_fc.years[0].gain_kr.mean);
+    }
+    let approved = with(ApprovalState::Approved);
+    let o = overview(&prog, &approved, &econ(), &units());
+    assert_eq!(
+        o.years[0].figures.realised_kr,
+        base.years[0].figures.realised_kr + dec!(5000000)
+    );
+    assert_eq!(o.years[0].figures.pending_kr, dec!(0));
+    let fc = forecast(&prog, &approved, &econ(), &probs, settings(2), 2027).unwrap();
+    let added = fc.years[0].gain_kr.mean - base_fc.years[0].gain_kr.mean;
+    assert!((added - 5_000_000.0).abs() < 1e-6, "{added}");
 }

@@ -25,7 +25,9 @@
 //!   Gevinst, Art, Hjemtagbar, Ejer, KPI, Målemetode, Baseline, Baseline-note, År, Mål
 //!   (mængde), Enhed, Mål (kr., rounded to øre).
 //! - **Målinger**: one row per actual: Potentiale, Gevinst, Periode, Timer, Kr., Årsværk,
-//!   Usynligt arbejde (timer), Hjemtaget (kr.), Budgetreference, Dato (date cell), Note.
+//!   Usynligt arbejde (timer), Hjemtaget (kr.), Budgetreference, Dato (date cell), Note,
+//!   Godkendelse (*Afventer godkendelse*, *Godkendt*, *Afvist*, or empty for an ordinary
+//!   actual; only ordinary and approved actuals count in the figures).
 //! - **Prognose** (only with a forecast): per year P10, P50, P90 and mean of the kr. gain
 //!   and of årsværk; below it, after an empty row, the probability of each target (a
 //!   fraction with a percent format).
@@ -416,6 +418,7 @@ fn write_actuals(
         ("Budgetreference", 24.0),
         ("Dato", 12.0),
         ("Note", 40.0),
+        ("Godkendelse", 22.0),
     ];
     let mut n = 0usize;
     for p in plans {
@@ -432,7 +435,8 @@ fn write_actuals(
                 .decimal(a.harvested, &f.kr)?
                 .text(&a.budget_reference, &f.text)?
                 .date(a.harvested_on, &f.date)?
-                .text(&a.note, &f.text)?;
+                .text(&a.note, &f.text)?
+                .text(a.approval.label(), &f.text)?;
         }
     }
     header_row(sheet, f, &columns, row_index(n)?)?;

@@ -11,6 +11,7 @@
 //! input maps to status codes, and [`potentials`] for optimistic concurrency (`If-Match`),
 //! implemented in [`versions`].
 
+pub mod approvals;
 pub mod business_case;
 pub mod extract;
 pub mod openapi;
@@ -66,6 +67,11 @@ pub fn router() -> Router<AppState> {
             "/potentials/{id}/actuals",
             get(programmes::list_actuals).post(programmes::record_actual),
         )
+        .route(
+            "/potentials/{id}/actuals/{actual_id}/approval",
+            post(approvals::decide),
+        )
+        .route("/programmes/{id}/pending-actuals", get(approvals::pending))
         .route(
             "/programmes",
             get(programmes::list).post(programmes::create),

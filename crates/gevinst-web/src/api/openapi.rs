@@ -3,7 +3,7 @@
 
 use super::business_case::{self, NumberNotes};
 use super::programmes::{self, ProgrammeNumberNotes};
-use super::{potentials, reference};
+use super::{approvals, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use utoipa::openapi::schema::Schema;
@@ -46,6 +46,8 @@ use utoipa::{Modify, OpenApi};
         programmes::derive,
         programmes::list_actuals,
         programmes::record_actual,
+        approvals::decide,
+        approvals::pending,
         programmes::get_status_probabilities,
         programmes::put_status_probabilities,
         programmes::reminders,
@@ -68,7 +70,8 @@ use utoipa::{Modify, OpenApi};
             their overview (target, planned, decided, realised, harvested, gaps) and forecast. \
             Exact values are decimal strings in responses; requests may send strings or numbers."),
         (name = "benefits realisation", description = "Benefits realisation plans, actuals \
-            (only the benefit's owner, a porteføljeleder or an admin records them), the \
+            (only the benefit's owner, a porteføljeleder or an admin records them; large or \
+            surprising ones wait for a second porteføljeleder's or admin's approval), the \
             forecast probabilities per status and reminders of due measurements (årshjul)."),
         (name = "reference", description = "Organisation, lists, counts and the caller"),
         (name = "meta", description = "This document"),

@@ -729,7 +729,9 @@ pub async fn get_plan(
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, nothing saved: `status` (the potential \
             is not besluttet yet), `first_year`, `last_year`, `benefits[0].owner`, \
-            `benefits[0].kpi`, `benefits[0].measurement_method`", body = ErrorBody),
+            `benefits[0].kpi`, `benefits[0].measurement_method`; `benefits[0].owner` with code \
+            `owner_change_forbidden` when someone other than a leder of the potential's unit, \
+            a porteføljeleder or an admin sets or changes a benefit's owner", body = ErrorBody),
         (status = 428, description = "`version_required`: the potential has a plan and no version was sent", body = ErrorBody),
     )
 )]
@@ -828,6 +830,8 @@ pub async fn list_actuals(
 ///
 /// Only the benefit's owner (the plan's owner of that benefit line), a porteføljeleder or
 /// an admin may record it: anyone else is 403, also with edit rights on the potential.
+/// Large or surprising actuals are stored as pending and need a second person's approval
+/// (`POST …/actuals/{actual_id}/approval`).
 #[utoipa::path(
     post,
     path = "/api/v1/potentials/{id}/actuals",
@@ -838,7 +842,10 @@ pub async fn list_actuals(
         `hours`, `kr`, `fte`, `invisible_hours`, `harvested` (with `budget_reference` and \
         `harvested_on` when > 0)"),
     responses(
-        (status = 201, description = "Recorded", body = StoredActual),
+        (status = 201, description = "Recorded. `actual.approval` is `pending` (afventer \
+            godkendelse, with `actual.approval_reasons`) when the actual is 500.000 kr. or more \
+            (realised or harvested) or more than 150 % of the plan's target for the benefit and \
+            period; it then counts only once another porteføljeleder or admin approves it", body = StoredActual),
         (status = 400, description = "Broken JSON", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Not the benefit's owner, a porteføljeleder or an admin", body = ErrorBody),
@@ -961,7 +968,7 @@ pub async fn reminders(
 // ---------------------------------------------------------------- OpenAPI notes
 
 /// Component schemas of this module whose exact values are decimal strings.
-const DECIMAL_SCHEMAS: [&str; 20] = [
+const DECIMAL_SCHEMAS: [&str; 21] = [
     "StoredProgramme",
     "Programme",
     "ProgrammeDraft",
@@ -979,6 +986,7 @@ const DECIMAL_SCHEMAS: [&str; 20] = [
     "StoredActual",
     "Actual",
     "ActualDraft",
+    "PendingActual",
     "ProgrammeOverview",
     "Figures",
     "StatusProbabilities",

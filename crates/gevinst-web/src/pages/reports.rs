@@ -11,6 +11,9 @@
 //! - `GET /programmer/{id}/eksport.xlsx` and `GET /potentialer/{id}/gevinstplan.xlsx`:
 //!   the typed workbooks of [`gevinst_sheets::export::programme`].
 //!
+//! Every report and download is audited as an export
+//! ([`gevinst_app::export::record_download`]) before it is handed out.
+//!
 //! The pages are ordinary pages on screen; `print.css` turns them into clean A4 documents
 //! when printed from the browser. Anyone in the tenant may read them; another tenant's
 //! programme or potential is 404.
@@ -32,6 +35,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDate, Utc};
 use gevinst_app::auth::Principal;
+use gevinst_app::export::{record_download, Download};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::{business_cases, potentials, programmes, AppError};
 use gevinst_domain::business_case::Decimal;
@@ -620,6 +624,13 @@ async fn programme_report(
         inc,
         forecast,
     } = ProgrammeData::load(&state, &who.principal, id).await?;
+    record_download(
+        state.store.as_ref(),
+        &who.principal,
+        Download::ProgrammeReport(id),
+        inc.len(),
+    )
+    .await?;
     let programme = &stored.programme;
     let names = names(&lists);
     let plans: Vec<PotentialPlan> = inc.iter().map(|(_, pl)| pl.clone()).collect();
@@ -685,6 +696,13 @@ async fn programme_xlsx(
     let plans: Vec<PotentialPlan> = inc.into_iter().map(|(_, pl)| pl).collect();
     let bytes = programme_workbook(&stored.programme, &ov, &plans, &names, forecast.as_deref())
         .map_err(xlsx_error)?;
+    record_download(
+        state.store.as_ref(),
+        &who.principal,
+        Download::ProgrammeWorkbook(id),
+        plans.len(),
+    )
+    .await?;
     let base = match ascii_name(&stored.programme.name) {
         n if n.is_empty() => format!("program-{}", id.0),
         n => n,
@@ -722,6 +740,9 @@ struct ActualView {
     reference: String,
     date: String,
     note: String,
+    /// *Afventer godkendelse*, *Godkendt*, *Afvist*, or "" for an ordinary actual (only
+    /// ordinary and approved ones count in the figures).
+    approval: &'static str,
 }
 
 /// One year of the potential: plan against realisation.
@@ -769,6 +790,7 @@ async fn potential_report(
     let bc = business_cases::get(store, p, id).await?;
     let lists = TenantLists::load(store, p).await?;
     let pp = plan_of(store, p, &pot).await?;
+    record_download(store, p, Download::PotentialReport(id), pp.actuals.len()).await?;
     let user = |u| {
         lists
             .user_name(u)
@@ -938,6 +960,7 @@ async fn potential_report(
             harvested: format_kr(a.harvested),
             reference: a.budget_reference.clone(),
             date: a.harvested_on.map(short_date).unwrap_or_default(),
+            approval: a.approval.label(),
             note: a.note.clone(),
         })
         .collect();
@@ -988,6 +1011,13 @@ async fn potential_xlsx(
     let lists = TenantLists::load(store, p).await?;
     let pp = plan_of(store, p, &pot).await?;
     let bytes = plan_workbook(&pp, &names(&lists)).map_err(xlsx_error)?;
+    record_download(
+        store,
+        p,
+        Download::BenefitPlanWorkbook(id),
+        pp.actuals.len(),
+    )
+    .await?;
     let base = match ascii_name(&pot.title) {
         n if n.is_empty() => String::new(),
         n => format!("-{n}"),

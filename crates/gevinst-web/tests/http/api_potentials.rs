@@ -817,6 +817,11 @@ async fn openapi_document_is_public_and_lists_the_api() {
         ("/api/v1/potentials/{id}/benefit-plan", vec!["get", "put"]),
         ("/api/v1/potentials/{id}/benefit-plan/derive", vec!["post"]),
         ("/api/v1/potentials/{id}/actuals", vec!["get", "post"]),
+        (
+            "/api/v1/potentials/{id}/actuals/{actual_id}/approval",
+            vec!["post"],
+        ),
+        ("/api/v1/programmes/{id}/pending-actuals", vec!["get"]),
         ("/api/v1/settings/status-probabilities", vec!["get", "put"]),
         ("/api/v1/reminders", vec!["get"]),
         ("/api/v1/units", vec!["get"]),

@@ -1146,6 +1146,11 @@ async fn every_new_path_is_in_the_openapi_document() {
         ("/api/v1/potentials/{id}/benefit-plan", &["get", "put"]),
         ("/api/v1/potentials/{id}/benefit-plan/derive", &["post"]),
         ("/api/v1/potentials/{id}/actuals", &["get", "post"]),
+        (
+            "/api/v1/potentials/{id}/actuals/{actual_id}/approval",
+            &["post"],
+        ),
+        ("/api/v1/programmes/{id}/pending-actuals", &["get"]),
         ("/api/v1/settings/status-probabilities", &["get", "put"]),
         ("/api/v1/reminders", &["get"]),
     ] {
@@ -1164,6 +1169,8 @@ async fn every_new_path_is_in_the_openapi_document() {
         "BenefitPlanUpdate",
         "StoredActual",
         "ActualDraft",
+        "ApprovalRequest",
+        "PendingActual",
         "StatusProbabilitiesView",
         "StatusProbabilitiesUpdate",
         "Reminder",

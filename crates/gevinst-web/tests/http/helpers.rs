@@ -154,6 +154,39 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
     }
 }
 
+/// Adds a user with `role` (unit-scoped roles in `forvaltning`) and the e-mail
+/// `{local}@{slug}.dk` to a seeded tenant, with [`PASSWORD`] and a bearer token (returned).
+pub async fn add_user(
+    store: &DynStore,
+    t: &SeededTenant,
+    role: Role,
+    local: &str,
+) -> (User, String) {
+    let units = if role.is_unit_scoped() {
+        vec![t.forvaltning.id]
+    } else {
+        vec![]
+    };
+    let draft = NewUserDraft {
+        email: format!("{local}@{}.dk", t.tenant.slug),
+        name: format!("{} {local}", role.label()),
+        role: role.as_str().into(),
+        units,
+    };
+    let valid = draft.validate(|_| true).expect("valid user");
+    let hash = hash_password(PASSWORD).expect("hash");
+    let user = store
+        .create_user(t.tenant.id, None, &valid, &hash)
+        .await
+        .expect("user");
+    let (token, token_hash) = new_api_token();
+    store
+        .create_api_token(t.tenant.id, user.id, "test", &token_hash, None)
+        .await
+        .expect("token");
+    (user, token)
+}
+
 /// References that accept every id, for validating drafts in test setup.
 pub struct AllowAll;
 impl gevinst_domain::References for AllowAll {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_business_case;
+mod api_duties;
 mod api_potentials;
 mod api_programmes;
 mod api_security;
@@ -13,6 +14,7 @@ mod browser_programme;
 mod pages_account;
 mod pages_admin;
 mod pages_business_case;
+mod pages_duties;
 mod pages_export;
 mod pages_import;
 mod pages_potentials;

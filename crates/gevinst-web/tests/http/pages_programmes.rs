@@ -15,27 +15,27 @@ use crate::helpers::{
 use gevinst_domain::Role;
 use reqwest::StatusCode;
 
-async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
+pub(crate) async fn world(slug: &str) -> (TestApp, SeededTenant, ProgrammeFixture) {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, slug).await;
     let f = seed_programme(&app.store, &t).await;
     (app, t, f)
 }
 
-fn overview_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn overview_path(f: &ProgrammeFixture) -> String {
     format!("/programmer/{}", f.programme.0)
 }
 
-fn plan_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn plan_path(f: &ProgrammeFixture) -> String {
     format!("/potentialer/{}/gevinstplan", f.potential.0)
 }
 
 /// Where the plan page's form records an actual.
-fn actual_path(f: &ProgrammeFixture) -> String {
+pub(crate) fn actual_path(f: &ProgrammeFixture) -> String {
     format!("{}/maaling", plan_path(f))
 }
 
-fn actual_form<'a>(
+pub(crate) fn actual_form<'a>(
     csrf: &'a str,
     period: &'a str,
     kr: &'a str,
@@ -54,6 +54,19 @@ fn actual_form<'a>(
         ("harvested_on", ""),
         ("note", "Målt i økonomisystemet"),
     ]
+}
+
+/// The fixture's benefit plan as stored.
+pub(crate) async fn stored_plan(
+    app: &TestApp,
+    t: &SeededTenant,
+    f: &ProgrammeFixture,
+) -> gevinst_store::StoredBenefitPlan {
+    app.store
+        .benefit_plan(t.tenant.id, f.potential)
+        .await
+        .expect("plan")
+        .expect("some plan")
 }
 
 async fn actual_count(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) -> usize {
@@ -327,7 +340,7 @@ async fn bad_actual_input_gives_danish_errors_and_keeps_input() {
     assert_eq!(actual_count(&app, &t, &f).await, 0);
 }
 
-fn plan_form<'a>(
+pub(crate) fn plan_form<'a>(
     csrf: &'a str,
     version: &'a str,
     owner: &'a str,
@@ -360,12 +373,7 @@ fn plan_form<'a>(
 async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     let (app, t, f) = world("konflikt").await;
     let (c, csrf) = login_role(&app, "konflikt", Role::Admin).await;
-    let stored = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let stored = stored_plan(&app, &t, &f).await;
     let v = stored.version.to_string();
     let owner = t.user(Role::Leder).id.0.to_string();
     let edit = format!("{}/rediger", plan_path(&f));
@@ -392,12 +400,7 @@ async fn plan_edit_with_stale_version_is_a_conflict_and_keeps_input() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("Planen er ikke gemt"));
     assert!(html.contains("value=\"Min egen KPI\""));
-    let now = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let now = stored_plan(&app, &t, &f).await;
     assert_eq!(now.plan.benefits[0].kpi, "Portoudgift pr. år");
     assert_eq!(
         now.plan.benefits[0].targets[2].amount,
@@ -773,12 +776,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let leder = t.user(Role::Leder).id.0.to_string();
     assert!(html.contains(&format!("<option value=\"{leder}\" selected>")));
 
-    let stored = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let stored = stored_plan(&app, &t, &f).await;
     let v = stored.version.to_string();
     let mut form = plan_form(&csrf, &v, &leder, "Porto pr. år");
     form.retain(|(k, _)| !k.starts_with("benefits[0].targets"));
@@ -791,12 +789,7 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     let edit = format!("{}/rediger", plan_path(&f));
     let (status, _) = post_text(&c, &app, &edit, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let now = app
-        .store
-        .benefit_plan(t.tenant.id, f.potential)
-        .await
-        .expect("plan")
-        .expect("some plan");
+    let now = stored_plan(&app, &t, &f).await;
     assert_eq!(now.plan.based_on_case_version, Some(2));
     assert_eq!(
         now.plan.benefits[0].targets[1].amount,

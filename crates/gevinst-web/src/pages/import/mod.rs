@@ -711,6 +711,13 @@ async fn error_report(
         None => preview_of(&state, &who, &upload).await?,
     };
     let bytes = import::error_report(&preview)?;
+    gevinst_app::export::record_download(
+        state.store.as_ref(),
+        &who.principal,
+        gevinst_app::export::Download::ImportErrorReport,
+        preview.rows.len(),
+    )
+    .await?;
     Ok((
         [
             (

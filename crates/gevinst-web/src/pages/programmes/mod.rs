@@ -5,10 +5,12 @@
 //!   [`list`] and [`form`];
 //! - `GET /programmer/{id}`, `POST /programmer/{id}/prognose`: [`overview`];
 //! - `GET|POST /programmer/sandsynligheder`: [`probabilities`];
-//! - `GET /potentialer/{id}/gevinstplan` (+ `/maaling`, `/rediger`): [`plan`];
+//! - `GET /potentialer/{id}/gevinstplan` (+ `/maaling`, `/rediger`): [`plan`], with the
+//!   approval of flagged actuals in [`approval`];
 //! - `GET /aarshjul`: [`aarshjul`].
 
 mod aarshjul;
+mod approval;
 mod form;
 mod list;
 mod overview;
@@ -47,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/potentialer/{id}/gevinstplan", get(plan::show))
         .route("/potentialer/{id}/gevinstplan/maaling", post(plan::record))
+        .route(
+            "/potentialer/{id}/gevinstplan/maaling/{actual}/godkendelse",
+            post(approval::decide),
+        )
         .route(
             "/potentialer/{id}/gevinstplan/rediger",
             get(plan::edit_form).post(plan::edit_submit),

@@ -92,6 +92,18 @@ pub(crate) struct ShareLine {
     pub gap: String,
 }
 
+/// An actual awaiting a second person's approval.
+pub(crate) struct PendingLine {
+    pub potential: i64,
+    pub title: String,
+    pub benefit: String,
+    pub period: String,
+    pub value: String,
+    pub harvested: String,
+    pub reasons: String,
+    pub recorded: String,
+}
+
 /// The forecast as the page shows it.
 pub(crate) struct ForecastView {
     pub kr_chart: String,
@@ -117,6 +129,8 @@ struct OverviewPage {
     invisible: Vec<InvisibleLine>,
     shares: Vec<ShareLine>,
     forecast: Option<ForecastView>,
+    /// Flagged actuals *afventer godkendelse*.
+    pending: Vec<PendingLine>,
     may_manage: bool,
 }
 
@@ -214,6 +228,13 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
             "sub",
             &|y| kr(y.figures.not_harvested_kr),
         ));
+        if o.years.iter().any(|y| !y.figures.pending_kr.is_zero()) {
+            rows.push(row(
+                "Afventer godkendelse (ikke talt med)".into(),
+                "pending",
+                &|y| kr(y.figures.pending_kr),
+            ));
+        }
     }
     for &i in &target_idx {
         let label = if numbered {
@@ -393,6 +414,36 @@ pub(crate) async fn show(
             &lists,
         ),
     ];
+    let (economics, _) = store
+        .economics(p.tenant.id)
+        .await
+        .map_err(gevinst_app::AppError::from)?;
+    let pending = programmes::pending_actuals(store, p, id)
+        .await?
+        .into_iter()
+        .map(|pa| {
+            let a = &pa.actual.actual;
+            PendingLine {
+                potential: pa.actual.potential_id.0,
+                title: pa.title,
+                benefit: pa.benefit,
+                period: a.period.label(),
+                value: kr(a.gain_kr(&economics)),
+                harvested: kr(a.harvested),
+                reasons: a
+                    .approval_reasons
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                recorded: format!(
+                    "{} af {}",
+                    crate::format::date(&pa.actual.recorded_at),
+                    lists.user_name(pa.actual.recorded_by).unwrap_or("ukendt")
+                ),
+            }
+        })
+        .collect();
     let gaps = o
         .largest_gaps
         .iter()
@@ -464,6 +515,7 @@ pub(crate) async fn show(
         invisible,
         shares,
         forecast: cached.map(|f| forecast_view(prog, &f)),
+        pending,
         may_manage: matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
     };
     Ok(Page(page).into_response())

@@ -5,10 +5,13 @@
 //!   admin; the use case enforces the rule anyway).
 //! - `POST /potentialer/{id}/gevinstplan/maaling`: records an actual (303 on success, 422
 //!   with Danish errors and the input kept).
+//! - `POST /potentialer/{id}/gevinstplan/maaling/{actual}/godkendelse`: approves or
+//!   rejects a flagged actual, see [`super::approval`].
 //! - `GET|POST /potentialer/{id}/gevinstplan/rediger`: edits owners, KPIs, methods,
 //!   baselines, yearly targets and frequency with the version read; without a plan the
 //!   form starts from the plan derived from the business case ("Udled plan").
 
+use super::approval::{actual_views, ActualView};
 use super::{
     anchor, field, form_pairs, input, merge_errors, opt_number, potential_id, summary, ErrorItem,
 };
@@ -29,7 +32,7 @@ use gevinst_app::{programmes, AppError};
 use gevinst_domain::business_case::{Decimal, Economics, LineKind};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{
-    counts_as_decided, ActualDraft, BenefitPlan, MeasurementFrequency, Period,
+    counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
 use gevinst_domain::{FieldErrors, Potential, PotentialId, Role};
 use gevinst_store::{StoredActual, StoredBenefitPlan};
@@ -54,25 +57,6 @@ struct DueView {
     /// Which benefits are missing, for overdue periods.
     detail: String,
     overdue: bool,
-}
-
-/// One recorded actual.
-struct ActualView {
-    benefit: String,
-    period: String,
-    hours: String,
-    kr: String,
-    fte: String,
-    invisible: String,
-    harvested: String,
-    /// The realised value in kr. (kr. + time at the tenant's rates − invisible work).
-    value: String,
-    /// Realised but not harvested: freed time reinvested.
-    reinvested: String,
-    budget_reference: String,
-    harvested_on: String,
-    note: String,
-    recorded: String,
 }
 
 /// The form "Registrér måling" as typed.
@@ -153,6 +137,8 @@ struct PlanPage {
     years: Vec<i32>,
     due: Vec<DueView>,
     actuals: Vec<ActualView>,
+    /// Why an approval or rejection was refused.
+    decision_errors: Vec<String>,
     record: Option<RecordView>,
     may_edit: bool,
     may_derive: bool,
@@ -183,7 +169,7 @@ fn unit_amount(kind: LineKind, d: Decimal) -> String {
     format!("{} {}", format_decimal(d, decimals), kind.unit_label())
 }
 
-fn date(d: NaiveDate) -> String {
+pub(super) fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
@@ -308,19 +294,23 @@ impl ActualForm {
     }
 }
 
-struct Loaded {
-    potential: Potential,
-    lists: TenantLists,
-    plan: Option<StoredBenefitPlan>,
-    actuals: Vec<StoredActual>,
-    economics: Economics,
+pub(super) struct Loaded {
+    pub(super) potential: Potential,
+    pub(super) lists: TenantLists,
+    pub(super) plan: Option<StoredBenefitPlan>,
+    pub(super) actuals: Vec<StoredActual>,
+    pub(super) economics: Economics,
     has_case: bool,
     /// The saved plan re-derived from the business case as it is now, if that differs
     /// from the saved plan (the case was edited after the plan was made).
     case_changed: Option<BenefitPlan>,
 }
 
-async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Loaded, PageError> {
+pub(super) async fn load(
+    state: &AppState,
+    who: &Principal,
+    id: PotentialId,
+) -> Result<Loaded, PageError> {
     let store = state.store.as_ref();
     let potential = potentials::get(store, who, id).await?;
     let lists = TenantLists::load(store, who).await?;
@@ -349,11 +339,12 @@ async fn load(state: &AppState, who: &Principal, id: PotentialId) -> Result<Load
     })
 }
 
-fn render(
+pub(super) fn render(
     who: &PageUser,
     l: &Loaded,
     flash: Option<&'static str>,
     form: Option<(ActualForm, FieldErrors)>,
+    decision_errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
     let p = &who.principal;
@@ -469,42 +460,7 @@ fn render(
             });
         }
     }
-    let label_of = |line: usize| {
-        l.plan
-            .as_ref()
-            .and_then(|s| s.plan.benefits.iter().find(|b| b.line == line))
-            .map(|b| b.label.clone())
-            .unwrap_or_else(|| format!("Linje {line}"))
-    };
-    let actuals = l
-        .actuals
-        .iter()
-        .map(|s| {
-            let a = &s.actual;
-            ActualView {
-                benefit: label_of(a.line),
-                period: a.period.label(),
-                hours: format_decimal(a.hours, 2),
-                kr: format!("{} kr.", format_decimal(a.kr, 0)),
-                fte: format_decimal(a.fte, 2),
-                invisible: format_decimal(a.invisible_hours, 2),
-                harvested: format!("{} kr.", format_decimal(a.harvested, 0)),
-                value: format!("{} kr.", format_decimal(a.gain_kr(&l.economics), 0)),
-                reinvested: format!(
-                    "{} kr.",
-                    format_decimal(a.gain_kr(&l.economics) - a.harvested, 0)
-                ),
-                budget_reference: a.budget_reference.clone(),
-                harvested_on: a.harvested_on.map(date).unwrap_or_default(),
-                note: a.note.clone(),
-                recorded: format!(
-                    "{} af {}",
-                    crate::format::date(&s.recorded_at),
-                    l.lists.user_name(s.recorded_by).unwrap_or("ukendt")
-                ),
-            }
-        })
-        .collect();
+    let actuals = actual_views(p, l);
     let page = PlanPage {
         layout: Layout::new(
             who,
@@ -520,6 +476,7 @@ fn render(
         years,
         due,
         actuals,
+        decision_errors,
         record,
         may_edit: may_edit && decided,
         may_derive: may_edit && decided && l.plan.is_none() && l.has_case,
@@ -540,10 +497,17 @@ pub(crate) async fn show(
     let l = load(&state, &who.principal, id).await?;
     let flash = match query.as_deref() {
         Some("besked=maaling") => Some("Målingen er registreret."),
+        Some("besked=afventer") => Some(
+            "Målingen er registreret og afventer godkendelse: den er stor eller langt over \
+             planen, så en anden porteføljeleder eller administrator skal godkende den, før \
+             den tæller som realiseret.",
+        ),
+        Some("besked=godkendt") => Some("Målingen er godkendt og tæller nu med."),
+        Some("besked=afvist") => Some("Målingen er afvist og tæller ikke med."),
         Some("besked=gemt") => Some("Gevinstplanen er gemt."),
         _ => None,
     };
-    Ok(render(&who, &l, flash, None, StatusCode::OK))
+    Ok(render(&who, &l, flash, None, Vec::new(), StatusCode::OK))
 }
 
 /// `POST /potentialer/{id}/gevinstplan/maaling`.
@@ -574,19 +538,29 @@ pub(crate) async fn record(
             &l,
             None,
             Some((form, all)),
+            Vec::new(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
     match programmes::record_actual(state.store.as_ref(), &who.principal, id, &draft).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/potentialer/{}/gevinstplan?besked=maaling", id.0))
-                .into_response(),
-        ),
+        Ok(a) => {
+            let message = if a.actual.approval == ApprovalState::Pending {
+                "afventer"
+            } else {
+                "maaling"
+            };
+            Ok(Redirect::to(&format!(
+                "/potentialer/{}/gevinstplan?besked={message}",
+                id.0
+            ))
+            .into_response())
+        }
         Err(AppError::Invalid(errors)) => Ok(render(
             &who,
             &l,
             None,
             Some((form, errors)),
+            Vec::new(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Err(e) => Err(e.into()),
@@ -624,6 +598,9 @@ struct EditPage {
     frequency: String,
     benefits: Vec<BenefitForm>,
     users: Vec<(String, String)>,
+    /// Whether the user may choose owners; otherwise they are shown and sent back as
+    /// they are.
+    may_assign_owner: bool,
     errors: FieldErrors,
     summary: Vec<ErrorItem>,
 }
@@ -726,6 +703,7 @@ fn render_edit(
         frequency,
         benefits,
         users,
+        may_assign_owner: programmes::may_assign_owner(&who.principal, &l.potential, &l.lists),
         summary: summary(&errors),
         errors,
     };
