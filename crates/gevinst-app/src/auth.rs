@@ -309,7 +309,7 @@ pub async fn create_token(
     }
     let (token, hash) = new_api_token();
     let info = store
-        .create_api_token(who.tenant.id, who.user.id, &name, &hash)
+        .create_api_token(who.tenant.id, Some(who.user.id), who.user.id, &name, &hash)
         .await?;
     Ok((token, info))
 }

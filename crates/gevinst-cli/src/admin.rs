@@ -219,7 +219,7 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
             }
             let (token, hash) = gevinst_app::auth::new_api_token();
             store
-                .create_api_token(tenant.id, creds.user.id, &label, &hash)
+                .create_api_token(tenant.id, None, creds.user.id, &label, &hash)
                 .await
                 .context("cannot store the token")?;
             println!("{token}");

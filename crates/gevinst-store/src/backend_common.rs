@@ -207,30 +207,6 @@ fn token_row(r: &DbRow) -> Result<ApiTokenInfo> {
 
 // ---------------------------------------------------------------- shared queries
 
-async fn insert_audit(
-    conn: &mut Conn,
-    tenant: TenantId,
-    d: &AuditDraft,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (tenant_id, entity, entity_id, action, user_id, at, changes, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(tenant.0)
-    .bind(d.entity.as_str())
-    .bind(d.entity_id)
-    .bind(d.action.as_str())
-    .bind(d.user_id.map(|u| u.0))
-    .bind(at)
-    .bind(Json(&d.changes))
-    .bind(d.reason.as_deref())
-    .execute(&mut *conn)
-    .await
-    .map_err(fk("tenant or acting user"))?;
-    Ok(())
-}
-
 fn draft(
     entity: EntityKind,
     entity_id: i64,
@@ -243,6 +219,7 @@ fn draft(
         entity_id,
         action,
         user_id: actor,
+        actor: None,
         changes,
         reason: None,
     }
@@ -779,7 +756,7 @@ where
         actor,
         audit::changes(&before, body),
     );
-    insert_audit(&mut tx, tenant, &d, at).await?;
+    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -862,7 +839,7 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
     )
     .await?;
     let stored = decode(&row)?;
-    insert_audit(&mut tx, tenant, audit, at).await?;
+    insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -946,6 +923,13 @@ impl Store for ThisStore {
         BACKEND
     }
 
+    fn acting_as(&self, operator: &str) -> crate::DynStore {
+        std::sync::Arc::new(ThisStore {
+            pool: self.pool.clone(),
+            operator: operator.into(),
+        })
+    }
+
     // ---- tenants ----
 
     async fn create_tenant(&self, slug: &Slug, name: &str) -> Result<Tenant> {
@@ -991,7 +975,7 @@ impl Store for ThisStore {
             None,
             audit::created(&tenant),
         );
-        insert_audit(&mut tx, tenant.id, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant.id, &d, now()).await?;
         tx.commit().await?;
         Ok(tenant)
     }
@@ -1047,7 +1031,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1093,7 +1077,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&created),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -1195,7 +1179,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1232,7 +1216,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1296,6 +1280,7 @@ impl Store for ThisStore {
     async fn create_api_token(
         &self,
         tenant: TenantId,
+        actor: ActorId,
         user: UserId,
         name: &str,
         token_hash: &str,
@@ -1320,10 +1305,10 @@ impl Store for ThisStore {
             EntityKind::ApiToken,
             info.id,
             AuditAction::Create,
-            Some(user),
+            actor,
             audit::created(&info),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -1402,7 +1387,7 @@ impl Store for ThisStore {
             Some(user),
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1480,7 +1465,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&unit),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -1513,7 +1498,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1550,7 +1535,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&item),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(item)
     }
@@ -1592,7 +1577,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1617,7 +1602,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&p),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -1640,7 +1625,7 @@ impl Store for ThisStore {
                 actor,
                 audit::created(&p),
             );
-            insert_audit(&mut tx, tenant, &d, at).await?;
+            insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
             ids.push(p.id);
         }
         tx.commit().await?;
@@ -1665,7 +1650,7 @@ impl Store for ThisStore {
         fetch_potential(&mut tx, tenant, id).await?;
         let at = now();
         update_potential_row(&mut tx, tenant, id, expected_version, potential, at).await?;
-        insert_audit(&mut tx, tenant, audit, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(after)
@@ -1723,10 +1708,11 @@ impl Store for ThisStore {
             entity_id: id.0,
             action: AuditAction::StatusChange,
             user_id: actor,
+            actor: None,
             changes: vec![change],
             reason: reason.map(str::to_owned),
         };
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(after)
@@ -1949,7 +1935,7 @@ impl Store for ThisStore {
             actor,
             audit::created(programme),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -1990,7 +1976,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before.programme, programme),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -2091,7 +2077,7 @@ impl Store for ThisStore {
             actor,
             audit::created(actual),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -2165,6 +2151,7 @@ impl Store for ThisStore {
             entity_id: id,
             action,
             user_id: actor,
+            actor: None,
             changes,
             reason: reason.clone(),
         };
@@ -2185,7 +2172,7 @@ impl Store for ThisStore {
                 AuditAction::Create,
                 audit::created(&unit),
             );
-            insert_audit(&mut tx, tenant, &d, at).await?;
+            insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
             out.units.push(unit);
         }
         for (which, names) in [
@@ -2200,7 +2187,7 @@ impl Store for ThisStore {
                     AuditAction::Create,
                     audit::created(&item),
                 );
-                insert_audit(&mut tx, tenant, &d, at).await?;
+                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                 match which {
                     Catalogue::Fagomraader => out.fagomraader.push(item),
                     Catalogue::Technologies => out.technologies.push(item),
@@ -2245,7 +2232,7 @@ impl Store for ThisStore {
                         AuditAction::Create,
                         audit::created(&p),
                     );
-                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                     out.created += 1;
                     p.id
                 }
@@ -2264,7 +2251,7 @@ impl Store for ThisStore {
                         AuditAction::Update,
                         audit::changes(&before, &after),
                     );
-                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                     out.updated += 1;
                     id
                 }
@@ -2297,7 +2284,7 @@ impl Store for ThisStore {
                 .await
                 .map_err(in_row)?;
                 let d = audit_of(EntityKind::BusinessCase, id.0, action, changes);
-                insert_audit(&mut tx, tenant, &d, at).await?;
+                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                 out.business_cases += 1;
             }
             out.potentials.push(id);
@@ -2396,7 +2383,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -2428,7 +2415,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -2459,8 +2446,18 @@ impl Store for ThisStore {
     }
 
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        insert_audit(&mut conn, tenant, entry, now()).await
+        // In a write transaction: the entry and its tenant's chain head move together.
+        let mut tx = self.begin_write().await?;
+        insert_audit(&mut tx, &self.operator, tenant, entry, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn verify_audit_chain(
+        &self,
+        tenant: TenantId,
+    ) -> Result<gevinst_domain::audit_chain::ChainReport> {
+        verify_chain(&self.pool, tenant).await
     }
 
     async fn audit_for(
@@ -2475,7 +2472,7 @@ impl Store for ThisStore {
         }
         let rows = sqlx::query(
             "SELECT a.id AS id, a.tenant_id AS tenant_id, a.entity AS entity, a.entity_id AS entity_id, \
-             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.at AS at, \
+             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.actor AS actor, a.at AS at, \
              a.changes AS changes, a.reason AS reason \
              FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id \
              WHERE a.tenant_id = $1 AND a.entity = $2 AND a.entity_id = $3 ORDER BY a.id",
@@ -2500,6 +2497,7 @@ impl Store for ThisStore {
                         .ok_or_else(|| bad_data(format!("bad action in audit log: {action}")))?,
                     user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
                     user_name: r.try_get("user_name")?,
+                    actor: r.try_get("actor")?,
                     at: r.try_get("at")?,
                     changes: changes.0,
                     reason: r.try_get("reason")?,

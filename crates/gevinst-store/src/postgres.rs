@@ -14,6 +14,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Recorded as the actor of changes without a tenant user.
+    operator: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -36,14 +38,20 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            operator: crate::SYSTEM_OPERATOR.into(),
+        })
     }
 
-    /// Runs the embedded migrations (`migrations/postgres`).
+    /// Runs the embedded migrations (`migrations/postgres`) that are not applied yet, then
+    /// chains audit entries written before the audit chain existed. When nothing is
+    /// pending it changes nothing (and needs no right to change the schema); when
+    /// something is pending but this role may not change the schema, the error says to
+    /// run `gevinst migrate` as the schema owner.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await?;
+        imp::run_migrations(&self.pool, &sqlx::migrate!("./migrations/postgres")).await?;
+        imp::backfill_audit_chain(self).await?;
         Ok(())
     }
 
@@ -151,6 +159,7 @@ mod imp {
     const BACKEND: &str = "postgres";
 
     include!("backend_common.rs");
+    include!("backend_audit.rs");
 }
 
 #[cfg(test)]

@@ -108,6 +108,7 @@ fn plan_audit(p: PotentialId, action: AuditAction, who: UserId) -> AuditDraft {
         entity_id: p.0,
         action,
         user_id: Some(who),
+        actor: None,
         changes: vec![],
         reason: None,
     }

@@ -369,6 +369,7 @@ async fn tenant_isolation(db: &TestDb) {
         entity_id: w.b_pot.0,
         action: AuditAction::Update,
         user_id: Some(w.a_user),
+        actor: None,
         changes: vec![],
         reason: None,
     };
@@ -591,6 +592,7 @@ async fn tenant_isolation(db: &TestDb) {
         token_hash: "b-session".into(),
         tenant_id: w.b.id,
         user_id: w.b_user,
+        actor: None,
         csrf_token: "csrf".into(),
         expires_at: far,
     };
@@ -608,7 +610,7 @@ async fn tenant_isolation(db: &TestDb) {
     };
     assert!(s.create_session(&mixed).await.is_err());
     let tok = s
-        .create_api_token(w.b.id, w.b_user, "cli", "b-token")
+        .create_api_token(w.b.id, Some(w.b_user), w.b_user, "cli", "b-token")
         .await
         .unwrap();
     assert_eq!(kind(s.revoke_api_token(a, w.b_user, tok.id).await), nf);
@@ -619,7 +621,7 @@ async fn tenant_isolation(db: &TestDb) {
     );
     assert!(s.list_api_tokens(a, w.b_user).await.unwrap().is_empty());
     assert!(s
-        .create_api_token(a, w.b_user, "x", "mixed-token")
+        .create_api_token(a, Some(w.b_user), w.b_user, "x", "mixed-token")
         .await
         .is_err());
 }
@@ -673,6 +675,7 @@ async fn versions_and_audit(db: &TestDb) {
         entity_id: w.a_pot.0,
         action: AuditAction::Update,
         user_id: me,
+        actor: None,
         changes: gevinst_domain::audit::changes(&created, &after_model),
         reason: None,
     };
@@ -821,6 +824,7 @@ async fn versions_and_audit(db: &TestDb) {
     let extra = AuditDraft {
         action: AuditAction::Revoke,
         user_id: None,
+        actor: None,
         changes: vec![],
         ..audit.clone()
     };
@@ -1595,11 +1599,11 @@ async fn users_sessions_tokens(db: &TestDb) {
 
     // API tokens.
     let t1 = s
-        .create_api_token(a, cid.id, "laptop", "tok-1")
+        .create_api_token(a, Some(cid.id), cid.id, "laptop", "tok-1")
         .await
         .unwrap();
     let t2 = s
-        .create_api_token(a, cid.id, "server", "tok-2")
+        .create_api_token(a, Some(cid.id), cid.id, "server", "tok-2")
         .await
         .unwrap();
     assert_eq!(
@@ -1607,7 +1611,7 @@ async fn users_sessions_tokens(db: &TestDb) {
         ("laptop", false, None)
     );
     assert!(
-        s.create_api_token(a, cid.id, "again", "tok-1")
+        s.create_api_token(a, Some(cid.id), cid.id, "again", "tok-1")
             .await
             .is_err(),
         "hash is unique"
@@ -1820,6 +1824,7 @@ async fn concurrent_writers(db: &TestDb) {
         entity_id: w.a_pot.0,
         action: AuditAction::Update,
         user_id: None,
+        actor: None,
         changes: vec![],
         reason: None,
     };
@@ -1979,6 +1984,7 @@ fn case_audit(potential: PotentialId, action: AuditAction, who: UserId) -> Audit
         entity_id: potential.0,
         action,
         user_id: Some(who),
+        actor: None,
         changes: vec![FieldChange {
             field: "horizon".into(),
             before: serde_json::Value::Null,

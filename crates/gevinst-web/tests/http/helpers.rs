@@ -127,7 +127,7 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
             .expect("user");
         let (token, token_hash) = new_api_token();
         store
-            .create_api_token(tenant.id, user.id, "test", &token_hash)
+            .create_api_token(tenant.id, Some(user.id), user.id, "test", &token_hash)
             .await
             .expect("token");
         users.push((role, user, token));
