@@ -6,6 +6,7 @@
 
 mod admin;
 mod args;
+mod audit;
 mod export;
 mod import;
 mod serve;
@@ -48,13 +49,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(&db, args).await,
-            Command::Migrate => admin::migrate(&db).await,
+            Command::Migrate(args) => admin::migrate(&db, args).await,
             Command::Tenant(cmd) => admin::tenant(&db, cmd).await,
             Command::User(cmd) => admin::user(&db, cmd).await,
             Command::Unit(cmd) => admin::unit(&db, cmd).await,
             Command::Token(cmd) => admin::token(&db, cmd).await,
             Command::Export(args) => export::run(&db, args).await,
             Command::Import(args) => import::run(&db, args).await,
+            Command::Audit(cmd) => audit::run(&db, cmd).await,
         }
     })
 }

@@ -210,7 +210,7 @@ async fn verify_chain(pool: &sqlx::Pool<Db>, tenant: TenantId) -> Result<ChainRe
 /// not started are chained: an unchained entry in a tenant that already has a chain was
 /// not written by gevinst, and is left for verification to report. Returns how many
 /// entries were chained; with nothing to chain it only reads.
-async fn backfill_audit_chain(store: &ThisStore) -> Result<u64> {
+pub(super) async fn backfill_audit_chain(store: &ThisStore) -> Result<u64> {
     let tenants = sqlx::query(
         "SELECT DISTINCT a.tenant_id AS tenant_id FROM audit_log a \
          WHERE a.seq IS NULL \
@@ -326,7 +326,7 @@ async fn migrations_up_to_date(pool: &sqlx::Pool<Db>, migrator: &sqlx::migrate::
 /// without CREATE on the schema even when the table exists; so an app role that may not
 /// change the schema works as long as nothing is pending, and gets a clear error when
 /// something is.
-async fn run_migrations(pool: &sqlx::Pool<Db>, migrator: &sqlx::migrate::Migrator) -> Result<()> {
+pub(super) async fn run_migrations(pool: &sqlx::Pool<Db>, migrator: &sqlx::migrate::Migrator) -> Result<()> {
     if migrations_up_to_date(pool, migrator).await {
         return Ok(());
     }

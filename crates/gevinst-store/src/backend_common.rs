@@ -756,7 +756,7 @@ where
         actor,
         audit::changes(&before, body),
     );
-    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
+    insert_audit(&mut tx, &store.operator, tenant, &d, at).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -839,7 +839,7 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
     )
     .await?;
     let stored = decode(&row)?;
-    insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
+    insert_audit(&mut tx, &store.operator, tenant, audit, at).await?;
     tx.commit().await?;
     Ok(stored)
 }

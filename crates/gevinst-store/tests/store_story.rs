@@ -592,7 +592,6 @@ async fn tenant_isolation(db: &TestDb) {
         token_hash: "b-session".into(),
         tenant_id: w.b.id,
         user_id: w.b_user,
-        actor: None,
         csrf_token: "csrf".into(),
         expires_at: far,
     };
@@ -881,7 +880,7 @@ async fn audit_log_is_append_only(db: &TestDb) {
             .await,
         0
     );
-    // Appending still works.
+    // An entry outside the hash chain is refused; appending through the store works.
     assert!(db
         .raw_execute(&format!(
             "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, changes) \
@@ -889,7 +888,17 @@ async fn audit_log_is_append_only(db: &TestDb) {
             w.a.id
         ))
         .await
-        .is_ok());
+        .is_err());
+    let extra = AuditDraft {
+        entity: EntityKind::Potential,
+        entity_id: w.a_pot.0,
+        action: AuditAction::Update,
+        user_id: None,
+        actor: None,
+        changes: vec![],
+        reason: Some("appended".into()),
+    };
+    s.append_audit(w.a.id, &extra).await.unwrap();
     assert_eq!(
         db.raw_count("SELECT COUNT(*) FROM audit_log").await,
         before + 1
