@@ -310,20 +310,36 @@ async fn concurrent_writers_keep_one_chain(db: &TestDb) {
 
 // ---------------------------------------------------------------- entries from before the chain
 
+/// Runs the store's full `migrate` (migrations and the chain backfill).
+async fn migrate(db: &TestDb) {
+    match db {
+        TestDb::Sqlite { store, .. } => store.migrate().await,
+        TestDb::Postgres { store, .. } => store.migrate().await,
+    }
+    .unwrap();
+}
+
+/// A tenant as the code before the chain wrote it.
+const LEGACY_TENANT: &str =
+    "INSERT INTO tenants (slug, name, version) VALUES ('gammel', 'Gammel Kommune', 1)";
+
+/// An audit entry as the code before the chain wrote it (`{i}`: 1-9).
+const LEGACY_ENTRY: &str =
+    "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, changes, reason) \
+     SELECT id, 'tenant', id, 'update', '2024-01-0{i}T10:00:00.123456+00:00', \
+     '[{\"field\":\"name\",\"before\":{\"b\":1,\"a\":2},\"after\":\"x{i}\"}]', NULL \
+     FROM tenants WHERE slug = 'gammel'";
+
 /// Migrations up to 0005 (before the chain), legacy entries written as the old code
 /// wrote them, then the full `migrate`: the entries are chained in id order.
-async fn legacy_entries_are_chained(db: &TestDb, tenant_sql: &str, entry_sql: &str) {
-    db.raw_execute(tenant_sql).await.unwrap();
+async fn legacy_entries_are_chained(db: &TestDb) {
+    db.raw_execute(LEGACY_TENANT).await.unwrap();
     for i in 1..=5 {
-        db.raw_execute(&entry_sql.replace("{i}", &i.to_string()))
+        db.raw_execute(&LEGACY_ENTRY.replace("{i}", &i.to_string()))
             .await
             .unwrap();
     }
-    let migrated = match db {
-        TestDb::Sqlite { store, .. } => store.migrate().await,
-        TestDb::Postgres { store, .. } => store.migrate().await,
-    };
-    migrated.unwrap();
+    migrate(db).await;
     let s = db.store();
     let tenant = TenantId(db.raw_count("SELECT id FROM tenants WHERE slug = 'gammel'").await);
     let r = s.verify_audit_chain(tenant).await.unwrap();
@@ -331,10 +347,7 @@ async fn legacy_entries_are_chained(db: &TestDb, tenant_sql: &str, entry_sql: &s
     assert_eq!(r.entries, 5);
     // New entries continue the chain, and migrating again changes nothing.
     s.append_audit(tenant, &draft(tenant.0, "ny")).await.unwrap();
-    match db {
-        TestDb::Sqlite { store, .. } => store.migrate().await.unwrap(),
-        TestDb::Postgres { store, .. } => store.migrate().await.unwrap(),
-    }
+    migrate(db).await;
     let r = s.verify_audit_chain(tenant).await.unwrap();
     assert!(r.is_intact(), "{r:?}");
     assert_eq!(r.entries, 6);
@@ -366,14 +379,7 @@ async fn legacy_entries_sqlite() {
         .await
         .unwrap();
     let db = TestDb::Sqlite { store, _dir: dir };
-    legacy_entries_are_chained(
-        &db,
-        "INSERT INTO tenants (slug, name, version) VALUES ('gammel', 'Gammel Kommune', 1)",
-        "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, changes, reason) \
-         SELECT id, 'tenant', id, 'update', '2024-01-0{i}T10:00:00.123456+00:00', \
-         '[{\"field\":\"name\",\"before\":{\"b\":1,\"a\":2},\"after\":\"x{i}\"}]', NULL \
-         FROM tenants WHERE slug = 'gammel'",
-    )
+    legacy_entries_are_chained(&db)
     .await;
 }
 
@@ -399,14 +405,7 @@ async fn legacy_entries_postgres() {
         admin_url: admin,
         url,
     };
-    legacy_entries_are_chained(
-        &db,
-        "INSERT INTO tenants (slug, name, version) VALUES ('gammel', 'Gammel Kommune', 1)",
-        "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, changes, reason) \
-         SELECT id, 'tenant', id, 'update', '2024-01-0{i}T10:00:00.123456+00:00', \
-         '[{\"field\":\"name\",\"before\":{\"b\":1,\"a\":2},\"after\":\"x{i}\"}]', NULL \
-         FROM tenants WHERE slug = 'gammel'",
-    )
+    legacy_entries_are_chained(&db)
     .await;
     db.cleanup().await;
 }
