@@ -88,7 +88,10 @@ mod tests {
             problem: ChainProblem::Altered,
         });
         let line = report_line(&t, &r);
-        assert!(line.starts_with("BROKEN eksempel: entry id 17 (seq 4): altered"), "{line}");
+        assert!(
+            line.starts_with("BROKEN eksempel: entry id 17 (seq 4): altered"),
+            "{line}"
+        );
         r.broken = Some(ChainBreak {
             id: 0,
             seq: Some(4),

@@ -396,8 +396,8 @@ mod tests {
             r#"{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}"#
         );
         // Key order as PostgreSQL's JSONB returns it (shorter keys first) hashes the same.
-        let pg: Value = serde_json::from_str(r#"{"b":1,"a":{"c":null,"d":[1,{"z":1,"y":2}]}}"#)
-            .unwrap();
+        let pg: Value =
+            serde_json::from_str(r#"{"b":1,"a":{"c":null,"d":[1,{"z":1,"y":2}]}}"#).unwrap();
         assert_eq!(canonical_json(&pg), canonical_json(&a));
     }
 

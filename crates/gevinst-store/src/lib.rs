@@ -29,8 +29,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::audit_chain::ChainReport;
+use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::programme::{Actual, BenefitPlan, Programme, StatusProbabilities};
 use gevinst_domain::{
     AuditDraft, AuditEntry, CatalogueItem, FagomraadeId, Page, Potential, PotentialId,

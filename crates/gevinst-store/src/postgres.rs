@@ -259,7 +259,10 @@ mod tests {
     fn role_names_are_quoted() {
         let q = super::quote_ident;
         assert_eq!(q("gevinst_app").unwrap(), "\"gevinst_app\"");
-        assert_eq!(q("a\"; DROP TABLE x; --").unwrap(), "\"a\"\"; DROP TABLE x; --\"");
+        assert_eq!(
+            q("a\"; DROP TABLE x; --").unwrap(),
+            "\"a\"\"; DROP TABLE x; --\""
+        );
         assert!(q("").is_err());
         assert!(q(&"r".repeat(64)).is_err());
     }

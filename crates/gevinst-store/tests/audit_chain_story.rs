@@ -97,12 +97,16 @@ async fn chain_grows_and_verifies(db: &TestDb) {
     // Every entry of each tenant is in its own chain, numbered 1..=n.
     assert_eq!(
         n,
-        db.raw_count(&format!("SELECT COUNT(*) FROM audit_log WHERE tenant_id = {a}"))
-            .await
+        db.raw_count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE tenant_id = {a}"
+        ))
+        .await
     );
     assert_eq!(
-        db.raw_count(&format!("SELECT MAX(seq) FROM audit_log WHERE tenant_id = {b}"))
-            .await,
+        db.raw_count(&format!(
+            "SELECT MAX(seq) FROM audit_log WHERE tenant_id = {b}"
+        ))
+        .await,
         m
     );
     let r = s.verify_audit_chain(a).await.unwrap();
@@ -205,8 +209,10 @@ async fn ids_cannot_be_reused(db: &TestDb) {
         assert!(matches!(r, Err(_) | Ok(0)), "{sql}: {r:?}");
     }
     assert_eq!(
-        db.raw_count(&format!("SELECT COUNT(*) FROM audit_log WHERE tenant_id = {a}"))
-            .await,
+        db.raw_count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE tenant_id = {a}"
+        ))
+        .await,
         n
     );
     assert_eq!(
@@ -249,9 +255,18 @@ async fn the_operator_is_the_actor(db: &TestDb) {
         .audit_for(a, EntityKind::Potential, created.id.0)
         .await
         .unwrap()[0];
-    assert_eq!((e.user_id, e.actor.as_deref()), (None, Some("cli:tester@vaert")));
-    let t = &s.audit_for(a, EntityKind::ApiToken, token.id).await.unwrap()[0];
-    assert_eq!((t.user_id, t.actor.as_deref()), (None, Some("cli:tester@vaert")));
+    assert_eq!(
+        (e.user_id, e.actor.as_deref()),
+        (None, Some("cli:tester@vaert"))
+    );
+    let t = &s
+        .audit_for(a, EntityKind::ApiToken, token.id)
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        (t.user_id, t.actor.as_deref()),
+        (None, Some("cli:tester@vaert"))
+    );
     assert!(
         t.changes
             .iter()
@@ -341,12 +356,17 @@ async fn legacy_entries_are_chained(db: &TestDb) {
     }
     migrate(db).await;
     let s = db.store();
-    let tenant = TenantId(db.raw_count("SELECT id FROM tenants WHERE slug = 'gammel'").await);
+    let tenant = TenantId(
+        db.raw_count("SELECT id FROM tenants WHERE slug = 'gammel'")
+            .await,
+    );
     let r = s.verify_audit_chain(tenant).await.unwrap();
     assert!(r.is_intact(), "{r:?}");
     assert_eq!(r.entries, 5);
     // New entries continue the chain, and migrating again changes nothing.
-    s.append_audit(tenant, &draft(tenant.0, "ny")).await.unwrap();
+    s.append_audit(tenant, &draft(tenant.0, "ny"))
+        .await
+        .unwrap();
     migrate(db).await;
     let r = s.verify_audit_chain(tenant).await.unwrap();
     assert!(r.is_intact(), "{r:?}");
@@ -372,21 +392,25 @@ async fn migrator_before_the_chain(dialect: &str) -> sqlx::migrate::Migrator {
 async fn legacy_entries_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/gevinst.db", dir.path().display());
-    let store = gevinst_store::sqlite::SqliteStore::open(&url).await.unwrap();
+    let store = gevinst_store::sqlite::SqliteStore::open(&url)
+        .await
+        .unwrap();
     migrator_before_the_chain("sqlite")
         .await
         .run(store.pool())
         .await
         .unwrap();
     let db = TestDb::Sqlite { store, _dir: dir };
-    legacy_entries_are_chained(&db)
-    .await;
+    legacy_entries_are_chained(&db).await;
 }
 
 #[tokio::test]
 async fn legacy_entries_postgres() {
     let Ok(admin) = std::env::var("GEVINST_TEST_POSTGRES_URL") else {
-        assert!(!common::postgres_required(), "GEVINST_TEST_POSTGRES_URL is required");
+        assert!(
+            !common::postgres_required(),
+            "GEVINST_TEST_POSTGRES_URL is required"
+        );
         return;
     };
     let url = gevinst_store::postgres::create_test_database(&admin)
@@ -405,7 +429,6 @@ async fn legacy_entries_postgres() {
         admin_url: admin,
         url,
     };
-    legacy_entries_are_chained(&db)
-    .await;
+    legacy_entries_are_chained(&db).await;
     db.cleanup().await;
 }

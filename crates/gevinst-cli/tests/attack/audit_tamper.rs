@@ -35,7 +35,9 @@ fn seed_with_tokens(db: &Db, tokens: usize) {
         let name = format!("t{i}");
         let email = format!("admin@{SLUG}.dk");
         let token = db.ok(
-            &["token", "create", "--tenant", SLUG, "--email", &email, "--name", &name],
+            &[
+                "token", "create", "--tenant", SLUG, "--email", &email, "--name", &name,
+            ],
             None,
         );
         assert!(!token.trim().is_empty());
@@ -78,7 +80,14 @@ fn verify(db: &Db) -> (bool, String) {
 fn audit_page(rt: &tokio::runtime::Runtime, server: &Server) -> (String, u16) {
     rt.block_on(async {
         let admin = server.client();
-        let r = post_login(&admin, &server.base, SLUG, &format!("admin@{SLUG}.dk"), PASSWORD).await;
+        let r = post_login(
+            &admin,
+            &server.base,
+            SLUG,
+            &format!("admin@{SLUG}.dk"),
+            PASSWORD,
+        )
+        .await;
         assert!(r.status().is_redirection(), "admin login: {}", r.status());
         let page = admin
             .get(format!("{}/admin/revisionsspor", server.base))
@@ -117,7 +126,10 @@ fn sqlite_replace_into_is_refused_and_an_update_is_found() {
         "INSERT OR REPLACE INTO audit_log ({COLS}) SELECT {COLS} FROM audit_log WHERE seq = 2"
     );
     assert!(sqlite_exec(&rt, &db, &or_replace).is_err());
-    assert_eq!(sqlite_i64(&rt, &db, "SELECT COUNT(*) FROM audit_log"), before);
+    assert_eq!(
+        sqlite_i64(&rt, &db, "SELECT COUNT(*) FROM audit_log"),
+        before
+    );
     let (ok, out) = verify(&db);
     assert!(ok, "{out}");
     assert!(
@@ -159,12 +171,17 @@ fn sqlite_replace_into_is_refused_and_an_update_is_found() {
     let (ok, out) = verify(&db);
     assert!(!ok, "verify must exit 1: {out}");
     assert!(
-        out.contains(&format!("BROKEN {SLUG}: entry id {target} (seq 5): altered")),
+        out.contains(&format!(
+            "BROKEN {SLUG}: entry id {target} (seq 5): altered"
+        )),
         "{out}"
     );
     let (page, _) = audit_page(&rt, &server);
     assert!(page.contains("Revisionssporet er brudt"), "{page}");
-    assert!(page.contains(&format!("Post nr. 5 (id {target})")), "{page}");
+    assert!(
+        page.contains(&format!("Post nr. 5 (id {target})")),
+        "{page}"
+    );
 }
 
 #[test]
@@ -219,7 +236,10 @@ impl AppRole {
 
 impl Drop for AppRole {
     fn drop(&mut self) {
-        let _ = pg_exec(&self.admin_url, &format!("DROP ROLE IF EXISTS {}", self.name));
+        let _ = pg_exec(
+            &self.admin_url,
+            &format!("DROP ROLE IF EXISTS {}", self.name),
+        );
     }
 }
 
@@ -281,8 +301,15 @@ fn postgres_app_role_cannot_tamper_and_the_owner_is_found_out() {
 
     db.ok(&["migrate", "--grant-to", &role.name], None);
     // Every command now works as the app role, without DDL rights.
-    let seeded = as_url(&app, &["tenant", "add", "--slug", SLUG, "--name", "Angreb Kommune"]);
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let seeded = as_url(
+        &app,
+        &["tenant", "add", "--slug", SLUG, "--name", "Angreb Kommune"],
+    );
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
     db.seed("andet");
     assert!(as_url(&app, &["tenant", "list"]).status.success());
     assert!(pg_exec(&app, "CREATE TABLE sneaky (x int)").is_err());
@@ -308,7 +335,11 @@ fn postgres_app_role_cannot_tamper_and_the_owner_is_found_out() {
     rt.block_on(async {
         let c = server.client();
         let r = post_login(&c, &server.base, "andet", "admin@andet.dk", PASSWORD).await;
-        assert!(r.status().is_redirection(), "login as app role: {}", r.status());
+        assert!(
+            r.status().is_redirection(),
+            "login as app role: {}",
+            r.status()
+        );
     });
     drop(server);
 
@@ -321,7 +352,11 @@ fn postgres_app_role_cannot_tamper_and_the_owner_is_found_out() {
         "SELECT a.id FROM audit_log a JOIN tenants t ON t.id = a.tenant_id \
          WHERE t.slug = 'andet' AND a.seq = 2",
     );
-    pg_exec(&owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete").unwrap();
+    pg_exec(
+        &owner,
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete",
+    )
+    .unwrap();
     pg_exec(
         &owner,
         &format!("UPDATE audit_log SET user_id = NULL, actor = 'system' WHERE id = {target}"),

@@ -7,5 +7,5 @@
 //! (`scripts/test` starts a throwaway server); without it those tests are skipped, unless
 //! `GEVINST_REQUIRE_POSTGRES=1` (as in `scripts/test` and CI) makes them fail.
 
-mod support;
 mod audit_tamper;
+mod support;

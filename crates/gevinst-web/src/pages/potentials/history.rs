@@ -252,7 +252,12 @@ mod tests {
         let who: Vec<&str> = rows.iter().map(|r| r.who.as_str()).collect();
         assert_eq!(
             who,
-            ["Pia", "Systemet", "System (demo)", "Kommandolinje (root@srv1)"]
+            [
+                "Pia",
+                "Systemet",
+                "System (demo)",
+                "Kommandolinje (root@srv1)"
+            ]
         );
     }
 }
