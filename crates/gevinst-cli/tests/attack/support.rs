@@ -241,6 +241,7 @@ impl Server {
                 }
                 Err(e) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!("gevinst serve did not print its address: {e}");
                 }
             }
