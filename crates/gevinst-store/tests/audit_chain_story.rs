@@ -432,3 +432,42 @@ async fn legacy_entries_postgres() {
     legacy_entries_are_chained(&db).await;
     db.cleanup().await;
 }
+
+/// Two transactions that lock two tenants' rows in opposite order: PostgreSQL aborts one
+/// with a deadlock, which the store reports as a conflict (nothing changed; try again),
+/// not as a database failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlock_is_a_conflict() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let TestDb::Postgres { store, .. } = &db else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let (a, _, _) = tenant_with_manager(store, "laas-a").await;
+    let (b, _, _) = tenant_with_manager(store, "laas-b").await;
+    let touch = |t: TenantId| format!("UPDATE tenants SET name = name WHERE id = {t}");
+    let mut first = store.pool().begin().await.unwrap();
+    let mut second = store.pool().begin().await.unwrap();
+    sqlx::query(&touch(a)).execute(&mut *first).await.unwrap();
+    sqlx::query(&touch(b)).execute(&mut *second).await.unwrap();
+    let sql_b = touch(b);
+    // Each side rolls back as soon as its statement ends: the victim of the deadlock keeps
+    // its locks until then, and the other side is waiting for them.
+    let waiting = tokio::spawn(async move {
+        let r = sqlx::query(&sql_b).execute(&mut *first).await.map(|_| ());
+        let _ = first.rollback().await;
+        r
+    });
+    let other = sqlx::query(&touch(a))
+        .execute(&mut *second)
+        .await
+        .map(|_| ());
+    let _ = second.rollback().await;
+    let one = waiting.await.unwrap();
+    let errors: Vec<sqlx::Error> = [one, other].into_iter().filter_map(Result::err).collect();
+    assert_eq!(errors.len(), 1, "PostgreSQL aborts exactly one of the two");
+    let e = gevinst_store::StoreError::from(errors.into_iter().next().unwrap());
+    assert_eq!(e.kind(), gevinst_store::ErrorKind::Conflict, "{e}");
+    db.cleanup().await;
+}
