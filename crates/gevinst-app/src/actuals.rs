@@ -128,6 +128,7 @@ pub async fn decide_actual(
             after: serde_json::json!(state.as_str()),
         }],
         reason: (!note.is_empty()).then(|| note.clone()),
+        actor: None,
     };
     Ok(store
         .decide_actual(t, who.actor_id(), potential, id, state, &note, &entry)

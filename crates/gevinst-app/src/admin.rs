@@ -225,6 +225,16 @@ pub async fn rename_tenant(
         .await?)
 }
 
+/// Checks the tenant's audit hash chain (admin only): whether the audit log is unchanged
+/// since it was written, or its first broken link.
+pub async fn verify_audit_chain(
+    store: &dyn Store,
+    who: &Principal,
+) -> Result<gevinst_domain::audit_chain::ChainReport> {
+    admin_lists(store, who).await?;
+    Ok(store.verify_audit_chain(who.tenant.id).await?)
+}
+
 fn duplicate_as(e: gevinst_store::StoreError, field: &str, message: &str) -> AppError {
     if e.kind() == gevinst_store::ErrorKind::Duplicate {
         FieldErrors::single(field, "duplicate", message).into()

@@ -153,6 +153,7 @@ fn session_event(
             })
             .collect(),
         reason: None,
+        actor: None,
     }
 }
 
@@ -477,7 +478,14 @@ pub async fn create_token(
     };
     let (token, hash) = new_api_token();
     let info = store
-        .create_api_token(who.tenant.id, who.user.id, &name, &hash, expires_at)
+        .create_api_token(
+            who.tenant.id,
+            Some(who.user.id),
+            who.user.id,
+            &name,
+            &hash,
+            expires_at,
+        )
         .await?;
     Ok((token, info))
 }

@@ -73,6 +73,7 @@ pub(crate) fn document_entry<T: Serialize>(
         entity_id: potential.0,
         action,
         user_id: who.actor_id(),
+        actor: None,
         changes,
         reason: None,
     }))

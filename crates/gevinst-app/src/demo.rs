@@ -2560,6 +2560,7 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
             entity_id: id.0,
             action: AuditAction::Create,
             user_id: None,
+            actor: None,
             changes: audit::created(&valid),
             reason: None,
         };
@@ -2578,6 +2579,7 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
             entity_id: p.potential.0,
             action: AuditAction::Create,
             user_id: None,
+            actor: None,
             changes: audit::created(&p.plan),
             reason: None,
         };

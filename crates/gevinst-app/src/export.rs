@@ -289,6 +289,7 @@ async fn write_audit(
         user_id: user,
         changes: audit::created(record),
         reason: None,
+        actor: None,
     };
     Ok(store.append_audit(tenant, &entry).await?)
 }

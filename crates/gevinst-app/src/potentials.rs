@@ -208,6 +208,7 @@ pub async fn update(
         entity_id: id.0,
         action: AuditAction::Update,
         user_id: who.actor_id(),
+        actor: None,
         changes,
         reason: None,
     };

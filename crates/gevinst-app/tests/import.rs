@@ -185,6 +185,7 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         entity_id: p1.id.0,
         action: AuditAction::Create,
         user_id: None,
+        actor: None,
         changes: vec![],
         reason: None,
     };

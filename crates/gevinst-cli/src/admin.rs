@@ -1,9 +1,12 @@
 //! The administration commands: `migrate`, `tenant`, `user`, `unit` and `token`.
 //!
+//! Every change they make is audited as the operator (`cli:USER@HOST`), never as a
+//! tenant user: `token create --email` records the token's owner in the entry's changes.
+//!
 //! Each validates its input with the domain's own rules (the same as the web UI) and
 //! explains problems in English, since this is an operator's tool.
 
-use crate::args::{TenantCommand, TokenCommand, UnitCommand, UserCommand};
+use crate::args::{MigrateArgs, TenantCommand, TokenCommand, UnitCommand, UserCommand};
 use crate::settings::DatabaseSettings;
 use anyhow::{anyhow, bail, Context};
 use gevinst_domain::user::validate_password;
@@ -11,8 +14,10 @@ use gevinst_domain::{FieldErrors, NewUserDraft, Role, Slug, Tenant, UnitId, Unit
 use gevinst_store::{DynStore, ErrorKind, StoreError};
 use std::io::Read;
 
-/// Opens the database (creating the data directory if needed) and runs the migrations.
-pub async fn open_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
+/// Opens the database (creating the data directory if needed) and runs the pending
+/// migrations. Changes made through the store are recorded as the system's; see
+/// [`open_store`] for the operator's commands.
+pub async fn connect_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
     if let Some(dir) = db.data_dir() {
         gevinst_store::sqlite::create_private_dir(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
@@ -22,14 +27,44 @@ pub async fn open_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
         .with_context(|| format!("cannot open the database {}", db.redacted_url()))
 }
 
-/// `gevinst migrate`.
-pub async fn migrate(db: &DatabaseSettings) -> anyhow::Result<()> {
-    let store = open_store(db).await?;
+/// [`connect_store`], recording every change as made by the operator at this shell,
+/// `cli:USER@HOST` (see [`operator`]).
+pub async fn open_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
+    Ok(connect_store(db).await?.acting_as(&operator()))
+}
+
+/// Who runs this command, for the audit log: `cli:USER@HOST`, with the OS account the
+/// process runs as (like `id -un`, not the spoofable `$USER`) and, under sudo, the
+/// account that called sudo.
+pub fn operator() -> String {
+    let account = whoami::fallible::username().unwrap_or_else(|_| "unknown".to_owned());
+    let user = match std::env::var("SUDO_USER") {
+        Ok(by) if !by.is_empty() && by != account => format!("{account} (sudo {by})"),
+        _ => account,
+    };
+    let host = whoami::fallible::hostname().unwrap_or_else(|_| "unknown".to_owned());
+    gevinst_domain::audit::cli_actor(&user, &host)
+}
+
+/// `gevinst migrate [--grant-to ROLE]`.
+pub async fn migrate(db: &DatabaseSettings, args: MigrateArgs) -> anyhow::Result<()> {
+    let store = connect_store(db).await?;
     println!(
         "database is up to date ({}: {})",
         store.backend(),
         db.redacted_url()
     );
+    if let Some(role) = args.grant_to {
+        if store.backend() != "postgres" {
+            bail!("--grant-to needs a PostgreSQL database; SQLite has no roles");
+        }
+        gevinst_store::postgres::grant_app_role(db.url(), &role)
+            .await
+            .with_context(|| format!("cannot grant the app role {role:?} its rights"))?;
+        println!(
+            "granted role {role} what gevinst needs (audit log: SELECT and INSERT only; no DDL)"
+        );
+    }
     Ok(())
 }
 
@@ -230,7 +265,7 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
             }
             let (token, hash) = gevinst_app::auth::new_api_token();
             store
-                .create_api_token(tenant.id, creds.user.id, &label, &hash, expires_at)
+                .create_api_token(tenant.id, None, creds.user.id, &label, &hash, expires_at)
                 .await
                 .context("cannot store the token")?;
             println!("{token}");

@@ -42,8 +42,8 @@ pub struct DatabaseArgs {
 pub enum Command {
     /// Run the web server (UI and JSON API). Runs the migrations first.
     Serve(ServeArgs),
-    /// Create or upgrade the database schema, then exit.
-    Migrate,
+    /// Create or upgrade the database schema, then exit. Run it as the schema owner.
+    Migrate(MigrateArgs),
     /// Manage tenants (municipalities).
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -70,6 +70,9 @@ pub enum Command {
     /// Replace the SQLite database with a backup, after checking it. Stop the server
     /// first. PostgreSQL: use pg_restore.
     Restore(RestoreArgs),
+    /// Check the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// Options of `restore`.
@@ -81,6 +84,29 @@ pub struct RestoreArgs {
     /// The backup to restore (a file written by `gevinst backup`).
     #[arg(value_name = "IN")]
     pub backup: PathBuf,
+}
+
+/// Options of `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// PostgreSQL only: after migrating, grant this (separate, existing) role exactly what
+    /// `gevinst serve` and the other commands need, and no more: SELECT and INSERT on the
+    /// audit log (no UPDATE, DELETE or TRUNCATE), no DDL. Run again after every upgrade.
+    #[arg(long, value_name = "ROLE")]
+    pub grant_to: Option<String>,
+}
+
+/// `audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify each tenant's audit hash chain. Prints one line per tenant: `OK` with the
+    /// number of entries and the head hash, or the first broken link. Exits with 1 when
+    /// any chain is broken.
+    Verify {
+        /// Only this tenant (slug). Default: every tenant.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 /// Options of `serve`.

@@ -6,6 +6,7 @@
 
 mod admin;
 mod args;
+mod audit;
 mod backup;
 mod export;
 mod import;
@@ -49,7 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(&db, args).await,
-            Command::Migrate => admin::migrate(&db).await,
+            Command::Migrate(args) => admin::migrate(&db, args).await,
             Command::Tenant(cmd) => admin::tenant(&db, cmd).await,
             Command::User(cmd) => admin::user(&db, cmd).await,
             Command::Unit(cmd) => admin::unit(&db, cmd).await,
@@ -58,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Import(args) => import::run(&db, args).await,
             Command::Backup { out } => backup::backup(&db, &out).await,
             Command::Restore(args) => backup::restore(&db, args).await,
+            Command::Audit(cmd) => audit::run(&db, cmd).await,
         }
     })
 }

@@ -1,7 +1,7 @@
 //! `gevinst serve`: open the database, optionally load the demo, and run the web server
 //! until Ctrl-C or SIGTERM.
 
-use crate::admin::open_store;
+use crate::admin::connect_store;
 use crate::args::{ComputeArgs, ConnectionArgs, ServeArgs};
 use crate::settings::DatabaseSettings;
 use anyhow::Context;
@@ -13,12 +13,15 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+/// The actor of the demo data's audit entries.
+const DEMO_OPERATOR: &str = "system:demo";
+
 /// Runs the server.
 pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
-    let store = open_store(db).await?;
+    let store = connect_store(db).await?;
     tracing::info!(database = %db.redacted_url(), backend = store.backend(), "database ready");
     if args.demo {
-        match load_demo(store.as_ref())
+        match load_demo(store.acting_as(DEMO_OPERATOR).as_ref())
             .await
             .context("loading the demo data failed")?
         {

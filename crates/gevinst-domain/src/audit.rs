@@ -215,6 +215,10 @@ pub struct AuditDraft {
     pub action: AuditAction,
     /// Who did it (`None` for the system, e.g. the CLI or the demo loader).
     pub user_id: Option<UserId>,
+    /// Who did it when not a tenant user: an operator (`cli:root@host`) or the system
+    /// (`system:demo`). `None` lets the store name the operator it acts for; ignored when
+    /// `user_id` is set.
+    pub actor: Option<String>,
     /// The field changes.
     pub changes: Vec<FieldChange>,
     /// A reason, for status changes.
@@ -238,12 +242,49 @@ pub struct AuditEntry {
     pub user_id: Option<UserId>,
     /// The user's name at read time, when known.
     pub user_name: Option<String>,
+    /// Who did it when not a tenant user (`cli:root@host`, `system:demo`); `None` for a
+    /// user, or for the system in entries written before operators were recorded.
+    pub actor: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
     /// Field-level changes.
     pub changes: Vec<FieldChange>,
     /// Reason, for status changes.
     pub reason: Option<String>,
+}
+
+/// The longest operator name recorded (longer names are cut).
+const MAX_ACTOR_CHARS: usize = 200;
+
+/// The actor name of an operator using the command line: `cli:USER@HOST`. Control
+/// characters are dropped and the name is cut to a sane length, since both parts come
+/// from the environment.
+pub fn cli_actor(os_user: &str, host: &str) -> String {
+    let clean = |s: &str| -> String {
+        let s: String = s.chars().filter(|c| !c.is_control()).collect();
+        let s = s.trim();
+        if s.is_empty() {
+            "unknown".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    format!("cli:{}@{}", clean(os_user), clean(host))
+        .chars()
+        .take(MAX_ACTOR_CHARS)
+        .collect()
+}
+
+/// The Danish label of a non-user actor, for history views: `cli:root@host` is
+/// "Kommandolinje (root@host)", `system:demo` is "System (demo)", and an entry without
+/// one is "Systemet".
+pub fn actor_label(actor: Option<&str>) -> String {
+    match actor.map(|a| (a, a.split_once(':'))) {
+        Some((_, Some(("cli", who)))) => format!("Kommandolinje ({who})"),
+        Some((_, Some(("system", what)))) if !what.is_empty() => format!("System ({what})"),
+        None | Some(("system", None)) => "Systemet".to_owned(),
+        Some((a, _)) => format!("System ({a})"),
+    }
 }
 
 /// Fields never shown in a diff: bookkeeping that changes on every write.
@@ -326,6 +367,20 @@ mod tests {
         for a in AuditAction::ALL {
             assert_eq!(AuditAction::parse(a.as_str()), Some(a));
         }
+    }
+
+    #[test]
+    fn operators_are_named_in_danish() {
+        assert_eq!(cli_actor("root", "srv1"), "cli:root@srv1");
+        assert_eq!(cli_actor(" ", "h\u{7}ost"), "cli:unknown@host");
+        assert_eq!(cli_actor(&"x".repeat(500), "h").chars().count(), 200);
+        assert_eq!(
+            actor_label(Some("cli:root@srv1")),
+            "Kommandolinje (root@srv1)"
+        );
+        assert_eq!(actor_label(Some("system:demo")), "System (demo)");
+        assert_eq!(actor_label(None), "Systemet");
+        assert_eq!(actor_label(Some("system")), "Systemet");
     }
 
     #[test]

@@ -28,6 +28,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_chain;
 pub mod business_case;
 pub mod cpr;
 pub mod danish;

@@ -213,30 +213,6 @@ fn token_row(r: &DbRow) -> Result<ApiTokenInfo> {
 
 // ---------------------------------------------------------------- shared queries
 
-async fn insert_audit(
-    conn: &mut Conn,
-    tenant: TenantId,
-    d: &AuditDraft,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (tenant_id, entity, entity_id, action, user_id, at, changes, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(tenant.0)
-    .bind(d.entity.as_str())
-    .bind(d.entity_id)
-    .bind(d.action.as_str())
-    .bind(d.user_id.map(|u| u.0))
-    .bind(at)
-    .bind(Json(&d.changes))
-    .bind(d.reason.as_deref())
-    .execute(&mut *conn)
-    .await
-    .map_err(fk("tenant or acting user"))?;
-    Ok(())
-}
-
 fn draft(
     entity: EntityKind,
     entity_id: i64,
@@ -249,6 +225,7 @@ fn draft(
         entity_id,
         action,
         user_id: actor,
+        actor: None,
         changes,
         reason: None,
     }
@@ -257,6 +234,7 @@ fn draft(
 /// Revokes a live token and writes its audit entry by `actor`.
 async fn revoke_token_row(
     conn: &mut Conn,
+    operator: &str,
     tenant: TenantId,
     actor: ActorId,
     before: ApiTokenInfo,
@@ -277,7 +255,7 @@ async fn revoke_token_row(
         actor,
         audit::changes(&before, &after),
     );
-    insert_audit(conn, tenant, &d, now()).await
+    insert_audit(conn, operator, tenant, &d, now()).await
 }
 
 async fn fetch_tenant(conn: &mut Conn, id: TenantId) -> Result<Tenant> {
@@ -814,7 +792,7 @@ where
         actor,
         audit::changes(&before, body),
     );
-    insert_audit(&mut tx, tenant, &d, at).await?;
+    insert_audit(&mut tx, &store.operator, tenant, &d, at).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -897,7 +875,7 @@ async fn put_potential_document<T: serde::Serialize + Sync, S>(
     )
     .await?;
     let stored = decode(&row)?;
-    insert_audit(&mut tx, tenant, audit, at).await?;
+    insert_audit(&mut tx, &store.operator, tenant, audit, at).await?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -1009,6 +987,13 @@ impl Store for ThisStore {
         BACKEND
     }
 
+    fn acting_as(&self, operator: &str) -> crate::DynStore {
+        std::sync::Arc::new(ThisStore {
+            pool: self.pool.clone(),
+            operator: operator.into(),
+        })
+    }
+
     // ---- tenants ----
 
     async fn create_tenant(&self, slug: &Slug, name: &str) -> Result<Tenant> {
@@ -1054,7 +1039,7 @@ impl Store for ThisStore {
             None,
             audit::created(&tenant),
         );
-        insert_audit(&mut tx, tenant.id, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant.id, &d, now()).await?;
         tx.commit().await?;
         Ok(tenant)
     }
@@ -1110,7 +1095,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1156,7 +1141,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&created),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -1258,7 +1243,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1295,7 +1280,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1380,6 +1365,7 @@ impl Store for ThisStore {
     async fn create_api_token(
         &self,
         tenant: TenantId,
+        actor: ActorId,
         user: UserId,
         name: &str,
         token_hash: &str,
@@ -1406,10 +1392,10 @@ impl Store for ThisStore {
             EntityKind::ApiToken,
             info.id,
             AuditAction::Create,
-            Some(user),
+            actor,
             audit::created(&info),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -1469,7 +1455,7 @@ impl Store for ThisStore {
             .fetch_all(&mut *tx)
             .await?;
         for row in &live {
-            revoke_token_row(&mut tx, tenant, actor, token_row(row)?).await?;
+            revoke_token_row(&mut tx, &self.operator, tenant, actor, token_row(row)?).await?;
         }
         tx.commit().await?;
         Ok(live.len() as u64)
@@ -1505,7 +1491,7 @@ impl Store for ThisStore {
         if before.revoked {
             return Ok(());
         }
-        revoke_token_row(&mut tx, tenant, Some(user), before).await?;
+        revoke_token_row(&mut tx, &self.operator, tenant, Some(user), before).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1615,7 +1601,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&unit),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -1648,7 +1634,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1685,7 +1671,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&item),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(item)
     }
@@ -1727,7 +1713,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before, &after),
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1752,7 +1738,7 @@ impl Store for ThisStore {
             actor,
             audit::created(&p),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -1775,7 +1761,7 @@ impl Store for ThisStore {
                 actor,
                 audit::created(&p),
             );
-            insert_audit(&mut tx, tenant, &d, at).await?;
+            insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
             ids.push(p.id);
         }
         tx.commit().await?;
@@ -1800,7 +1786,7 @@ impl Store for ThisStore {
         fetch_potential(&mut tx, tenant, id).await?;
         let at = now();
         update_potential_row(&mut tx, tenant, id, expected_version, potential, at).await?;
-        insert_audit(&mut tx, tenant, audit, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(after)
@@ -1858,10 +1844,11 @@ impl Store for ThisStore {
             entity_id: id.0,
             action: AuditAction::StatusChange,
             user_id: actor,
+            actor: None,
             changes: vec![change],
             reason: reason.map(str::to_owned),
         };
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
         tx.commit().await?;
         Ok(after)
@@ -2084,7 +2071,7 @@ impl Store for ThisStore {
             actor,
             audit::created(programme),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -2125,7 +2112,7 @@ impl Store for ThisStore {
             actor,
             audit::changes(&before.programme, programme),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -2227,7 +2214,7 @@ impl Store for ThisStore {
             actor,
             audit::created(actual),
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -2264,7 +2251,7 @@ impl Store for ThisStore {
         if res.rows_affected() == 0 {
             return Err(StoreError::conflict(format!("actual {id} is not pending")));
         }
-        insert_audit(&mut tx, tenant, audit, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
         let after = fetch_actual(&mut tx, tenant, potential, id).await?;
         tx.commit().await?;
         Ok(after)
@@ -2339,6 +2326,7 @@ impl Store for ThisStore {
             entity_id: id,
             action,
             user_id: actor,
+            actor: None,
             changes,
             reason: reason.clone(),
         };
@@ -2359,7 +2347,7 @@ impl Store for ThisStore {
                 AuditAction::Create,
                 audit::created(&unit),
             );
-            insert_audit(&mut tx, tenant, &d, at).await?;
+            insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
             out.units.push(unit);
         }
         for (which, names) in [
@@ -2374,7 +2362,7 @@ impl Store for ThisStore {
                     AuditAction::Create,
                     audit::created(&item),
                 );
-                insert_audit(&mut tx, tenant, &d, at).await?;
+                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                 match which {
                     Catalogue::Fagomraader => out.fagomraader.push(item),
                     Catalogue::Technologies => out.technologies.push(item),
@@ -2419,7 +2407,7 @@ impl Store for ThisStore {
                         AuditAction::Create,
                         audit::created(&p),
                     );
-                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                     out.created += 1;
                     p.id
                 }
@@ -2438,7 +2426,7 @@ impl Store for ThisStore {
                         AuditAction::Update,
                         audit::changes(&before, &after),
                     );
-                    insert_audit(&mut tx, tenant, &d, at).await?;
+                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                     out.updated += 1;
                     id
                 }
@@ -2471,7 +2459,7 @@ impl Store for ThisStore {
                 .await
                 .map_err(in_row)?;
                 let d = audit_of(EntityKind::BusinessCase, id.0, action, changes);
-                insert_audit(&mut tx, tenant, &d, at).await?;
+                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
                 out.business_cases += 1;
             }
             out.potentials.push(id);
@@ -2570,7 +2558,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, at).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -2602,7 +2590,7 @@ impl Store for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, tenant, &d, now()).await?;
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -2633,8 +2621,18 @@ impl Store for ThisStore {
     }
 
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        insert_audit(&mut conn, tenant, entry, now()).await
+        // In a write transaction: the entry and its tenant's chain head move together.
+        let mut tx = self.begin_write().await?;
+        insert_audit(&mut tx, &self.operator, tenant, entry, now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn verify_audit_chain(
+        &self,
+        tenant: TenantId,
+    ) -> Result<gevinst_domain::audit_chain::ChainReport> {
+        verify_chain(&self.pool, tenant).await
     }
 
     async fn audit_for(
@@ -2649,7 +2647,7 @@ impl Store for ThisStore {
         }
         let rows = sqlx::query(
             "SELECT a.id AS id, a.tenant_id AS tenant_id, a.entity AS entity, a.entity_id AS entity_id, \
-             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.at AS at, \
+             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.actor AS actor, a.at AS at, \
              a.changes AS changes, a.reason AS reason \
              FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id \
              WHERE a.tenant_id = $1 AND a.entity = $2 AND a.entity_id = $3 ORDER BY a.id",
@@ -2674,6 +2672,7 @@ impl Store for ThisStore {
                         .ok_or_else(|| bad_data(format!("bad action in audit log: {action}")))?,
                     user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
                     user_name: r.try_get("user_name")?,
+                    actor: r.try_get("actor")?,
                     at: r.try_get("at")?,
                     changes: changes.0,
                     reason: r.try_get("reason")?,

@@ -73,6 +73,15 @@ impl From<sqlx::Error> for StoreError {
         let kind = match &e {
             sqlx::Error::RowNotFound => ErrorKind::NotFound,
             sqlx::Error::Database(d) if d.is_unique_violation() => ErrorKind::Duplicate,
+            // A deadlock or serialization failure rolled the transaction back: nothing
+            // changed and trying again works, as after a stale version. (Writers of one
+            // tenant queue on its audit chain head, so a transaction that locks rows after
+            // its first audit entry, like an import, can deadlock with a single edit.)
+            sqlx::Error::Database(d)
+                if matches!(d.code().as_deref(), Some("40P01") | Some("40001")) =>
+            {
+                ErrorKind::Conflict
+            }
             _ => ErrorKind::Database,
         };
         Self {

@@ -8,7 +8,13 @@
 //! Rules every implementation keeps:
 //! - Every query is scoped by [`TenantId`]; an id from another tenant is [`StoreError::NotFound`].
 //! - Every change writes its [`AuditDraft`] in the same transaction as the change.
-//! - The audit log is append-only: the database itself refuses `UPDATE` and `DELETE` on it.
+//! - The audit log is append-only: the database itself refuses `UPDATE` and `DELETE` on it,
+//!   and inserts that would reuse an entry's id.
+//! - The audit log is tamper-evident: each tenant's entries form a hash chain
+//!   ([`gevinst_domain::audit_chain`]), appended under a lock on the tenant's chain head so
+//!   it never forks, and checked by [`Store::verify_audit_chain`].
+//! - Changes made without a tenant user ([`ActorId`] `None`) are recorded as the store's
+//!   operator ([`Store::acting_as`]), e.g. `cli:root@host`.
 //! - Updates carry the version the caller read; a stale version is [`StoreError::Conflict`]
 //!   and changes nothing.
 //! - Nothing panics on a database error.
@@ -23,6 +29,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gevinst_domain::audit_chain::ChainReport;
 use gevinst_domain::business_case::{BusinessCase, Economics};
 use gevinst_domain::login_throttle::KeyHistory;
 use gevinst_domain::programme::{
@@ -310,8 +317,13 @@ pub struct StoredImportMapping {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Who is acting, for the audit log. `None` is the system (CLI, demo loader).
+/// Who is acting, for the audit log. `None` is the store's operator (see
+/// [`Store::acting_as`]): the CLI's `cli:USER@HOST`, the demo loader's `system:demo`.
 pub type ActorId = Option<UserId>;
+
+/// The operator a store records for changes without a tenant user, unless told otherwise
+/// with [`Store::acting_as`].
+pub const SYSTEM_OPERATOR: &str = "system";
 
 /// Everything gevinst persists. Methods are use-case sized; transactions stay inside.
 #[async_trait]
@@ -321,6 +333,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Which backend this is: `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
+
+    /// The same store (same connections), recording `operator` (e.g. `cli:root@host`,
+    /// `system:demo`) as the actor of every change made without a tenant user.
+    fn acting_as(&self, operator: &str) -> DynStore;
 
     // ---- tenants ----
 
@@ -397,9 +413,13 @@ pub trait Store: Send + Sync + 'static {
         keep: Option<&str>,
     ) -> Result<()>;
     /// Stores a new API token's hash; it stops working at `expires_at` when given.
+    ///
+    /// `actor` is who creates it: the owner, or `None` for the store's operator (the
+    /// CLI). The audit entry names the owner in its changes (`user_id`), not as the actor.
     async fn create_api_token(
         &self,
         tenant: TenantId,
+        actor: ActorId,
         user: UserId,
         name: &str,
         token_hash: &str,
@@ -751,6 +771,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends an audit entry on its own (for changes that have no row of their own).
     async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()>;
+    /// Checks the tenant's audit hash chain from its first entry: every entry's hash, its
+    /// link to the entry before it, gaps in the numbering, entries outside the chain and
+    /// deleted newest entries. Reports the first broken link. An unknown tenant is
+    /// [`StoreError::NotFound`].
+    async fn verify_audit_chain(&self, tenant: TenantId) -> Result<ChainReport>;
     /// A record's audit entries, oldest first, with user names.
     async fn audit_for(
         &self,

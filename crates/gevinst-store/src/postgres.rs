@@ -14,6 +14,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Recorded as the actor of changes without a tenant user.
+    operator: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -36,14 +38,20 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            operator: crate::SYSTEM_OPERATOR.into(),
+        })
     }
 
-    /// Runs the embedded migrations (`migrations/postgres`).
+    /// Runs the embedded migrations (`migrations/postgres`) that are not applied yet, then
+    /// chains audit entries written before the audit chain existed. When nothing is
+    /// pending it changes nothing (and needs no right to change the schema); when
+    /// something is pending but this role may not change the schema, the error says to
+    /// run `gevinst migrate` as the schema owner.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await?;
+        imp::run_migrations(&self.pool, &sqlx::migrate!("./migrations/postgres")).await?;
+        imp::backfill_audit_chain(self).await?;
         Ok(())
     }
 
@@ -60,6 +68,82 @@ impl PostgresStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }
+}
+
+/// `name` as a quoted SQL identifier. Refuses the empty name, NUL and names longer than
+/// PostgreSQL's 63 bytes.
+fn quote_ident(name: &str) -> Result<String> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(StoreError::config(format!(
+            "invalid role name {name:?}: 1-63 bytes, no NUL"
+        )));
+    }
+    Ok(format!("\"{}\"", name.replace('"', "\"\"")))
+}
+
+/// Grants `role` (an existing role, not the one `url` connects as: that one owns the
+/// schema) exactly what gevinst's commands need on the migrated schema, and takes away
+/// anything more it had on gevinst's tables:
+///
+/// - every table: SELECT, INSERT, UPDATE, DELETE, except
+/// - `audit_log`: SELECT and INSERT only (no UPDATE, DELETE or TRUNCATE);
+/// - `audit_chain` (the chain heads): SELECT, INSERT and UPDATE;
+/// - `_sqlx_migrations`: SELECT (to see that the schema is up to date);
+/// - the schema: USAGE, not CREATE; sequences: USAGE and SELECT.
+///
+/// Not owning the tables, the role cannot alter, drop or disable triggers on them.
+/// Idempotent; run it after every migration (new tables need their grants).
+pub async fn grant_app_role(url: &str, role: &str) -> Result<()> {
+    let quoted = quote_ident(role)?;
+    let mut conn = sqlx::PgConnection::connect_with(&options(url)?).await?;
+    let row = sqlx::query(
+        "SELECT current_schema() AS schema, current_user AS me, \
+         EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS known",
+    )
+    .bind(role)
+    .fetch_one(&mut conn)
+    .await?;
+    use sqlx::Row;
+    let schema: Option<String> = row.try_get("schema")?;
+    let me: String = row.try_get("me")?;
+    let known: bool = row.try_get("known")?;
+    let Some(schema) = schema else {
+        return Err(StoreError::config("no current schema (check search_path)"));
+    };
+    if !known {
+        return Err(StoreError::not_found(format!(
+            "role {role:?} (create it first; see docs/deployment.md)"
+        )));
+    }
+    if me == role {
+        return Err(StoreError::config(format!(
+            "role {role:?} is the schema owner this command connects as; grant to a separate app role"
+        )));
+    }
+    let schema = quote_ident(&schema)?;
+    let statements = [
+        format!("GRANT USAGE ON SCHEMA {schema} TO {quoted}"),
+        format!("REVOKE CREATE ON SCHEMA {schema} FROM {quoted}"),
+        format!("REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {quoted}"),
+        format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {quoted}"
+        ),
+        format!("REVOKE ALL ON {schema}.audit_log FROM {quoted}"),
+        format!("GRANT SELECT, INSERT ON {schema}.audit_log TO {quoted}"),
+        format!("REVOKE ALL ON {schema}.audit_chain FROM {quoted}"),
+        format!("GRANT SELECT, INSERT, UPDATE ON {schema}.audit_chain TO {quoted}"),
+        format!("REVOKE ALL ON {schema}._sqlx_migrations FROM {quoted}"),
+        format!("GRANT SELECT ON {schema}._sqlx_migrations TO {quoted}"),
+        format!("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {quoted}"),
+        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}"),
+    ];
+    let mut tx = conn.begin().await?;
+    for sql in &statements {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    conn.close().await?;
+    Ok(())
 }
 
 /// `url` with its database name replaced by `db`.
@@ -151,6 +235,7 @@ mod imp {
     const BACKEND: &str = "postgres";
 
     include!("backend_common.rs");
+    include!("backend_audit.rs");
 }
 
 #[cfg(test)]
@@ -168,5 +253,17 @@ mod tests {
         );
         assert_eq!(f("postgresql://h", "x").unwrap(), "postgresql://h/x");
         assert!(f("nonsense", "x").is_err());
+    }
+
+    #[test]
+    fn role_names_are_quoted() {
+        let q = super::quote_ident;
+        assert_eq!(q("gevinst_app").unwrap(), "\"gevinst_app\"");
+        assert_eq!(
+            q("a\"; DROP TABLE x; --").unwrap(),
+            "\"a\"\"; DROP TABLE x; --\""
+        );
+        assert!(q("").is_err());
+        assert!(q(&"r".repeat(64)).is_err());
     }
 }

@@ -74,6 +74,8 @@ fn warn_if_shared(file: &Path) {
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Recorded as the actor of changes without a tenant user.
+    operator: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -126,14 +128,20 @@ impl SqliteStore {
                 .acquire_timeout(Duration::from_secs(30))
         };
         let pool = pool_opts.connect_with(opts).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            operator: crate::SYSTEM_OPERATOR.into(),
+        })
     }
 
-    /// Runs the embedded migrations (`migrations/sqlite`).
+    /// Runs the embedded migrations (`migrations/sqlite`) that are not applied yet, then
+    /// chains audit entries written before the audit chain existed. When nothing is
+    /// pending it changes nothing (and needs no right to change the schema); when
+    /// something is pending but this role may not change the schema, the error says to
+    /// run `gevinst migrate` as the schema owner.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
+        imp::run_migrations(&self.pool, &sqlx::migrate!("./migrations/sqlite")).await?;
+        imp::backfill_audit_chain(self).await?;
         Ok(())
     }
 
@@ -157,6 +165,7 @@ mod imp {
     const BACKEND: &str = "sqlite";
 
     include!("backend_common.rs");
+    include!("backend_audit.rs");
 }
 
 #[cfg(all(test, unix))]

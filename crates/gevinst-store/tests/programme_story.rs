@@ -109,6 +109,7 @@ fn plan_audit(p: PotentialId, action: AuditAction, who: UserId) -> AuditDraft {
         entity_id: p.0,
         action,
         user_id: Some(who),
+        actor: None,
         changes: vec![],
         reason: None,
     }
@@ -370,6 +371,7 @@ fn decision(id: i64, action: AuditAction, who: UserId, to: ApprovalState) -> Aud
             after: to.as_str().into(),
         }],
         reason: None,
+        actor: None,
     }
 }
 

@@ -370,6 +370,7 @@ async fn tenant_isolation(db: &TestDb) {
         entity_id: w.b_pot.0,
         action: AuditAction::Update,
         user_id: Some(w.a_user),
+        actor: None,
         changes: vec![],
         reason: None,
     };
@@ -610,7 +611,7 @@ async fn tenant_isolation(db: &TestDb) {
     };
     assert!(s.create_session(&mixed).await.is_err());
     let tok = s
-        .create_api_token(w.b.id, w.b_user, "cli", "b-token", None)
+        .create_api_token(w.b.id, Some(w.b_user), w.b_user, "cli", "b-token", None)
         .await
         .unwrap();
     assert_eq!(kind(s.revoke_api_token(a, w.b_user, tok.id).await), nf);
@@ -622,7 +623,7 @@ async fn tenant_isolation(db: &TestDb) {
     assert!(s.use_api_token("b-token", Utc::now(), None).await.is_ok());
     assert!(s.list_api_tokens(a, w.b_user).await.unwrap().is_empty());
     assert!(s
-        .create_api_token(a, w.b_user, "x", "mixed-token", None)
+        .create_api_token(a, Some(w.b_user), w.b_user, "x", "mixed-token", None)
         .await
         .is_err());
 }
@@ -676,6 +677,7 @@ async fn versions_and_audit(db: &TestDb) {
         entity_id: w.a_pot.0,
         action: AuditAction::Update,
         user_id: me,
+        actor: None,
         changes: gevinst_domain::audit::changes(&created, &after_model),
         reason: None,
     };
@@ -824,6 +826,7 @@ async fn versions_and_audit(db: &TestDb) {
     let extra = AuditDraft {
         action: AuditAction::Revoke,
         user_id: None,
+        actor: None,
         changes: vec![],
         ..audit.clone()
     };
@@ -880,7 +883,7 @@ async fn audit_log_is_append_only(db: &TestDb) {
             .await,
         0
     );
-    // Appending still works.
+    // An entry outside the hash chain is refused; appending through the store works.
     assert!(db
         .raw_execute(&format!(
             "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, changes) \
@@ -888,7 +891,17 @@ async fn audit_log_is_append_only(db: &TestDb) {
             w.a.id
         ))
         .await
-        .is_ok());
+        .is_err());
+    let extra = AuditDraft {
+        entity: EntityKind::Potential,
+        entity_id: w.a_pot.0,
+        action: AuditAction::Update,
+        user_id: None,
+        actor: None,
+        changes: vec![],
+        reason: Some("appended".into()),
+    };
+    s.append_audit(w.a.id, &extra).await.unwrap();
     assert_eq!(
         db.raw_count("SELECT COUNT(*) FROM audit_log").await,
         before + 1
@@ -1609,11 +1622,11 @@ async fn users_sessions_tokens(db: &TestDb) {
 
     // API tokens.
     let t1 = s
-        .create_api_token(a, cid.id, "laptop", "tok-1", None)
+        .create_api_token(a, Some(cid.id), cid.id, "laptop", "tok-1", None)
         .await
         .unwrap();
     let t2 = s
-        .create_api_token(a, cid.id, "server", "tok-2", None)
+        .create_api_token(a, Some(cid.id), cid.id, "server", "tok-2", None)
         .await
         .unwrap();
     assert_eq!(
@@ -1621,7 +1634,7 @@ async fn users_sessions_tokens(db: &TestDb) {
         ("laptop", false, None)
     );
     assert!(
-        s.create_api_token(a, cid.id, "again", "tok-1", None)
+        s.create_api_token(a, Some(cid.id), cid.id, "again", "tok-1", None)
             .await
             .is_err(),
         "hash is unique"
@@ -1650,6 +1663,7 @@ async fn users_sessions_tokens(db: &TestDb) {
     let t3 = s
         .create_api_token(
             a,
+            Some(cid.id),
             cid.id,
             "kort",
             "tok-3",
@@ -1908,6 +1922,7 @@ async fn concurrent_writers(db: &TestDb) {
         entity_id: w.a_pot.0,
         action: AuditAction::Update,
         user_id: None,
+        actor: None,
         changes: vec![],
         reason: None,
     };
@@ -2067,6 +2082,7 @@ fn case_audit(potential: PotentialId, action: AuditAction, who: UserId) -> Audit
         entity_id: potential.0,
         action,
         user_id: Some(who),
+        actor: None,
         changes: vec![FieldChange {
             field: "horizon".into(),
             before: serde_json::Value::Null,

@@ -54,7 +54,7 @@ pub async fn principal(
         .unwrap();
     let (token, hash) = auth::new_api_token();
     store
-        .create_api_token(tenant, u.id, "test", &hash, None)
+        .create_api_token(tenant, Some(u.id), u.id, "test", &hash, None)
         .await
         .unwrap();
     auth::from_api_token(store.as_ref(), &token, Utc::now(), None)

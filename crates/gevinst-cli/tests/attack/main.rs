@@ -7,6 +7,7 @@
 //! (`scripts/test` starts a throwaway server); without it those tests are skipped, unless
 //! `GEVINST_REQUIRE_POSTGRES=1` (as in `scripts/test` and CI) makes them fail.
 
+mod audit_tamper;
 mod backups;
 mod credentials;
 mod duties;

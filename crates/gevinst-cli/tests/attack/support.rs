@@ -211,6 +211,12 @@ impl Server {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Server::spawn(cmd)
+    }
+
+    /// Starts a prepared `gevinst serve --listen 127.0.0.1:0 …` command and waits until it
+    /// prints its address.
+    pub fn spawn(mut cmd: Command) -> Server {
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -243,6 +249,7 @@ impl Server {
                 }
                 Err(e) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!("gevinst serve did not print its address: {e}");
                 }
             }

@@ -127,7 +127,7 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
             .expect("user");
         let (token, token_hash) = new_api_token();
         store
-            .create_api_token(tenant.id, user.id, "test", &token_hash, None)
+            .create_api_token(tenant.id, Some(user.id), user.id, "test", &token_hash, None)
             .await
             .expect("token");
         users.push((role, user, token));
@@ -181,7 +181,14 @@ pub async fn add_user(
         .expect("user");
     let (token, token_hash) = new_api_token();
     store
-        .create_api_token(t.tenant.id, user.id, "test", &token_hash, None)
+        .create_api_token(
+            t.tenant.id,
+            Some(user.id),
+            user.id,
+            "test",
+            &token_hash,
+            None,
+        )
         .await
         .expect("token");
     (user, token)

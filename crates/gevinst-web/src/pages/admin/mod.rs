@@ -1,11 +1,12 @@
-//! Administration pages: users, units, tenant settings and the economics of business
-//! cases (`/admin/…`).
+//! Administration pages: users, units, tenant settings, the economics of business cases
+//! and the audit log check (`/admin/…`).
 //!
 //! Every handler starts by calling an admin use case from [`gevinst_app::admin`], which
 //! refuses anyone but an administrator with
 //! [`AppError::Forbidden`](gevinst_app::AppError::Forbidden); [`PageError`] turns that into
 //! the Danish 403 page. The web layer never decides who is an admin by itself.
 
+mod audit;
 mod economics;
 mod form;
 mod settings;
@@ -33,6 +34,7 @@ use gevinst_domain::User;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(home))
+        .route("/admin/revisionsspor", get(audit::page))
         .route("/admin/brugere", get(users::list))
         .route(
             "/admin/brugere/ny",

@@ -137,7 +137,7 @@ pub(crate) fn history_rows(entries: &[AuditEntry], lists: &TenantLists) -> Vec<H
                 .user_name
                 .clone()
                 .or_else(|| lists.user_name(e.user_id).map(str::to_owned))
-                .unwrap_or_else(|| "Systemet".to_owned()),
+                .unwrap_or_else(|| gevinst_domain::audit::actor_label(e.actor.as_deref())),
             action: e.action.label(),
             reason: e.reason.clone(),
             changes: e
@@ -223,5 +223,41 @@ mod tests {
         assert_eq!(value_text("benefit_owner", &Value::Null, &l), NONE);
         assert_eq!(field_label("unit_id"), "Enhed");
         assert_eq!(field_label("x"), "x");
+    }
+
+    #[test]
+    fn operators_are_shown_as_the_command_line() {
+        let entry = |user_id, actor: Option<&str>| AuditEntry {
+            id: 1,
+            tenant_id: gevinst_domain::TenantId(1),
+            entity: gevinst_domain::EntityKind::Potential,
+            entity_id: 1,
+            action: AuditAction::Create,
+            user_id,
+            user_name: user_id.map(|_| "Pia".to_owned()),
+            actor: actor.map(str::to_owned),
+            at: chrono::Utc::now(),
+            changes: vec![],
+            reason: None,
+        };
+        let rows = history_rows(
+            &[
+                entry(None, Some("cli:root@srv1")),
+                entry(None, Some("system:demo")),
+                entry(None, None),
+                entry(Some(UserId(3)), None),
+            ],
+            &lists(),
+        );
+        let who: Vec<&str> = rows.iter().map(|r| r.who.as_str()).collect();
+        assert_eq!(
+            who,
+            [
+                "Pia",
+                "Systemet",
+                "System (demo)",
+                "Kommandolinje (root@srv1)"
+            ]
+        );
     }
 }
