@@ -151,6 +151,7 @@ mod imp {
     const BACKEND: &str = "postgres";
 
     include!("backend_common.rs");
+    include!("backend_shared.rs");
 }
 
 #[cfg(test)]

@@ -92,4 +92,5 @@ mod imp {
     const BACKEND: &str = "sqlite";
 
     include!("backend_common.rs");
+    include!("backend_shared.rs");
 }
