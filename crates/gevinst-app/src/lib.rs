@@ -15,6 +15,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod import;
+pub mod maintenance;
 pub mod potentials;
 pub mod programmes;
 
