@@ -8,3 +8,4 @@
 //! `GEVINST_REQUIRE_POSTGRES=1` (as in `scripts/test` and CI) makes them fail.
 
 mod support;
+mod two_instances;
