@@ -8,13 +8,24 @@ use serde_json::{json, Value};
 
 const CSV: &str = "Titel;Enhed\nDigital post;Social\nRobot i løn;Social\n";
 
-/// Two servers on one fresh PostgreSQL database with tenant `to`, or `None` (skip).
+/// Two servers on one fresh PostgreSQL database with tenant `to`, or `None` (skip). Made
+/// outside any async runtime: the database helper blocks on a runtime of its own.
 fn two_servers() -> Option<(Db, Server, Server)> {
     let db = Db::postgres()?;
     db.seed("to");
     let a = Server::start(&db, &[]);
     let b = Server::start(&db, &[]);
     Some((db, a, b))
+}
+
+/// Runs a story to its end on a runtime of its own.
+fn block_on<F: std::future::Future>(story: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(story)
 }
 
 /// A client whose cookies (the session) go to both servers: cookies do not depend on
@@ -53,12 +64,15 @@ fn multipart(filename: &str, data: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_and_an_import_move_freely_between_two_servers() {
-    let Some((db, a, b)) = two_servers() else {
-        return;
-    };
-    let client = shared_client(&a);
+#[test]
+fn a_session_and_an_import_move_freely_between_two_servers() {
+    if let Some((db, a, b)) = two_servers() {
+        block_on(session_and_import(&db, &a, &b));
+    }
+}
+
+async fn session_and_import(db: &Db, a: &Server, b: &Server) {
+    let client = shared_client(a);
     // Signed in on A, and known on B.
     let res = post_login(&client, &a.base, "to", "admin@to.dk", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -125,12 +139,15 @@ async fn a_session_and_an_import_move_freely_between_two_servers() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failed_logins_on_two_servers_count_together() {
-    let Some((_db, a, b)) = two_servers() else {
-        return;
-    };
-    let servers = [&a, &b];
+#[test]
+fn failed_logins_on_two_servers_count_together() {
+    if let Some((_db, a, b)) = two_servers() {
+        block_on(failed_logins(&a, &b));
+    }
+}
+
+async fn failed_logins(a: &Server, b: &Server) {
+    let servers = [a, b];
     let mut refused_at = None;
     for attempt in 1..=12 {
         let server = servers[attempt % 2];
@@ -164,11 +181,14 @@ fn editable(p: &Value, title: &str) -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_edits_through_two_servers_lose_nothing() {
-    let Some((db, a, b)) = two_servers() else {
-        return;
-    };
+#[test]
+fn concurrent_edits_through_two_servers_lose_nothing() {
+    if let Some((db, a, b)) = two_servers() {
+        block_on(concurrent_edits(&db, &a, &b));
+    }
+}
+
+async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
     let token = db.ok(&["token", "create", "--tenant", "to", "--email", "admin@to.dk"], None);
     let token = token.trim().to_owned();
     let api = Client::new();
@@ -198,7 +218,7 @@ async fn concurrent_edits_through_two_servers_lose_nothing() {
     let id = list["items"][0]["id"].as_i64().expect("a potential");
     let url = |s: &Server| format!("{}/api/v1/potentials/{id}", s.base);
     let first: Value = api
-        .get(url(&a))
+        .get(url(a))
         .bearer_auth(&token)
         .send()
         .await
@@ -211,7 +231,7 @@ async fn concurrent_edits_through_two_servers_lose_nothing() {
     for round in 0..5 {
         // Ten clients read the same version, then all write at once, half through each.
         let current: Value = api
-            .get(url(&b))
+            .get(url(b))
             .bearer_auth(&token)
             .send()
             .await
@@ -221,7 +241,7 @@ async fn concurrent_edits_through_two_servers_lose_nothing() {
             .expect("json");
         let version = current["version"].as_i64().expect("version");
         let writes = (0..10).map(|c| {
-            let target = if c % 2 == 0 { url(&a) } else { url(&b) };
+            let target = if c % 2 == 0 { url(a) } else { url(b) };
             let body = editable(&current, &format!("Runde {round}, klient {c}"));
             let (api, token) = (api.clone(), token.clone());
             tokio::spawn(async move {
@@ -248,7 +268,7 @@ async fn concurrent_edits_through_two_servers_lose_nothing() {
         ok += round_ok;
     }
     let last: Value = api
-        .get(url(&a))
+        .get(url(a))
         .bearer_auth(&token)
         .send()
         .await
