@@ -34,8 +34,8 @@ pub struct Purged {
 /// Runs the purge unless another app server ran it within the last nine tenths of
 /// [`PURGE_EVERY`] (timers drift a little) or runs it now: `None` then.
 pub async fn purge_if_due(store: &dyn Store, now: DateTime<Utc>) -> Result<Option<Purged>> {
-    let due_after = chrono::Duration::from_std(PURGE_EVERY * 9 / 10)
-        .unwrap_or(chrono::Duration::minutes(54));
+    let due_after =
+        chrono::Duration::from_std(PURGE_EVERY * 9 / 10).unwrap_or(chrono::Duration::minutes(54));
     if !store.claim_periodic_job(PURGE_JOB, now, due_after).await? {
         return Ok(None);
     }

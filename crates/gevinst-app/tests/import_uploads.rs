@@ -28,7 +28,10 @@ async fn an_upload_is_its_users_alone_and_its_commit_runs_once() {
         .unwrap();
     assert_eq!(id.len(), 32);
     let upload = uploads::get(store.as_ref(), &pl, &id).await.unwrap();
-    assert_eq!((&*upload.bytes, upload.filename.as_str()), (CSV, "liste.csv"));
+    assert_eq!(
+        (&*upload.bytes, upload.filename.as_str()),
+        (CSV, "liste.csv")
+    );
     let r = uploads::get(store.as_ref(), &other, &id).await;
     assert!(matches!(r, Err(AppError::NotFound)), "{r:?}");
     for bad in ["", "../x", &id[..31], "' OR 1=1 --"] {
@@ -85,10 +88,14 @@ async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
     assert_eq!(failure.kind, FailureKind::Interrupted);
     assert!(failure.messages[0].starts_with("Importen blev afbrudt"));
     // Shown once, and then a new commit may start.
-    let taken = uploads::take_failure(store.as_ref(), &pl, &now).await.unwrap();
+    let taken = uploads::take_failure(store.as_ref(), &pl, &now)
+        .await
+        .unwrap();
     assert_eq!(taken, Some(failure));
     assert_eq!(
-        uploads::take_failure(store.as_ref(), &pl, &now).await.unwrap(),
+        uploads::take_failure(store.as_ref(), &pl, &now)
+            .await
+            .unwrap(),
         None
     );
     // A commit that reported recently is still running (on another app server).

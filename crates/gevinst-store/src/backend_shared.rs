@@ -170,9 +170,10 @@ async fn change_import_upload(
         ImportUploadChange::Sheet(_) => q("sheet = $4, mapping = NULL"),
         ImportUploadChange::Mapping(_) => q("mapping = $4"),
         ImportUploadChange::Choices(_) => q("choices = $4"),
-        ImportUploadChange::StartCommit(_) => q(
-            "committing = TRUE, progress = 0, progress_at = $4, failure = NULL") +
-            " AND committing = FALSE AND outcome IS NULL",
+        ImportUploadChange::StartCommit(_) => {
+            q("committing = TRUE, progress = 0, progress_at = $4, failure = NULL")
+                + " AND committing = FALSE AND outcome IS NULL"
+        }
         ImportUploadChange::Progress(..) => {
             q("progress = $4, progress_at = $5") + " AND committing = TRUE"
         }

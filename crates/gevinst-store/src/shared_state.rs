@@ -174,7 +174,12 @@ pub(crate) fn make_room(
     }
     let all = usize::try_from(bounds.max_uploads).unwrap_or(usize::MAX);
     while left.len() >= all
-        || left.iter().map(|k| k.size).sum::<u64>().saturating_add(size) > bounds.max_total_bytes
+        || left
+            .iter()
+            .map(|k| k.size)
+            .sum::<u64>()
+            .saturating_add(size)
+            > bounds.max_total_bytes
     {
         if !drop_oldest(&mut left, false) {
             break;
@@ -232,6 +237,9 @@ mod tests {
     fn advisory_keys_are_stable_and_distinct() {
         assert_eq!(advisory_key("purge"), advisory_key("purge"));
         assert_ne!(advisory_key("purge"), advisory_key("import_uploads"));
-        assert_eq!(advisory_key("").1, i32::from_ne_bytes(0x811c_9dc5u32.to_ne_bytes()));
+        assert_eq!(
+            advisory_key("").1,
+            i32::from_ne_bytes(0x811c_9dc5u32.to_ne_bytes())
+        );
     }
 }

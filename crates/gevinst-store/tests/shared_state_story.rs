@@ -96,7 +96,10 @@ async fn uploads_belong_to_their_user(db: &TestDb) {
         ("liste.csv", "{}")
     );
     assert!(!got.committing);
-    let light = s.import_upload(ta, ua, &id(1), cutoff, false).await.unwrap();
+    let light = s
+        .import_upload(ta, ua, &id(1), cutoff, false)
+        .await
+        .unwrap();
     assert!(light.bytes.is_empty());
     // Another user of the tenant, the same user id in another tenant, another tenant.
     for (t, u) in [(ta, other), (tb, ua), (tb, ub)] {
@@ -134,9 +137,11 @@ async fn uploads_change_step_by_step(db: &TestDb) {
     let key = id(1);
     let change = |c| s.change_import_upload(t, u, &key, c);
     let read = || s.import_upload(t, u, &key, cutoff, false);
-    assert!(change(ImportUploadChange::Mapping(Some("{\"columns\":[]}")))
-        .await
-        .unwrap());
+    assert!(
+        change(ImportUploadChange::Mapping(Some("{\"columns\":[]}")))
+            .await
+            .unwrap()
+    );
     assert!(change(ImportUploadChange::Sheet("Ark2")).await.unwrap());
     let r = read().await.unwrap();
     assert_eq!((r.sheet.as_deref(), r.mapping), (Some("Ark2"), None));
@@ -170,12 +175,16 @@ async fn uploads_change_step_by_step(db: &TestDb) {
     assert!(!change(ImportUploadChange::TakeFailure("{\"other\":1}"))
         .await
         .unwrap());
-    assert!(change(ImportUploadChange::TakeFailure("{\"kind\":\"conflict\"}"))
-        .await
-        .unwrap());
-    assert!(!change(ImportUploadChange::TakeFailure("{\"kind\":\"conflict\"}"))
-        .await
-        .unwrap());
+    assert!(
+        change(ImportUploadChange::TakeFailure("{\"kind\":\"conflict\"}"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !change(ImportUploadChange::TakeFailure("{\"kind\":\"conflict\"}"))
+            .await
+            .unwrap()
+    );
     assert_eq!(read().await.unwrap().failure, None);
     // Again, now with an outcome: then no further commit starts.
     assert!(change(ImportUploadChange::StartCommit(now)).await.unwrap());
@@ -235,8 +244,18 @@ async fn uploads_are_bounded_and_purged(db: &TestDb) {
     assert!(exists((t, u), 1).await && exists((t, v), 12).await);
     assert!(!exists((t, u), 4).await && !exists((t, v), 10).await);
     // The purge deletes what expired.
-    assert_eq!(s.purge_import_uploads(now - Duration::hours(1)).await.unwrap(), 0);
-    assert_eq!(s.purge_import_uploads(now + Duration::seconds(1)).await.unwrap(), 3);
+    assert_eq!(
+        s.purge_import_uploads(now - Duration::hours(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.purge_import_uploads(now + Duration::seconds(1))
+            .await
+            .unwrap(),
+        3
+    );
     assert_eq!(db.raw_count("SELECT COUNT(*) FROM import_uploads").await, 0);
 }
 

@@ -254,8 +254,8 @@ async fn read(store: &dyn Store, who: &Principal, id: &str, with_file: bool) -> 
             Some(n) => upload.progress = upload.progress.max(n),
             None => {
                 let said = s.progress_at.unwrap_or(s.created_at);
-                let stale = chrono::Duration::from_std(STALE_AFTER)
-                    .unwrap_or(chrono::Duration::minutes(1));
+                let stale =
+                    chrono::Duration::from_std(STALE_AFTER).unwrap_or(chrono::Duration::minutes(1));
                 if now - said > stale {
                     let failure = Failure::interrupted();
                     let json = to_json("failure", &failure)?;
@@ -343,7 +343,13 @@ pub async fn take_failure(
         return Ok(None);
     };
     let json = to_json("failure", failure)?;
-    let taken = change(store, who, &upload.id, ImportUploadChange::TakeFailure(&json)).await?;
+    let taken = change(
+        store,
+        who,
+        &upload.id,
+        ImportUploadChange::TakeFailure(&json),
+    )
+    .await?;
     Ok(taken.then(|| failure.clone()))
 }
 

@@ -117,10 +117,23 @@ async fn session_and_import(db: &Db, a: &Server, b: &Server) {
     assert_eq!(location(&res), format!("{path}/resultat"));
     let (status, result) = get(&client, format!("{}{path}/resultat", a.base)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(result.contains("Digital post") || result.contains("/potentialer/"), "{result}");
+    assert!(
+        result.contains("Digital post") || result.contains("/potentialer/"),
+        "{result}"
+    );
     let res = post_form(&client, format!("{}{path}/importer", a.base), &all).await;
     assert_eq!(location(&res), format!("{path}/resultat"));
-    let token = db.ok(&["token", "create", "--tenant", "to", "--email", "admin@to.dk"], None);
+    let token = db.ok(
+        &[
+            "token",
+            "create",
+            "--tenant",
+            "to",
+            "--email",
+            "admin@to.dk",
+        ],
+        None,
+    );
     let list: Value = client
         .get(format!("{}/api/v1/potentials", a.base))
         .bearer_auth(token.trim())
@@ -167,7 +180,12 @@ async fn failed_logins(a: &Server, b: &Server) {
     for server in servers {
         let client = server.client();
         let res = post_login(&client, &server.base, "to", "pl@to.dk", PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", server.base);
+        assert_eq!(
+            res.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            server.base
+        );
     }
 }
 
@@ -189,7 +207,17 @@ fn concurrent_edits_through_two_servers_lose_nothing() {
 }
 
 async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
-    let token = db.ok(&["token", "create", "--tenant", "to", "--email", "admin@to.dk"], None);
+    let token = db.ok(
+        &[
+            "token",
+            "create",
+            "--tenant",
+            "to",
+            "--email",
+            "admin@to.dk",
+        ],
+        None,
+    );
     let token = token.trim().to_owned();
     let api = Client::new();
     // The tenant needs a unit: made by an import through the operator's CLI.
@@ -278,5 +306,7 @@ async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
         .expect("json");
     assert_eq!(last["version"].as_i64(), Some(v0 + ok));
     assert_eq!(conflicts, 45);
-    assert!(last["title"].as_str().is_some_and(|t| t.starts_with("Runde 4,")));
+    assert!(last["title"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("Runde 4,")));
 }

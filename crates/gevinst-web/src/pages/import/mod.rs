@@ -821,7 +821,9 @@ mod tests {
 
     /// A porteføljeleder of a fresh tenant in a private in-memory database.
     async fn page_user() -> (AppState, PageUser) {
-        let store = gevinst_store::connect("sqlite::memory:", true).await.unwrap();
+        let store = gevinst_store::connect("sqlite::memory:", true)
+            .await
+            .unwrap();
         let tenant = store
             .create_tenant(&Slug::parse("test").unwrap(), "Test")
             .await
