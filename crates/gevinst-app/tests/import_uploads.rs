@@ -4,28 +4,36 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use gevinst_app::auth::Principal;
 use gevinst_app::import::uploads::{self, FailureKind};
 use gevinst_app::maintenance::purge_if_due;
 use gevinst_app::AppError;
 use gevinst_domain::Role;
 use gevinst_sheets::import::Limits;
-use gevinst_store::ImportUploadChange;
+use gevinst_store::{DynStore, ImportUploadChange};
 
 const CSV: &[u8] = "Titel;Enhed\nDigital post;Social\nRobot i løn;Social\n".as_bytes();
 
-#[tokio::test]
-async fn an_upload_is_its_users_alone_and_its_commit_runs_once() {
-    let (store, _dir) = common::sqlite_store().await;
+/// A store with tenant `aa`, its porteføljeleder, and an upload of [`CSV`] by them.
+async fn uploaded() -> (DynStore, tempfile::TempDir, Principal, String) {
+    let (store, dir) = common::sqlite_store().await;
     let t = store
         .create_tenant(&gevinst_domain::Slug::parse("aa").unwrap(), "A")
         .await
         .unwrap();
-    store.create_unit(t.id, None, None, "Social").await.unwrap();
     let pl = common::principal(&store, t.id, "pl@aa.dk", Role::Portefoljeleder, vec![]).await;
-    let other = common::principal(&store, t.id, "x@aa.dk", Role::Portefoljeleder, vec![]).await;
     let id = uploads::create(store.as_ref(), &pl, "liste.csv", CSV)
         .await
         .unwrap();
+    (store, dir, pl, id)
+}
+
+#[tokio::test]
+async fn an_upload_is_its_users_alone_and_its_commit_runs_once() {
+    let (store, _dir, pl, id) = uploaded().await;
+    let t = pl.tenant.id;
+    store.create_unit(t, None, None, "Social").await.unwrap();
+    let other = common::principal(&store, t, "x@aa.dk", Role::Portefoljeleder, vec![]).await;
     assert_eq!(id.len(), 32);
     let upload = uploads::get(store.as_ref(), &pl, &id).await.unwrap();
     assert_eq!(
@@ -65,15 +73,7 @@ async fn an_upload_is_its_users_alone_and_its_commit_runs_once() {
 
 #[tokio::test]
 async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
-    let (store, _dir) = common::sqlite_store().await;
-    let t = store
-        .create_tenant(&gevinst_domain::Slug::parse("aa").unwrap(), "A")
-        .await
-        .unwrap();
-    let pl = common::principal(&store, t.id, "pl@aa.dk", Role::Portefoljeleder, vec![]).await;
-    let id = uploads::create(store.as_ref(), &pl, "liste.csv", CSV)
-        .await
-        .unwrap();
+    let (store, _dir, pl, id) = uploaded().await;
     let (tid, uid) = (pl.tenant.id, pl.user.id);
     // Started by an app server that said nothing since, and runs nowhere here.
     let long_ago = Utc::now() - Duration::minutes(2);
@@ -110,15 +110,7 @@ async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
 
 #[tokio::test]
 async fn the_purge_runs_once_per_interval_and_deletes_expired_uploads() {
-    let (store, _dir) = common::sqlite_store().await;
-    let t = store
-        .create_tenant(&gevinst_domain::Slug::parse("aa").unwrap(), "A")
-        .await
-        .unwrap();
-    let pl = common::principal(&store, t.id, "pl@aa.dk", Role::Portefoljeleder, vec![]).await;
-    let id = uploads::create(store.as_ref(), &pl, "liste.csv", CSV)
-        .await
-        .unwrap();
+    let (store, _dir, pl, id) = uploaded().await;
     let now = Utc::now();
     let first = purge_if_due(store.as_ref(), now).await.unwrap();
     assert_eq!(first.map(|p| p.uploads), Some(0));

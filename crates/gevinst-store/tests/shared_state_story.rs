@@ -289,7 +289,47 @@ async fn periodic_jobs_run_once_per_interval(db: &TestDb) {
 }
 
 const AUDIT: &str = "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at) \
-                     VALUES ($1, 'potential', 1, 'update', $2)";
+                     VALUES ($1, 'potential', 1, $2, $3)";
+
+/// Opens a transaction on `pool` that has written an audit entry with `action` for `t`.
+macro_rules! audit_tx {
+    ($pool:expr, $t:expr, $action:expr) => {{
+        let mut tx = $pool.begin().await.unwrap();
+        sqlx::query(AUDIT)
+            .bind($t.0)
+            .bind($action)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx
+    }};
+}
+
+/// Writes an audit entry with `action` for `t` in a transaction of its own, committed or
+/// rolled back.
+async fn audit(db: &TestDb, t: TenantId, action: &str, commit: bool) {
+    match db {
+        TestDb::Sqlite { store, .. } => {
+            let tx = audit_tx!(store.pool(), t, action);
+            if commit {
+                tx.commit().await
+            } else {
+                tx.rollback().await
+            }
+            .unwrap();
+        }
+        TestDb::Postgres { store, .. } => {
+            let tx = audit_tx!(store.pool(), t, action);
+            if commit {
+                tx.commit().await
+            } else {
+                tx.rollback().await
+            }
+            .unwrap();
+        }
+    }
+}
 
 async fn data_version_counts_every_commit(db: &TestDb) {
     let s = db.store();
@@ -297,83 +337,28 @@ async fn data_version_counts_every_commit(db: &TestDb) {
     let (other, _, _) = common::tenant_with_manager(s, "bb").await;
     let v0 = s.data_version(t).await.unwrap();
     let w0 = s.data_version(other).await.unwrap();
-    match db {
-        TestDb::Postgres { store, .. } => {
-            // Two writers: the first takes the lower audit id but commits last. A reader
-            // between the two commits must see a version that changes again when the
-            // first commits (the newest audit id would not change: a cached forecast
-            // would miss the first writer's change for good).
-            let mut first = store.pool().begin().await.unwrap();
-            sqlx::query(AUDIT)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(&mut *first)
-                .await
-                .unwrap();
-            let mut second = store.pool().begin().await.unwrap();
-            sqlx::query(AUDIT)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(&mut *second)
-                .await
-                .unwrap();
-            assert_eq!(s.data_version(t).await.unwrap(), v0);
-            second.commit().await.unwrap();
-            let v1 = s.data_version(t).await.unwrap();
-            assert!(v1 > v0);
-            first.commit().await.unwrap();
-            assert!(s.data_version(t).await.unwrap() > v1);
-        }
-        TestDb::Sqlite { store, .. } => {
-            for _ in 0..2 {
-                sqlx::query(AUDIT)
-                    .bind(t.0)
-                    .bind(Utc::now())
-                    .execute(store.pool())
-                    .await
-                    .unwrap();
-            }
-            assert_eq!(s.data_version(t).await.unwrap(), v0 + 2);
-        }
+    audit(db, t, "update", true).await;
+    audit(db, t, "create", true).await;
+    let v1 = s.data_version(t).await.unwrap();
+    assert_eq!(v1, v0 + 2);
+    if let TestDb::Postgres { store, .. } = db {
+        // Two writers: the first takes the lower audit id but commits last. A reader
+        // between the two commits must see a version that changes again when the first
+        // commits (the newest audit id would not change: a cached forecast would miss the
+        // first writer's change for good).
+        let first = audit_tx!(store.pool(), t, "update");
+        let second = audit_tx!(store.pool(), t, "update");
+        assert_eq!(s.data_version(t).await.unwrap(), v1);
+        second.commit().await.unwrap();
+        let v2 = s.data_version(t).await.unwrap();
+        assert!(v2 > v1);
+        first.commit().await.unwrap();
+        assert!(s.data_version(t).await.unwrap() > v2);
     }
     // A rolled-back change and a sign-in change nothing; the other tenant is untouched.
     let v = s.data_version(t).await.unwrap();
-    let login = "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at) \
-                 VALUES ($1, 'session', 1, 'login', $2)";
-    match db {
-        TestDb::Postgres { store, .. } => {
-            let mut tx = store.pool().begin().await.unwrap();
-            sqlx::query(AUDIT)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            tx.rollback().await.unwrap();
-            sqlx::query(login)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(store.pool())
-                .await
-                .unwrap();
-        }
-        TestDb::Sqlite { store, .. } => {
-            let mut tx = store.pool().begin().await.unwrap();
-            sqlx::query(AUDIT)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            tx.rollback().await.unwrap();
-            sqlx::query(login)
-                .bind(t.0)
-                .bind(Utc::now())
-                .execute(store.pool())
-                .await
-                .unwrap();
-        }
-    }
+    audit(db, t, "update", false).await;
+    audit(db, t, "login", true).await;
     assert_eq!(s.data_version(t).await.unwrap(), v);
     assert_eq!(s.data_version(other).await.unwrap(), w0);
 }

@@ -44,6 +44,18 @@ async fn post_form(client: &Client, url: String, form: &[(&str, &str)]) -> reqwe
     client.post(&url).form(form).send().await.expect("POST")
 }
 
+/// `GET url` with a bearer token; the answer's JSON.
+async fn get_json(client: &Client, url: String, token: &str) -> Value {
+    let res = client
+        .get(&url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET");
+    assert!(res.status().is_success(), "GET {url}: {}", res.status());
+    res.json().await.expect("json")
+}
+
 fn location(res: &reqwest::Response) -> String {
     res.headers()
         .get("location")
@@ -134,15 +146,12 @@ async fn session_and_import(db: &Db, a: &Server, b: &Server) {
         ],
         None,
     );
-    let list: Value = client
-        .get(format!("{}/api/v1/potentials", a.base))
-        .bearer_auth(token.trim())
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(
+        &client,
+        format!("{}/api/v1/potentials", a.base),
+        token.trim(),
+    )
+    .await;
     assert_eq!(list["total"], json!(2), "{list}");
     // Someone else on B does not see the upload.
     let other = b.client();
@@ -234,39 +243,15 @@ async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
         ],
         None,
     );
-    let list: Value = api
-        .get(format!("{}/api/v1/potentials", a.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&api, format!("{}/api/v1/potentials", a.base), &token).await;
     let id = list["items"][0]["id"].as_i64().expect("a potential");
     let url = |s: &Server| format!("{}/api/v1/potentials/{id}", s.base);
-    let first: Value = api
-        .get(url(a))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let first: Value = get_json(&api, url(a), &token).await;
     let v0 = first["version"].as_i64().expect("version");
     let (mut ok, mut conflicts) = (0i64, 0i64);
     for round in 0..5 {
         // Ten clients read the same version, then all write at once, half through each.
-        let current: Value = api
-            .get(url(b))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let current: Value = get_json(&api, url(b), &token).await;
         let version = current["version"].as_i64().expect("version");
         let writes = (0..10).map(|c| {
             let target = if c % 2 == 0 { url(a) } else { url(b) };
@@ -295,15 +280,7 @@ async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
         assert_eq!(round_ok, 1, "round {round}: exactly one write wins");
         ok += round_ok;
     }
-    let last: Value = api
-        .get(url(a))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let last: Value = get_json(&api, url(a), &token).await;
     assert_eq!(last["version"].as_i64(), Some(v0 + ok));
     assert_eq!(conflicts, 45);
     assert!(last["title"]
