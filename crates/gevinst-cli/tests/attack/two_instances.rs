@@ -44,6 +44,19 @@ async fn post_form(client: &Client, url: String, form: &[(&str, &str)]) -> reqwe
     client.post(&url).form(form).send().await.expect("POST")
 }
 
+/// A new API token of `admin@to.dk`.
+fn admin_token(db: &Db) -> String {
+    let args = [
+        "token",
+        "create",
+        "--tenant",
+        "to",
+        "--email",
+        "admin@to.dk",
+    ];
+    db.ok(&args, None).trim().to_owned()
+}
+
 /// `GET url` with a bearer token; the answer's JSON.
 async fn get_json(client: &Client, url: String, token: &str) -> Value {
     let res = client
@@ -135,17 +148,7 @@ async fn session_and_import(db: &Db, a: &Server, b: &Server) {
     );
     let res = post_form(&client, format!("{}{path}/importer", a.base), &all).await;
     assert_eq!(location(&res), format!("{path}/resultat"));
-    let token = db.ok(
-        &[
-            "token",
-            "create",
-            "--tenant",
-            "to",
-            "--email",
-            "admin@to.dk",
-        ],
-        None,
-    );
+    let token = admin_token(db);
     let list: Value = get_json(
         &client,
         format!("{}/api/v1/potentials", a.base),
@@ -216,18 +219,7 @@ fn concurrent_edits_through_two_servers_lose_nothing() {
 }
 
 async fn concurrent_edits(db: &Db, a: &Server, b: &Server) {
-    let token = db.ok(
-        &[
-            "token",
-            "create",
-            "--tenant",
-            "to",
-            "--email",
-            "admin@to.dk",
-        ],
-        None,
-    );
-    let token = token.trim().to_owned();
+    let token = admin_token(db);
     let api = Client::new();
     // The tenant needs a unit: made by an import through the operator's CLI.
     let dir = tempfile::tempdir().expect("temp dir");
