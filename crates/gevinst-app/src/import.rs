@@ -92,6 +92,8 @@ use crate::{AppError, Result};
 
 pub use gevinst_store::ImportProgress;
 
+pub mod uploads;
+
 /// Years of a rough business case made from a row's figures.
 pub const ROUGH_HORIZON: u32 = 5;
 
@@ -263,7 +265,7 @@ pub struct Inspection {
 }
 
 /// What the import will do with a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowAction {
     /// Creates a new potential.
@@ -289,7 +291,7 @@ impl RowAction {
 }
 
 /// One row of the preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewRow {
     /// The row's number in the sheet (from 1).
     pub row: u32,
@@ -317,7 +319,7 @@ pub struct PreviewRow {
 }
 
 /// Row counts of a preview.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewCounts {
     /// New potentials.
     pub new: usize,
@@ -332,7 +334,7 @@ pub struct PreviewCounts {
 }
 
 /// A value of the file that matched no existing name exactly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnknownValue {
     /// The list.
     pub kind: ValueKind,
@@ -347,7 +349,7 @@ pub struct UnknownValue {
 }
 
 /// The preview of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportPreview {
     /// The sheet read.
     pub sheet: String,
@@ -395,7 +397,7 @@ impl ImportPreview {
 }
 
 /// What [`commit`] wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitOutcome {
     /// The import's id; every audit entry of it has the reason `"Import <id>"`.
     pub batch_id: String,

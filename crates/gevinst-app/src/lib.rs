@@ -17,6 +17,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod import;
+pub mod maintenance;
 pub mod password;
 pub mod potentials;
 pub mod programmes;

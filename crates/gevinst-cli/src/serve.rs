@@ -94,21 +94,23 @@ fn compute_limits(args: &ComputeArgs) -> ComputeLimits {
     limits
 }
 
-/// Deletes expired sessions and old failed logins now and then every hour, for as long as
-/// the server runs. A failure is logged and retried at the next tick.
+/// Runs the purge of expired sessions, old failed logins and expired import uploads now
+/// and then every [`gevinst_app::maintenance::PURGE_EVERY`], for as long as the server
+/// runs. With several app servers on one database only one of them runs each purge (see
+/// [`gevinst_app::maintenance`]). A failure is logged and retried at the next tick.
 async fn purge_periodically(store: gevinst_store::DynStore) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut tick = tokio::time::interval(gevinst_app::maintenance::PURGE_EVERY);
     loop {
         tick.tick().await;
-        match gevinst_app::auth::purge_expired(store.as_ref(), chrono::Utc::now()).await {
-            Ok((sessions, failures)) => {
-                tracing::debug!(
-                    sessions,
-                    failures,
-                    "purged expired sessions and old failed logins"
-                )
-            }
-            Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+        match gevinst_app::maintenance::purge_if_due(store.as_ref(), chrono::Utc::now()).await {
+            Ok(Some(p)) => tracing::debug!(
+                sessions = p.sessions,
+                failures = p.failures,
+                uploads = p.uploads,
+                "purged expired sessions, old failed logins and expired import uploads"
+            ),
+            Ok(None) => tracing::debug!("the purge ran on another app server"),
+            Err(e) => tracing::warn!(error = %e, "the purge failed"),
         }
     }
 }

@@ -45,9 +45,13 @@ use std::sync::Arc;
 pub mod backup;
 mod error;
 pub mod postgres;
+mod shared_state;
 pub mod sqlite;
 
 pub use error::{ErrorKind, StoreError};
+pub use shared_state::{
+    advisory_key, ImportUploadChange, NewImportUpload, StoredImportUpload, UploadBounds,
+};
 
 /// Result type of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -761,12 +765,59 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
     ) -> Result<()>;
 
+    // ---- state shared by several app servers ----
+
+    /// Keeps an import upload, in one transaction with making room for it (see
+    /// [`UploadBounds`]). Returns how many older uploads gave way.
+    async fn put_import_upload(
+        &self,
+        upload: &NewImportUpload<'_>,
+        bounds: &UploadBounds,
+    ) -> Result<u64>;
+    /// The upload with this id if it belongs to this tenant and user and was made at or
+    /// after `expired_before`; anything else is [`StoreError::NotFound`]. `with_file`
+    /// false leaves [`StoredImportUpload::bytes`] empty (for polling a commit).
+    async fn import_upload(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        id: &str,
+        expired_before: DateTime<Utc>,
+        with_file: bool,
+    ) -> Result<StoredImportUpload>;
+    /// Changes the upload with this id of this tenant and user. Answers whether it
+    /// changed: false for a [`ImportUploadChange::StartCommit`] refused because a commit
+    /// runs or is done, a progress report without a running commit, or a failure already
+    /// taken. An unknown id (or someone else's) is [`StoreError::NotFound`].
+    async fn change_import_upload(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        id: &str,
+        change: ImportUploadChange<'_>,
+    ) -> Result<bool>;
+    /// Deletes uploads made before `expired_before`. Returns how many were deleted.
+    async fn purge_import_uploads(&self, expired_before: DateTime<Utc>) -> Result<u64>;
+    /// Claims one run of the periodic job `name` (e.g. the purge) for the caller: answers
+    /// true, and records `now` as its last run, when no other app server is claiming it at
+    /// the same moment (a PostgreSQL advisory lock, `pg_try_advisory_xact_lock`) and it
+    /// has not run, on any app server, after `now - min_interval`. The caller then runs
+    /// the job; the others skip it. On SQLite (one app server) only the last run counts.
+    async fn claim_periodic_job(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        min_interval: chrono::Duration,
+    ) -> Result<bool>;
+
     // ---- audit ----
 
-    /// The id of the tenant's newest audit entry that changed data (0 if none). Every
-    /// change to the tenant's data writes an audit entry, so a cached calculation is still
-    /// valid exactly while this number is unchanged. Security events (sign-ins, exports;
-    /// [`gevinst_domain::AuditAction::changes_data`]) are left out.
+    /// A number that grows with every change to the tenant's data (0 if none): a counter
+    /// bumped with every audit entry that changes data, at the commit of its transaction.
+    /// Every change to the tenant's data writes an audit entry, so a cached calculation is
+    /// still valid exactly while this number is unchanged, whichever app server wrote.
+    /// Security events (sign-ins, exports; [`gevinst_domain::AuditAction::changes_data`])
+    /// are left out.
     async fn data_version(&self, tenant: TenantId) -> Result<i64>;
 
     /// Appends an audit entry on its own (for changes that have no row of their own).

@@ -236,6 +236,7 @@ mod imp {
 
     include!("backend_common.rs");
     include!("backend_audit.rs");
+    include!("backend_shared.rs");
 }
 
 #[cfg(test)]

@@ -166,6 +166,7 @@ mod imp {
 
     include!("backend_common.rs");
     include!("backend_audit.rs");
+    include!("backend_shared.rs");
 }
 
 #[cfg(all(test, unix))]

@@ -135,6 +135,9 @@ fn a_backup_taken_while_serving_restores_every_row() {
         "audit log byte for byte"
     );
     assert_eq!(restored, saved, "every table as it was at the backup");
+    // The restored audit log's hash chain verifies.
+    let verified = db.ok(&["audit", "verify"], None);
+    assert!(verified.starts_with("OK "), "{verified}");
     assert!(!db.ok(&["tenant", "list"], None).contains("efter"));
     #[cfg(unix)]
     assert_eq!(mode(&live), 0o600);

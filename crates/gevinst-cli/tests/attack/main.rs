@@ -14,3 +14,4 @@ mod duties;
 mod login;
 mod slow_clients;
 mod support;
+mod two_instances;

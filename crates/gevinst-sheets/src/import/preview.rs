@@ -77,7 +77,7 @@ pub struct Issue {
 }
 
 /// A CPR-like number found in a cell, with the masked text the UI can offer instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CprFinding {
     /// The column header.
     pub column: String,

@@ -5,7 +5,8 @@
 //!    `multipart/form-data`; its CSRF token travels as `?_csrf=` in the form's action
 //!    (see [`crate::session`]), and the body is read here with the import's own size
 //!    limit ([`crate::WebSettings::max_import_bytes`]) by axum's [`Multipart`]. The file
-//!    is kept in memory ([`uploads`]) under a random id, for this user only.
+//!    is kept in the database ([`gevinst_app::import::uploads`]) under a random id, for
+//!    this user only, so that any app server can serve the next steps.
 //! 2. `GET /import/{id}`: the sheet (`POST …/ark`), the detected header and a column
 //!    mapping form with the suggestion pre-selected (`POST …/kolonner`, optionally saved
 //!    by name); a saved mapping can be applied (`POST …/opsaetning`).
@@ -18,12 +19,12 @@
 //! 5. `POST /import/{id}/importer` (`valg=alle` or `valg=gyldige`), then
 //!    `GET /import/{id}/resultat`. The commit (one database transaction) runs in a
 //!    background task; a long one shows a progress page that refreshes itself until the
-//!    result, which links to the potentials written.
+//!    result, which links to the potentials written. The progress and the result are
+//!    kept with the upload, so the page may be served by another app server.
 //!
 //! Læsere get 403 on every step. What a leder or digital agent may import is decided by
 //! [`gevinst_app::import`].
 
-mod uploads;
 mod views;
 
 use super::form_input::{field, form_pairs};
@@ -36,17 +37,15 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use gevinst_app::import::uploads::{self, Failure, FailureKind, Upload};
 use gevinst_app::import::{
-    self, ImportInput, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
+    self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Role, UnitId};
 use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
-use uploads::{Failure, Upload};
 use views::*;
 
 /// File name endings the upload accepts.
@@ -89,28 +88,26 @@ fn limits(state: &AppState) -> Limits {
     }
 }
 
-/// The caller's upload; anything else (unknown, expired, someone else's) is 404.
-fn load(who: &PageUser, id: &str) -> Result<Upload, PageError> {
+/// The caller's upload with its file; anything else (unknown, expired, someone else's)
+/// is 404.
+async fn load(state: &AppState, who: &PageUser, id: &str) -> Result<Upload, PageError> {
     may_import(who)?;
-    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(PageError(AppError::NotFound));
-    }
-    uploads::get(id, who.principal.tenant.id, who.principal.user.id)
-        .ok_or(PageError(AppError::NotFound))
+    Ok(uploads::get(state.store.as_ref(), &who.principal, id).await?)
 }
 
-fn change<R>(who: &PageUser, id: &str, f: impl FnOnce(&mut Upload) -> R) -> Result<R, PageError> {
-    uploads::update(id, who.principal.tenant.id, who.principal.user.id, f)
-        .ok_or(PageError(AppError::NotFound))
+/// As [`load`], without the file.
+async fn status_of(state: &AppState, who: &PageUser, id: &str) -> Result<Upload, PageError> {
+    may_import(who)?;
+    Ok(uploads::status(state.store.as_ref(), &who.principal, id).await?)
 }
 
-fn input<'a>(upload: &'a Upload, limits: &'a Limits) -> ImportInput<'a> {
-    ImportInput {
-        bytes: &upload.bytes,
-        filename: &upload.filename,
-        sheet: upload.sheet.as_deref(),
-        mapping: upload.mapping.as_ref(),
-        limits,
+/// The HTTP status of the page that shows why a commit wrote nothing.
+fn failure_status(f: &Failure) -> StatusCode {
+    match f.kind {
+        FailureKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        FailureKind::Conflict => StatusCode::CONFLICT,
+        FailureKind::Forbidden => StatusCode::FORBIDDEN,
+        FailureKind::Interrupted | FailureKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -129,7 +126,7 @@ async fn preview_of(
     import::preview(
         state.store.as_ref(),
         Importer::User(&who.principal),
-        &input(upload, &limits),
+        &upload.input(&limits),
         &upload.choices,
     )
     .await
@@ -337,12 +334,7 @@ async fn upload(
             e => Err(PageError(e)),
         };
     }
-    let id = uploads::insert(Upload::new(
-        who.principal.tenant.id,
-        who.principal.user.id,
-        name,
-        data,
-    ));
+    let id = uploads::create(state.store.as_ref(), &who.principal, &name, &data).await?;
     Ok(see_other(format!("/import/{id}")))
 }
 
@@ -361,7 +353,7 @@ async fn mapping_page(
     Path(id): Path<String>,
     Query(q): Query<MappingQuery>,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let message = match q.besked.as_str() {
         "opsaetning" => Some("Den gemte kolonneopsætning er brugt. Kontrollér valgene.".to_owned()),
         _ => None,
@@ -424,7 +416,7 @@ async fn choose_sheet(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let sheet = field(&pairs, "ark");
     let inspection = inspect(&state, &upload, None)?;
@@ -464,10 +456,7 @@ async fn choose_sheet(
             e => Err(PageError(e)),
         };
     }
-    change(&who, &id, |u| {
-        u.sheet = Some(sheet);
-        u.mapping = None;
-    })?;
+    uploads::choose_sheet(state.store.as_ref(), &who.principal, &id, &sheet).await?;
     Ok(see_other(format!("/import/{id}")))
 }
 
@@ -478,12 +467,12 @@ async fn apply_saved(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    load(&who, &id)?;
+    load(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let name = field(&pairs, "navn");
     let (mapping, _) =
         import::load_mapping(state.store.as_ref(), Importer::User(&who.principal), &name).await?;
-    change(&who, &id, |u| u.mapping = Some(mapping))?;
+    uploads::set_mapping(state.store.as_ref(), &who.principal, &id, Some(&mapping)).await?;
     Ok(see_other(format!("/import/{id}?besked=opsaetning")))
 }
 
@@ -494,11 +483,11 @@ async fn save_columns(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let inspection = inspect(&state, &upload, upload.sheet.as_deref())?;
     if inspection.gevinst_export {
-        change(&who, &id, |u| u.mapping = None)?;
+        uploads::set_mapping(state.store.as_ref(), &who.principal, &id, None).await?;
         return Ok(see_other(format!("/import/{id}/vaerdier")));
     }
     let mut errors = Vec::new();
@@ -567,7 +556,7 @@ async fn save_columns(
         )
         .await;
     }
-    change(&who, &id, |u| u.mapping = Some(mapping))?;
+    uploads::set_mapping(state.store.as_ref(), &who.principal, &id, Some(&mapping)).await?;
     Ok(see_other(format!("/import/{id}/vaerdier")))
 }
 
@@ -579,7 +568,7 @@ async fn values_page(
     who: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let preview = preview_of(&state, &who, &upload).await?;
     let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
     let page = ValuesPage::new(
@@ -612,7 +601,7 @@ async fn save_values(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    load(&who, &id)?;
+    let mut upload = status_of(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let count: usize = field(&pairs, "antal").parse().unwrap_or(0).min(10_000);
     let mut decisions: Vec<ValueDecision> = Vec::new();
@@ -644,18 +633,18 @@ async fn save_values(
         }
         unit
     };
-    change(&who, &id, |u| {
-        // Decisions for values this form did not show (another mapping) are kept.
-        let shown: Vec<(ValueKind, String)> = decisions
-            .iter()
-            .map(|d| (d.kind, normalise_key(&d.raw)))
-            .collect();
-        u.choices
-            .values
-            .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
-        u.choices.values.extend(decisions);
-        u.choices.default_unit = default_unit;
-    })?;
+    // Decisions for values this form did not show (another mapping) are kept.
+    let shown: Vec<(ValueKind, String)> = decisions
+        .iter()
+        .map(|d| (d.kind, normalise_key(&d.raw)))
+        .collect();
+    let choices = &mut upload.choices;
+    choices
+        .values
+        .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
+    choices.values.extend(decisions);
+    choices.default_unit = default_unit;
+    uploads::set_choices(state.store.as_ref(), &who.principal, &id, choices).await?;
     Ok(see_other(format!("/import/{id}/forhaandsvisning")))
 }
 
@@ -667,15 +656,16 @@ async fn preview_page(
     who: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     if upload.outcome.is_some() || upload.committing {
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
     // A commit that ended while the progress page was shown tells why it wrote nothing.
-    let (errors, status) = match change(&who, &id, |u| u.failure.take())? {
-        Some(f) => (f.messages, f.status),
-        None => (Vec::new(), StatusCode::OK),
-    };
+    let (errors, status) =
+        match uploads::take_failure(state.store.as_ref(), &who.principal, &upload).await? {
+            Some(f) => (f.messages.clone(), failure_status(&f)),
+            None => (Vec::new(), StatusCode::OK),
+        };
     preview_response(&state, &who, &id, &upload, errors, status).await
 }
 
@@ -693,9 +683,14 @@ async fn preview_response(
 }
 
 /// `POST /import/{id}/maskering`: masks every CPR-like number and shows the preview again.
-async fn mask_cpr(who: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
-    load(&who, &id)?;
-    change(&who, &id, |u| u.choices.mask_cpr = true)?;
+async fn mask_cpr(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let mut upload = status_of(&state, &who, &id).await?;
+    upload.choices.mask_cpr = true;
+    uploads::set_choices(state.store.as_ref(), &who.principal, &id, &upload.choices).await?;
     Ok(see_other(format!("/import/{id}/forhaandsvisning")))
 }
 
@@ -705,7 +700,7 @@ async fn error_report(
     who: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let preview = match &upload.outcome {
         Some(o) => o.preview.clone(),
         None => preview_of(&state, &who, &upload).await?,
@@ -741,31 +736,6 @@ async fn error_report(
 /// How long `POST …/importer` waits for the commit before it shows the progress page.
 const COMMIT_WAIT: Duration = Duration::from_secs(2);
 
-/// What a commit that wrote nothing tells the user.
-fn failure_of(e: AppError) -> Failure {
-    match e {
-        AppError::Invalid(f) => Failure {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            messages: messages(&f),
-        },
-        AppError::Conflict => Failure {
-            status: StatusCode::CONFLICT,
-            messages: vec!["Nogen har ændret et af potentialerne imens, så intet er importeret. Se forhåndsvisningen igen, og importér på ny.".to_owned()],
-        },
-        AppError::Forbidden => Failure {
-            status: StatusCode::FORBIDDEN,
-            messages: vec!["Din rolle giver ikke adgang til at importere.".to_owned()],
-        },
-        e => {
-            tracing::error!(error = %e, "import commit failed");
-            Failure {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                messages: vec!["Der opstod en uventet fejl, så intet er importeret. Prøv igen om lidt. Fejlen er logget.".to_owned()],
-            }
-        }
-    }
-}
-
 /// `POST /import/{id}/importer`: `valg=alle` (refused with errors) or `valg=gyldige`.
 ///
 /// The commit (one database transaction) runs in a background task that reports the rows
@@ -778,7 +748,7 @@ async fn commit(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+    let upload = load(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let only_valid = match field(&pairs, "valg").as_str() {
         "alle" => false,
@@ -795,82 +765,50 @@ async fn commit(
             .await
         }
     };
-    // One commit per upload: a second click (or tab) goes to the result.
-    let written = Arc::new(AtomicUsize::new(0));
-    let started = change(&who, &id, |u| {
-        if u.committing || u.outcome.is_some() {
-            false
-        } else {
-            u.committing = true;
-            u.failure = None;
-            u.progress = Some(written.clone());
-            true
+    // One commit per upload (on any app server): a second click (or tab) goes to the
+    // result.
+    let job = uploads::start_commit(
+        state.store.clone(),
+        &who.principal,
+        upload.clone(),
+        only_valid,
+        limits(&state),
+    )
+    .await?;
+    let Some(job) = job else {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    };
+    if tokio::time::timeout(COMMIT_WAIT, job).await.is_err() {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    let done = status_of(&state, &who, &id).await?;
+    if done.outcome.is_some() {
+        return Ok(see_other(format!("/import/{id}/resultat")));
+    }
+    match uploads::take_failure(state.store.as_ref(), &who.principal, &done).await? {
+        Some(f) => {
+            let status = failure_status(&f);
+            preview_response(&state, &who, &id, &upload, f.messages, status).await
         }
-    })?;
-    if !started {
-        return Ok(see_other(format!("/import/{id}/resultat")));
-    }
-    let store = state.store.clone();
-    let principal = who.principal.clone();
-    let limits = limits(&state);
-    let job = tokio::spawn(async move {
-        let progress = move |n: usize| written.store(n, Ordering::Relaxed);
-        import::commit(
-            store.as_ref(),
-            Importer::User(&principal),
-            &input(&upload, &limits),
-            &upload.choices,
-            only_valid,
-            Some(&progress),
-        )
-        .await
-    });
-    let (tenant, user, key) = (who.principal.tenant.id, who.principal.user.id, id.clone());
-    // The result is stored by a second task, so that even a panicking commit ends.
-    let done = tokio::spawn(async move {
-        let (outcome, failure) = match job.await {
-            Ok(Ok(o)) => (Some(Arc::new(o)), None),
-            Ok(Err(e)) => (None, Some(failure_of(e))),
-            Err(e) => (
-                None,
-                Some(failure_of(AppError::Internal(format!("import task: {e}")))),
-            ),
-        };
-        uploads::update(&key, tenant, user, |u| {
-            u.committing = false;
-            u.progress = None;
-            u.outcome = outcome;
-            u.failure = failure;
-        });
-    });
-    if tokio::time::timeout(COMMIT_WAIT, done).await.is_err() {
-        return Ok(see_other(format!("/import/{id}/resultat")));
-    }
-    let upload = load(&who, &id)?;
-    if upload.outcome.is_some() {
-        return Ok(see_other(format!("/import/{id}/resultat")));
-    }
-    let failure = change(&who, &id, |u| u.failure.take())?;
-    match failure {
-        Some(f) => preview_response(&state, &who, &id, &upload, f.messages, f.status).await,
         None => Ok(see_other(format!("/import/{id}/forhaandsvisning"))),
     }
 }
 
 /// `GET /import/{id}/resultat`: the result, or the progress while the commit runs (the
-/// page refreshes itself every second with a `Refresh` header, no JavaScript).
-async fn result_page(who: PageUser, Path(id): Path<String>) -> Result<Response, PageError> {
-    let upload = load(&who, &id)?;
+/// page refreshes itself every second with a `Refresh` header, no JavaScript). The
+/// commit may run on another app server: its progress is read from the database.
+async fn result_page(
+    State(state): State<AppState>,
+    who: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let upload = status_of(&state, &who, &id).await?;
     if let Some(outcome) = &upload.outcome {
         let page = ResultPage::new(&who, &id, &upload.filename, outcome);
         return Ok(crate::render::Page(page).into_response());
     }
     if upload.committing {
-        let written = upload
-            .progress
-            .as_ref()
-            .map(|p| p.load(Ordering::Relaxed))
-            .unwrap_or(0);
+        let written = usize::try_from(upload.progress).unwrap_or(usize::MAX);
         let page = ProgressPage::new(&who, &id, &upload.filename, written);
         return Ok((
             [(header::REFRESH, HeaderValue::from_static("1"))],
@@ -882,171 +820,4 @@ async fn result_page(who: PageUser, Path(id): Path<String>) -> Result<Response, 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use gevinst_domain::user::{Email, User};
-    use gevinst_domain::{Actor, Slug, Tenant, TenantId, UserId};
-
-    fn page_user(n: i64) -> PageUser {
-        let tenant = Tenant {
-            id: TenantId(n),
-            slug: Slug::parse("test").unwrap(),
-            name: "Test".into(),
-            version: 1,
-        };
-        let user = User {
-            id: UserId(n),
-            tenant_id: TenantId(n),
-            email: Email::parse("pl@test.dk").unwrap(),
-            name: "PL".into(),
-            role: Role::Portefoljeleder,
-            units: vec![],
-            active: true,
-            version: 1,
-        };
-        PageUser {
-            principal: gevinst_app::auth::Principal {
-                actor: Actor {
-                    tenant_id: TenantId(n),
-                    user_id: UserId(n),
-                    role: Role::Portefoljeleder,
-                    units: vec![],
-                },
-                user,
-                tenant,
-            },
-            csrf: "x".into(),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_running_commit_shows_a_page_that_refreshes_itself() {
-        let who = page_user(800_001);
-        let id = uploads::insert(Upload::new(
-            TenantId(800_001),
-            UserId(800_001),
-            "stor.xlsx".into(),
-            b"x".to_vec(),
-        ));
-        change(&who, &id, |u| {
-            u.committing = true;
-            u.progress = Some(Arc::new(AtomicUsize::new(7)));
-        })
-        .unwrap();
-        let res = result_page(who.clone(), Path(id.clone())).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(res.headers()[header::REFRESH], "1");
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let html = String::from_utf8(body.to_vec()).unwrap();
-        assert!(
-            html.contains("stor.xlsx bliver importeret. 7 rækker er skrevet indtil videre."),
-            "{html}"
-        );
-        assert!(html.contains(&format!("<a href=\"/import/{id}/resultat\">Opdatér nu</a>")));
-        // Done without an outcome (refused): back to the preview, which says why.
-        change(&who, &id, |u| {
-            u.committing = false;
-            u.failure = Some(failure_of(AppError::Conflict));
-        })
-        .unwrap();
-        let res = result_page(who.clone(), Path(id.clone())).await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert_eq!(
-            res.headers()[header::LOCATION],
-            format!("/import/{id}/forhaandsvisning").as_str()
-        );
-        assert_eq!(
-            uploads::get(&id, TenantId(800_001), UserId(800_001))
-                .and_then(|u| u.failure)
-                .map(|f| f.status),
-            Some(StatusCode::CONFLICT)
-        );
-    }
-
-    #[test]
-    fn targets_round_trip_through_form_values() {
-        for f in Field::ALL {
-            let t = Target::Field(f);
-            assert_eq!(parse_target(&target_key(t)), Some(t));
-        }
-        assert_eq!(
-            target_key(Target::Field(Field::StartYear)),
-            "felt:start_year"
-        );
-        for t in [Target::Tag, Target::Note, Target::Ignore] {
-            assert_eq!(parse_target(&target_key(t)), Some(t));
-        }
-        assert_eq!(parse_target("felt:nope"), None);
-        assert_eq!(parse_target("x"), None);
-    }
-
-    #[test]
-    fn value_answers_become_decisions() {
-        assert_eq!(
-            decision(ValueKind::Unit, "Jobcentret".into(), "e:Jobcenter"),
-            Some(ValueDecision {
-                kind: ValueKind::Unit,
-                raw: "Jobcentret".into(),
-                choice: ValueChoice::Existing {
-                    name: "Jobcenter".into()
-                }
-            })
-        );
-        assert_eq!(
-            decision(ValueKind::Unit, "X".into(), "opret").map(|d| d.choice),
-            Some(ValueChoice::Create { parent: None })
-        );
-        assert_eq!(decision(ValueKind::Status, "X".into(), "opret"), None);
-        assert_eq!(decision(ValueKind::Unit, "X".into(), "tom"), None);
-        assert_eq!(
-            decision(ValueKind::Technology, "X".into(), "tom").map(|d| d.choice),
-            Some(ValueChoice::Skip)
-        );
-        assert_eq!(decision(ValueKind::Unit, "X".into(), ""), None);
-        for k in [
-            ValueKind::Unit,
-            ValueKind::Fagomraade,
-            ValueKind::Status,
-            ValueKind::Technology,
-        ] {
-            assert_eq!(parse_kind(kind_key(k)), Some(k));
-        }
-    }
-
-    #[test]
-    fn uploaded_files_are_checked() {
-        assert_eq!(
-            checked_file(Some("C:\\x\\liste.CSV"), b"a;b".to_vec()),
-            Ok(("liste.CSV".to_owned(), b"a;b".to_vec()))
-        );
-        assert_eq!(
-            checked_file(Some("mappe/ æ.ods "), b"x".to_vec()),
-            Ok(("æ.ods".to_owned(), b"x".to_vec()))
-        );
-        assert_eq!(
-            checked_file(Some("%221%22.xlsx"), b"x".to_vec()),
-            Ok(("\"1\".xlsx".to_owned(), b"x".to_vec()))
-        );
-        let err = |r: Result<(String, Vec<u8>), Refusal>| r.err();
-        let refused = |m: &str| Some((StatusCode::UNPROCESSABLE_ENTITY, m.to_owned()));
-        assert_eq!(
-            err(checked_file(Some("notat.pdf"), b"x".to_vec())),
-            refused("«notat.pdf» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
-        );
-        assert_eq!(
-            err(checked_file(None, b"a;b".to_vec())),
-            refused("«» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv).")
-        );
-        assert_eq!(
-            err(checked_file(Some(""), Vec::new())),
-            refused("Vælg en fil.")
-        );
-        assert_eq!(err(checked_file(None, Vec::new())), refused("Vælg en fil."));
-        assert_eq!(
-            err(checked_file(Some("tom.csv"), Vec::new())),
-            refused("«tom.csv» er tom.")
-        );
-    }
-}
+mod tests;

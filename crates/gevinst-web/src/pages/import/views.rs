@@ -1,9 +1,10 @@
 //! The import's pages: what each template shows, prepared as plain text.
 
-use super::{kind_key, target_key, uploads::Upload, EXTENSIONS};
+use super::{kind_key, target_key, EXTENSIONS};
 use crate::pages::layout::Layout;
 use crate::session::PageUser;
 use askama::Template;
+use gevinst_app::import::uploads::Upload;
 use gevinst_app::import::{
     CommitOutcome, ImportChoices, ImportPreview, Inspection, PreviewCounts, RowAction, ValueChoice,
     ValueKind,
