@@ -291,7 +291,8 @@ async fn periodic_jobs_run_once_per_interval(db: &TestDb) {
 /// A raw audit entry, to control its transaction. It carries chain columns (the schema
 /// refuses unchained entries) with a sequence number of its own; what the hash chain
 /// makes of such entries is the audit tests' business, not this story's.
-const AUDIT: &str = "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, seq, prev_hash, hash) \
+const AUDIT: &str =
+    "INSERT INTO audit_log (tenant_id, entity, entity_id, action, at, seq, prev_hash, hash) \
                      VALUES ($1, 'potential', 1, $2, $3, $4, 'raw', 'raw')";
 
 /// Sequence numbers for raw entries, clear of the store's own.
