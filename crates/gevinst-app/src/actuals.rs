@@ -20,7 +20,7 @@ use gevinst_domain::programme::{
     check_decider, flag, ActualDraft, ApprovalDecision, ApprovalState, DecisionRefusal,
 };
 use gevinst_domain::text::clean;
-use gevinst_domain::{AuditAction, AuditDraft, EntityKind, PotentialId, ProgrammeId, Role};
+use gevinst_domain::{AuditAction, AuditDraft, EntityKind, Permission, PotentialId, ProgrammeId};
 use gevinst_store::{Store, StoreError, StoredActual};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ pub async fn record_actual(
         .ok_or(AppError::NotFound)?;
     let plan = &stored.plan;
     let me = Some(who.user.id);
-    if !matches!(who.actor.role, Role::Admin | Role::Portefoljeleder) {
+    if !who.actor.may_tenant_wide(Permission::ManagePortfolio) {
         let line = plan.benefits.iter().find(|b| Some(b.line) == draft.line);
         let allowed = match line {
             Some(b) => b.owner == me,

@@ -138,7 +138,7 @@ impl Importer<'_> {
     /// May have units, fagområder and technologies created.
     fn may_create_lists(&self) -> bool {
         match self {
-            Importer::User(p) => matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
+            Importer::User(p) => p.actor.may_tenant_wide(Permission::ManagePortfolio),
             Importer::Operator(_) => true,
         }
     }

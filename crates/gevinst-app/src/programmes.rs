@@ -38,7 +38,7 @@ use gevinst_domain::programme::{
     BenefitPlan, Forecast, MeasurementFrequency, Period, Programme, ProgrammeDraft,
     ProgrammeOverview, ProgrammePotential, StatusProbabilities,
 };
-use gevinst_domain::{EntityKind, FieldErrors, PotentialId, Role};
+use gevinst_domain::{EntityKind, FieldErrors, PotentialId};
 use gevinst_domain::{ProgrammeId, TenantId, UserId};
 use gevinst_store::{Store, StoreError, StoredBenefitPlan, StoredProgramme};
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ pub struct Reminder {
 }
 
 fn may_manage_programmes(who: &Principal) -> bool {
-    matches!(who.actor.role, Role::Admin | Role::Portefoljeleder)
+    who.actor.may_tenant_wide(Permission::ManagePortfolio)
 }
 
 /// Adds the field error `unknown` with `message` if a referenced record was not found;

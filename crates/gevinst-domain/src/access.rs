@@ -10,6 +10,7 @@
 //! | decide: besluttet, afvist | ✓ | ✓ | own units | – | – |
 //! | set or change a benefit's owner (gevinstejer) | ✓ | ✓ | own units | – | – |
 //! | approve or reject a flagged actual (not one's own) | ✓ | ✓ | – | – | – |
+//! | manage the portfolio: programmes, forecast probabilities, every benefit plan and actual, imports into any unit | ✓ | ✓ | – | – | – |
 //! | users, units, tenant settings | ✓ | – | – | – | – |
 //!
 //! "Own units" means the units a user is assigned to and every unit below them.
@@ -49,6 +50,10 @@ pub enum Permission {
     /// Approve or reject a flagged actual (the four-eyes principle; never one's own, see
     /// [`crate::programme::check_decider`]).
     ApproveActuals,
+    /// Manage the portfolio as a whole (*porteføljestyring*): programmes and their targets,
+    /// the forecast's probabilities, every benefit plan and actual, and imports into any
+    /// unit. Not bound to a unit.
+    ManagePortfolio,
     /// Manage users, units and tenant settings.
     Administer,
 }
@@ -72,12 +77,21 @@ impl Actor {
             (Role::Leder, Permission::ChangeStatus(u, _)) => in_scope(u),
             (Role::Leder, Permission::AssignBenefitOwner(u)) => in_scope(u),
             (Role::Leder | Role::DigitalAgent, Permission::ApproveActuals) => false,
+            (Role::Leder | Role::DigitalAgent, Permission::ManagePortfolio) => false,
             (Role::DigitalAgent, Permission::AssignBenefitOwner(_)) => false,
             (Role::DigitalAgent, Permission::EditPotential(u)) => in_scope(u),
             (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => {
                 !to.is_decision() && in_scope(u)
             }
         }
+    }
+
+    /// Whether the actor may do `what`, a permission that is not bound to a unit
+    /// ([`Permission::ManagePortfolio`], [`Permission::ApproveActuals`],
+    /// [`Permission::Administer`], [`Permission::SubmitIdea`]). A unit-bound permission
+    /// asked this way is never granted below the tenant-wide roles.
+    pub fn may_tenant_wide(&self, what: Permission) -> bool {
+        self.may(what, &UnitTree::new(Vec::new()))
     }
 
     /// Whether the actor may set a status other than idé when creating a potential
@@ -118,6 +132,11 @@ mod tests {
         let other = UnitId(3);
         let cases = [
             (Role::Admin, Permission::Administer, true),
+            (Role::Admin, Permission::ManagePortfolio, true),
+            (Role::Portefoljeleder, Permission::ManagePortfolio, true),
+            (Role::Leder, Permission::ManagePortfolio, false),
+            (Role::DigitalAgent, Permission::ManagePortfolio, false),
+            (Role::Laeser, Permission::ManagePortfolio, false),
             (Role::Portefoljeleder, Permission::Administer, false),
             (
                 Role::Portefoljeleder,

@@ -43,7 +43,7 @@ use gevinst_app::import::{
 };
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, Role, UnitId};
+use gevinst_domain::{FieldErrors, Permission, Role, UnitId};
 use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
 use std::time::Duration;
 use views::*;
@@ -78,7 +78,9 @@ fn may_import(who: &PageUser) -> Result<(), PageError> {
 }
 
 fn may_create_lists(who: &PageUser) -> bool {
-    matches!(who.principal.user.role, Role::Admin | Role::Portefoljeleder)
+    who.principal
+        .actor
+        .may_tenant_wide(Permission::ManagePortfolio)
 }
 
 fn limits(state: &AppState) -> Limits {

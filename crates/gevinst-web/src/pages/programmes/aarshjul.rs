@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes::{self, Reminder};
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 const MONTHS: [&str; 12] = [
     "Januar",
@@ -107,7 +107,7 @@ pub(crate) async fn show(
     let page = AarshjulPage {
         layout: Layout::new(&who, format!("Årshjul {year}"), "aarshjul"),
         year,
-        all: matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
+        all: p.actor.may_tenant_wide(Permission::ManagePortfolio),
         earlier,
         months,
         overdue_count,

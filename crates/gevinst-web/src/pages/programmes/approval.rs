@@ -21,7 +21,7 @@ use gevinst_app::auth::Principal;
 use gevinst_app::{programmes, AppError};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{ApprovalDecision, ApprovalState};
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 /// One recorded actual.
 pub(super) struct ActualView {
@@ -64,7 +64,7 @@ pub(super) fn actual_views(who: &Principal, l: &Loaded) -> Vec<ActualView> {
             .map(|b| b.label.clone())
             .unwrap_or_else(|| format!("Linje {line}"))
     };
-    let approver = matches!(who.user.role, Role::Admin | Role::Portefoljeleder);
+    let approver = who.actor.may_tenant_wide(Permission::ApproveActuals);
     l.actuals
         .iter()
         .map(|s| {

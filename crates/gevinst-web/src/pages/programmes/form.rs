@@ -28,7 +28,7 @@ use gevinst_domain::programme::{
     counts_as_decided, DistributionKey, KeyBasis, Milestone, Programme, ProgrammeDraft, Share,
     ShareOwner, TargetDraft, TargetKind,
 };
-use gevinst_domain::{FieldErrors, PotentialId, PotentialQuery, Role, UnitId};
+use gevinst_domain::{FieldErrors, Permission, PotentialId, PotentialQuery, UnitId};
 
 /// One target row as typed.
 #[derive(Debug, Clone, Default)]
@@ -360,7 +360,7 @@ fn adapt_errors(errors: FieldErrors, kept: &[usize], keys_target_rows: &[usize])
 }
 
 fn may_manage(who: &Principal) -> bool {
-    matches!(who.user.role, Role::Admin | Role::Portefoljeleder)
+    who.actor.may_tenant_wide(Permission::ManagePortfolio)
 }
 
 /// Forvaltninger (top-level units) as (id, name).

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use gevinst_app::programmes;
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 struct Row {
     id: i64,
@@ -54,7 +54,7 @@ pub(crate) async fn show(
     let page = ListPage {
         layout: Layout::new(&who, "Programmer", "programmer"),
         rows,
-        may_manage: matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
+        may_manage: p.actor.may_tenant_wide(Permission::ManagePortfolio),
         flash,
     };
     Ok(Page(page).into_response())

@@ -25,7 +25,7 @@ use gevinst_domain::programme::{
     BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ProgrammeYear, ShareOwner,
     TargetKind, YearTarget,
 };
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 /// The forecast settings the overview uses: 10,000 iterations, seed 0.
 pub(crate) const FORECAST: SimulationSettings = SimulationSettings {
@@ -516,7 +516,7 @@ pub(crate) async fn show(
         shares,
         forecast: cached.map(|f| forecast_view(prog, &f)),
         pending,
-        may_manage: matches!(p.user.role, Role::Admin | Role::Portefoljeleder),
+        may_manage: p.actor.may_tenant_wide(Permission::ManagePortfolio),
     };
     Ok(Page(page).into_response())
 }

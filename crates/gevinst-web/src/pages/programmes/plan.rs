@@ -34,7 +34,7 @@ use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
-use gevinst_domain::{FieldErrors, Potential, PotentialId, Role};
+use gevinst_domain::{FieldErrors, Permission, Potential, PotentialId};
 use gevinst_store::{StoredActual, StoredBenefitPlan};
 
 /// One benefit as the plan page shows it.
@@ -175,7 +175,7 @@ pub(super) fn date(d: NaiveDate) -> String {
 
 /// Whether the principal may record actuals on this plan at all.
 fn may_record(who: &Principal, plan: &BenefitPlan) -> bool {
-    matches!(who.user.role, Role::Admin | Role::Portefoljeleder)
+    who.actor.may_tenant_wide(Permission::ManagePortfolio)
         || plan.benefits.iter().any(|b| b.owner == Some(who.user.id))
 }
 
@@ -440,7 +440,7 @@ pub(super) fn render(
             })
             .collect();
         if may_record(p, plan) {
-            let manager = matches!(p.user.role, Role::Admin | Role::Portefoljeleder);
+            let manager = p.actor.may_tenant_wide(Permission::ManagePortfolio);
             let (form, errors) = form.unwrap_or_default();
             let lines = plan
                 .benefits

@@ -16,7 +16,7 @@ use gevinst_app::{programmes, AppError};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_input, parse_number};
 use gevinst_domain::programme::StatusProbabilities;
-use gevinst_domain::{FieldErrors, Role, Status};
+use gevinst_domain::{FieldErrors, Permission, Status};
 
 struct Row {
     name: &'static str,
@@ -79,7 +79,10 @@ fn render(
         layout: Layout::new(who, "Sandsynligheder pr. status", "programmer"),
         rows,
         version,
-        may_edit: matches!(who.principal.user.role, Role::Admin | Role::Portefoljeleder),
+        may_edit: who
+            .principal
+            .actor
+            .may_tenant_wide(Permission::ManagePortfolio),
         conflict,
         summary: summary(&errors),
         errors,
@@ -110,7 +113,11 @@ pub(crate) async fn save(
     who: PageUser,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    if !matches!(who.principal.user.role, Role::Admin | Role::Portefoljeleder) {
+    if !who
+        .principal
+        .actor
+        .may_tenant_wide(Permission::ManagePortfolio)
+    {
         return Err(AppError::Forbidden.into());
     }
     let store = state.store.as_ref();
