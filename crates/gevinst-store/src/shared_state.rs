@@ -242,4 +242,34 @@ mod tests {
             i32::from_ne_bytes(0x811c_9dc5u32.to_ne_bytes())
         );
     }
+
+    /// The data-version trigger (migration 0007) names the actions that change no data in
+    /// SQL; they must be exactly those of `AuditAction::changes_data`, on both databases,
+    /// or cached forecasts would go stale (an action missing) or miss needlessly.
+    #[test]
+    fn the_trigger_skips_exactly_the_actions_that_change_no_data() {
+        use gevinst_domain::AuditAction;
+        for sql in [
+            include_str!("../migrations/sqlite/0007_shared_state.sql"),
+            include_str!("../migrations/postgres/0007_shared_state.sql"),
+        ] {
+            let lists = sql.split("NOT IN (").skip(1).collect::<Vec<_>>();
+            assert!(!lists.is_empty(), "the migration names the skipped actions");
+            for list in lists {
+                let list = &list[..list.find(')').expect("closing parenthesis")];
+                let mut named: Vec<&str> = list
+                    .split(',')
+                    .map(|a| a.trim().trim_matches('\''))
+                    .collect();
+                named.sort_unstable();
+                let mut expected: Vec<&str> = AuditAction::ALL
+                    .iter()
+                    .filter(|a| !a.changes_data())
+                    .map(|a| a.as_str())
+                    .collect();
+                expected.sort_unstable();
+                assert_eq!(named, expected);
+            }
+        }
+    }
 }
