@@ -3,11 +3,13 @@
 //! PostgreSQL: with `GEVINST_TEST_POSTGRES_URL` set, the admin flow also runs against that
 //! server; without it the test is skipped, unless `GEVINST_REQUIRE_POSTGRES=1` makes it fail.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+#[path = "shared/listening.rs"]
+mod listening;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gevinst");
 
@@ -467,45 +469,11 @@ impl Server {
     fn start(db: &Db, extra: &[&str]) -> Server {
         let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
         args.extend_from_slice(extra);
-        let mut child = db
-            .cmd(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn gevinst serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let mut before = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => match line.strip_prefix("listening on http://") {
-                    Some(addr) => {
-                        return Server {
-                            child,
-                            addr: addr.trim().to_owned(),
-                            stdout_before_listening: before,
-                        };
-                    }
-                    None => before.push(line),
-                },
-                Err(e) => {
-                    let _ = child.kill();
-                    panic!(
-                        "gevinst serve did not print its address ({e}); output so far: {before:?}"
-                    );
-                }
-            }
+        let started = listening::spawn_listening(db.cmd(&args));
+        Server {
+            child: started.child,
+            addr: started.addr,
+            stdout_before_listening: started.printed_before,
         }
     }
 

@@ -105,6 +105,7 @@ async fn parallel_guesses(db: Db) {
     db.seed("angreb");
     let server = Server::start(&db, &[]);
     let armed = arm(&server, 25).await;
+    let started = std::time::Instant::now();
     let statuses = join_all(armed.iter().enumerate().map(|(i, a)| {
         let server = &server;
         async move {
@@ -114,6 +115,18 @@ async fn parallel_guesses(db: Db) {
         }
     }))
     .await;
+    // On a loaded machine the burst may be spread over seconds, and the doubling delay
+    // (2 s, 4 s, 8 s … after the third failure) then rightly lets a guess through now and
+    // then. Allow exactly what the schedule allows in the time the burst took.
+    let took = started.elapsed().as_secs_f64();
+    let mut allowed = 3;
+    let mut waited = 0.0;
+    for delay in [2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
+        waited += delay;
+        if waited <= took {
+            allowed += 1;
+        }
+    }
     let checked = statuses
         .iter()
         .filter(|(s, _)| [StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER].contains(s))
@@ -123,8 +136,9 @@ async fn parallel_guesses(db: Db) {
         .filter(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)
         .collect();
     assert!(
-        checked <= 3,
-        "{checked} of 25 parallel guesses had their password checked: {statuses:?}"
+        checked <= allowed,
+        "{checked} of 25 parallel guesses in {took:.1} s had their password checked \
+         (at most {allowed} may be): {statuses:?}"
     );
     assert_eq!(checked + throttled.len(), 25, "{statuses:?}");
     assert!(throttled.iter().all(|(_, r)| r.is_some_and(|s| s >= 1)));

@@ -14,4 +14,8 @@ mod duties;
 mod login;
 mod slow_clients;
 mod support;
+
+#[path = "../shared/listening.rs"]
+#[allow(dead_code)] // the attack suite does not read what the server printed first
+mod listening;
 mod two_instances;

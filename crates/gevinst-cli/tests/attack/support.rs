@@ -2,10 +2,9 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The binary under attack.
 pub const BIN: &str = env!("CARGO_BIN_EXE_gevinst");
@@ -218,43 +217,12 @@ impl Server {
 
     /// Starts a prepared `gevinst serve --listen 127.0.0.1:0 …` command and waits until it
     /// prints its address.
-    pub fn spawn(mut cmd: Command) -> Server {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn gevinst serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(addr) = line.strip_prefix("listening on http://") {
-                        let addr = addr.trim().to_owned();
-                        return Server {
-                            child,
-                            base: format!("http://{addr}"),
-                            addr,
-                        };
-                    }
-                }
-                Err(e) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("gevinst serve did not print its address: {e}");
-                }
-            }
+    pub fn spawn(cmd: Command) -> Server {
+        let started = crate::listening::spawn_listening(cmd);
+        Server {
+            child: started.child,
+            base: format!("http://{}", started.addr),
+            addr: started.addr,
         }
     }
 
