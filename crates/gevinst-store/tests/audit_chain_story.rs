@@ -10,7 +10,7 @@ mod common;
 use common::{tenant_with_manager, valid_potential, TestDb};
 use gevinst_domain::audit_chain::{ChainProblem, ChainReport};
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, TenantId};
-use gevinst_store::Store;
+use gevinst_store::prelude::*;
 
 on_both_databases!(
     chain_grows_and_verifies,

@@ -17,7 +17,8 @@ use gevinst_domain::{
     PotentialQuery, Role, Slug, SortKey, Status, TechnologyId, Tenant, TenantId, UnitId, UserId,
     ValidPotential, ValidUser,
 };
-use gevinst_store::{Catalogue, ErrorKind, SessionRecord, Store, StoreError};
+use gevinst_store::prelude::*;
+use gevinst_store::{Catalogue, ErrorKind, SessionRecord, StoreError};
 use serde_json::json;
 
 on_both_databases!(

@@ -8,8 +8,8 @@ use gevinst_domain::{
     Email, Role, Slug, Source, TenantId, UnitId, UserId, ValidPotential, ValidUser,
 };
 use gevinst_store::postgres::{create_test_database, drop_test_database, PostgresStore};
+use gevinst_store::prelude::*;
 use gevinst_store::sqlite::SqliteStore;
-use gevinst_store::Store;
 
 /// One fresh, migrated database.
 pub enum TestDb {
