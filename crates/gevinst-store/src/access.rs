@@ -6,6 +6,28 @@ use chrono::{DateTime, Utc};
 use gevinst_domain::login_throttle::KeyHistory;
 use gevinst_domain::{TenantId, UserId};
 
+/// A login that failed, for [`AccessStore::record_failed_login`].
+#[derive(Clone, Copy)]
+pub struct FailedLogin<'a> {
+    /// The account the e-mail matched, if any (its password did not, or it is inactive).
+    pub user: Option<UserId>,
+    /// The e-mail as entered (trimmed, lower-cased).
+    pub email: &'a str,
+    /// The client's address, when known.
+    pub client: Option<&'a str>,
+    /// Whether this failure starts a delay or lockout.
+    pub lockout: bool,
+}
+
+impl std::fmt::Debug for FailedLogin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FailedLogin")
+            .field("user", &self.user)
+            .field("lockout", &self.lockout)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A browser session. The store only ever sees the SHA-256 hash of the cookie value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -44,7 +66,7 @@ pub struct ApiTokenInfo {
     pub last_used_from: Option<String>,
 }
 
-/// What [`AccessStore::use_api_token`](crate::AccessStore::use_api_token) found: the token's owner, and whether the client
+/// What [`AccessStore::use_api_token`] found: the token's owner, and whether the client
 /// address differs from the one it was last used from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenUse {
@@ -62,15 +84,29 @@ pub struct ApiTokenUse {
 /// Browser sessions, personal API tokens and login throttling. The store only ever sees hashes of secrets.
 #[async_trait]
 pub trait AccessStore: Send + Sync {
-    /// Stores a new session.
-    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
+    /// Stores the new session of a successful login and records the login (from `client`,
+    /// the client's address when known) in the tenant's audit log, in one transaction.
+    async fn create_session(&self, session: &SessionRecord, client: Option<&str>) -> Result<()>;
     /// A live (unexpired) session by hash; expired ones are [`StoreError::NotFound`].
     /// The idle timeout is the caller's: see [`SessionRecord::last_seen_at`].
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord>;
     /// Records activity on a session now (for the idle timeout).
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Deletes a session (logout). Deleting a missing session is not an error.
+    /// Deletes a session (after its idle timeout). Deleting a missing session is not an
+    /// error.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Ends a session (logout) and, when it was live at `now` (see
+    /// [`AccessStore::session`]), records the logout (from `client`) in the tenant's audit
+    /// log, in one transaction. Ending a missing session is not an error.
+    async fn end_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        client: Option<&str>,
+    ) -> Result<()>;
+    /// Records a failed login in the tenant's audit log, and, when `failure.lockout`, that
+    /// it starts a delay or lockout (one transaction).
+    async fn record_failed_login(&self, tenant: TenantId, failure: &FailedLogin<'_>) -> Result<()>;
     /// Deletes all of a user's sessions (deactivation, password change), except the one
     /// with hash `keep` when given (the user's own, when they change their password).
     async fn delete_user_sessions(
@@ -108,6 +144,9 @@ pub trait AccessStore: Send + Sync {
         actor: ActorId,
         user: UserId,
     ) -> Result<u64>;
+    /// Records in the owner's audit log that a token was used from `client`, an address
+    /// other than the one it was last used from (`used.previous_client`).
+    async fn record_token_use(&self, used: &ApiTokenUse, client: &str) -> Result<()>;
     /// A user's tokens, newest first.
     async fn list_api_tokens(&self, tenant: TenantId, user: UserId) -> Result<Vec<ApiTokenInfo>>;
     /// Revokes one of a user's tokens.

@@ -1,11 +1,15 @@
 //! The audit log: reading it, checking its hash chain, and the data version.
 
-use crate::Result;
+use crate::{ActorId, Result};
 use async_trait::async_trait;
 use gevinst_domain::audit_chain::ChainReport;
-use gevinst_domain::{AuditEntry, TenantId};
+use gevinst_domain::{AuditEntry, FieldChange, TenantId};
 
-/// Reading the audit log, checking its hash chain, and the data version derived from it. Entries are written only by the store's own operations, each in the transaction of what it records.
+/// Reading the audit log, checking its hash chain, and the data version derived from it.
+///
+/// Entries are written only by the store's own operations, each in the transaction of
+/// what it records; events without a record of their own have an operation named for
+/// them ([`AuditStore::record_export`], [`crate::AccessStore::record_failed_login`] …).
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// A number that grows with every change to the tenant's data (0 if none): a counter
@@ -27,4 +31,14 @@ pub trait AuditStore: Send + Sync {
         entity: gevinst_domain::EntityKind,
         id: i64,
     ) -> Result<Vec<AuditEntry>>;
+    /// Records an export by `actor` in the tenant's audit log: entity
+    /// [`gevinst_domain::EntityKind::Export`] keyed by the tenant's id (so every export of
+    /// the tenant is listed together), action [`gevinst_domain::AuditAction::Export`], and
+    /// `facts` (what was exported, with which filter) as its changes.
+    async fn record_export(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        facts: Vec<FieldChange>,
+    ) -> Result<()>;
 }

@@ -70,7 +70,7 @@ pub mod backup;
 pub mod postgres;
 pub mod sqlite;
 
-pub use access::{AccessStore, ApiTokenInfo, ApiTokenUse, SessionRecord};
+pub use access::{AccessStore, ApiTokenInfo, ApiTokenUse, FailedLogin, SessionRecord};
 pub use audit::AuditStore;
 pub use documents::{DocumentStore, StoredBusinessCase};
 pub use error::{ErrorKind, StoreError};

@@ -10,7 +10,6 @@ mod common;
 use common::{tenant_with_manager, valid_potential, TestDb};
 use gevinst_domain::audit_chain::{ChainProblem, ChainReport};
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, TenantId};
-use gevinst_store::prelude::*;
 
 on_both_databases!(
     chain_grows_and_verifies,
@@ -39,7 +38,8 @@ fn draft(entity_id: i64, reason: &str) -> AuditDraft {
 }
 
 /// A tenant with a handful of audited changes; returns it and its entry count.
-async fn busy_tenant(s: &dyn Store, slug: &str) -> (TenantId, i64) {
+async fn busy_tenant(db: &TestDb, slug: &str) -> (TenantId, i64) {
+    let s = db.store();
     let (tenant, unit, user) = tenant_with_manager(s, slug).await;
     for i in 0..3 {
         s.create_potential(
@@ -53,7 +53,8 @@ async fn busy_tenant(s: &dyn Store, slug: &str) -> (TenantId, i64) {
         .unwrap();
     }
     for i in 0..3 {
-        s.append_audit(tenant, &draft(tenant.0, &format!("note {i}")))
+        db.concrete()
+            .append_audit(tenant, &draft(tenant.0, &format!("note {i}")))
             .await
             .unwrap();
     }
@@ -92,8 +93,8 @@ fn broken(r: &ChainReport) -> (i64, Option<i64>, ChainProblem) {
 
 async fn chain_grows_and_verifies(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "kaede-a").await;
-    let (b, m) = busy_tenant(s, "kaede-b").await;
+    let (a, n) = busy_tenant(db, "kaede-a").await;
+    let (b, m) = busy_tenant(db, "kaede-b").await;
     // Every entry of each tenant is in its own chain, numbered 1..=n.
     assert_eq!(
         n,
@@ -121,14 +122,17 @@ async fn chain_grows_and_verifies(db: &TestDb) {
         "the head hash is the newest entry's hash"
     );
     // Another tenant's writes do not touch this chain.
-    s.append_audit(b, &draft(b.0, "b only")).await.unwrap();
+    db.concrete()
+        .append_audit(b, &draft(b.0, "b only"))
+        .await
+        .unwrap();
     assert_eq!(s.verify_audit_chain(a).await.unwrap(), r);
     assert!(s.verify_audit_chain(TenantId(999_999)).await.is_err());
 }
 
 async fn an_altered_entry_is_named(db: &TestDb) {
     let s = db.store();
-    let (a, _) = busy_tenant(s, "aendret").await;
+    let (a, _) = busy_tenant(db, "aendret").await;
     remove_guards(db).await;
     let target = id_at(db, a, 4).await;
     db.raw_execute(&format!(
@@ -143,7 +147,7 @@ async fn an_altered_entry_is_named(db: &TestDb) {
 
 async fn a_deleted_entry_is_a_gap(db: &TestDb) {
     let s = db.store();
-    let (a, _) = busy_tenant(s, "slettet").await;
+    let (a, _) = busy_tenant(db, "slettet").await;
     remove_guards(db).await;
     let gone = id_at(db, a, 3).await;
     let next = id_at(db, a, 4).await;
@@ -159,7 +163,7 @@ async fn a_deleted_entry_is_a_gap(db: &TestDb) {
 
 async fn deleted_newest_entries_are_found(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "hale").await;
+    let (a, n) = busy_tenant(db, "hale").await;
     remove_guards(db).await;
     db.raw_execute(&format!(
         "DELETE FROM audit_log WHERE tenant_id = {a} AND seq >= {}",
@@ -173,7 +177,7 @@ async fn deleted_newest_entries_are_found(db: &TestDb) {
 
 async fn ids_cannot_be_reused(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "genbrug").await;
+    let (a, n) = busy_tenant(db, "genbrug").await;
     let cols = "id, tenant_id, entity, entity_id, action, user_id, actor, at, changes, reason, \
                 seq, prev_hash, hash";
     let attempts: Vec<String> = match db {
@@ -282,7 +286,7 @@ async fn the_operator_is_the_actor(db: &TestDb) {
     // The store without an operator records the system; an explicit actor wins.
     let mut d = draft(a.0, "demo");
     d.actor = Some("system:demo".into());
-    s.append_audit(a, &d).await.unwrap();
+    db.concrete().append_audit(a, &d).await.unwrap();
     let entries = s.audit_for(a, EntityKind::Tenant, a.0).await.unwrap();
     assert_eq!(entries[0].actor.as_deref(), Some("system"));
     assert_eq!(
@@ -296,7 +300,7 @@ async fn concurrent_writers_keep_one_chain(db: &TestDb) {
     let s = db.store();
     let (a, _, _) = tenant_with_manager(s, "samtidig").await;
     let (b, _, _) = tenant_with_manager(s, "samtidig-b").await;
-    let shared = s.acting_as("system:test");
+    let shared = db.concrete().with_operator("system:test");
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let store = shared.clone();
@@ -364,7 +368,8 @@ async fn legacy_entries_are_chained(db: &TestDb) {
     assert!(r.is_intact(), "{r:?}");
     assert_eq!(r.entries, 5);
     // New entries continue the chain, and migrating again changes nothing.
-    s.append_audit(tenant, &draft(tenant.0, "ny"))
+    db.concrete()
+        .append_audit(tenant, &draft(tenant.0, "ny"))
         .await
         .unwrap();
     migrate(db).await;

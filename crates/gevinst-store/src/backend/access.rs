@@ -1,10 +1,14 @@
 //! Sign-in: browser sessions, personal API tokens and login throttling.
 
+use super::audit_log::append_events;
 use super::*;
+use crate::FailedLogin;
 use crate::{ActorId, ApiTokenInfo, ApiTokenUse, Result, SessionRecord, StoreError};
 use chrono::{DateTime, Utc};
 use gevinst_domain::login_throttle::KeyHistory;
 use gevinst_domain::{AuditAction, EntityKind, TenantId, UserId};
+use gevinst_domain::{AuditDraft, FieldChange};
+use serde_json::Value;
 
 const TOKEN_COLS: &str =
     "id, user_id, name, created_at, last_used_at, revoked, expires_at, last_used_from";
@@ -49,9 +53,68 @@ async fn revoke_token_row(
     insert_audit(conn, operator, tenant, &d, now()).await
 }
 
+/// A sign-in event (login, logout, failed login, lockout) keyed by the user (0 for an
+/// e-mail that matched no user), with `facts` that are present as its changes.
+fn session_event(
+    action: AuditAction,
+    user_key: i64,
+    user: Option<UserId>,
+    facts: &[(&str, Option<&str>)],
+) -> AuditDraft {
+    let changes = facts
+        .iter()
+        .filter_map(|(field, value)| {
+            value.map(|v| FieldChange {
+                field: (*field).to_owned(),
+                before: Value::Null,
+                after: Value::String(v.to_owned()),
+            })
+        })
+        .collect();
+    AuditDraft {
+        entity: EntityKind::Session,
+        entity_id: user_key,
+        action,
+        user_id: user,
+        actor: None,
+        changes,
+        reason: None,
+    }
+}
+
+/// The session with this hash if it is live at `now`: unexpired, and its user active.
+async fn live_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionRecord>> {
+    let row = sqlx::query(
+        "SELECT s.token_hash, s.tenant_id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at \
+         FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at IS NOT NULL \
+         AND u.active = TRUE",
+    )
+    .bind(token_hash)
+    .bind(micros(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    Ok(Some(SessionRecord {
+        token_hash: r.try_get("token_hash")?,
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        user_id: UserId(r.try_get("user_id")?),
+        csrf_token: r.try_get("csrf_token")?,
+        expires_at: r.try_get("expires_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+    }))
+}
+
 #[async_trait]
 impl crate::AccessStore for ThisStore {
-    async fn create_session(&self, session: &SessionRecord) -> Result<()> {
+    async fn create_session(&self, session: &SessionRecord, client: Option<&str>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, tenant_id, user_id, csrf_token, expires_at, last_seen_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -62,34 +125,84 @@ impl crate::AccessStore for ThisStore {
         .bind(&session.csrf_token)
         .bind(micros(session.expires_at))
         .bind(micros(session.last_seen_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(fk("user"))?;
+        let user = session.user_id;
+        let event = session_event(
+            AuditAction::Login,
+            user.0,
+            Some(user),
+            &[("client", client)],
+        );
+        insert_audit(&mut tx, &self.operator, session.tenant_id, &event, now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord> {
-        let row = sqlx::query(
-            "SELECT s.token_hash, s.tenant_id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at \
-             FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at IS NOT NULL \
-             AND u.active = TRUE",
-        )
-        .bind(token_hash)
-        .bind(micros(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(r) = row else {
-            return Err(StoreError::not_found("session"));
+        let mut conn = self.pool.acquire().await?;
+        live_session(&mut conn, token_hash, now)
+            .await?
+            .ok_or_else(|| StoreError::not_found("session"))
+    }
+
+    async fn end_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        client: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let live = live_session(&mut tx, token_hash, now).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(record) = live {
+            let user = record.user_id;
+            let event = session_event(
+                AuditAction::Logout,
+                user.0,
+                Some(user),
+                &[("client", client)],
+            );
+            insert_audit(&mut tx, &self.operator, record.tenant_id, &event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_failed_login(&self, tenant: TenantId, failure: &FailedLogin<'_>) -> Result<()> {
+        let id = failure.user.map_or(0, |u| u.0);
+        let facts = [("email", Some(failure.email)), ("client", failure.client)];
+        let mut events = vec![session_event(AuditAction::LoginFailed, id, None, &facts)];
+        if failure.lockout {
+            events.push(session_event(AuditAction::Lockout, id, None, &facts));
+        }
+        append_events(self, tenant, &events).await
+    }
+
+    async fn record_token_use(&self, used: &ApiTokenUse, client: &str) -> Result<()> {
+        let change = FieldChange {
+            field: "client".into(),
+            before: used
+                .previous_client
+                .clone()
+                .map_or(Value::Null, Value::String),
+            after: Value::String(client.to_owned()),
         };
-        Ok(SessionRecord {
-            token_hash: r.try_get("token_hash")?,
-            tenant_id: TenantId(r.try_get("tenant_id")?),
-            user_id: UserId(r.try_get("user_id")?),
-            csrf_token: r.try_get("csrf_token")?,
-            expires_at: r.try_get("expires_at")?,
-            last_seen_at: r.try_get("last_seen_at")?,
-        })
+        let event = AuditDraft {
+            entity: EntityKind::ApiToken,
+            changes: vec![change],
+            ..session_event(
+                AuditAction::TokenUse,
+                used.token_id,
+                Some(used.user_id),
+                &[],
+            )
+        };
+        append_events(self, used.tenant_id, &[event]).await
     }
 
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {

@@ -1,8 +1,9 @@
-//! The audit log and its hash chain. The hashing itself is pure and lives in `gevinst_domain::audit_chain`.
+//! The audit log and its hash chain. The hashing itself is pure and lives in
+//! `gevinst_domain::audit_chain`.
 
 use super::tenants::fetch_tenant;
 use super::*;
-use crate::{Result, StoreError};
+use crate::{ActorId, Result, StoreError};
 use chrono::{DateTime, Utc};
 use gevinst_domain::audit_chain::{
     entry_hash, ChainFields, ChainReport, ChainVerifier, StoredLink, GENESIS,
@@ -300,8 +301,59 @@ fn legacy_fields(r: &DbRow) -> Result<ChainFields> {
     })
 }
 
+/// Appends `entries`, events that have no record of their own (a login, an export), in one
+/// write transaction: the entries and their tenant's chain head move together.
+pub(super) async fn append_events(
+    store: &ThisStore,
+    tenant: TenantId,
+    entries: &[AuditDraft],
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let at = now();
+    for entry in entries {
+        insert_audit(&mut tx, &store.operator, tenant, entry, at).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+impl ThisStore {
+    /// Appends an audit entry that no operation of the store records, for tests of the
+    /// hash chain and for maintenance tools that hold the concrete store. The app's
+    /// handle ([`crate::DynStore`]) cannot reach it: there, the store's operations are the
+    /// audit log's only author.
+    pub async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
+        append_events(self, tenant, std::slice::from_ref(entry)).await
+    }
+
+    /// The same store (same connections), recording `operator` as the actor of changes
+    /// without a tenant user; the concrete counterpart of [`crate::Store::acting_as`].
+    pub fn with_operator(&self, operator: &str) -> Self {
+        ThisStore {
+            pool: self.pool.clone(),
+            operator: operator.into(),
+        }
+    }
+}
+
 #[async_trait]
 impl crate::AuditStore for ThisStore {
+    async fn record_export(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        facts: Vec<FieldChange>,
+    ) -> Result<()> {
+        let entry = draft(
+            EntityKind::Export,
+            tenant.0,
+            AuditAction::Export,
+            actor,
+            facts,
+        );
+        append_events(self, tenant, &[entry]).await
+    }
+
     async fn data_version(&self, tenant: TenantId) -> Result<i64> {
         // A counter bumped by a trigger on audit_log (migration 0007): on PostgreSQL at
         // commit, so that out-of-order commits cannot leave it unchanged.

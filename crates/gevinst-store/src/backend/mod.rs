@@ -142,9 +142,6 @@ impl Store for ThisStore {
     }
 
     fn acting_as(&self, operator: &str) -> crate::DynStore {
-        std::sync::Arc::new(ThisStore {
-            pool: self.pool.clone(),
-            operator: operator.into(),
-        })
+        std::sync::Arc::new(self.with_operator(operator))
     }
 }
