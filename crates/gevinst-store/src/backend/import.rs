@@ -7,12 +7,14 @@ use super::tenants::fetch_tenant;
 use super::uploads::{change_import_upload, import_upload, put_import_upload};
 use super::*;
 use crate::{
-    ActorId, Catalogue, ImportAction, ImportBatch, ImportOutcome, ImportProgress, Result,
-    StoreError, StoredImportMapping,
+    ActorId, Catalogue, ImportAction, ImportBatch, ImportOutcome, ImportProgress, ImportRow,
+    Result, StoreError, StoredImportMapping,
 };
 use chrono::{DateTime, Utc};
+use gevinst_domain::business_case::BusinessCase;
 use gevinst_domain::{
-    AuditAction, AuditDraft, EntityKind, FagomraadeId, FieldChange, TechnologyId, TenantId, UserId,
+    AuditAction, AuditDraft, EntityKind, FagomraadeId, FieldChange, PotentialId, TechnologyId,
+    TenantId, UserId, ValidPotential,
 };
 
 const IMPORT_MAPPING_COLS: &str = "id, name, body, version, updated_at";
@@ -56,6 +58,192 @@ fn import_row_error(row: u32, e: StoreError) -> StoreError {
     }
 }
 
+/// One import's transaction, as [`crate::ImportStore::commit_import`] writes it: every
+/// change is audited by `actor` with the import's reason, at one time.
+struct ImportWriter<'a> {
+    conn: &'a mut Conn,
+    operator: &'a str,
+    tenant: TenantId,
+    actor: ActorId,
+    reason: String,
+    at: DateTime<Utc>,
+    out: ImportOutcome,
+}
+
+impl ImportWriter<'_> {
+    /// Writes the audit entry of one change.
+    async fn audit(
+        &mut self,
+        entity: EntityKind,
+        id: i64,
+        action: AuditAction,
+        changes: Vec<FieldChange>,
+    ) -> Result<()> {
+        let d = AuditDraft {
+            reason: Some(self.reason.clone()),
+            ..draft(entity, id, action, self.actor, changes)
+        };
+        insert_audit(self.conn, self.operator, self.tenant, &d, self.at).await
+    }
+
+    /// Creates the batch's new units, fagområder and technology types.
+    async fn create_references(&mut self, batch: &ImportBatch) -> Result<()> {
+        let tenant = self.tenant;
+        for (i, u) in batch.new_units.iter().enumerate() {
+            let parent = match u.new_parent {
+                Some(p) if p < i => self.out.units.get(p).map(|x| x.id),
+                Some(p) => return Err(StoreError::not_found(format!("new unit {p}"))),
+                None => u.parent,
+            };
+            if let Some(parent) = parent {
+                fetch_unit(self.conn, tenant, parent).await?;
+            }
+            let unit = insert_unit(self.conn, tenant, parent, &u.name).await?;
+            let changes = audit::created(&unit);
+            self.audit(EntityKind::Unit, unit.id.0, AuditAction::Create, changes)
+                .await?;
+            self.out.units.push(unit);
+        }
+        for (which, names) in [
+            (Catalogue::Fagomraader, &batch.new_fagomraader),
+            (Catalogue::Technologies, &batch.new_technologies),
+        ] {
+            for name in names {
+                let item = insert_catalogue_item(self.conn, tenant, which, name).await?;
+                let changes = audit::created(&item);
+                self.audit(
+                    catalogue_entity(which),
+                    item.id,
+                    AuditAction::Create,
+                    changes,
+                )
+                .await?;
+                match which {
+                    Catalogue::Fagomraader => self.out.fagomraader.push(item),
+                    Catalogue::Technologies => self.out.technologies.push(item),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The row's potential with the records the import created in place of its indexes.
+    fn resolve(&self, r: &ImportRow) -> Result<ValidPotential> {
+        let in_row = |e: StoreError| import_row_error(r.row, e);
+        let created = |what: &str, i: usize| in_row(StoreError::not_found(format!("{what} {i}")));
+        let mut v = r.potential.clone();
+        if let Some(i) = r.new_unit {
+            v.unit_id = self
+                .out
+                .units
+                .get(i)
+                .map(|u| u.id)
+                .ok_or_else(|| created("new unit", i))?;
+        }
+        if let Some(i) = r.new_fagomraade {
+            let item = self.out.fagomraader.get(i);
+            v.fagomraade_id = Some(FagomraadeId(
+                item.map(|f| f.id)
+                    .ok_or_else(|| created("new fagområde", i))?,
+            ));
+        }
+        if let Some(i) = r.new_technology {
+            let item = self.out.technologies.get(i);
+            v.technology_id = Some(TechnologyId(
+                item.map(|t| t.id)
+                    .ok_or_else(|| created("new technology", i))?,
+            ));
+        }
+        Ok(v)
+    }
+
+    /// Creates or updates one row's potential, then saves its business case.
+    async fn write_row(&mut self, r: &ImportRow) -> Result<()> {
+        let in_row = |e: StoreError| import_row_error(r.row, e);
+        let (tenant, at) = (self.tenant, self.at);
+        let v = self.resolve(r)?;
+        let id = match r.action {
+            ImportAction::Create {
+                status,
+                submitted_by,
+            } => {
+                let p = insert_potential(self.conn, tenant, &v, status, submitted_by, at)
+                    .await
+                    .map_err(in_row)?;
+                let changes = audit::created(&p);
+                self.audit(EntityKind::Potential, p.id.0, AuditAction::Create, changes)
+                    .await?;
+                self.out.created += 1;
+                p.id
+            }
+            ImportAction::Update {
+                id,
+                expected_version,
+            } => {
+                let before = fetch_potential(self.conn, tenant, id)
+                    .await
+                    .map_err(in_row)?;
+                update_potential_row(self.conn, tenant, id, expected_version, &v, at)
+                    .await
+                    .map_err(in_row)?;
+                let after = fetch_potential(self.conn, tenant, id).await?;
+                let changes = audit::changes(&before, &after);
+                self.audit(EntityKind::Potential, id.0, AuditAction::Update, changes)
+                    .await?;
+                self.out.updated += 1;
+                id
+            }
+        };
+        if let Some((case, expected)) = &r.business_case {
+            self.write_business_case(r.row, id, case, *expected).await?;
+        }
+        self.out.potentials.push(id);
+        Ok(())
+    }
+
+    /// Saves a row's business case: creates it (`expected` `None`) or replaces the
+    /// stored version `expected`.
+    async fn write_business_case(
+        &mut self,
+        row: u32,
+        id: PotentialId,
+        case: &BusinessCase,
+        expected: Option<i64>,
+    ) -> Result<()> {
+        let in_row = |e: StoreError| import_row_error(row, e);
+        let before = fetch_business_case(self.conn, self.tenant, id).await?;
+        let changes = match (&before, expected) {
+            (None, None) => audit::created(case),
+            (Some(b), Some(v)) if b.version == v => audit::changes(&b.case, case),
+            _ => {
+                return Err(in_row(StoreError::conflict(format!(
+                    "business case of potential {id}"
+                ))))
+            }
+        };
+        let action = if before.is_some() {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
+        write_potential_document(
+            self.conn,
+            "business_cases",
+            BUSINESS_CASE_COLS,
+            "business case",
+            (self.tenant, self.actor, id, expected),
+            case,
+            self.at,
+        )
+        .await
+        .map_err(in_row)?;
+        self.audit(EntityKind::BusinessCase, id.0, action, changes)
+            .await?;
+        self.out.business_cases += 1;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl crate::ImportStore for ThisStore {
     async fn commit_import(
@@ -68,154 +256,23 @@ impl crate::ImportStore for ThisStore {
         let mut tx = self.begin_write().await?;
         // A missing tenant is NotFound before anything else.
         fetch_tenant(&mut tx, tenant).await?;
-        let at = now();
-        let reason = Some(format!("Import {}", batch.batch_id));
-        let audit_of = |entity: EntityKind, id: i64, action: AuditAction, changes| AuditDraft {
-            entity,
-            entity_id: id,
-            action,
-            user_id: actor,
-            actor: None,
-            changes,
-            reason: reason.clone(),
+        let mut import = ImportWriter {
+            conn: &mut tx,
+            operator: &self.operator,
+            tenant,
+            actor,
+            reason: format!("Import {}", batch.batch_id),
+            at: now(),
+            out: ImportOutcome::default(),
         };
-        let mut out = ImportOutcome::default();
-        for (i, u) in batch.new_units.iter().enumerate() {
-            let parent = match u.new_parent {
-                Some(p) if p < i => out.units.get(p).map(|x| x.id),
-                Some(p) => return Err(StoreError::not_found(format!("new unit {p}"))),
-                None => u.parent,
-            };
-            if let Some(parent) = parent {
-                fetch_unit(&mut tx, tenant, parent).await?;
-            }
-            let unit = insert_unit(&mut tx, tenant, parent, &u.name).await?;
-            let d = audit_of(
-                EntityKind::Unit,
-                unit.id.0,
-                AuditAction::Create,
-                audit::created(&unit),
-            );
-            insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-            out.units.push(unit);
-        }
-        for (which, names) in [
-            (Catalogue::Fagomraader, &batch.new_fagomraader),
-            (Catalogue::Technologies, &batch.new_technologies),
-        ] {
-            for name in names {
-                let item = insert_catalogue_item(&mut tx, tenant, which, name).await?;
-                let d = audit_of(
-                    catalogue_entity(which),
-                    item.id,
-                    AuditAction::Create,
-                    audit::created(&item),
-                );
-                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-                match which {
-                    Catalogue::Fagomraader => out.fagomraader.push(item),
-                    Catalogue::Technologies => out.technologies.push(item),
-                }
-            }
-        }
+        import.create_references(batch).await?;
         for (done, r) in batch.rows.iter().enumerate() {
-            let in_row = |e: StoreError| import_row_error(r.row, e);
-            let mut v = r.potential.clone();
-            if let Some(i) = r.new_unit {
-                v.unit_id = out
-                    .units
-                    .get(i)
-                    .map(|u| u.id)
-                    .ok_or_else(|| in_row(StoreError::not_found(format!("new unit {i}"))))?;
-            }
-            if let Some(i) = r.new_fagomraade {
-                v.fagomraade_id = Some(FagomraadeId(
-                    out.fagomraader.get(i).map(|f| f.id).ok_or_else(|| {
-                        in_row(StoreError::not_found(format!("new fagområde {i}")))
-                    })?,
-                ));
-            }
-            if let Some(i) = r.new_technology {
-                v.technology_id = Some(TechnologyId(
-                    out.technologies.get(i).map(|t| t.id).ok_or_else(|| {
-                        in_row(StoreError::not_found(format!("new technology {i}")))
-                    })?,
-                ));
-            }
-            let id = match r.action {
-                ImportAction::Create {
-                    status,
-                    submitted_by,
-                } => {
-                    let p = insert_potential(&mut tx, tenant, &v, status, submitted_by, at)
-                        .await
-                        .map_err(in_row)?;
-                    let d = audit_of(
-                        EntityKind::Potential,
-                        p.id.0,
-                        AuditAction::Create,
-                        audit::created(&p),
-                    );
-                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-                    out.created += 1;
-                    p.id
-                }
-                ImportAction::Update {
-                    id,
-                    expected_version,
-                } => {
-                    let before = fetch_potential(&mut tx, tenant, id).await.map_err(in_row)?;
-                    update_potential_row(&mut tx, tenant, id, expected_version, &v, at)
-                        .await
-                        .map_err(in_row)?;
-                    let after = fetch_potential(&mut tx, tenant, id).await?;
-                    let d = audit_of(
-                        EntityKind::Potential,
-                        id.0,
-                        AuditAction::Update,
-                        audit::changes(&before, &after),
-                    );
-                    insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-                    out.updated += 1;
-                    id
-                }
-            };
-            if let Some((case, expected)) = &r.business_case {
-                let before = fetch_business_case(&mut tx, tenant, id).await?;
-                let changes = match (&before, expected) {
-                    (None, None) => audit::created(case),
-                    (Some(b), Some(v)) if b.version == *v => audit::changes(&b.case, case),
-                    _ => {
-                        return Err(in_row(StoreError::conflict(format!(
-                            "business case of potential {id}"
-                        ))))
-                    }
-                };
-                let action = if before.is_some() {
-                    AuditAction::Update
-                } else {
-                    AuditAction::Create
-                };
-                write_potential_document(
-                    &mut tx,
-                    "business_cases",
-                    BUSINESS_CASE_COLS,
-                    "business case",
-                    (tenant, actor, id, *expected),
-                    case,
-                    at,
-                )
-                .await
-                .map_err(in_row)?;
-                let d = audit_of(EntityKind::BusinessCase, id.0, action, changes);
-                insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-                out.business_cases += 1;
-            }
-            out.potentials.push(id);
+            import.write_row(r).await?;
             if let Some(p) = progress {
                 p(done + 1);
             }
         }
+        let out = import.out;
         tx.commit().await?;
         Ok(out)
     }
