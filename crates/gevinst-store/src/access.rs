@@ -81,13 +81,14 @@ pub struct ApiTokenUse {
     pub previous_client: Option<String>,
 }
 
-/// Browser sessions, personal API tokens and login throttling. The store only ever sees hashes of secrets.
+/// Browser sessions, personal API tokens and login throttling. The store only ever sees hashes of
+/// secrets.
 #[async_trait]
 pub trait AccessStore: Send + Sync {
     /// Stores the new session of a successful login and records the login (from `client`,
     /// the client's address when known) in the tenant's audit log, in one transaction.
     async fn create_session(&self, session: &SessionRecord, client: Option<&str>) -> Result<()>;
-    /// A live (unexpired) session by hash; expired ones are [`StoreError::NotFound`].
+    /// A live (unexpired) session by hash; expired ones are [`crate::StoreError::NotFound`].
     /// The idle timeout is the caller's: see [`SessionRecord::last_seen_at`].
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<SessionRecord>;
     /// Records activity on a session now (for the idle timeout).

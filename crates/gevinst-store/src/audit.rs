@@ -22,7 +22,7 @@ pub trait AuditStore: Send + Sync {
     /// Checks the tenant's audit hash chain from its first entry: every entry's hash, its
     /// link to the entry before it, gaps in the numbering, entries outside the chain and
     /// deleted newest entries. Reports the first broken link. An unknown tenant is
-    /// [`StoreError::NotFound`].
+    /// [`crate::StoreError::NotFound`].
     async fn verify_audit_chain(&self, tenant: TenantId) -> Result<ChainReport>;
     /// A record's audit entries, oldest first, with user names.
     async fn audit_for(

@@ -24,11 +24,11 @@ pub struct StoredBusinessCase {
 pub trait DocumentStore: Send + Sync {
     /// The tenant's economic settings and their version. A tenant whose admin never saved
     /// them gets [`Economics::default`] with version 0. An unknown tenant is
-    /// [`StoreError::NotFound`].
+    /// [`crate::StoreError::NotFound`].
     async fn economics(&self, tenant: TenantId) -> Result<(Economics, i64)>;
     /// Saves the tenant's economic settings if the stored version equals
     /// `expected_version` (0: none saved yet, so the row is created) and returns the new
-    /// version. A stale version is [`StoreError::Conflict`]. Audited as
+    /// version. A stale version is [`crate::StoreError::Conflict`]. Audited as
     /// [`gevinst_domain::EntityKind::TenantSettings`] (entity id = tenant id) with the
     /// changed fields before and after.
     async fn set_economics(
@@ -39,7 +39,7 @@ pub trait DocumentStore: Send + Sync {
         economics: &Economics,
     ) -> Result<i64>;
     /// A potential's business case, or `None` if it has none yet. A potential that is not
-    /// in the tenant is [`StoreError::NotFound`].
+    /// in the tenant is [`crate::StoreError::NotFound`].
     async fn business_case(
         &self,
         tenant: TenantId,
@@ -49,8 +49,8 @@ pub trait DocumentStore: Send + Sync {
     /// business case, writing `audit` in the same transaction.
     ///
     /// - Creating when one exists, or replacing with a stale version (or when none exists),
-    ///   is [`StoreError::Conflict`] and changes nothing.
-    /// - A potential that is not in the tenant is [`StoreError::NotFound`].
+    ///   is [`crate::StoreError::Conflict`] and changes nothing.
+    /// - A potential that is not in the tenant is [`crate::StoreError::NotFound`].
     #[allow(clippy::too_many_arguments)]
     async fn put_business_case(
         &self,

@@ -116,7 +116,8 @@ pub struct StoredImportMapping {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Imports: committing a whole batch in one transaction, saved column mappings, and unfinished uploads (shared by all app servers on the database).
+/// Imports: committing a whole batch in one transaction, saved column mappings, and unfinished
+/// uploads (shared by all app servers on the database).
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Commits a whole import in one transaction: creates the new units, fagområder and
@@ -135,9 +136,9 @@ pub trait ImportStore: Send + Sync {
     /// The tenant's saved import mappings, by name.
     async fn list_import_mappings(&self, tenant: TenantId) -> Result<Vec<StoredImportMapping>>;
     /// Saves a mapping under a name: creates it (`expected_version` `None`; a taken name is
-    /// [`StoreError::Duplicate`]) or replaces it (`Some(version read)`; a stale version is
-    /// [`StoreError::Conflict`], an unknown name [`StoreError::NotFound`]). Audited as
-    /// [`gevinst_domain::EntityKind::TenantSettings`] (entity id = tenant id) with the field
+    /// [`crate::StoreError::Duplicate`]) or replaces it (`Some(version read)`; a stale version is
+    /// [`crate::StoreError::Conflict`], an unknown name [`crate::StoreError::NotFound`]). Audited
+    /// as [`gevinst_domain::EntityKind::TenantSettings`] (entity id = tenant id) with the field
     /// `import_mapping:<name>`.
     async fn save_import_mapping(
         &self,
@@ -148,7 +149,7 @@ pub trait ImportStore: Send + Sync {
         expected_version: Option<i64>,
     ) -> Result<StoredImportMapping>;
     /// Deletes a saved mapping by name (audited like saving). An unknown name is
-    /// [`StoreError::NotFound`].
+    /// [`crate::StoreError::NotFound`].
     async fn delete_import_mapping(
         &self,
         tenant: TenantId,
@@ -164,7 +165,7 @@ pub trait ImportStore: Send + Sync {
         bounds: &UploadBounds,
     ) -> Result<u64>;
     /// The upload with this id if it belongs to this tenant and user and was made at or
-    /// after `expired_before`; anything else is [`StoreError::NotFound`]. `with_file`
+    /// after `expired_before`; anything else is [`crate::StoreError::NotFound`]. `with_file`
     /// false leaves [`StoredImportUpload::bytes`] empty (for polling a commit).
     async fn import_upload(
         &self,
@@ -177,7 +178,7 @@ pub trait ImportStore: Send + Sync {
     /// Changes the upload with this id of this tenant and user. Answers whether it
     /// changed: false for a [`ImportUploadChange::StartCommit`] refused because a commit
     /// runs or is done, a progress report without a running commit, or a failure already
-    /// taken. An unknown id (or someone else's) is [`StoreError::NotFound`].
+    /// taken. An unknown id (or someone else's) is [`crate::StoreError::NotFound`].
     async fn change_import_upload(
         &self,
         tenant: TenantId,

@@ -26,7 +26,8 @@
 //! migrations.
 //!
 //! Rules every implementation keeps:
-//! - Every query is scoped by [`TenantId`](gevinst_domain::TenantId); an id from another tenant is [`StoreError::NotFound`].
+//! - Every query is scoped by [`TenantId`](gevinst_domain::TenantId); an id from another
+//!   tenant is [`StoreError::NotFound`].
 //! - The store writes every audit entry, in the same transaction as the change (or the
 //!   event, such as a login or an export) it records: the audit log has one author.
 //! - The audit log is append-only: the database itself refuses `UPDATE` and `DELETE` on it,

@@ -42,7 +42,7 @@ pub trait OrganisationStore: Send + Sync {
         tenant: TenantId,
         which: Catalogue,
     ) -> Result<Vec<CatalogueItem>>;
-    /// Adds an entry at the end. A duplicate name is [`StoreError::Duplicate`].
+    /// Adds an entry at the end. A duplicate name is [`crate::StoreError::Duplicate`].
     async fn add_catalogue_item(
         &self,
         tenant: TenantId,

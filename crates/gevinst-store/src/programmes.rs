@@ -56,11 +56,12 @@ pub struct StoredActual {
     pub decision_note: String,
 }
 
-/// Programmes and benefits realisation: plans, actuals and their approval, and the forecast probabilities per status.
+/// Programmes and benefits realisation: plans, actuals and their approval, and the forecast
+/// probabilities per status.
 #[async_trait]
 pub trait ProgrammeStore: Send + Sync {
     /// Creates a programme, audited as [`gevinst_domain::EntityKind::Programme`] with every
-    /// field. An included potential that is not in the tenant is [`StoreError::NotFound`]
+    /// field. An included potential that is not in the tenant is [`crate::StoreError::NotFound`]
     /// and creates nothing.
     async fn create_programme(
         &self,
@@ -69,9 +70,9 @@ pub trait ProgrammeStore: Send + Sync {
         programme: &Programme,
     ) -> Result<StoredProgramme>;
     /// Replaces a programme if the stored version equals `expected_version` (else
-    /// [`StoreError::Conflict`], nothing changed), audited with the changed fields. An
+    /// [`crate::StoreError::Conflict`], nothing changed), audited with the changed fields. An
     /// unknown id, another tenant's, or an included potential outside the tenant is
-    /// [`StoreError::NotFound`].
+    /// [`crate::StoreError::NotFound`].
     async fn update_programme(
         &self,
         tenant: TenantId,
@@ -85,7 +86,7 @@ pub trait ProgrammeStore: Send + Sync {
     /// The tenant's programmes, by id.
     async fn list_programmes(&self, tenant: TenantId) -> Result<Vec<StoredProgramme>>;
     /// A potential's benefits realisation plan, or `None` if it has none yet. A potential
-    /// that is not in the tenant is [`StoreError::NotFound`].
+    /// that is not in the tenant is [`crate::StoreError::NotFound`].
     async fn benefit_plan(
         &self,
         tenant: TenantId,
@@ -95,8 +96,8 @@ pub trait ProgrammeStore: Send + Sync {
     async fn list_benefit_plans(&self, tenant: TenantId) -> Result<Vec<StoredBenefitPlan>>;
     /// Creates (`expected_version` `None`) or replaces (`Some(version read)`) a potential's
     /// plan, writing `audit` in the same transaction. Creating when one exists, or a stale
-    /// version, is [`StoreError::Conflict`] and changes nothing; a potential that is not
-    /// in the tenant is [`StoreError::NotFound`].
+    /// version, is [`crate::StoreError::Conflict`] and changes nothing; a potential that is not
+    /// in the tenant is [`crate::StoreError::NotFound`].
     #[allow(clippy::too_many_arguments)]
     async fn put_benefit_plan(
         &self,
@@ -109,7 +110,7 @@ pub trait ProgrammeStore: Send + Sync {
     ) -> Result<StoredBenefitPlan>;
     /// Appends an actual to a potential's plan and returns its id, audited as
     /// [`gevinst_domain::EntityKind::Actual`] with every field. A potential that is not in
-    /// the tenant, or has no plan, is [`StoreError::NotFound`].
+    /// the tenant, or has no plan, is [`crate::StoreError::NotFound`].
     async fn add_actual(
         &self,
         tenant: TenantId,
@@ -120,7 +121,8 @@ pub trait ProgrammeStore: Send + Sync {
     /// Records a second person's decision on a pending actual: its approval state
     /// becomes `state`, with who (`actor`), when and `note`, and `audit` is written in the
     /// same transaction. An actual that is not the potential's in the tenant is
-    /// [`StoreError::NotFound`]; one that is no longer pending is [`StoreError::Conflict`].
+    /// [`crate::StoreError::NotFound`]; one that is no longer pending is
+    /// [`crate::StoreError::Conflict`].
     #[allow(clippy::too_many_arguments)]
     async fn decide_actual(
         &self,
@@ -133,7 +135,7 @@ pub trait ProgrammeStore: Send + Sync {
         audit: &AuditDraft,
     ) -> Result<StoredActual>;
     /// A potential's actuals, oldest first (empty without a plan). A potential that is not
-    /// in the tenant is [`StoreError::NotFound`].
+    /// in the tenant is [`crate::StoreError::NotFound`].
     async fn list_actuals(
         &self,
         tenant: TenantId,
@@ -144,11 +146,11 @@ pub trait ProgrammeStore: Send + Sync {
     async fn list_tenant_actuals(&self, tenant: TenantId) -> Result<Vec<StoredActual>>;
     /// The tenant's forecast probabilities per status and their version. A tenant that
     /// never saved them gets [`StatusProbabilities::default`] with version 0. An unknown
-    /// tenant is [`StoreError::NotFound`].
+    /// tenant is [`crate::StoreError::NotFound`].
     async fn status_probabilities(&self, tenant: TenantId) -> Result<(StatusProbabilities, i64)>;
     /// Saves the tenant's forecast probabilities if the stored version equals
     /// `expected_version` (0: none saved yet) and returns the new version. A stale version
-    /// is [`StoreError::Conflict`] and changes nothing. Audited as
+    /// is [`crate::StoreError::Conflict`] and changes nothing. Audited as
     /// [`gevinst_domain::EntityKind::StatusProbabilities`] (entity id = tenant id) with the
     /// changed fields.
     async fn set_status_probabilities(

@@ -22,11 +22,11 @@ impl std::fmt::Debug for UserCredentials {
     }
 }
 
-/// Tenants and their users. A taken slug or e-mail is [`StoreError::Duplicate`].
+/// Tenants and their users. A taken slug or e-mail is [`crate::StoreError::Duplicate`].
 #[async_trait]
 pub trait TenantStore: Send + Sync {
     /// Creates a tenant with the default fagområder and technology types.
-    /// A taken slug is [`StoreError::Duplicate`].
+    /// A taken slug is [`crate::StoreError::Duplicate`].
     async fn create_tenant(&self, slug: &Slug, name: &str) -> Result<Tenant>;
     /// A tenant by slug.
     async fn tenant_by_slug(&self, slug: &str) -> Result<Tenant>;
@@ -45,7 +45,7 @@ pub trait TenantStore: Send + Sync {
     /// Whether the database holds any tenant at all (the demo loader only fills an empty one).
     async fn is_empty(&self) -> Result<bool>;
 
-    /// Creates a user. A taken e-mail in the tenant is [`StoreError::Duplicate`].
+    /// Creates a user. A taken e-mail in the tenant is [`crate::StoreError::Duplicate`].
     async fn create_user(
         &self,
         tenant: TenantId,
