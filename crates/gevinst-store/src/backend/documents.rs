@@ -1,4 +1,5 @@
-//! Versioned JSON documents: a potential's business case (and the write path benefit plans share), and the per-tenant settings documents (economics, forecast probabilities).
+//! Versioned JSON documents: a potential's business case (and the write path that benefit
+//! plans share), and the per-tenant settings documents (economics, forecast probabilities).
 
 use super::potentials::require_potential;
 use super::*;
