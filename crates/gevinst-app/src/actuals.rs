@@ -21,7 +21,8 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::text::clean;
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, Permission, PotentialId, ProgrammeId};
-use gevinst_store::{Store, StoreError, StoredActual};
+use gevinst_store::prelude::*;
+use gevinst_store::{StoreError, StoredActual};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 

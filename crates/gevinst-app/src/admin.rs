@@ -11,7 +11,8 @@ use gevinst_domain::user::validate_password;
 use gevinst_domain::{
     CatalogueItem, FieldErrors, NewUserDraft, Role, Tenant, Unit, UnitId, UnitTree, User, UserId,
 };
-use gevinst_store::{Catalogue, Store};
+use gevinst_store::prelude::*;
+use gevinst_store::Catalogue;
 
 fn require_admin(store_units: &UnitTree, who: &Principal) -> Result<()> {
     if who.actor.may(Permission::Administer, store_units) {

@@ -52,11 +52,9 @@ mod tests {
 use chrono::{DateTime, Duration, Utc};
 use gevinst_domain::login_throttle::{self, ThrottleKeys};
 use gevinst_domain::{Actor, TenantId};
-use gevinst_domain::{
-    AuditAction, AuditDraft, EntityKind, FieldChange, FieldErrors, Tenant, User, UserId,
-};
-use gevinst_store::{ApiTokenInfo, SessionRecord, Store};
-use serde_json::Value;
+use gevinst_domain::{FieldErrors, Tenant, User, UserId};
+use gevinst_store::prelude::*;
+use gevinst_store::{ApiTokenInfo, FailedLogin, SessionRecord};
 
 /// How long a browser session lives at most (absolute): one working day.
 pub const SESSION_HOURS: i64 = 10;
@@ -129,34 +127,6 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
-/// A sign-in event for the audit log.
-fn session_event(
-    action: AuditAction,
-    entity: EntityKind,
-    entity_id: i64,
-    user: Option<UserId>,
-    facts: &[(&str, Option<&str>)],
-) -> AuditDraft {
-    AuditDraft {
-        entity,
-        entity_id,
-        action,
-        user_id: user,
-        changes: facts
-            .iter()
-            .filter_map(|(field, value)| {
-                value.map(|v| FieldChange {
-                    field: (*field).to_owned(),
-                    before: Value::Null,
-                    after: Value::String(v.to_owned()),
-                })
-            })
-            .collect(),
-        reason: None,
-        actor: None,
-    }
-}
-
 /// Logs a user in with tenant slug, e-mail and password, from `client` (the client's
 /// address, when known).
 ///
@@ -226,17 +196,13 @@ pub async fn login(
     let creds = match creds {
         Some(c) if matched && c.user.active => c,
         other => {
-            let id = other.map_or(0, |c| c.user.id.0);
-            let facts = [("email", Some(email.as_str())), ("client", client)];
-            let failed = |action| session_event(action, EntityKind::Session, id, None, &facts);
-            store
-                .append_audit(tenant.id, &failed(AuditAction::LoginFailed))
-                .await?;
-            if login_throttle::failure_starts_lockout(pair, account) {
-                store
-                    .append_audit(tenant.id, &failed(AuditAction::Lockout))
-                    .await?;
-            }
+            let failure = FailedLogin {
+                user: other.map(|c| c.user.id),
+                email: &email,
+                client,
+                lockout: login_throttle::failure_starts_lockout(pair, account),
+            };
+            store.record_failed_login(tenant.id, &failure).await?;
             return Err(AppError::Unauthenticated);
         }
     };
@@ -248,23 +214,18 @@ pub async fn login(
         expires_at: now + Duration::hours(SESSION_HOURS),
     };
     store
-        .create_session(&SessionRecord {
-            token_hash: secret_hash(&session.cookie_value),
-            tenant_id: tenant.id,
-            user_id: creds.user.id,
-            csrf_token: session.csrf_token.clone(),
-            expires_at: session.expires_at,
-            last_seen_at: now,
-        })
+        .create_session(
+            &SessionRecord {
+                token_hash: secret_hash(&session.cookie_value),
+                tenant_id: tenant.id,
+                user_id: creds.user.id,
+                csrf_token: session.csrf_token.clone(),
+                expires_at: session.expires_at,
+                last_seen_at: now,
+            },
+            client,
+        )
         .await?;
-    let event = session_event(
-        AuditAction::Login,
-        EntityKind::Session,
-        creds.user.id.0,
-        Some(creds.user.id),
-        &[("client", client)],
-    );
-    store.append_audit(tenant.id, &event).await?;
     Ok((Principal::new(creds.user, tenant), session))
 }
 
@@ -308,22 +269,10 @@ pub async fn from_api_token(
         .await
         .map_err(not_found_is_unauthenticated)?;
     let principal = load_principal(store, used.tenant_id, used.user_id).await?;
-    if client.is_some() && used.previous_client.as_deref() != client {
-        let event = AuditDraft {
-            changes: vec![FieldChange {
-                field: "client".into(),
-                before: used.previous_client.map_or(Value::Null, Value::String),
-                after: client.map_or(Value::Null, |c| Value::String(c.to_owned())),
-            }],
-            ..session_event(
-                AuditAction::TokenUse,
-                EntityKind::ApiToken,
-                used.token_id,
-                Some(used.user_id),
-                &[],
-            )
-        };
-        store.append_audit(used.tenant_id, &event).await?;
+    if let Some(client) = client {
+        if used.previous_client.as_deref() != Some(client) {
+            store.record_token_use(&used, client).await?;
+        }
     }
     Ok(principal)
 }
@@ -353,23 +302,9 @@ fn not_found_is_unauthenticated(e: gevinst_store::StoreError) -> AppError {
 
 /// Ends a session, and audits the logout when the session was live.
 pub async fn logout(store: &dyn Store, cookie_value: &str, client: Option<&str>) -> Result<()> {
-    let hash = secret_hash(cookie_value);
-    let live = match store.session(&hash, Utc::now()).await {
-        Ok(record) => Some(record),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => return Err(e.into()),
-    };
-    store.delete_session(&hash).await?;
-    if let Some(record) = live {
-        let event = session_event(
-            AuditAction::Logout,
-            EntityKind::Session,
-            record.user_id.0,
-            Some(record.user_id),
-            &[("client", client)],
-        );
-        store.append_audit(record.tenant_id, &event).await?;
-    }
+    store
+        .end_session(&secret_hash(cookie_value), Utc::now(), client)
+        .await?;
     Ok(())
 }
 

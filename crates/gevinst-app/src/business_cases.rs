@@ -23,7 +23,8 @@ use gevinst_domain::business_case::{
     Evaluation, Simulation, SimulationSettings, TornadoBar,
 };
 use gevinst_domain::{EntityKind, Potential, PotentialId, UnitTree};
-use gevinst_store::{Store, StoredBusinessCase};
+use gevinst_store::prelude::*;
+use gevinst_store::StoredBusinessCase;
 use serde::Serialize;
 
 /// A potential's business case as the UI and the API show it: the stored case (if any),

@@ -7,7 +7,7 @@ use gevinst_domain::danish::format_decimal;
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, UnitTree,
 };
-use gevinst_store::Store;
+use gevinst_store::prelude::*;
 use serde::Serialize;
 
 /// Runs a CPU-bound job on tokio's blocking pool; a job that panics is

@@ -8,11 +8,13 @@
 //!   tenant without a user.
 //!
 //! Every export and report download is audited ([`audit_export`], [`record_download`]):
-//! an entry with [`EntityKind::Export`] and [`AuditAction::Export`] names what left
+//! an entry with [`EntityKind::Export`](gevinst_domain::EntityKind::Export) and
+//! [`AuditAction::Export`](gevinst_domain::AuditAction::Export) names what left
 //! gevinst (an [`ExportRecord`]: what, format, filter and row count) and who took it
 //! (`None` for the operator's CLI), keyed by the tenant. The entry is written before the file is handed out,
 //! so a failed audit means no file. Such entries change no data, so they do not
-//! invalidate cached forecasts ([`AuditAction::changes_data`]).
+//! invalidate cached forecasts
+//! ([`AuditAction::changes_data`](gevinst_domain::AuditAction::changes_data)).
 //!
 //! Each potential comes with the names it refers to, its business case and the case's
 //! deterministic results with the tenant's economics; on request ([`ExportOptions`]) each
@@ -29,10 +31,11 @@ use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
 use gevinst_domain::danish::format_decimal;
-use gevinst_domain::{audit, AuditAction, AuditDraft, EntityKind, ProgrammeId, TenantId, UserId};
+use gevinst_domain::{audit, ProgrammeId, TenantId, UserId};
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
-use gevinst_store::{Store, StoredBusinessCase};
+use gevinst_store::prelude::*;
+use gevinst_store::StoredBusinessCase;
 use std::collections::HashMap;
 
 /// The file format of an export.
@@ -268,10 +271,9 @@ pub struct ExportRecord {
     pub channel: &'static str,
 }
 
-/// Writes the audit entry of an export by `who`: [`EntityKind::Export`] keyed by the
-/// tenant's id (so `audit_for(Export, tenant)` lists every export of the tenant; the
-/// record exported is named in `filter`), [`AuditAction::Export`], and the
-/// [`ExportRecord`]'s fields as changes.
+/// Has the store record an export by `who` (see
+/// [`AuditStore::record_export`](gevinst_store::AuditStore::record_export)), with the
+/// [`ExportRecord`]'s fields as its facts.
 pub async fn audit_export(store: &dyn Store, who: &Principal, record: &ExportRecord) -> Result<()> {
     write_audit(store, who.tenant.id, who.actor_id(), record).await
 }
@@ -282,16 +284,9 @@ async fn write_audit(
     user: Option<UserId>,
     record: &ExportRecord,
 ) -> Result<()> {
-    let entry = AuditDraft {
-        entity: EntityKind::Export,
-        entity_id: tenant.0,
-        action: AuditAction::Export,
-        user_id: user,
-        changes: audit::created(record),
-        reason: None,
-        actor: None,
-    };
-    Ok(store.append_audit(tenant, &entry).await?)
+    Ok(store
+        .record_export(tenant, user, audit::created(record))
+        .await?)
 }
 
 /// A download from the web UI other than the list's export.

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gevinst_store::Store;
+use gevinst_store::prelude::*;
 
 use crate::Result;
 

@@ -12,7 +12,8 @@ use gevinst_domain::{
     FieldErrors, Page, Potential, PotentialDraft, PotentialId, PotentialQuery, SortKey, Status,
     StatusChange, StatusChangeError, TechnologyId, UnitId, UnitTree, User, UserId,
 };
-use gevinst_store::{Catalogue, PotentialCounts, Store};
+use gevinst_store::prelude::*;
+use gevinst_store::{Catalogue, PotentialCounts};
 use serde::Deserialize;
 
 /// A tenant's reference data: organisation, lists and users. Loaded once per request

@@ -40,7 +40,8 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::{EntityKind, FieldErrors, PotentialId};
 use gevinst_domain::{ProgrammeId, TenantId, UserId};
-use gevinst_store::{Store, StoreError, StoredBenefitPlan, StoredProgramme};
+use gevinst_store::prelude::*;
+use gevinst_store::{StoreError, StoredBenefitPlan, StoredProgramme};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

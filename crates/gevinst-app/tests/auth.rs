@@ -8,7 +8,7 @@ use gevinst_app::AppError;
 use gevinst_domain::login_throttle::{FREE_PAIR_FAILURES, MAX_ACCOUNT_FAILURES};
 use gevinst_domain::{AuditAction, EntityKind};
 use gevinst_domain::{NewUserDraft, Slug};
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 
 mod common;
 

@@ -13,7 +13,7 @@ use gevinst_domain::business_case::{
     SimulationSettings,
 };
 use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 
 struct World {
     store: DynStore,

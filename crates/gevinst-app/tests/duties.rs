@@ -17,7 +17,7 @@ use gevinst_domain::programme::{
     BenefitYear, MeasurementFrequency, Period, ProgrammeDraft, TargetDraft, TargetKind,
 };
 use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Status, TenantId};
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 
 struct World {
     store: DynStore,

@@ -21,7 +21,8 @@ use gevinst_domain::{
     SortKey, Source, Status, Tenant, TenantId, UnitId,
 };
 use gevinst_sheets::import::{Limits, Mapping};
-use gevinst_store::{Catalogue, DynStore};
+use gevinst_store::prelude::*;
+use gevinst_store::Catalogue;
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")

@@ -10,7 +10,8 @@ use gevinst_app::maintenance::purge_if_due;
 use gevinst_app::AppError;
 use gevinst_domain::Role;
 use gevinst_sheets::import::Limits;
-use gevinst_store::{DynStore, ImportUploadChange};
+use gevinst_store::prelude::*;
+use gevinst_store::ImportUploadChange;
 
 const CSV: &[u8] = "Titel;Enhed\nDigital post;Social\nRobot i løn;Social\n".as_bytes();
 

@@ -15,7 +15,7 @@ use gevinst_domain::programme::{
     StatusProbabilities, TargetDraft, TargetKind,
 };
 use gevinst_domain::{EntityKind, PotentialId, Role, Slug, Status, TenantId};
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 
 struct World {
     store: DynStore,

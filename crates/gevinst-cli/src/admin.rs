@@ -11,7 +11,8 @@ use crate::settings::DatabaseSettings;
 use anyhow::{anyhow, bail, Context};
 use gevinst_domain::user::validate_password;
 use gevinst_domain::{FieldErrors, NewUserDraft, Role, Slug, Tenant, UnitId, UnitTree};
-use gevinst_store::{DynStore, ErrorKind, StoreError};
+use gevinst_store::prelude::*;
+use gevinst_store::{ErrorKind, StoreError};
 use std::io::Read;
 
 /// Opens the database (creating the data directory if needed) and runs the pending

@@ -1,11 +1,11 @@
 //! Types of the state that several app servers on one database share: unfinished import
-//! uploads ([`crate::Store::put_import_upload`] and friends) and periodic jobs
-//! ([`crate::Store::claim_periodic_job`]).
+//! uploads ([`crate::ImportStore::put_import_upload`] and friends) and periodic jobs
+//! ([`crate::MaintenanceStore::claim_periodic_job`]).
 
 use chrono::{DateTime, Utc};
 use gevinst_domain::{TenantId, UserId};
 
-/// A new import upload for [`crate::Store::put_import_upload`].
+/// A new import upload for [`crate::ImportStore::put_import_upload`].
 #[derive(Clone, Copy)]
 pub struct NewImportUpload<'a> {
     /// Random id (the caller makes it; unguessable).
@@ -35,7 +35,7 @@ impl std::fmt::Debug for NewImportUpload<'_> {
     }
 }
 
-/// How many uploads are kept, for [`crate::Store::put_import_upload`]: expired uploads
+/// How many uploads are kept, for [`crate::ImportStore::put_import_upload`]: expired uploads
 /// go, then the oldest of the user beyond `max_per_user`, then the oldest of all beyond
 /// `max_uploads` or `max_total_bytes` (with the new one). An upload whose commit runs
 /// never gives way.
@@ -97,7 +97,7 @@ impl std::fmt::Debug for StoredImportUpload {
     }
 }
 
-/// A change to a stored import upload, for [`crate::Store::change_import_upload`].
+/// A change to a stored import upload, for [`crate::ImportStore::change_import_upload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportUploadChange<'a> {
     /// Reads this sheet from now on and forgets the mapping.

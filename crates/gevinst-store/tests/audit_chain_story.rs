@@ -2,15 +2,18 @@
 //! change and verifies; tampering by hand (with the append-only triggers out of the way)
 //! is found and named; inserts that reuse an id are refused; concurrent writers never fork
 //! a chain; entries written before the chain existed are chained by `migrate`; and changes
-//! without a tenant user name the operator.
+//! without a tenant user name the operator. Events without a record of their own (sign-ins,
+//! token use, exports) are written by store operations named for them, in one transaction
+//! with what they record.
 
 #[macro_use]
 mod common;
 
 use common::{tenant_with_manager, valid_potential, TestDb};
 use gevinst_domain::audit_chain::{ChainProblem, ChainReport};
-use gevinst_domain::{AuditAction, AuditDraft, EntityKind, TenantId};
-use gevinst_store::Store;
+use gevinst_domain::{AuditAction, AuditDraft, EntityKind, FieldChange, TenantId};
+use gevinst_store::{FailedLogin, SessionRecord};
+use serde_json::json;
 
 on_both_databases!(
     chain_grows_and_verifies,
@@ -20,6 +23,7 @@ on_both_databases!(
     ids_cannot_be_reused,
     the_operator_is_the_actor,
     concurrent_writers_keep_one_chain,
+    events_are_written_by_the_store,
 );
 
 fn draft(entity_id: i64, reason: &str) -> AuditDraft {
@@ -39,7 +43,8 @@ fn draft(entity_id: i64, reason: &str) -> AuditDraft {
 }
 
 /// A tenant with a handful of audited changes; returns it and its entry count.
-async fn busy_tenant(s: &dyn Store, slug: &str) -> (TenantId, i64) {
+async fn busy_tenant(db: &TestDb, slug: &str) -> (TenantId, i64) {
+    let s = db.store();
     let (tenant, unit, user) = tenant_with_manager(s, slug).await;
     for i in 0..3 {
         s.create_potential(
@@ -53,7 +58,8 @@ async fn busy_tenant(s: &dyn Store, slug: &str) -> (TenantId, i64) {
         .unwrap();
     }
     for i in 0..3 {
-        s.append_audit(tenant, &draft(tenant.0, &format!("note {i}")))
+        db.concrete()
+            .append_audit(tenant, &draft(tenant.0, &format!("note {i}")))
             .await
             .unwrap();
     }
@@ -92,8 +98,8 @@ fn broken(r: &ChainReport) -> (i64, Option<i64>, ChainProblem) {
 
 async fn chain_grows_and_verifies(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "kaede-a").await;
-    let (b, m) = busy_tenant(s, "kaede-b").await;
+    let (a, n) = busy_tenant(db, "kaede-a").await;
+    let (b, m) = busy_tenant(db, "kaede-b").await;
     // Every entry of each tenant is in its own chain, numbered 1..=n.
     assert_eq!(
         n,
@@ -121,14 +127,17 @@ async fn chain_grows_and_verifies(db: &TestDb) {
         "the head hash is the newest entry's hash"
     );
     // Another tenant's writes do not touch this chain.
-    s.append_audit(b, &draft(b.0, "b only")).await.unwrap();
+    db.concrete()
+        .append_audit(b, &draft(b.0, "b only"))
+        .await
+        .unwrap();
     assert_eq!(s.verify_audit_chain(a).await.unwrap(), r);
     assert!(s.verify_audit_chain(TenantId(999_999)).await.is_err());
 }
 
 async fn an_altered_entry_is_named(db: &TestDb) {
     let s = db.store();
-    let (a, _) = busy_tenant(s, "aendret").await;
+    let (a, _) = busy_tenant(db, "aendret").await;
     remove_guards(db).await;
     let target = id_at(db, a, 4).await;
     db.raw_execute(&format!(
@@ -143,7 +152,7 @@ async fn an_altered_entry_is_named(db: &TestDb) {
 
 async fn a_deleted_entry_is_a_gap(db: &TestDb) {
     let s = db.store();
-    let (a, _) = busy_tenant(s, "slettet").await;
+    let (a, _) = busy_tenant(db, "slettet").await;
     remove_guards(db).await;
     let gone = id_at(db, a, 3).await;
     let next = id_at(db, a, 4).await;
@@ -159,7 +168,7 @@ async fn a_deleted_entry_is_a_gap(db: &TestDb) {
 
 async fn deleted_newest_entries_are_found(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "hale").await;
+    let (a, n) = busy_tenant(db, "hale").await;
     remove_guards(db).await;
     db.raw_execute(&format!(
         "DELETE FROM audit_log WHERE tenant_id = {a} AND seq >= {}",
@@ -173,7 +182,7 @@ async fn deleted_newest_entries_are_found(db: &TestDb) {
 
 async fn ids_cannot_be_reused(db: &TestDb) {
     let s = db.store();
-    let (a, n) = busy_tenant(s, "genbrug").await;
+    let (a, n) = busy_tenant(db, "genbrug").await;
     let cols = "id, tenant_id, entity, entity_id, action, user_id, actor, at, changes, reason, \
                 seq, prev_hash, hash";
     let attempts: Vec<String> = match db {
@@ -282,7 +291,7 @@ async fn the_operator_is_the_actor(db: &TestDb) {
     // The store without an operator records the system; an explicit actor wins.
     let mut d = draft(a.0, "demo");
     d.actor = Some("system:demo".into());
-    s.append_audit(a, &d).await.unwrap();
+    db.concrete().append_audit(a, &d).await.unwrap();
     let entries = s.audit_for(a, EntityKind::Tenant, a.0).await.unwrap();
     assert_eq!(entries[0].actor.as_deref(), Some("system"));
     assert_eq!(
@@ -296,7 +305,7 @@ async fn concurrent_writers_keep_one_chain(db: &TestDb) {
     let s = db.store();
     let (a, _, _) = tenant_with_manager(s, "samtidig").await;
     let (b, _, _) = tenant_with_manager(s, "samtidig-b").await;
-    let shared = s.acting_as("system:test");
+    let shared = db.concrete().with_operator("system:test");
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let store = shared.clone();
@@ -364,7 +373,8 @@ async fn legacy_entries_are_chained(db: &TestDb) {
     assert!(r.is_intact(), "{r:?}");
     assert_eq!(r.entries, 5);
     // New entries continue the chain, and migrating again changes nothing.
-    s.append_audit(tenant, &draft(tenant.0, "ny"))
+    db.concrete()
+        .append_audit(tenant, &draft(tenant.0, "ny"))
         .await
         .unwrap();
     migrate(db).await;
@@ -470,4 +480,161 @@ async fn a_deadlock_is_a_conflict() {
     let e = gevinst_store::StoreError::from(errors.into_iter().next().unwrap());
     assert_eq!(e.kind(), gevinst_store::ErrorKind::Conflict, "{e}");
     db.cleanup().await;
+}
+
+// ---------------------------------------------------------------- events
+
+fn client_change(before: serde_json::Value, after: &str) -> FieldChange {
+    FieldChange {
+        field: "client".into(),
+        before,
+        after: json!(after),
+    }
+}
+
+async fn events_are_written_by_the_store(db: &TestDb) {
+    let s = db.store();
+    let (a, _, user) = tenant_with_manager(s, "haendelser").await;
+    let (b, _, _) = tenant_with_manager(s, "haendelser-b").await;
+    let token = s
+        .create_api_token(a, Some(user), user, "cli", "tok-h", None)
+        .await
+        .unwrap();
+    let data_version = s.data_version(a).await.unwrap();
+    let now = chrono::Utc::now();
+    let session = |hash: &str, tenant: TenantId| SessionRecord {
+        token_hash: hash.into(),
+        tenant_id: tenant,
+        user_id: user,
+        csrf_token: "csrf".into(),
+        expires_at: now + chrono::Duration::hours(1),
+        last_seen_at: now,
+    };
+
+    // A login: the session and its entry, by the user, with the client.
+    s.create_session(&session("h1", a), Some("10.0.0.1"))
+        .await
+        .unwrap();
+    let log = s.audit_for(a, EntityKind::Session, user.0).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action, log[0].user_id),
+        (AuditAction::Login, Some(user))
+    );
+    assert_eq!(log[0].changes, vec![client_change(json!(null), "10.0.0.1")]);
+    // A session for a user of another tenant is refused, and leaves no entry.
+    assert!(s.create_session(&session("h2", b), None).await.is_err());
+    assert!(s.session("h2", now).await.is_err());
+    assert_eq!(
+        db.raw_count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE tenant_id = {b} AND entity = 'session'"
+        ))
+        .await,
+        0
+    );
+
+    // A logout: the session goes, with its entry; ending it again changes nothing.
+    s.end_session("h1", now, None).await.unwrap();
+    assert!(s.session("h1", now).await.is_err());
+    s.end_session("h1", now, None).await.unwrap();
+    let log = s.audit_for(a, EntityKind::Session, user.0).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.action).collect::<Vec<_>>(),
+        [AuditAction::Login, AuditAction::Logout]
+    );
+    assert!(
+        log[1].changes.is_empty(),
+        "no client, no change: {:?}",
+        log[1].changes
+    );
+    // An expired session ends without an entry.
+    s.create_session(&session("h3", a), None).await.unwrap();
+    s.end_session("h3", now + chrono::Duration::hours(2), None)
+        .await
+        .unwrap();
+    assert!(s.session("h3", now).await.is_err());
+    assert_eq!(
+        s.audit_for(a, EntityKind::Session, user.0)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Failed logins: keyed by the matched user, or 0; a lockout adds its own entry.
+    let failure = FailedLogin {
+        user: None,
+        email: "ukendt@haendelser.dk",
+        client: None,
+        lockout: true,
+    };
+    s.record_failed_login(a, &failure).await.unwrap();
+    let log = s.audit_for(a, EntityKind::Session, 0).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.action, e.user_id))
+            .collect::<Vec<_>>(),
+        [
+            (AuditAction::LoginFailed, None),
+            (AuditAction::Lockout, None)
+        ]
+    );
+    let email = FieldChange {
+        field: "email".into(),
+        before: json!(null),
+        after: json!("ukendt@haendelser.dk"),
+    };
+    assert_eq!(log[0].changes, vec![email.clone()]);
+    let failure = FailedLogin {
+        user: Some(user),
+        client: Some("10.0.0.2"),
+        lockout: false,
+        ..failure
+    };
+    s.record_failed_login(a, &failure).await.unwrap();
+    let log = s.audit_for(a, EntityKind::Session, user.0).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.action, last.user_id),
+        (AuditAction::LoginFailed, None)
+    );
+    assert_eq!(
+        last.changes,
+        vec![email, client_change(json!(null), "10.0.0.2")]
+    );
+
+    // A token used from a new address.
+    let used = s
+        .use_api_token("tok-h", now, Some("10.0.0.3"))
+        .await
+        .unwrap();
+    s.record_token_use(&used, "10.0.0.3").await.unwrap();
+    let log = s
+        .audit_for(a, EntityKind::ApiToken, token.id)
+        .await
+        .unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.action, last.user_id),
+        (AuditAction::TokenUse, Some(user))
+    );
+    assert_eq!(last.changes, vec![client_change(json!(null), "10.0.0.3")]);
+
+    // An export, keyed by the tenant.
+    let facts = vec![FieldChange {
+        field: "what".into(),
+        before: json!(null),
+        after: json!("potentials"),
+    }];
+    s.record_export(a, Some(user), facts.clone()).await.unwrap();
+    let log = s.audit_for(a, EntityKind::Export, a.0).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action, log[0].user_id, &log[0].changes),
+        (AuditAction::Export, Some(user), &facts)
+    );
+
+    // None of these events changes data, and the chain holds.
+    assert_eq!(s.data_version(a).await.unwrap(), data_version);
+    assert!(s.verify_audit_chain(a).await.unwrap().is_intact());
 }

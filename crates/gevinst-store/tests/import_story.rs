@@ -12,9 +12,8 @@ use gevinst_domain::{
     AuditAction, EntityKind, FagomraadeId, PotentialId, Status, TechnologyId, TenantId, UnitId,
     UserId, ValidPotential,
 };
-use gevinst_store::{
-    ErrorKind, ImportAction, ImportBatch, ImportNewUnit, ImportRow, Store, StoreError,
-};
+use gevinst_store::prelude::*;
+use gevinst_store::{ErrorKind, ImportAction, ImportBatch, ImportNewUnit, ImportRow, StoreError};
 
 on_both_databases!(all_or_nothing, tenant_isolation, saved_mappings);
 

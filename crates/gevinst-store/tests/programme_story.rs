@@ -12,7 +12,8 @@ use gevinst_domain::programme::{
     Period, Programme, StatusProbabilities, Target, TargetKind,
 };
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, PotentialId, Status, TenantId, UserId};
-use gevinst_store::{ErrorKind, Store, StoreError};
+use gevinst_store::prelude::*;
+use gevinst_store::{ErrorKind, StoreError};
 
 on_both_databases!(
     programmes,

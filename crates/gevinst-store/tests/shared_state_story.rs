@@ -8,9 +8,8 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::TestDb;
 use gevinst_domain::{Email, Role, TenantId, UserId, ValidUser};
-use gevinst_store::{
-    ErrorKind, ImportUploadChange, NewImportUpload, Store, StoreError, UploadBounds,
-};
+use gevinst_store::prelude::*;
+use gevinst_store::{ErrorKind, ImportUploadChange, NewImportUpload, StoreError, UploadBounds};
 
 on_both_databases!(
     uploads_belong_to_their_user,

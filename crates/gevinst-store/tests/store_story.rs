@@ -17,7 +17,8 @@ use gevinst_domain::{
     PotentialQuery, Role, Slug, SortKey, Status, TechnologyId, Tenant, TenantId, UnitId, UserId,
     ValidPotential, ValidUser,
 };
-use gevinst_store::{Catalogue, ErrorKind, SessionRecord, Store, StoreError};
+use gevinst_store::prelude::*;
+use gevinst_store::{Catalogue, ErrorKind, SessionRecord, StoreError};
 use serde_json::json;
 
 on_both_databases!(
@@ -597,7 +598,7 @@ async fn tenant_isolation(db: &TestDb) {
         expires_at: far,
         last_seen_at: Utc::now(),
     };
-    s.create_session(&sess).await.unwrap();
+    s.create_session(&sess, None).await.unwrap();
     s.delete_user_sessions(a, w.b_user, None).await.unwrap();
     assert!(
         s.session("b-session", Utc::now()).await.is_ok(),
@@ -609,7 +610,7 @@ async fn tenant_isolation(db: &TestDb) {
         tenant_id: a,
         ..sess.clone()
     };
-    assert!(s.create_session(&mixed).await.is_err());
+    assert!(s.create_session(&mixed, None).await.is_err());
     let tok = s
         .create_api_token(w.b.id, Some(w.b_user), w.b_user, "cli", "b-token", None)
         .await
@@ -830,7 +831,7 @@ async fn versions_and_audit(db: &TestDb) {
         changes: vec![],
         ..audit.clone()
     };
-    s.append_audit(a, &extra).await.unwrap();
+    db.concrete().append_audit(a, &extra).await.unwrap();
     let log = s
         .audit_for(a, EntityKind::Potential, w.a_pot.0)
         .await
@@ -901,7 +902,7 @@ async fn audit_log_is_append_only(db: &TestDb) {
         changes: vec![],
         reason: Some("appended".into()),
     };
-    s.append_audit(w.a.id, &extra).await.unwrap();
+    db.concrete().append_audit(w.a.id, &extra).await.unwrap();
     assert_eq!(
         db.raw_count("SELECT COUNT(*) FROM audit_log").await,
         before + 1
@@ -1569,7 +1570,7 @@ async fn users_sessions_tokens(db: &TestDb) {
         expires_at: now + Duration::hours(8),
         last_seen_at: now,
     };
-    s.create_session(&sess).await.unwrap();
+    s.create_session(&sess, None).await.unwrap();
     assert_eq!(s.session("s1", now).await.unwrap(), sess);
     assert_eq!(
         s.session("s1", now + Duration::hours(8) - Duration::seconds(1))
@@ -1591,18 +1592,24 @@ async fn users_sessions_tokens(db: &TestDb) {
     s.delete_session("s1").await.unwrap();
     assert_eq!(kind(s.session("s1", now).await), ErrorKind::NotFound);
     for h in ["s2", "s3"] {
-        s.create_session(&SessionRecord {
-            token_hash: h.into(),
-            ..sess.clone()
-        })
+        s.create_session(
+            &SessionRecord {
+                token_hash: h.into(),
+                ..sess.clone()
+            },
+            None,
+        )
         .await
         .unwrap();
     }
-    s.create_session(&SessionRecord {
-        token_hash: "anna".into(),
-        user_id: w.a_user,
-        ..sess.clone()
-    })
+    s.create_session(
+        &SessionRecord {
+            token_hash: "anna".into(),
+            user_id: w.a_user,
+            ..sess.clone()
+        },
+        None,
+    )
     .await
     .unwrap();
     s.delete_user_sessions(a, cid.id, Some("s3")).await.unwrap();
@@ -1718,10 +1725,13 @@ async fn users_sessions_tokens(db: &TestDb) {
     );
 
     // Deactivation: tokens and sessions stop working; credentials still load.
-    s.create_session(&SessionRecord {
-        token_hash: "s4".into(),
-        ..sess.clone()
-    })
+    s.create_session(
+        &SessionRecord {
+            token_hash: "s4".into(),
+            ..sess.clone()
+        },
+        None,
+    )
     .await
     .unwrap();
     assert!(s.use_api_token("tok-2", used_at, None).await.is_ok());

@@ -28,7 +28,7 @@ use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;

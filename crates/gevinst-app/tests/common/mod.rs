@@ -8,7 +8,7 @@ use gevinst_app::auth::{self, Principal};
 use gevinst_domain::{
     Email, PotentialId, Role, Source, Status, TenantId, UnitId, ValidPotential, ValidUser,
 };
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 
 /// A fresh, migrated SQLite store in a temp folder (kept while the folder lives).
 pub async fn sqlite_store() -> (DynStore, tempfile::TempDir) {

@@ -5,11 +5,11 @@
 #![allow(dead_code)]
 
 use gevinst_domain::{
-    Email, Role, Slug, Source, TenantId, UnitId, UserId, ValidPotential, ValidUser,
+    AuditDraft, Email, Role, Slug, Source, TenantId, UnitId, UserId, ValidPotential, ValidUser,
 };
 use gevinst_store::postgres::{create_test_database, drop_test_database, PostgresStore};
+use gevinst_store::prelude::*;
 use gevinst_store::sqlite::SqliteStore;
-use gevinst_store::Store;
 
 /// One fresh, migrated database.
 pub enum TestDb {
@@ -82,6 +82,14 @@ impl TestDb {
         }
     }
 
+    /// The concrete store under test, for what the app's handle cannot do.
+    pub fn concrete(&self) -> Concrete {
+        match self {
+            TestDb::Sqlite { store, .. } => Concrete::Sqlite(store.clone()),
+            TestDb::Postgres { store, .. } => Concrete::Postgres(store.clone()),
+        }
+    }
+
     /// Runs raw SQL outside the store, returning the number of affected rows.
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         match self {
@@ -125,6 +133,38 @@ impl TestDb {
             drop_test_database(&admin_url, &url)
                 .await
                 .expect("drop test database");
+        }
+    }
+}
+
+/// The concrete store of a [`TestDb`]: it alone may append an audit entry that no
+/// operation of the store records (to test the hash chain on its own).
+#[derive(Clone)]
+pub enum Concrete {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PostgresStore),
+}
+
+impl Concrete {
+    /// Appends `entry` to the tenant's audit log in a transaction of its own.
+    pub async fn append_audit(
+        &self,
+        tenant: TenantId,
+        entry: &AuditDraft,
+    ) -> gevinst_store::Result<()> {
+        match self {
+            Concrete::Sqlite(s) => s.append_audit(tenant, entry).await,
+            Concrete::Postgres(s) => s.append_audit(tenant, entry).await,
+        }
+    }
+
+    /// The same store, recording `operator` for changes without a tenant user.
+    pub fn with_operator(&self, operator: &str) -> Concrete {
+        match self {
+            Concrete::Sqlite(s) => Concrete::Sqlite(s.with_operator(operator)),
+            Concrete::Postgres(s) => Concrete::Postgres(s.with_operator(operator)),
         }
     }
 }

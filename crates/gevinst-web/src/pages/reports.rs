@@ -50,7 +50,8 @@ use gevinst_sheets::export::programme::{
 };
 /// A date the Danish way in running text: `1. december 2026` (the import's wording).
 use gevinst_sheets::import::values::date_in_words as long_date;
-use gevinst_store::{Store, StoredProgramme};
+use gevinst_store::prelude::*;
+use gevinst_store::StoredProgramme;
 use std::collections::BTreeMap;
 
 /// Routes of the reports and downloads.

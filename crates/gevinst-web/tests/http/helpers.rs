@@ -6,7 +6,7 @@ use gevinst_app::auth::{hash_password, new_api_token};
 use gevinst_domain::{
     NewUserDraft, Potential, PotentialDraft, Role, Slug, Status, Tenant, Unit, User, UserId,
 };
-use gevinst_store::DynStore;
+use gevinst_store::prelude::*;
 use gevinst_web::{AppState, WebSettings};
 use std::net::SocketAddr;
 

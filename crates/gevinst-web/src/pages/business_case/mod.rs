@@ -35,7 +35,7 @@ use gevinst_app::{potentials, AppError};
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::danish::parse_number;
 use gevinst_domain::{FieldErrors, Potential, PotentialId};
-use gevinst_store::Store;
+use gevinst_store::prelude::*;
 use view::{EditorView, Results, SimForm, SimView};
 
 pub(crate) use view::Summary;

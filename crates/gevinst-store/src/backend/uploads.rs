@@ -1,10 +1,12 @@
-// State that several app servers on one database share: import uploads and periodic
-// jobs. Like `backend_common.rs`, this file is `include!`d by `sqlite.rs` and
-// `postgres.rs` (after `backend_common.rs`, whose helpers and `Store` impl it uses); the
-// `Store` methods there call these functions.
+//! State that several app servers on one database share: import uploads and periodic jobs.
 
+use super::*;
 use crate::shared_state::{make_room, Kept};
-use crate::{ImportUploadChange, NewImportUpload, StoredImportUpload, UploadBounds};
+use crate::{
+    ImportUploadChange, NewImportUpload, Result, StoreError, StoredImportUpload, UploadBounds,
+};
+use chrono::{DateTime, Utc};
+use gevinst_domain::{TenantId, UserId};
 
 /// On PostgreSQL, waits for the transaction-scoped advisory lock of `name`, so that
 /// transactions of several app servers that take it run one after another. SQLite's
@@ -67,7 +69,7 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-async fn put_import_upload(
+pub(super) async fn put_import_upload(
     store: &ThisStore,
     upload: &NewImportUpload<'_>,
     bounds: &UploadBounds,
@@ -131,7 +133,7 @@ async fn put_import_upload(
     Ok(gone)
 }
 
-async fn import_upload(
+pub(super) async fn import_upload(
     store: &ThisStore,
     tenant: TenantId,
     user: UserId,
@@ -157,7 +159,7 @@ async fn import_upload(
     }
 }
 
-async fn change_import_upload(
+pub(super) async fn change_import_upload(
     store: &ThisStore,
     tenant: TenantId,
     user: UserId,
@@ -207,7 +209,10 @@ async fn change_import_upload(
     }
 }
 
-async fn purge_import_uploads(store: &ThisStore, expired_before: DateTime<Utc>) -> Result<u64> {
+pub(super) async fn purge_import_uploads(
+    store: &ThisStore,
+    expired_before: DateTime<Utc>,
+) -> Result<u64> {
     Ok(
         sqlx::query("DELETE FROM import_uploads WHERE created_at < $1")
             .bind(micros(expired_before))
@@ -217,7 +222,7 @@ async fn purge_import_uploads(store: &ThisStore, expired_before: DateTime<Utc>) 
     )
 }
 
-async fn claim_periodic_job(
+pub(super) async fn claim_periodic_job(
     store: &ThisStore,
     name: &str,
     now: DateTime<Utc>,

@@ -1,12 +1,17 @@
-// The audit hash chain and the migration runner, shared by both backends.
-//
-// Like `backend_common.rs`, this file is `include!`d by `sqlite.rs` and `postgres.rs`
-// inside their private `imp` module, after `backend_common.rs` (whose imports and helpers
-// it uses). The hashing itself is pure and lives in `gevinst_domain::audit_chain`.
+//! The audit log and its hash chain. The hashing itself is pure and lives in
+//! `gevinst_domain::audit_chain`.
 
+use super::tenants::fetch_tenant;
+use super::*;
+use crate::{ActorId, Result, StoreError};
+use chrono::{DateTime, Utc};
 use gevinst_domain::audit_chain::{
     entry_hash, ChainFields, ChainReport, ChainVerifier, StoredLink, GENESIS,
 };
+use gevinst_domain::{
+    AuditAction, AuditDraft, AuditEntry, EntityKind, FieldChange, TenantId, UserId,
+};
+use sqlx::types::Json;
 
 /// Entries read per query while verifying a chain.
 const VERIFY_BATCH: i64 = 2000;
@@ -19,7 +24,7 @@ const VERIFY_BATCH: i64 = 2000;
 /// the tenant's head row until the transaction ends, so concurrent writers of one tenant
 /// queue up and the chain never forks; SQLite's `BEGIN IMMEDIATE` already serialises all
 /// writers.
-async fn insert_audit(
+pub(super) async fn insert_audit(
     conn: &mut Conn,
     operator: &str,
     tenant: TenantId,
@@ -156,7 +161,7 @@ fn unreadable_fields(r: &DbRow, seq: i64) -> ChainFields {
     }
 }
 
-/// [`Store::verify_audit_chain`]: reads the chain head first (so entries appended while
+/// [`crate::AuditStore::verify_audit_chain`]: reads the chain head first (so entries appended while
 /// the check runs cannot look like deleted ones), then walks the entries in seq order in
 /// batches, then looks for entries outside the chain.
 async fn verify_chain(pool: &sqlx::Pool<Db>, tenant: TenantId) -> Result<ChainReport> {
@@ -210,7 +215,7 @@ async fn verify_chain(pool: &sqlx::Pool<Db>, tenant: TenantId) -> Result<ChainRe
 /// not started are chained: an unchained entry in a tenant that already has a chain was
 /// not written by gevinst, and is left for verification to report. Returns how many
 /// entries were chained; with nothing to chain it only reads.
-pub(super) async fn backfill_audit_chain(store: &ThisStore) -> Result<u64> {
+pub(crate) async fn backfill_audit_chain(store: &ThisStore) -> Result<u64> {
     let tenants = sqlx::query(
         "SELECT DISTINCT a.tenant_id AS tenant_id FROM audit_log a \
          WHERE a.seq IS NULL \
@@ -271,7 +276,10 @@ pub(super) async fn backfill_audit_chain(store: &ThisStore) -> Result<u64> {
         chained += count(seq);
     }
     if chained > 0 {
-        tracing::info!(entries = chained, "chained audit entries written before the audit chain");
+        tracing::info!(
+            entries = chained,
+            "chained audit entries written before the audit chain"
+        );
     }
     Ok(chained)
 }
@@ -293,58 +301,122 @@ fn legacy_fields(r: &DbRow) -> Result<ChainFields> {
     })
 }
 
-/// Whether every embedded migration is applied (same checksum) and nothing else is. Reads
-/// only; a missing or unreadable `_sqlx_migrations` table counts as pending.
-async fn migrations_up_to_date(pool: &sqlx::Pool<Db>, migrator: &sqlx::migrate::Migrator) -> bool {
-    let Ok(rows) = sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success")
-        .fetch_all(pool)
-        .await
-    else {
-        return false;
-    };
-    let mut applied: HashMap<i64, Vec<u8>> = HashMap::new();
-    for r in &rows {
-        match (r.try_get::<i64, _>("version"), r.try_get::<Vec<u8>, _>("checksum")) {
-            (Ok(v), Ok(c)) => {
-                applied.insert(v, c);
-            }
-            _ => return false,
-        }
+/// Appends `entries`, events that have no record of their own (a login, an export), in one
+/// write transaction: the entries and their tenant's chain head move together.
+pub(super) async fn append_events(
+    store: &ThisStore,
+    tenant: TenantId,
+    entries: &[AuditDraft],
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let at = now();
+    for entry in entries {
+        insert_audit(&mut tx, &store.operator, tenant, entry, at).await?;
     }
-    let wanted: Vec<_> = migrator
-        .iter()
-        .filter(|m| !m.migration_type.is_down_migration())
-        .collect();
-    applied.len() == wanted.len()
-        && wanted
-            .iter()
-            .all(|m| applied.get(&m.version).map(Vec::as_slice) == Some(&*m.checksum))
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Runs `migrator` unless the schema is already up to date. sqlx's migrator always begins
-/// with `CREATE TABLE IF NOT EXISTS _sqlx_migrations`, which PostgreSQL refuses to a role
-/// without CREATE on the schema even when the table exists; so an app role that may not
-/// change the schema works as long as nothing is pending, and gets a clear error when
-/// something is.
-pub(super) async fn run_migrations(pool: &sqlx::Pool<Db>, migrator: &sqlx::migrate::Migrator) -> Result<()> {
-    if migrations_up_to_date(pool, migrator).await {
-        return Ok(());
+impl ThisStore {
+    /// Appends an audit entry that no operation of the store records, for tests of the
+    /// hash chain and for maintenance tools that hold the concrete store. The app's
+    /// handle ([`crate::DynStore`]) cannot reach it: there, the store's operations are the
+    /// audit log's only author.
+    pub async fn append_audit(&self, tenant: TenantId, entry: &AuditDraft) -> Result<()> {
+        append_events(self, tenant, std::slice::from_ref(entry)).await
     }
-    migrator.run(pool).await.map_err(|e| {
-        let denied = match &e {
-            sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(d))
-            | sqlx::migrate::MigrateError::ExecuteMigration(sqlx::Error::Database(d), _) => {
-                d.code().as_deref() == Some("42501")
-            }
-            _ => false,
-        };
-        if denied {
-            StoreError::config(
-                "the database schema is not up to date and this database role may not change it: \
-                 run `gevinst migrate` as the schema owner",
-            )
-        } else {
-            e.into()
+
+    /// The same store (same connections), recording `operator` as the actor of changes
+    /// without a tenant user; the concrete counterpart of [`crate::Store::acting_as`].
+    pub fn with_operator(&self, operator: &str) -> Self {
+        ThisStore {
+            pool: self.pool.clone(),
+            operator: operator.into(),
         }
-    })
+    }
+}
+
+#[async_trait]
+impl crate::AuditStore for ThisStore {
+    async fn record_export(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        facts: Vec<FieldChange>,
+    ) -> Result<()> {
+        let entry = draft(
+            EntityKind::Export,
+            tenant.0,
+            AuditAction::Export,
+            actor,
+            facts,
+        );
+        append_events(self, tenant, &[entry]).await
+    }
+
+    async fn data_version(&self, tenant: TenantId) -> Result<i64> {
+        // A counter bumped by a trigger on audit_log (migration 0007): on PostgreSQL at
+        // commit, so that out-of-order commits cannot leave it unchanged.
+        let row = sqlx::query("SELECT version FROM data_versions WHERE tenant_id = $1")
+            .bind(tenant.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("version")?,
+            None => 0,
+        })
+    }
+
+    async fn verify_audit_chain(
+        &self,
+        tenant: TenantId,
+    ) -> Result<gevinst_domain::audit_chain::ChainReport> {
+        verify_chain(&self.pool, tenant).await
+    }
+
+    async fn audit_for(
+        &self,
+        tenant: TenantId,
+        entity: EntityKind,
+        id: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut conn = self.pool.acquire().await?;
+        if !entity_exists(&mut conn, tenant, entity, id).await? {
+            return Err(StoreError::not_found(format!("{} {id}", entity.as_str())));
+        }
+        let rows = sqlx::query(
+            "SELECT a.id AS id, a.tenant_id AS tenant_id, a.entity AS entity, a.entity_id AS entity_id, \
+             a.action AS action, a.user_id AS user_id, u.name AS user_name, a.actor AS actor, a.at AS at, \
+             a.changes AS changes, a.reason AS reason \
+             FROM audit_log a LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id \
+             WHERE a.tenant_id = $1 AND a.entity = $2 AND a.entity_id = $3 ORDER BY a.id",
+        )
+        .bind(tenant.0)
+        .bind(entity.as_str())
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let entity: String = r.try_get("entity")?;
+                let action: String = r.try_get("action")?;
+                let changes: Json<Vec<FieldChange>> = r.try_get("changes")?;
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    tenant_id: TenantId(r.try_get("tenant_id")?),
+                    entity: EntityKind::parse(&entity)
+                        .ok_or_else(|| bad_data(format!("bad entity in audit log: {entity}")))?,
+                    entity_id: r.try_get("entity_id")?,
+                    action: AuditAction::parse(&action)
+                        .ok_or_else(|| bad_data(format!("bad action in audit log: {action}")))?,
+                    user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+                    user_name: r.try_get("user_name")?,
+                    actor: r.try_get("actor")?,
+                    at: r.try_get("at")?,
+                    changes: changes.0,
+                    reason: r.try_get("reason")?,
+                })
+            })
+            .collect()
+    }
 }
