@@ -3,8 +3,8 @@
 //! of its gain.
 
 use chrono::Utc;
-use gevinst_app::demo::{load_demo, DEMO_PASSWORD, DEMO_PROGRAMME_NAME, DEMO_TENANT_SLUG};
 use gevinst_app::programmes as pg;
+use gevinst_demo::{load_demo, DEMO_PASSWORD, DEMO_PROGRAMME_NAME, DEMO_TENANT_SLUG};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::programme::{
     annual_gain, approval_reasons, ApprovalReason, ApprovalState, KeyBasis, Period, ShareOwner,
