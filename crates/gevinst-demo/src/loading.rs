@@ -1,10 +1,11 @@
 //! Writing the demo into an empty database.
 
 use gevinst_app::{AppError, Result};
+use gevinst_domain::business_case::Economics;
 use gevinst_domain::{
     audit, potential::References, AuditAction, AuditDraft, EntityKind, FagomraadeId, NewUserDraft,
-    PotentialDraft, Slug, Status, TechnologyId, UnitId, UserId, ValidPotential,
-    DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
+    PotentialDraft, PotentialId, Slug, Status, TechnologyId, TenantId, UnitId, UserId,
+    ValidPotential, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
 };
 use gevinst_store::{Catalogue, Store};
 use std::collections::BTreeSet;
@@ -13,18 +14,16 @@ use crate::cases::business_case_draft;
 use crate::potentials::generate;
 use crate::programme::demo_programme;
 use crate::{
-    DemoReport, DEMO_PASSWORD, DEMO_POTENTIALS, DEMO_SEED, DEMO_TENANT_NAME, DEMO_TENANT_SLUG,
+    DemoData, DemoProgramme, DemoReport, DEMO_PASSWORD, DEMO_POTENTIALS, DEMO_SEED,
+    DEMO_TENANT_NAME, DEMO_TENANT_SLUG,
 };
 
-// ---------------------------------------------------------------------------------------
-// Loading
-
 /// The ids the store gave the demo's records, for validating the drafts.
-pub(crate) struct DemoRefs {
-    pub(crate) units: BTreeSet<UnitId>,
-    pub(crate) fagomraader: BTreeSet<FagomraadeId>,
-    pub(crate) technologies: BTreeSet<TechnologyId>,
-    pub(crate) users: BTreeSet<UserId>,
+struct DemoRefs {
+    units: BTreeSet<UnitId>,
+    fagomraader: BTreeSet<FagomraadeId>,
+    technologies: BTreeSet<TechnologyId>,
+    users: BTreeSet<UserId>,
 }
 
 impl References for DemoRefs {
@@ -43,9 +42,9 @@ impl References for DemoRefs {
 }
 
 /// Ids of a per-tenant list in the order of `names`, matched by name (`None` if missing).
-pub(crate) async fn catalogue_ids(
+async fn catalogue_ids(
     store: &dyn Store,
-    tenant: gevinst_domain::TenantId,
+    tenant: TenantId,
     which: Catalogue,
     names: &[&str],
 ) -> Result<Vec<Option<i64>>> {
@@ -64,16 +63,45 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
     }
     let data = generate(DEMO_SEED, DEMO_POTENTIALS);
     let slug = Slug::parse(DEMO_TENANT_SLUG)?;
-    let tenant = store.create_tenant(&slug, DEMO_TENANT_NAME).await?;
+    let tenant = store.create_tenant(&slug, DEMO_TENANT_NAME).await?.id;
+    let unit_ids = store_units(store, tenant, &data).await?;
+    let (user_ids, logins) = store_users(store, tenant, &data, &unit_ids).await?;
+    let created = store_potentials(store, tenant, &data, &unit_ids, &user_ids).await?;
+    let (economics, _) = store.economics(tenant).await?;
+    let business_cases = store_business_cases(store, tenant, &data, &created, &economics).await?;
+    let demo = demo_programme(&data, &unit_ids, &user_ids, &created, &economics)?;
+    let actuals = store_programme(store, tenant, &demo).await?;
+    Ok(Some(DemoReport {
+        tenant_slug: DEMO_TENANT_SLUG.to_owned(),
+        logins,
+        password: DEMO_PASSWORD.to_owned(),
+        potentials: created.len(),
+        business_cases,
+        benefit_plans: demo.plans.len(),
+        actuals,
+    }))
+}
 
+/// Creates the units, parents first; their ids in the order of `data.units`.
+async fn store_units(store: &dyn Store, tenant: TenantId, data: &DemoData) -> Result<Vec<UnitId>> {
     let mut unit_ids: Vec<UnitId> = Vec::with_capacity(data.units.len());
     for u in &data.units {
         let parent = u.parent.map(|p| unit_ids[p]);
-        let created = store.create_unit(tenant.id, None, parent, u.name).await?;
+        let created = store.create_unit(tenant, None, parent, u.name).await?;
         unit_ids.push(created.id);
     }
-    let known_units: BTreeSet<UnitId> = unit_ids.iter().copied().collect();
+    Ok(unit_ids)
+}
 
+/// Creates the users with the demo password; their ids in the order of `data.users`, and
+/// `(e-mail, role)` for the report.
+async fn store_users(
+    store: &dyn Store,
+    tenant: TenantId,
+    data: &DemoData,
+    unit_ids: &[UnitId],
+) -> Result<(Vec<UserId>, Vec<(String, String)>)> {
+    let known_units: BTreeSet<UnitId> = unit_ids.iter().copied().collect();
     let mut user_ids: Vec<UserId> = Vec::with_capacity(data.users.len());
     let mut logins = Vec::with_capacity(data.users.len());
     for u in &data.users {
@@ -85,32 +113,36 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
         };
         let valid = draft.validate(|id| known_units.contains(&id))?;
         let hash = gevinst_app::auth::hash_password(DEMO_PASSWORD)?;
-        let created = store.create_user(tenant.id, None, &valid, &hash).await?;
+        let created = store.create_user(tenant, None, &valid, &hash).await?;
         user_ids.push(created.id);
         logins.push((u.email.to_owned(), u.role.label().to_owned()));
     }
+    Ok((user_ids, logins))
+}
 
-    let fag = catalogue_ids(
-        store,
-        tenant.id,
-        Catalogue::Fagomraader,
-        &DEFAULT_FAGOMRAADER,
-    )
-    .await?;
+/// Creates the potentials, validated like a client's drafts; their ids in the order of
+/// `data.potentials`.
+async fn store_potentials(
+    store: &dyn Store,
+    tenant: TenantId,
+    data: &DemoData,
+    unit_ids: &[UnitId],
+    user_ids: &[UserId],
+) -> Result<Vec<PotentialId>> {
+    let fag = catalogue_ids(store, tenant, Catalogue::Fagomraader, &DEFAULT_FAGOMRAADER).await?;
     let tech = catalogue_ids(
         store,
-        tenant.id,
+        tenant,
         Catalogue::Technologies,
         &DEFAULT_TECHNOLOGIES,
     )
     .await?;
     let refs = DemoRefs {
-        units: known_units,
+        units: unit_ids.iter().copied().collect(),
         fagomraader: fag.iter().flatten().map(|id| FagomraadeId(*id)).collect(),
         technologies: tech.iter().flatten().map(|id| TechnologyId(*id)).collect(),
         users: user_ids.iter().copied().collect(),
     };
-
     let mut rows: Vec<(ValidPotential, Status, Option<UserId>)> =
         Vec::with_capacity(data.potentials.len());
     for p in &data.potentials {
@@ -130,20 +162,26 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
         })?;
         rows.push((valid, p.status, p.submitted_by.map(|i| user_ids[i])));
     }
-    let created = store.create_potentials(tenant.id, None, &rows).await?;
+    Ok(store.create_potentials(tenant, None, &rows).await?)
+}
 
-    // Business cases, validated against the tenant's economics like a client's draft.
-    let (economics, _) = store.economics(tenant.id).await?;
+/// Stores the business cases, validated against the tenant's economics like a client's
+/// draft; how many.
+async fn store_business_cases(
+    store: &dyn Store,
+    tenant: TenantId,
+    data: &DemoData,
+    potential_ids: &[PotentialId],
+    economics: &Economics,
+) -> Result<usize> {
     let mut business_cases = 0;
-    for (p, id) in data.potentials.iter().zip(&created) {
+    for (p, id) in data.potentials.iter().zip(potential_ids) {
         let Some(case) = &p.business_case else {
             continue;
         };
-        let valid = business_case_draft(case)
-            .validate(&economics)
-            .map_err(|e| {
-                AppError::Internal(format!("demo business case {:?} is invalid: {e}", p.title))
-            })?;
+        let valid = business_case_draft(case).validate(economics).map_err(|e| {
+            AppError::Internal(format!("demo business case {:?} is invalid: {e}", p.title))
+        })?;
         let entry = AuditDraft {
             entity: EntityKind::BusinessCase,
             entity_id: id.0,
@@ -154,13 +192,19 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
             reason: None,
         };
         store
-            .put_business_case(tenant.id, None, *id, None, &valid, &entry)
+            .put_business_case(tenant, None, *id, None, &valid, &entry)
             .await?;
         business_cases += 1;
     }
+    Ok(business_cases)
+}
 
-    // The programme with its benefit plans and actuals.
-    let demo = demo_programme(&data, &unit_ids, &user_ids, &created, &economics)?;
+/// Stores the benefit plans with their actuals, then the programme; how many actuals.
+async fn store_programme(
+    store: &dyn Store,
+    tenant: TenantId,
+    demo: &DemoProgramme,
+) -> Result<usize> {
     let mut actuals = 0;
     for p in &demo.plans {
         let entry = AuditDraft {
@@ -173,24 +217,15 @@ pub async fn load_demo(store: &dyn Store) -> Result<Option<DemoReport>> {
             reason: None,
         };
         store
-            .put_benefit_plan(tenant.id, None, p.potential, None, &p.plan, &entry)
+            .put_benefit_plan(tenant, None, p.potential, None, &p.plan, &entry)
             .await?;
         for a in &p.actuals {
-            store.add_actual(tenant.id, None, p.potential, a).await?;
+            store.add_actual(tenant, None, p.potential, a).await?;
             actuals += 1;
         }
     }
     store
-        .create_programme(tenant.id, None, &demo.programme)
+        .create_programme(tenant, None, &demo.programme)
         .await?;
-
-    Ok(Some(DemoReport {
-        tenant_slug: DEMO_TENANT_SLUG.to_owned(),
-        logins,
-        password: DEMO_PASSWORD.to_owned(),
-        potentials: created.len(),
-        business_cases,
-        benefit_plans: demo.plans.len(),
-        actuals,
-    }))
+    Ok(actuals)
 }
