@@ -14,9 +14,6 @@ use crate::organisation::{
 };
 use crate::DemoPotential;
 
-// ---------------------------------------------------------------------------------------
-// Business cases
-
 /// Whether a potential in `status` gets a demo business case: every status from
 /// "business case" onwards (business case, besluttet, i implementering, i drift, gevinst
 /// realiseret). Ideas, assessed, rejected and parked potentials get none.
@@ -33,13 +30,13 @@ pub fn has_business_case(status: Status) -> bool {
 
 /// Phase-in profiles: the share of the full yearly effect (in %) in the first years; the
 /// years after the profile have the full effect.
-pub(crate) const RAMPS: [&[u32]; 5] = [&[25, 75], &[50], &[30, 70], &[], &[40, 80]];
+const RAMPS: [&[u32]; 5] = [&[25, 75], &[50], &[30, 70], &[], &[40, 80]];
 
 /// `(description, probability range in %, most likely impact range in thousands of kr.)`.
-pub(crate) type RiskTemplate = (&'static str, (u32, u32), (i64, i64));
+type RiskTemplate = (&'static str, (u32, u32), (i64, i64));
 
 /// Risks that fit any kind of project.
-pub(crate) const GENERIC_RISKS: &[RiskTemplate] = &[
+const GENERIC_RISKS: &[RiskTemplate] = &[
     ("Leverandøren leverer senere end aftalt", (10, 35), (20, 80)),
     (
         "Medarbejderne tager ikke løsningen i brug som planlagt",
@@ -54,8 +51,8 @@ pub(crate) const GENERIC_RISKS: &[RiskTemplate] = &[
     ("Nøglemedarbejdere i projektet stopper", (5, 20), (25, 90)),
 ];
 
-/// Risks per technology, indexed like [`DEFAULT_TECHNOLOGIES`].
-pub(crate) const TECH_RISKS: [&[RiskTemplate]; 10] = [
+/// Risks per technology, indexed like [`DEFAULT_TECHNOLOGIES`](gevinst_domain::DEFAULT_TECHNOLOGIES).
+const TECH_RISKS: [&[RiskTemplate]; 10] = [
     &[
         (
             "Opdateringer af fagsystemet stopper robotten",
@@ -144,13 +141,13 @@ pub(crate) fn hundredths(x: u32) -> Decimal {
 }
 
 /// Builds one business case's lines and risks.
-pub(crate) struct CaseBuilder<'r> {
-    pub(crate) rng: &'r mut ChaCha8Rng,
-    pub(crate) horizon: u32,
+struct CaseBuilder<'r> {
+    rng: &'r mut ChaCha8Rng,
+    horizon: u32,
     /// Benefits are scaled by this (in %): a few cases turn out weak.
-    pub(crate) strength: u32,
-    pub(crate) lines: Vec<Line>,
-    pub(crate) risks: Vec<Risk>,
+    strength: u32,
+    lines: Vec<Line>,
+    risks: Vec<Risk>,
 }
 
 impl CaseBuilder<'_> {
@@ -540,7 +537,7 @@ impl CaseBuilder<'_> {
 }
 
 /// A believable business case for a potential, matched to its technology type.
-pub(crate) fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
+fn demo_business_case(rng: &mut ChaCha8Rng, p: &DemoPotential) -> BusinessCase {
     let start_year = match p.status {
         Status::GevinstRealiseret => 2024,
         Status::IDrift => rng.gen_range(2024..=2025),
@@ -601,7 +598,7 @@ pub(crate) fn add_business_cases(seed: u64, potentials: &mut [DemoPotential]) {
 }
 
 /// The draft a client would send for `case`: amounts as JSON numbers. Validating it
-/// against the economics gives `case` back, which [`load_demo`] relies on.
+/// against the economics gives `case` back, which [`load_demo`](crate::load_demo) relies on.
 pub fn business_case_draft(case: &BusinessCase) -> BusinessCaseDraft {
     let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
     BusinessCaseDraft {

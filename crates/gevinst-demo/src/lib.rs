@@ -13,8 +13,9 @@
 //! more behind, harvests with budget references, reinvested time kept apart, and a chatbot
 //! whose invisible work ran over and ate part of its gain.
 //!
-//! [`load_demo`] writes that data through the [`Store`](gevinst_store::Store) trait, but only into a database that
-//! holds no tenant at all; on any other database it changes nothing.
+//! [`load_demo`] writes that data through the [`Store`](gevinst_store::Store) trait, but
+//! only into a database that holds no tenant at all; on any other database it changes
+//! nothing. It is a seed loader: the CLI calls it right after opening the store.
 //!
 //! ```
 //! let a = gevinst_demo::generate(gevinst_demo::DEMO_SEED, 40);
@@ -23,9 +24,9 @@
 //! assert_eq!(a.potentials.len(), 40);
 //! ```
 //!
-//! The modules: [`texts`](crate::texts) (the Danish templates), `organisation` (units and
-//! users), `potentials` ([`generate`]), `cases` (business cases), `programme`
-//! ([`demo_programme`]) and `loading` ([`load_demo`]).
+//! Inside, `texts` holds the Danish templates (static tables), `organisation` the units
+//! and users, `potentials` [`generate`], `cases` the business cases, `programme`
+//! [`demo_programme`] and `loading` [`load_demo`].
 #![deny(missing_docs)]
 
 use gevinst_domain::business_case::BusinessCase;
@@ -90,9 +91,9 @@ pub struct DemoPotential {
     pub description: String,
     /// Index into [`DemoData::units`].
     pub unit: usize,
-    /// Index into [`DEFAULT_FAGOMRAADER`].
+    /// Index into [`DEFAULT_FAGOMRAADER`](gevinst_domain::DEFAULT_FAGOMRAADER).
     pub fagomraade: usize,
-    /// Index into [`DEFAULT_TECHNOLOGIES`].
+    /// Index into [`DEFAULT_TECHNOLOGIES`](gevinst_domain::DEFAULT_TECHNOLOGIES).
     pub technology: usize,
     /// Source.
     pub source: Source,

@@ -3,9 +3,9 @@
 use gevinst_app::{AppError, Result};
 use gevinst_domain::business_case::Economics;
 use gevinst_domain::{
-    audit, potential::References, AuditAction, AuditDraft, EntityKind, FagomraadeId, NewUserDraft,
-    PotentialDraft, PotentialId, Slug, Status, TechnologyId, TenantId, UnitId, UserId,
-    ValidPotential, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
+    audit, potential::References, AuditAction, AuditDraft, EntityKind, FagomraadeId, FieldChange,
+    NewUserDraft, PotentialDraft, PotentialId, Slug, Status, TechnologyId, TenantId, UnitId,
+    UserId, ValidPotential, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
 };
 use gevinst_store::{Catalogue, Store};
 use std::collections::BTreeSet;
@@ -182,15 +182,7 @@ async fn store_business_cases(
         let valid = business_case_draft(case).validate(economics).map_err(|e| {
             AppError::Internal(format!("demo business case {:?} is invalid: {e}", p.title))
         })?;
-        let entry = AuditDraft {
-            entity: EntityKind::BusinessCase,
-            entity_id: id.0,
-            action: AuditAction::Create,
-            user_id: None,
-            actor: None,
-            changes: audit::created(&valid),
-            reason: None,
-        };
+        let entry = created_entry(EntityKind::BusinessCase, id.0, audit::created(&valid));
         store
             .put_business_case(tenant, None, *id, None, &valid, &entry)
             .await?;
@@ -207,15 +199,11 @@ async fn store_programme(
 ) -> Result<usize> {
     let mut actuals = 0;
     for p in &demo.plans {
-        let entry = AuditDraft {
-            entity: EntityKind::BenefitPlan,
-            entity_id: p.potential.0,
-            action: AuditAction::Create,
-            user_id: None,
-            actor: None,
-            changes: audit::created(&p.plan),
-            reason: None,
-        };
+        let entry = created_entry(
+            EntityKind::BenefitPlan,
+            p.potential.0,
+            audit::created(&p.plan),
+        );
         store
             .put_benefit_plan(tenant, None, p.potential, None, &p.plan, &entry)
             .await?;
@@ -228,4 +216,17 @@ async fn store_programme(
         .create_programme(tenant, None, &demo.programme)
         .await?;
     Ok(actuals)
+}
+
+/// The audit entry of a record the demo creates, written by the system.
+fn created_entry(entity: EntityKind, entity_id: i64, changes: Vec<FieldChange>) -> AuditDraft {
+    AuditDraft {
+        entity,
+        entity_id,
+        action: AuditAction::Create,
+        user_id: None,
+        actor: None,
+        changes,
+        reason: None,
+    }
 }

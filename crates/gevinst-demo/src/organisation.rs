@@ -4,9 +4,6 @@ use gevinst_domain::Role;
 
 use crate::DemoUnit;
 
-// ---------------------------------------------------------------------------------------
-// The organisation
-
 // Indexes into DEFAULT_FAGOMRAADER.
 pub(crate) const BESK: usize = 0;
 pub(crate) const SOC: usize = 1;
@@ -26,19 +23,19 @@ pub(crate) const INTEGRATION: usize = 7;
 pub(crate) const PROCES: usize = 8;
 pub(crate) const ANDET: usize = 9;
 
-pub(crate) struct OrgNode {
-    pub(crate) name: &'static str,
-    pub(crate) children: &'static [OrgNode],
+struct OrgNode {
+    name: &'static str,
+    children: &'static [OrgNode],
 }
 
-pub(crate) const fn leaf(name: &'static str) -> OrgNode {
+const fn leaf(name: &'static str) -> OrgNode {
     OrgNode {
         name,
         children: &[],
     }
 }
 
-pub(crate) const ORGANISATION: &[OrgNode] = &[
+const ORGANISATION: &[OrgNode] = &[
     OrgNode {
         name: "Social, Sundhed og Ældre",
         children: &[
@@ -107,11 +104,7 @@ pub(crate) const ORGANISATION: &[OrgNode] = &[
     },
 ];
 
-pub(crate) fn flatten_org(
-    nodes: &'static [OrgNode],
-    parent: Option<usize>,
-    out: &mut Vec<DemoUnit>,
-) {
+fn flatten_org(nodes: &'static [OrgNode], parent: Option<usize>, out: &mut Vec<DemoUnit>) {
     for node in nodes {
         out.push(DemoUnit {
             name: node.name,

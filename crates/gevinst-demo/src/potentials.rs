@@ -20,7 +20,7 @@ use crate::texts::{
 use crate::{DemoData, DemoPotential, DemoUnit, DemoUser};
 
 /// `(status, weight)`: a funnel with many early ideas and fewer late ones.
-pub(crate) const STATUS_WEIGHTS: [(Status, u32); 9] = [
+const STATUS_WEIGHTS: [(Status, u32); 9] = [
     (Status::Ide, 30),
     (Status::Vurderet, 22),
     (Status::BusinessCase, 11),
@@ -32,7 +32,7 @@ pub(crate) const STATUS_WEIGHTS: [(Status, u32); 9] = [
     (Status::Parkeret, 5),
 ];
 
-pub(crate) const SOURCE_WEIGHTS: [(Source, u32); 5] = [
+const SOURCE_WEIGHTS: [(Source, u32); 5] = [
     (Source::Workshop, 45),
     (Source::DigitalAgent, 20),
     (Source::EmployeeProposal, 20),
@@ -40,7 +40,7 @@ pub(crate) const SOURCE_WEIGHTS: [(Source, u32); 5] = [
     (Source::Other, 5),
 ];
 
-pub(crate) fn pick_weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
+fn pick_weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut x = rng.gen_range(0..total);
     for (item, w) in items {
@@ -57,14 +57,14 @@ pub(crate) fn choose<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
 }
 
 /// One candidate idea: an area, a technology, an object and a title pattern.
-pub(crate) struct Candidate {
-    pub(crate) area: usize,
-    pub(crate) technology: usize,
-    pub(crate) object: &'static str,
-    pub(crate) pattern: usize,
+struct Candidate {
+    area: usize,
+    technology: usize,
+    object: &'static str,
+    pattern: usize,
 }
 
-pub(crate) fn candidates(rng: &mut ChaCha8Rng, count: usize) -> Vec<Candidate> {
+fn candidates(rng: &mut ChaCha8Rng, count: usize) -> Vec<Candidate> {
     let mut all: Vec<(usize, usize, &'static str)> = Vec::new();
     for (a, area) in AREAS.iter().enumerate() {
         for (tech, objects) in area.ideas {

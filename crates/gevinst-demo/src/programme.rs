@@ -23,9 +23,6 @@ use crate::organisation::{
 use crate::potentials::choose;
 use crate::{DemoData, DemoPotential, DEMO_SEED};
 
-// ---------------------------------------------------------------------------------------
-// The programme, benefit plans and actuals
-
 /// Name of the demo programme.
 pub const DEMO_PROGRAMME_NAME: &str = "Digitalisering og effektivisering 2024–2027";
 /// First year of the demo programme.
@@ -48,8 +45,7 @@ pub const DEMO_ACTUAL_YEARS: [i32; 2] = [2024, 2025];
 /// Each forvaltning's share of the targets, in the order of the organisation's top-level
 /// units: `(share of the kr. target in %, share of the årsværk target in årsværk)`, by the
 /// forvaltningernes size. The percentages add to 100 and the årsværk to 40.
-pub(crate) const FORVALTNING_SHARES: [(i64, i64); 5] =
-    [(35, 14), (25, 10), (10, 4), (20, 8), (10, 4)];
+const FORVALTNING_SHARES: [(i64, i64); 5] = [(35, 14), (25, 10), (10, 4), (20, 8), (10, 4)];
 
 /// A benefit plan of the demo programme with its recorded actuals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +69,7 @@ pub struct DemoProgramme {
 
 /// How a potential did against its plan in the demo's actuals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
+enum Outcome {
     Ahead,
     OnPlan,
     Behind,
@@ -83,7 +79,7 @@ pub(crate) enum Outcome {
 /// Whether a potential in `status` is included in the demo programme: every potential from
 /// "business case" onwards, about a third of the assessed ones and a few ideas. Decided by
 /// `roll` (0–99) so that the choice is deterministic.
-pub(crate) fn in_programme(status: Status, roll: u32) -> bool {
+fn in_programme(status: Status, roll: u32) -> bool {
     match status {
         s if has_business_case(s) => true,
         Status::Vurderet => roll < 35,
@@ -93,7 +89,7 @@ pub(crate) fn in_programme(status: Status, roll: u32) -> bool {
 }
 
 /// `(KPI, measurement method)` for a benefit line of a potential with `technology`.
-pub(crate) fn kpi_and_method(technology: usize, kind: LineKind) -> (&'static str, &'static str) {
+fn kpi_and_method(technology: usize, kind: LineKind) -> (&'static str, &'static str) {
     match (technology, kind) {
         (RPA, _) => (
             "Antal sager behandlet af robot",
@@ -158,7 +154,7 @@ pub(crate) fn kpi_and_method(technology: usize, kind: LineKind) -> (&'static str
 }
 
 /// The budget account in the kommunale kontoplan a gain in `fagomraade` is harvested from.
-pub(crate) fn budget_account(fagomraade: usize) -> &'static str {
+fn budget_account(fagomraade: usize) -> &'static str {
     match fagomraade {
         BESK => "6.45.51",
         SOC => "5.32.32",
@@ -169,11 +165,7 @@ pub(crate) fn budget_account(fagomraade: usize) -> &'static str {
 }
 
 /// Where a harvest of a `year`'s gain was decided: `(reference, date)`.
-pub(crate) fn harvest_decision(
-    year: i32,
-    fagomraade: usize,
-    variant: u32,
-) -> (String, Option<NaiveDate>) {
+fn harvest_decision(year: i32, fagomraade: usize, variant: u32) -> (String, Option<NaiveDate>) {
     let (label, month, day) = match (year, variant % 2) {
         (2024, 0) => ("ØU 12-06-2024", 6, 12),
         (2024, _) => ("BR 09-10-2024", 10, 9),
@@ -192,7 +184,7 @@ pub(crate) fn harvest_decision(
 }
 
 /// A note explaining a deviation from the plan, in Danish.
-pub(crate) fn deviation_note(rng: &mut ChaCha8Rng, technology: usize, outcome: Outcome) -> String {
+fn deviation_note(rng: &mut ChaCha8Rng, technology: usize, outcome: Outcome) -> String {
     let behind: &[&str] = match technology {
         RPA => &[
             "En opdatering af fagsystemet stoppede robotten i seks uger.",
@@ -232,7 +224,7 @@ pub(crate) fn deviation_note(rng: &mut ChaCha8Rng, technology: usize, outcome: O
 }
 
 /// The share of the plan realised, in %, for an outcome.
-pub(crate) fn realisation_pct(rng: &mut ChaCha8Rng, outcome: Outcome) -> u32 {
+fn realisation_pct(rng: &mut ChaCha8Rng, outcome: Outcome) -> u32 {
     match outcome {
         Outcome::Ahead => rng.gen_range(106..=130),
         Outcome::OnPlan => rng.gen_range(93..=104),
@@ -242,7 +234,7 @@ pub(crate) fn realisation_pct(rng: &mut ChaCha8Rng, outcome: Outcome) -> u32 {
 }
 
 /// The planned invisible hours of a case in a year.
-pub(crate) fn planned_invisible_hours(case: &BusinessCase, year: i32) -> Decimal {
+fn planned_invisible_hours(case: &BusinessCase, year: i32) -> Decimal {
     let t = year - case.start_year;
     if t < 0 {
         return Decimal::ZERO;
@@ -257,7 +249,7 @@ pub(crate) fn planned_invisible_hours(case: &BusinessCase, year: i32) -> Decimal
 
 /// One benefit's realised amounts, the share `pct` % of the planned `amount` (hours,
 /// årsværk or enquiries) and `value` (kr.): `(hours, kr., årsværk, realised kr. value)`.
-pub(crate) fn realised_amounts(
+fn realised_amounts(
     kind: LineKind,
     amount: Decimal,
     value: Decimal,

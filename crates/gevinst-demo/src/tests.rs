@@ -1,20 +1,22 @@
 //! Checks of the generated demo data as a whole.
 
-use crate::organisation::{
-    AGENT, CHATBOT, INTEGRATION, LEDER, RPA, SELVBETJENING, VELFAERD, VIDEO,
+use std::collections::BTreeSet;
+
+use gevinst_domain::business_case::{
+    evaluate, BusinessCase, Decimal, Economics, InvisibleCategory, Line, LineKind,
 };
-use crate::texts::{sentence_count, AREAS};
-use crate::*;
-use gevinst_domain::business_case::evaluate;
-use gevinst_domain::business_case::Economics;
-use gevinst_domain::business_case::{BusinessCase, Decimal, InvisibleCategory, Line, LineKind};
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{counts_as_decided, MeasurementFrequency};
 use gevinst_domain::{
     potential::References, FagomraadeId, PotentialDraft, PotentialId, Role, Source, Status,
     TechnologyId, UnitId, UserId, DEFAULT_FAGOMRAADER, DEFAULT_TECHNOLOGIES,
 };
-use std::collections::BTreeSet;
+
+use crate::organisation::{
+    AGENT, CHATBOT, INTEGRATION, LEDER, RPA, SELVBETJENING, VELFAERD, VIDEO,
+};
+use crate::texts::{sentence_count, AREAS};
+use crate::*;
 
 struct IndexRefs;
 impl References for IndexRefs {

@@ -6,9 +6,6 @@ use crate::organisation::{
     TEK, VELFAERD, VIDEO,
 };
 
-// ---------------------------------------------------------------------------------------
-// Idea templates
-
 /// A group of units that share a kind of work, with the ideas that fit it: per technology,
 /// the objects its title patterns are completed with.
 pub(crate) struct Area {
