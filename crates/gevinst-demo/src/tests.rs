@@ -259,31 +259,6 @@ fn cases_mix_kinds_categories_and_outcomes() {
         .any(|(_, c)| evaluate(c, &econ).invisible_share > Some(Decimal::new(2, 1))));
 }
 
-#[tokio::test]
-async fn load_demo_stores_the_business_cases_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = gevinst_store::connect(&format!("sqlite://{}/demo.db", dir.path().display()), true)
-        .await
-        .expect("store");
-    let report = load_demo(store.as_ref())
-        .await
-        .expect("load")
-        .expect("empty database");
-    let expected = demo()
-        .potentials
-        .iter()
-        .filter(|p| p.business_case.is_some())
-        .count();
-    assert_eq!(report.business_cases, expected);
-    let tenant = store
-        .tenant_by_slug(DEMO_TENANT_SLUG)
-        .await
-        .expect("tenant");
-    let stored = store.list_business_cases(tenant.id).await.expect("cases");
-    assert_eq!(stored.len(), expected);
-    assert!(load_demo(store.as_ref()).await.expect("again").is_none());
-}
-
 #[test]
 fn demo_programme_is_deterministic_and_valid() {
     let d = demo();
