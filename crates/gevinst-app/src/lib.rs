@@ -13,7 +13,6 @@ pub mod auth;
 pub mod business_cases;
 mod common;
 pub mod compute;
-pub mod demo;
 mod error;
 pub mod export;
 pub mod import;

@@ -754,12 +754,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}/demo.db", dir.path().display());
         let store = gevinst_store::connect(&url, true).await.expect("store");
-        crate::demo::load_demo(store.as_ref())
+        gevinst_demo::load_demo(store.as_ref())
             .await
             .expect("demo")
             .expect("empty database");
         let tenant = store
-            .tenant_by_slug(crate::demo::DEMO_TENANT_SLUG)
+            .tenant_by_slug(gevinst_demo::DEMO_TENANT_SLUG)
             .await
             .expect("tenant");
         let stored = store.list_programmes(tenant.id).await.expect("programmes");

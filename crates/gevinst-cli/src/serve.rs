@@ -6,7 +6,7 @@ use crate::args::{ComputeArgs, ConnectionArgs, ServeArgs};
 use crate::settings::DatabaseSettings;
 use anyhow::Context;
 use gevinst_app::compute::ComputeLimits;
-use gevinst_app::demo::{load_demo, DemoReport};
+use gevinst_demo::{load_demo, DemoReport};
 use gevinst_web::server::{default_max_connections, ConnectionLimits};
 use gevinst_web::{AppState, WebSettings};
 use std::io::Write;

@@ -2,10 +2,10 @@
 //! the upload → mapping → preview → commit flow of the web UI and `gevinst import`.
 //!
 //! 1. [`inspect`] reads a file (no store needed): its sheets, the detected header, a
-//!    suggested [`Mapping`], and whether it is a workbook written by gevinst's own portfolio
-//!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
-//!    export is recognised by its header and read the same way, without business cases,
-//!    which the CSV does not carry).
+//!    suggested [`Mapping`](gevinst_sheets::import::Mapping), and whether it is a workbook
+//!    written by gevinst's own portfolio export (then the mapping is not used: the
+//!    export's sheets are read exactly; its CSV export is recognised by its header and
+//!    read the same way, without business cases, which the CSV does not carry).
 //! 2. [`preview`] decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
@@ -18,6 +18,11 @@
 //!
 //! Saved column mappings: [`list_mappings`], [`load_mapping`], [`save_mapping`],
 //! [`delete_mapping`].
+//!
+//! Inside: `model` holds the public types, `read` opens the file, `candidate` turns rows
+//! into candidates, `resolve` matches their values against the tenant's lists,
+//! `existing` indexes the tenant's potentials, `decide` decides every row, `mappings`
+//! keeps the saved mappings and [`uploads`] the unfinished imports of the web UI.
 //!
 //! # Rules
 //!

@@ -238,97 +238,132 @@ impl<'a> Resolver<'a> {
                 }
                 _ => Err("Rækken har ingen enhed. Udfyld enheden, eller vælg en enhed til rækker uden enhed.".to_owned()),
             },
-            UnitSpec::Name(m) => {
-                let raw = match m {
-                    ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw.clone(),
-                };
-                if let Some(choice) = self.decision(ValueKind::Unit, &raw) {
-                    return self.unit_choice(choice, &raw, row);
-                }
-                match m {
-                    ValueMatch::Known { name, .. } => self
-                        .unit_by_name(name)
-                        .map(|u| (Ref::Existing(u), name.clone())),
-                    // A path such as "Social › Ældre" names one unit.
-                    ValueMatch::Unknown { raw } if self.unit_by_name(raw).is_ok() => self
-                        .unit_by_name(raw)
-                        .map(|u| (Ref::Existing(u), self.lists.units.get(u).map(|x| x.name.clone()).unwrap_or_default())),
-                    ValueMatch::Unknown { raw } => {
-                        let sugg = suggestions(raw, &self.known.units);
-                        if self.choices.create_missing && self.importer.may_create_lists() {
-                            // A spelling variant of a unit this import creates anyway is
-                            // that unit (e.g. "Jobcentret" after "Jobcenter").
-                            let top: Vec<String> = self
-                                .created
-                                .units
-                                .iter()
-                                .filter(|u| u.parent.is_none() && u.new_parent.is_none())
-                                .map(|u| u.name.clone())
-                                .collect();
-                            let name = match match_known(raw, &top) {
-                                ValueMatch::Known {
-                                    name, exact: false, ..
-                                } => {
-                                    warnings.push(format!(
-                                        "«{}» er læst som enheden «{name}», som oprettes ved importen.",
-                                        raw.trim()
-                                    ));
-                                    name
-                                }
-                                _ => raw.trim().to_owned(),
-                            };
-                            let resolution = if name == raw.trim() {
-                                "Oprettes".to_owned()
-                            } else {
-                                format!("Læses som «{name}» (oprettes)")
-                            };
-                            self.unknown.note(ValueKind::Unit, raw, row, sugg, resolution);
-                            let i = self.new_unit(&name, None, name.clone());
-                            Ok((Ref::New(i), name))
-                        } else {
-                            self.unknown.note(ValueKind::Unit, raw, row, sugg, "Ikke valgt".into());
-                            Err(self.unknown_unit_message(raw))
+            UnitSpec::Name(m) => self.unit_named(m, row, warnings),
+            UnitSpec::Path(path) => self.unit_path(path, row),
+        }
+    }
+
+    /// A unit named in a column: an existing unit by name or path, a decision, or a
+    /// unit the import creates (a spelling variant of one it creates anyway is that one).
+    fn unit_named(
+        &mut self,
+        m: &ValueMatch,
+        row: u32,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Ref<UnitId>, String), String> {
+        let raw = match m {
+            ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw.clone(),
+        };
+        if let Some(choice) = self.decision(ValueKind::Unit, &raw) {
+            return self.unit_choice(choice, &raw, row);
+        }
+        match m {
+            ValueMatch::Known { name, .. } => self
+                .unit_by_name(name)
+                .map(|u| (Ref::Existing(u), name.clone())),
+            // A path such as "Social › Ældre" names one unit.
+            ValueMatch::Unknown { raw } if self.unit_by_name(raw).is_ok() => {
+                self.unit_by_name(raw).map(|u| {
+                    (
+                        Ref::Existing(u),
+                        self.lists
+                            .units
+                            .get(u)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_default(),
+                    )
+                })
+            }
+            ValueMatch::Unknown { raw } => {
+                let sugg = suggestions(raw, &self.known.units);
+                if self.choices.create_missing && self.importer.may_create_lists() {
+                    // A spelling variant of a unit this import creates anyway is
+                    // that unit (e.g. "Jobcentret" after "Jobcenter").
+                    let top: Vec<String> = self
+                        .created
+                        .units
+                        .iter()
+                        .filter(|u| u.parent.is_none() && u.new_parent.is_none())
+                        .map(|u| u.name.clone())
+                        .collect();
+                    let name = match match_known(raw, &top) {
+                        ValueMatch::Known {
+                            name, exact: false, ..
+                        } => {
+                            warnings.push(format!(
+                                "«{}» er læst som enheden «{name}», som oprettes ved importen.",
+                                raw.trim()
+                            ));
+                            name
                         }
-                    }
+                        _ => raw.trim().to_owned(),
+                    };
+                    let resolution = if name == raw.trim() {
+                        "Oprettes".to_owned()
+                    } else {
+                        format!("Læses som «{name}» (oprettes)")
+                    };
+                    self.unknown
+                        .note(ValueKind::Unit, raw, row, sugg, resolution);
+                    let i = self.new_unit(&name, None, name.clone());
+                    Ok((Ref::New(i), name))
+                } else {
+                    self.unknown
+                        .note(ValueKind::Unit, raw, row, sugg, "Ikke valgt".into());
+                    Err(self.unknown_unit_message(raw))
                 }
             }
-            UnitSpec::Path(path) => {
-                let joined = path.join(" › ");
-                if let Some(choice) = self.decision(ValueKind::Unit, &joined) {
-                    return self.unit_choice(choice, &joined, row);
-                }
-                let mut parent: Option<Ref<UnitId>> = None;
-                let mut missing = false;
-                for (depth, name) in path.iter().enumerate() {
-                    let key = normalise_key(name);
-                    let existing = match parent {
-                        None => self.children.get(&(None, key)).copied(),
-                        Some(Ref::Existing(p)) => self.children.get(&(Some(p), key)).copied(),
-                        Some(Ref::New(_)) => None,
-                    };
-                    parent = Some(match existing {
-                        Some(u) => Ref::Existing(u),
-                        None => {
-                            missing = true;
-                            if !(self.choices.create_missing && self.importer.may_create_lists()) {
-                                break;
-                            }
-                            Ref::New(self.new_unit(name, parent, path[..=depth].join(" › ")))
-                        }
-                    });
-                }
-                let name = path.last().cloned().unwrap_or_default();
-                match (parent, missing) {
-                    (Some(r), false) => Ok((r, name)),
-                    (Some(r @ Ref::New(_)), true) => {
-                        self.unknown.note(ValueKind::Unit, &joined, row, suggestions(&name, &self.known.units), "Oprettes".into());
-                                                Ok((r, name))
+        }
+    }
+
+    /// A unit path of a gevinst export: each level found under its parent, or created.
+    fn unit_path(&mut self, path: &[String], row: u32) -> Result<(Ref<UnitId>, String), String> {
+        let joined = path.join(" › ");
+        if let Some(choice) = self.decision(ValueKind::Unit, &joined) {
+            return self.unit_choice(choice, &joined, row);
+        }
+        let mut parent: Option<Ref<UnitId>> = None;
+        let mut missing = false;
+        for (depth, name) in path.iter().enumerate() {
+            let key = normalise_key(name);
+            let existing = match parent {
+                None => self.children.get(&(None, key)).copied(),
+                Some(Ref::Existing(p)) => self.children.get(&(Some(p), key)).copied(),
+                Some(Ref::New(_)) => None,
+            };
+            parent = Some(match existing {
+                Some(u) => Ref::Existing(u),
+                None => {
+                    missing = true;
+                    if !(self.choices.create_missing && self.importer.may_create_lists()) {
+                        break;
                     }
-                    _ => {
-                        self.unknown.note(ValueKind::Unit, &joined, row, suggestions(&name, &self.known.units), "Ikke valgt".into());
-                        Err(self.unknown_unit_message(&joined))
-                    }
+                    Ref::New(self.new_unit(name, parent, path[..=depth].join(" › ")))
                 }
+            });
+        }
+        let name = path.last().cloned().unwrap_or_default();
+        match (parent, missing) {
+            (Some(r), false) => Ok((r, name)),
+            (Some(r @ Ref::New(_)), true) => {
+                self.unknown.note(
+                    ValueKind::Unit,
+                    &joined,
+                    row,
+                    suggestions(&name, &self.known.units),
+                    "Oprettes".into(),
+                );
+                Ok((r, name))
+            }
+            _ => {
+                self.unknown.note(
+                    ValueKind::Unit,
+                    &joined,
+                    row,
+                    suggestions(&name, &self.known.units),
+                    "Ikke valgt".into(),
+                );
+                Err(self.unknown_unit_message(&joined))
             }
         }
     }

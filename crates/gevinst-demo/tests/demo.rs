@@ -1,24 +1,28 @@
-//! The demo tenant's programme on a real SQLite store: targets, distribution keys, plans,
-//! actuals (some ahead of plan, some behind) and the chatbot whose invisible work ate part
-//! of its gain.
+//! The demo loaded into a real SQLite store: its business cases, and the programme with
+//! targets, distribution keys, plans, actuals (some ahead of plan, some behind) and the
+//! chatbot whose invisible work ate part of its gain.
 
 use chrono::Utc;
-use gevinst_app::demo::{load_demo, DEMO_PASSWORD, DEMO_PROGRAMME_NAME, DEMO_TENANT_SLUG};
 use gevinst_app::programmes as pg;
+use gevinst_demo::{
+    generate, load_demo, DemoReport, DEMO_PASSWORD, DEMO_POTENTIALS, DEMO_PROGRAMME_NAME,
+    DEMO_SEED, DEMO_TENANT_SLUG,
+};
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::programme::{
     annual_gain, approval_reasons, ApprovalReason, ApprovalState, KeyBasis, Period, ShareOwner,
     TargetKind,
 };
 use gevinst_domain::{Status, TechnologyId};
-use gevinst_store::Catalogue;
+use gevinst_store::{Catalogue, DynStore};
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
 }
 
-#[tokio::test]
-async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
+/// A fresh SQLite database with the demo loaded (the directory lives as long as the store
+/// is used).
+async fn loaded_demo() -> (tempfile::TempDir, DynStore, DemoReport) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = gevinst_store::connect(&format!("sqlite://{}/demo.db", dir.path().display()), true)
         .await
@@ -27,6 +31,30 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
         .await
         .expect("load")
         .expect("empty database");
+    (dir, store, report)
+}
+
+#[tokio::test]
+async fn load_demo_stores_the_business_cases_once() {
+    let (_dir, store, report) = loaded_demo().await;
+    let expected = generate(DEMO_SEED, DEMO_POTENTIALS)
+        .potentials
+        .iter()
+        .filter(|p| p.business_case.is_some())
+        .count();
+    assert_eq!(report.business_cases, expected);
+    let tenant = store
+        .tenant_by_slug(DEMO_TENANT_SLUG)
+        .await
+        .expect("tenant");
+    let stored = store.list_business_cases(tenant.id).await.expect("cases");
+    assert_eq!(stored.len(), expected);
+    assert!(load_demo(store.as_ref()).await.expect("again").is_none());
+}
+
+#[tokio::test]
+async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
+    let (_dir, store, report) = loaded_demo().await;
     let (pl, _) = gevinst_app::auth::login(
         store.as_ref(),
         DEMO_TENANT_SLUG,
