@@ -31,6 +31,7 @@
 //! | percentages | [`format_percent`], [`format_percent_f64`] | one decimal | `3,5 %` |
 //! | measured quantities in a table whose column names the unit | [`format_quantity`] | two decimals | `7,50` |
 //! | dates | [`format_date`], [`format_local_date`] | day | `15.03.2026` |
+//! | dates in headings and messages | [`format_date_in_words`] | day | `15. marts 2026` |
 //! | points in time | [`format_datetime`] | minute, Danish local time | `15.03.2026 kl. 13.05` |
 //! | points in time in CSV text | [`format_sheet_datetime`] | minute, Danish local time | `15-03-2026 13:05` |
 //!
@@ -292,6 +293,27 @@ pub fn danish_local(t: DateTime<Utc>) -> NaiveDateTime {
 /// A date: `"15.03.2026"`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A date in words, for headings and messages: `"1. februar 2024"`.
+pub fn format_date_in_words(d: NaiveDate) -> String {
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+    format!("{}. {} {}", d.day(), month, d.year())
 }
 
 /// The Danish local date of a point in time: `"15.03.2026"`.
@@ -597,6 +619,7 @@ mod tests {
         assert_eq!(format_hours(dec!(-1234.5)), "-1.235 timer");
         assert_eq!(format_hours(dec!(0.49)), "0 timer");
         assert_eq!(format_fte(dec!(0.045)), "0,05 årsværk");
+        assert_eq!(format_fte(dec!(12.345)), "12,35 årsværk");
         assert_eq!(format_fte(dec!(-12.345)), "-12,35 årsværk");
         assert_eq!(format_fte(dec!(1000)), "1.000,00 årsværk");
         assert_eq!(format_percent(dec!(0.035)), "3,5 %");
@@ -639,9 +662,18 @@ mod tests {
             format_target_amount(TargetKind::Aarsvaerk, dec!(0.05)),
             "0,05 årsværk"
         );
-        assert_eq!(format_line_amount(LineKind::Drift, dec!(-1234.5)), "-1.235 kr.");
-        assert_eq!(format_line_amount(LineKind::FrigjorteTimer, dec!(100)), "100 timer");
-        assert_eq!(format_line_amount(LineKind::UsynligtArbejde, dec!(2.5)), "3 timer");
+        assert_eq!(
+            format_line_amount(LineKind::Drift, dec!(-1234.5)),
+            "-1.235 kr."
+        );
+        assert_eq!(
+            format_line_amount(LineKind::FrigjorteTimer, dec!(100)),
+            "100 timer"
+        );
+        assert_eq!(
+            format_line_amount(LineKind::UsynligtArbejde, dec!(2.5)),
+            "3 timer"
+        );
         assert_eq!(
             format_line_amount(LineKind::FrigjorteAarsvaerk, dec!(0.045)),
             "0,05 årsværk"
@@ -656,17 +688,42 @@ mod tests {
     fn dates_in_danish_local_time() {
         use chrono::TimeZone;
         let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
-        assert_eq!(format_datetime(at(2026, 1, 15, 12, 0)), "15.01.2026 kl. 13.00");
-        assert_eq!(format_datetime(at(2026, 7, 1, 12, 5)), "01.07.2026 kl. 14.05");
+        assert_eq!(
+            format_datetime(at(2026, 1, 15, 12, 0)),
+            "15.01.2026 kl. 13.00"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 7, 1, 12, 5)),
+            "01.07.2026 kl. 14.05"
+        );
         // 2026: summer time starts 29 March 01:00 UTC and ends 25 October 01:00 UTC.
-        assert_eq!(format_datetime(at(2026, 3, 29, 0, 59)), "29.03.2026 kl. 01.59");
-        assert_eq!(format_datetime(at(2026, 3, 29, 1, 0)), "29.03.2026 kl. 03.00");
-        assert_eq!(format_datetime(at(2026, 10, 25, 0, 59)), "25.10.2026 kl. 02.59");
-        assert_eq!(format_datetime(at(2026, 10, 25, 1, 0)), "25.10.2026 kl. 02.00");
+        assert_eq!(
+            format_datetime(at(2026, 3, 29, 0, 59)),
+            "29.03.2026 kl. 01.59"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 3, 29, 1, 0)),
+            "29.03.2026 kl. 03.00"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 10, 25, 0, 59)),
+            "25.10.2026 kl. 02.59"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 10, 25, 1, 0)),
+            "25.10.2026 kl. 02.00"
+        );
         assert_eq!(format_local_date(at(2026, 12, 31, 23, 30)), "01.01.2027");
-        assert_eq!(format_sheet_datetime(at(2026, 1, 15, 12, 0)), "15-01-2026 13:00");
+        use chrono::Timelike;
+        assert_eq!(danish_local(at(2026, 7, 15, 12, 0)).hour(), 14);
+        assert_eq!(danish_local(at(2026, 3, 29, 1, 0)).hour(), 3);
+        assert_eq!(
+            format_sheet_datetime(at(2026, 1, 15, 12, 0)),
+            "15-01-2026 13:00"
+        );
         let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(format_date(d), "01.12.2026");
+        assert_eq!(format_date_in_words(d), "1. december 2026");
         // The extremes of chrono's range answer without panicking.
         let _ = format_datetime(DateTime::<Utc>::MAX_UTC);
         let _ = format_datetime(DateTime::<Utc>::MIN_UTC);

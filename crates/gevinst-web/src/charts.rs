@@ -10,7 +10,7 @@
 //! styled in `app.css` (no inline `style`, which the Content-Security-Policy forbids), with
 //! presentation attributes as a fallback.
 
-use gevinst_domain::danish::format_f64;
+use gevinst_domain::danish::{format_f64, format_kr_f64};
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;
@@ -353,8 +353,8 @@ pub fn tornado(id: &str, rows: &[TornadoRow], base: f64, max: usize) -> String {
         .fold(base, f64::max);
     let s = Scale::new(lo, hi, left, right);
     let desc = format!(
-        "Nutidsværdien, når hver linje eller risiko sættes til sin lave og sin høje værdi, og alt andet er uændret. Grundværdien er {} kr. De {} input med størst udsving vises, størst øverst.",
-        format_f64(base, 0),
+        "Nutidsværdien, når hver linje eller risiko sættes til sin lave og sin høje værdi, og alt andet er uændret. Grundværdien er {}. De {} input med størst udsving vises, størst øverst.",
+        format_kr_f64(base),
         sorted.len()
     );
     let mut out = String::new();
@@ -541,7 +541,7 @@ pub struct TargetLine {
 /// Formats a fan chart value: kr. values compact, others with two decimals.
 fn fan_value(unit: &str, v: f64) -> String {
     if unit == "kr." {
-        format!("{} kr.", format_f64(v, 0))
+        format_kr_f64(v)
     } else {
         format!("{} {unit}", format_f64(v, 2))
     }

@@ -84,11 +84,12 @@
 
 use super::{header_row, row_index, Formats};
 use calamine::{Data, Reader, Xlsx};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use gevinst_domain::business_case::{
     line_values, BusinessCase, Channel, Economics, Evaluation, InvisibleCategory, Line, LineKind,
     Risk,
 };
+use gevinst_domain::danish::{danish_local, format_sheet_datetime as csv_datetime};
 use gevinst_domain::potential::Source;
 use gevinst_domain::{Potential, Status};
 use rust_decimal::Decimal;
@@ -278,34 +279,6 @@ pub enum ExportError {
 /// A decimal as the nearest `f64`, correctly rounded via its text.
 pub fn decimal_to_f64(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(0.0)
-}
-
-/// Danish local time (CET/CEST, EU rules: summer time from the last Sunday of March
-/// 01:00 UTC to the last Sunday of October 01:00 UTC).
-pub fn danish_local(t: DateTime<Utc>) -> NaiveDateTime {
-    fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-        let first_next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-        } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)?
-        };
-        let mut d = first_next.pred_opt()?;
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt()?;
-        }
-        Some(d)
-    }
-    let y = t.year();
-    let summer = match (last_sunday(y, 3), last_sunday(y, 10)) {
-        (Some(s), Some(e)) => {
-            let n = t.naive_utc();
-            let start = s.and_hms_opt(1, 0, 0);
-            let end = e.and_hms_opt(1, 0, 0);
-            matches!((start, end), (Some(s), Some(e)) if n >= s && n < e)
-        }
-        _ => false,
-    };
-    t.naive_utc() + Duration::hours(if summer { 2 } else { 1 })
 }
 
 fn excel_datetime(t: DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
@@ -577,10 +550,6 @@ fn csv_text(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-fn csv_datetime(t: DateTime<Utc>) -> String {
-    danish_local(t).format("%d-%m-%Y %H:%M").to_string()
 }
 
 /// The Potentialer sheet as CSV rows (header first), before quoting.
@@ -1039,21 +1008,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
     use rust_decimal_macros::dec;
-
-    #[test]
-    fn local_time_follows_summer_time() {
-        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap();
-        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
-        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        let before = Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
-        let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
-        assert_eq!(danish_local(winter).hour(), 13);
-        assert_eq!(danish_local(summer).hour(), 14);
-        assert_eq!(danish_local(before).hour(), 1);
-        assert_eq!(danish_local(after).hour(), 3);
-    }
 
     #[test]
     fn csv_helpers() {

@@ -22,7 +22,6 @@ use super::form_input::{potential_id as parse_potential, programme_id as parse_p
 use super::programmes::FORECAST as PROGRAMME_PAGE_FORECAST;
 use crate::charts::{self, CashYear, FanYear, TargetLine};
 use crate::error::PageError;
-use crate::format::{fte, target_amount as amount};
 use crate::pages::layout::Layout;
 use crate::render::{download, Page};
 use crate::session::PageUser;
@@ -33,13 +32,17 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use gevinst_app::auth::Principal;
 use gevinst_app::export::{record_download, Download};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::{business_cases, potentials, programmes, AppError};
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::danish::{format_decimal, format_f64, format_kr, to_f64};
+use gevinst_domain::danish::{
+    format_count, format_date, format_date_in_words as long_date, format_fte as fte,
+    format_hours as hours, format_kr, format_percent, format_percent_f64 as percent,
+    format_quantity, format_target_amount as amount, to_f64,
+};
 use gevinst_domain::programme::{
     overview as build_overview, Forecast, KeyBasis, Programme, ProgrammeOverview,
     ProgrammePotential, ShareOwner, Target, TargetKind,
@@ -49,7 +52,6 @@ use gevinst_sheets::export::programme::{
     explanations, plan_workbook, programme_workbook, Names, PotentialPlan,
 };
 /// A date the Danish way in running text: `1. december 2026` (the import's wording).
-use gevinst_sheets::import::values::date_in_words as long_date;
 use gevinst_store::{Store, StoredProgramme};
 use std::collections::BTreeMap;
 
@@ -135,21 +137,8 @@ async fn potential_print_head(
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A date in a table: `15-03-2026`.
-fn short_date(d: NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
-}
-
-fn hours(d: Decimal) -> String {
-    format!("{} timer", format_decimal(d, 2))
-}
-
 fn opt(d: Option<Decimal>, f: impl Fn(Decimal) -> String) -> String {
     d.map(f).unwrap_or_else(|| "–".to_owned())
-}
-
-fn percent(p: f64) -> String {
-    format!("{} %", format_f64(p * 100.0, 1))
 }
 
 /// A filename of ASCII letters, digits and dashes: `Digitalisering 2025–2027` →
@@ -493,7 +482,11 @@ fn share_views(p: &Programme, ov: &ProgrammeOverview, names: &Names) -> Vec<Shar
                 .map(|x| x.value);
             let share = match (key.basis, value) {
                 (KeyBasis::Percentages, Some(v)) => {
-                    format!("{} ({} %)", amount(t.kind, s.share), format_decimal(v, 1))
+                    format!(
+                        "{} ({})",
+                        amount(t.kind, s.share),
+                        format_percent(v / Decimal::ONE_HUNDRED)
+                    )
                 }
                 _ => amount(t.kind, s.share),
             };
@@ -603,7 +596,7 @@ fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
             .collect(),
         basis: format!(
             "{} gennemløb, frø {}. Målinger er brugt for årene før {}.",
-            format_decimal(Decimal::from(fc.iterations), 0),
+            format_count(fc.iterations),
             fc.seed,
             fc.actuals_before_year
         ),
@@ -927,8 +920,8 @@ async fn potential_report(
                     kpi: b.kpi.clone(),
                     method: b.measurement_method.clone(),
                     baseline: match (b.baseline, b.baseline_note.trim()) {
-                        (Some(v), "") => format_decimal(v, 2),
-                        (Some(v), note) => format!("{} ({note})", format_decimal(v, 2)),
+                        (Some(v), "") => format_quantity(v),
+                        (Some(v), note) => format!("{} ({note})", format_quantity(v)),
                         (None, "") => "–".to_owned(),
                         (None, note) => note.to_owned(),
                     },
@@ -953,13 +946,13 @@ async fn potential_report(
                 .and_then(|pl| pl.benefits.iter().find(|b| b.line == a.line))
                 .map(|b| b.label.clone())
                 .unwrap_or_else(|| format!("Linje {}", a.line + 1)),
-            hours: format_decimal(a.hours, 2),
+            hours: format_quantity(a.hours),
             kr: format_kr(a.kr),
-            fte: format_decimal(a.fte, 2),
-            invisible: format_decimal(a.invisible_hours, 2),
+            fte: format_quantity(a.fte),
+            invisible: format_quantity(a.invisible_hours),
             harvested: format_kr(a.harvested),
             reference: a.budget_reference.clone(),
-            date: a.harvested_on.map(short_date).unwrap_or_default(),
+            date: a.harvested_on.map(format_date).unwrap_or_default(),
             approval: a.approval.label(),
             note: a.note.clone(),
         })
@@ -1055,8 +1048,8 @@ mod tests {
 
     #[test]
     fn long_dates_are_danish() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
         assert_eq!(long_date(d), "1. december 2026");
-        assert_eq!(short_date(d), "01-12-2026");
+        assert_eq!(format_date(d), "01.12.2026");
     }
 }

@@ -30,7 +30,9 @@ use gevinst_app::auth::Principal;
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::{programmes, AppError};
 use gevinst_domain::business_case::{Decimal, Economics, LineKind};
-use gevinst_domain::danish::format_decimal;
+use gevinst_domain::danish::{
+    format_date, format_kr, format_line_amount as unit_amount, format_quantity,
+};
 use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
@@ -158,19 +160,6 @@ fn frequency_label(f: MeasurementFrequency) -> &'static str {
         MeasurementFrequency::Yearly => "Årligt (31. december)",
         MeasurementFrequency::Quarterly => "Kvartalsvis (kvartalets sidste dag)",
     }
-}
-
-fn unit_amount(kind: LineKind, d: Decimal) -> String {
-    let decimals = if kind == LineKind::FrigjorteAarsvaerk {
-        2
-    } else {
-        0
-    };
-    format!("{} {}", format_decimal(d, decimals), kind.unit_label())
-}
-
-pub(super) fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
 }
 
 /// Whether the principal may record actuals on this plan at all.
@@ -376,8 +365,8 @@ pub(super) fn render(
                 kpi: b.kpi.clone(),
                 method: b.measurement_method.clone(),
                 baseline: match b.baseline {
-                    Some(v) if b.baseline_note.is_empty() => format_decimal(v, 2),
-                    Some(v) => format!("{} ({})", format_decimal(v, 2), b.baseline_note),
+                    Some(v) if b.baseline_note.is_empty() => format_quantity(v),
+                    Some(v) => format!("{} ({})", format_quantity(v), b.baseline_note),
                     None if b.baseline_note.is_empty() => "Ikke angivet".to_owned(),
                     None => b.baseline_note.clone(),
                 },
@@ -392,9 +381,9 @@ pub(super) fn render(
                                     unit_amount(b.kind, t.amount)
                                 } else {
                                     format!(
-                                        "{} ({} kr.)",
+                                        "{} ({})",
                                         unit_amount(b.kind, t.amount),
-                                        format_decimal(t.kr, 0)
+                                        format_kr(t.kr)
                                     )
                                 }
                             })
@@ -432,7 +421,7 @@ pub(super) fn render(
                 };
                 DueView {
                     period: period.label(),
-                    due: date(d),
+                    due: format_date(d),
                     state,
                     detail,
                     overdue,
