@@ -35,6 +35,8 @@
 //! | points in time | [`format_datetime`] | minute, Danish local time | `15.03.2026 kl. 13.05` |
 //! | points in time in CSV text | [`format_sheet_datetime`] | minute, Danish local time | `15-03-2026 13:05` |
 //!
+//! An amount in a programme target's or a business-case line's unit
+//! ([`format_target_amount`], [`format_line_amount`]) follows the rule of its unit.
 //! CSV text writes dates as the workbooks' cell format does (`dd-mm-yyyy hh:mm`), so a
 //! Danish spreadsheet reads it as a date. A value typed back into a form is written by
 //! [`format_input`], with all its decimals.
