@@ -2,8 +2,8 @@
 
 use crate::auth::Principal;
 use crate::{AppError, Result};
-use gevinst_domain::business_case::{Decimal, SimulationSettings};
-use gevinst_domain::danish::format_decimal;
+use gevinst_domain::business_case::SimulationSettings;
+use gevinst_domain::danish::format_count;
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, EntityKind, FieldErrors, PotentialId, UnitTree,
 };
@@ -38,7 +38,7 @@ pub(crate) fn check_iterations(settings: SimulationSettings, max: u32) -> Result
             "out_of_range",
             format!(
                 "Antal gennemløb skal være et helt tal fra 1 til {}.",
-                format_decimal(Decimal::from(max), 0)
+                format_count(max)
             ),
         )
         .into())

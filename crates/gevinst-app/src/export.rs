@@ -28,9 +28,8 @@ use crate::compute::ComputeLimiter;
 use crate::potentials::{ListParams, TenantLists};
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
-use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
-use gevinst_domain::danish::format_decimal;
+use gevinst_domain::danish::format_count;
 use gevinst_domain::{audit, ProgrammeId, TenantId, UserId};
 use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant};
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
@@ -133,7 +132,7 @@ pub(crate) async fn all_pages(
                 "too_many",
                 format!(
                     "Udtrækket er for stort (over {} potentialer). Brug filtrene til at dele det op.",
-                    format_decimal(Decimal::from(limit), 0)
+                    format_count(limit)
                 ),
             )
             .into());

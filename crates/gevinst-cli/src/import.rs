@@ -13,6 +13,7 @@ use crate::settings::DatabaseSettings;
 use anyhow::{anyhow, bail, Context};
 use gevinst_app::import::{self, ImportChoices, ImportInput, ImportPreview, Importer, RowAction};
 use gevinst_app::AppError;
+use gevinst_domain::danish::format_count;
 use gevinst_sheets::import::{Limits, Mapping};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -30,7 +31,7 @@ fn rows_with_errors(n: usize) -> String {
     if n == 1 {
         "1 række har fejl".to_owned()
     } else {
-        format!("{n} rækker har fejl")
+        format!("{} rækker har fejl", format_count(n))
     }
 }
 
@@ -53,7 +54,11 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
     let c = p.counts;
     out.push_str(&format!(
         "Nye: {}, opdateringer: {}, dubletter: {}, fejl: {}, advarsler: {}\n",
-        c.new, c.update, c.duplicate, c.error, c.warning
+        format_count(c.new),
+        format_count(c.update),
+        format_count(c.duplicate),
+        format_count(c.error),
+        format_count(c.warning)
     ));
     let errors = p.first_errors(FIRST_ERRORS);
     if !errors.is_empty() {
@@ -68,7 +73,10 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
             .map(|r| r.errors.len())
             .sum();
         if total > errors.len() {
-            out.push_str(&format!("  … og {} fejl mere\n", total - errors.len()));
+            out.push_str(&format!(
+                "  … og {} fejl mere\n",
+                format_count(total - errors.len())
+            ));
         }
     }
     for u in &p.unknown {

@@ -16,6 +16,31 @@
 //! 6. Anything else (letters, two commas, `"1.23.4"`, an empty text) is an error with a
 //!    Danish message.
 //!
+//! Every figure gevinst shows (pages, printed reports, CSV and workbook text, the CLI) is
+//! written by the `format_*` functions here, with `.` between thousands, `,` as the
+//! decimal mark, and one rounding rule: half away from zero (`0,5` → `1`, `-2,5` → `-3`).
+//! A value that rounds to zero has no sign. Each kind of figure has one precision:
+//!
+//! | kind | function | precision | example |
+//! |---|---|---|---|
+//! | counts | [`format_count`] | whole | `1.234.567` |
+//! | kroner | [`format_kr`], [`format_kr_f64`] | whole kroner | `1.234.568 kr.` |
+//! | unit prices (hourly rate) | [`format_price`] | øre | `412,50 kr.` |
+//! | hours | [`format_hours`] | whole hours | `1.235 timer` |
+//! | årsværk | [`format_fte`] | two decimals | `0,05 årsværk` |
+//! | percentages | [`format_percent`], [`format_percent_f64`] | one decimal | `3,5 %` |
+//! | measured quantities in a table whose column names the unit | [`format_quantity`] | two decimals | `7,50` |
+//! | dates | [`format_date`], [`format_local_date`] | day | `15.03.2026` |
+//! | dates in headings and messages | [`format_date_in_words`] | day | `15. marts 2026` |
+//! | points in time | [`format_datetime`] | minute, Danish local time | `15.03.2026 kl. 13.05` |
+//! | points in time in CSV text | [`format_sheet_datetime`] | minute, Danish local time | `15-03-2026 13:05` |
+//!
+//! An amount in a programme target's or a business-case line's unit
+//! ([`format_target_amount`], [`format_line_amount`]) follows the rule of its unit.
+//! CSV text writes dates as the workbooks' cell format does (`dd-mm-yyyy hh:mm`), so a
+//! Danish spreadsheet reads it as a date. A value typed back into a form is written by
+//! [`format_input`], with all its decimals.
+//!
 //! ```
 //! use gevinst_domain::danish::{format_kr, parse_number};
 //! use rust_decimal_macros::dec;
@@ -23,6 +48,9 @@
 //! assert_eq!(format_kr(dec!(1234567.49)), "1.234.567 kr.");
 //! ```
 
+use crate::business_case::LineKind;
+use crate::programme::TargetKind;
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::prelude::*;
 use rust_decimal::RoundingStrategy;
 use thiserror::Error;
@@ -183,6 +211,127 @@ pub fn format_f64(x: f64, decimals: u32) -> String {
 /// Whole kroner: `1234567.5` → `"1.234.568 kr."`.
 pub fn format_kr(x: Decimal) -> String {
     format!("{} kr.", format_decimal(x, 0))
+}
+
+/// Whole kroner of an `f64` (a simulated outcome): `-1234.5` → `"-1.235 kr."`; NaN and
+/// infinities become `"– kr."`.
+pub fn format_kr_f64(x: f64) -> String {
+    format!("{} kr.", format_f64(x, 0))
+}
+
+/// A price per unit (hourly rate, channel price) in kroner and øre: `"412,50 kr."`.
+pub fn format_price(x: Decimal) -> String {
+    format!("{} kr.", format_decimal(x, 2))
+}
+
+/// A count: `20000` → `"20.000"`.
+pub fn format_count(n: impl Into<Decimal>) -> String {
+    format_decimal(n.into(), 0)
+}
+
+/// Whole hours: `1234.5` → `"1.235 timer"`.
+pub fn format_hours(x: Decimal) -> String {
+    format!("{} timer", format_decimal(x, 0))
+}
+
+/// Årsværk with two decimals: `0.045` → `"0,05 årsværk"`.
+pub fn format_fte(x: Decimal) -> String {
+    format!("{} årsværk", format_decimal(x, 2))
+}
+
+/// A fraction as a percentage with one decimal: `0.035` → `"3,5 %"`.
+pub fn format_percent(fraction: Decimal) -> String {
+    format!("{} %", format_decimal(fraction * Decimal::ONE_HUNDRED, 1))
+}
+
+/// [`format_percent`] of an `f64` fraction (a simulated probability): `0.634` → `"63,4 %"`.
+pub fn format_percent_f64(fraction: f64) -> String {
+    format!("{} %", format_f64(fraction * 100.0, 1))
+}
+
+/// A measured quantity in a table whose column names the unit: two decimals, `"7,50"`.
+pub fn format_quantity(x: Decimal) -> String {
+    format_decimal(x, 2)
+}
+
+/// An amount in a programme target's unit: `"1.234.568 kr."` or `"0,05 årsværk"`.
+pub fn format_target_amount(kind: TargetKind, x: Decimal) -> String {
+    match kind {
+        TargetKind::KrPerYear => format_kr(x),
+        TargetKind::Aarsvaerk => format_fte(x),
+    }
+}
+
+/// An amount in a business-case line's unit: `"1.235 kr."`, `"100 timer"`,
+/// `"0,05 årsværk"` or `"1.200 henvendelser"`.
+pub fn format_line_amount(kind: LineKind, x: Decimal) -> String {
+    match kind {
+        LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => format_hours(x),
+        LineKind::FrigjorteAarsvaerk => format_fte(x),
+        LineKind::Investering | LineKind::Drift | LineKind::DirekteBesparelse => format_kr(x),
+        LineKind::Kanalomlaegning => format!("{} {}", format_decimal(x, 0), kind.unit_label()),
+    }
+}
+
+/// The last Sunday of a month, where the EU's summer time starts (March) and ends (October).
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let first_next = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MAX);
+    let last = first_next.pred_opt().unwrap_or(first_next);
+    let back = Days::new(last.weekday().num_days_from_sunday().into());
+    last.checked_sub_days(back).unwrap_or(last)
+}
+
+/// Danish local time (CET/CEST): UTC+2 from the last Sunday of March 01:00 UTC to the last
+/// Sunday of October 01:00 UTC, otherwise UTC+1 (the EU rule).
+pub fn danish_local(t: DateTime<Utc>) -> NaiveDateTime {
+    let y = t.year();
+    let at_one = |d: NaiveDate| d.and_hms_opt(1, 0, 0).unwrap_or_default();
+    let (start, end) = (at_one(last_sunday(y, 3)), at_one(last_sunday(y, 10)));
+    let n = t.naive_utc();
+    let offset = if n >= start && n < end { 2 } else { 1 };
+    n.checked_add_signed(Duration::hours(offset)).unwrap_or(n)
+}
+
+/// A date: `"15.03.2026"`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A date in words, for headings and messages: `"1. februar 2024"`.
+pub fn format_date_in_words(d: NaiveDate) -> String {
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+    format!("{}. {} {}", d.day(), month, d.year())
+}
+
+/// The Danish local date of a point in time: `"15.03.2026"`.
+pub fn format_local_date(t: DateTime<Utc>) -> String {
+    format_date(danish_local(t).date())
+}
+
+/// A point in time in Danish local time: `"15.03.2026 kl. 13.05"`.
+pub fn format_datetime(t: DateTime<Utc>) -> String {
+    danish_local(t).format("%d.%m.%Y kl. %H.%M").to_string()
+}
+
+/// A point in time in Danish local time as CSV text, in the workbooks' cell format so a
+/// spreadsheet reads it as a date: `"15-03-2026 13:05"`.
+pub fn format_sheet_datetime(t: DateTime<Utc>) -> String {
+    danish_local(t).format("%d-%m-%Y %H:%M").to_string()
 }
 
 /// A decimal as a user would type it back into a form: all significant decimals, no
@@ -458,6 +607,128 @@ mod tests {
         assert_eq!(format_decimal(dec!(0.035) * dec!(100), 1), "3,5");
         assert_eq!(format_f64(-1234.56, 0), "-1.235");
         assert_eq!(format_f64(f64::NAN, 0), "–");
+    }
+
+    #[test]
+    fn every_kind_rounds_half_away_from_zero() {
+        assert_eq!(format_kr(dec!(0.5)), "1 kr.");
+        assert_eq!(format_kr(dec!(-2.5)), "-3 kr.");
+        assert_eq!(format_kr(dec!(31703.125)), "31.703 kr.");
+        assert_eq!(format_price(dec!(31703.125)), "31.703,13 kr.");
+        assert_eq!(format_price(dec!(-0.005)), "-0,01 kr.");
+        assert_eq!(format_price(dec!(-0.004)), "0,00 kr.");
+        assert_eq!(format_hours(dec!(1234.5)), "1.235 timer");
+        assert_eq!(format_hours(dec!(-1234.5)), "-1.235 timer");
+        assert_eq!(format_hours(dec!(0.49)), "0 timer");
+        assert_eq!(format_fte(dec!(0.045)), "0,05 årsværk");
+        assert_eq!(format_fte(dec!(12.345)), "12,35 årsværk");
+        assert_eq!(format_fte(dec!(-12.345)), "-12,35 årsværk");
+        assert_eq!(format_fte(dec!(1000)), "1.000,00 årsværk");
+        assert_eq!(format_percent(dec!(0.035)), "3,5 %");
+        assert_eq!(format_percent(dec!(0.00125)), "0,1 %");
+        assert_eq!(format_percent(dec!(-0.00125)), "-0,1 %");
+        assert_eq!(format_percent(dec!(12.3456)), "1.234,6 %");
+        assert_eq!(format_percent(dec!(0)), "0,0 %");
+        assert_eq!(format_quantity(dec!(7.5)), "7,50");
+        assert_eq!(format_quantity(dec!(-1234.565)), "-1.234,57");
+    }
+
+    #[test]
+    fn f64_figures_follow_the_decimal_rules() {
+        assert_eq!(format_kr_f64(-1234.5), "-1.235 kr.");
+        assert_eq!(format_kr_f64(0.4), "0 kr.");
+        assert_eq!(format_kr_f64(f64::INFINITY), "– kr.");
+        assert_eq!(format_percent_f64(0.634), "63,4 %");
+        assert_eq!(format_percent_f64(0.0), "0,0 %");
+        assert_eq!(format_percent_f64(-0.0625), "-6,3 %");
+        assert_eq!(format_percent_f64(1.0), "100,0 %");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(format_count(0u32), "0");
+        assert_eq!(format_count(999u32), "999");
+        assert_eq!(format_count(1000u64), "1.000");
+        assert_eq!(format_count(1_234_567usize), "1.234.567");
+        assert_eq!(format_count(-20_000_000i64), "-20.000.000");
+        assert_eq!(format_count(u64::MAX), "18.446.744.073.709.551.615");
+    }
+
+    #[test]
+    fn amounts_in_their_unit() {
+        assert_eq!(
+            format_target_amount(TargetKind::KrPerYear, dec!(1234567.6)),
+            "1.234.568 kr."
+        );
+        assert_eq!(
+            format_target_amount(TargetKind::Aarsvaerk, dec!(0.05)),
+            "0,05 årsværk"
+        );
+        assert_eq!(
+            format_line_amount(LineKind::Drift, dec!(-1234.5)),
+            "-1.235 kr."
+        );
+        assert_eq!(
+            format_line_amount(LineKind::FrigjorteTimer, dec!(100)),
+            "100 timer"
+        );
+        assert_eq!(
+            format_line_amount(LineKind::UsynligtArbejde, dec!(2.5)),
+            "3 timer"
+        );
+        assert_eq!(
+            format_line_amount(LineKind::FrigjorteAarsvaerk, dec!(0.045)),
+            "0,05 årsværk"
+        );
+        assert_eq!(
+            format_line_amount(LineKind::Kanalomlaegning, dec!(1200)),
+            "1.200 henvendelser"
+        );
+    }
+
+    #[test]
+    fn dates_in_danish_local_time() {
+        use chrono::TimeZone;
+        let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
+        assert_eq!(
+            format_datetime(at(2026, 1, 15, 12, 0)),
+            "15.01.2026 kl. 13.00"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 7, 1, 12, 5)),
+            "01.07.2026 kl. 14.05"
+        );
+        // 2026: summer time starts 29 March 01:00 UTC and ends 25 October 01:00 UTC.
+        assert_eq!(
+            format_datetime(at(2026, 3, 29, 0, 59)),
+            "29.03.2026 kl. 01.59"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 3, 29, 1, 0)),
+            "29.03.2026 kl. 03.00"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 10, 25, 0, 59)),
+            "25.10.2026 kl. 02.59"
+        );
+        assert_eq!(
+            format_datetime(at(2026, 10, 25, 1, 0)),
+            "25.10.2026 kl. 02.00"
+        );
+        assert_eq!(format_local_date(at(2026, 12, 31, 23, 30)), "01.01.2027");
+        use chrono::Timelike;
+        assert_eq!(danish_local(at(2026, 7, 15, 12, 0)).hour(), 14);
+        assert_eq!(danish_local(at(2026, 3, 29, 1, 0)).hour(), 3);
+        assert_eq!(
+            format_sheet_datetime(at(2026, 1, 15, 12, 0)),
+            "15-01-2026 13:00"
+        );
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(format_date(d), "01.12.2026");
+        assert_eq!(format_date_in_words(d), "1. december 2026");
+        // The extremes of chrono's range answer without panicking.
+        let _ = format_datetime(DateTime::<Utc>::MAX_UTC);
+        let _ = format_datetime(DateTime::<Utc>::MIN_UTC);
     }
 
     #[test]

@@ -14,7 +14,6 @@ pub mod api;
 pub mod charts;
 pub mod client_addr;
 pub mod error;
-pub mod format;
 pub mod headers;
 pub mod pages;
 pub mod render;

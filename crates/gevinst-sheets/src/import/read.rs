@@ -5,6 +5,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use gevinst_domain::danish::format_count;
 
 use super::csv_text;
 use super::error::{ErrorKind, ImportError};
@@ -368,11 +369,6 @@ pub(crate) fn too_many_columns(limits: &Limits) -> ImportError {
             limits.max_columns
         ),
     )
-}
-
-/// `20000` → `"20.000"`.
-pub(crate) fn format_count(n: usize) -> String {
-    gevinst_domain::danish::format_decimal(rust_decimal::Decimal::from(n), 0)
 }
 
 /// Collects non-empty cells into rows, enforcing the limits as it goes so a hostile sheet

@@ -225,26 +225,7 @@ pub fn percent(cell: &Cell) -> ValueResult<Decimal> {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// A date in words: 1 February 2024 → `"1. februar 2024"`.
-pub fn date_in_words(d: NaiveDate) -> String {
-    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
-    format!("{}. {} {}", d.day(), month, d.year())
-}
+pub use gevinst_domain::danish::format_date_in_words as date_in_words;
 
 /// The years a year or date may fall in.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;

@@ -7,7 +7,6 @@
 
 use super::admin::{notice, parse_id, read_form, FormErrors};
 use crate::error::PageError;
-use crate::format;
 use crate::pages::layout::Layout;
 use crate::render::Page;
 use crate::session::PageUser;
@@ -21,6 +20,7 @@ use axum::Router;
 use axum_extra::extract::{Form, FormRejection};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::{auth, AppError};
+use gevinst_domain::danish;
 use serde::Deserialize;
 
 /// Routes of the account pages.
@@ -122,16 +122,18 @@ async fn account_page(
             .map(|t| TokenRow {
                 id: t.id,
                 name: t.name,
-                created: format::datetime(&t.created_at),
+                created: danish::format_datetime(t.created_at),
                 last_used: match (&t.last_used_at, &t.last_used_from) {
-                    (Some(at), Some(from)) => format!("{} fra {from}", format::datetime(at)),
-                    (Some(at), None) => format::datetime(at),
+                    (Some(at), Some(from)) => {
+                        format!("{} fra {from}", danish::format_datetime(*at))
+                    }
+                    (Some(at), None) => danish::format_datetime(*at),
                     (None, _) => "Aldrig".to_owned(),
                 },
                 state: match t.expires_at {
                     _ if t.revoked => "Tilbagekaldt".to_owned(),
                     Some(at) if at <= now => "Udløbet".to_owned(),
-                    Some(at) => format!("Aktiv til {}", format::datetime(&at)),
+                    Some(at) => format!("Aktiv til {}", danish::format_datetime(at)),
                     None => "Aktiv, udløber ikke".to_owned(),
                 },
                 revoked: t.revoked || t.expires_at.is_some_and(|at| at <= now),

@@ -7,7 +7,6 @@
 //! SVG geometry, not CSS.
 
 use crate::error::PageError;
-use crate::format;
 use crate::pages::layout::Layout;
 use crate::render::Page;
 use crate::session::PageUser;
@@ -18,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gevinst_app::potentials::{self, TenantLists};
+use gevinst_domain::danish;
 use gevinst_domain::{Status, UnitId, UnitTree};
 use gevinst_store::PotentialCounts;
 use std::collections::BTreeMap;
@@ -87,7 +87,7 @@ fn rows(items: Vec<(String, Option<String>, u64, usize, &'static str)>, total: u
         .map(|(label, href, n, depth, status_key)| BarRow {
             label,
             href,
-            count: format::thousands(i64::try_from(n).unwrap_or(i64::MAX)),
+            count: danish::format_count(n),
             share: share(n, total),
             bar: n * 100 / max,
             depth: depth.min(6),
@@ -118,7 +118,7 @@ fn build(counts: &PotentialCounts, lists: &TenantLists) -> (Vec<Figure>, [Vec<Ba
             .map(|s| by.get(s).copied().unwrap_or(0))
             .sum::<u64>()
     };
-    let n = |v: u64| format::thousands(i64::try_from(v).unwrap_or(i64::MAX));
+    let n = |v: u64| danish::format_count(v);
     use Status::*;
     let figures = vec![
         Figure {

@@ -291,7 +291,7 @@ async fn the_potential_report_shows_plan_actuals_and_deviations() {
     let actuals = table_text(&html, "maalinger");
     assert!(
         actuals.contains(&format!(
-            "2026 Porto 0,00 40.000 kr. 0,00 0,00 25.000 kr. Budget 2026, ramme 3.22 15-03-2026 {NOTE}"
+            "2026 Porto 0,00 40.000 kr. 0,00 0,00 25.000 kr. Budget 2026, ramme 3.22 15.03.2026 {NOTE}"
         )),
         "{actuals}"
     );

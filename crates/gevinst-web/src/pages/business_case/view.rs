@@ -8,19 +8,14 @@ use gevinst_domain::business_case::{
     BusinessCase, Channel, Decimal, Distribution, Economics, Evaluation, LineKind, Simulation,
     TornadoBar,
 };
-use gevinst_domain::danish::{format_decimal, format_f64, format_kr};
+use gevinst_domain::danish::{
+    format_count, format_fte, format_kr, format_kr_f64 as kr_f64, format_percent as pct,
+    format_percent_f64, format_price,
+};
 use gevinst_domain::FieldErrors;
 
 /// Tornado bars drawn at most (the table lists all).
 const TORNADO_BARS: usize = 12;
-
-fn pct(d: Decimal) -> String {
-    format!("{} %", format_decimal(d * Decimal::ONE_HUNDRED, 1))
-}
-
-fn kr_f64(x: f64) -> String {
-    format!("{} kr.", format_f64(x, 0))
-}
 
 /// One key figure.
 pub(crate) struct Figure {
@@ -95,7 +90,7 @@ impl Results {
             },
             Figure {
                 label: "Frigjorte årsværk i slutåret",
-                value: format!("{} årsværk", format_decimal(ev.fte_freed_final_year, 1)),
+                value: format_fte(ev.fte_freed_final_year),
                 note: "Frigjort tid minus usynligt arbejde, omregnet til årsværk.",
             },
             Figure {
@@ -179,7 +174,7 @@ impl Results {
                 })
                 .collect(),
             rate: pct(ev.discount_rate),
-            hourly_rate: format!("{} kr.", format_decimal(ev.hourly_rate, 2)),
+            hourly_rate: format_price(ev.hourly_rate),
         }
     }
 }
@@ -558,7 +553,7 @@ impl SimView {
     /// Formats a simulation.
     pub fn new(s: &Simulation) -> Self {
         SimView {
-            iterations: format_f64(f64::from(s.iterations), 0),
+            iterations: format_count(s.iterations),
             seed: s.seed.to_string(),
             mean: kr_f64(s.npv.mean),
             p10: kr_f64(s.npv.p10),
@@ -573,7 +568,7 @@ impl SimView {
                     &s.full_effect,
                 ),
             ],
-            p_negative: format!("{} %", format_f64(s.probability_negative_npv * 100.0, 1)),
+            p_negative: format_percent_f64(s.probability_negative_npv),
         }
     }
 }

@@ -9,7 +9,6 @@ use super::form::{all_errors, error_links, ErrorLink, FormView, PotentialForm};
 use super::history::{history_rows, status_rows, value_text, HistoryRow, StatusRow, NONE};
 use super::{field, form_pairs, parse_id, Choice};
 use crate::error::PageError;
-use crate::format;
 use crate::pages::layout::Layout;
 use crate::render::Page;
 use crate::session::PageUser;
@@ -21,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::AppError;
+use gevinst_domain::danish;
 use gevinst_domain::{FieldErrors, Potential, Role, Status};
 
 /// One fact in the facts list.
@@ -139,11 +139,11 @@ fn facts(p: &Potential, lists: &TenantLists) -> Vec<Fact> {
         },
         Fact {
             label: "Oprettet",
-            value: format::datetime(&p.created_at),
+            value: danish::format_datetime(p.created_at),
         },
         Fact {
             label: "Senest ændret",
-            value: format::datetime(&p.updated_at),
+            value: danish::format_datetime(p.updated_at),
         },
         Fact {
             label: "Nummer",

@@ -2,8 +2,8 @@
 //! before → after in words (names instead of ids, Danish status labels), and the status
 //! changes with their reasons.
 
-use crate::format;
 use gevinst_app::potentials::TenantLists;
+use gevinst_domain::danish;
 use gevinst_domain::{
     AuditAction, AuditEntry, FagomraadeId, Source, Status, StatusChange, TechnologyId, UnitId,
     UserId,
@@ -131,7 +131,7 @@ pub(crate) fn history_rows(entries: &[AuditEntry], lists: &TenantLists) -> Vec<H
         .iter()
         .rev()
         .map(|e| HistoryRow {
-            when: format::datetime(&e.at),
+            when: danish::format_datetime(e.at),
             iso: e.at.to_rfc3339(),
             who: e
                 .user_name
@@ -160,7 +160,7 @@ pub(crate) fn status_rows(changes: &[StatusChange], lists: &TenantLists) -> Vec<
         .iter()
         .rev()
         .map(|c| StatusRow {
-            when: format::datetime(&c.at),
+            when: danish::format_datetime(c.at),
             iso: c.at.to_rfc3339(),
             who: lists.user_name(c.user_id).unwrap_or("Systemet").to_owned(),
             from: c.from.label(),

@@ -9,7 +9,6 @@ use super::form::{error_links, ErrorLink};
 use super::history::NONE;
 use super::{indent, Choice};
 use crate::error::PageError;
-use crate::format;
 use crate::pages::layout::Layout;
 use crate::render::Page;
 use crate::session::PageUser;
@@ -19,6 +18,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gevinst_app::potentials::{self, ListParams, TenantLists};
+use gevinst_domain::danish;
 use gevinst_domain::{FieldErrors, PotentialQuery, SortKey, Status};
 
 /// Rows-per-page choices offered in the form.
@@ -275,7 +275,7 @@ pub(super) async fn show(
                 .technology_name(p.technology_id)
                 .unwrap_or(NONE)
                 .to_owned(),
-            updated: format::date(&p.updated_at),
+            updated: danish::format_local_date(p.updated_at),
             updated_iso: p.updated_at.to_rfc3339(),
         })
         .collect();
@@ -392,7 +392,7 @@ pub(super) async fn show(
         orders,
         per_pages,
         rows,
-        total: format::thousands(i64::try_from(page.total).unwrap_or(i64::MAX)),
+        total: danish::format_count(page.total),
         total_n: page.total,
         page: current,
         pages,

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes::{self, Reminder};
+use gevinst_domain::danish::format_date;
 use gevinst_domain::Permission;
 
 const MONTHS: [&str; 12] = [
@@ -64,7 +65,7 @@ fn item(r: &Reminder, today: NaiveDate, lists: &TenantLists) -> Item {
         title: r.title.clone(),
         label: r.label.clone(),
         period: r.period.label(),
-        due: r.due.format("%d.%m.%Y").to_string(),
+        due: format_date(r.due),
         owner: lists
             .user_name(r.owner)
             .unwrap_or("Ingen gevinstejer")

@@ -8,7 +8,7 @@
 //!   decision to [`programmes::decide_actual`], which enforces the rules; a refusal
 //!   re-renders the page with the Danish message (422).
 
-use super::plan::{date, load, render, Loaded};
+use super::plan::{load, render, Loaded};
 use super::{field, form_pairs, potential_id};
 use crate::error::PageError;
 use crate::session::PageUser;
@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::auth::Principal;
 use gevinst_app::{programmes, AppError};
-use gevinst_domain::danish::format_decimal;
+use gevinst_domain::danish::{format_date, format_kr as kr, format_local_date, format_quantity};
 use gevinst_domain::programme::{ApprovalDecision, ApprovalState};
 use gevinst_domain::Permission;
 
@@ -51,10 +51,6 @@ pub(super) struct ActualView {
     pub may_decide: bool,
 }
 
-fn kr(d: gevinst_domain::business_case::Decimal) -> String {
-    format!("{} kr.", format_decimal(d, 0))
-}
-
 /// The actuals of a loaded plan page as the table shows them.
 pub(super) fn actual_views(who: &Principal, l: &Loaded) -> Vec<ActualView> {
     let label_of = |line: usize| {
@@ -76,10 +72,7 @@ pub(super) fn actual_views(who: &Principal, l: &Loaded) -> Vec<ActualView> {
                 ApprovalState::Approved | ApprovalState::Rejected => {
                     let mut d = format!(
                         "{} af {}",
-                        s.decided_at
-                            .as_ref()
-                            .map(crate::format::date)
-                            .unwrap_or_default(),
+                        s.decided_at.map(format_local_date).unwrap_or_default(),
                         l.lists.user_name(s.decided_by).unwrap_or("ukendt")
                     );
                     if !s.decision_note.is_empty() {
@@ -93,19 +86,19 @@ pub(super) fn actual_views(who: &Principal, l: &Loaded) -> Vec<ActualView> {
                 id: s.id,
                 benefit: label_of(a.line),
                 period: a.period.label(),
-                hours: format_decimal(a.hours, 2),
+                hours: format_quantity(a.hours),
                 kr: kr(a.kr),
-                fte: format_decimal(a.fte, 2),
-                invisible: format_decimal(a.invisible_hours, 2),
+                fte: format_quantity(a.fte),
+                invisible: format_quantity(a.invisible_hours),
                 harvested: kr(a.harvested),
                 value: kr(a.gain_kr(&l.economics)),
                 reinvested: kr(a.gain_kr(&l.economics) - a.harvested),
                 budget_reference: a.budget_reference.clone(),
-                harvested_on: a.harvested_on.map(date).unwrap_or_default(),
+                harvested_on: a.harvested_on.map(format_date).unwrap_or_default(),
                 note: a.note.clone(),
                 recorded: format!(
                     "{} af {}",
-                    crate::format::date(&s.recorded_at),
+                    format_local_date(s.recorded_at),
                     l.lists.user_name(s.recorded_by).unwrap_or("ukendt")
                 ),
                 approval_key: match a.approval {

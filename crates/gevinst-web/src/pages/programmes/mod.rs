@@ -21,12 +21,13 @@ mod probabilities;
 pub(super) use overview::FORECAST;
 
 use super::form_input::{field, fields, form_pairs, merge_errors, potential_id, programme_id};
-use crate::format::{fte, target_amount as amount};
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
 use gevinst_domain::business_case::Decimal;
-use gevinst_domain::danish::{format_input, format_kr as kr, parse_number};
+use gevinst_domain::danish::{
+    format_fte as fte, format_input, format_kr as kr, format_target_amount as amount, parse_number,
+};
 use gevinst_domain::FieldErrors;
 
 /// Routes of the programme pages.

@@ -20,7 +20,9 @@ use chrono::Datelike;
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes;
 use gevinst_domain::business_case::{Decimal, SimulationSettings};
-use gevinst_domain::danish::{format_decimal, format_f64};
+use gevinst_domain::danish::{
+    format_count, format_hours as hours, format_local_date, format_percent_f64 as percent,
+};
 use gevinst_domain::programme::{
     BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ProgrammeYear, ShareOwner,
     TargetKind, YearTarget,
@@ -306,15 +308,6 @@ fn breakdown(
     }
 }
 
-fn hours(d: Decimal) -> String {
-    format!("{} timer", format_decimal(d, 0))
-}
-
-/// Percent with no decimals: `0.634` → `"63 %"`.
-pub(crate) fn percent(p: f64) -> String {
-    format!("{} %", format_f64(p * 100.0, 0))
-}
-
 /// The forecast's fan charts, tables and probability texts.
 pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
     let (kr_years, kr_lines) = fan_data(p, f, TargetKind::KrPerYear);
@@ -375,7 +368,7 @@ pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
             &fte_lines,
         ),
         probabilities,
-        iterations: format_decimal(Decimal::from(f.iterations), 0),
+        iterations: format_count(f.iterations),
     }
 }
 
@@ -438,7 +431,7 @@ pub(crate) async fn show(
                     .join("; "),
                 recorded: format!(
                     "{} af {}",
-                    crate::format::date(&pa.actual.recorded_at),
+                    format_local_date(pa.actual.recorded_at),
                     lists.user_name(pa.actual.recorded_by).unwrap_or("ukendt")
                 ),
             }
