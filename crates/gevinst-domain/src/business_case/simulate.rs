@@ -362,13 +362,13 @@ pub struct TornadoBar {
     /// Index among the lines or risks.
     pub index: usize,
     /// NPV with the input at its low.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv_low: Decimal,
     /// NPV with the input at its high.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv_high: Decimal,
     /// |npv_high − npv_low|.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub swing: Decimal,
 }
 

@@ -65,10 +65,10 @@ use utoipa::{Modify, OpenApi};
         (name = "potentials", description = "The register of potentials"),
         (name = "business cases", description = "Business cases with uncertainty: cash flows, NPV, \
             payback, risk pool, Monte Carlo, tornado; and the tenant's economic settings. Exact \
-            amounts are decimal strings in responses and JSON numbers in requests."),
+            amounts are decimal strings (schema `Decimal`); requests may also send JSON numbers."),
         (name = "programmes", description = "Programmes with targets and distribution keys, \
             their overview (target, planned, decided, realised, harvested, gaps) and forecast. \
-            Exact values are decimal strings in responses; requests may send strings or numbers."),
+            Exact values are decimal strings (schema `Decimal`); requests may also send JSON numbers."),
         (name = "benefits realisation", description = "Benefits realisation plans, actuals \
             (only the benefit's owner, a porteføljeleder or an admin records them; large or \
             surprising ones wait for a second porteføljeleder's or admin's approval), the \

@@ -47,9 +47,7 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
 use gevinst_store::{StoredActual, StoredBenefitPlan, StoredProgramme};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, Modify};
 
 // ---------------------------------------------------------------- bodies and views
@@ -179,31 +177,31 @@ pub struct StatusProbabilitiesView {
 #[serde(deny_unknown_fields)]
 pub struct StatusProbabilitiesUpdate {
     /// Idé.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub ide: Option<Decimal>,
     /// Vurderet.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub vurderet: Option<Decimal>,
     /// Business case.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub business_case: Option<Decimal>,
     /// Besluttet.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub besluttet: Option<Decimal>,
     /// I implementering.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub i_implementering: Option<Decimal>,
     /// I drift.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub i_drift: Option<Decimal>,
     /// Gevinst realiseret.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub gevinst_realiseret: Option<Decimal>,
     /// Afvist.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub afvist: Option<Decimal>,
     /// Parkeret.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub parkeret: Option<Decimal>,
     /// The version the change is based on (0 while the defaults apply), if not sent as
     /// `If-Match`.
@@ -365,60 +363,6 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// Keys whose values are exact decimals in the request bodies of this module.
-const DECIMAL_KEYS: [&str; 17] = [
-    "amount",
-    "value",
-    "kr",
-    "hours",
-    "fte",
-    "invisible_hours",
-    "harvested",
-    "baseline",
-    "ide",
-    "vurderet",
-    "business_case",
-    "besluttet",
-    "i_implementering",
-    "i_drift",
-    "gevinst_realiseret",
-    "afvist",
-    "parkeret",
-];
-
-/// Turns JSON numbers under [`DECIMAL_KEYS`] into decimal strings, so a client may send
-/// `"amount": 100000` as well as `"amount": "100000"`. No other key of these bodies holds
-/// a decimal, and integers (years, line and target indexes, ids, versions) stay numbers.
-fn numbers_as_decimals(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                match v {
-                    Value::Number(n) if DECIMAL_KEYS.contains(&key.as_str()) => {
-                        *v = Value::String(n.to_string());
-                    }
-                    _ => numbers_as_decimals(v),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(numbers_as_decimals),
-        _ => {}
-    }
-}
-
-/// A request body of this module: decimals as strings or numbers, unknown fields and
-/// wrong types a 422 on `body` (as [`ApiJson`] answers for other bodies).
-fn decimal_body<T: DeserializeOwned>(mut raw: Value) -> Result<T, ApiError> {
-    numbers_as_decimals(&mut raw);
-    serde_json::from_value(raw).map_err(|e| {
-        ApiError::invalid(FieldErrors::single(
-            "body",
-            "invalid",
-            format!("Failed to deserialize the JSON body into the target type: {e}"),
-        ))
-    })
-}
-
 /// The 404 for a potential without a benefit plan.
 fn no_plan() -> ApiError {
     ApiError::new(
@@ -508,9 +452,8 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    ApiJson(raw): ApiJson<Value>,
+    ApiJson(draft): ApiJson<ProgrammeDraft>,
 ) -> Result<Response, ApiError> {
-    let draft: ProgrammeDraft = decimal_body(raw)?;
     let stored = programmes::create(state.store.as_ref(), &who, &draft).await?;
     created(
         &format!("/api/v1/programmes/{}", stored.id),
@@ -571,9 +514,8 @@ pub async fn update(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
-    ApiJson(raw): ApiJson<Value>,
+    ApiJson(body): ApiJson<ProgrammeUpdate>,
 ) -> Result<Response, ApiError> {
-    let body: ProgrammeUpdate = decimal_body(raw)?;
     let version = expected_version(&headers, body.version)?;
     let stored = programmes::update(
         state.store.as_ref(),
@@ -740,10 +682,9 @@ pub async fn put_plan(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
-    ApiJson(raw): ApiJson<Value>,
+    ApiJson(body): ApiJson<BenefitPlanUpdate>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
-    let body: BenefitPlanUpdate = decimal_body(raw)?;
     let expect = expected_record(&headers, body.version, PLAN)?;
     // An unknown potential is a 404 before any complaint about the body.
     require_potential(&state, &who, potential).await?;
@@ -861,10 +802,9 @@ pub async fn record_actual(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(raw): ApiJson<Value>,
+    ApiJson(draft): ApiJson<ActualDraft>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
-    let draft: ActualDraft = decimal_body(raw)?;
     match programmes::record_actual(state.store.as_ref(), &who, potential, &draft).await {
         Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
         Err(e) => Err(missing_record(&state, &who, potential, e, no_plan).await),
@@ -925,9 +865,8 @@ pub async fn put_status_probabilities(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     headers: HeaderMap,
-    ApiJson(raw): ApiJson<Value>,
+    ApiJson(body): ApiJson<StatusProbabilitiesUpdate>,
 ) -> Result<Response, ApiError> {
-    let body: StatusProbabilitiesUpdate = decimal_body(raw)?;
     let expected = expected_version(&headers, body.version)?;
     let probabilities = body.probabilities()?;
     let store = state.store.as_ref();
@@ -1130,33 +1069,23 @@ mod tests {
     }
 
     #[test]
-    fn decimal_numbers_become_strings_and_integers_stay() {
-        let mut v = serde_json::json!({
+    fn decimals_read_numbers_and_strings_and_integers_stay() {
+        let v = serde_json::json!({
             "first_year": 2025,
             "targets": [{"kind": "aarsvaerk", "amount": 0.5, "deadline_year": 2027,
-                         "milestones": [{"year": 2026, "amount": 100000}]}],
+                         "milestones": [{"year": 2026, "amount": "100000"}]}],
             "distribution_keys": [{"target": 0, "basis": "percentages",
                                    "shares": [{"owner": {"unit": 3}, "value": 60}]}],
             "version": 2,
         });
-        numbers_as_decimals(&mut v);
-        assert_eq!(v["targets"][0]["amount"], "0.5");
-        assert_eq!(v["targets"][0]["milestones"][0]["amount"], "100000");
-        assert_eq!(v["targets"][0]["milestones"][0]["year"], 2026);
-        assert_eq!(v["distribution_keys"][0]["shares"][0]["value"], "60");
-        assert_eq!(v["distribution_keys"][0]["target"], 0);
-        assert_eq!(v["distribution_keys"][0]["shares"][0]["owner"]["unit"], 3);
-        assert_eq!(v["version"], 2);
-        let draft: ProgrammeDraft = {
-            v.as_object_mut().unwrap().remove("version");
-            decimal_body(v).unwrap()
-        };
-        assert_eq!(draft.targets[0].amount, Some(Decimal::new(5, 1)));
-        let e = decimal_body::<ActualDraft>(serde_json::json!({"lin": 1})).unwrap_err();
-        assert_eq!(
-            (e.status, e.fields.0[0].field.as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, "body")
-        );
+        let body: ProgrammeUpdate = serde_json::from_value(v).unwrap();
+        assert_eq!(body.targets[0].amount, Some(Decimal::new(5, 1)));
+        assert_eq!(body.targets[0].milestones[0].amount, Decimal::new(100_000, 0));
+        assert_eq!(body.targets[0].milestones[0].year, 2026);
+        assert_eq!(body.distribution_keys[0].shares[0].value, Decimal::new(60, 0));
+        assert_eq!((body.first_year, body.version), (Some(2025), Some(2)));
+        let e = serde_json::from_value::<ActualDraft>(serde_json::json!({"lin": 1}));
+        assert!(e.is_err());
     }
 
     #[test]
