@@ -38,7 +38,9 @@ const HISTOGRAM_BINS: usize = 30;
 #[serde(deny_unknown_fields)]
 pub struct SimulationSettings {
     /// Number of iterations, 1–1,000,000 (default 10,000).
+    /// (The API allows 1–100,000, as its document says.)
     #[serde(default = "default_iterations")]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub iterations: u32,
     /// Seed; the same seed gives the same result.
     #[serde(default)]

@@ -28,7 +28,7 @@ use axum::Router;
 use gevinst_app::auth::Principal;
 use gevinst_app::AppError;
 
-use gevinst_domain::PotentialId;
+use gevinst_domain::{FieldErrors, PotentialId};
 
 /// Routes of the API, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -141,9 +141,36 @@ pub(crate) fn non_blank(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A typed query parameter (a number, a date, one of a list): absent is `None`; present
+/// but blank is a field error `invalid` on `field`, since the document gives the parameter
+/// a type and blank is none of its values; otherwise the trimmed text.
+pub(crate) fn query_value<'a>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: Option<&'a str>,
+) -> Option<&'a str> {
+    let value = raw?.trim();
+    if value.is_empty() {
+        errors.add(field, "invalid", "Angiv en værdi, eller udelad parameteren.");
+        return None;
+    }
+    Some(value)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::non_blank;
+    use super::{non_blank, query_value};
+    use gevinst_domain::FieldErrors;
+
+    #[test]
+    fn blank_typed_query_values_are_errors() {
+        let mut e = FieldErrors::new();
+        assert_eq!(query_value(&mut e, "page", None), None);
+        assert_eq!(query_value(&mut e, "page", Some(" 2 ")), Some("2"));
+        assert!(e.is_empty());
+        assert_eq!(query_value(&mut e, "today", Some(" ")), None);
+        assert_eq!((e.0[0].field.as_str(), e.0[0].code.as_str()), ("today", "invalid"));
+    }
 
     #[test]
     fn blank_input_is_absent() {

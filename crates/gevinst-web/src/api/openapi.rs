@@ -6,7 +6,11 @@ use super::programmes::{self, ProgrammeNumberNotes};
 use super::{approvals, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
-use utoipa::openapi::schema::Schema;
+use gevinst_domain::programme::{MAX_YEAR, MIN_YEAR};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, OneOfBuilder,
+    Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
@@ -59,7 +63,7 @@ use utoipa::{Modify, OpenApi};
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth, &NumberNotes, &ProgrammeNumberNotes),
+    modifiers(&BearerAuth, &NumberNotes, &ProgrammeNumberNotes, &ExactSchemas),
     security(("bearer" = [])),
     tags(
         (name = "potentials", description = "The register of potentials"),
@@ -96,6 +100,80 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Makes what the derives cannot say exact: the `Period` schema (a tuple variant, which
+/// utoipa types as objects) and the forms the version headers take.
+struct ExactSchemas;
+
+/// `If-Match` as [`super::versions`] reads it: a version, quoted or bare, maybe weak.
+const IF_MATCH_PATTERN: &str = r#"^\s*(W/)?("\s*[+-]?[0-9]{1,18}\s*"|[+-]?[0-9]{1,18})\s*$"#;
+
+/// `If-None-Match`: only `*` (there is no record yet).
+const IF_NONE_MATCH_PATTERN: &str = r"^\s*\*\s*$";
+
+impl Modify for ExactSchemas {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .schemas
+            .insert("Period".to_owned(), period_schema());
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let pattern = match parameter.name.as_str() {
+                        "If-Match" => IF_MATCH_PATTERN,
+                        "If-None-Match" => IF_NONE_MATCH_PATTERN,
+                        _ => continue,
+                    };
+                    parameter.schema = Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(pattern))
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A measurement period: `{"year": 2026}` or `{"quarter": [2026, 2]}`.
+fn period_schema() -> RefOr<Schema> {
+    let year = || {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(MIN_YEAR))
+            .maximum(Some(MAX_YEAR))
+    };
+    let quarter = ArrayBuilder::new()
+        .prefix_items([
+            Schema::from(year().description(Some("The year"))),
+            Schema::from(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(4))
+                    .description(Some("The quarter, 1–4")),
+            ),
+        ])
+        .items(ArrayItems::False)
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .description(Some("A quarter: [year, 1–4]"));
+    let variant = |name: &str, schema: Schema| {
+        ObjectBuilder::new()
+            .property(name, schema)
+            .required(name)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+    };
+    OneOfBuilder::new()
+        .item(variant("quarter", quarter.into()))
+        .item(variant("year", year().description(Some("A whole calendar year")).into()))
+        .description(Some("A measurement period: `{\"year\": 2026}` or `{\"quarter\": [2026, 2]}`"))
+        .into()
 }
 
 /// Adds a note to the description of each named component schema (after a blank line, or

@@ -27,7 +27,7 @@ use super::openapi::add_schema_notes;
 use super::versions::{
     created, expected_record, expected_version, record_version_required, tagged, Expect, Record,
 };
-use super::{missing_record, non_blank, require_potential};
+use super::{missing_record, query_value, require_potential};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
@@ -249,14 +249,14 @@ impl StatusProbabilitiesUpdate {
 #[into_params(parameter_in = Query)]
 pub struct ForecastParams {
     /// Iterations, 1–100,000 (default 10,000).
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100_000)]
     pub iterations: Option<String>,
     /// Seed (default 0); the same seed on the same data gives the same result.
     #[param(value_type = Option<u64>)]
     pub seed: Option<String>,
     /// Actuals replace the plan in programme years before this one (default: the current
     /// year), 2000–2100.
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub as_of_year: Option<String>,
     /// `true`: only return a forecast already computed since the data last changed (404
     /// `forecast_not_computed` if none), never run the simulation. Default `false`.
@@ -276,7 +276,7 @@ impl ForecastParams {
     /// Validates the query; every problem is a field error named after its parameter.
     fn parse(&self, this_year: i32) -> Result<ForecastQuery, ApiError> {
         let mut errors = FieldErrors::new();
-        let iterations = match non_blank(self.iterations.as_deref()) {
+        let iterations = match query_value(&mut errors, "iterations", self.iterations.as_deref()) {
             None => SimulationSettings::default().iterations,
             Some(s) => match s.parse::<u32>() {
                 Ok(n) if (1..=MAX_INTERACTIVE_ITERATIONS).contains(&n) => n,
@@ -290,7 +290,7 @@ impl ForecastParams {
                 }
             },
         };
-        let seed = match non_blank(self.seed.as_deref()) {
+        let seed = match query_value(&mut errors, "seed", self.seed.as_deref()) {
             None => 0,
             Some(s) => s.parse::<u64>().unwrap_or_else(|_| {
                 errors.add(
@@ -301,7 +301,7 @@ impl ForecastParams {
                 0
             }),
         };
-        let as_of_year = match non_blank(self.as_of_year.as_deref()) {
+        let as_of_year = match query_value(&mut errors, "as_of_year", self.as_of_year.as_deref()) {
             None => this_year,
             Some(s) => match s.parse::<i32>() {
                 Ok(y) if (MIN_YEAR..=MAX_YEAR).contains(&y) => y,
@@ -315,7 +315,7 @@ impl ForecastParams {
                 }
             },
         };
-        let cached_only = match non_blank(self.cached_only.as_deref()) {
+        let cached_only = match query_value(&mut errors, "cached_only", self.cached_only.as_deref()) {
             None | Some("false") => false,
             Some("true") => true,
             Some(_) => {
@@ -381,7 +381,7 @@ const PLAN: Record = Record {
 
 /// Parses a measurement frequency from the query (default yearly).
 fn parse_frequency(raw: Option<&str>) -> Result<MeasurementFrequency, ApiError> {
-    match non_blank(raw) {
+    match raw.map(str::trim) {
         None | Some("yearly") => Ok(MeasurementFrequency::Yearly),
         Some("quarterly") => Ok(MeasurementFrequency::Quarterly),
         Some(_) => Err(ApiError::invalid(FieldErrors::single(
@@ -394,7 +394,7 @@ fn parse_frequency(raw: Option<&str>) -> Result<MeasurementFrequency, ApiError> 
 
 /// Parses the reminders' day (default today).
 fn parse_day(raw: Option<&str>) -> Result<NaiveDate, ApiError> {
-    match non_blank(raw) {
+    match raw.map(str::trim) {
         None => Ok(today()),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             ApiError::invalid(FieldErrors::single(
@@ -994,6 +994,7 @@ mod tests {
             (params("", "x", "", ""), "seed"),
             (params("", "", "1999", ""), "as_of_year"),
             (params("", "", "", "yes"), "cached_only"),
+            (params(" ", "", "", ""), "iterations"),
         ] {
             let e = p.parse(2026).unwrap_err();
             assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1062,6 +1063,11 @@ mod tests {
             parse_day(Some("2026-03-31")).unwrap(),
             NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
         );
+        assert_eq!(
+            parse_frequency(Some("")).unwrap_err().fields.0[0].field,
+            "frequency"
+        );
+        assert_eq!(parse_day(Some(" ")).unwrap_err().fields.0[0].field, "today");
         assert_eq!(
             parse_day(Some("31-03-2026")).unwrap_err().fields.0[0].field,
             "today"
