@@ -267,6 +267,7 @@ pub async fn put_case(
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 404, description = "`not_found`: no such potential in your tenant; \
             `no_business_case`: the potential has no saved business case to simulate", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`iterations` outside 1–100,000, an unknown field, or a \
             value of the wrong type", body = ErrorBody),
@@ -334,6 +335,7 @@ pub async fn get_economics(
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Only an admin may change the settings", body = ErrorBody),
         (status = 409, description = "`version_conflict`: changed since you read them; nothing saved", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, e.g. `hours_per_fte`, `channel_costs.telephone`", body = ErrorBody),
         (status = 428, description = "`version_required`: neither If-Match nor version sent", body = ErrorBody),
@@ -351,42 +353,20 @@ pub async fn put_economics(
     Ok(settings_response(settings))
 }
 
-/// Component schemas whose exact values are decimal strings in JSON, and what to add to
-/// their description.
-const DECIMAL_SCHEMAS: [&str; 9] = [
-    "BusinessCaseView",
-    "BusinessCase",
-    "Line",
-    "Risk",
-    "Evaluation",
-    "YearFigures",
-    "TornadoBar",
-    "Economics",
-    "ChannelCosts",
-];
-
-/// Note added to the schemas in [`DECIMAL_SCHEMAS`].
-const DECIMAL_NOTE: &str = "Money (kr.), hours, multipliers and rates are exact decimals, \
-    serialised as JSON strings such as \"20000\" or \"71975.05\" (reported money is rounded \
-    to øre); parse them as decimals, not floats.";
-
 /// Note added to the simulation's `Distribution` schema.
 const PERCENTILE_NOTE: &str = "Values in kr. as JSON numbers (floats: a simulation is an \
     approximation). p10, p50 and p90 are percentiles in the statistical sense: p10 is the \
     value 10 % of the outcomes fall below (90 % lie above it), p50 the median, p90 the value \
     90 % fall below.";
 
-/// An OpenAPI modifier that documents how the business-case schemas put numbers in JSON:
-/// exact decimals as strings, simulation statistics as floats with statistical percentiles.
+/// An OpenAPI modifier that documents the simulation's statistics: floats, with
+/// statistical percentiles. (Exact decimals document themselves: see
+/// [`gevinst_domain::json_number::DecimalSchema`].)
 pub struct NumberNotes;
 
 impl Modify for NumberNotes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let notes = DECIMAL_SCHEMAS
-            .iter()
-            .map(|name| (*name, DECIMAL_NOTE))
-            .chain([("Distribution", PERCENTILE_NOTE)]);
-        add_schema_notes(openapi, notes);
+        add_schema_notes(openapi, [("Distribution", PERCENTILE_NOTE)]);
     }
 }
 

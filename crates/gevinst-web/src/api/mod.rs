@@ -57,15 +57,15 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/potentials/{id}/benefit-plan",
-            get(programmes::get_plan).put(programmes::put_plan),
+            get(programmes::plans::get_plan).put(programmes::plans::put_plan),
         )
         .route(
             "/potentials/{id}/benefit-plan/derive",
-            post(programmes::derive),
+            post(programmes::plans::derive),
         )
         .route(
             "/potentials/{id}/actuals",
-            get(programmes::list_actuals).post(programmes::record_actual),
+            get(programmes::plans::list_actuals).post(programmes::plans::record_actual),
         )
         .route(
             "/potentials/{id}/actuals/{actual_id}/approval",
@@ -84,9 +84,9 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}/forecast", get(programmes::forecast))
         .route(
             "/settings/status-probabilities",
-            get(programmes::get_status_probabilities).put(programmes::put_status_probabilities),
+            get(programmes::settings::get_status_probabilities).put(programmes::settings::put_status_probabilities),
         )
-        .route("/reminders", get(programmes::reminders))
+        .route("/reminders", get(programmes::settings::reminders))
         .route("/units", get(reference::units))
         .route("/fagomraader", get(reference::fagomraader))
         .route("/technologies", get(reference::technologies))

@@ -2,7 +2,7 @@
 //! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json` (no token needed).
 
 use super::business_case::{self, NumberNotes};
-use super::programmes::{self, ProgrammeNumberNotes};
+use super::programmes;
 use super::{approvals, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
@@ -45,16 +45,16 @@ use utoipa::{Modify, OpenApi};
         programmes::update,
         programmes::overview,
         programmes::forecast,
-        programmes::get_plan,
-        programmes::put_plan,
-        programmes::derive,
-        programmes::list_actuals,
-        programmes::record_actual,
+        programmes::plans::get_plan,
+        programmes::plans::put_plan,
+        programmes::plans::derive,
+        programmes::plans::list_actuals,
+        programmes::plans::record_actual,
         approvals::decide,
         approvals::pending,
-        programmes::get_status_probabilities,
-        programmes::put_status_probabilities,
-        programmes::reminders,
+        programmes::settings::get_status_probabilities,
+        programmes::settings::put_status_probabilities,
+        programmes::settings::reminders,
         reference::units,
         reference::fagomraader,
         reference::technologies,
@@ -63,7 +63,7 @@ use utoipa::{Modify, OpenApi};
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth, &NumberNotes, &ProgrammeNumberNotes, &ExactSchemas),
+    modifiers(&BearerAuth, &NumberNotes, &ExactSchemas),
     security(("bearer" = [])),
     tags(
         (name = "potentials", description = "The register of potentials"),

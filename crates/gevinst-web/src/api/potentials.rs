@@ -299,8 +299,11 @@ pub async fn update(
     responses(
         (status = 200, description = "The potential in its new status", body = Potential,
             headers(("ETag" = String, description = "The new version in quotes"))),
+        (status = 400, description = "Broken JSON", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Your role may not make this change here", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 404, description = "No such potential in your tenant", body = ErrorBody),
         (status = 409, description = "`version_conflict`; nothing saved", body = ErrorBody),
         (status = 422, description = "Unknown status, a move outside the lifecycle (`status`/`not_allowed`) or a missing reason (`reason`/`required`)", body = ErrorBody),
