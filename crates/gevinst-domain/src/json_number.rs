@@ -72,6 +72,40 @@ pub fn vec_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D
         .collect())
 }
 
+/// Reads a whole number that JSON may spell as an integer or as a float with no fraction
+/// (`65535` or `65535.0`: JSON Schema's `integer` admits both), for `u32` or `u64` fields.
+///
+/// Use it as `#[serde(deserialize_with = "…::whole_number")]`.
+pub fn whole_number<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number, 0 or more")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+            // 2^64 as f64; every whole float below it converts exactly.
+            if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) {
+                Ok(v as u64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    let n = deserializer.deserialize_any(V)?;
+    T::try_from(n).map_err(|_| de::Error::invalid_value(de::Unexpected::Unsigned(n), &"a smaller whole number"))
+}
+
 /// The OpenAPI schema `Decimal`: a decimal string (responses always send one), or in a
 /// request also a JSON number.
 pub struct DecimalSchema;
@@ -81,7 +115,7 @@ impl utoipa::PartialSchema for DecimalSchema {
         ObjectBuilder::new()
             .schema_type(SchemaType::from_iter([Type::String, Type::Number]))
             .format(Some(SchemaFormat::Custom("decimal".to_owned())))
-            .pattern(Some(r"^-?[0-9]{1,16}(\.[0-9]{1,12})?$"))
+            .pattern(Some(r"^-?[0-9]{1,29}(\.[0-9]{1,28})?$"))
             .examples(["100000.50"])
             .description(Some(
                 "An exact decimal number (kr., hours, årsværk, multipliers, rates, \
@@ -122,6 +156,22 @@ mod tests {
         assert_eq!(d, dec!(7));
         assert!(serde_json::from_str::<Decimal>("\"seven\"").is_err());
         assert!(serde_json::from_str::<Decimal>("true").is_err());
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Settings {
+        #[serde(deserialize_with = "whole_number")]
+        iterations: u32,
+    }
+
+    #[test]
+    fn whole_numbers_may_be_spelled_as_floats() {
+        let read = |json: &str| serde_json::from_str::<Settings>(json).map(|s| s.iterations);
+        assert_eq!(read(r#"{"iterations": 65535}"#).unwrap(), 65535);
+        assert_eq!(read(r#"{"iterations": 65535.0}"#).unwrap(), 65535);
+        for bad in ["65535.5", "-1", "4294967296", "\"7\"", "1e30"] {
+            assert!(read(&format!(r#"{{"iterations": {bad}}}"#)).is_err(), "{bad}");
+        }
     }
 
     #[test]

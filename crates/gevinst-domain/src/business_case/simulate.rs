@@ -39,11 +39,14 @@ const HISTOGRAM_BINS: usize = 30;
 pub struct SimulationSettings {
     /// Number of iterations, 1–1,000,000 (default 10,000).
     /// (The API allows 1–100,000, as its document says.)
-    #[serde(default = "default_iterations")]
+    #[serde(
+        default = "default_iterations",
+        deserialize_with = "crate::json_number::whole_number"
+    )]
     #[schema(minimum = 1, maximum = 100_000)]
     pub iterations: u32,
     /// Seed; the same seed gives the same result.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json_number::whole_number")]
     pub seed: u64,
 }
 
