@@ -7,6 +7,7 @@ use super::{approvals, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use gevinst_domain::programme::{MAX_YEAR, MIN_YEAR};
+use gevinst_domain::SortKey;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, OneOfBuilder,
     Schema, SchemaFormat, Type,
@@ -62,7 +63,7 @@ use utoipa::{Modify, OpenApi};
         reference::me,
         openapi_json,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, SortKey)),
     modifiers(&BearerAuth, &NumberNotes, &ExactSchemas),
     security(("bearer" = [])),
     tags(
@@ -103,8 +104,17 @@ impl Modify for BearerAuth {
 }
 
 /// Makes what the derives cannot say exact: the `Period` schema (a tuple variant, which
-/// utoipa types as objects) and the forms the version headers take.
+/// utoipa types as objects) and the forms the version headers take; and notes on every
+/// schema with exact decimals how they travel.
 struct ExactSchemas;
+
+/// How a schema refers to the `Decimal` schema.
+const DECIMAL_REFERENCE: &str = "#/components/schemas/Decimal";
+
+/// Note added to every schema with a `Decimal` among its properties.
+const DECIMAL_NOTE: &str = "Exact values (kr., hours, årsværk, multipliers, rates, \
+    probabilities) are decimals serialised as JSON strings such as \"100000\" or \"0.5\" \
+    (schema `Decimal`); parse them as decimals, not floats. Requests may also send JSON numbers.";
 
 /// `If-Match` as [`super::versions`] reads it: a version, quoted or bare, maybe weak.
 const IF_MATCH_PATTERN: &str = r#"^\s*(W/)?("\s*[+-]?[0-9]{1,18}\s*"|[+-]?[0-9]{1,18})\s*$"#;
@@ -118,6 +128,20 @@ impl Modify for ExactSchemas {
         components
             .schemas
             .insert("Period".to_owned(), period_schema());
+        let with_decimals: Vec<String> = components
+            .schemas
+            .iter()
+            .filter(|(name, schema)| {
+                *name != "Decimal"
+                    && serde_json::to_string(schema)
+                        .is_ok_and(|json| json.contains(DECIMAL_REFERENCE))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        add_schema_notes(
+            openapi,
+            with_decimals.iter().map(|name| (name.as_str(), DECIMAL_NOTE)),
+        );
         for item in openapi.paths.paths.values_mut() {
             let operations = [&mut item.get, &mut item.put, &mut item.post];
             for operation in operations.into_iter().flatten() {
