@@ -103,7 +103,9 @@ where
         }
     }
     let n = deserializer.deserialize_any(V)?;
-    T::try_from(n).map_err(|_| de::Error::invalid_value(de::Unexpected::Unsigned(n), &"a smaller whole number"))
+    T::try_from(n).map_err(|_| {
+        de::Error::invalid_value(de::Unexpected::Unsigned(n), &"a smaller whole number")
+    })
 }
 
 /// The OpenAPI schema `Decimal`: a decimal string (responses always send one), or in a
@@ -170,14 +172,17 @@ mod tests {
         assert_eq!(read(r#"{"iterations": 65535}"#).unwrap(), 65535);
         assert_eq!(read(r#"{"iterations": 65535.0}"#).unwrap(), 65535);
         for bad in ["65535.5", "-1", "4294967296", "\"7\"", "1e30"] {
-            assert!(read(&format!(r#"{{"iterations": {bad}}}"#)).is_err(), "{bad}");
+            assert!(
+                read(&format!(r#"{{"iterations": {bad}}}"#)).is_err(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn draft_floats_read_strings_and_numbers() {
-        let b: Body = serde_json::from_str(r#"{"low": "0.8", "amounts": ["100000", 2.5, 3]}"#)
-            .unwrap();
+        let b: Body =
+            serde_json::from_str(r#"{"low": "0.8", "amounts": ["100000", 2.5, 3]}"#).unwrap();
         assert_eq!((b.low, b.amounts), (Some(0.8), vec![100000.0, 2.5, 3.0]));
         let b: Body = serde_json::from_str(r#"{"low": null}"#).unwrap();
         assert_eq!((b.low, b.amounts), (None, vec![]));

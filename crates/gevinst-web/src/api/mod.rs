@@ -84,7 +84,8 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}/forecast", get(programmes::forecast))
         .route(
             "/settings/status-probabilities",
-            get(programmes::settings::get_status_probabilities).put(programmes::settings::put_status_probabilities),
+            get(programmes::settings::get_status_probabilities)
+                .put(programmes::settings::put_status_probabilities),
         )
         .route("/reminders", get(programmes::settings::reminders))
         .route("/units", get(reference::units))
@@ -151,7 +152,11 @@ pub(crate) fn query_value<'a>(
 ) -> Option<&'a str> {
     let value = raw?.trim();
     if value.is_empty() {
-        errors.add(field, "invalid", "Angiv en værdi, eller udelad parameteren.");
+        errors.add(
+            field,
+            "invalid",
+            "Angiv en værdi, eller udelad parameteren.",
+        );
         return None;
     }
     Some(value)
@@ -169,7 +174,10 @@ mod tests {
         assert_eq!(query_value(&mut e, "page", Some(" 2 ")), Some("2"));
         assert!(e.is_empty());
         assert_eq!(query_value(&mut e, "today", Some(" ")), None);
-        assert_eq!((e.0[0].field.as_str(), e.0[0].code.as_str()), ("today", "invalid"));
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
+            ("today", "invalid")
+        );
     }
 
     #[test]

@@ -140,7 +140,9 @@ impl Modify for ExactSchemas {
             .collect();
         add_schema_notes(
             openapi,
-            with_decimals.iter().map(|name| (name.as_str(), DECIMAL_NOTE)),
+            with_decimals
+                .iter()
+                .map(|name| (name.as_str(), DECIMAL_NOTE)),
         );
         for item in openapi.paths.paths.values_mut() {
             let operations = [&mut item.get, &mut item.put, &mut item.post];
@@ -195,8 +197,13 @@ fn period_schema() -> RefOr<Schema> {
     };
     OneOfBuilder::new()
         .item(variant("quarter", quarter.into()))
-        .item(variant("year", year().description(Some("A whole calendar year")).into()))
-        .description(Some("A measurement period: `{\"year\": 2026}` or `{\"quarter\": [2026, 2]}`"))
+        .item(variant(
+            "year",
+            year().description(Some("A whole calendar year")).into(),
+        ))
+        .description(Some(
+            "A measurement period: `{\"year\": 2026}` or `{\"quarter\": [2026, 2]}`",
+        ))
         .into()
 }
 

@@ -15,8 +15,8 @@
 //! gevinst answers 409 for both ways of sending the version, so clients handle one code.)
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::{non_blank, query_value};
 use super::versions::{created, expected_version, tagged};
+use super::{non_blank, query_value};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;

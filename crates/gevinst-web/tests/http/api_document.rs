@@ -68,7 +68,12 @@ async fn economics_take_decimal_strings() {
         "version": 0,
     });
     let res = app
-        .api_send(Method::PUT, t.token(Role::Admin), "/api/v1/settings/economics", &body)
+        .api_send(
+            Method::PUT,
+            t.token(Role::Admin),
+            "/api/v1/settings/economics",
+            &body,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let s = json_of(res).await;
@@ -84,7 +89,9 @@ async fn simulation_iterations_may_be_a_whole_float() {
     let t = seed_tenant(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
     let path = format!("/api/v1/potentials/{}/business-case", t.potential.id);
-    let res = app.api_send(Method::PUT, agent, &path, &case(|s| json!(s))).await;
+    let res = app
+        .api_send(Method::PUT, agent, &path, &case(|s| json!(s)))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let simulate = format!("{path}/simulate");
     let body = json!({"iterations": 100.0, "seed": 7.0});
@@ -109,13 +116,23 @@ async fn blank_typed_query_parameters_are_rejected() {
     ] {
         let res = app.api_get(token, path).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
-        assert_eq!(field_codes(res).await, vec![pair(field, "invalid")], "{path}");
+        assert_eq!(
+            field_codes(res).await,
+            vec![pair(field, "invalid")],
+            "{path}"
+        );
     }
     // An absent parameter still takes its default, and `q` may be blank.
     for path in ["/api/v1/reminders", "/api/v1/potentials?q="] {
-        assert_eq!(app.api_get(token, path).await.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            app.api_get(token, path).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
     }
-    let res = app.api_get(token, "/api/v1/potentials/1/benefit-plan/derive").await;
+    let res = app
+        .api_get(token, "/api/v1/potentials/1/benefit-plan/derive")
+        .await;
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(error_code(res).await, "method_not_allowed");
 }
@@ -123,7 +140,12 @@ async fn blank_typed_query_parameters_are_rejected() {
 /// The document as served.
 async fn document() -> Value {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     json_of(res).await
 }
@@ -151,25 +173,40 @@ async fn the_document_states_types_ranges_and_formats() {
     let amount = &schemas["Milestone"]["properties"]["amount"];
     assert_eq!(amount["$ref"], "#/components/schemas/Decimal");
     let low = &schemas["LineDraft"]["properties"]["low"];
-    assert!(low.to_string().contains("#/components/schemas/Decimal"), "{low}");
+    assert!(
+        low.to_string().contains("#/components/schemas/Decimal"),
+        "{low}"
+    );
 
     let quarter = &schemas["Period"]["oneOf"][0]["properties"]["quarter"];
     assert_eq!(quarter["prefixItems"][0]["type"], "integer");
     assert_eq!(quarter["prefixItems"][1]["maximum"], 4);
 
     let iterations = query_schema(&doc, "/api/v1/programmes/{id}/forecast", "iterations");
-    assert_eq!((&iterations["minimum"], &iterations["maximum"]), (&json!(1), &json!(100_000)));
+    assert_eq!(
+        (&iterations["minimum"], &iterations["maximum"]),
+        (&json!(1), &json!(100_000))
+    );
     let year = query_schema(&doc, "/api/v1/programmes/{id}/forecast", "as_of_year");
-    assert_eq!((&year["minimum"], &year["maximum"]), (&json!(2000), &json!(2100)));
+    assert_eq!(
+        (&year["minimum"], &year["maximum"]),
+        (&json!(2000), &json!(2100))
+    );
     let per_page = query_schema(&doc, "/api/v1/potentials", "per_page");
     assert_eq!(per_page["maximum"], 200);
     let sort = query_schema(&doc, "/api/v1/potentials", "sort");
     assert!(sort.to_string().contains("SortKey"), "{sort}");
     assert_eq!(schemas["SortKey"]["enum"].as_array().unwrap().len(), 5);
-    assert_eq!(query_schema(&doc, "/api/v1/reminders", "today")["format"], "date");
+    assert_eq!(
+        query_schema(&doc, "/api/v1/reminders", "today")["format"],
+        "date"
+    );
 
     let sim = &schemas["SimulationSettings"]["properties"]["iterations"];
-    assert_eq!((&sim["minimum"], &sim["maximum"]), (&json!(1), &json!(100_000)));
+    assert_eq!(
+        (&sim["minimum"], &sim["maximum"]),
+        (&json!(1), &json!(100_000))
+    );
 
     let put = &doc["paths"]["/api/v1/potentials/{id}"]["put"];
     let if_match = put["parameters"]
@@ -178,9 +215,15 @@ async fn the_document_states_types_ranges_and_formats() {
         .iter()
         .find(|p| p["name"] == "If-Match")
         .unwrap();
-    assert!(if_match["schema"]["pattern"].as_str().unwrap().contains("W/"));
+    assert!(if_match["schema"]["pattern"]
+        .as_str()
+        .unwrap()
+        .contains("W/"));
     let status = &doc["paths"]["/api/v1/potentials/{id}/status"]["post"]["responses"];
     for code in ["400", "413", "415", "422", "428"] {
-        assert!(status.get(code).is_some(), "status change: {code} undocumented");
+        assert!(
+            status.get(code).is_some(),
+            "status change: {code} undocumented"
+        );
     }
 }

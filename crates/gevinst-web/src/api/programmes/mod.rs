@@ -165,7 +165,8 @@ impl ForecastParams {
                 }
             },
         };
-        let cached_only = match query_value(&mut errors, "cached_only", self.cached_only.as_deref()) {
+        let cached_only = match query_value(&mut errors, "cached_only", self.cached_only.as_deref())
+        {
             None | Some("false") => false,
             Some("true") => true,
             Some(_) => {
@@ -473,9 +474,15 @@ mod tests {
         });
         let body: ProgrammeUpdate = serde_json::from_value(v).unwrap();
         assert_eq!(body.targets[0].amount, Some(Decimal::new(5, 1)));
-        assert_eq!(body.targets[0].milestones[0].amount, Decimal::new(100_000, 0));
+        assert_eq!(
+            body.targets[0].milestones[0].amount,
+            Decimal::new(100_000, 0)
+        );
         assert_eq!(body.targets[0].milestones[0].year, 2026);
-        assert_eq!(body.distribution_keys[0].shares[0].value, Decimal::new(60, 0));
+        assert_eq!(
+            body.distribution_keys[0].shares[0].value,
+            Decimal::new(60, 0)
+        );
         assert_eq!((body.first_year, body.version), (Some(2025), Some(2)));
         let e = serde_json::from_value::<ActualDraft>(serde_json::json!({"lin": 1}));
         assert!(e.is_err());
