@@ -58,7 +58,7 @@ pub struct EconomicsSettings {
     /// Version to send back when saving; 0 means none saved yet.
     pub version: i64,
     /// The hourly rate in force: the override, or annual cost ÷ hours (rounded to øre).
-    #[schema(value_type = String)]
+    #[schema(value_type = gevinst_domain::json_number::DecimalSchema)]
     pub hourly_rate: Decimal,
 }
 

@@ -272,23 +272,35 @@ pub async fn change_status(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Comma-separated statuses, e.g. `ide,vurderet`.
+    /// Comma-separated statuses, e.g. `ide,vurderet`; blanks around a name and empty parts
+    /// are ignored.
+    #[param(
+        pattern = r"^\s*((ide|vurderet|business_case|besluttet|i_implementering|i_drift|gevinst_realiseret|afvist|parkeret)\s*)?(,\s*((ide|vurderet|business_case|besluttet|i_implementering|i_drift|gevinst_realiseret|afvist|parkeret)\s*)?)*$"
+    )]
     pub status: Option<String>,
     /// A unit id; its sub-units are included.
+    #[param(value_type = Option<i64>)]
     pub unit: Option<String>,
     /// A fagområde id.
+    #[param(value_type = Option<i64>)]
     pub fagomraade: Option<String>,
     /// A technology type id.
+    #[param(value_type = Option<i64>)]
     pub technology: Option<String>,
-    /// Text to find in title, description and tags.
+    /// Text to find in title, description and tags, at most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `title`, `status`, `created`, `updated` (default) or `unit`.
+    #[param(value_type = Option<SortKey>)]
     pub sort: Option<String>,
     /// `asc` or `desc` (default `desc` for dates, `asc` otherwise).
+    #[param(pattern = "^(asc|desc)$")]
     pub order: Option<String>,
     /// Page number from 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Rows per page, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub per_page: Option<String>,
 }
 

@@ -33,6 +33,7 @@ pub mod business_case;
 pub mod cpr;
 pub mod danish;
 pub mod ids;
+pub mod json_number;
 pub mod login_throttle;
 pub mod potential;
 pub mod programme;

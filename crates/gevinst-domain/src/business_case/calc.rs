@@ -11,22 +11,22 @@ pub struct YearFigures {
     /// Calendar year.
     pub year: i32,
     /// Costs (investering, drift, usynligt arbejde).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub costs: Decimal,
     /// Benefits.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub benefits: Decimal,
     /// Of the costs: invisible work.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_work: Decimal,
     /// Net cash flow: benefits − costs.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub net: Decimal,
     /// Cumulative undiscounted net.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub cumulative: Decimal,
     /// Net discounted to the start year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub discounted_net: Decimal,
 }
 
@@ -36,40 +36,40 @@ pub struct Evaluation {
     /// Per year.
     pub years: Vec<YearFigures>,
     /// The discount rate used.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub discount_rate: Decimal,
     /// The hourly rate used (kr., rounded to øre for display).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub hourly_rate: Decimal,
     /// Net present value (nutidsværdi): Σ CF_t / (1+r)^t.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv: Decimal,
     /// First calendar year whose cumulative undiscounted net is ≥ 0.
     pub payback_year: Option<i32>,
     /// Net of all recurring lines (all but investering) in the final year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub full_effect: Decimal,
     /// Hjemtagbare benefits − drift − usynligt arbejde in the final year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub hjemtagbar_full_effect: Decimal,
     /// Årsværk freed in the final year: freed hours ÷ hours per årsværk + freed årsværk
     /// − invisible hours ÷ hours per årsværk (2 decimals).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub fte_freed_final_year: Decimal,
     /// Risk pool: Σ p × (min + 4·likely + max) / 6, undiscounted.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub risk_pool: Decimal,
     /// NPV after deducting the risk pool, each risk discounted from its year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv_after_risk: Decimal,
     /// Gross benefits over the horizon (undiscounted).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub gross_benefits: Decimal,
     /// Invisible work over the horizon (undiscounted).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_work: Decimal,
     /// Invisible work as a share of gross benefits (0.25 = 25 %), when there are benefits.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub invisible_share: Option<Decimal>,
 }
 

@@ -18,26 +18,42 @@ pub const MAX_HOURS_PER_FTE: u32 = 8_760;
 #[serde(deny_unknown_fields)]
 pub struct ChannelCostsDraft {
     /// Digital self-service.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub digital: Option<f64>,
     /// Telephone.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub telephone: Option<f64>,
     /// In person.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub in_person: Option<f64>,
     /// Written.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub written: Option<f64>,
 }
 
-/// The tenant's economic settings as sent by a client; numbers are JSON numbers.
+/// The tenant's economic settings as sent by a client; amounts are decimal strings or JSON numbers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EconomicsDraft {
     /// Annual cost of one årsværk, kr. (> 0).
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub annual_cost_per_fte: Option<f64>,
     /// Working hours in one årsværk (> 0, at most 8,760).
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub hours_per_fte: Option<f64>,
     /// An hourly rate overriding annual cost ÷ hours (> 0), or none.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub hourly_rate_override: Option<f64>,
     /// Yearly discount rate, 0–0.25 (e.g. 0.035 for 3.5 %).
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub discount_rate: Option<f64>,
     /// Cost per enquiry in each channel (≥ 0).
     #[serde(default)]

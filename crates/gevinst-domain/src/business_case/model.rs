@@ -51,16 +51,16 @@ impl Channel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChannelCosts {
     /// Digital, default 5 kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub digital: Decimal,
     /// Telephone, default 50 kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub telephone: Decimal,
     /// In person, default 100 kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub in_person: Decimal,
     /// Written, default 120 kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub written: Decimal,
 }
 
@@ -91,16 +91,16 @@ impl ChannelCosts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Economics {
     /// Annual cost of one årsværk (FTE), default 500,000 kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub annual_cost_per_fte: Decimal,
     /// Working hours in one årsværk, default 1,924.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub hours_per_fte: Decimal,
     /// An hourly rate that overrides annual cost ÷ hours.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub hourly_rate_override: Option<Decimal>,
     /// Yearly discount rate, default 0.035 (the Finance Ministry's rate since 2021, years 0–35).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub discount_rate: Decimal,
     /// Channel costs per enquiry.
     pub channel_costs: ChannelCosts,
@@ -229,13 +229,13 @@ pub struct Line {
     /// Label, e.g. "Licens til robot".
     pub label: String,
     /// Most-likely amount per year in the kind's unit; index 0 is the start year.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<crate::json_number::DecimalSchema>)]
     pub amounts: Vec<Decimal>,
     /// Low multiplier (≤ 1).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub low: Decimal,
     /// High multiplier (≥ 1).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub high: Decimal,
     /// For benefits: the budget can actually be reduced (hjemtagbar).
     pub hjemtagbar: bool,
@@ -270,16 +270,16 @@ pub struct Risk {
     /// What could happen.
     pub description: String,
     /// Probability in [0, 1].
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub probability: Decimal,
     /// Smallest impact, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub min: Decimal,
     /// Most likely impact, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub likely: Decimal,
     /// Largest impact, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub max: Decimal,
     /// Year index t in which it would hit (0 = start year).
     pub year: u32,
@@ -293,7 +293,7 @@ pub struct BusinessCase {
     /// Number of years, 1–20.
     pub horizon: u32,
     /// Overrides the tenant's discount rate.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub discount_rate: Option<Decimal>,
     /// Lines.
     pub lines: Vec<Line>,
@@ -301,7 +301,7 @@ pub struct BusinessCase {
     pub risks: Vec<Risk>,
 }
 
-/// A line as sent by a client; numbers are JSON numbers.
+/// A line as sent by a client; amounts are decimal strings or JSON numbers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineDraft {
@@ -311,11 +311,16 @@ pub struct LineDraft {
     #[serde(default)]
     pub label: String,
     /// Most-likely amount per year.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json_number::vec_f64")]
+    #[schema(value_type = Vec<crate::json_number::DecimalSchema>)]
     pub amounts: Vec<f64>,
     /// Low multiplier, default 1.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub low: Option<f64>,
     /// High multiplier, default 1.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub high: Option<f64>,
     /// Hjemtagbar (benefits only).
     #[serde(default)]
@@ -336,12 +341,20 @@ pub struct RiskDraft {
     #[serde(default)]
     pub description: String,
     /// Probability in [0, 1].
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub probability: Option<f64>,
     /// Smallest impact, kr.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub min: Option<f64>,
     /// Most likely impact, kr.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub likely: Option<f64>,
     /// Largest impact, kr.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub max: Option<f64>,
     /// Year index.
     #[serde(default)]
@@ -357,6 +370,8 @@ pub struct BusinessCaseDraft {
     /// Horizon, default 5.
     pub horizon: Option<u32>,
     /// Discount rate override, e.g. 0.035.
+    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub discount_rate: Option<f64>,
     /// Lines.
     #[serde(default)]

@@ -38,10 +38,15 @@ const HISTOGRAM_BINS: usize = 30;
 #[serde(deny_unknown_fields)]
 pub struct SimulationSettings {
     /// Number of iterations, 1–1,000,000 (default 10,000).
-    #[serde(default = "default_iterations")]
+    /// (The API allows 1–100,000, as its document says.)
+    #[serde(
+        default = "default_iterations",
+        deserialize_with = "crate::json_number::whole_number"
+    )]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub iterations: u32,
     /// Seed; the same seed gives the same result.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json_number::whole_number")]
     pub seed: u64,
 }
 
@@ -362,13 +367,13 @@ pub struct TornadoBar {
     /// Index among the lines or risks.
     pub index: usize,
     /// NPV with the input at its low.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv_low: Decimal,
     /// NPV with the input at its high.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv_high: Decimal,
     /// |npv_high − npv_low|.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub swing: Decimal,
 }
 

@@ -47,7 +47,7 @@ pub struct Share {
     /// Who carries it.
     pub owner: ShareOwner,
     /// The amount (in the target's unit) or the percentage, by the key's basis.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub value: Decimal,
 }
 

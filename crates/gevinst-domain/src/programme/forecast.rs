@@ -20,31 +20,31 @@ pub const MAX_FORECAST_ITERATIONS: u32 = 200_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusProbabilities {
     /// Idé, default 0.10.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub ide: Decimal,
     /// Vurderet, default 0.25.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub vurderet: Decimal,
     /// Business case, default 0.40.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub business_case: Decimal,
     /// Besluttet, default 0.80.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub besluttet: Decimal,
     /// I implementering, default 0.90.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub i_implementering: Decimal,
     /// I drift, default 1.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub i_drift: Decimal,
     /// Gevinst realiseret, default 1.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub gevinst_realiseret: Decimal,
     /// Afvist, default 0.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub afvist: Decimal,
     /// Parkeret, default 0.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub parkeret: Decimal,
 }
 
@@ -134,7 +134,7 @@ pub struct TargetProbability {
     /// Kind.
     pub kind: TargetKind,
     /// Amount.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
     /// Deadline year.
     pub deadline_year: i32,
@@ -150,7 +150,7 @@ pub struct MilestoneProbability {
     /// The milestone's year.
     pub year: i32,
     /// The milestone's amount.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
     /// Share of iterations whose gain in that year is ≥ the amount (0 for a year outside
     /// the programme).

@@ -53,32 +53,32 @@ pub fn counts_as_decided(s: Status) -> bool {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Annual gain of all planned potentials, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub planned_kr: Decimal,
     /// Årsværk of all planned potentials.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub planned_fte: Decimal,
     /// Annual gain of decided potentials, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub decided_kr: Decimal,
     /// Årsværk of decided potentials.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub decided_fte: Decimal,
     /// Realised annual gain, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised_kr: Decimal,
     /// Realised årsværk.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised_fte: Decimal,
     /// Harvested (hjemtaget), kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub harvested_kr: Decimal,
     /// Realised but not harvested (freed time reinvested), kr.: realised − harvested.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub not_harvested_kr: Decimal,
     /// Realised kr. of flagged actuals *afventer godkendelse* (awaiting a second person's
     /// approval); not part of realised or harvested until approved.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub pending_kr: Decimal,
 }
 
@@ -130,10 +130,10 @@ pub struct StatusAmount {
     /// Status.
     pub status: Status,
     /// Annual gain, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub kr: Decimal,
     /// Årsværk.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub fte: Decimal,
 }
 
@@ -145,13 +145,13 @@ pub struct YearTarget {
     /// Kind.
     pub kind: TargetKind,
     /// The amount asked for this year (milestone, or the target from its deadline on).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub amount: Option<Decimal>,
     /// Amount − realised (kr. or årsværk by kind); positive means behind.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub gap_realised: Option<Decimal>,
     /// Amount − decided; positive means the decided cases do not cover the target.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub gap_decided: Option<Decimal>,
 }
 
@@ -168,13 +168,13 @@ pub struct ProgrammeYear {
     /// Each target's amount and gaps this year.
     pub targets: Vec<YearTarget>,
     /// Planned invisible work of decided potentials, hours.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_planned_hours: Decimal,
     /// Planned invisible work of the potentials that reported actuals this year, hours.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_planned_measured_hours: Decimal,
     /// Actual invisible work reported, hours.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_actual_hours: Decimal,
 }
 
@@ -209,13 +209,13 @@ pub struct Gap {
     /// Year.
     pub year: i32,
     /// Planned annual gain, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub planned_kr: Decimal,
     /// Realised annual gain, kr.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised_kr: Decimal,
     /// Planned − realised, kr.; positive means behind plan.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub gap_kr: Decimal,
 }
 
@@ -230,19 +230,19 @@ pub struct ShareReport {
     /// Owner.
     pub owner: ShareOwner,
     /// The share in the target's unit.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub share: Decimal,
     /// Planned contribution in the deadline year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub planned: Decimal,
     /// Decided contribution in the deadline year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub decided: Decimal,
     /// Realised contribution in the deadline year.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised: Decimal,
     /// Share − decided; positive means the owner's decided cases fall short.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub gap_decided: Decimal,
 }
 

@@ -97,10 +97,10 @@ pub struct BenefitYear {
     /// Calendar year.
     pub year: i32,
     /// The target in the line's own unit (kr., timer, årsværk or henvendelser).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
     /// The target valued in kr. with the tenant's economics (unrounded).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub kr: Decimal,
 }
 
@@ -123,7 +123,7 @@ pub struct Benefit {
     /// How it is measured, e.g. "Udtræk fra fagsystemet hvert kvartal".
     pub measurement_method: String,
     /// The baseline value of the KPI, in its own unit, when known.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub baseline: Option<Decimal>,
     /// What the baseline is and when it was measured.
     pub baseline_note: String,
@@ -316,19 +316,19 @@ pub struct Actual {
     /// The period measured.
     pub period: Period,
     /// Hours freed in the period.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub hours: Decimal,
     /// Kr. saved in the period (direct savings, channel shift in kr.).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub kr: Decimal,
     /// Årsværk freed in the period.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub fte: Decimal,
     /// Invisible work actually spent in the period, hours.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_hours: Decimal,
     /// *Hjemtaget*: kr. actually removed from the budget (≥ 0).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub harvested: Decimal,
     /// The budget reference of the harvest, e.g. "Budget 2026, ramme 3.22".
     pub budget_reference: String,
@@ -375,19 +375,19 @@ pub struct ActualDraft {
     /// The period.
     pub period: Option<Period>,
     /// Hours freed.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub hours: Option<Decimal>,
     /// Kr. saved.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub kr: Option<Decimal>,
     /// Årsværk freed.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub fte: Option<Decimal>,
     /// Invisible work, hours.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub invisible_hours: Option<Decimal>,
     /// Harvested kr.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub harvested: Option<Decimal>,
     /// Budget reference.
     #[serde(default)]
@@ -486,17 +486,17 @@ impl ActualDraft {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AnnualGain {
     /// Net recurring gain, kr.: benefits − drift − invisible work (investering excluded).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub kr: Decimal,
     /// Årsværk freed: freed hours ÷ hours per årsværk + freed årsværk − invisible hours ÷
     /// hours per årsværk.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub fte: Decimal,
     /// Drift in kr. (a cost, positive).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub drift: Decimal,
     /// Invisible work, hours.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub invisible_hours: Decimal,
 }
 

@@ -43,7 +43,7 @@ pub struct Milestone {
     /// Calendar year.
     pub year: i32,
     /// Amount in the target's unit.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
 }
 
@@ -53,7 +53,7 @@ pub struct Target {
     /// Kr. per year or årsværk.
     pub kind: TargetKind,
     /// The amount to reach by the deadline (> 0).
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
     /// The year in which the amount must be reached; within the programme's period.
     pub deadline_year: i32,
@@ -109,7 +109,7 @@ pub struct TargetDraft {
     /// Kind.
     pub kind: Option<TargetKind>,
     /// Amount.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
     pub amount: Option<Decimal>,
     /// Deadline year; required.
     pub deadline_year: Option<i32>,

@@ -53,6 +53,7 @@ pub struct ApprovalRequest {
         (status = 403, description = "Not a porteføljeleder or an admin", body = ErrorBody),
         (status = 404, description = "No such potential or actual in your tenant", body = ErrorBody),
         (status = 409, description = "Decided by someone else meanwhile", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Nothing saved: `decision` with code `own_actual` (you \
             recorded it; another porteføljeleder or admin must decide) or `not_pending` (not \

@@ -4,13 +4,13 @@
 //!
 //! ## Numbers
 //!
-//! Requests carry plain JSON numbers (`"amounts": [100000, 0, 0]`). In responses every
-//! exact amount (kr., hours, multipliers, rates) is a **decimal string**, e.g. `"20000"` or
-//! `"71975.05"` (rust_decimal's string form: as many decimals as the value has, reported
-//! money rounded to øre), so no client loses precision in a float. Simulation statistics are
-//! approximations and are JSON numbers. JSON cannot carry NaN or infinity; a number too large
-//! for a float (e.g. `1e400`) is broken JSON (400 `invalid_json`), and one beyond ±10^13 is a
-//! field error (422).
+//! Every exact amount (kr., hours, multipliers, rates) is a **decimal string**, e.g.
+//! `"20000"` or `"71975.05"`, in requests and responses (see [`gevinst_domain::json_number`]):
+//! responses use rust_decimal's string form (as many decimals as the value has, reported
+//! money rounded to øre), and requests may also send JSON numbers
+//! (`"amounts": [100000, 0, 0]`). Simulation statistics are approximations and are JSON
+//! numbers. JSON cannot carry NaN or infinity; a number too large for a float (e.g. `1e400`)
+//! is broken JSON (400 `invalid_json`), and one beyond ±10^13 is a field error (422).
 //!
 //! ## Versions of a business case
 //!
@@ -54,8 +54,8 @@ use serde::Deserialize;
 use utoipa::Modify;
 
 /// Body of `PUT /api/v1/potentials/{id}/business-case`: the whole case (a full replace)
-/// plus, optionally, the version it is based on. Numbers are JSON numbers; NaN and infinity
-/// cannot be sent, and amounts beyond ±10^13 are refused.
+/// plus, optionally, the version it is based on. Amounts are decimal strings (or JSON
+/// numbers); amounts beyond ±10^13 are refused.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessCaseUpdate {
@@ -66,6 +66,8 @@ pub struct BusinessCaseUpdate {
     pub horizon: Option<i64>,
     /// Discount rate overriding the tenant's, 0–0.25 (e.g. 0.035 for 3.5 %); omit or null
     /// to use the tenant's.
+    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub discount_rate: Option<f64>,
     /// Lines (at most 100). Field errors name them as `lines[<index>].<field>`, e.g.
     /// `lines[0].amounts` (wrong number of years) or `lines[0].amounts[2]` (one value).
@@ -94,17 +96,25 @@ impl BusinessCaseUpdate {
 }
 
 /// Body of `PUT /api/v1/settings/economics`: every setting (a full replace) plus,
-/// optionally, the version it is based on. Numbers are JSON numbers.
+/// optionally, the version it is based on. Amounts are decimal strings (or JSON numbers).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EconomicsUpdate {
     /// Annual cost of one årsværk, kr. (> 0).
+    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub annual_cost_per_fte: Option<f64>,
     /// Working hours in one årsværk (> 0, at most 8,760).
+    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub hours_per_fte: Option<f64>,
     /// An hourly rate overriding annual cost ÷ hours (> 0), or null for none.
+    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub hourly_rate_override: Option<f64>,
     /// Yearly discount rate, 0–0.25 (e.g. 0.035 for 3.5 %).
+    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
     pub discount_rate: Option<f64>,
     /// Cost per enquiry in each channel, kr. (≥ 0).
     #[serde(default)]
@@ -257,6 +267,7 @@ pub async fn put_case(
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 404, description = "`not_found`: no such potential in your tenant; \
             `no_business_case`: the potential has no saved business case to simulate", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`iterations` outside 1–100,000, an unknown field, or a \
             value of the wrong type", body = ErrorBody),
@@ -324,6 +335,7 @@ pub async fn get_economics(
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Only an admin may change the settings", body = ErrorBody),
         (status = 409, description = "`version_conflict`: changed since you read them; nothing saved", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, e.g. `hours_per_fte`, `channel_costs.telephone`", body = ErrorBody),
         (status = 428, description = "`version_required`: neither If-Match nor version sent", body = ErrorBody),
@@ -341,42 +353,20 @@ pub async fn put_economics(
     Ok(settings_response(settings))
 }
 
-/// Component schemas whose exact values are decimal strings in JSON, and what to add to
-/// their description.
-const DECIMAL_SCHEMAS: [&str; 9] = [
-    "BusinessCaseView",
-    "BusinessCase",
-    "Line",
-    "Risk",
-    "Evaluation",
-    "YearFigures",
-    "TornadoBar",
-    "Economics",
-    "ChannelCosts",
-];
-
-/// Note added to the schemas in [`DECIMAL_SCHEMAS`].
-const DECIMAL_NOTE: &str = "Money (kr.), hours, multipliers and rates are exact decimals, \
-    serialised as JSON strings such as \"20000\" or \"71975.05\" (reported money is rounded \
-    to øre); parse them as decimals, not floats.";
-
 /// Note added to the simulation's `Distribution` schema.
 const PERCENTILE_NOTE: &str = "Values in kr. as JSON numbers (floats: a simulation is an \
     approximation). p10, p50 and p90 are percentiles in the statistical sense: p10 is the \
     value 10 % of the outcomes fall below (90 % lie above it), p50 the median, p90 the value \
     90 % fall below.";
 
-/// An OpenAPI modifier that documents how the business-case schemas put numbers in JSON:
-/// exact decimals as strings, simulation statistics as floats with statistical percentiles.
+/// An OpenAPI modifier that documents the simulation's statistics: floats, with
+/// statistical percentiles. (Exact decimals document themselves: see
+/// [`gevinst_domain::json_number::DecimalSchema`].)
 pub struct NumberNotes;
 
 impl Modify for NumberNotes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let notes = DECIMAL_SCHEMAS
-            .iter()
-            .map(|name| (*name, DECIMAL_NOTE))
-            .chain([("Distribution", PERCENTILE_NOTE)]);
-        add_schema_notes(openapi, notes);
+        add_schema_notes(openapi, [("Distribution", PERCENTILE_NOTE)]);
     }
 }
 

@@ -28,7 +28,7 @@ use axum::Router;
 use gevinst_app::auth::Principal;
 use gevinst_app::AppError;
 
-use gevinst_domain::PotentialId;
+use gevinst_domain::{FieldErrors, PotentialId};
 
 /// Routes of the API, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -57,15 +57,15 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/potentials/{id}/benefit-plan",
-            get(programmes::get_plan).put(programmes::put_plan),
+            get(programmes::plans::get_plan).put(programmes::plans::put_plan),
         )
         .route(
             "/potentials/{id}/benefit-plan/derive",
-            post(programmes::derive),
+            post(programmes::plans::derive),
         )
         .route(
             "/potentials/{id}/actuals",
-            get(programmes::list_actuals).post(programmes::record_actual),
+            get(programmes::plans::list_actuals).post(programmes::plans::record_actual),
         )
         .route(
             "/potentials/{id}/actuals/{actual_id}/approval",
@@ -84,9 +84,10 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}/forecast", get(programmes::forecast))
         .route(
             "/settings/status-probabilities",
-            get(programmes::get_status_probabilities).put(programmes::put_status_probabilities),
+            get(programmes::settings::get_status_probabilities)
+                .put(programmes::settings::put_status_probabilities),
         )
-        .route("/reminders", get(programmes::reminders))
+        .route("/reminders", get(programmes::settings::reminders))
         .route("/units", get(reference::units))
         .route("/fagomraader", get(reference::fagomraader))
         .route("/technologies", get(reference::technologies))
@@ -141,9 +142,43 @@ pub(crate) fn non_blank(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A typed query parameter (a number, a date, one of a list): absent is `None`; present
+/// but blank is a field error `invalid` on `field`, since the document gives the parameter
+/// a type and blank is none of its values; otherwise the trimmed text.
+pub(crate) fn query_value<'a>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: Option<&'a str>,
+) -> Option<&'a str> {
+    let value = raw?.trim();
+    if value.is_empty() {
+        errors.add(
+            field,
+            "invalid",
+            "Angiv en værdi, eller udelad parameteren.",
+        );
+        return None;
+    }
+    Some(value)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::non_blank;
+    use super::{non_blank, query_value};
+    use gevinst_domain::FieldErrors;
+
+    #[test]
+    fn blank_typed_query_values_are_errors() {
+        let mut e = FieldErrors::new();
+        assert_eq!(query_value(&mut e, "page", None), None);
+        assert_eq!(query_value(&mut e, "page", Some(" 2 ")), Some("2"));
+        assert!(e.is_empty());
+        assert_eq!(query_value(&mut e, "today", Some(" ")), None);
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code.as_str()),
+            ("today", "invalid")
+        );
+    }
 
     #[test]
     fn blank_input_is_absent() {

@@ -2,11 +2,16 @@
 //! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json` (no token needed).
 
 use super::business_case::{self, NumberNotes};
-use super::programmes::{self, ProgrammeNumberNotes};
+use super::programmes;
 use super::{approvals, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
-use utoipa::openapi::schema::Schema;
+use gevinst_domain::programme::{MAX_YEAR, MIN_YEAR};
+use gevinst_domain::SortKey;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, OneOfBuilder,
+    Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
@@ -41,16 +46,16 @@ use utoipa::{Modify, OpenApi};
         programmes::update,
         programmes::overview,
         programmes::forecast,
-        programmes::get_plan,
-        programmes::put_plan,
-        programmes::derive,
-        programmes::list_actuals,
-        programmes::record_actual,
+        programmes::plans::get_plan,
+        programmes::plans::put_plan,
+        programmes::plans::derive,
+        programmes::plans::list_actuals,
+        programmes::plans::record_actual,
         approvals::decide,
         approvals::pending,
-        programmes::get_status_probabilities,
-        programmes::put_status_probabilities,
-        programmes::reminders,
+        programmes::settings::get_status_probabilities,
+        programmes::settings::put_status_probabilities,
+        programmes::settings::reminders,
         reference::units,
         reference::fagomraader,
         reference::technologies,
@@ -58,17 +63,17 @@ use utoipa::{Modify, OpenApi};
         reference::me,
         openapi_json,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth, &NumberNotes, &ProgrammeNumberNotes),
+    components(schemas(ErrorBody, ErrorDetail, SortKey)),
+    modifiers(&BearerAuth, &NumberNotes, &ExactSchemas),
     security(("bearer" = [])),
     tags(
         (name = "potentials", description = "The register of potentials"),
         (name = "business cases", description = "Business cases with uncertainty: cash flows, NPV, \
             payback, risk pool, Monte Carlo, tornado; and the tenant's economic settings. Exact \
-            amounts are decimal strings in responses and JSON numbers in requests."),
+            amounts are decimal strings (schema `Decimal`); requests may also send JSON numbers."),
         (name = "programmes", description = "Programmes with targets and distribution keys, \
             their overview (target, planned, decided, realised, harvested, gaps) and forecast. \
-            Exact values are decimal strings in responses; requests may send strings or numbers."),
+            Exact values are decimal strings (schema `Decimal`); requests may also send JSON numbers."),
         (name = "benefits realisation", description = "Benefits realisation plans, actuals \
             (only the benefit's owner, a porteføljeleder or an admin records them; large or \
             surprising ones wait for a second porteføljeleder's or admin's approval), the \
@@ -96,6 +101,110 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Makes what the derives cannot say exact: the `Period` schema (a tuple variant, which
+/// utoipa types as objects) and the forms the version headers take; and notes on every
+/// schema with exact decimals how they travel.
+struct ExactSchemas;
+
+/// How a schema refers to the `Decimal` schema.
+const DECIMAL_REFERENCE: &str = "#/components/schemas/Decimal";
+
+/// Note added to every schema with a `Decimal` among its properties.
+const DECIMAL_NOTE: &str = "Exact values (kr., hours, årsværk, multipliers, rates, \
+    probabilities) are decimals serialised as JSON strings such as \"100000\" or \"0.5\" \
+    (schema `Decimal`); parse them as decimals, not floats. Requests may also send JSON numbers.";
+
+/// `If-Match` as [`super::versions`] reads it: a version, quoted or bare, maybe weak.
+const IF_MATCH_PATTERN: &str = r#"^\s*(W/)?("\s*[+-]?[0-9]{1,18}\s*"|[+-]?[0-9]{1,18})\s*$"#;
+
+/// `If-None-Match`: only `*` (there is no record yet).
+const IF_NONE_MATCH_PATTERN: &str = r"^\s*\*\s*$";
+
+impl Modify for ExactSchemas {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .schemas
+            .insert("Period".to_owned(), period_schema());
+        let with_decimals: Vec<String> = components
+            .schemas
+            .iter()
+            .filter(|(name, schema)| {
+                *name != "Decimal"
+                    && serde_json::to_string(schema)
+                        .is_ok_and(|json| json.contains(DECIMAL_REFERENCE))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        add_schema_notes(
+            openapi,
+            with_decimals
+                .iter()
+                .map(|name| (name.as_str(), DECIMAL_NOTE)),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let pattern = match parameter.name.as_str() {
+                        "If-Match" => IF_MATCH_PATTERN,
+                        "If-None-Match" => IF_NONE_MATCH_PATTERN,
+                        _ => continue,
+                    };
+                    parameter.schema = Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(pattern))
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A measurement period: `{"year": 2026}` or `{"quarter": [2026, 2]}`.
+fn period_schema() -> RefOr<Schema> {
+    let year = || {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(MIN_YEAR))
+            .maximum(Some(MAX_YEAR))
+    };
+    let quarter = ArrayBuilder::new()
+        .prefix_items([
+            Schema::from(year().description(Some("The year"))),
+            Schema::from(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(4))
+                    .description(Some("The quarter, 1–4")),
+            ),
+        ])
+        .items(ArrayItems::False)
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .description(Some("A quarter: [year, 1–4]"));
+    let variant = |name: &str, schema: Schema| {
+        ObjectBuilder::new()
+            .property(name, schema)
+            .required(name)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+    };
+    OneOfBuilder::new()
+        .item(variant("quarter", quarter.into()))
+        .item(variant(
+            "year",
+            year().description(Some("A whole calendar year")).into(),
+        ))
+        .description(Some(
+            "A measurement period: `{\"year\": 2026}` or `{\"quarter\": [2026, 2]}`",
+        ))
+        .into()
 }
 
 /// Adds a note to the description of each named component schema (after a blank line, or

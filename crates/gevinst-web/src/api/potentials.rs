@@ -15,8 +15,8 @@
 //! gevinst answers 409 for both ways of sending the version, so clients handle one code.)
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::non_blank;
 use super::versions::{created, expected_version, tagged};
+use super::{non_blank, query_value};
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiUser;
 use crate::AppState;
@@ -142,6 +142,25 @@ fn parse_status(field: &str, raw: &str) -> Result<Status, ApiError> {
     })
 }
 
+/// A 422 for each typed list parameter sent blank (e.g. `unit=`): the document types it as
+/// a number or a name from a list, and blank is neither. (The pages' filter form sends
+/// blanks for "all", and [`ListParams::to_query`] reads them so; the API says what it means.)
+fn reject_blank_filters(params: &ListParams) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    for (field, value) in [
+        ("unit", &params.unit),
+        ("fagomraade", &params.fagomraade),
+        ("technology", &params.technology),
+        ("sort", &params.sort),
+        ("order", &params.order),
+        ("page", &params.page),
+        ("per_page", &params.per_page),
+    ] {
+        query_value(&mut errors, field, value.as_deref());
+    }
+    errors.into_result(()).map_err(ApiError::invalid)
+}
+
 /// Lists the tenant's potentials: filtered, sorted and paged.
 #[utoipa::path(
     get,
@@ -159,6 +178,7 @@ pub async fn list(
     ApiUser(who): ApiUser,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<Potential>>, ApiError> {
+    reject_blank_filters(&params)?;
     let store = state.store.as_ref();
     let lists = TenantLists::load(store, &who).await?;
     let query = params.to_query(&lists).map_err(ApiError::invalid)?;
@@ -279,8 +299,11 @@ pub async fn update(
     responses(
         (status = 200, description = "The potential in its new status", body = Potential,
             headers(("ETag" = String, description = "The new version in quotes"))),
+        (status = 400, description = "Broken JSON", body = ErrorBody),
         (status = 401, description = "No valid bearer token", body = ErrorBody),
         (status = 403, description = "Your role may not make this change here", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 404, description = "No such potential in your tenant", body = ErrorBody),
         (status = 409, description = "`version_conflict`; nothing saved", body = ErrorBody),
         (status = 422, description = "Unknown status, a move outside the lifecycle (`status`/`not_allowed`) or a missing reason (`reason`/`required`)", body = ErrorBody),

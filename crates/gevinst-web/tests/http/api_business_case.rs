@@ -420,9 +420,10 @@ async fn every_kind_of_bad_input_is_a_field_error_and_saves_nothing() {
         assert_eq!(stored(&app, &t).await, before);
     }
 
-    // Wrong types and unknown fields are 422 too.
+    // Wrong types and unknown fields are 422 too. (A decimal string such as "100000" is
+    // not a wrong type: amounts are decimal strings, or numbers.)
     let mut body = hand_case();
-    body["lines"][0]["amounts"] = json!(["100000", 0, 0]);
+    body["lines"][0]["amounts"] = json!([true, 0, 0]);
     body["version"] = json!(1);
     let res = app
         .api_send(Method::PUT, agent, &case_path(&t), &body)

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_business_case;
+mod api_document;
 mod api_duties;
 mod api_potentials;
 mod api_programmes;
