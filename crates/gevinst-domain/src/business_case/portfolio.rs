@@ -41,7 +41,10 @@ pub fn simulate_portfolio(
             "Antal gennemløb skal være 1-1.000.000.",
         ));
     }
-    let prepared: Vec<Prepared> = cases.iter().map(|c| Prepared::new(c, econ)).collect();
+    let prepared = cases
+        .iter()
+        .map(|c| Prepared::new(c, econ))
+        .collect::<Result<Vec<Prepared>, _>>()?;
     let n = settings.iterations as usize;
     let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
@@ -102,7 +105,7 @@ mod tests {
         let econ = Economics::default();
         let expected: f64 = cases
             .iter()
-            .map(|c| evaluate(c, &econ).npv.to_f64().unwrap())
+            .map(|c| evaluate(c, &econ).unwrap().npv.to_f64().unwrap())
             .sum();
         let r = simulate_portfolio(
             &cases,

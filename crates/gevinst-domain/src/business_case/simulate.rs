@@ -16,7 +16,9 @@
 //! before any statistic is taken, so the same seed gives bit-identical results whatever
 //! the thread count.
 
-use super::calc::{discount_factors, evaluate, line_values, ore, rate_for};
+use super::calc::{
+    checked, checked_line_values, discount, growth_factors, line_npv, ore, rate_for, Overflow,
+};
 use super::model::{BusinessCase, Economics, LineKind};
 use crate::validation::FieldErrors;
 use rand::{Rng, SeedableRng};
@@ -185,42 +187,39 @@ fn f(d: Decimal) -> f64 {
 }
 
 impl Prepared {
-    pub(crate) fn new(case: &BusinessCase, econ: &Economics) -> Prepared {
+    pub(crate) fn new(case: &BusinessCase, econ: &Economics) -> Result<Prepared, Overflow> {
         let h = case.horizon as usize;
-        let df = discount_factors(rate_for(case, econ), h);
-        let lines = case
-            .lines
-            .iter()
-            .map(|line| {
-                let sign = if line.kind.is_benefit() {
-                    Decimal::ONE
-                } else {
-                    -Decimal::ONE
-                };
-                let values = line_values(line, econ);
-                let npv: Decimal = values.iter().zip(&df).map(|(v, d)| *v * *d).sum();
-                let full = if line.kind == LineKind::Investering {
-                    Decimal::ZERO
-                } else {
-                    values.get(h.saturating_sub(1)).copied().unwrap_or_default()
-                };
-                PreparedLine {
-                    npv: f(sign * npv),
-                    full: f(sign * full),
-                    multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
-                }
-            })
-            .collect();
-        let risks = case
-            .risks
-            .iter()
-            .map(|r| PreparedRisk {
+        let growth = growth_factors(rate_for(case, econ), h)?;
+        let mut lines = Vec::with_capacity(case.lines.len());
+        for line in &case.lines {
+            let full = if line.kind == LineKind::Investering {
+                Decimal::ZERO
+            } else {
+                checked_line_values(line, econ)?
+                    .get(h.saturating_sub(1))
+                    .copied()
+                    .unwrap_or_default()
+            };
+            let sign = if line.kind.is_benefit() {
+                Decimal::ONE
+            } else {
+                -Decimal::ONE
+            };
+            lines.push(PreparedLine {
+                npv: f(line_npv(line, econ, &growth)?),
+                full: f(sign * full),
+                multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
+            });
+        }
+        let mut risks = Vec::with_capacity(case.risks.len());
+        for r in &case.risks {
+            risks.push(PreparedRisk {
                 probability: f(r.probability),
-                discount: f(df.get(r.year as usize).copied().unwrap_or_default()),
+                discount: f(discount(Decimal::ONE, &growth, r.year as usize)?),
                 impact: Pert::new(f(r.min), f(r.likely), f(r.max)),
-            })
-            .collect();
-        Prepared { lines, risks }
+            });
+        }
+        Ok(Prepared { lines, risks })
     }
 
     /// One iteration: (NPV, full effect).
@@ -336,7 +335,7 @@ pub fn simulate(
             "Antal gennemløb skal være 1-1.000.000.",
         ));
     }
-    let prepared = Prepared::new(case, econ);
+    let prepared = Prepared::new(case, econ)?;
     let (npv, full) = run(&prepared, settings.iterations as usize, settings.seed);
     let negative = npv.iter().filter(|v| **v < 0.0).count();
     Ok(Simulation {
@@ -372,61 +371,44 @@ pub struct TornadoBar {
     pub swing: Decimal,
 }
 
-/// The tornado, sorted by swing, largest first.
-pub fn sensitivity(case: &BusinessCase, econ: &Economics) -> Vec<TornadoBar> {
-    let base_eval = evaluate(case, econ);
-    let h = case.horizon as usize;
-    let df = discount_factors(rate_for(case, econ), h);
+/// The tornado, sorted by swing, largest first. A calculation beyond `Decimal`'s range is
+/// a field error, as in [`super::evaluate`].
+pub fn sensitivity(case: &BusinessCase, econ: &Economics) -> Result<Vec<TornadoBar>, FieldErrors> {
+    Ok(tornado(case, econ)?)
+}
+
+fn tornado(case: &BusinessCase, econ: &Economics) -> Result<Vec<TornadoBar>, Overflow> {
+    use checked::{add, mul, sub};
+    let growth = growth_factors(rate_for(case, econ), case.horizon as usize)?;
     // The unrounded base NPV, so each bar is exact before its own rounding.
     let mut base = Decimal::ZERO;
     let mut contributions = Vec::with_capacity(case.lines.len());
     for line in &case.lines {
-        let sign = if line.kind.is_benefit() {
-            Decimal::ONE
-        } else {
-            -Decimal::ONE
-        };
-        let npv: Decimal = line_values(line, econ)
-            .iter()
-            .zip(&df)
-            .map(|(v, d)| *v * *d)
-            .sum::<Decimal>()
-            * sign;
-        base += npv;
+        let npv = line_npv(line, econ, &growth)?;
+        base = add(base, npv)?;
         contributions.push(npv);
     }
-    debug_assert_eq!(ore(base), base_eval.npv);
-    let mut bars: Vec<TornadoBar> = case
-        .lines
-        .iter()
-        .zip(&contributions)
-        .enumerate()
-        .map(|(i, (line, c))| {
-            let low = ore(base + (line.low - Decimal::ONE) * *c);
-            let high = ore(base + (line.high - Decimal::ONE) * *c);
-            TornadoBar {
-                label: line.label.clone(),
-                source: "line".into(),
-                index: i,
-                npv_low: low,
-                npv_high: high,
-                swing: (high - low).abs(),
-            }
-        })
-        .collect();
-    bars.extend(case.risks.iter().enumerate().map(|(i, r)| {
-        let hit = r.max * df.get(r.year as usize).copied().unwrap_or_default();
-        let low = ore(base);
-        let high = ore(base - hit);
+    let bar = |source: &str, index: usize, label: &str, low: Decimal, high: Decimal| {
+        let (low, high) = (ore(low), ore(high));
         TornadoBar {
-            label: r.description.clone(),
-            source: "risk".into(),
-            index: i,
+            label: label.to_owned(),
+            source: source.into(),
+            index,
             npv_low: low,
             npv_high: high,
             swing: (high - low).abs(),
         }
-    }));
+    };
+    let mut bars = Vec::with_capacity(case.lines.len() + case.risks.len());
+    for (i, (line, c)) in case.lines.iter().zip(&contributions).enumerate() {
+        let low = add(base, mul(line.low - Decimal::ONE, *c)?)?;
+        let high = add(base, mul(line.high - Decimal::ONE, *c)?)?;
+        bars.push(bar("line", i, &line.label, low, high));
+    }
+    for (i, r) in case.risks.iter().enumerate() {
+        let hit = discount(r.max, &growth, r.year as usize)?;
+        bars.push(bar("risk", i, &r.description, base, sub(base, hit)?));
+    }
     bars.sort_by(|a, b| b.swing.cmp(&a.swing).then(a.index.cmp(&b.index)));
-    bars
+    Ok(bars)
 }
