@@ -273,3 +273,21 @@ fn payback_is_the_year_the_investment_stays_recovered() {
     assert_eq!(payback(&[-100, 100, 0]), Some(2026));
     assert_eq!(payback(&[50, 0]), Some(2025));
 }
+
+#[test]
+fn gamma_draws_have_the_gamma_moments() {
+    use super::simulate::{chunk_rng, GammaMt};
+    for shape in [0.4, 1.0, 1.7, 5.0] {
+        let g = GammaMt::new(shape).unwrap();
+        let mut rng = chunk_rng(11, 0);
+        let n = 200_000;
+        let draws: Vec<f64> = (0..n).map(|_| g.sample(&mut rng)).collect();
+        let mean = draws.iter().sum::<f64>() / n as f64;
+        let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        // Gamma(k, 1) has mean k and variance k.
+        assert!((mean - shape).abs() < 0.02 * shape.max(1.0), "{shape}: {mean}");
+        assert!((var - shape).abs() < 0.05 * shape.max(1.0), "{shape}: {var}");
+        assert!(draws.iter().all(|x| *x > 0.0 && x.is_finite()));
+    }
+    assert!(GammaMt::new(0.0).is_none() && GammaMt::new(f64::NAN).is_none());
+}
