@@ -5,9 +5,9 @@
 //! it into a checked [`Economics`] or reports every problem at once with Danish messages.
 
 use super::model::{to_decimal, ChannelCosts, Economics, MAX_ABS_AMOUNT};
+use super::values::DiscountRate;
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
-use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
 
 /// Most working hours an årsværk can have: every hour of a (non-leap) year.
@@ -145,14 +145,15 @@ impl EconomicsDraft {
             "Timeprisen skal være større end 0 og højst 10.000 kr. \
              (eller tom for årsværkspris ÷ timer).",
         );
-        let rate = required(&mut e, "discount_rate", self.discount_rate);
-        if rate.is_some_and(|r| r < Decimal::ZERO || r > dec!(0.25)) {
-            e.add(
-                "discount_rate",
-                "out_of_range",
-                "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
-            );
-        }
+        let rate = match self.discount_rate {
+            None => {
+                e.add("discount_rate", "required", "Feltet skal udfyldes.");
+                None
+            }
+            Some(r) => DiscountRate::from_f64(r)
+                .map_err(|err| e.add("discount_rate", err.code, err.message))
+                .ok(),
+        };
         let c = &self.channel_costs;
         let mut channel = |name: &str, v: Option<f64>| {
             let field = format!("channel_costs.{name}");
@@ -192,7 +193,7 @@ impl EconomicsDraft {
                 annual_cost_per_fte,
                 hours_per_fte,
                 hourly_rate_override: hourly,
-                discount_rate,
+                discount_rate: discount_rate.get(),
                 channel_costs: ChannelCosts {
                     digital,
                     telephone,
@@ -213,6 +214,7 @@ impl EconomicsDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal_macros::dec;
 
     fn fields(r: Result<Economics, FieldErrors>) -> Vec<(String, String)> {
         match r {

@@ -285,8 +285,14 @@ fn gamma_draws_have_the_gamma_moments() {
         let mean = draws.iter().sum::<f64>() / n as f64;
         let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
         // Gamma(k, 1) has mean k and variance k.
-        assert!((mean - shape).abs() < 0.02 * shape.max(1.0), "{shape}: {mean}");
-        assert!((var - shape).abs() < 0.05 * shape.max(1.0), "{shape}: {var}");
+        assert!(
+            (mean - shape).abs() < 0.02 * shape.max(1.0),
+            "{shape}: {mean}"
+        );
+        assert!(
+            (var - shape).abs() < 0.05 * shape.max(1.0),
+            "{shape}: {var}"
+        );
         assert!(draws.iter().all(|x| *x > 0.0 && x.is_finite()));
     }
     assert!(GammaMt::new(0.0).is_none() && GammaMt::new(f64::NAN).is_none());

@@ -35,6 +35,7 @@ mod economics;
 mod model;
 mod portfolio;
 pub(crate) mod simulate;
+mod values;
 
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
 pub use economics::{
@@ -51,6 +52,7 @@ pub use simulate::{
     percentile, sensitivity, simulate, Distribution, HistogramBin, Simulation, SimulationSettings,
     TornadoBar, MAX_ITERATIONS,
 };
+pub use values::{DiscountRate, StartYear, ValueError};
 
 #[cfg(test)]
 mod edge_tests;

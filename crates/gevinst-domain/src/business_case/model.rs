@@ -1,6 +1,7 @@
 //! The business-case model: settings, lines, risks, and validation of drafts.
 
 use super::calc::{checked, unit_value, Overflow};
+use super::values::{DiscountRate, StartYear};
 use crate::text::{char_len, clean};
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
@@ -410,34 +411,20 @@ impl BusinessCaseDraft {
     pub fn validate(&self, econ: &Economics) -> Result<BusinessCase, FieldErrors> {
         let mut e = FieldErrors::new();
         let start_year = self.start_year.unwrap_or(0);
-        if self.start_year.is_none() {
-            e.add("start_year", "required", "Angiv startåret.");
-        } else if !(2000..=2100).contains(&start_year) {
-            e.add(
-                "start_year",
-                "out_of_range",
-                "Startåret skal ligge mellem 2000 og 2100.",
-            );
+        match self.start_year.map(StartYear::parse) {
+            None => e.add("start_year", "required", "Angiv startåret."),
+            Some(Err(err)) => e.add("start_year", err.code, err.message),
+            Some(Ok(_)) => {}
         }
         let horizon = self.horizon.unwrap_or(5);
         if !(1..=MAX_HORIZON).contains(&horizon) {
             e.add("horizon", "out_of_range", "Horisonten skal være 1-20 år.");
         }
-        let discount_rate = match self.discount_rate {
-            None => None,
-            Some(r) => match to_decimal(&mut e, "discount_rate", r, 1.0) {
-                Some(d) if d >= Decimal::ZERO && d <= dec!(0.25) => Some(d),
-                Some(_) => {
-                    e.add(
-                        "discount_rate",
-                        "out_of_range",
-                        "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
+        let discount_rate = self.discount_rate.and_then(|r| {
+            DiscountRate::from_f64(r)
+                .map_err(|err| e.add("discount_rate", err.code, err.message))
+                .ok()
+        });
         if self.lines.len() > MAX_LINES {
             e.add("lines", "too_many", "Højst 100 linjer.");
         }
@@ -461,7 +448,7 @@ impl BusinessCaseDraft {
         e.into_result(BusinessCase {
             start_year,
             horizon,
-            discount_rate,
+            discount_rate: discount_rate.map(DiscountRate::get),
             lines,
             risks,
         })
