@@ -181,7 +181,12 @@ fn overflow_is_a_field_error_not_a_panic() {
     overflow(sensitivity(&case, &econ).unwrap_err());
     overflow(simulate(&case, &econ, SimulationSettings::default()).unwrap_err());
     overflow(
-        simulate_portfolio(&[case.clone()], &econ, SimulationSettings::default()).unwrap_err(),
+        simulate_portfolio(
+            std::slice::from_ref(&case),
+            &econ,
+            SimulationSettings::default(),
+        )
+        .unwrap_err(),
     );
     // The public valuation saturates instead of panicking.
     assert_eq!(line_values(&case.lines[0], &econ)[0], Decimal::MAX);
