@@ -84,11 +84,11 @@ async fn view(
     economics: Economics,
     may_edit: bool,
 ) -> Result<BusinessCaseView> {
-    blocking("calculation", move || {
+    blocking("calculation", move || -> Result<BusinessCaseView> {
         let (evaluation, bars) = match &stored {
             Some(s) => (
-                Some(evaluate(&s.case, &economics)),
-                sensitivity(&s.case, &economics),
+                Some(evaluate(&s.case, &economics)?),
+                sensitivity(&s.case, &economics)?,
             ),
             None => (None, Vec::new()),
         };
@@ -96,7 +96,7 @@ async fn view(
             Some(s) => (Some(s.case), Some(s.version), Some(s.updated_at)),
             None => (None, None, None),
         };
-        BusinessCaseView {
+        Ok(BusinessCaseView {
             potential_id: potential,
             case,
             version,
@@ -105,9 +105,9 @@ async fn view(
             evaluation,
             sensitivity: bars,
             may_edit,
-        }
+        })
     })
-    .await
+    .await?
 }
 
 /// A potential's business case with its results. Anyone in the tenant may read it; a

@@ -202,7 +202,7 @@ async fn build(
         let mut rows = rows;
         for r in &mut rows {
             if let Some(case) = &r.case {
-                r.evaluation = Some(evaluate(case, &economics));
+                r.evaluation = evaluate(case, &economics).ok();
                 if let Some(settings) = simulation {
                     r.npv_percentiles =
                         simulate(case, &economics, settings)

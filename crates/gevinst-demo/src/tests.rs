@@ -246,7 +246,10 @@ fn cases_mix_kinds_categories_and_outcomes() {
     for h in [3, 5, 8] {
         assert!(all.iter().any(|(_, c)| c.horizon == h), "horizon {h}");
     }
-    let npvs: Vec<Decimal> = all.iter().map(|(_, c)| evaluate(c, &econ).npv).collect();
+    let npvs: Vec<Decimal> = all
+        .iter()
+        .map(|(_, c)| evaluate(c, &econ).unwrap().npv)
+        .collect();
     let negative = npvs.iter().filter(|n| n.is_sign_negative()).count();
     assert!(negative >= 3, "only {negative} negative NPVs");
     assert!(
@@ -256,7 +259,7 @@ fn cases_mix_kinds_categories_and_outcomes() {
     );
     assert!(all
         .iter()
-        .any(|(_, c)| evaluate(c, &econ).invisible_share > Some(Decimal::new(2, 1))));
+        .any(|(_, c)| evaluate(c, &econ).unwrap().invisible_share > Some(Decimal::new(2, 1))));
 }
 
 #[test]

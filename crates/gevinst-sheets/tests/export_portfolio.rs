@@ -95,7 +95,7 @@ fn potential(id: i64, title: &str) -> Potential {
 fn portfolio(simulated: bool) -> Portfolio {
     let econ = economics();
     let c = case();
-    let evaluation = evaluate(&c, &econ);
+    let evaluation = evaluate(&c, &econ).expect("evaluates");
     let mut first = potential(7, "Robot til ydelseskontrol");
     first.description = "Manuel kontrol af ydelser på tværs af fagsystemer.\nÆndres årligt.".into();
     first.status = Status::Besluttet;

@@ -2,6 +2,7 @@
 //! precision; every reported amount is rounded to øre (2 decimals, half away from zero).
 
 use super::model::{BusinessCase, Economics, Line, LineKind};
+use crate::validation::FieldErrors;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -44,7 +45,9 @@ pub struct Evaluation {
     /// Net present value (nutidsværdi): Σ CF_t / (1+r)^t.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub npv: Decimal,
-    /// First calendar year whose cumulative undiscounted net is ≥ 0.
+    /// The year the investment is recovered: the first calendar year from which the
+    /// cumulative undiscounted net stays ≥ 0 for the rest of the horizon; none if it ends
+    /// below 0.
     pub payback_year: Option<i32>,
     /// Net of all recurring lines (all but investering) in the final year.
     #[schema(value_type = crate::json_number::DecimalSchema)]
@@ -78,41 +81,121 @@ pub(crate) fn ore(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A calculation left `Decimal`'s range (about ±7.9·10²⁸). Validated cases and settings
+/// stay far below it; settings saved before the bounds of [`super::EconomicsDraft`] existed
+/// may not, and then the results cannot be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overflow;
+
+impl From<Overflow> for FieldErrors {
+    /// A field error on the settings, which is where an overflow comes from.
+    fn from(_: Overflow) -> FieldErrors {
+        FieldErrors::single(
+            "economics",
+            "overflow",
+            "Beregningen giver beløb, der er for store. Ret økonomiindstillingerne \
+             (fx timer pr. årsværk) eller linjernes beløb.",
+        )
+    }
+}
+
+/// Checked arithmetic on [`Decimal`] that reports [`Overflow`] instead of panicking.
+pub(crate) mod checked {
+    use super::{Decimal, Overflow};
+
+    pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+        a.checked_add(b).ok_or(Overflow)
+    }
+    pub(crate) fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+        a.checked_sub(b).ok_or(Overflow)
+    }
+    pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+        a.checked_mul(b).ok_or(Overflow)
+    }
+    /// Division; by zero is an overflow too.
+    pub(crate) fn div(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+        a.checked_div(b).ok_or(Overflow)
+    }
+    pub(crate) fn sum<'a>(
+        values: impl IntoIterator<Item = &'a Decimal>,
+    ) -> Result<Decimal, Overflow> {
+        values
+            .into_iter()
+            .try_fold(Decimal::ZERO, |acc, v| add(acc, *v))
+    }
+}
+
 /// The value in kr. of one unit of the line's amount.
-fn unit_value(line: &Line, econ: &Economics) -> Decimal {
-    match line.kind {
+pub(crate) fn unit_value(line: &Line, econ: &Economics) -> Result<Decimal, Overflow> {
+    Ok(match line.kind {
         LineKind::Investering | LineKind::Drift | LineKind::DirekteBesparelse => Decimal::ONE,
-        LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => econ.hourly_rate(),
+        LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => econ.checked_hourly_rate()?,
         LineKind::FrigjorteAarsvaerk => econ.annual_cost_per_fte,
         LineKind::Kanalomlaegning => match (line.from_channel, line.to_channel) {
-            (Some(a), Some(b)) => econ.channel_costs.cost(a) - econ.channel_costs.cost(b),
+            (Some(a), Some(b)) => {
+                checked::sub(econ.channel_costs.cost(a), econ.channel_costs.cost(b))?
+            }
             _ => Decimal::ZERO,
         },
-    }
+    })
+}
+
+/// A line's yearly values in kr. (unrounded, as positive amounts; whether they are a cost
+/// or a benefit follows from the kind), or [`Overflow`].
+pub(crate) fn checked_line_values(line: &Line, econ: &Economics) -> Result<Vec<Decimal>, Overflow> {
+    let v = unit_value(line, econ)?;
+    line.amounts.iter().map(|a| checked::mul(*a, v)).collect()
 }
 
 /// A line's yearly values in kr. (unrounded, as positive amounts; whether they are a cost
 /// or a benefit follows from the kind).
+///
+/// Values beyond `Decimal`'s range saturate at ±[`Decimal::MAX`]; only settings outside
+/// the validated bounds can get there, and [`evaluate`] reports them as an error instead.
 pub fn line_values(line: &Line, econ: &Economics) -> Vec<Decimal> {
-    let v = unit_value(line, econ);
-    line.amounts.iter().map(|a| *a * v).collect()
+    let v = unit_value(line, econ).unwrap_or(Decimal::MAX);
+    line.amounts.iter().map(|a| a.saturating_mul(v)).collect()
 }
 
-/// Discount factors 1 / (1+r)^t for t = 0 … n-1.
-pub(crate) fn discount_factors(rate: Decimal, n: usize) -> Vec<Decimal> {
-    let base = Decimal::ONE + rate;
+/// Growth factors (1+r)^t for t = 0 … n-1; a value is discounted by dividing by them, so an
+/// exact result stays exact (multiplying by a rounded reciprocal would not).
+pub(crate) fn growth_factors(rate: Decimal, n: usize) -> Result<Vec<Decimal>, Overflow> {
+    let base = checked::add(Decimal::ONE, rate)?;
     let mut out = Vec::with_capacity(n);
     let mut growth = Decimal::ONE;
     for _ in 0..n {
-        out.push(Decimal::ONE / growth);
-        growth *= base;
+        out.push(growth);
+        growth = checked::mul(growth, base)?;
     }
-    out
+    Ok(out)
+}
+
+/// `value / (1+r)^t`, where `growth` holds (1+r)^t; zero beyond the horizon.
+pub(crate) fn discount(value: Decimal, growth: &[Decimal], t: usize) -> Result<Decimal, Overflow> {
+    match growth.get(t) {
+        Some(g) => checked::div(value, *g),
+        None => Ok(Decimal::ZERO),
+    }
+}
+
+/// A line's discounted sum Σ_t value_t / (1+r)^t, signed: benefits +, costs −.
+pub(crate) fn line_npv(
+    line: &Line,
+    econ: &Economics,
+    growth: &[Decimal],
+) -> Result<Decimal, Overflow> {
+    let mut npv = Decimal::ZERO;
+    for (t, v) in checked_line_values(line, econ)?.iter().enumerate() {
+        npv = checked::add(npv, discount(*v, growth, t)?)?;
+    }
+    Ok(if line.kind.is_benefit() { npv } else { -npv })
 }
 
 /// The PERT mean of a three-point estimate: (min + 4·likely + max) / 6.
-pub(crate) fn pert_mean(min: Decimal, likely: Decimal, max: Decimal) -> Decimal {
-    (min + Decimal::from(4) * likely + max) / Decimal::from(6)
+pub(crate) fn pert_mean(min: Decimal, likely: Decimal, max: Decimal) -> Result<Decimal, Overflow> {
+    let four_likely = checked::mul(Decimal::from(4), likely)?;
+    let total = checked::add(checked::add(min, four_likely)?, max)?;
+    checked::div(total, Decimal::from(6))
 }
 
 /// The discount rate in force for a case.
@@ -120,26 +203,50 @@ pub(crate) fn rate_for(case: &BusinessCase, econ: &Economics) -> Decimal {
     case.discount_rate.unwrap_or(econ.discount_rate)
 }
 
-/// Computes the deterministic results.
-pub fn evaluate(case: &BusinessCase, econ: &Economics) -> Evaluation {
+/// The payback year: the first year from which the cumulative net stays ≥ 0 for the rest
+/// of the horizon, or none when the final cumulative net is negative.
+fn payback_year(start_year: i32, cumulative: &[Decimal]) -> Option<i32> {
+    let from = cumulative
+        .iter()
+        .rposition(|c| *c < Decimal::ZERO)
+        .map_or(0, |t| t + 1);
+    (from < cumulative.len()).then(|| start_year + from as i32)
+}
+
+/// Yearly costs, benefits and invisible work in kr. (unrounded), and the final-year
+/// effects: (full effect, hjemtagbar full effect, årsværk freed).
+struct Totals {
+    costs: Vec<Decimal>,
+    benefits: Vec<Decimal>,
+    invisible: Vec<Decimal>,
+    full: Decimal,
+    full_hjemtag: Decimal,
+    fte: Decimal,
+}
+
+fn totals(case: &BusinessCase, econ: &Economics) -> Result<Totals, Overflow> {
+    use checked::{add, div, sub};
     let h = case.horizon as usize;
-    let rate = rate_for(case, econ);
-    let df = discount_factors(rate, h);
-    let mut costs = vec![Decimal::ZERO; h];
-    let mut benefits = vec![Decimal::ZERO; h];
-    let mut invisible = vec![Decimal::ZERO; h];
+    let mut s = Totals {
+        costs: vec![Decimal::ZERO; h],
+        benefits: vec![Decimal::ZERO; h],
+        invisible: vec![Decimal::ZERO; h],
+        full: Decimal::ZERO,
+        full_hjemtag: Decimal::ZERO,
+        fte: Decimal::ZERO,
+    };
     let last = h.saturating_sub(1);
-    let (mut full, mut full_hjemtag, mut fte) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for line in &case.lines {
-        let values = line_values(line, econ);
+        let values = checked_line_values(line, econ)?;
         for (t, v) in values.iter().enumerate().take(h) {
-            if line.kind.is_benefit() {
-                benefits[t] += *v;
+            let side = if line.kind.is_benefit() {
+                &mut s.benefits[t]
             } else {
-                costs[t] += *v;
-            }
+                &mut s.costs[t]
+            };
+            *side = add(*side, *v)?;
             if line.kind == LineKind::UsynligtArbejde {
-                invisible[t] += *v;
+                s.invisible[t] = add(s.invisible[t], *v)?;
             }
         }
         let final_value = values.get(last).copied().unwrap_or_default();
@@ -147,44 +254,60 @@ pub fn evaluate(case: &BusinessCase, econ: &Economics) -> Evaluation {
         match line.kind {
             LineKind::Investering => {}
             LineKind::Drift | LineKind::UsynligtArbejde => {
-                full -= final_value;
-                full_hjemtag -= final_value;
+                s.full = sub(s.full, final_value)?;
+                s.full_hjemtag = sub(s.full_hjemtag, final_value)?;
             }
             _ => {
-                full += final_value;
+                s.full = add(s.full, final_value)?;
                 if line.hjemtagbar {
-                    full_hjemtag += final_value;
+                    s.full_hjemtag = add(s.full_hjemtag, final_value)?;
                 }
             }
         }
         if !econ.hours_per_fte.is_zero() {
             match line.kind {
-                LineKind::FrigjorteTimer => fte += final_amount / econ.hours_per_fte,
-                LineKind::UsynligtArbejde => fte -= final_amount / econ.hours_per_fte,
+                LineKind::FrigjorteTimer => {
+                    s.fte = add(s.fte, div(final_amount, econ.hours_per_fte)?)?
+                }
+                LineKind::UsynligtArbejde => {
+                    s.fte = sub(s.fte, div(final_amount, econ.hours_per_fte)?)?
+                }
                 _ => {}
             }
         }
         if line.kind == LineKind::FrigjorteAarsvaerk {
-            fte += final_amount;
+            s.fte = add(s.fte, final_amount)?;
         }
     }
+    Ok(s)
+}
+
+/// Computes the deterministic results. A calculation beyond `Decimal`'s range (possible
+/// only with settings outside today's bounds) is a field error on `economics`, never a panic.
+pub fn evaluate(case: &BusinessCase, econ: &Economics) -> Result<Evaluation, FieldErrors> {
+    Ok(evaluate_checked(case, econ)?)
+}
+
+fn evaluate_checked(case: &BusinessCase, econ: &Economics) -> Result<Evaluation, Overflow> {
+    use checked::{add, mul, sub};
+    let h = case.horizon as usize;
+    let rate = rate_for(case, econ);
+    let growth = growth_factors(rate, h)?;
+    let s = totals(case, econ)?;
     let mut years = Vec::with_capacity(h);
     let (mut cumulative, mut npv) = (Decimal::ZERO, Decimal::ZERO);
-    let mut payback_year = None;
+    let mut cumulatives = Vec::with_capacity(h);
     for t in 0..h {
-        let net = benefits[t] - costs[t];
-        cumulative += net;
-        let discounted = net * df[t];
-        npv += discounted;
-        let year = case.start_year + t as i32;
-        if payback_year.is_none() && cumulative >= Decimal::ZERO {
-            payback_year = Some(year);
-        }
+        let net = sub(s.benefits[t], s.costs[t])?;
+        cumulative = add(cumulative, net)?;
+        cumulatives.push(cumulative);
+        let discounted = discount(net, &growth, t)?;
+        npv = add(npv, discounted)?;
         years.push(YearFigures {
-            year,
-            costs: ore(costs[t]),
-            benefits: ore(benefits[t]),
-            invisible_work: ore(invisible[t]),
+            year: case.start_year + t as i32,
+            costs: ore(s.costs[t]),
+            benefits: ore(s.benefits[t]),
+            invisible_work: ore(s.invisible[t]),
             net: ore(net),
             cumulative: ore(cumulative),
             discounted_net: ore(discounted),
@@ -193,27 +316,38 @@ pub fn evaluate(case: &BusinessCase, econ: &Economics) -> Evaluation {
     let mut risk_pool = Decimal::ZERO;
     let mut risk_pool_discounted = Decimal::ZERO;
     for r in &case.risks {
-        let expected = r.probability * pert_mean(r.min, r.likely, r.max);
-        risk_pool += expected;
-        risk_pool_discounted += expected * df.get(r.year as usize).copied().unwrap_or_default();
+        let expected = mul(r.probability, pert_mean(r.min, r.likely, r.max)?)?;
+        risk_pool = add(risk_pool, expected)?;
+        risk_pool_discounted = add(
+            risk_pool_discounted,
+            discount(expected, &growth, r.year as usize)?,
+        )?;
     }
-    let gross: Decimal = benefits.iter().sum();
-    let invisible_total: Decimal = invisible.iter().sum();
-    Evaluation {
+    let gross = checked::sum(&s.benefits)?;
+    let invisible_total = checked::sum(&s.invisible)?;
+    let invisible_share = if gross.is_zero() {
+        None
+    } else {
+        Some(
+            checked::div(invisible_total, gross)?
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero),
+        )
+    };
+    Ok(Evaluation {
         years,
         discount_rate: rate,
-        hourly_rate: ore(econ.hourly_rate()),
+        hourly_rate: ore(econ.checked_hourly_rate()?),
         npv: ore(npv),
-        payback_year,
-        full_effect: ore(full),
-        hjemtagbar_full_effect: ore(full_hjemtag),
-        fte_freed_final_year: ore(fte),
+        payback_year: payback_year(case.start_year, &cumulatives),
+        full_effect: ore(s.full),
+        hjemtagbar_full_effect: ore(s.full_hjemtag),
+        fte_freed_final_year: ore(s.fte),
         risk_pool: ore(risk_pool),
-        npv_after_risk: ore(npv - risk_pool_discounted),
+        npv_after_risk: ore(sub(npv, risk_pool_discounted)?),
         gross_benefits: ore(gross),
         invisible_work: ore(invisible_total),
-        invisible_share: (!gross.is_zero()).then(|| (invisible_total / gross).round_dp(4)),
-    }
+        invisible_share,
+    })
 }
 
 #[cfg(test)]
@@ -276,7 +410,7 @@ mod tests {
         // 192.4 hours exactly 50,000 kr.
         // CF: t0 = -200,000; t1 = t2 = 500,000 - 40,000 - 50,000 = 410,000.
         // NPV at 10 %: -200,000 + 410,000/1.1 + 410,000/1.21 = 511,570.247933… → 511,570.25.
-        let r = evaluate(&robot(), &econ());
+        let r = evaluate(&robot(), &econ()).unwrap();
         assert_eq!(r.years[0].net, dec!(-200000));
         assert_eq!(r.years[1].net, dec!(410000));
         assert_eq!(r.years[1].invisible_work, dec!(50000));
@@ -311,7 +445,7 @@ mod tests {
             lines: vec![shift, fte],
             risks: vec![],
         };
-        let r = evaluate(&case, &econ());
+        let r = evaluate(&case, &econ()).unwrap();
         // 10,000 × (50 − 5) = 450,000; 2.5 × 500,000 = 1,250,000; neither hjemtagbar.
         assert_eq!(r.npv, dec!(1700000));
         assert_eq!(r.full_effect, dec!(1700000));
@@ -334,7 +468,7 @@ mod tests {
             )],
             risks: vec![],
         };
-        let r = evaluate(&case, &econ());
+        let r = evaluate(&case, &econ()).unwrap();
         assert_eq!(r.payback_year, None);
         assert_eq!(r.invisible_share, None);
         // −1 − 1/1.035 = −1.966183…

@@ -5,13 +5,23 @@
 //! it into a checked [`Economics`] or reports every problem at once with Danish messages.
 
 use super::model::{to_decimal, ChannelCosts, Economics, MAX_ABS_AMOUNT};
+use super::values::DiscountRate;
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
-use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
 
 /// Most working hours an årsværk can have: every hour of a (non-leap) year.
 pub const MAX_HOURS_PER_FTE: u32 = 8_760;
+/// Fewest working hours an årsværk can have (a Danish full-time year is about 1,924).
+pub const MIN_HOURS_PER_FTE: u32 = 100;
+/// Least annual cost of an årsværk, kr.
+pub const MIN_ANNUAL_COST_PER_FTE: u32 = 10_000;
+/// Largest annual cost of an årsværk, kr.
+pub const MAX_ANNUAL_COST_PER_FTE: u32 = 10_000_000;
+/// Largest hourly rate override, kr.
+pub const MAX_HOURLY_RATE: u32 = 10_000;
+/// Largest cost of one enquiry in a channel, kr.
+pub const MAX_CHANNEL_COST: u32 = 10_000;
 
 /// Channel costs as sent by a client, kr. per enquiry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -91,62 +101,75 @@ fn required(e: &mut FieldErrors, field: &str, v: Option<f64>) -> Option<Decimal>
     }
 }
 
-fn positive(e: &mut FieldErrors, field: &str, d: Option<Decimal>, message: &str) {
-    if d.is_some_and(|d| d <= Decimal::ZERO) {
+/// Adds `message` when `d` lies outside `low..=high` (or is `low` itself when the low end
+/// is exclusive).
+fn bounded(
+    e: &mut FieldErrors,
+    field: &str,
+    d: Option<Decimal>,
+    (low, low_inclusive): (Decimal, bool),
+    high: u32,
+    message: &str,
+) {
+    let Some(d) = d else { return };
+    let too_low = if low_inclusive { d < low } else { d <= low };
+    if too_low || d > Decimal::from(high) {
         e.add(field, "out_of_range", message);
     }
 }
 
 impl EconomicsDraft {
-    /// Validates the settings:
-    /// - annual cost per årsværk > 0,
-    /// - hours per årsværk > 0 and ≤ 8,760,
-    /// - hourly rate override > 0 when given,
+    /// Validates the settings against plausible bounds, so that no valuation can leave
+    /// `Decimal`'s range:
+    /// - annual cost per årsværk 10,000–10,000,000 kr.,
+    /// - hours per årsværk 100–8,760,
+    /// - hourly rate override > 0 and ≤ 10,000 kr. when given,
     /// - discount rate 0–0.25,
-    /// - channel costs ≥ 0,
-    /// - no value beyond 10^13, NaN or infinite.
+    /// - channel costs 0–10,000 kr.,
+    /// - no value NaN or infinite.
     ///
     /// Field paths are as in the JSON, e.g. `channel_costs.telephone`.
     pub fn validate(&self) -> Result<Economics, FieldErrors> {
         let mut e = FieldErrors::new();
         let annual = required(&mut e, "annual_cost_per_fte", self.annual_cost_per_fte);
-        positive(
+        bounded(
             &mut e,
             "annual_cost_per_fte",
             annual,
-            "Årsværksprisen skal være større end 0.",
+            (Decimal::from(MIN_ANNUAL_COST_PER_FTE), true),
+            MAX_ANNUAL_COST_PER_FTE,
+            "Årsværksprisen skal være mellem 10.000 og 10.000.000 kr.",
         );
         let hours = required(&mut e, "hours_per_fte", self.hours_per_fte);
-        positive(
+        bounded(
             &mut e,
             "hours_per_fte",
             hours,
-            "Timer pr. årsværk skal være større end 0.",
+            (Decimal::from(MIN_HOURS_PER_FTE), true),
+            MAX_HOURS_PER_FTE,
+            "Timer pr. årsværk skal være mellem 100 og 8.760 (årets timer).",
         );
-        if hours.is_some_and(|h| h > Decimal::from(MAX_HOURS_PER_FTE)) {
-            e.add(
-                "hours_per_fte",
-                "out_of_range",
-                "Timer pr. årsværk kan højst være 8.760 (årets timer).",
-            );
-        }
         let hourly = self
             .hourly_rate_override
             .and_then(|x| to_decimal(&mut e, "hourly_rate_override", x, MAX_ABS_AMOUNT));
-        positive(
+        bounded(
             &mut e,
             "hourly_rate_override",
             hourly,
-            "Timeprisen skal være større end 0 (eller tom for årsværkspris ÷ timer).",
+            (Decimal::ZERO, false),
+            MAX_HOURLY_RATE,
+            "Timeprisen skal være større end 0 og højst 10.000 kr. \
+             (eller tom for årsværkspris ÷ timer).",
         );
-        let rate = required(&mut e, "discount_rate", self.discount_rate);
-        if rate.is_some_and(|r| r < Decimal::ZERO || r > dec!(0.25)) {
-            e.add(
-                "discount_rate",
-                "out_of_range",
-                "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
-            );
-        }
+        let rate = match self.discount_rate {
+            None => {
+                e.add("discount_rate", "required", "Feltet skal udfyldes.");
+                None
+            }
+            Some(r) => DiscountRate::from_f64(r)
+                .map_err(|err| e.add("discount_rate", err.code, err.message))
+                .ok(),
+        };
         let c = &self.channel_costs;
         let mut channel = |name: &str, v: Option<f64>| {
             let field = format!("channel_costs.{name}");
@@ -156,6 +179,12 @@ impl EconomicsDraft {
                     &field,
                     "negative",
                     "Prisen pr. henvendelse kan ikke være negativ.",
+                );
+            } else if d.is_some_and(|d| d > Decimal::from(MAX_CHANNEL_COST)) {
+                e.add(
+                    &field,
+                    "out_of_range",
+                    "Prisen pr. henvendelse kan højst være 10.000 kr.",
                 );
             }
             d
@@ -180,7 +209,7 @@ impl EconomicsDraft {
                 annual_cost_per_fte,
                 hours_per_fte,
                 hourly_rate_override: hourly,
-                discount_rate,
+                discount_rate: discount_rate.get(),
                 channel_costs: ChannelCosts {
                     digital,
                     telephone,
@@ -201,6 +230,7 @@ impl EconomicsDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal_macros::dec;
 
     fn fields(r: Result<Economics, FieldErrors>) -> Vec<(String, String)> {
         match r {
@@ -273,12 +303,12 @@ mod tests {
         let mut d = EconomicsDraft::from(&Economics::default());
         d.hours_per_fte = Some(8_760.0);
         d.discount_rate = Some(0.25);
-        d.annual_cost_per_fte = Some(1e13);
+        d.annual_cost_per_fte = Some(1e7);
         d.channel_costs.digital = Some(0.0);
         let v = d.validate().unwrap();
         assert_eq!(v.hours_per_fte, dec!(8760));
         assert_eq!(v.discount_rate, dec!(0.25));
-        assert_eq!(v.annual_cost_per_fte, dec!(10000000000000));
+        assert_eq!(v.annual_cost_per_fte, dec!(10000000));
         d.discount_rate = Some(0.0);
         assert_eq!(d.validate().unwrap().discount_rate, Decimal::ZERO);
         d.hours_per_fte = Some(-5.0);

@@ -25,7 +25,7 @@
 //!     ],
 //!     risks: vec![],
 //! };
-//! let r = evaluate(&case, &Economics::default());
+//! let r = evaluate(&case, &Economics::default()).unwrap();
 //! assert_eq!(r.npv, dec!(20000));
 //! assert_eq!(r.payback_year, Some(2027));
 //! ```
@@ -35,9 +35,13 @@ mod economics;
 mod model;
 mod portfolio;
 pub(crate) mod simulate;
+mod values;
 
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
-pub use economics::{ChannelCostsDraft, EconomicsDraft, MAX_HOURS_PER_FTE};
+pub use economics::{
+    ChannelCostsDraft, EconomicsDraft, MAX_ANNUAL_COST_PER_FTE, MAX_CHANNEL_COST, MAX_HOURLY_RATE,
+    MAX_HOURS_PER_FTE, MIN_ANNUAL_COST_PER_FTE, MIN_HOURS_PER_FTE,
+};
 pub use model::{
     BusinessCase, BusinessCaseDraft, Channel, ChannelCosts, Economics, InvisibleCategory, Line,
     LineDraft, LineKind, Risk, RiskDraft, MAX_ABS_AMOUNT, MAX_HORIZON,
@@ -48,6 +52,9 @@ pub use simulate::{
     percentile, sensitivity, simulate, Distribution, HistogramBin, Simulation, SimulationSettings,
     TornadoBar, MAX_ITERATIONS,
 };
+pub use values::{DiscountRate, StartYear, ValueError};
 
+#[cfg(test)]
+mod edge_tests;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,7 @@
 //! The business-case model: settings, lines, risks, and validation of drafts.
 
+use super::calc::{checked, unit_value, Overflow};
+use super::values::{DiscountRate, StartYear};
 use crate::text::{char_len, clean};
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
@@ -119,15 +121,20 @@ impl Default for Economics {
 }
 
 impl Economics {
-    /// The hourly rate: the override, or annual cost ÷ hours (unrounded).
+    /// The hourly rate: the override, or annual cost ÷ hours (unrounded). A rate beyond
+    /// `Decimal`'s range (only from settings outside the validated bounds) saturates at
+    /// [`Decimal::MAX`].
     pub fn hourly_rate(&self) -> Decimal {
-        self.hourly_rate_override.unwrap_or_else(|| {
-            if self.hours_per_fte.is_zero() {
-                Decimal::ZERO
-            } else {
-                self.annual_cost_per_fte / self.hours_per_fte
-            }
-        })
+        self.checked_hourly_rate().unwrap_or(Decimal::MAX)
+    }
+
+    /// The hourly rate, or [`Overflow`] beyond `Decimal`'s range.
+    pub(crate) fn checked_hourly_rate(&self) -> Result<Decimal, Overflow> {
+        match self.hourly_rate_override {
+            Some(rate) => Ok(rate),
+            None if self.hours_per_fte.is_zero() => Ok(Decimal::ZERO),
+            None => checked::div(self.annual_cost_per_fte, self.hours_per_fte),
+        }
     }
 }
 
@@ -405,40 +412,34 @@ pub(super) fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -
     }
 }
 
+/// True when `amount` units worth `unit_value` kr. each are within ±10^13 kr.
+fn within_kr_limit(amount: Decimal, unit_value: Decimal) -> bool {
+    let limit = Decimal::from(10_000_000_000_000_i64);
+    amount
+        .checked_mul(unit_value)
+        .is_some_and(|kr| kr.abs() <= limit)
+}
+
 impl BusinessCaseDraft {
     /// Validates the draft against the tenant's economics. All problems are reported at
     /// once, with field paths such as `lines[2].amounts[3]`.
     pub fn validate(&self, econ: &Economics) -> Result<BusinessCase, FieldErrors> {
         let mut e = FieldErrors::new();
         let start_year = self.start_year.unwrap_or(0);
-        if self.start_year.is_none() {
-            e.add("start_year", "required", "Angiv startåret.");
-        } else if !(2000..=2100).contains(&start_year) {
-            e.add(
-                "start_year",
-                "out_of_range",
-                "Startåret skal ligge mellem 2000 og 2100.",
-            );
+        match self.start_year.map(StartYear::parse) {
+            None => e.add("start_year", "required", "Angiv startåret."),
+            Some(Err(err)) => e.add("start_year", err.code, err.message),
+            Some(Ok(_)) => {}
         }
         let horizon = self.horizon.unwrap_or(5);
         if !(1..=MAX_HORIZON).contains(&horizon) {
             e.add("horizon", "out_of_range", "Horisonten skal være 1-20 år.");
         }
-        let discount_rate = match self.discount_rate {
-            None => None,
-            Some(r) => match to_decimal(&mut e, "discount_rate", r, 1.0) {
-                Some(d) if d >= Decimal::ZERO && d <= dec!(0.25) => Some(d),
-                Some(_) => {
-                    e.add(
-                        "discount_rate",
-                        "out_of_range",
-                        "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
+        let discount_rate = self.discount_rate.and_then(|r| {
+            DiscountRate::from_f64(r)
+                .map_err(|err| e.add("discount_rate", err.code, err.message))
+                .ok()
+        });
         if self.lines.len() > MAX_LINES {
             e.add("lines", "too_many", "Højst 100 linjer.");
         }
@@ -462,7 +463,7 @@ impl BusinessCaseDraft {
         e.into_result(BusinessCase {
             start_year,
             horizon,
-            discount_rate,
+            discount_rate: discount_rate.map(DiscountRate::get),
             lines,
             risks,
         })
@@ -496,23 +497,26 @@ impl LineDraft {
                 format!("Der skal være præcis {horizon} årlige beløb (ét pr. år i horisonten), ikke {}.", self.amounts.len()),
             );
         }
-        let unit_value = match kind {
-            LineKind::FrigjorteTimer | LineKind::UsynligtArbejde => econ.hourly_rate(),
-            LineKind::FrigjorteAarsvaerk => econ.annual_cost_per_fte,
-            LineKind::Kanalomlaegning => econ
-                .channel_costs
-                .telephone
-                .max(econ.channel_costs.written)
-                .max(Decimal::ONE),
-            _ => Decimal::ONE,
+        // The line's own value of one unit: for a channel shift, the difference between its
+        // two channels (not the dearest channel there is).
+        let probe = Line {
+            from_channel: self.from_channel,
+            to_channel: self.to_channel,
+            ..Line::certain(kind, "", Vec::new())
         };
-        let kr_limit = MAX_ABS_AMOUNT / unit_value.to_f64().unwrap_or(1.0).max(1.0);
+        let unit_value = unit_value(&probe, econ).unwrap_or(Decimal::MAX);
         let mut amounts = Vec::with_capacity(self.amounts.len());
         for (t, x) in self.amounts.iter().enumerate() {
             let field = format!("{at}.amounts[{t}]");
-            if let Some(d) = to_decimal(e, &field, *x, kr_limit) {
+            if let Some(d) = to_decimal(e, &field, *x, MAX_ABS_AMOUNT) {
                 if d.is_sign_negative() && !d.is_zero() {
                     e.add(&field, "negative", format!("Beløbet kan ikke være negativt ({}). Registrér en omkostning som en omkostningslinje.", kind.unit_label()));
+                } else if !within_kr_limit(d, unit_value) {
+                    e.add(
+                        &field,
+                        "out_of_range",
+                        "Beløbet er for stort: linjens værdi må højst være 10.000.000.000.000 kr. om året.",
+                    );
                 }
                 amounts.push(d);
             }

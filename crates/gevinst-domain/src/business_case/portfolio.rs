@@ -4,9 +4,7 @@
 //! single-case simulation.
 
 use super::model::{BusinessCase, Economics};
-use super::simulate::{
-    chunk_rng, summarise, Distribution, Prepared, SimulationSettings, CHUNK, MAX_ITERATIONS,
-};
+use super::simulate::{run, summarise, Distribution, Prepared, SimulationSettings, MAX_ITERATIONS};
 use crate::validation::FieldErrors;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,32 +39,12 @@ pub fn simulate_portfolio(
             "Antal gennemløb skal være 1-1.000.000.",
         ));
     }
-    let prepared: Vec<Prepared> = cases.iter().map(|c| Prepared::new(c, econ)).collect();
+    let prepared = cases
+        .par_iter()
+        .map(|c| Prepared::new(c, econ))
+        .collect::<Result<Vec<Prepared>, _>>()?;
     let n = settings.iterations as usize;
-    let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = chunk_rng(settings.seed, c as u64);
-            let len = CHUNK.min(n - c * CHUNK);
-            let (mut npv, mut full) = (Vec::with_capacity(len), Vec::with_capacity(len));
-            for _ in 0..len {
-                let (mut a, mut b) = (0.0, 0.0);
-                for p in &prepared {
-                    let (x, y) = p.draw(&mut rng);
-                    a += x;
-                    b += y;
-                }
-                npv.push(a);
-                full.push(b);
-            }
-            (npv, full)
-        })
-        .collect();
-    let (mut npv, mut full) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for (a, b) in parts {
-        npv.extend(a);
-        full.extend(b);
-    }
+    let (npv, full) = run(&prepared, n, settings.seed);
     let negative = npv.iter().filter(|v| **v < 0.0).count();
     Ok(PortfolioSimulation {
         iterations: settings.iterations,
@@ -102,7 +80,7 @@ mod tests {
         let econ = Economics::default();
         let expected: f64 = cases
             .iter()
-            .map(|c| evaluate(c, &econ).npv.to_f64().unwrap())
+            .map(|c| evaluate(c, &econ).unwrap().npv.to_f64().unwrap())
             .sum();
         let r = simulate_portfolio(
             &cases,

@@ -6,21 +6,31 @@
 //! are fixed apart from the multiplier, a line's contribution to the NPV is its discounted
 //! sum times the multiplier, so an iteration costs O(lines + risks), not O(lines × years).
 //!
-//! Beta draws use the gamma ratio `X/(X+Y)` with `X ~ Gamma(α)`, `Y ~ Gamma(β)`; PERT
-//! shapes with λ = 4 are always ≥ 1, where rand_distr's Gamma is Marsaglia–Tsang, which is
-//! exact and about twice as fast as Cheng's algorithm behind rand_distr's `Beta`.
+//! Beta draws use the gamma ratio `X/(X+Y)` with `X ~ Gamma(α)`, `Y ~ Gamma(β)`. PERT
+//! shapes with λ = 4 are always ≥ 1, where Marsaglia–Tsang's method is exact; [`GammaMt`]
+//! implements it with its constants precomputed per line and the ziggurat normal of
+//! rand_distr, and boosts a shape below 1 (never a PERT shape) by `U^(1/α)`.
+//!
+//! Layout: the draws are line-major. For each chunk of iterations, every line draws its
+//! multipliers for all iterations of the chunk in one tight loop and adds them into the
+//! chunk's NPV and full-effect columns, so a line's constants stay in registers and the
+//! branches are predictable. Each iteration still adds its lines in the case's order, so
+//! the sums are the same as line by line within an iteration.
 //!
 //! Determinism: iterations are split into fixed chunks of [`CHUNK`]; chunk `c` draws from
 //! its own Xoshiro256++ generator, seeded from `(seed, c)` through [`chunk_rng`]. The
 //! chunks may run on any number of threads; the results are put back in iteration order
 //! before any statistic is taken, so the same seed gives bit-identical results whatever
-//! the thread count.
+//! the thread count. (The stream for a seed changed with the line-major layout and the
+//! sampler: a seed gives other, equally distributed, draws than before.)
 
-use super::calc::{discount_factors, evaluate, line_values, ore, rate_for};
+use super::calc::{
+    checked, checked_line_values, discount, growth_factors, line_npv, ore, rate_for, Overflow,
+};
 use super::model::{BusinessCase, Economics, LineKind};
 use crate::validation::FieldErrors;
 use rand::{Rng, SeedableRng};
-use rand_distr::{Distribution as _, Gamma};
+use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use rust_decimal::prelude::*;
@@ -28,8 +38,9 @@ use serde::{Deserialize, Serialize};
 
 /// Most iterations allowed in one simulation.
 pub const MAX_ITERATIONS: u32 = 1_000_000;
-/// Iterations per deterministic chunk.
-pub const CHUNK: usize = 4096;
+/// Iterations per deterministic chunk: small enough that a few thousand iterations still
+/// spread evenly over the threads, and that a chunk's columns stay in the L1 cache.
+pub const CHUNK: usize = 1024;
 const PERT_LAMBDA: f64 = 4.0;
 const HISTOGRAM_BINS: usize = 30;
 
@@ -121,6 +132,59 @@ pub(crate) fn chunk_rng(seed: u64, chunk: u64) -> SimRng {
     SimRng::seed_from_u64(z ^ (z >> 31))
 }
 
+/// Exact Gamma(shape, 1) draws by Marsaglia and Tsang (2000), "A simple method for
+/// generating gamma variables", with `d = shape − 1/3` and `c = 1/√(9d)` precomputed.
+/// Shapes below 1 are drawn as Gamma(shape + 1) · U^(1/shape).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GammaMt {
+    d: f64,
+    c: f64,
+    /// 1/shape for shapes below 1.
+    boost: Option<f64>,
+}
+
+impl GammaMt {
+    /// `None` unless `shape` is finite and > 0.
+    pub(crate) fn new(shape: f64) -> Option<GammaMt> {
+        if !(shape.is_finite() && shape > 0.0) {
+            return None;
+        }
+        let (base, boost) = if shape < 1.0 {
+            (shape + 1.0, Some(1.0 / shape))
+        } else {
+            (shape, None)
+        };
+        let d = base - 1.0 / 3.0;
+        Some(GammaMt {
+            d,
+            c: 1.0 / (9.0 * d).sqrt(),
+            boost,
+        })
+    }
+
+    #[inline(always)]
+    pub(crate) fn sample(&self, rng: &mut SimRng) -> f64 {
+        let g = loop {
+            let x: f64 = rng.sample(StandardNormal);
+            let v = 1.0 + self.c * x;
+            if v <= 0.0 {
+                continue;
+            }
+            let v = v * v * v;
+            let u: f64 = rng.gen();
+            let x2 = x * x;
+            // The squeeze accepts about 98 % without a logarithm.
+            if u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + self.d * (1.0 - v + v.ln()) {
+                break self.d * v;
+            }
+        };
+        match self.boost {
+            None => g,
+            Some(inv) => g * rng.gen::<f64>().powf(inv),
+        }
+    }
+}
+
 /// A three-point draw: `low + span · Beta(α, β)`, or a constant when the range is empty.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Pert {
@@ -128,8 +192,8 @@ pub(crate) enum Pert {
     Beta {
         low: f64,
         span: f64,
-        a: Gamma<f64>,
-        b: Gamma<f64>,
+        a: GammaMt,
+        b: GammaMt,
     },
 }
 
@@ -141,8 +205,8 @@ impl Pert {
         }
         let alpha = 1.0 + PERT_LAMBDA * (mode - min) / span;
         let beta = 1.0 + PERT_LAMBDA * (max - mode) / span;
-        match (Gamma::new(alpha, 1.0), Gamma::new(beta, 1.0)) {
-            (Ok(a), Ok(b)) => Pert::Beta {
+        match (GammaMt::new(alpha), GammaMt::new(beta)) {
+            (Some(a), Some(b)) => Pert::Beta {
                 low: min,
                 span,
                 a,
@@ -152,7 +216,7 @@ impl Pert {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample(&self, rng: &mut SimRng) -> f64 {
         match self {
             Pert::Fixed(v) => *v,
@@ -190,86 +254,87 @@ fn f(d: Decimal) -> f64 {
 }
 
 impl Prepared {
-    pub(crate) fn new(case: &BusinessCase, econ: &Economics) -> Prepared {
+    pub(crate) fn new(case: &BusinessCase, econ: &Economics) -> Result<Prepared, Overflow> {
         let h = case.horizon as usize;
-        let df = discount_factors(rate_for(case, econ), h);
-        let lines = case
-            .lines
-            .iter()
-            .map(|line| {
-                let sign = if line.kind.is_benefit() {
-                    Decimal::ONE
-                } else {
-                    -Decimal::ONE
-                };
-                let values = line_values(line, econ);
-                let npv: Decimal = values.iter().zip(&df).map(|(v, d)| *v * *d).sum();
-                let full = if line.kind == LineKind::Investering {
-                    Decimal::ZERO
-                } else {
-                    values.get(h.saturating_sub(1)).copied().unwrap_or_default()
-                };
-                PreparedLine {
-                    npv: f(sign * npv),
-                    full: f(sign * full),
-                    multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
-                }
-            })
-            .collect();
-        let risks = case
-            .risks
-            .iter()
-            .map(|r| PreparedRisk {
+        let growth = growth_factors(rate_for(case, econ), h)?;
+        let mut lines = Vec::with_capacity(case.lines.len());
+        for line in &case.lines {
+            let full = if line.kind == LineKind::Investering {
+                Decimal::ZERO
+            } else {
+                checked_line_values(line, econ)?
+                    .get(h.saturating_sub(1))
+                    .copied()
+                    .unwrap_or_default()
+            };
+            let sign = if line.kind.is_benefit() {
+                Decimal::ONE
+            } else {
+                -Decimal::ONE
+            };
+            lines.push(PreparedLine {
+                npv: f(line_npv(line, econ, &growth)?),
+                full: f(sign * full),
+                multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
+            });
+        }
+        let mut risks = Vec::with_capacity(case.risks.len());
+        for r in &case.risks {
+            risks.push(PreparedRisk {
                 probability: f(r.probability),
-                discount: f(df.get(r.year as usize).copied().unwrap_or_default()),
+                discount: f(discount(Decimal::ONE, &growth, r.year as usize)?),
                 impact: Pert::new(f(r.min), f(r.likely), f(r.max)),
-            })
-            .collect();
-        Prepared { lines, risks }
+            });
+        }
+        Ok(Prepared { lines, risks })
     }
 
-    /// One iteration: (NPV, full effect).
-    #[inline]
-    pub(crate) fn draw(&self, rng: &mut SimRng) -> (f64, f64) {
-        let (mut npv, mut full) = (0.0, 0.0);
+    /// Adds one chunk of iterations to `npv` and `full` (one slot per iteration): line by
+    /// line, each line drawing its multiplier for every iteration, then the risks.
+    pub(crate) fn accumulate(&self, rng: &mut SimRng, npv: &mut [f64], full: &mut [f64]) {
         for l in &self.lines {
-            let m = l.multiplier.sample(rng);
-            npv += m * l.npv;
-            full += m * l.full;
-        }
-        for r in &self.risks {
-            if rng.gen::<f64>() < r.probability {
-                npv -= r.impact.sample(rng) * r.discount;
+            match &l.multiplier {
+                Pert::Fixed(m) => {
+                    for (n, f) in npv.iter_mut().zip(full.iter_mut()) {
+                        *n += m * l.npv;
+                        *f += m * l.full;
+                    }
+                }
+                Pert::Beta { low, span, a, b } => {
+                    for (n, f) in npv.iter_mut().zip(full.iter_mut()) {
+                        let x = a.sample(rng);
+                        let y = b.sample(rng);
+                        let m = low + span * (x / (x + y));
+                        *n += m * l.npv;
+                        *f += m * l.full;
+                    }
+                }
             }
         }
-        (npv, full)
+        for r in &self.risks {
+            for n in npv.iter_mut() {
+                if rng.gen::<f64>() < r.probability {
+                    *n -= r.impact.sample(rng) * r.discount;
+                }
+            }
+        }
     }
 }
 
-/// Runs `iterations` draws of `prepared` deterministically for `seed`, in parallel chunks.
-pub(crate) fn run(prepared: &Prepared, iterations: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let chunks = iterations.div_ceil(CHUNK);
-    let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
+/// Runs `iterations` draws of the sum of `prepared` deterministically for `seed`, in
+/// parallel chunks: (NPV, full effect) per iteration, in iteration order.
+pub(crate) fn run(prepared: &[Prepared], iterations: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut npv = vec![0.0; iterations];
+    let mut full = vec![0.0; iterations];
+    npv.par_chunks_mut(CHUNK)
+        .zip(full.par_chunks_mut(CHUNK))
+        .enumerate()
+        .for_each(|(c, (npv, full))| {
             let mut rng = chunk_rng(seed, c as u64);
-            let n = CHUNK.min(iterations - c * CHUNK);
-            let mut npv = Vec::with_capacity(n);
-            let mut full = Vec::with_capacity(n);
-            for _ in 0..n {
-                let (a, b) = prepared.draw(&mut rng);
-                npv.push(a);
-                full.push(b);
+            for p in prepared {
+                p.accumulate(&mut rng, npv, full);
             }
-            (npv, full)
-        })
-        .collect();
-    let mut npv = Vec::with_capacity(iterations);
-    let mut full = Vec::with_capacity(iterations);
-    for (a, b) in parts {
-        npv.extend(a);
-        full.extend(b);
-    }
+        });
     (npv, full)
 }
 
@@ -341,8 +406,8 @@ pub fn simulate(
             "Antal gennemløb skal være 1-1.000.000.",
         ));
     }
-    let prepared = Prepared::new(case, econ);
-    let (npv, full) = run(&prepared, settings.iterations as usize, settings.seed);
+    let prepared = Prepared::new(case, econ)?;
+    let (npv, full) = run(&[prepared], settings.iterations as usize, settings.seed);
     let negative = npv.iter().filter(|v| **v < 0.0).count();
     Ok(Simulation {
         iterations: settings.iterations,
@@ -377,61 +442,44 @@ pub struct TornadoBar {
     pub swing: Decimal,
 }
 
-/// The tornado, sorted by swing, largest first.
-pub fn sensitivity(case: &BusinessCase, econ: &Economics) -> Vec<TornadoBar> {
-    let base_eval = evaluate(case, econ);
-    let h = case.horizon as usize;
-    let df = discount_factors(rate_for(case, econ), h);
+/// The tornado, sorted by swing, largest first. A calculation beyond `Decimal`'s range is
+/// a field error, as in [`super::evaluate`].
+pub fn sensitivity(case: &BusinessCase, econ: &Economics) -> Result<Vec<TornadoBar>, FieldErrors> {
+    Ok(tornado(case, econ)?)
+}
+
+fn tornado(case: &BusinessCase, econ: &Economics) -> Result<Vec<TornadoBar>, Overflow> {
+    use checked::{add, mul, sub};
+    let growth = growth_factors(rate_for(case, econ), case.horizon as usize)?;
     // The unrounded base NPV, so each bar is exact before its own rounding.
     let mut base = Decimal::ZERO;
     let mut contributions = Vec::with_capacity(case.lines.len());
     for line in &case.lines {
-        let sign = if line.kind.is_benefit() {
-            Decimal::ONE
-        } else {
-            -Decimal::ONE
-        };
-        let npv: Decimal = line_values(line, econ)
-            .iter()
-            .zip(&df)
-            .map(|(v, d)| *v * *d)
-            .sum::<Decimal>()
-            * sign;
-        base += npv;
+        let npv = line_npv(line, econ, &growth)?;
+        base = add(base, npv)?;
         contributions.push(npv);
     }
-    debug_assert_eq!(ore(base), base_eval.npv);
-    let mut bars: Vec<TornadoBar> = case
-        .lines
-        .iter()
-        .zip(&contributions)
-        .enumerate()
-        .map(|(i, (line, c))| {
-            let low = ore(base + (line.low - Decimal::ONE) * *c);
-            let high = ore(base + (line.high - Decimal::ONE) * *c);
-            TornadoBar {
-                label: line.label.clone(),
-                source: "line".into(),
-                index: i,
-                npv_low: low,
-                npv_high: high,
-                swing: (high - low).abs(),
-            }
-        })
-        .collect();
-    bars.extend(case.risks.iter().enumerate().map(|(i, r)| {
-        let hit = r.max * df.get(r.year as usize).copied().unwrap_or_default();
-        let low = ore(base);
-        let high = ore(base - hit);
+    let bar = |source: &str, index: usize, label: &str, low: Decimal, high: Decimal| {
+        let (low, high) = (ore(low), ore(high));
         TornadoBar {
-            label: r.description.clone(),
-            source: "risk".into(),
-            index: i,
+            label: label.to_owned(),
+            source: source.into(),
+            index,
             npv_low: low,
             npv_high: high,
             swing: (high - low).abs(),
         }
-    }));
+    };
+    let mut bars = Vec::with_capacity(case.lines.len() + case.risks.len());
+    for (i, (line, c)) in case.lines.iter().zip(&contributions).enumerate() {
+        let low = add(base, mul(line.low - Decimal::ONE, *c)?)?;
+        let high = add(base, mul(line.high - Decimal::ONE, *c)?)?;
+        bars.push(bar("line", i, &line.label, low, high));
+    }
+    for (i, r) in case.risks.iter().enumerate() {
+        let hit = discount(r.max, &growth, r.year as usize)?;
+        bars.push(bar("risk", i, &r.description, base, sub(base, hit)?));
+    }
     bars.sort_by(|a, b| b.swing.cmp(&a.swing).then(a.index.cmp(&b.index)));
-    bars
+    Ok(bars)
 }

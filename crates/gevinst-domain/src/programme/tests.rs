@@ -274,7 +274,7 @@ fn hand_computed_programme_totals() {
 fn annual_gain_matches_full_effect() {
     let p = &fixture()[1];
     let c = p.case.as_ref().unwrap();
-    let e = crate::business_case::evaluate(c, &econ());
+    let e = crate::business_case::evaluate(c, &econ()).unwrap();
     let g = annual_gain(c, &econ(), 2027);
     assert_eq!(g.kr.round_dp(2), e.full_effect);
     assert_eq!(g.fte.round_dp(2), e.fte_freed_final_year);
