@@ -24,6 +24,7 @@ use crate::auth::Principal;
 use crate::common::{blocking, check_iterations};
 use crate::compute::ComputeLimiter;
 use crate::potentials::{ListParams, TenantLists};
+use crate::Exports;
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::Decimal;
@@ -34,6 +35,12 @@ use gevinst_domain::{FieldErrors, Potential, PotentialId, PotentialQuery, Tenant
 use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, PortfolioRow};
 use gevinst_store::{Store, StoredBusinessCase};
 use std::collections::HashMap;
+
+/// The programme report and the benefit plan as workbooks, and the texts they share with
+/// the printed reports.
+pub use gevinst_sheets::export::programme as programme_reports;
+/// A date the Danish way in running text: `1. december 2026`.
+pub use gevinst_sheets::import::values::date_in_words;
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,12 +275,93 @@ pub struct ExportRecord {
     pub channel: &'static str,
 }
 
-/// Writes the audit entry of an export by `who`: [`EntityKind::Export`] keyed by the
-/// tenant's id (so `audit_for(Export, tenant)` lists every export of the tenant; the
-/// record exported is named in `filter`), [`AuditAction::Export`], and the
-/// [`ExportRecord`]'s fields as changes.
-pub async fn audit_export(store: &dyn Store, who: &Principal, record: &ExportRecord) -> Result<()> {
-    write_audit(store, who.tenant.id, who.actor_id(), record).await
+impl Exports<'_> {
+    /// Writes the audit entry of an export by `who`: [`EntityKind::Export`] keyed by the
+    /// tenant's id (so `audit_for(Export, tenant)` lists every export of the tenant; the
+    /// record exported is named in `filter`), [`AuditAction::Export`], and the
+    /// [`ExportRecord`]'s fields as changes.
+    pub async fn audit_export(&self, who: &Principal, record: &ExportRecord) -> Result<()> {
+        let store = self.app.store();
+        write_audit(store, who.tenant.id, who.actor_id(), record).await
+    }
+
+    /// Audits a download by a logged-in user (see [`Download`]) with `rows` rows; call it
+    /// before handing out the file.
+    pub async fn record_download(
+        &self,
+        who: &Principal,
+        download: Download,
+        rows: usize,
+    ) -> Result<()> {
+        self.audit_export(who, &download.record(rows)).await
+    }
+
+    /// The potentials a logged-in user selected with the list's filters, as a file. Anyone
+    /// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
+    /// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
+    /// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`]).
+    pub async fn export(
+        &self,
+        who: &Principal,
+        params: &ListParams,
+        format: ExportFormat,
+        options: ExportOptions,
+    ) -> Result<ExportFile> {
+        let store = self.app.store();
+        let lists = TenantLists::load_for(store, who.tenant.id).await?;
+        let query = params.to_query(&lists)?;
+        let potentials = all_matching(store, &who.tenant, &query).await?;
+        let portfolio = build(
+            store,
+            Some(self.app.compute()),
+            &who.tenant,
+            &lists,
+            potentials,
+            options,
+        )
+        .await?;
+        let file = write(portfolio, &who.tenant, format, Utc::now()).await?;
+        let record = ExportRecord {
+            what: "potentials",
+            format: format.extension(),
+            filter: filter_of(params),
+            rows: file.potentials,
+            channel: "web",
+        };
+        self.audit_export(who, &record).await?;
+        Ok(file)
+    }
+
+    /// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
+    /// Audited ([`audit_export`]) with no user and the channel `cli`.
+    pub async fn export_tenant(
+        &self,
+        tenant: &Tenant,
+        format: ExportFormat,
+        options: ExportOptions,
+    ) -> Result<ExportFile> {
+        let store = self.app.store();
+        let lists = TenantLists::load_for(store, tenant.id).await?;
+        let query = PotentialQuery {
+            sort: gevinst_domain::SortKey::Created,
+            descending: false,
+            ..PotentialQuery::default()
+        };
+        let mut potentials = all_matching(store, tenant, &query).await?;
+        potentials.sort_by_key(|p| p.id);
+        let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
+        let file = write(portfolio, tenant, format, Utc::now()).await?;
+        let record = ExportRecord {
+            what: "potentials",
+            format: format.extension(),
+            filter: serde_json::json!({ "scope": "tenant" }),
+            rows: file.potentials,
+            channel: "cli",
+        };
+        // The operator acts as the system: no user.
+        write_audit(store, tenant.id, None, &record).await?;
+        Ok(file)
+    }
 }
 
 async fn write_audit(
@@ -348,17 +436,6 @@ impl Download {
     }
 }
 
-/// Audits a download by a logged-in user (see [`Download`]) with `rows` rows; call it
-/// before handing out the file.
-pub async fn record_download(
-    store: &dyn Store,
-    who: &Principal,
-    download: Download,
-    rows: usize,
-) -> Result<()> {
-    audit_export(store, who, &download.record(rows)).await
-}
-
 /// The list filters as recorded in the audit log: the non-empty ones, search text cut to
 /// 200 characters. Paging and sorting select no data and are left out.
 fn filter_of(params: &ListParams) -> serde_json::Value {
@@ -375,72 +452,6 @@ fn filter_of(params: &ListParams) -> serde_json::Value {
         }
     }
     serde_json::Value::Object(m)
-}
-
-/// The potentials a logged-in user selected with the list's filters, as a file. Anyone
-/// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
-/// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
-/// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`]).
-pub async fn export(
-    store: &dyn Store,
-    limiter: &ComputeLimiter,
-    who: &Principal,
-    params: &ListParams,
-    format: ExportFormat,
-    options: ExportOptions,
-) -> Result<ExportFile> {
-    let lists = TenantLists::load(store, who).await?;
-    let query = params.to_query(&lists)?;
-    let potentials = all_matching(store, &who.tenant, &query).await?;
-    let portfolio = build(
-        store,
-        Some(limiter),
-        &who.tenant,
-        &lists,
-        potentials,
-        options,
-    )
-    .await?;
-    let file = write(portfolio, &who.tenant, format, Utc::now()).await?;
-    let record = ExportRecord {
-        what: "potentials",
-        format: format.extension(),
-        filter: filter_of(params),
-        rows: file.potentials,
-        channel: "web",
-    };
-    audit_export(store, who, &record).await?;
-    Ok(file)
-}
-
-/// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
-/// Audited ([`audit_export`]) with no user and the channel `cli`.
-pub async fn export_tenant(
-    store: &dyn Store,
-    tenant: &Tenant,
-    format: ExportFormat,
-    options: ExportOptions,
-) -> Result<ExportFile> {
-    let lists = TenantLists::load_for(store, tenant.id).await?;
-    let query = PotentialQuery {
-        sort: gevinst_domain::SortKey::Created,
-        descending: false,
-        ..PotentialQuery::default()
-    };
-    let mut potentials = all_matching(store, tenant, &query).await?;
-    potentials.sort_by_key(|p| p.id);
-    let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
-    let file = write(portfolio, tenant, format, Utc::now()).await?;
-    let record = ExportRecord {
-        what: "potentials",
-        format: format.extension(),
-        filter: serde_json::json!({ "scope": "tenant" }),
-        rows: file.potentials,
-        channel: "cli",
-    };
-    // The operator acts as the system: no user.
-    write_audit(store, tenant.id, None, &record).await?;
-    Ok(file)
 }
 
 #[cfg(test)]

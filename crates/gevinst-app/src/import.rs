@@ -88,6 +88,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
 use crate::potentials::TenantLists;
+use crate::Imports;
 use crate::{AppError, Result};
 
 pub use gevinst_store::ImportProgress;
@@ -2134,99 +2135,169 @@ fn decide(
     }
 }
 
-// ------------------------------------------------------------------ use cases
+impl Imports<'_> {
+    // ------------------------------------------------------------------ use cases
 
-/// Previews an import: every row's outcome against the tenant's potentials, unknown
-/// values and what would be created. Writes nothing.
-pub async fn preview(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    input: &ImportInput<'_>,
-    choices: &ImportChoices,
-) -> Result<ImportPreview> {
-    Ok(analyse(store, importer, input, choices, None)
-        .await?
-        .preview)
-}
-
-/// Commits an import in one transaction. With errors in the file (or a mapping problem)
-/// nothing is written and the answer is [`AppError::Invalid`] (field `rows`, a Danish
-/// message with the count), unless `only_valid` is set: then the rows with errors are
-/// skipped and the rest is written. Duplicates are always skipped. A version conflict
-/// (someone changed a matched potential meanwhile) is [`AppError::Conflict`] and writes
-/// nothing. `progress` is called with the number of rows written so far.
-pub async fn commit(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    input: &ImportInput<'_>,
-    choices: &ImportChoices,
-    only_valid: bool,
-    progress: Option<ImportProgress<'_>>,
-) -> Result<CommitOutcome> {
-    let first = analyse(store, importer, input, choices, None).await?;
-    if !first.preview.mapping_problems.is_empty() {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "mapping",
-            "invalid",
-            first.preview.mapping_problems.join(" "),
-        )));
+    /// Previews an import: every row's outcome against the tenant's potentials, unknown
+    /// values and what would be created. Writes nothing.
+    pub async fn preview(
+        &self,
+        importer: Importer<'_>,
+        input: &ImportInput<'_>,
+        choices: &ImportChoices,
+    ) -> Result<ImportPreview> {
+        let store = self.app.store();
+        Ok(analyse(store, importer, input, choices, None)
+            .await?
+            .preview)
     }
-    let errors = first.preview.counts.error;
-    if errors > 0 && !only_valid {
-        let msg = if errors == 1 {
-            "1 række har fejl, så intet er importeret. Ret fejlen, eller vælg kun at importere de gyldige rækker.".to_owned()
+
+    /// Commits an import in one transaction. With errors in the file (or a mapping problem)
+    /// nothing is written and the answer is [`AppError::Invalid`] (field `rows`, a Danish
+    /// message with the count), unless `only_valid` is set: then the rows with errors are
+    /// skipped and the rest is written. Duplicates are always skipped. A version conflict
+    /// (someone changed a matched potential meanwhile) is [`AppError::Conflict`] and writes
+    /// nothing. `progress` is called with the number of rows written so far.
+    pub async fn commit(
+        &self,
+        importer: Importer<'_>,
+        input: &ImportInput<'_>,
+        choices: &ImportChoices,
+        only_valid: bool,
+        progress: Option<ImportProgress<'_>>,
+    ) -> Result<CommitOutcome> {
+        let store = self.app.store();
+        let first = analyse(store, importer, input, choices, None).await?;
+        if !first.preview.mapping_problems.is_empty() {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "mapping",
+                "invalid",
+                first.preview.mapping_problems.join(" "),
+            )));
+        }
+        let errors = first.preview.counts.error;
+        if errors > 0 && !only_valid {
+            let msg = if errors == 1 {
+                "1 række har fejl, så intet er importeret. Ret fejlen, eller vælg kun at importere de gyldige rækker.".to_owned()
+            } else {
+                format!("{errors} rækker har fejl, så intet er importeret. Ret fejlene, eller vælg kun at importere de gyldige rækker.")
+            };
+            return Err(AppError::Invalid(FieldErrors::single(
+                "rows",
+                "has_errors",
+                msg,
+            )));
+        }
+        // With skipped rows, decide again without them, so nothing is created for them alone.
+        let (preview, mut batch) = if errors > 0 {
+            let keep: BTreeSet<u32> = first
+                .preview
+                .rows
+                .iter()
+                .filter(|r| matches!(r.action, RowAction::New | RowAction::Update))
+                .map(|r| r.row)
+                .collect();
+            let again = analyse(store, importer, input, choices, Some(&keep)).await?;
+            (first.preview, again.batch)
         } else {
-            format!("{errors} rækker har fejl, så intet er importeret. Ret fejlene, eller vælg kun at importere de gyldige rækker.")
+            (first.preview, first.batch)
         };
-        return Err(AppError::Invalid(FieldErrors::single(
-            "rows",
-            "has_errors",
-            msg,
-        )));
+        batch.batch_id = format!(
+            "{}-{}",
+            Utc::now().format("%Y%m%d%H%M%S"),
+            &crate::auth::random_secret()
+                .chars()
+                .take(6)
+                .collect::<String>()
+        );
+        let out = if batch.rows.is_empty() {
+            gevinst_store::ImportOutcome::default()
+        } else {
+            store
+                .commit_import(importer.tenant().id, importer.actor(), &batch, progress)
+                .await
+                .map_err(commit_error)?
+        };
+        Ok(CommitOutcome {
+            batch_id: batch.batch_id,
+            created: out.created,
+            updated: out.updated,
+            business_cases: out.business_cases,
+            duplicates: preview.counts.duplicate,
+            skipped: errors,
+            potentials: out.potentials,
+            units_created: out.units.len(),
+            fagomraader_created: out.fagomraader.len(),
+            technologies_created: out.technologies.len(),
+            preview,
+        })
     }
-    // With skipped rows, decide again without them, so nothing is created for them alone.
-    let (preview, mut batch) = if errors > 0 {
-        let keep: BTreeSet<u32> = first
-            .preview
-            .rows
-            .iter()
-            .filter(|r| matches!(r.action, RowAction::New | RowAction::Update))
-            .map(|r| r.row)
-            .collect();
-        let again = analyse(store, importer, input, choices, Some(&keep)).await?;
-        (first.preview, again.batch)
-    } else {
-        (first.preview, first.batch)
-    };
-    batch.batch_id = format!(
-        "{}-{}",
-        Utc::now().format("%Y%m%d%H%M%S"),
-        &crate::auth::random_secret()
-            .chars()
-            .take(6)
-            .collect::<String>()
-    );
-    let out = if batch.rows.is_empty() {
-        gevinst_store::ImportOutcome::default()
-    } else {
+
+    /// The tenant's saved mappings, by name.
+    pub async fn list_mappings(&self, importer: Importer<'_>) -> Result<Vec<StoredImportMapping>> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store.list_import_mappings(importer.tenant().id).await?)
+    }
+
+    /// A saved mapping by name, read; [`AppError::NotFound`] for an unknown name.
+    pub async fn load_mapping(&self, importer: Importer<'_>, name: &str) -> Result<(Mapping, i64)> {
+        let all = self.list_mappings(importer).await?;
+        let m = all
+            .into_iter()
+            .find(|m| m.name == name.trim())
+            .ok_or(AppError::NotFound)?;
+        let mapping = Mapping::from_json(&m.mapping)
+            .map_err(|e| AppError::Invalid(FieldErrors::single("mapping", "invalid", e)))?;
+        Ok((mapping, m.version))
+    }
+
+    /// Saves a mapping under a name: new (`expected_version` `None`; a taken name is
+    /// [`AppError::Invalid`] on `name`) or replacing the one read (`Some(version)`; stale is
+    /// [`AppError::Conflict`]).
+    pub async fn save_mapping(
+        &self,
+        importer: Importer<'_>,
+        name: &str,
+        mapping: &Mapping,
+        expected_version: Option<i64>,
+    ) -> Result<StoredImportMapping> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        let name = mapping_name(name)?;
         store
-            .commit_import(importer.tenant().id, importer.actor(), &batch, progress)
+            .save_import_mapping(
+                importer.tenant().id,
+                importer.actor(),
+                &name,
+                &mapping.to_json(),
+                expected_version,
+            )
             .await
-            .map_err(commit_error)?
-    };
-    Ok(CommitOutcome {
-        batch_id: batch.batch_id,
-        created: out.created,
-        updated: out.updated,
-        business_cases: out.business_cases,
-        duplicates: preview.counts.duplicate,
-        skipped: errors,
-        potentials: out.potentials,
-        units_created: out.units.len(),
-        fagomraader_created: out.fagomraader.len(),
-        technologies_created: out.technologies.len(),
-        preview,
-    })
+            .map_err(|e| match e.kind() {
+                gevinst_store::ErrorKind::Duplicate => AppError::Invalid(FieldErrors::single(
+                    "name",
+                    "duplicate",
+                    "Der findes allerede en opsætning med det navn.",
+                )),
+                _ => e.into(),
+            })
+    }
+
+    /// Deletes a saved mapping by name.
+    pub async fn delete_mapping(&self, importer: Importer<'_>, name: &str) -> Result<()> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store
+            .delete_import_mapping(importer.tenant().id, importer.actor(), name.trim())
+            .await?)
+    }
 }
 
 fn commit_error(e: StoreError) -> AppError {
@@ -2283,74 +2354,4 @@ fn mapping_name(name: &str) -> Result<String> {
         );
     }
     Ok(n)
-}
-
-/// The tenant's saved mappings, by name.
-pub async fn list_mappings(
-    store: &dyn Store,
-    importer: Importer<'_>,
-) -> Result<Vec<StoredImportMapping>> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(store.list_import_mappings(importer.tenant().id).await?)
-}
-
-/// A saved mapping by name, read; [`AppError::NotFound`] for an unknown name.
-pub async fn load_mapping(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    name: &str,
-) -> Result<(Mapping, i64)> {
-    let all = list_mappings(store, importer).await?;
-    let m = all
-        .into_iter()
-        .find(|m| m.name == name.trim())
-        .ok_or(AppError::NotFound)?;
-    let mapping = Mapping::from_json(&m.mapping)
-        .map_err(|e| AppError::Invalid(FieldErrors::single("mapping", "invalid", e)))?;
-    Ok((mapping, m.version))
-}
-
-/// Saves a mapping under a name: new (`expected_version` `None`; a taken name is
-/// [`AppError::Invalid`] on `name`) or replacing the one read (`Some(version)`; stale is
-/// [`AppError::Conflict`]).
-pub async fn save_mapping(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    name: &str,
-    mapping: &Mapping,
-    expected_version: Option<i64>,
-) -> Result<StoredImportMapping> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
-    }
-    let name = mapping_name(name)?;
-    store
-        .save_import_mapping(
-            importer.tenant().id,
-            importer.actor(),
-            &name,
-            &mapping.to_json(),
-            expected_version,
-        )
-        .await
-        .map_err(|e| match e.kind() {
-            gevinst_store::ErrorKind::Duplicate => AppError::Invalid(FieldErrors::single(
-                "name",
-                "duplicate",
-                "Der findes allerede en opsætning med det navn.",
-            )),
-            _ => e.into(),
-        })
-}
-
-/// Deletes a saved mapping by name.
-pub async fn delete_mapping(store: &dyn Store, importer: Importer<'_>, name: &str) -> Result<()> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(store
-        .delete_import_mapping(importer.tenant().id, importer.actor(), name.trim())
-        .await?)
 }

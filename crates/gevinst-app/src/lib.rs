@@ -9,6 +9,7 @@
 
 pub mod actuals;
 pub mod admin;
+mod app;
 pub mod auth;
 pub mod business_cases;
 mod common;
@@ -23,6 +24,9 @@ pub mod potentials;
 pub mod programmes;
 pub mod slots;
 
+pub use app::{
+    Admin, App, Auth, BusinessCases, Exports, Imports, Maintenance, Potentials, Programmes, Uploads,
+};
 pub use error::AppError;
 
 /// Result type of the services.

@@ -37,7 +37,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
-use gevinst_app::programmes::{self, Reminder};
+use gevinst_app::programmes::Reminder;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::SimulationSettings;
@@ -46,7 +46,7 @@ use gevinst_domain::programme::{
     ProgrammeDraft, ProgrammeOverview, StatusProbabilities, TargetDraft, MAX_YEAR, MIN_YEAR,
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
-use gevinst_store::{StoredActual, StoredBenefitPlan, StoredProgramme};
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan, StoredProgramme};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -479,7 +479,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Vec<StoredProgramme>>, ApiError> {
-    Ok(Json(programmes::list(state.store.as_ref(), &who).await?))
+    Ok(Json(state.app.programmes().list(&who).await?))
 }
 
 /// Creates a programme (porteføljeleder or admin).
@@ -511,7 +511,7 @@ pub async fn create(
     ApiJson(raw): ApiJson<Value>,
 ) -> Result<Response, ApiError> {
     let draft: ProgrammeDraft = decimal_body(raw)?;
-    let stored = programmes::create(state.store.as_ref(), &who, &draft).await?;
+    let stored = state.app.programmes().create(&who, &draft).await?;
     created(
         &format!("/api/v1/programmes/{}", stored.id),
         stored.version,
@@ -537,7 +537,7 @@ pub async fn get_one(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let stored = programmes::get(state.store.as_ref(), &who, ProgrammeId(id)).await?;
+    let stored = state.app.programmes().get(&who, ProgrammeId(id)).await?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
 }
 
@@ -575,14 +575,11 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let body: ProgrammeUpdate = decimal_body(raw)?;
     let version = expected_version(&headers, body.version)?;
-    let stored = programmes::update(
-        state.store.as_ref(),
-        &who,
-        ProgrammeId(id),
-        version,
-        &body.draft(),
-    )
-    .await?;
+    let stored = state
+        .app
+        .programmes()
+        .update(&who, ProgrammeId(id), version, &body.draft())
+        .await?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
 }
 
@@ -608,7 +605,11 @@ pub async fn overview(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ProgrammeOverview>, ApiError> {
     Ok(Json(
-        programmes::overview(state.store.as_ref(), &who, ProgrammeId(id)).await?,
+        state
+            .app
+            .programmes()
+            .overview(&who, ProgrammeId(id))
+            .await?,
     ))
 }
 
@@ -644,10 +645,11 @@ pub async fn forecast(
     ApiQuery(params): ApiQuery<ForecastParams>,
 ) -> Result<Json<Forecast>, ApiError> {
     let q = params.parse(today().year())?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let id = ProgrammeId(id);
     let result = if q.cached_only {
-        programmes::cached_forecast(store, &state.forecasts, &who, id, q.settings, q.as_of_year)
+        app.programmes()
+            .cached_forecast(&who, id, q.settings, q.as_of_year)
             .await?
             .ok_or_else(|| {
                 ApiError::new(
@@ -658,16 +660,9 @@ pub async fn forecast(
                 )
             })?
     } else {
-        programmes::forecast_cached(
-            store,
-            &state.forecasts,
-            &state.compute,
-            &who,
-            id,
-            q.settings,
-            q.as_of_year,
-        )
-        .await?
+        app.programmes()
+            .forecast_cached(&who, id, q.settings, q.as_of_year)
+            .await?
     };
     Ok(Json(Forecast::clone(&result)))
 }
@@ -693,7 +688,10 @@ pub async fn get_plan(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let stored = programmes::plan(state.store.as_ref(), &who, PotentialId(id))
+    let stored = state
+        .app
+        .programmes()
+        .plan(&who, PotentialId(id))
         .await?
         .ok_or_else(no_plan)?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
@@ -749,7 +747,12 @@ pub async fn put_plan(
     require_potential(&state, &who, potential).await?;
     let plan = body.plan(potential)?;
     let version = expect.version();
-    match programmes::put_plan(state.store.as_ref(), &who, potential, version, &plan).await {
+    match state
+        .app
+        .programmes()
+        .put_plan(&who, potential, version, &plan)
+        .await
+    {
         Ok(stored) => {
             let status = if version.is_none() {
                 StatusCode::CREATED
@@ -790,7 +793,12 @@ pub async fn derive(
     let potential = PotentialId(id);
     require_potential(&state, &who, potential).await?;
     let frequency = parse_frequency(params.frequency.as_deref())?;
-    match programmes::derive(state.store.as_ref(), &who, potential, frequency).await {
+    match state
+        .app
+        .programmes()
+        .derive(&who, potential, frequency)
+        .await
+    {
         Ok(plan) => Ok(Json(plan)),
         Err(AppError::NotFound) => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -822,7 +830,11 @@ pub async fn list_actuals(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<StoredActual>>, ApiError> {
     Ok(Json(
-        programmes::actuals(state.store.as_ref(), &who, PotentialId(id)).await?,
+        state
+            .app
+            .programmes()
+            .actuals(&who, PotentialId(id))
+            .await?,
     ))
 }
 
@@ -865,7 +877,12 @@ pub async fn record_actual(
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
     let draft: ActualDraft = decimal_body(raw)?;
-    match programmes::record_actual(state.store.as_ref(), &who, potential, &draft).await {
+    match state
+        .app
+        .programmes()
+        .record_actual(&who, potential, &draft)
+        .await
+    {
         Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
         Err(e) => Err(missing_record(&state, &who, potential, e, no_plan).await),
     }
@@ -889,8 +906,7 @@ pub async fn get_status_probabilities(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Response, ApiError> {
-    let (probabilities, version) =
-        programmes::status_probabilities(state.store.as_ref(), &who).await?;
+    let (probabilities, version) = state.app.programmes().status_probabilities(&who).await?;
     Ok(StatusProbabilitiesView {
         probabilities,
         version,
@@ -930,9 +946,11 @@ pub async fn put_status_probabilities(
     let body: StatusProbabilitiesUpdate = decimal_body(raw)?;
     let expected = expected_version(&headers, body.version)?;
     let probabilities = body.probabilities()?;
-    let store = state.store.as_ref();
-    let version =
-        programmes::set_status_probabilities(store, &who, expected, &probabilities).await?;
+    let app = &state.app;
+    let version = app
+        .programmes()
+        .set_status_probabilities(&who, expected, &probabilities)
+        .await?;
     Ok(StatusProbabilitiesView {
         probabilities,
         version,
@@ -960,9 +978,7 @@ pub async fn reminders(
     ApiQuery(params): ApiQuery<ReminderParams>,
 ) -> Result<Json<Vec<Reminder>>, ApiError> {
     let day = parse_day(params.today.as_deref())?;
-    Ok(Json(
-        programmes::reminders(state.store.as_ref(), &who, day).await?,
-    ))
+    Ok(Json(state.app.programmes().reminders(&who, day).await?))
 }
 
 // ---------------------------------------------------------------- OpenAPI notes

@@ -9,7 +9,7 @@
 //! - `GET /potentialer/{id}/gevinstrapport`: the same for one potential: its business
 //!   case's key figures and cash flow, its plan, its actuals and its deviations per year.
 //! - `GET /programmer/{id}/eksport.xlsx` and `GET /potentialer/{id}/gevinstplan.xlsx`:
-//!   the typed workbooks of [`gevinst_sheets::export::programme`].
+//!   the typed workbooks of [`gevinst_app::export::programme_reports`].
 //!
 //! Every report and download is audited as an export
 //! ([`gevinst_app::export::record_download`]) before it is handed out.
@@ -35,9 +35,9 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDate, Utc};
 use gevinst_app::auth::Principal;
-use gevinst_app::export::{record_download, Download};
+use gevinst_app::export::Download;
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::{business_cases, potentials, programmes, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_decimal, format_f64, format_kr, to_f64};
 use gevinst_domain::programme::{
@@ -45,12 +45,12 @@ use gevinst_domain::programme::{
     ProgrammePotential, ShareOwner, Target, TargetKind,
 };
 use gevinst_domain::{Potential, ProgrammeId, Status};
-use gevinst_sheets::export::programme::{
+use gevinst_app::export::programme_reports::{
     explanations, plan_workbook, programme_workbook, Names, PotentialPlan,
 };
 /// A date the Danish way in running text: `1. december 2026` (the import's wording).
-use gevinst_sheets::import::values::date_in_words as long_date;
-use gevinst_store::{Store, StoredProgramme};
+use gevinst_app::export::date_in_words as long_date;
+use gevinst_app::programmes::StoredProgramme;
 use std::collections::BTreeMap;
 
 /// Routes of the reports and downloads.
@@ -115,7 +115,7 @@ async fn programme_print_head(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_programme(&raw)?;
-    let stored = programmes::get(state.store.as_ref(), &who.principal, id).await?;
+    let stored = state.app.programmes().get(&who.principal, id).await?;
     Ok(print_head(
         &stored.programme.name,
         "Gevinstrealiseringsrapport",
@@ -129,7 +129,7 @@ async fn potential_print_head(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let p = potentials::get(state.store.as_ref(), &who.principal, id).await?;
+    let p = state.app.potentials().get(&who.principal, id).await?;
     Ok(print_head(&p.title, "Gevinstrapport"))
 }
 
@@ -210,29 +210,31 @@ fn names(lists: &TenantLists) -> Names {
 
 /// The included potentials that still exist, with their plans and actuals.
 async fn included(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     programme: &Programme,
 ) -> Result<Vec<(Potential, PotentialPlan)>, PageError> {
     let mut out = Vec::with_capacity(programme.potentials.len());
     for id in &programme.potentials {
-        let p = match potentials::get(store, who, *id).await {
+        let p = match app.potentials().get(who, *id).await {
             Ok(p) => p,
             Err(AppError::NotFound) => continue,
             Err(e) => return Err(e.into()),
         };
-        out.push((p.clone(), plan_of(store, who, &p).await?));
+        out.push((p.clone(), plan_of(app, who, &p).await?));
     }
     Ok(out)
 }
 
 async fn plan_of(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     p: &Potential,
 ) -> Result<PotentialPlan, PageError> {
-    let plan = programmes::plan(store, who, p.id).await?.map(|s| s.plan);
-    let actuals = programmes::actuals(store, who, p.id)
+    let plan = app.programmes().plan(who, p.id).await?.map(|s| s.plan);
+    let actuals = app
+        .programmes()
+        .actuals(who, p.id)
         .await?
         .into_iter()
         .map(|a| a.actual)
@@ -252,15 +254,11 @@ async fn cached_forecast(
     who: &Principal,
     id: ProgrammeId,
 ) -> Result<Option<std::sync::Arc<Forecast>>, PageError> {
-    Ok(programmes::cached_forecast(
-        state.store.as_ref(),
-        &state.forecasts,
-        who,
-        id,
-        PROGRAMME_PAGE_FORECAST,
-        Utc::now().year(),
-    )
-    .await?)
+    Ok(state
+        .app
+        .programmes()
+        .cached_forecast(who, id, PROGRAMME_PAGE_FORECAST, Utc::now().year())
+        .await?)
 }
 
 /// What the programme report and the programme workbook are made from.
@@ -276,11 +274,11 @@ struct ProgrammeData {
 
 impl ProgrammeData {
     async fn load(state: &AppState, who: &Principal, id: ProgrammeId) -> Result<Self, PageError> {
-        let store = state.store.as_ref();
-        let stored = programmes::get(store, who, id).await?;
-        let ov = programmes::overview(store, who, id).await?;
-        let lists = TenantLists::load(store, who).await?;
-        let inc = included(store, who, &stored.programme).await?;
+        let app = &state.app;
+        let stored = app.programmes().get(who, id).await?;
+        let ov = app.programmes().overview(who, id).await?;
+        let lists = app.potentials().lists(who).await?;
+        let inc = included(app, who, &stored.programme).await?;
         let forecast = cached_forecast(state, who, id).await?;
         Ok(Self {
             stored,
@@ -624,13 +622,11 @@ async fn programme_report(
         inc,
         forecast,
     } = ProgrammeData::load(&state, &who.principal, id).await?;
-    record_download(
-        state.store.as_ref(),
-        &who.principal,
-        Download::ProgrammeReport(id),
-        inc.len(),
-    )
-    .await?;
+    state
+        .app
+        .export()
+        .record_download(&who.principal, Download::ProgrammeReport(id), inc.len())
+        .await?;
     let programme = &stored.programme;
     let names = names(&lists);
     let plans: Vec<PotentialPlan> = inc.iter().map(|(_, pl)| pl.clone()).collect();
@@ -696,13 +692,11 @@ async fn programme_xlsx(
     let plans: Vec<PotentialPlan> = inc.into_iter().map(|(_, pl)| pl).collect();
     let bytes = programme_workbook(&stored.programme, &ov, &plans, &names, forecast.as_deref())
         .map_err(xlsx_error)?;
-    record_download(
-        state.store.as_ref(),
-        &who.principal,
-        Download::ProgrammeWorkbook(id),
-        plans.len(),
-    )
-    .await?;
+    state
+        .app
+        .export()
+        .record_download(&who.principal, Download::ProgrammeWorkbook(id), plans.len())
+        .await?;
     let base = match ascii_name(&stored.programme.name) {
         n if n.is_empty() => format!("program-{}", id.0),
         n => n,
@@ -784,13 +778,15 @@ async fn potential_report(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
-    let pot = potentials::get(store, p, id).await?;
-    let bc = business_cases::get(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
-    let pp = plan_of(store, p, &pot).await?;
-    record_download(store, p, Download::PotentialReport(id), pp.actuals.len()).await?;
+    let pot = app.potentials().get(p, id).await?;
+    let bc = app.business_cases().get(p, id).await?;
+    let lists = app.potentials().lists(p).await?;
+    let pp = plan_of(app, p, &pot).await?;
+    app.export()
+        .record_download(p, Download::PotentialReport(id), pp.actuals.len())
+        .await?;
     let user = |u| {
         lists
             .user_name(u)
@@ -1005,19 +1001,15 @@ async fn potential_xlsx(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
-    let pot = potentials::get(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
-    let pp = plan_of(store, p, &pot).await?;
+    let pot = app.potentials().get(p, id).await?;
+    let lists = app.potentials().lists(p).await?;
+    let pp = plan_of(app, p, &pot).await?;
     let bytes = plan_workbook(&pp, &names(&lists)).map_err(xlsx_error)?;
-    record_download(
-        store,
-        p,
-        Download::BenefitPlanWorkbook(id),
-        pp.actuals.len(),
-    )
-    .await?;
+    app.export()
+        .record_download(p, Download::BenefitPlanWorkbook(id), pp.actuals.len())
+        .await?;
     let base = match ascii_name(&pot.title) {
         n if n.is_empty() => String::new(),
         n => format!("-{n}"),

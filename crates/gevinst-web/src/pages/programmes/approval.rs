@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::auth::Principal;
-use gevinst_app::{programmes, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::danish::format_decimal;
 use gevinst_domain::programme::{ApprovalDecision, ApprovalState};
 use gevinst_domain::Permission;
@@ -144,7 +144,10 @@ pub(crate) async fn decide(
     let note = field(&pairs, "note");
     let result = match decision {
         Some(d) => {
-            programmes::decide_actual(state.store.as_ref(), &who.principal, id, actual, d, &note)
+            state
+                .app
+                .programmes()
+                .decide_actual(&who.principal, id, actual, d, &note)
                 .await
         }
         None => Err(AppError::Invalid(gevinst_domain::FieldErrors::single(

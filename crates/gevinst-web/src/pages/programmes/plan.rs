@@ -35,7 +35,7 @@ use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
 use gevinst_domain::{FieldErrors, Permission, Potential, PotentialId};
-use gevinst_store::{StoredActual, StoredBenefitPlan};
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
 
 /// One benefit as the plan page shows it.
 struct BenefitView {
@@ -311,21 +311,16 @@ pub(super) async fn load(
     who: &Principal,
     id: PotentialId,
 ) -> Result<Loaded, PageError> {
-    let store = state.store.as_ref();
-    let potential = potentials::get(store, who, id).await?;
-    let lists = TenantLists::load(store, who).await?;
-    let plan = programmes::plan(store, who, id).await?;
-    let actuals = programmes::actuals(store, who, id).await?;
-    let (economics, _) = store
-        .economics(who.tenant.id)
-        .await
-        .map_err(AppError::from)?;
-    let has_case = store
-        .business_case(who.tenant.id, id)
-        .await
-        .map_err(AppError::from)?
-        .is_some();
-    let case_changed = programmes::follow_case(store, who, id)
+    let app = &state.app;
+    let potential = app.potentials().get(who, id).await?;
+    let lists = app.potentials().lists(who).await?;
+    let plan = app.programmes().plan(who, id).await?;
+    let actuals = app.programmes().actuals(who, id).await?;
+    let economics = app.business_cases().economics(who).await?.economics;
+    let has_case = app.business_cases().has_case(who, id).await?;
+    let case_changed = app
+        .programmes()
+        .follow_case(who, id)
         .await?
         .filter(|next| plan.as_ref().is_some_and(|p| &p.plan != next));
     Ok(Loaded {
@@ -542,7 +537,12 @@ pub(crate) async fn record(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match programmes::record_actual(state.store.as_ref(), &who.principal, id, &draft).await {
+    match state
+        .app
+        .programmes()
+        .record_actual(&who.principal, id, &draft)
+        .await
+    {
         Ok(a) => {
             let message = if a.actual.approval == ApprovalState::Pending {
                 "afventer"
@@ -656,13 +656,11 @@ async fn base_plan(
             _ => Ok((s.plan.clone(), Some(s.version))),
         },
         None => {
-            let plan = programmes::derive(
-                state.store.as_ref(),
-                who,
-                l.potential.id,
-                MeasurementFrequency::Yearly,
-            )
-            .await?;
+            let plan = state
+                .app
+                .programmes()
+                .derive(who, l.potential.id, MeasurementFrequency::Yearly)
+                .await?;
             Ok((plan, None))
         }
     }
@@ -878,7 +876,12 @@ pub(crate) async fn edit_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match programmes::put_plan(state.store.as_ref(), &who.principal, id, expected, &plan).await {
+    match state
+        .app
+        .programmes()
+        .put_plan(&who.principal, id, expected, &plan)
+        .await
+    {
         Ok(_) => Ok(
             Redirect::to(&format!("/potentialer/{}/gevinstplan?besked=gemt", id.0)).into_response(),
         ),
