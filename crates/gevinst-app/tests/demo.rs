@@ -4,7 +4,6 @@
 
 use chrono::Utc;
 use gevinst_app::demo::{load_demo, DEMO_PASSWORD, DEMO_PROGRAMME_NAME, DEMO_TENANT_SLUG};
-use gevinst_app::programmes as pg;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::programme::{
     annual_gain, approval_reasons, ApprovalReason, ApprovalState, KeyBasis, Period, ShareOwner,
@@ -27,20 +26,25 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
         .await
         .expect("load")
         .expect("empty database");
-    let (pl, _) = gevinst_app::auth::login(
-        store.as_ref(),
-        DEMO_TENANT_SLUG,
-        "portefoljeleder@eksempel.dk",
-        DEMO_PASSWORD,
-        None,
-        Utc::now(),
-    )
-    .await
-    .expect("login");
+    let (pl, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .login(
+            DEMO_TENANT_SLUG,
+            "portefoljeleder@eksempel.dk",
+            DEMO_PASSWORD,
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("login");
     let t = pl.tenant.id;
 
     // One programme with the exact targets and milestones.
-    let programmes = pg::list(store.as_ref(), &pl).await.expect("programmes");
+    let programmes = gevinst_app::App::new(store.clone())
+        .programmes()
+        .list(&pl)
+        .await
+        .expect("programmes");
     assert_eq!(programmes.len(), 1);
     let stored = &programmes[0];
     let p = &stored.programme;
@@ -279,7 +283,9 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
 
     // The overview: realised > 0 but behind the decided plan in 2025, some potentials
     // ahead and some behind.
-    let overview = pg::overview(store.as_ref(), &pl, stored.id)
+    let overview = gevinst_app::App::new(store.clone())
+        .programmes()
+        .overview(&pl, stored.id)
         .await
         .expect("overview");
     let y2025 = overview

@@ -15,9 +15,9 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use gevinst_app::programmes::PendingActual;
+use gevinst_app::programmes::StoredActual;
 use gevinst_domain::programme::ApprovalDecision;
 use gevinst_domain::{PotentialId, ProgrammeId};
-use gevinst_app::programmes::StoredActual;
 use serde::Deserialize;
 
 /// A decision on a flagged actual.

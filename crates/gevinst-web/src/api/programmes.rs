@@ -38,6 +38,7 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
 use gevinst_app::programmes::Reminder;
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan, StoredProgramme};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::business_case::SimulationSettings;
@@ -46,7 +47,6 @@ use gevinst_domain::programme::{
     ProgrammeDraft, ProgrammeOverview, StatusProbabilities, TargetDraft, MAX_YEAR, MIN_YEAR,
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
-use gevinst_app::programmes::{StoredActual, StoredBenefitPlan, StoredProgramme};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

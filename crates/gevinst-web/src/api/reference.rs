@@ -6,8 +6,8 @@ use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use gevinst_domain::{CatalogueItem, Role, Status, Tenant, UnitId, UnitTree, User};
 use gevinst_app::potentials::Catalogue;
+use gevinst_domain::{CatalogueItem, Role, Status, Tenant, UnitId, UnitTree, User};
 use serde::Serialize;
 
 /// A unit of the organisation, with its place in the tree.

@@ -17,9 +17,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use gevinst_app::potentials::PotentialCounts;
 use gevinst_app::potentials::TenantLists;
 use gevinst_domain::{Status, UnitId, UnitTree};
-use gevinst_app::potentials::PotentialCounts;
 use std::collections::BTreeMap;
 
 /// Routes of this part of the UI.

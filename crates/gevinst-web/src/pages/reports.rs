@@ -35,8 +35,14 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDate, Utc};
 use gevinst_app::auth::Principal;
+/// A date the Danish way in running text: `1. december 2026` (the import's wording).
+use gevinst_app::export::date_in_words as long_date;
+use gevinst_app::export::programme_reports::{
+    explanations, plan_workbook, programme_workbook, Names, PotentialPlan,
+};
 use gevinst_app::export::Download;
 use gevinst_app::potentials::TenantLists;
+use gevinst_app::programmes::StoredProgramme;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_decimal, format_f64, format_kr, to_f64};
@@ -45,12 +51,6 @@ use gevinst_domain::programme::{
     ProgrammePotential, ShareOwner, Target, TargetKind,
 };
 use gevinst_domain::{Potential, ProgrammeId, Status};
-use gevinst_app::export::programme_reports::{
-    explanations, plan_workbook, programme_workbook, Names, PotentialPlan,
-};
-/// A date the Danish way in running text: `1. december 2026` (the import's wording).
-use gevinst_app::export::date_in_words as long_date;
-use gevinst_app::programmes::StoredProgramme;
 use std::collections::BTreeMap;
 
 /// Routes of the reports and downloads.

@@ -13,10 +13,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
+use gevinst_app::potentials::Catalogue;
 use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::{CatalogueItem, FieldErrors};
-use gevinst_app::potentials::Catalogue;
 use serde::Deserialize;
 
 /// The two lists as they appear in URLs, with their Danish wording and id prefix.

@@ -42,7 +42,11 @@ async fn page_user() -> (AppState, PageUser, gevinst_store::DynStore) {
         csrf: "x".into(),
     };
     let app = gevinst_app::App::new(store.clone());
-    (AppState::new(app, crate::WebSettings::default()), who, store)
+    (
+        AppState::new(app, crate::WebSettings::default()),
+        who,
+        store,
+    )
 }
 
 #[tokio::test]

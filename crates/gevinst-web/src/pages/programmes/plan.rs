@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
 use gevinst_app::{programmes, AppError};
 use gevinst_domain::business_case::{Decimal, Economics, LineKind};
 use gevinst_domain::danish::format_decimal;
@@ -35,7 +36,6 @@ use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
 use gevinst_domain::{FieldErrors, Permission, Potential, PotentialId};
-use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
 
 /// One benefit as the plan page shows it.
 struct BenefitView {
