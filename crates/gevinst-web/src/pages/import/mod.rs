@@ -69,7 +69,7 @@ pub fn routes() -> Router<AppState> {
 // ------------------------------------------------------------------ helpers
 
 fn may_import(who: &PageUser) -> Result<(), PageError> {
-    if who.principal.user.role == Role::Laeser {
+    if !who.principal.actor.may_tenant_wide(Permission::Import) {
         Err(PageError(AppError::Forbidden))
     } else {
         Ok(())

@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, Potential, Role, Status};
+use gevinst_domain::{FieldErrors, Permission, Potential, Role, Status};
 
 /// One fact in the facts list.
 #[derive(Debug, Clone)]
@@ -214,7 +214,7 @@ async fn render(
 ) -> Result<Response, PageError> {
     let (audit, changes) = state.app.potentials().history(&who.principal, p.id).await?;
     let may_edit = potentials::may_edit(&who.principal, p, lists);
-    let with_people = who.principal.user.role != Role::Laeser;
+    let with_people = who.principal.actor.may_tenant_wide(Permission::Contribute);
     let edit_open = extra.edit.is_some();
     let edit = may_edit.then(|| {
         let (values, errors) = extra
@@ -321,7 +321,7 @@ pub(super) async fn edit(
     let pairs = form_pairs(&body)?;
     let version = read_version(&pairs)?;
     let values = PotentialForm::from_pairs(&pairs);
-    let with_people = who.principal.user.role != Role::Laeser;
+    let with_people = who.principal.actor.may_tenant_wide(Permission::Contribute);
     let (draft, parse_errors) = values.to_draft(with_people, Some(&current));
     if !parse_errors.is_empty() {
         let errors = all_errors(parse_errors, &draft, &lists);

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::AppError;
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 /// The "Ny idé" page.
 #[derive(Template)]
@@ -32,7 +32,7 @@ fn render(who: &PageUser, form: FormView, status: StatusCode) -> Response {
 }
 
 fn with_people(who: &PageUser) -> bool {
-    who.principal.user.role != Role::Laeser
+    who.principal.actor.may_tenant_wide(Permission::Contribute)
 }
 
 /// `GET /potentialer/ny`.
