@@ -41,9 +41,9 @@ use gevinst_app::import::uploads::{Failure, FailureKind, Upload};
 use gevinst_app::import::{
     self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
+use gevinst_app::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
 use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, Permission, Role, UnitId};
-use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
+use gevinst_domain::{FieldErrors, Permission, UnitId};
 use std::time::Duration;
 use views::*;
 

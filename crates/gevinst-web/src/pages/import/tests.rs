@@ -2,7 +2,7 @@
 
 use super::*;
 use gevinst_domain::user::{Email, ValidUser};
-use gevinst_domain::{Actor, Slug};
+use gevinst_domain::{Actor, Role, Slug};
 use gevinst_store::ImportUploadChange;
 
 /// A porteføljeleder of a fresh tenant in a private in-memory database.

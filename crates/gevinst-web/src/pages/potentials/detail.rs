@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, Permission, Potential, Role, Status};
+use gevinst_domain::{FieldErrors, Permission, Potential, Status};
 
 /// One fact in the facts list.
 #[derive(Debug, Clone)]
