@@ -44,34 +44,15 @@ impl Admin<'_> {
     ) -> Result<User> {
         let store = self.app.store();
         let lists = admin_lists(store, who).await?;
-        let mut errors = FieldErrors::new();
-        let valid = draft
-            .validate(|u| lists.units.contains(u))
-            .map_err(|e| errors.0.extend(e.0))
-            .ok();
-        let context = [
-            draft.email.as_str(),
-            draft.name.as_str(),
-            who.tenant.slug.as_str(),
-            who.tenant.name.as_str(),
-        ];
-        if let Err(e) = validate_password(password, &context) {
-            errors.0.extend(e.0);
-        }
-        let Some(valid) = valid.filter(|_| errors.is_empty()) else {
-            return Err(errors.into());
-        };
-        let hash = hash_password(password)?;
-        store
-            .create_user(who.tenant.id, who.actor_id(), &valid, &hash)
-            .await
-            .map_err(|e| {
-                duplicate_as(
-                    e,
-                    "email",
-                    "Der findes allerede en bruger med denne e-mail.",
-                )
-            })
+        add_user(
+            store,
+            &who.tenant,
+            who.actor_id(),
+            &lists.units,
+            draft,
+            password,
+        )
+        .await
     }
 
     /// Changes a user. An admin cannot deactivate themselves or take away their own admin
@@ -243,7 +224,48 @@ impl Admin<'_> {
     }
 }
 
-fn duplicate_as(e: gevinst_store::StoreError, field: &str, message: &str) -> AppError {
+/// Creates a user in `tenant` after checking the draft against the tenant's `units` and the
+/// password against the draft; every problem at once ([`AppError::Invalid`]). Shared by
+/// the admin's page and the operator's `gevinst user add`.
+pub(crate) async fn add_user(
+    store: &dyn Store,
+    tenant: &Tenant,
+    by: Option<UserId>,
+    units: &UnitTree,
+    draft: &NewUserDraft,
+    password: &str,
+) -> Result<User> {
+    let mut errors = FieldErrors::new();
+    let valid = draft
+        .validate(|u| units.contains(u))
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let context = [
+        draft.email.as_str(),
+        draft.name.as_str(),
+        tenant.slug.as_str(),
+        tenant.name.as_str(),
+    ];
+    if let Err(e) = validate_password(password, &context) {
+        errors.0.extend(e.0);
+    }
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let hash = hash_password(password)?;
+    store
+        .create_user(tenant.id, by, &valid, &hash)
+        .await
+        .map_err(|e| {
+            duplicate_as(
+                e,
+                "email",
+                "Der findes allerede en bruger med denne e-mail.",
+            )
+        })
+}
+
+pub(crate) fn duplicate_as(e: gevinst_store::StoreError, field: &str, message: &str) -> AppError {
     if e.kind() == gevinst_store::ErrorKind::Duplicate {
         FieldErrors::single(field, "duplicate", message).into()
     } else {

@@ -140,4 +140,6 @@ handles! {
     uploads => Uploads;
     /// Periodic upkeep: purging what has expired ([`crate::maintenance`]).
     maintenance => Maintenance;
+    /// The operator's commands from the shell ([`crate::operator`]).
+    operator => Operator;
 }

@@ -55,7 +55,8 @@ use gevinst_domain::{Actor, TenantId};
 use gevinst_domain::{
     AuditAction, AuditDraft, EntityKind, FieldChange, FieldErrors, Tenant, User, UserId,
 };
-use gevinst_store::{ApiTokenInfo, SessionRecord, Store};
+pub use gevinst_store::ApiTokenInfo;
+use gevinst_store::{SessionRecord, Store};
 use serde_json::Value;
 
 /// How long a browser session lives at most (absolute): one working day.
@@ -340,29 +341,15 @@ impl Auth<'_> {
         name: &str,
         expires_in_days: Option<u32>,
     ) -> Result<(String, ApiTokenInfo)> {
-        let store = self.app.store();
-        let name = token_name(name);
-        let expires = token_expiry(expires_in_days, Utc::now());
-        let (name, expires_at) = match (name, expires) {
-            (Ok(n), Ok(e)) => (n, e),
-            (n, e) => {
-                let mut errors = n.err().unwrap_or_default();
-                errors.0.extend(e.err().unwrap_or_default().0);
-                return Err(errors.into());
-            }
-        };
-        let (token, hash) = new_api_token();
-        let info = store
-            .create_api_token(
-                who.tenant.id,
-                Some(who.user.id),
-                who.user.id,
-                &name,
-                &hash,
-                expires_at,
-            )
-            .await?;
-        Ok((token, info))
+        issue_token(
+            self.app.store(),
+            &who.tenant,
+            Some(who.user.id),
+            who.user.id,
+            name,
+            expires_in_days,
+        )
+        .await
     }
 
     /// The principal's own tokens.
@@ -508,6 +495,34 @@ pub fn token_expiry(
             ),
         )),
     }
+}
+
+/// Makes an API token for `owner` in `tenant`, created by `by` (`None`: the operator), after
+/// checking its name ([`token_name`]) and lifetime ([`token_expiry`]); both problems at once.
+/// Returns the token (shown once) and what is stored about it.
+pub(crate) async fn issue_token(
+    store: &dyn Store,
+    tenant: &gevinst_domain::Tenant,
+    by: Option<UserId>,
+    owner: UserId,
+    name: &str,
+    expires_in_days: Option<u32>,
+) -> Result<(String, ApiTokenInfo)> {
+    let name = token_name(name);
+    let expires = token_expiry(expires_in_days, Utc::now());
+    let (name, expires_at) = match (name, expires) {
+        (Ok(n), Ok(e)) => (n, e),
+        (n, e) => {
+            let mut errors = n.err().unwrap_or_default();
+            errors.0.extend(e.err().unwrap_or_default().0);
+            return Err(errors.into());
+        }
+    };
+    let (token, hash) = new_api_token();
+    let info = store
+        .create_api_token(tenant.id, by, owner, &name, &hash, expires_at)
+        .await?;
+    Ok((token, info))
 }
 
 /// Checks an API token's name: 1–80 characters after cleaning.

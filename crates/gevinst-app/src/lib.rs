@@ -19,13 +19,15 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod maintenance;
+pub mod operator;
 pub mod password;
 pub mod potentials;
 pub mod programmes;
 pub mod slots;
 
 pub use app::{
-    Admin, App, Auth, BusinessCases, Exports, Imports, Maintenance, Potentials, Programmes, Uploads,
+    Admin, App, Auth, BusinessCases, Exports, Imports, Maintenance, Operator, Potentials,
+    Programmes, Uploads,
 };
 pub use error::AppError;
 
