@@ -1,13 +1,13 @@
 //! Use cases on actuals: recording them, the four-eyes approval of flagged ones, and the
 //! list of actuals awaiting approval. Re-exported by [`crate::programmes`].
 //!
-//! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's owner
+//! - Recording an actual ([`record_actual`](Programmes::record_actual)) is for the benefit's owner (the plan's owner
 //!   of that benefit line), a porteføljeleder or an admin; everyone else is
 //!   [`AppError::Forbidden`], whatever their rights on the potential. An actual that
 //!   meets the rule in [`gevinst_domain::programme::approval`] (500.000 kr. or more, or
 //!   more than 150 % of the plan) is stored as *afventer godkendelse* and does not count
 //!   as realised or harvested until approved.
-//! - Approving or rejecting it ([`decide_actual`]) is for a porteføljeleder or an admin
+//! - Approving or rejecting it ([`decide_actual`](Programmes::decide_actual)) is for a porteføljeleder or an admin
 //!   other than the person who recorded it ([`check_decider`]); it is audited with
 //!   [`AuditAction::Approve`] (approval) or [`AuditAction::Update`] (rejection, with the
 //!   note as the reason).

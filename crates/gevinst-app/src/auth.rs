@@ -399,7 +399,7 @@ impl Principal {
     }
 }
 
-/// A session just created by [`login`]: the cookie value (secret) and the CSRF token.
+/// A session just created by [`login`](Auth::login): the cookie value (secret) and the CSRF token.
 #[derive(Clone)]
 pub struct NewSession {
     /// The value to put in the session cookie. Only its hash is stored.

@@ -1,11 +1,11 @@
 //! Use cases on business cases and on the tenant's economic settings.
 //!
 //! - Anyone in the tenant may read a potential's business case with its results
-//!   ([`get`]) and run a simulation on it ([`simulate`]); reading the economic settings
-//!   ([`economics`]) is open too, since every result shows the rates it used.
-//! - Saving a business case ([`put`]) needs the right to edit the potential
+//!   ([`get`](BusinessCases::get)) and run a simulation on it ([`simulate`](BusinessCases::simulate)); reading the economic settings
+//!   ([`economics`](BusinessCases::economics)) is open too, since every result shows the rates it used.
+//! - Saving a business case ([`put`](BusinessCases::put)) needs the right to edit the potential
 //!   ([`Permission::EditPotential`] of its unit); changing the economic settings
-//!   ([`set_economics`]) needs the admin role.
+//!   ([`set_economics`](BusinessCases::set_economics)) needs the admin role.
 //! - Both writes carry the version the user read; a stale version is
 //!   [`AppError::Conflict`] and saves nothing. Both are audited field by field.
 //! - The calculations are pure but can be CPU-heavy (a simulation of a million

@@ -1,13 +1,13 @@
 //! Exporting the portfolio to .xlsx or CSV.
 //!
-//! - [`export`]: what a logged-in user downloads. Anyone in the tenant may read every
+//! - [`export`](Exports::export): what a logged-in user downloads. Anyone in the tenant may read every
 //!   potential, so anyone may export; the same [`ListParams`] filters as the list page
 //!   select the potentials (all pages, in the list's sort order; `page` and `per_page`
 //!   are ignored). Invalid filters are [`AppError::Invalid`], never a partial export.
-//! - [`export_tenant`]: the operator's export from the CLI (`gevinst export`), the whole
+//! - [`export_tenant`](Exports::export_tenant): the operator's export from the CLI (`gevinst export`), the whole
 //!   tenant without a user.
 //!
-//! Every export and report download is audited ([`audit_export`], [`record_download`]):
+//! Every export and report download is audited ([`audit_export`](Exports::audit_export), [`record_download`](Exports::record_download)):
 //! an entry with [`EntityKind::Export`] and [`AuditAction::Export`] names what left
 //! gevinst (an [`ExportRecord`]: what, format, filter and row count) and who took it
 //! (`None` for the operator's CLI), keyed by the tenant. The entry is written before the file is handed out,
@@ -299,7 +299,7 @@ impl Exports<'_> {
     /// The potentials a logged-in user selected with the list's filters, as a file. Anyone
     /// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
     /// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
-    /// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`]).
+    /// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`](Exports::audit_export)).
     pub async fn export(
         &self,
         who: &Principal,
@@ -333,7 +333,7 @@ impl Exports<'_> {
     }
 
     /// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
-    /// Audited ([`audit_export`]) with no user and the channel `cli`.
+    /// Audited ([`audit_export`](Exports::audit_export)) with no user and the channel `cli`.
     pub async fn export_tenant(
         &self,
         tenant: &Tenant,

@@ -1,7 +1,7 @@
 //! Periodic work of a running server: the purge of expired sessions, old failed logins
 //! and expired import uploads.
 //!
-//! Several app servers may run on one database. Each one calls [`purge_if_due`] every
+//! Several app servers may run on one database. Each one calls [`purge_if_due`](Maintenance::purge_if_due) every
 //! [`PURGE_EVERY`]; the store's [`Store::claim_periodic_job`] (a PostgreSQL advisory
 //! lock and the time of the last run, shared by all app servers) lets one of them run it
 //! and the others skip it. If that app server stops, the next one whose timer fires

@@ -1,26 +1,26 @@
 //! Use cases on programmes, benefits realisation plans and actuals.
 //!
-//! - Anyone in the tenant may read programmes ([`get`], [`list`]), plans ([`plan`]),
-//!   actuals ([`actuals`]) and the programme overview ([`overview`]).
-//! - Creating and changing a programme ([`create`], [`update`]) needs the role
+//! - Anyone in the tenant may read programmes ([`get`](Programmes::get), [`list`](Programmes::list)), plans ([`plan`](Programmes::plan)),
+//!   actuals ([`actuals`](Programmes::actuals)) and the programme overview ([`overview`](Programmes::overview)).
+//! - Creating and changing a programme ([`create`](Programmes::create), [`update`](Programmes::update)) needs the role
 //!   porteføljeleder or admin.
-//! - Saving a potential's plan ([`put_plan`]) needs the right to edit the potential
+//! - Saving a potential's plan ([`put_plan`](Programmes::put_plan)) needs the right to edit the potential
 //!   ([`Permission::EditPotential`] of its unit), and the potential must be besluttet or
-//!   later. [`derive`] proposes a plan from the business case without saving anything.
-//! - Setting or changing a benefit's owner (gevinstejer) in [`put_plan`] needs
+//!   later. [`derive`](Programmes::derive) proposes a plan from the business case without saving anything.
+//! - Setting or changing a benefit's owner (gevinstejer) in [`put_plan`](Programmes::put_plan) needs
 //!   [`Permission::AssignBenefitOwner`] of the potential's unit (a leder of the unit, the
 //!   porteføljeleder or an admin): a digital agent may edit the plan's KPIs and methods,
 //!   but an owner change by them is a field error on `benefits[i].owner`
 //!   (`owner_change_forbidden`).
-//! - Recording an actual ([`record_actual`]) is for the benefit's owner (the plan's
+//! - Recording an actual ([`record_actual`](Programmes::record_actual)) is for the benefit's owner (the plan's
 //!   owner of that benefit line), a porteføljeleder or an admin; everyone else is
 //!   [`AppError::Forbidden`], whatever their rights on the potential. Large or
-//!   surprising actuals wait for a second person's approval ([`decide_actual`]); see
+//!   surprising actuals wait for a second person's approval ([`decide_actual`](Programmes::decide_actual)); see
 //!   [`crate::actuals`].
-//! - The forecast ([`forecast`]) is open to everyone in the tenant; the probabilities per
-//!   status it uses ([`status_probabilities`]) are changed by a porteføljeleder or an
-//!   admin ([`set_status_probabilities`]).
-//! - Reminders of measurements that are due and not yet recorded ([`reminders`], the
+//! - The forecast ([`forecast`](Programmes::forecast)) is open to everyone in the tenant; the probabilities per
+//!   status it uses ([`status_probabilities`](Programmes::status_probabilities)) are changed by a porteføljeleder or an
+//!   admin ([`set_status_probabilities`](Programmes::set_status_probabilities)).
+//! - Reminders of measurements that are due and not yet recorded ([`reminders`](Programmes::reminders), the
 //!   årshjul) show a porteføljeleder or an admin every plan, anyone else the benefits
 //!   they own.
 //! - Writes carry the version the user read; a stale version is [`AppError::Conflict`]
@@ -443,7 +443,7 @@ impl Programmes<'_> {
     }
 
     /// The forecast for these settings: from the cache if the tenant's data has not changed
-    /// since it was computed, else computed by [`forecast`] and cached.
+    /// since it was computed, else computed by [`forecast`](Programmes::forecast) and cached.
     pub async fn forecast_cached(
         &self,
         who: &Principal,
@@ -510,7 +510,7 @@ impl Programmes<'_> {
 
 /// Whether the principal may set or change the owners (gevinstejere) of the potential's
 /// benefits ([`Permission::AssignBenefitOwner`]); pages use it to offer the choice,
-/// [`put_plan`] enforces it.
+/// [`put_plan`](Programmes::put_plan) enforces it.
 pub fn may_assign_owner(
     who: &Principal,
     p: &gevinst_domain::Potential,

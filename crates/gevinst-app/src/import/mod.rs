@@ -6,18 +6,18 @@
 //!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
 //!    export is recognised by its header and read the same way, without business cases,
 //!    which the CSV does not carry).
-//! 2. [`preview`] decides for every data row, against the tenant's existing potentials,
+//! 2. [`preview`](Imports::preview) decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
 //!    in Danish, and lists unknown units, fagområder, statuses and technologies with
 //!    suggested matches and what will happen to them ([`ImportChoices`]).
-//! 3. [`commit`] writes the import in one database transaction
+//! 3. [`commit`](Imports::commit) writes the import in one database transaction
 //!    ([`gevinst_store::Store::commit_import`]): all rows, or only the valid ones when the
 //!    caller explicitly asks (`only_valid`); otherwise any error refuses the whole import.
 //! 4. [`error_report`] writes the rows that were not imported cleanly as an .xlsx file.
 //!
-//! Saved column mappings: [`list_mappings`], [`load_mapping`], [`save_mapping`],
-//! [`delete_mapping`].
+//! Saved column mappings: [`list_mappings`](Imports::list_mappings), [`load_mapping`](Imports::load_mapping), [`save_mapping`](Imports::save_mapping),
+//! [`delete_mapping`](Imports::delete_mapping).
 //!
 //! # Rules
 //!

@@ -9,10 +9,10 @@
 //!   and user who uploaded it: anyone else (another user, another tenant) gets
 //!   [`AppError::NotFound`];
 //! - it expires [`TTL`] after it was made (the user starts again by uploading), and the
-//!   purge ([`purge`]) deletes it;
+//!   purge ([`purge`](Uploads::purge)) deletes it;
 //! - at most [`MAX_PER_USER`] uploads per user and [`MAX_UPLOADS`] /
 //!   [`MAX_TOTAL_BYTES`] in all are kept: the oldest give way, never one whose commit runs;
-//! - one commit per upload ([`start_commit`]), whichever app server the second click
+//! - one commit per upload ([`start_commit`](Uploads::start_commit)), whichever app server the second click
 //!   reaches;
 //! - the running commit writes how many rows it has written to the row every
 //!   [`PROGRESS_EVERY`] (not per row); the app server that runs it also knows it in
@@ -112,7 +112,7 @@ pub struct Upload {
     pub user: UserId,
     /// The file's name as uploaded.
     pub filename: String,
-    /// The file (empty when read by [`status`]).
+    /// The file (empty when read by [`status`](Uploads::status)).
     pub bytes: Arc<[u8]>,
     /// When it was uploaded.
     pub created: DateTime<Utc>,
@@ -126,7 +126,7 @@ pub struct Upload {
     pub committing: bool,
     /// Rows written so far by the running commit.
     pub progress: u64,
-    /// Why the last commit wrote nothing (shown once, see [`take_failure`]).
+    /// Why the last commit wrote nothing (shown once, see [`take_failure`](Uploads::take_failure)).
     pub failure: Option<Failure>,
     /// What the commit wrote, once done.
     pub outcome: Option<Arc<CommitOutcome>>,
@@ -162,7 +162,7 @@ fn expired_before(now: DateTime<Utc>) -> DateTime<Utc> {
     now - chrono::Duration::from_std(TTL).unwrap_or(chrono::Duration::hours(2))
 }
 
-/// An id as made by [`create`]: 32 hex digits. Anything else is not looked up.
+/// An id as made by [`create`](Uploads::create): 32 hex digits. Anything else is not looked up.
 fn check_id(id: &str) -> Result<()> {
     if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
@@ -248,7 +248,7 @@ impl Uploads<'_> {
         self.read(who, id, true).await
     }
 
-    /// As [`get`], without the file (for the progress page, which is asked for every second).
+    /// As [`get`](Uploads::get), without the file (for the progress page, which is asked for every second).
     pub async fn status(&self, who: &Principal, id: &str) -> Result<Upload> {
         self.read(who, id, false).await
     }
