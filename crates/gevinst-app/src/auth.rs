@@ -3,8 +3,8 @@
 //!
 //! Passwords are hashed and checked in [`crate::password`]; every check passes its gate.
 
-use crate::password::PasswordGate;
 pub use crate::password::{hash_password, verify_password};
+use crate::Auth;
 use crate::{AppError, Result};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -54,7 +54,8 @@ use gevinst_domain::login_throttle::{self, ThrottleKeys};
 use gevinst_domain::{Actor, TenantId};
 use gevinst_domain::{FieldErrors, Tenant, User, UserId};
 use gevinst_store::prelude::*;
-use gevinst_store::{ApiTokenInfo, FailedLogin, SessionRecord};
+pub use gevinst_store::ApiTokenInfo;
+use gevinst_store::{FailedLogin, SessionRecord};
 
 /// How long a browser session lives at most (absolute): one working day.
 pub const SESSION_HOURS: i64 = 10;
@@ -67,13 +68,266 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = login_throttle::WINDOW_MINUTES;
 /// Longest lifetime of an API token with an expiry, in days.
 pub const MAX_TOKEN_DAYS: u32 = 730;
 
-/// Deletes expired sessions and failed logins older than the throttling window, so the
-/// tables do not grow without bound. `gevinst serve` runs it every hour. Returns how many
-/// sessions and failures were deleted.
-pub async fn purge_expired(store: &dyn Store, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    Ok(store
-        .purge_expired(now, now - Duration::minutes(THROTTLE_WINDOW_MINUTES))
-        .await?)
+impl Auth<'_> {
+    /// Every tenant, for the sign-in form's choice of municipality (before anyone is signed
+    /// in).
+    pub async fn tenants(&self) -> Result<Vec<gevinst_domain::Tenant>> {
+        Ok(self.app.store().list_tenants().await?)
+    }
+
+    /// Deletes expired sessions and failed logins older than the throttling window, so the
+    /// tables do not grow without bound. `gevinst serve` runs it every hour. Returns how many
+    /// sessions and failures were deleted.
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<(u64, u64)> {
+        let store = self.app.store();
+        Ok(store
+            .purge_expired(now, now - Duration::minutes(THROTTLE_WINDOW_MINUTES))
+            .await?)
+    }
+
+    /// Logs a user in with tenant slug, e-mail and password, from `client` (the client's
+    /// address, when known).
+    ///
+    /// - The attempt is counted before the password is checked, and judged by
+    ///   [`login_throttle::judge`]; a refused attempt is [`AppError::Throttled`] and costs no
+    ///   password check.
+    /// - The check runs through the [`PasswordGate`]; beyond its queue the attempt is
+    ///   [`AppError::Busy`] and not counted.
+    /// - Logins, failed logins (in a tenant that exists) and the failure that starts a delay
+    ///   or lockout are written to the tenant's audit log.
+    pub async fn login(
+        &self,
+        tenant_slug: &str,
+        email: &str,
+        password: &str,
+        client: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Principal, NewSession)> {
+        let store = self.app.store();
+        let slug = tenant_slug.trim().to_lowercase();
+        let email = email.trim().to_lowercase();
+        let keys = ThrottleKeys::new(&slug, &email, client);
+        let attempt = random_secret();
+        let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+        let histories = store
+            .reserve_login_attempt(&attempt, &keys.all(), now, since)
+            .await?;
+        let [pair, account, ..] = histories[..] else {
+            return Err(AppError::Internal("login attempt not reserved".into()));
+        };
+        let client_history = histories.get(2).copied();
+        if let Err(refusal) = login_throttle::judge(pair, account, client_history, now) {
+            store.release_login_attempt(&attempt).await?;
+            tracing::warn!(tenant = %slug, client = ?client, "login refused: throttled");
+            return Err(AppError::Throttled {
+                retry_after_secs: refusal.retry_after_secs,
+            });
+        }
+        let tenant = match store.tenant_by_slug(&slug).await {
+            Ok(t) => Some(t),
+            Err(e) if e.is_not_found() => None,
+            Err(e) => return Err(e.into()),
+        };
+        let creds = match &tenant {
+            Some(t) => match store.user_credentials(t.id, &email).await {
+                Ok(c) => Some(c),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let checked = self
+            .app
+            .passwords()
+            .verify(password, creds.as_ref().map(|c| c.password_hash.as_str()))
+            .await;
+        let matched = match checked {
+            Ok(m) => m,
+            Err(e) => {
+                // Not checked (busy): not counted either.
+                store.release_login_attempt(&attempt).await?;
+                return Err(e);
+            }
+        };
+        // A failure's reserved rows stay: they are the failure. Without a tenant there is no
+        // audit log to write it to.
+        let Some(tenant) = tenant else {
+            return Err(AppError::Unauthenticated);
+        };
+        let creds = match creds {
+            Some(c) if matched && c.user.active => c,
+            other => {
+                let failure = FailedLogin {
+                    user: other.map(|c| c.user.id),
+                    email: &email,
+                    client,
+                    lockout: login_throttle::failure_starts_lockout(pair, account),
+                };
+                store.record_failed_login(tenant.id, &failure).await?;
+                return Err(AppError::Unauthenticated);
+            }
+        };
+        store.release_login_attempt(&attempt).await?;
+        store.clear_login_failures(&keys.pair).await?;
+        let session = NewSession {
+            cookie_value: random_secret(),
+            csrf_token: random_secret(),
+            expires_at: now + Duration::hours(SESSION_HOURS),
+        };
+        store
+            .create_session(
+                &SessionRecord {
+                    token_hash: secret_hash(&session.cookie_value),
+                    tenant_id: tenant.id,
+                    user_id: creds.user.id,
+                    csrf_token: session.csrf_token.clone(),
+                    expires_at: session.expires_at,
+                    last_seen_at: now,
+                },
+                client,
+            )
+            .await?;
+        Ok((Principal::new(creds.user, tenant), session))
+    }
+
+    /// Resolves a session cookie to the user and the session's CSRF token. A session idle
+    /// for more than [`SESSION_IDLE_MINUTES`] ends here.
+    pub async fn from_session(
+        &self,
+        cookie_value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Principal, String)> {
+        let store = self.app.store();
+        let hash = secret_hash(cookie_value);
+        let record = store
+            .session(&hash, now)
+            .await
+            .map_err(not_found_is_unauthenticated)?;
+        let idle = now - record.last_seen_at;
+        if idle > Duration::minutes(SESSION_IDLE_MINUTES) {
+            store.delete_session(&hash).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let principal = load_principal(store, record.tenant_id, record.user_id).await?;
+        if idle > Duration::seconds(SESSION_TOUCH_SECONDS) {
+            store.touch_session(&hash, now).await?;
+        }
+        Ok((principal, record.csrf_token))
+    }
+
+    /// Resolves a bearer token to its user, used from `client` (the client's address, when
+    /// known). A token used from an address it was not last used from is audited.
+    pub async fn from_api_token(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        client: Option<&str>,
+    ) -> Result<Principal> {
+        let store = self.app.store();
+        if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
+            return Err(AppError::Unauthenticated);
+        }
+        let used = store
+            .use_api_token(&secret_hash(token), now, client)
+            .await
+            .map_err(not_found_is_unauthenticated)?;
+        let principal = load_principal(store, used.tenant_id, used.user_id).await?;
+        if let Some(client) = client {
+            if used.previous_client.as_deref() != Some(client) {
+                store.record_token_use(&used, client).await?;
+            }
+        }
+        Ok(principal)
+    }
+
+    /// Ends a session, and audits the logout when the session was live.
+    pub async fn logout(&self, cookie_value: &str, client: Option<&str>) -> Result<()> {
+        self.app
+            .store()
+            .end_session(&secret_hash(cookie_value), Utc::now(), client)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the principal's own password: the current one must be given. The user's other
+    /// sessions end (the one with cookie `keep_session`, this one, stays); their API tokens,
+    /// which they hold themselves, stay.
+    pub async fn change_own_password(
+        &self,
+        who: &Principal,
+        keep_session: Option<&str>,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        let store = self.app.store();
+        let creds = store
+            .user_credentials(who.tenant.id, who.user.email.as_str())
+            .await?;
+        if !self
+            .app
+            .passwords()
+            .verify(current, Some(&creds.password_hash))
+            .await?
+        {
+            return Err(FieldErrors::single(
+                "current_password",
+                "wrong",
+                "Den nuværende adgangskode er forkert.",
+            )
+            .into());
+        }
+        if current == new {
+            return Err(FieldErrors::single(
+                "password",
+                "unchanged",
+                "Den nye adgangskode skal være en anden end den nuværende.",
+            )
+            .into());
+        }
+        gevinst_domain::user::validate_password(new, &password_context(&who.user, &who.tenant))?;
+        let hash = hash_password(new)?;
+        store
+            .set_password(who.tenant.id, who.actor_id(), who.user.id, &hash)
+            .await?;
+        let keep = keep_session.map(secret_hash);
+        store
+            .delete_user_sessions(who.tenant.id, who.user.id, keep.as_deref())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates a personal API token for the principal, expiring after `expires_in_days` when
+    /// given; returns the token (shown once).
+    pub async fn create_token(
+        &self,
+        who: &Principal,
+        name: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<(String, ApiTokenInfo)> {
+        issue_token(
+            self.app.store(),
+            &who.tenant,
+            Some(who.user.id),
+            who.user.id,
+            name,
+            expires_in_days,
+        )
+        .await
+    }
+
+    /// The principal's own tokens.
+    pub async fn list_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenInfo>> {
+        let store = self.app.store();
+        Ok(store.list_api_tokens(who.tenant.id, who.user.id).await?)
+    }
+
+    /// Revokes one of the principal's own tokens.
+    pub async fn revoke_token(&self, who: &Principal, id: i64) -> Result<()> {
+        let store = self.app.store();
+        Ok(store
+            .revoke_api_token(who.tenant.id, who.user.id, id)
+            .await?)
+    }
 }
 
 /// The authenticated user with their tenant, as every use case receives them.
@@ -108,7 +362,7 @@ impl Principal {
     }
 }
 
-/// A session just created by [`login`]: the cookie value (secret) and the CSRF token.
+/// A session just created by [`login`](Auth::login): the cookie value (secret) and the CSRF token.
 #[derive(Clone)]
 pub struct NewSession {
     /// The value to put in the session cookie. Only its hash is stored.
@@ -125,156 +379,6 @@ impl std::fmt::Debug for NewSession {
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
-}
-
-/// Logs a user in with tenant slug, e-mail and password, from `client` (the client's
-/// address, when known).
-///
-/// - The attempt is counted before the password is checked, and judged by
-///   [`login_throttle::judge`]; a refused attempt is [`AppError::Throttled`] and costs no
-///   password check.
-/// - The check runs through the [`PasswordGate`]; beyond its queue the attempt is
-///   [`AppError::Busy`] and not counted.
-/// - Logins, failed logins (in a tenant that exists) and the failure that starts a delay
-///   or lockout are written to the tenant's audit log.
-pub async fn login(
-    store: &dyn Store,
-    tenant_slug: &str,
-    email: &str,
-    password: &str,
-    client: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(Principal, NewSession)> {
-    let slug = tenant_slug.trim().to_lowercase();
-    let email = email.trim().to_lowercase();
-    let keys = ThrottleKeys::new(&slug, &email, client);
-    let attempt = random_secret();
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let histories = store
-        .reserve_login_attempt(&attempt, &keys.all(), now, since)
-        .await?;
-    let [pair, account, ..] = histories[..] else {
-        return Err(AppError::Internal("login attempt not reserved".into()));
-    };
-    let client_history = histories.get(2).copied();
-    if let Err(refusal) = login_throttle::judge(pair, account, client_history, now) {
-        store.release_login_attempt(&attempt).await?;
-        tracing::warn!(tenant = %slug, client = ?client, "login refused: throttled");
-        return Err(AppError::Throttled {
-            retry_after_secs: refusal.retry_after_secs,
-        });
-    }
-    let tenant = match store.tenant_by_slug(&slug).await {
-        Ok(t) => Some(t),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => return Err(e.into()),
-    };
-    let creds = match &tenant {
-        Some(t) => match store.user_credentials(t.id, &email).await {
-            Ok(c) => Some(c),
-            Err(e) if e.is_not_found() => None,
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
-    let checked = PasswordGate::global()
-        .verify(password, creds.as_ref().map(|c| c.password_hash.as_str()))
-        .await;
-    let matched = match checked {
-        Ok(m) => m,
-        Err(e) => {
-            // Not checked (busy): not counted either.
-            store.release_login_attempt(&attempt).await?;
-            return Err(e);
-        }
-    };
-    // A failure's reserved rows stay: they are the failure. Without a tenant there is no
-    // audit log to write it to.
-    let Some(tenant) = tenant else {
-        return Err(AppError::Unauthenticated);
-    };
-    let creds = match creds {
-        Some(c) if matched && c.user.active => c,
-        other => {
-            let failure = FailedLogin {
-                user: other.map(|c| c.user.id),
-                email: &email,
-                client,
-                lockout: login_throttle::failure_starts_lockout(pair, account),
-            };
-            store.record_failed_login(tenant.id, &failure).await?;
-            return Err(AppError::Unauthenticated);
-        }
-    };
-    store.release_login_attempt(&attempt).await?;
-    store.clear_login_failures(&keys.pair).await?;
-    let session = NewSession {
-        cookie_value: random_secret(),
-        csrf_token: random_secret(),
-        expires_at: now + Duration::hours(SESSION_HOURS),
-    };
-    store
-        .create_session(
-            &SessionRecord {
-                token_hash: secret_hash(&session.cookie_value),
-                tenant_id: tenant.id,
-                user_id: creds.user.id,
-                csrf_token: session.csrf_token.clone(),
-                expires_at: session.expires_at,
-                last_seen_at: now,
-            },
-            client,
-        )
-        .await?;
-    Ok((Principal::new(creds.user, tenant), session))
-}
-
-/// Resolves a session cookie to the user and the session's CSRF token. A session idle
-/// for more than [`SESSION_IDLE_MINUTES`] ends here.
-pub async fn from_session(
-    store: &dyn Store,
-    cookie_value: &str,
-    now: DateTime<Utc>,
-) -> Result<(Principal, String)> {
-    let hash = secret_hash(cookie_value);
-    let record = store
-        .session(&hash, now)
-        .await
-        .map_err(not_found_is_unauthenticated)?;
-    let idle = now - record.last_seen_at;
-    if idle > Duration::minutes(SESSION_IDLE_MINUTES) {
-        store.delete_session(&hash).await?;
-        return Err(AppError::Unauthenticated);
-    }
-    let principal = load_principal(store, record.tenant_id, record.user_id).await?;
-    if idle > Duration::seconds(SESSION_TOUCH_SECONDS) {
-        store.touch_session(&hash, now).await?;
-    }
-    Ok((principal, record.csrf_token))
-}
-
-/// Resolves a bearer token to its user, used from `client` (the client's address, when
-/// known). A token used from an address it was not last used from is audited.
-pub async fn from_api_token(
-    store: &dyn Store,
-    token: &str,
-    now: DateTime<Utc>,
-    client: Option<&str>,
-) -> Result<Principal> {
-    if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
-        return Err(AppError::Unauthenticated);
-    }
-    let used = store
-        .use_api_token(&secret_hash(token), now, client)
-        .await
-        .map_err(not_found_is_unauthenticated)?;
-    let principal = load_principal(store, used.tenant_id, used.user_id).await?;
-    if let Some(client) = client {
-        if used.previous_client.as_deref() != Some(client) {
-            store.record_token_use(&used, client).await?;
-        }
-    }
-    Ok(principal)
 }
 
 async fn load_principal(store: &dyn Store, tenant: TenantId, user: UserId) -> Result<Principal> {
@@ -300,14 +404,6 @@ fn not_found_is_unauthenticated(e: gevinst_store::StoreError) -> AppError {
     }
 }
 
-/// Ends a session, and audits the logout when the session was live.
-pub async fn logout(store: &dyn Store, cookie_value: &str, client: Option<&str>) -> Result<()> {
-    store
-        .end_session(&secret_hash(cookie_value), Utc::now(), client)
-        .await?;
-    Ok(())
-}
-
 /// The words a password must not be built from, for this user.
 pub(crate) fn password_context<'a>(user: &'a User, tenant: &'a Tenant) -> [&'a str; 4] {
     [
@@ -316,50 +412,6 @@ pub(crate) fn password_context<'a>(user: &'a User, tenant: &'a Tenant) -> [&'a s
         tenant.slug.as_str(),
         tenant.name.as_str(),
     ]
-}
-
-/// Changes the principal's own password: the current one must be given. The user's other
-/// sessions end (the one with cookie `keep_session`, this one, stays); their API tokens,
-/// which they hold themselves, stay.
-pub async fn change_own_password(
-    store: &dyn Store,
-    who: &Principal,
-    keep_session: Option<&str>,
-    current: &str,
-    new: &str,
-) -> Result<()> {
-    let creds = store
-        .user_credentials(who.tenant.id, who.user.email.as_str())
-        .await?;
-    if !PasswordGate::global()
-        .verify(current, Some(&creds.password_hash))
-        .await?
-    {
-        return Err(FieldErrors::single(
-            "current_password",
-            "wrong",
-            "Den nuværende adgangskode er forkert.",
-        )
-        .into());
-    }
-    if current == new {
-        return Err(FieldErrors::single(
-            "password",
-            "unchanged",
-            "Den nye adgangskode skal være en anden end den nuværende.",
-        )
-        .into());
-    }
-    gevinst_domain::user::validate_password(new, &password_context(&who.user, &who.tenant))?;
-    let hash = hash_password(new)?;
-    store
-        .set_password(who.tenant.id, who.actor_id(), who.user.id, &hash)
-        .await?;
-    let keep = keep_session.map(secret_hash);
-    store
-        .delete_user_sessions(who.tenant.id, who.user.id, keep.as_deref())
-        .await?;
-    Ok(())
 }
 
 /// Checks a token lifetime in days: `None` (no expiry) or 1–[`MAX_TOKEN_DAYS`].
@@ -380,24 +432,14 @@ pub fn token_expiry(
     }
 }
 
-/// Checks an API token's name: 1–80 characters after cleaning.
-pub fn token_name(name: &str) -> Result<String, FieldErrors> {
-    let name = gevinst_domain::text::clean(name, false);
-    if name.is_empty() || gevinst_domain::text::char_len(&name) > 80 {
-        return Err(FieldErrors::single(
-            "name",
-            "invalid",
-            "Giv nøglen et navn på 1-80 tegn.",
-        ));
-    }
-    Ok(name)
-}
-
-/// Creates a personal API token for the principal, expiring after `expires_in_days` when
-/// given; returns the token (shown once).
-pub async fn create_token(
+/// Makes an API token for `owner` in `tenant`, created by `by` (`None`: the operator), after
+/// checking its name ([`token_name`]) and lifetime ([`token_expiry`]); both problems at once.
+/// Returns the token (shown once) and what is stored about it.
+pub(crate) async fn issue_token(
     store: &dyn Store,
-    who: &Principal,
+    tenant: &gevinst_domain::Tenant,
+    by: Option<UserId>,
+    owner: UserId,
     name: &str,
     expires_in_days: Option<u32>,
 ) -> Result<(String, ApiTokenInfo)> {
@@ -413,28 +455,22 @@ pub async fn create_token(
     };
     let (token, hash) = new_api_token();
     let info = store
-        .create_api_token(
-            who.tenant.id,
-            Some(who.user.id),
-            who.user.id,
-            &name,
-            &hash,
-            expires_at,
-        )
+        .create_api_token(tenant.id, by, owner, &name, &hash, expires_at)
         .await?;
     Ok((token, info))
 }
 
-/// The principal's own tokens.
-pub async fn list_tokens(store: &dyn Store, who: &Principal) -> Result<Vec<ApiTokenInfo>> {
-    Ok(store.list_api_tokens(who.tenant.id, who.user.id).await?)
-}
-
-/// Revokes one of the principal's own tokens.
-pub async fn revoke_token(store: &dyn Store, who: &Principal, id: i64) -> Result<()> {
-    Ok(store
-        .revoke_api_token(who.tenant.id, who.user.id, id)
-        .await?)
+/// Checks an API token's name: 1–80 characters after cleaning.
+pub fn token_name(name: &str) -> Result<String, FieldErrors> {
+    let name = gevinst_domain::text::clean(name, false);
+    if name.is_empty() || gevinst_domain::text::char_len(&name) > 80 {
+        return Err(FieldErrors::single(
+            "name",
+            "invalid",
+            "Giv nøglen et navn på 1-80 tegn.",
+        ));
+    }
+    Ok(name)
 }
 
 /// Whether a submitted CSRF token matches the session's, in constant time.

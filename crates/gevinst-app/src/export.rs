@@ -1,13 +1,13 @@
 //! Exporting the portfolio to .xlsx or CSV.
 //!
-//! - [`export`]: what a logged-in user downloads. Anyone in the tenant may read every
+//! - [`export`](Exports::export): what a logged-in user downloads. Anyone in the tenant may read every
 //!   potential, so anyone may export; the same [`ListParams`] filters as the list page
 //!   select the potentials (all pages, in the list's sort order; `page` and `per_page`
 //!   are ignored). Invalid filters are [`AppError::Invalid`], never a partial export.
-//! - [`export_tenant`]: the operator's export from the CLI (`gevinst export`), the whole
+//! - [`export_tenant`](Exports::export_tenant): the operator's export from the CLI (`gevinst export`), the whole
 //!   tenant without a user.
 //!
-//! Every export and report download is audited ([`audit_export`], [`record_download`]):
+//! Every export and report download is audited ([`audit_export`](Exports::audit_export), [`record_download`](Exports::record_download)):
 //! an entry with [`EntityKind::Export`](gevinst_domain::EntityKind::Export) and
 //! [`AuditAction::Export`](gevinst_domain::AuditAction::Export) names what left
 //! gevinst (an [`ExportRecord`]: what, format, filter and row count) and who took it
@@ -26,6 +26,7 @@ use crate::auth::Principal;
 use crate::common::{blocking, check_iterations};
 use crate::compute::ComputeLimiter;
 use crate::potentials::{ListParams, TenantLists};
+use crate::Exports;
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::{evaluate, simulate, SimulationSettings, MAX_ITERATIONS};
@@ -36,6 +37,12 @@ use gevinst_sheets::export::portfolio::{self, Percentiles, Person, Portfolio, Po
 use gevinst_store::prelude::*;
 use gevinst_store::StoredBusinessCase;
 use std::collections::HashMap;
+
+/// The programme report and the benefit plan as workbooks, and the texts they share with
+/// the printed reports.
+pub use gevinst_sheets::export::programme as programme_reports;
+/// A date the Danish way in running text: `1. december 2026`.
+pub use gevinst_sheets::import::values::date_in_words;
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,11 +277,92 @@ pub struct ExportRecord {
     pub channel: &'static str,
 }
 
-/// Has the store record an export by `who` (see
-/// [`AuditStore::record_export`](gevinst_store::AuditStore::record_export)), with the
-/// [`ExportRecord`]'s fields as its facts.
-pub async fn audit_export(store: &dyn Store, who: &Principal, record: &ExportRecord) -> Result<()> {
-    write_audit(store, who.tenant.id, who.actor_id(), record).await
+impl Exports<'_> {
+    /// Has the store record an export by `who` (see
+    /// [`AuditStore::record_export`](gevinst_store::AuditStore::record_export)), with the
+    /// [`ExportRecord`]'s fields as its facts.
+    pub async fn audit_export(&self, who: &Principal, record: &ExportRecord) -> Result<()> {
+        let store = self.app.store();
+        write_audit(store, who.tenant.id, who.actor_id(), record).await
+    }
+
+    /// Audits a download by a logged-in user (see [`Download`]) with `rows` rows; call it
+    /// before handing out the file.
+    pub async fn record_download(
+        &self,
+        who: &Principal,
+        download: Download,
+        rows: usize,
+    ) -> Result<()> {
+        self.audit_export(who, &download.record(rows)).await
+    }
+
+    /// The potentials a logged-in user selected with the list's filters, as a file. Anyone
+    /// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
+    /// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
+    /// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`](Exports::audit_export)).
+    pub async fn export(
+        &self,
+        who: &Principal,
+        params: &ListParams,
+        format: ExportFormat,
+        options: ExportOptions,
+    ) -> Result<ExportFile> {
+        let store = self.app.store();
+        let lists = TenantLists::load_for(store, who.tenant.id).await?;
+        let query = params.to_query(&lists)?;
+        let potentials = all_matching(store, &who.tenant, &query).await?;
+        let portfolio = build(
+            store,
+            Some(self.app.compute()),
+            &who.tenant,
+            &lists,
+            potentials,
+            options,
+        )
+        .await?;
+        let file = write(portfolio, &who.tenant, format, Utc::now()).await?;
+        let record = ExportRecord {
+            what: "potentials",
+            format: format.extension(),
+            filter: filter_of(params),
+            rows: file.potentials,
+            channel: "web",
+        };
+        self.audit_export(who, &record).await?;
+        Ok(file)
+    }
+
+    /// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
+    /// Audited ([`audit_export`](Exports::audit_export)) with no user and the channel `cli`.
+    pub async fn export_tenant(
+        &self,
+        tenant: &Tenant,
+        format: ExportFormat,
+        options: ExportOptions,
+    ) -> Result<ExportFile> {
+        let store = self.app.store();
+        let lists = TenantLists::load_for(store, tenant.id).await?;
+        let query = PotentialQuery {
+            sort: gevinst_domain::SortKey::Created,
+            descending: false,
+            ..PotentialQuery::default()
+        };
+        let mut potentials = all_matching(store, tenant, &query).await?;
+        potentials.sort_by_key(|p| p.id);
+        let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
+        let file = write(portfolio, tenant, format, Utc::now()).await?;
+        let record = ExportRecord {
+            what: "potentials",
+            format: format.extension(),
+            filter: serde_json::json!({ "scope": "tenant" }),
+            rows: file.potentials,
+            channel: "cli",
+        };
+        // The operator acts as the system: no user.
+        write_audit(store, tenant.id, None, &record).await?;
+        Ok(file)
+    }
 }
 
 async fn write_audit(
@@ -342,17 +430,6 @@ impl Download {
     }
 }
 
-/// Audits a download by a logged-in user (see [`Download`]) with `rows` rows; call it
-/// before handing out the file.
-pub async fn record_download(
-    store: &dyn Store,
-    who: &Principal,
-    download: Download,
-    rows: usize,
-) -> Result<()> {
-    audit_export(store, who, &download.record(rows)).await
-}
-
 /// The list filters as recorded in the audit log: the non-empty ones, search text cut to
 /// 200 characters. Paging and sorting select no data and are left out.
 fn filter_of(params: &ListParams) -> serde_json::Value {
@@ -369,72 +446,6 @@ fn filter_of(params: &ListParams) -> serde_json::Value {
         }
     }
     serde_json::Value::Object(m)
-}
-
-/// The potentials a logged-in user selected with the list's filters, as a file. Anyone
-/// in the tenant may export; invalid filters are [`AppError::Invalid`] with the list's
-/// field names (`status`, `unit`, …). A simulated export runs within `limiter`'s caps
-/// ([`AppError::Busy`] when they are reached). The export is audited ([`audit_export`]).
-pub async fn export(
-    store: &dyn Store,
-    limiter: &ComputeLimiter,
-    who: &Principal,
-    params: &ListParams,
-    format: ExportFormat,
-    options: ExportOptions,
-) -> Result<ExportFile> {
-    let lists = TenantLists::load(store, who).await?;
-    let query = params.to_query(&lists)?;
-    let potentials = all_matching(store, &who.tenant, &query).await?;
-    let portfolio = build(
-        store,
-        Some(limiter),
-        &who.tenant,
-        &lists,
-        potentials,
-        options,
-    )
-    .await?;
-    let file = write(portfolio, &who.tenant, format, Utc::now()).await?;
-    let record = ExportRecord {
-        what: "potentials",
-        format: format.extension(),
-        filter: filter_of(params),
-        rows: file.potentials,
-        channel: "web",
-    };
-    audit_export(store, who, &record).await?;
-    Ok(file)
-}
-
-/// The whole tenant as a file, for the operator (`gevinst export`); potentials by id.
-/// Audited ([`audit_export`]) with no user and the channel `cli`.
-pub async fn export_tenant(
-    store: &dyn Store,
-    tenant: &Tenant,
-    format: ExportFormat,
-    options: ExportOptions,
-) -> Result<ExportFile> {
-    let lists = TenantLists::load_for(store, tenant.id).await?;
-    let query = PotentialQuery {
-        sort: gevinst_domain::SortKey::Created,
-        descending: false,
-        ..PotentialQuery::default()
-    };
-    let mut potentials = all_matching(store, tenant, &query).await?;
-    potentials.sort_by_key(|p| p.id);
-    let portfolio = build(store, None, tenant, &lists, potentials, options).await?;
-    let file = write(portfolio, tenant, format, Utc::now()).await?;
-    let record = ExportRecord {
-        what: "potentials",
-        format: format.extension(),
-        filter: serde_json::json!({ "scope": "tenant" }),
-        rows: file.potentials,
-        channel: "cli",
-    };
-    // The operator acts as the system: no user.
-    write_audit(store, tenant.id, None, &record).await?;
-    Ok(file)
 }
 
 #[cfg(test)]

@@ -111,15 +111,6 @@ impl PasswordGate {
         }
     }
 
-    /// The process-wide gate: one check per core, and eight waiting per core.
-    pub fn global() -> &'static PasswordGate {
-        static GATE: OnceLock<PasswordGate> = OnceLock::new();
-        GATE.get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            PasswordGate::new(cores, 8 * cores)
-        })
-    }
-
     /// How many checks have run (for tests: an unknown e-mail runs one as a known does).
     pub fn checks(&self) -> u64 {
         self.checks.load(Ordering::Relaxed)
@@ -128,7 +119,7 @@ impl PasswordGate {
     /// Checks `password` against `hash`, or against the dummy hash when `hash` is `None`
     /// (no such account; the answer is then always `false`). Refused with
     /// [`AppError::Busy`] when too many checks are already running and waiting.
-    pub async fn verify(&'static self, password: &str, hash: Option<&str>) -> Result<bool> {
+    pub async fn verify(self: &Arc<Self>, password: &str, hash: Option<&str>) -> Result<bool> {
         let admitted = self.admitted.fetch_add(1, Ordering::AcqRel);
         let _admission = Admission(&self.admitted);
         if admitted >= self.parallel + self.max_waiting {
@@ -145,12 +136,13 @@ impl PasswordGate {
         let known = hash.is_some();
         let password = password.to_owned();
         let hash = hash.map(str::to_owned);
+        let gate = Arc::clone(self);
         let matched = tokio::task::spawn_blocking(move || {
-            let mut memory = self.take_buffer();
+            let mut memory = gate.take_buffer();
             let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
             let matched = verify_in(&password, hash, &mut memory);
-            self.return_buffer(memory);
-            self.checks.fetch_add(1, Ordering::Relaxed);
+            gate.return_buffer(memory);
+            gate.checks.fetch_add(1, Ordering::Relaxed);
             drop(permit);
             matched
         })
@@ -220,12 +212,11 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_burst_is_bounded_and_the_rest_refused_at_once() {
-        static GATE: OnceLock<PasswordGate> = OnceLock::new();
-        let gate = GATE.get_or_init(|| PasswordGate::new(1, 2));
+        let gate = Arc::new(PasswordGate::new(1, 2));
         let hash = hash_password("korrekt-hest-batteri").unwrap();
         let tasks: Vec<_> = (0..20)
             .map(|_| {
-                let hash = hash.clone();
+                let (gate, hash) = (gate.clone(), hash.clone());
                 tokio::spawn(async move { gate.verify("korrekt-hest-batteri", Some(&hash)).await })
             })
             .collect();
@@ -251,8 +242,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_account_costs_one_check_and_never_matches() {
-        static GATE: OnceLock<PasswordGate> = OnceLock::new();
-        let gate = GATE.get_or_init(|| PasswordGate::new(1, 4));
+        let gate = Arc::new(PasswordGate::new(1, 4));
         assert!(!gate
             .verify("dummy password for timing", None)
             .await

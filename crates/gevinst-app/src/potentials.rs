@@ -4,6 +4,7 @@
 //! rules against stored data before the store is asked to change anything.
 
 use crate::auth::Principal;
+use crate::Potentials;
 use crate::{AppError, Result};
 use gevinst_domain::access::Permission;
 use gevinst_domain::potential::References;
@@ -13,7 +14,7 @@ use gevinst_domain::{
     StatusChange, StatusChangeError, TechnologyId, UnitId, UnitTree, User, UserId,
 };
 use gevinst_store::prelude::*;
-use gevinst_store::{Catalogue, PotentialCounts};
+pub use gevinst_store::{Catalogue, PotentialCounts};
 use serde::Deserialize;
 
 /// A tenant's reference data: organisation, lists and users. Loaded once per request
@@ -31,11 +32,6 @@ pub struct TenantLists {
 }
 
 impl TenantLists {
-    /// Loads the lists of the principal's tenant.
-    pub async fn load(store: &dyn Store, who: &Principal) -> Result<Self> {
-        Self::load_for(store, who.tenant.id).await
-    }
-
     /// Loads a tenant's lists without a principal (the operator's export, an import).
     pub(crate) async fn load_for(store: &dyn Store, t: gevinst_domain::TenantId) -> Result<Self> {
         Ok(TenantLists {
@@ -113,38 +109,192 @@ impl References for KeepExisting<'_> {
     }
 }
 
-/// Submits a new potential. Anyone may submit an idea (status idé); creating it with a
-/// later status (registering existing work) needs edit rights in the unit.
-pub async fn create(
-    store: &dyn Store,
-    who: &Principal,
-    draft: &PotentialDraft,
-    status: Option<Status>,
-) -> Result<Potential> {
-    let lists = TenantLists::load(store, who).await?;
-    let valid = draft.validate(&lists)?;
-    let status = status.unwrap_or(Status::Ide);
-    if status != Status::Ide
-        && !who
-            .actor
-            .may_create_with_status(valid.unit_id, &lists.units)
-    {
-        return Err(AppError::Forbidden);
+impl Potentials<'_> {
+    /// The reference lists of the principal's tenant: organisation, lists and users.
+    pub async fn lists(&self, who: &Principal) -> Result<TenantLists> {
+        TenantLists::load_for(self.app.store(), who.tenant.id).await
     }
-    Ok(store
-        .create_potential(
-            who.tenant.id,
-            who.actor_id(),
-            &valid,
-            status,
-            who.actor_id(),
-        )
-        .await?)
-}
 
-/// One potential of the principal's tenant.
-pub async fn get(store: &dyn Store, who: &Principal, id: PotentialId) -> Result<Potential> {
-    Ok(store.potential(who.tenant.id, id).await?)
+    /// The units of the principal's tenant, as stored. Anyone in the tenant may read them.
+    pub async fn units(&self, who: &Principal) -> Result<Vec<gevinst_domain::Unit>> {
+        Ok(self.app.store().list_units(who.tenant.id).await?)
+    }
+
+    /// One list (fagområder or technology types) of the principal's tenant. Anyone in the
+    /// tenant may read it.
+    pub async fn catalogue(&self, who: &Principal, which: Catalogue) -> Result<Vec<CatalogueItem>> {
+        Ok(self
+            .app
+            .store()
+            .list_catalogue(who.tenant.id, which)
+            .await?)
+    }
+
+    /// Submits a new potential. Anyone may submit an idea (status idé); creating it with a
+    /// later status (registering existing work) needs edit rights in the unit.
+    pub async fn create(
+        &self,
+        who: &Principal,
+        draft: &PotentialDraft,
+        status: Option<Status>,
+    ) -> Result<Potential> {
+        let store = self.app.store();
+        let lists = TenantLists::load_for(store, who.tenant.id).await?;
+        let valid = draft.validate(&lists)?;
+        let status = status.unwrap_or(Status::Ide);
+        if status != Status::Ide
+            && !who
+                .actor
+                .may_create_with_status(valid.unit_id, &lists.units)
+        {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store
+            .create_potential(
+                who.tenant.id,
+                who.actor_id(),
+                &valid,
+                status,
+                who.actor_id(),
+            )
+            .await?)
+    }
+
+    /// One potential of the principal's tenant.
+    pub async fn get(&self, who: &Principal, id: PotentialId) -> Result<Potential> {
+        let store = self.app.store();
+        Ok(store.potential(who.tenant.id, id).await?)
+    }
+
+    /// Edits a potential. `expected_version` is the version the user read; if the potential
+    /// changed since, nothing is saved and [`AppError::Conflict`] is returned. Moving a
+    /// potential to another unit needs edit rights in both units.
+    pub async fn update(
+        &self,
+        who: &Principal,
+        id: PotentialId,
+        expected_version: i64,
+        draft: &PotentialDraft,
+    ) -> Result<Potential> {
+        let store = self.app.store();
+        let current = store.potential(who.tenant.id, id).await?;
+        let lists = TenantLists::load_for(store, who.tenant.id).await?;
+        if !may_edit(who, &current, &lists) {
+            return Err(AppError::Forbidden);
+        }
+        let valid = draft.validate(&KeepExisting {
+            lists: &lists,
+            current: &current,
+        })?;
+        if valid.unit_id != current.unit_id
+            && !who
+                .actor
+                .may(Permission::EditPotential(valid.unit_id), &lists.units)
+        {
+            return Err(FieldErrors::single(
+                "unit_id",
+                "forbidden",
+                "Du kan ikke flytte potentialet til en enhed uden for dine enheder.",
+            )
+            .into());
+        }
+        if current.version != expected_version {
+            return Err(AppError::Conflict);
+        }
+        let changes = audit::changes(&current, &current.with(&valid));
+        if changes.is_empty() {
+            return Ok(current);
+        }
+        let entry = AuditDraft {
+            entity: EntityKind::Potential,
+            entity_id: id.0,
+            action: AuditAction::Update,
+            user_id: who.actor_id(),
+            actor: None,
+            changes,
+            reason: None,
+        };
+        Ok(store
+            .update_potential(who.tenant.id, id, expected_version, &valid, &entry)
+            .await?)
+    }
+
+    /// Moves a potential to another status, with a reason where one is needed.
+    pub async fn change_status(
+        &self,
+        who: &Principal,
+        id: PotentialId,
+        expected_version: i64,
+        to: Status,
+        reason: Option<&str>,
+    ) -> Result<Potential> {
+        let store = self.app.store();
+        let current = store.potential(who.tenant.id, id).await?;
+        let lists = TenantLists::load_for(store, who.tenant.id).await?;
+        if !who
+            .actor
+            .may(Permission::ChangeStatus(current.unit_id, to), &lists.units)
+        {
+            return Err(AppError::Forbidden);
+        }
+        if current.version != expected_version {
+            return Err(AppError::Conflict);
+        }
+        let reason = current.status.transition(to, reason).map_err(|e| match e {
+            StatusChangeError::NotAllowed { .. } => {
+                FieldErrors::single("status", "not_allowed", e.to_string())
+            }
+            StatusChangeError::ReasonRequired => FieldErrors::single(
+                "reason",
+                "required",
+                format!(
+                    "Skriv en begrundelse, når status ændres til {}.",
+                    to.label().to_lowercase()
+                ),
+            ),
+            StatusChangeError::ReasonTooLong => {
+                FieldErrors::single("reason", "too_long", e.to_string())
+            }
+        })?;
+        Ok(store
+            .change_status(
+                who.tenant.id,
+                who.actor_id(),
+                id,
+                expected_version,
+                current.status,
+                to,
+                reason.as_deref(),
+            )
+            .await?)
+    }
+
+    /// A filtered page of the tenant's potentials.
+    pub async fn list(&self, who: &Principal, query: &PotentialQuery) -> Result<Page<Potential>> {
+        let store = self.app.store();
+        Ok(store.list_potentials(who.tenant.id, query).await?)
+    }
+
+    /// Counts for the overview page.
+    pub async fn overview(&self, who: &Principal) -> Result<PotentialCounts> {
+        let store = self.app.store();
+        Ok(store.potential_counts(who.tenant.id).await?)
+    }
+
+    /// A potential's audit trail and status changes, oldest first.
+    pub async fn history(
+        &self,
+        who: &Principal,
+        id: PotentialId,
+    ) -> Result<(Vec<AuditEntry>, Vec<StatusChange>)> {
+        let store = self.app.store();
+        store.potential(who.tenant.id, id).await?;
+        let audit = store
+            .audit_for(who.tenant.id, EntityKind::Potential, id.0)
+            .await?;
+        let statuses = store.status_history(who.tenant.id, id).await?;
+        Ok((audit, statuses))
+    }
 }
 
 /// Whether the principal may edit this potential (for showing or hiding the edit form).
@@ -164,107 +314,6 @@ pub fn allowed_statuses(who: &Principal, p: &Potential, lists: &TenantLists) -> 
                 .may(Permission::ChangeStatus(p.unit_id, *to), &lists.units)
         })
         .collect()
-}
-
-/// Edits a potential. `expected_version` is the version the user read; if the potential
-/// changed since, nothing is saved and [`AppError::Conflict`] is returned. Moving a
-/// potential to another unit needs edit rights in both units.
-pub async fn update(
-    store: &dyn Store,
-    who: &Principal,
-    id: PotentialId,
-    expected_version: i64,
-    draft: &PotentialDraft,
-) -> Result<Potential> {
-    let current = store.potential(who.tenant.id, id).await?;
-    let lists = TenantLists::load(store, who).await?;
-    if !may_edit(who, &current, &lists) {
-        return Err(AppError::Forbidden);
-    }
-    let valid = draft.validate(&KeepExisting {
-        lists: &lists,
-        current: &current,
-    })?;
-    if valid.unit_id != current.unit_id
-        && !who
-            .actor
-            .may(Permission::EditPotential(valid.unit_id), &lists.units)
-    {
-        return Err(FieldErrors::single(
-            "unit_id",
-            "forbidden",
-            "Du kan ikke flytte potentialet til en enhed uden for dine enheder.",
-        )
-        .into());
-    }
-    if current.version != expected_version {
-        return Err(AppError::Conflict);
-    }
-    let changes = audit::changes(&current, &current.with(&valid));
-    if changes.is_empty() {
-        return Ok(current);
-    }
-    let entry = AuditDraft {
-        entity: EntityKind::Potential,
-        entity_id: id.0,
-        action: AuditAction::Update,
-        user_id: who.actor_id(),
-        actor: None,
-        changes,
-        reason: None,
-    };
-    Ok(store
-        .update_potential(who.tenant.id, id, expected_version, &valid, &entry)
-        .await?)
-}
-
-/// Moves a potential to another status, with a reason where one is needed.
-pub async fn change_status(
-    store: &dyn Store,
-    who: &Principal,
-    id: PotentialId,
-    expected_version: i64,
-    to: Status,
-    reason: Option<&str>,
-) -> Result<Potential> {
-    let current = store.potential(who.tenant.id, id).await?;
-    let lists = TenantLists::load(store, who).await?;
-    if !who
-        .actor
-        .may(Permission::ChangeStatus(current.unit_id, to), &lists.units)
-    {
-        return Err(AppError::Forbidden);
-    }
-    if current.version != expected_version {
-        return Err(AppError::Conflict);
-    }
-    let reason = current.status.transition(to, reason).map_err(|e| match e {
-        StatusChangeError::NotAllowed { .. } => {
-            FieldErrors::single("status", "not_allowed", e.to_string())
-        }
-        StatusChangeError::ReasonRequired => FieldErrors::single(
-            "reason",
-            "required",
-            format!(
-                "Skriv en begrundelse, når status ændres til {}.",
-                to.label().to_lowercase()
-            ),
-        ),
-        StatusChangeError::ReasonTooLong => {
-            FieldErrors::single("reason", "too_long", e.to_string())
-        }
-    })?;
-    Ok(store
-        .change_status(
-            who.tenant.id,
-            who.actor_id(),
-            id,
-            expected_version,
-            current.status,
-            to,
-            reason.as_deref(),
-        )
-        .await?)
 }
 
 /// List parameters as they arrive from a query string; every field is optional text so
@@ -387,32 +436,4 @@ impl ListParams {
         }
         e.into_result(q)
     }
-}
-
-/// A filtered page of the tenant's potentials.
-pub async fn list(
-    store: &dyn Store,
-    who: &Principal,
-    query: &PotentialQuery,
-) -> Result<Page<Potential>> {
-    Ok(store.list_potentials(who.tenant.id, query).await?)
-}
-
-/// Counts for the overview page.
-pub async fn overview(store: &dyn Store, who: &Principal) -> Result<PotentialCounts> {
-    Ok(store.potential_counts(who.tenant.id).await?)
-}
-
-/// A potential's audit trail and status changes, oldest first.
-pub async fn history(
-    store: &dyn Store,
-    who: &Principal,
-    id: PotentialId,
-) -> Result<(Vec<AuditEntry>, Vec<StatusChange>)> {
-    store.potential(who.tenant.id, id).await?;
-    let audit = store
-        .audit_for(who.tenant.id, EntityKind::Potential, id.0)
-        .await?;
-    let statuses = store.status_history(who.tenant.id, id).await?;
-    Ok((audit, statuses))
 }

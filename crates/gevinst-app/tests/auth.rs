@@ -41,7 +41,10 @@ async fn login_at(
     client: Option<&str>,
     at: chrono::DateTime<Utc>,
 ) -> Result<(auth::Principal, auth::NewSession), AppError> {
-    auth::login(store.as_ref(), "eksempel", EMAIL, password, client, at).await
+    gevinst_app::App::new(store.clone())
+        .auth()
+        .login("eksempel", EMAIL, password, client, at)
+        .await
 }
 
 /// The actions of the sign-in audit entries of user `id` (0: unknown e-mails).
@@ -63,18 +66,15 @@ async fn session_events(
 async fn login_works_case_insensitively_and_sessions_end() {
     let (store, _dir) = setup().await;
     let now = Utc::now();
-    let (who, session) = auth::login(
-        store.as_ref(),
-        " Eksempel ",
-        "ANNA@eksempel.dk ",
-        PW,
-        Some("10.0.0.1"),
-        now,
-    )
-    .await
-    .unwrap();
+    let (who, session) = gevinst_app::App::new(store.clone())
+        .auth()
+        .login(" Eksempel ", "ANNA@eksempel.dk ", PW, Some("10.0.0.1"), now)
+        .await
+        .unwrap();
     assert_eq!(who.user.name, "Anna");
-    let (again, csrf) = auth::from_session(store.as_ref(), &session.cookie_value, now)
+    let (again, csrf) = gevinst_app::App::new(store.clone())
+        .auth()
+        .from_session(&session.cookie_value, now)
         .await
         .unwrap();
     assert_eq!(again.user.id, who.user.id);
@@ -86,19 +86,19 @@ async fn login_works_case_insensitively_and_sessions_end() {
     while t + Duration::minutes(20) < end {
         t += Duration::minutes(20);
         assert!(
-            auth::from_session(store.as_ref(), &session.cookie_value, t)
+            gevinst_app::App::new(store.clone())
+                .auth()
+                .from_session(&session.cookie_value, t)
                 .await
                 .is_ok(),
             "alive at {t}"
         );
     }
     assert!(matches!(
-        auth::from_session(
-            store.as_ref(),
-            &session.cookie_value,
-            end + Duration::minutes(1)
-        )
-        .await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&session.cookie_value, end + Duration::minutes(1))
+            .await,
         Err(AppError::Unauthenticated)
     ));
 
@@ -106,22 +106,33 @@ async fn login_works_case_insensitively_and_sessions_end() {
     let (_, idle) = login_at(&store, PW, Some("10.0.0.1"), now).await.unwrap();
     let after_idle = now + Duration::minutes(auth::SESSION_IDLE_MINUTES) + Duration::seconds(1);
     assert!(matches!(
-        auth::from_session(store.as_ref(), &idle.cookie_value, after_idle).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&idle.cookie_value, after_idle)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     // ... and stays ended.
     assert!(matches!(
-        auth::from_session(store.as_ref(), &idle.cookie_value, now).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&idle.cookie_value, now)
+            .await,
         Err(AppError::Unauthenticated)
     ));
 
     // Logout ends a session, and is audited like the logins.
     let (_, third) = login_at(&store, PW, Some("10.0.0.2"), now).await.unwrap();
-    auth::logout(store.as_ref(), &third.cookie_value, Some("10.0.0.2"))
+    gevinst_app::App::new(store.clone())
+        .auth()
+        .logout(&third.cookie_value, Some("10.0.0.2"))
         .await
         .unwrap();
     assert!(matches!(
-        auth::from_session(store.as_ref(), &third.cookie_value, now).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&third.cookie_value, now)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     assert_eq!(
@@ -187,7 +198,10 @@ async fn a_guesser_is_slowed_per_client_and_the_owner_is_not() {
     // Unknown e-mails are audited under user 0, unknown tenants nowhere, and both fail
     // as a wrong password does.
     for (slug, email) in [("eksempel", "ukendt@eksempel.dk"), ("ukendt", EMAIL)] {
-        let r = auth::login(store.as_ref(), slug, email, PW, None, now).await;
+        let r = gevinst_app::App::new(store.clone())
+            .auth()
+            .login(slug, email, PW, None, now)
+            .await;
         assert!(
             matches!(r, Err(AppError::Unauthenticated)),
             "{slug} {email}"
@@ -250,10 +264,14 @@ async fn deactivated_users_cannot_log_in_or_use_tokens() {
     let (store, _dir) = setup().await;
     let now = Utc::now();
     let (who, session) = login_at(&store, PW, None, now).await.unwrap();
-    let (token, _) = auth::create_token(store.as_ref(), &who, "BI-værktøj", None)
+    let (token, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&who, "BI-værktøj", None)
         .await
         .unwrap();
-    assert!(auth::from_api_token(store.as_ref(), &token, now, None)
+    assert!(gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(&token, now, None)
         .await
         .is_ok());
     let draft = NewUserDraft {
@@ -275,11 +293,17 @@ async fn deactivated_users_cannot_log_in_or_use_tokens() {
         .await
         .unwrap();
     assert!(matches!(
-        auth::from_api_token(store.as_ref(), &token, now, None).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_api_token(&token, now, None)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     assert!(matches!(
-        auth::from_session(store.as_ref(), &session.cookie_value, now).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&session.cookie_value, now)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     let r = login_at(&store, PW, None, now).await;
@@ -291,48 +315,68 @@ async fn revoked_expired_and_malformed_tokens_fail() {
     let (store, _dir) = setup().await;
     let now = Utc::now();
     let (who, _) = login_at(&store, PW, None, now).await.unwrap();
-    let (token, info) = auth::create_token(store.as_ref(), &who, "Test", None)
+    let (token, info) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&who, "Test", None)
         .await
         .unwrap();
     assert_eq!(info.expires_at, None);
     assert!(matches!(
-        auth::create_token(store.as_ref(), &who, "  ", None).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .create_token(&who, "  ", None)
+            .await,
         Err(AppError::Invalid(_))
     ));
     for days in [0, auth::MAX_TOKEN_DAYS + 1] {
         assert!(matches!(
-            auth::create_token(store.as_ref(), &who, "Udløb", Some(days)).await,
+            gevinst_app::App::new(store.clone()).auth().create_token(&who, "Udløb", Some(days)).await,
             Err(AppError::Invalid(e)) if e.0[0].field == "expires_in_days"
         ));
     }
-    auth::revoke_token(store.as_ref(), &who, info.id)
+    gevinst_app::App::new(store.clone())
+        .auth()
+        .revoke_token(&who, info.id)
         .await
         .unwrap();
     assert!(matches!(
-        auth::from_api_token(store.as_ref(), &token, now, None).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_api_token(&token, now, None)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     for bad in ["", "gvt_", "nope", &"gvt_x".repeat(100)] {
         assert!(
             matches!(
-                auth::from_api_token(store.as_ref(), bad, now, None).await,
+                gevinst_app::App::new(store.clone())
+                    .auth()
+                    .from_api_token(bad, now, None)
+                    .await,
                 Err(AppError::Unauthenticated)
             ),
             "{bad}"
         );
     }
     // A token that expires in a day works until then, and not after.
-    let (short, info) = auth::create_token(store.as_ref(), &who, "Kort", Some(1))
+    let (short, info) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&who, "Kort", Some(1))
         .await
         .unwrap();
     let expires = info.expires_at.expect("an expiry");
     assert!(expires > now + Duration::hours(23) && expires < now + Duration::hours(25));
     let before = expires - Duration::minutes(1);
-    assert!(auth::from_api_token(store.as_ref(), &short, before, None)
+    assert!(gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(&short, before, None)
         .await
         .is_ok());
     assert!(matches!(
-        auth::from_api_token(store.as_ref(), &short, expires + Duration::seconds(1), None).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_api_token(&short, expires + Duration::seconds(1), None)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     assert!(auth::csrf_matches("abc", "abc"));
@@ -345,7 +389,9 @@ async fn a_token_used_from_a_new_address_is_audited() {
     let (store, _dir) = setup().await;
     let now = Utc::now();
     let (who, _) = login_at(&store, PW, None, now).await.unwrap();
-    let (token, info) = auth::create_token(store.as_ref(), &who, "Power BI", None)
+    let (token, info) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&who, "Power BI", None)
         .await
         .unwrap();
     for client in [
@@ -355,7 +401,9 @@ async fn a_token_used_from_a_new_address_is_audited() {
         "192.0.2.99",
         "192.0.2.99",
     ] {
-        auth::from_api_token(store.as_ref(), &token, now, Some(client))
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_api_token(&token, now, Some(client))
             .await
             .unwrap();
     }
@@ -376,14 +424,21 @@ async fn users_change_their_own_password() {
     let now = Utc::now();
     let (who, mine) = login_at(&store, PW, None, now).await.unwrap();
     let (_, elsewhere) = login_at(&store, PW, None, now).await.unwrap();
-    let (token, _) = auth::create_token(store.as_ref(), &who, "Mit script", None)
+    let (token, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&who, "Mit script", None)
         .await
         .unwrap();
     let change = |current: &'static str, new: &'static str| {
         let store = store.clone();
         let who = who.clone();
         let keep = mine.cookie_value.clone();
-        async move { auth::change_own_password(store.as_ref(), &who, Some(&keep), current, new).await }
+        async move {
+            gevinst_app::App::new(store.clone())
+                .auth()
+                .change_own_password(&who, Some(&keep), current, new)
+                .await
+        }
     };
     let field_of = |r: Result<(), AppError>| match r {
         Err(AppError::Invalid(e)) => format!("{}:{}", e.0[0].field, e.0[0].code),
@@ -404,14 +459,21 @@ async fn users_change_their_own_password() {
     assert_eq!(field_of(change(PW, PW).await), "password:unchanged");
     change(PW, "ny-lang-og-god-sætning").await.unwrap();
     // This session and the user's tokens go on; the other session has ended.
-    assert!(auth::from_session(store.as_ref(), &mine.cookie_value, now)
+    assert!(gevinst_app::App::new(store.clone())
+        .auth()
+        .from_session(&mine.cookie_value, now)
         .await
         .is_ok());
     assert!(matches!(
-        auth::from_session(store.as_ref(), &elsewhere.cookie_value, now).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&elsewhere.cookie_value, now)
+            .await,
         Err(AppError::Unauthenticated)
     ));
-    assert!(auth::from_api_token(store.as_ref(), &token, now, None)
+    assert!(gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(&token, now, None)
         .await
         .is_ok());
     assert!(matches!(
@@ -443,39 +505,39 @@ async fn an_admin_reset_ends_sessions_and_revokes_tokens() {
         )
         .await
         .unwrap();
-    let (admin, _) = auth::login(
-        store.as_ref(),
-        "eksempel",
-        "admin@eksempel.dk",
-        PW,
-        None,
-        now,
-    )
-    .await
-    .unwrap();
+    let (admin, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .login("eksempel", "admin@eksempel.dk", PW, None, now)
+        .await
+        .unwrap();
     let (anna, session) = login_at(&store, PW, None, now).await.unwrap();
-    let (token, _) = auth::create_token(store.as_ref(), &anna, "Script", None)
+    let (token, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .create_token(&anna, "Script", None)
         .await
         .unwrap();
     assert!(matches!(
-        gevinst_app::admin::set_password(store.as_ref(), &admin, anna.user.id, "aaaaaaaaaa").await,
+        gevinst_app::App::new(store.clone()).admin().set_password(&admin, anna.user.id, "aaaaaaaaaa").await,
         Err(AppError::Invalid(e)) if e.0[0].code == "too_weak"
     ));
-    let revoked = gevinst_app::admin::set_password(
-        store.as_ref(),
-        &admin,
-        anna.user.id,
-        "nulstillet-af-en-administrator",
-    )
-    .await
-    .unwrap();
+    let revoked = gevinst_app::App::new(store.clone())
+        .admin()
+        .set_password(&admin, anna.user.id, "nulstillet-af-en-administrator")
+        .await
+        .unwrap();
     assert_eq!(revoked, 1);
     assert!(matches!(
-        auth::from_session(store.as_ref(), &session.cookie_value, now).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&session.cookie_value, now)
+            .await,
         Err(AppError::Unauthenticated)
     ));
     assert!(matches!(
-        auth::from_api_token(store.as_ref(), &token, now, None).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_api_token(&token, now, None)
+            .await,
         Err(AppError::Unauthenticated)
     ));
 }
@@ -483,7 +545,7 @@ async fn an_admin_reset_ends_sessions_and_revokes_tokens() {
 #[tokio::test]
 async fn expired_sessions_and_old_failures_are_purged() {
     let (store, _dir) = setup().await;
-    let s = store.as_ref();
+    let _s = store.as_ref();
     let t0 = Utc::now();
     // Two sessions: one logged in 11 hours before `now` (expired), one just now.
     let (_, old) = login_at(&store, PW, None, t0).await.unwrap();
@@ -501,16 +563,42 @@ async fn expired_sessions_and_old_failures_are_purged() {
                 .is_err());
         }
     }
-    assert_eq!(auth::purge_expired(s, now).await.unwrap(), (1, 3));
+    assert_eq!(
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .purge_expired(now)
+            .await
+            .unwrap(),
+        (1, 3)
+    );
     // The live session and the recent failures are kept.
-    assert!(auth::from_session(s, &fresh.cookie_value, now)
+    assert!(gevinst_app::App::new(store.clone())
+        .auth()
+        .from_session(&fresh.cookie_value, now)
         .await
         .is_ok());
     assert!(matches!(
-        auth::from_session(s, &old.cookie_value, t0).await,
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .from_session(&old.cookie_value, t0)
+            .await,
         Err(AppError::Unauthenticated)
     ));
-    assert_eq!(auth::purge_expired(s, now).await.unwrap(), (0, 0));
+    assert_eq!(
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .purge_expired(now)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
     let later = now + Duration::minutes(auth::THROTTLE_WINDOW_MINUTES);
-    assert_eq!(auth::purge_expired(s, later).await.unwrap(), (0, 6));
+    assert_eq!(
+        gevinst_app::App::new(store.clone())
+            .auth()
+            .purge_expired(later)
+            .await
+            .unwrap(),
+        (0, 6)
+    );
 }

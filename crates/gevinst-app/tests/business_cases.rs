@@ -5,8 +5,7 @@ mod common;
 use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use gevinst_app::auth::Principal;
-use gevinst_app::business_cases::{self as bc, BusinessCaseView};
-use gevinst_app::compute::ComputeLimiter;
+use gevinst_app::business_cases::BusinessCaseView;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCaseDraft, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
@@ -123,7 +122,9 @@ fn invalid_fields<T: std::fmt::Debug>(r: Result<T, AppError>) -> Vec<String> {
 }
 
 async fn stored_version(w: &World, p: PotentialId) -> Option<i64> {
-    bc::get(w.store.as_ref(), &w.admin, p)
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .get(&w.admin, p)
         .await
         .unwrap()
         .version
@@ -132,9 +133,12 @@ async fn stored_version(w: &World, p: PotentialId) -> Option<i64> {
 #[tokio::test]
 async fn laeser_reads_but_cannot_save() {
     let w = world().await;
-    let s = w.store.as_ref();
     // Before there is a case: an empty view with the tenant's economics.
-    let empty = bc::get(s, &w.laeser, w.own).await.unwrap();
+    let empty = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .get(&w.laeser, w.own)
+        .await
+        .unwrap();
     assert_eq!(empty.case, None);
     assert_eq!(empty.version, None);
     assert_eq!(empty.evaluation, None);
@@ -143,53 +147,88 @@ async fn laeser_reads_but_cannot_save() {
     assert!(!empty.may_edit);
 
     assert!(matches!(
-        kind_of(bc::put(s, &w.laeser, w.own, None, &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.laeser, w.own, None, &draft())
+                .await
+        ),
         AppError::Forbidden
     ));
     assert_eq!(stored_version(&w, w.own).await, None);
 
-    let saved = bc::put(s, &w.admin, w.own, None, &draft()).await.unwrap();
+    let saved = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.admin, w.own, None, &draft())
+        .await
+        .unwrap();
     assert_eq!(saved.version, Some(1));
-    let read = bc::get(s, &w.laeser, w.own).await.unwrap();
+    let read = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .get(&w.laeser, w.own)
+        .await
+        .unwrap();
     assert_eq!(read.case, saved.case);
     assert!(read.evaluation.is_some());
     assert_eq!(read.sensitivity.len(), 3);
     assert!(!read.may_edit);
     assert!(matches!(
-        kind_of(bc::put(s, &w.laeser, w.own, Some(1), &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.laeser, w.own, Some(1), &draft())
+                .await
+        ),
         AppError::Forbidden
     ));
     // A læser may simulate: it changes nothing.
-    bc::simulate(
-        s,
-        &ComputeLimiter::default(),
-        &w.laeser,
-        w.own,
-        SimulationSettings {
-            iterations: 100,
-            seed: 1,
-        },
-    )
-    .await
-    .unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .simulate(
+            &w.laeser,
+            w.own,
+            SimulationSettings {
+                iterations: 100,
+                seed: 1,
+            },
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn digital_agent_saves_only_in_own_units() {
     let w = world().await;
-    let s = w.store.as_ref();
-    let own = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    let own = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, None, &draft())
+        .await
+        .unwrap();
     assert_eq!(own.version, Some(1));
     assert!(own.may_edit);
     assert!(matches!(
-        kind_of(bc::put(s, &w.agent, w.foreign_unit, None, &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.agent, w.foreign_unit, None, &draft())
+                .await
+        ),
         AppError::Forbidden
     ));
     assert_eq!(stored_version(&w, w.foreign_unit).await, None);
     // Reading is open within the tenant.
-    assert!(!bc::get(s, &w.agent, w.foreign_unit).await.unwrap().may_edit);
+    assert!(
+        !gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .get(&w.agent, w.foreign_unit)
+            .await
+            .unwrap()
+            .may_edit
+    );
     // The admin may save anywhere.
-    bc::put(s, &w.admin, w.foreign_unit, None, &draft())
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.admin, w.foreign_unit, None, &draft())
         .await
         .unwrap();
 }
@@ -197,26 +236,31 @@ async fn digital_agent_saves_only_in_own_units() {
 #[tokio::test]
 async fn another_tenants_potential_is_not_found() {
     let w = world().await;
-    let s = w.store.as_ref();
     let p = w.other_tenant;
     assert!(matches!(
-        kind_of(bc::get(s, &w.admin, p).await),
-        AppError::NotFound
-    ));
-    assert!(matches!(
-        kind_of(bc::put(s, &w.admin, p, None, &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .get(&w.admin, p)
+                .await
+        ),
         AppError::NotFound
     ));
     assert!(matches!(
         kind_of(
-            bc::simulate(
-                s,
-                &ComputeLimiter::default(),
-                &w.admin,
-                p,
-                SimulationSettings::default()
-            )
-            .await
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.admin, p, None, &draft())
+                .await
+        ),
+        AppError::NotFound
+    ));
+    assert!(matches!(
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .simulate(&w.admin, p, SimulationSettings::default())
+                .await
         ),
         AppError::NotFound
     ));
@@ -231,8 +275,11 @@ async fn another_tenants_potential_is_not_found() {
 #[tokio::test]
 async fn stale_versions_conflict_and_save_nothing() {
     let w = world().await;
-    let s = w.store.as_ref();
-    let first = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    let first = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, None, &draft())
+        .await
+        .unwrap();
     let mut longer = draft();
     longer.horizon = Some(4);
     longer.lines[0].amounts.push(0.0);
@@ -241,32 +288,67 @@ async fn stale_versions_conflict_and_save_nothing() {
     for expected in [None, Some(0), Some(2)] {
         assert!(
             matches!(
-                kind_of(bc::put(s, &w.agent, w.own, expected, &longer).await),
+                kind_of(
+                    gevinst_app::App::new(w.store.clone())
+                        .business_cases()
+                        .put(&w.agent, w.own, expected, &longer)
+                        .await
+                ),
                 AppError::Conflict
             ),
             "{expected:?}"
         );
     }
     assert!(matches!(
-        kind_of(bc::put(s, &w.agent, w.foreign_unit, Some(1), &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.agent, w.foreign_unit, Some(1), &draft())
+                .await
+        ),
         AppError::Forbidden
     ));
-    let now = bc::get(s, &w.agent, w.own).await.unwrap();
+    let now = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .get(&w.agent, w.own)
+        .await
+        .unwrap();
     assert_eq!(
         (now.case.clone(), now.version),
         (first.case.clone(), Some(1))
     );
 
-    let second = bc::put(s, &w.agent, w.own, Some(1), &longer).await.unwrap();
+    let second = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, Some(1), &longer)
+        .await
+        .unwrap();
     assert_eq!(second.version, Some(2));
     assert!(matches!(
-        kind_of(bc::put(s, &w.agent, w.own, Some(1), &draft()).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.agent, w.own, Some(1), &draft())
+                .await
+        ),
         AppError::Conflict
     ));
-    assert_eq!(bc::get(s, &w.agent, w.own).await.unwrap().case, second.case);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .get(&w.agent, w.own)
+            .await
+            .unwrap()
+            .case,
+        second.case
+    );
 
     // Saving the same case again writes nothing and keeps the version.
-    let same = bc::put(s, &w.agent, w.own, Some(2), &longer).await.unwrap();
+    let same = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, Some(2), &longer)
+        .await
+        .unwrap();
     assert_eq!(same.version, Some(2));
 
     // The audit log holds the creation and the one real change, field by field.
@@ -288,19 +370,28 @@ async fn stale_versions_conflict_and_save_nothing() {
 #[tokio::test]
 async fn validation_errors_name_their_fields_and_save_nothing() {
     let w = world().await;
-    let s = w.store.as_ref();
     let mut bad = draft();
     bad.lines[0].amounts = vec![1.0, 2.0];
     bad.lines[1].low = Some(1.5);
     bad.risks[0].probability = Some(1.5);
     assert_eq!(
-        invalid_fields(bc::put(s, &w.agent, w.own, None, &bad).await),
+        invalid_fields(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .put(&w.agent, w.own, None, &bad)
+                .await
+        ),
         ["lines[0].amounts", "lines[1].low", "risks[0].probability"]
     );
     let mut bad = draft();
     bad.horizon = Some(21);
     bad.lines[1].amounts[1] = f64::INFINITY;
-    let fields = invalid_fields(bc::put(s, &w.agent, w.own, None, &bad).await);
+    let fields = invalid_fields(
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .put(&w.agent, w.own, None, &bad)
+            .await,
+    );
     assert!(fields.contains(&"horizon".to_owned()), "{fields:?}");
     assert!(
         fields.contains(&"lines[1].amounts[1]".to_owned()),
@@ -318,8 +409,11 @@ async fn validation_errors_name_their_fields_and_save_nothing() {
 #[tokio::test]
 async fn economics_are_admin_only_versioned_and_validated() {
     let w = world().await;
-    let s = w.store.as_ref();
-    let start = bc::economics(s, &w.laeser).await.unwrap();
+    let start = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .economics(&w.laeser)
+        .await
+        .unwrap();
     assert_eq!(start.economics, Economics::default());
     assert_eq!(start.version, 0);
     assert_eq!(start.hourly_rate, dec("259.88"));
@@ -328,7 +422,12 @@ async fn economics_are_admin_only_versioned_and_validated() {
     d.hourly_rate_override = Some(300.0);
     for who in [&w.laeser, &w.agent] {
         assert!(matches!(
-            kind_of(bc::set_economics(s, who, 0, &d).await),
+            kind_of(
+                gevinst_app::App::new(w.store.clone())
+                    .business_cases()
+                    .set_economics(who, 0, &d)
+                    .await
+            ),
             AppError::Forbidden
         ));
     }
@@ -337,30 +436,71 @@ async fn economics_are_admin_only_versioned_and_validated() {
     bad.channel_costs.written = Some(-1.0);
     bad.discount_rate = Some(0.3);
     assert_eq!(
-        invalid_fields(bc::set_economics(s, &w.admin, 0, &bad).await),
+        invalid_fields(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .set_economics(&w.admin, 0, &bad)
+                .await
+        ),
         ["hours_per_fte", "discount_rate", "channel_costs.written"]
     );
-    assert_eq!(bc::economics(s, &w.admin).await.unwrap(), start);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .economics(&w.admin)
+            .await
+            .unwrap(),
+        start
+    );
 
-    let set = bc::set_economics(s, &w.admin, 0, &d).await.unwrap();
+    let set = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .set_economics(&w.admin, 0, &d)
+        .await
+        .unwrap();
     assert_eq!(set.version, 1);
     assert_eq!(set.hourly_rate, dec("300"));
-    assert_eq!(bc::economics(s, &w.agent).await.unwrap(), set);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .economics(&w.agent)
+            .await
+            .unwrap(),
+        set
+    );
 
     // Stale version: conflict, nothing saved.
     let mut d2 = d.clone();
     d2.discount_rate = Some(0.05);
     assert!(matches!(
-        kind_of(bc::set_economics(s, &w.admin, 0, &d2).await),
+        kind_of(
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .set_economics(&w.admin, 0, &d2)
+                .await
+        ),
         AppError::Conflict
     ));
-    assert_eq!(bc::economics(s, &w.admin).await.unwrap(), set);
-    let set2 = bc::set_economics(s, &w.admin, 1, &d2).await.unwrap();
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .economics(&w.admin)
+            .await
+            .unwrap(),
+        set
+    );
+    let set2 = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .set_economics(&w.admin, 1, &d2)
+        .await
+        .unwrap();
     assert_eq!(set2.version, 2);
     assert_eq!(set2.economics.discount_rate, dec("0.05"));
     // Unchanged settings save nothing.
     assert_eq!(
-        bc::set_economics(s, &w.admin, 2, &d2)
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .set_economics(&w.admin, 2, &d2)
             .await
             .unwrap()
             .version,
@@ -379,8 +519,11 @@ async fn economics_are_admin_only_versioned_and_validated() {
 #[tokio::test]
 async fn results_follow_the_tenants_economics() {
     let w = world().await;
-    let s = w.store.as_ref();
-    let v: BusinessCaseView = bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    let v: BusinessCaseView = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, None, &draft())
+        .await
+        .unwrap();
     let e = v.evaluation.expect("results");
     // 2 × 1,000 h × 500,000/1,924 kr./h − 100,000 = 419,750.5197… kr.
     assert_eq!(e.npv, dec("419750.52"));
@@ -390,8 +533,16 @@ async fn results_follow_the_tenants_economics() {
 
     let mut d = EconomicsDraft::from(&Economics::default());
     d.hourly_rate_override = Some(300.0);
-    bc::set_economics(s, &w.admin, 0, &d).await.unwrap();
-    let after = bc::get(s, &w.agent, w.own).await.unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .set_economics(&w.admin, 0, &d)
+        .await
+        .unwrap();
+    let after = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .get(&w.agent, w.own)
+        .await
+        .unwrap();
     assert_eq!(after.economics.hourly_rate_override, Some(dec("300")));
     let e = after.evaluation.expect("results");
     // 2 × 1,000 × 300 − 100,000.
@@ -406,83 +557,62 @@ async fn results_follow_the_tenants_economics() {
 #[tokio::test]
 async fn simulation_needs_a_case_valid_iterations_and_is_deterministic() {
     let w = world().await;
-    let s = w.store.as_ref();
     let settings = |iterations, seed| SimulationSettings { iterations, seed };
     assert!(matches!(
         kind_of(
-            bc::simulate(
-                s,
-                &ComputeLimiter::default(),
-                &w.agent,
-                w.own,
-                settings(1000, 7)
-            )
-            .await
+            gevinst_app::App::new(w.store.clone())
+                .business_cases()
+                .simulate(&w.agent, w.own, settings(1000, 7))
+                .await
         ),
         AppError::NotFound
     ));
-    bc::put(s, &w.agent, w.own, None, &draft()).await.unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.agent, w.own, None, &draft())
+        .await
+        .unwrap();
     for n in [0, 100_001, 1_000_000] {
         assert_eq!(
             invalid_fields(
-                bc::simulate(
-                    s,
-                    &ComputeLimiter::default(),
-                    &w.agent,
-                    w.own,
-                    settings(n, 7)
-                )
-                .await
+                gevinst_app::App::new(w.store.clone())
+                    .business_cases()
+                    .simulate(&w.agent, w.own, settings(n, 7))
+                    .await
             ),
             ["iterations"]
         );
     }
-    let a = bc::simulate(
-        s,
-        &ComputeLimiter::default(),
-        &w.agent,
-        w.own,
-        settings(5000, 7),
-    )
-    .await
-    .unwrap();
-    let b = bc::simulate(
-        s,
-        &ComputeLimiter::default(),
-        &w.laeser,
-        w.own,
-        settings(5000, 7),
-    )
-    .await
-    .unwrap();
+    let a = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .simulate(&w.agent, w.own, settings(5000, 7))
+        .await
+        .unwrap();
+    let b = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .simulate(&w.laeser, w.own, settings(5000, 7))
+        .await
+        .unwrap();
     assert_eq!(a, b);
     assert_eq!(a.iterations, 5000);
     assert!(a.npv.p10 <= a.npv.p50 && a.npv.p50 <= a.npv.p90);
     // NPV without risks lies within ±20 % of the hours' value around 419,750.52.
     assert!(a.npv.min >= 0.8 * 519_750.52 - 100_000.0 - 60_000.0 - 1.0);
     assert!(a.npv.max <= 1.2 * 519_750.52 - 100_000.0 + 1.0);
-    let c = bc::simulate(
-        s,
-        &ComputeLimiter::default(),
-        &w.agent,
-        w.own,
-        settings(5000, 8),
-    )
-    .await
-    .unwrap();
+    let c = gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .simulate(&w.agent, w.own, settings(5000, 8))
+        .await
+        .unwrap();
     assert_ne!(a.npv.mean, c.npv.mean);
     // A single iteration is enough.
     assert_eq!(
-        bc::simulate(
-            s,
-            &ComputeLimiter::default(),
-            &w.agent,
-            w.own,
-            settings(1, 0)
-        )
-        .await
-        .unwrap()
-        .iterations,
+        gevinst_app::App::new(w.store.clone())
+            .business_cases()
+            .simulate(&w.agent, w.own, settings(1, 0))
+            .await
+            .unwrap()
+            .iterations,
         1
     );
 }

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
 use gevinst_app::export::{self, ExportFormat, ExportOptions};
 use gevinst_app::potentials::ListParams;
-use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::LineKind;
 use gevinst_domain::programme::{
@@ -127,28 +126,47 @@ fn owner_refused() -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_digital_agent_cannot_make_itself_owner_and_book_millions() {
     let w = world().await;
-    let s = w.store.as_ref();
+    let _s = w.store.as_ref();
     // Creating the plan with itself as owner: a field error, nothing saved.
     let mine = plan(w.decided, &w.agent);
     assert_eq!(
-        codes(pg::put_plan(s, &w.agent, w.decided, None, &mine).await),
+        codes(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .put_plan(&w.agent, w.decided, None, &mine)
+                .await
+        ),
         owner_refused()
     );
-    assert_eq!(pg::plan(s, &w.agent, w.decided).await.unwrap(), None);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .plan(&w.agent, w.decided)
+            .await
+            .unwrap(),
+        None
+    );
 
     // A leder of the unit (above the potential's unit) sets the owner.
-    let v1 = pg::put_plan(s, &w.leder, w.decided, None, &plan(w.decided, &w.leder))
+    let v1 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.leder, w.decided, None, &plan(w.decided, &w.leder))
         .await
         .unwrap();
     // A leder of another unit has no rights on the potential at all.
     assert!(matches!(
-        pg::put_plan(s, &w.other_leder, w.decided, Some(1), &mine).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .put_plan(&w.other_leder, w.decided, Some(1), &mine)
+            .await,
         Err(AppError::Forbidden)
     ));
     // The agent may still edit what it is allowed to (the KPI) ...
     let mut kpi = v1.plan.clone();
     kpi.benefits[0].kpi = "Vikartimer pr. måned".into();
-    let v2 = pg::put_plan(s, &w.agent, w.decided, Some(1), &kpi)
+    let v2 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.agent, w.decided, Some(1), &kpi)
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
@@ -157,33 +175,52 @@ async fn a_digital_agent_cannot_make_itself_owner_and_book_millions() {
     takeover.benefits[0].owner = Some(w.agent.user.id);
     takeover.benefits[0].kpi = "Noget andet".into();
     assert_eq!(
-        codes(pg::put_plan(s, &w.agent, w.decided, Some(2), &takeover).await),
+        codes(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .put_plan(&w.agent, w.decided, Some(2), &takeover)
+                .await
+        ),
         owner_refused()
     );
-    let stored = pg::plan(s, &w.agent, w.decided).await.unwrap().unwrap();
+    let stored = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .plan(&w.agent, w.decided)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.version, 2);
     assert_eq!(stored.plan.benefits[0].owner, Some(w.leder.user.id));
     // Not being the owner, the agent cannot record actuals either.
     assert!(matches!(
-        pg::record_actual(s, &w.agent, w.decided, &actual(2025, "5000000", "5000000")).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .record_actual(&w.agent, w.decided, &actual(2025, "5000000", "5000000"))
+            .await,
         Err(AppError::Forbidden)
     ));
     // The porteføljeleder and the admin may change owners.
     let mut to_pl = stored.plan.clone();
     to_pl.benefits[0].owner = Some(w.pl.user.id);
-    let v3 = pg::put_plan(s, &w.pl, w.decided, Some(2), &to_pl)
+    let v3 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.pl, w.decided, Some(2), &to_pl)
         .await
         .unwrap();
     to_pl.benefits[0].owner = Some(w.leder.user.id);
-    pg::put_plan(s, &w.admin, w.decided, Some(v3.version), &to_pl)
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.admin, w.decided, Some(v3.version), &to_pl)
         .await
         .unwrap();
 }
 
 async fn with_plan_and_programme() -> (World, gevinst_domain::ProgrammeId) {
     let w = world().await;
-    let s = w.store.as_ref();
-    pg::put_plan(s, &w.leder, w.decided, None, &plan(w.decided, &w.leder))
+    let _s = w.store.as_ref();
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.leder, w.decided, None, &plan(w.decided, &w.leder))
         .await
         .unwrap();
     let draft = ProgrammeDraft {
@@ -199,7 +236,12 @@ async fn with_plan_and_programme() -> (World, gevinst_domain::ProgrammeId) {
         potentials: vec![w.decided],
         distribution_keys: vec![],
     };
-    let id = pg::create(s, &w.pl, &draft).await.unwrap().id;
+    let id = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .create(&w.pl, &draft)
+        .await
+        .unwrap()
+        .id;
     (w, id)
 }
 
@@ -210,14 +252,18 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
     let (w, programme) = with_plan_and_programme().await;
     let s = w.store.as_ref();
     // An ordinary actual (within 150 % of the plan, under 500.000 kr.) counts at once.
-    let small = pg::record_actual(s, &w.leder, w.decided, &actual(2025, "90000", "0"))
+    let small = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.leder, w.decided, &actual(2025, "90000", "0"))
         .await
         .unwrap();
     assert_eq!(small.actual.approval, ApprovalState::NotRequired);
     assert!(small.actual.approval_reasons.is_empty());
 
     // The owner records 5 mio. kr. realised and harvested in 2026: flagged.
-    let big = pg::record_actual(s, &w.leder, w.decided, &actual(2026, "5000000", "5000000"))
+    let big = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.leder, w.decided, &actual(2026, "5000000", "5000000"))
         .await
         .unwrap();
     assert_eq!(big.actual.approval, ApprovalState::Pending);
@@ -226,14 +272,22 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
         [ApprovalReason::AboveThreshold, ApprovalReason::FarAbovePlan]
     );
     // Not counted as realised or harvested; shown apart as pending.
-    let ov = pg::overview(s, &w.pl, programme).await.unwrap();
+    let ov = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .overview(&w.pl, programme)
+        .await
+        .unwrap();
     let y2026 = &ov.years[1].figures;
     assert_eq!(y2026.realised_kr, dec("0"));
     assert_eq!(y2026.harvested_kr, dec("0"));
     assert_eq!(y2026.pending_kr, dec("5000000"));
     assert_eq!(ov.years[0].figures.realised_kr, dec("90000"));
     assert_eq!(ov.years[0].figures.pending_kr, dec("0"));
-    let pending = pg::pending_actuals(s, &w.agent, programme).await.unwrap();
+    let pending = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .pending_actuals(&w.agent, programme)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].actual.id, big.id);
     assert_eq!(pending[0].title, "Robot");
@@ -242,33 +296,53 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
     // Only a porteføljeleder or an admin decides; the leder who owns it may not.
     for who in [&w.leder, &w.agent, &w.other_leder] {
         assert!(matches!(
-            pg::decide_actual(s, who, w.decided, big.id, ApprovalDecision::Approve, "").await,
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .decide_actual(who, w.decided, big.id, ApprovalDecision::Approve, "")
+                .await,
             Err(AppError::Forbidden)
         ));
     }
     // A porteføljeleder who recorded an actual may not approve it.
-    let own = pg::record_actual(s, &w.pl, w.decided, &actual(2025, "600000", "0"))
+    let own = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.pl, w.decided, &actual(2025, "600000", "0"))
         .await
         .unwrap();
     assert_eq!(own.actual.approval, ApprovalState::Pending);
     assert_eq!(
-        codes(pg::decide_actual(s, &w.pl, w.decided, own.id, ApprovalDecision::Approve, "").await),
+        codes(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .decide_actual(&w.pl, w.decided, own.id, ApprovalDecision::Approve, "")
+                .await
+        ),
         [("decision".to_owned(), "own_actual".to_owned())]
     );
     // An unknown actual, or one of another potential, is NotFound.
     assert!(matches!(
-        pg::decide_actual(s, &w.pl2, w.decided, 999_999, ApprovalDecision::Approve, "").await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .decide_actual(&w.pl2, w.decided, 999_999, ApprovalDecision::Approve, "")
+            .await,
         Err(AppError::NotFound)
     ));
     // A rejection needs a note.
     assert_eq!(
-        codes(pg::decide_actual(s, &w.pl2, w.decided, own.id, ApprovalDecision::Reject, " ").await),
+        codes(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .decide_actual(&w.pl2, w.decided, own.id, ApprovalDecision::Reject, " ")
+                .await
+        ),
         [("note".to_owned(), "required".to_owned())]
     );
 
     // A second porteføljeleder approves the 5 mio.: it counts, and the audit says who.
     let before = s.data_version(w.tenant).await.unwrap();
-    let approved = pg::decide_actual(s, &w.pl2, w.decided, big.id, ApprovalDecision::Approve, "")
+    let approved = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .decide_actual(&w.pl2, w.decided, big.id, ApprovalDecision::Approve, "")
         .await
         .unwrap();
     assert_eq!(approved.actual.approval, ApprovalState::Approved);
@@ -285,40 +359,44 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
     assert_eq!(last.user_id, Some(w.pl2.user.id));
     assert_eq!(last.changes[0].field, "approval");
     assert_eq!(last.changes[0].after, "approved");
-    let ov = pg::overview(s, &w.pl, programme).await.unwrap();
+    let ov = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .overview(&w.pl, programme)
+        .await
+        .unwrap();
     assert_eq!(ov.years[1].figures.realised_kr, dec("5000000"));
     assert_eq!(ov.years[1].figures.harvested_kr, dec("5000000"));
     assert_eq!(ov.years[1].figures.pending_kr, dec("0"));
     // Deciding twice is refused.
     assert_eq!(
         codes(
-            pg::decide_actual(
-                s,
-                &w.admin,
-                w.decided,
-                big.id,
-                ApprovalDecision::Reject,
-                "x"
-            )
-            .await
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .decide_actual(&w.admin, w.decided, big.id, ApprovalDecision::Reject, "x")
+                .await
         ),
         [("decision".to_owned(), "not_pending".to_owned())]
     );
 
     // The admin rejects the porteføljeleder's own 600.000: it never counts.
-    let rejected = pg::decide_actual(
-        s,
-        &w.admin,
-        w.decided,
-        own.id,
-        ApprovalDecision::Reject,
-        "Dobbeltregistreret",
-    )
-    .await
-    .unwrap();
+    let rejected = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .decide_actual(
+            &w.admin,
+            w.decided,
+            own.id,
+            ApprovalDecision::Reject,
+            "Dobbeltregistreret",
+        )
+        .await
+        .unwrap();
     assert_eq!(rejected.actual.approval, ApprovalState::Rejected);
     assert_eq!(rejected.decision_note, "Dobbeltregistreret");
-    let ov = pg::overview(s, &w.pl, programme).await.unwrap();
+    let ov = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .overview(&w.pl, programme)
+        .await
+        .unwrap();
     assert_eq!(ov.years[0].figures.realised_kr, dec("90000"));
     assert_eq!(ov.years[0].figures.pending_kr, dec("0"));
     let log = s
@@ -330,7 +408,9 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
         log.last().unwrap().reason.as_deref(),
         Some("Dobbeltregistreret")
     );
-    assert!(pg::pending_actuals(s, &w.pl, programme)
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .pending_actuals(&w.pl, programme)
         .await
         .unwrap()
         .is_empty());
@@ -347,29 +427,28 @@ async fn exports_are_audited_without_invalidating_caches() {
         status: Some("besluttet".into()),
         ..ListParams::default()
     };
-    let file = export::export(
-        s,
-        &gevinst_app::compute::ComputeLimiter::default(),
-        &w.agent,
-        &params,
-        ExportFormat::Csv,
-        ExportOptions::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(file.potentials, 1);
-    let tenant = s.tenant(w.tenant).await.unwrap();
-    export::export_tenant(s, &tenant, ExportFormat::Xlsx, ExportOptions::default())
+    let file = gevinst_app::App::new(w.store.clone())
+        .export()
+        .export(
+            &w.agent,
+            &params,
+            ExportFormat::Csv,
+            ExportOptions::default(),
+        )
         .await
         .unwrap();
-    export::record_download(
-        s,
-        &w.pl,
-        export::Download::BenefitPlanWorkbook(w.decided),
-        3,
-    )
-    .await
-    .unwrap();
+    assert_eq!(file.potentials, 1);
+    let tenant = s.tenant(w.tenant).await.unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .export()
+        .export_tenant(&tenant, ExportFormat::Xlsx, ExportOptions::default())
+        .await
+        .unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .export()
+        .record_download(&w.pl, export::Download::BenefitPlanWorkbook(w.decided), 3)
+        .await
+        .unwrap();
     assert_eq!(s.data_version(w.tenant).await.unwrap(), before);
 
     // Every export is keyed by the tenant.

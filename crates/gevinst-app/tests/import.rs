@@ -6,12 +6,12 @@ mod common;
 use common::{principal, sqlite_store, valid_potential};
 
 use gevinst_app::auth::Principal;
-use gevinst_app::export::{export_tenant, ExportFormat, ExportOptions};
+use gevinst_app::export::{ExportFormat, ExportOptions};
 use gevinst_app::import::{
     self, ImportChoices, ImportInput, Importer, RowAction, UnknownValue, ValueChoice,
     ValueDecision, ValueKind,
 };
-use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCase, Channel, Decimal, InvisibleCategory, Line, LineKind, Risk,
@@ -194,14 +194,11 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         .put_business_case(src.id, None, p1.id, None, &full_case(), &audit)
         .await
         .unwrap();
-    let file = export_tenant(
-        store.as_ref(),
-        &src,
-        ExportFormat::Xlsx,
-        ExportOptions::default(),
-    )
-    .await
-    .unwrap();
+    let file = gevinst_app::App::new(store.clone())
+        .export()
+        .export_tenant(&src, ExportFormat::Xlsx, ExportOptions::default())
+        .await
+        .unwrap();
 
     // The file is recognised as a gevinst export.
     let limits = Limits::default();
@@ -230,7 +227,9 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         mapping: None,
         limits: &limits,
     };
-    let preview = import::preview(store.as_ref(), Importer::Operator(&dst), &inp, &choices)
+    let preview = gevinst_app::App::new(store.clone())
+        .import()
+        .preview(Importer::Operator(&dst), &inp, &choices)
         .await
         .unwrap();
     assert_eq!(
@@ -246,16 +245,11 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
     );
     assert_eq!(preview.new_fagomraader, vec!["Klimatilpasning".to_owned()]);
     assert_eq!(preview.new_technologies, vec!["Dronefoto".to_owned()]);
-    let out = import::commit(
-        store.as_ref(),
-        Importer::Operator(&dst),
-        &inp,
-        &choices,
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    let out = gevinst_app::App::new(store.clone())
+        .import()
+        .commit(Importer::Operator(&dst), &inp, &choices, false, None)
+        .await
+        .unwrap();
     assert_eq!((out.created, out.updated, out.business_cases), (2, 0, 1));
     assert_eq!(out.units_created, 2);
 
@@ -325,7 +319,9 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
     assert_eq!(after[1].title, p2.title);
 
     // Importing the same file into the tenant it came from changes nothing.
-    let again = import::preview(store.as_ref(), Importer::Operator(&src), &inp, &choices)
+    let again = gevinst_app::App::new(store.clone())
+        .import()
+        .preview(Importer::Operator(&src), &inp, &choices)
         .await
         .unwrap();
     assert_eq!(
@@ -342,14 +338,11 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
 
     // The CSV export (the Potentialer sheet only) is recognised too and reproduces the
     // potentials; it carries no business-case lines.
-    let csv = export_tenant(
-        store.as_ref(),
-        &src,
-        ExportFormat::Csv,
-        ExportOptions::default(),
-    )
-    .await
-    .unwrap();
+    let csv = gevinst_app::App::new(store.clone())
+        .export()
+        .export_tenant(&src, ExportFormat::Csv, ExportOptions::default())
+        .await
+        .unwrap();
     assert!(
         import::inspect(&csv.bytes, &csv.filename, None, &limits)
             .unwrap()
@@ -371,16 +364,11 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         mapping: None,
         limits: &limits,
     };
-    let out = import::commit(
-        store.as_ref(),
-        Importer::Operator(&third),
-        &inp,
-        &choices,
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    let out = gevinst_app::App::new(store.clone())
+        .import()
+        .commit(Importer::Operator(&third), &inp, &choices, false, None)
+        .await
+        .unwrap();
     assert_eq!(
         (out.created, out.business_cases, out.units_created),
         (2, 0, 2)
@@ -477,7 +465,9 @@ async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
     let who = Importer::User(&w.admin);
     let inp = input(MESSY.as_bytes(), &limits);
     let choices = ImportChoices::default();
-    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &choices)
         .await
         .unwrap();
     assert_eq!(
@@ -500,7 +490,9 @@ async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
 
     // All or nothing: nothing is written.
     let before = w.store.data_version(w.tenant.id).await.unwrap();
-    let e = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+    let e = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &choices, false, None)
         .await
         .unwrap_err();
     match e {
@@ -516,7 +508,9 @@ async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
     // Only the valid rows, on request; progress is reported per row.
     let seen = std::sync::Mutex::new(Vec::new());
     let progress = |n: usize| seen.lock().unwrap().push(n);
-    let out = import::commit(w.store.as_ref(), who, &inp, &choices, true, Some(&progress))
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &choices, true, Some(&progress))
         .await
         .unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![1, 2]);
@@ -621,7 +615,9 @@ Dokumentscanning;Borgerservice;Samme;\n";
     let who = Importer::User(&w.admin);
     let inp = input(csv.as_bytes(), &limits);
     let choices = ImportChoices::default();
-    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &choices)
         .await
         .unwrap();
     assert_eq!(
@@ -662,7 +658,9 @@ Dokumentscanning;Borgerservice;Samme;\n";
         ),
         (1, 1, 2, 0, 1)
     );
-    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &choices, false, None)
         .await
         .unwrap();
     assert_eq!((out.created, out.updated, out.duplicates), (1, 1, 2));
@@ -675,30 +673,28 @@ Dokumentscanning;Borgerservice;Samme;\n";
 
     // An external id column: the new potential remembers it and is found by it again.
     let first = "Id;Titel;Enhed\nA-17;Rengøring;Borgerservice\n";
-    let out = import::commit(
-        w.store.as_ref(),
-        who,
-        &input(first.as_bytes(), &limits),
-        &choices,
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(
+            who,
+            &input(first.as_bytes(), &limits),
+            &choices,
+            false,
+            None,
+        )
+        .await
+        .unwrap();
     let id = out.potentials[0];
     assert_eq!(
         w.store.potential(t, id).await.unwrap().tags,
         vec!["ekstern-id:a-17".to_owned()]
     );
     let second = "Id;Titel;Enhed\na-17;Rengøring af biler;Borgerservice\n";
-    let p = import::preview(
-        w.store.as_ref(),
-        who,
-        &input(second.as_bytes(), &limits),
-        &choices,
-    )
-    .await
-    .unwrap();
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &input(second.as_bytes(), &limits), &choices)
+        .await
+        .unwrap();
     assert_eq!(actions(&p), vec![(2, RowAction::Update)]);
     assert_eq!(
         p.rows[0].reason,
@@ -716,7 +712,9 @@ Skolebus;Busdrift;;\n";
     let limits = Limits::default();
     let inp = input(csv.as_bytes(), &limits);
     let who = Importer::User(&w.admin);
-    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &ImportChoices::default())
         .await
         .unwrap();
     assert_eq!(
@@ -763,13 +761,17 @@ Skolebus;Busdrift;;\n";
         ],
         ..Default::default()
     };
-    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &choices)
         .await
         .unwrap();
     assert_eq!(actions(&p), vec![(2, RowAction::New), (3, RowAction::New)]);
     assert_eq!(p.new_units, vec!["Ungdomsskolen".to_owned()]);
     assert_eq!(p.new_fagomraader, vec!["Klimatilpasning".to_owned()]);
-    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &choices, false, None)
         .await
         .unwrap();
     assert_eq!(
@@ -791,7 +793,9 @@ Skolebus;Busdrift;;\n";
     assert_eq!(ps[0].fagomraade_id.map(|f| f.0), Some(klima.id));
 
     // A leder may not create units, and only imports into their own units.
-    let p = import::preview(w.store.as_ref(), Importer::User(&w.leder), &inp, &choices)
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(Importer::User(&w.leder), &inp, &choices)
         .await
         .unwrap();
     assert_eq!(
@@ -804,7 +808,10 @@ Skolebus;Busdrift;;\n";
     );
     // A læser may not import at all.
     assert!(matches!(
-        import::preview(w.store.as_ref(), Importer::User(&w.laeser), &inp, &choices).await,
+        gevinst_app::App::new(w.store.clone())
+            .import()
+            .preview(Importer::User(&w.laeser), &inp, &choices)
+            .await,
         Err(AppError::Forbidden)
     ));
 }
@@ -816,25 +823,27 @@ async fn a_leder_imports_ideas_in_own_units_only() {
 Hjemmepleje-app;Social;Vurderet\n\
 Kø-system;Borgerservice;\n";
     let limits = Limits::default();
-    let p = import::preview(
-        w.store.as_ref(),
-        Importer::User(&w.leder),
-        &input(csv.as_bytes(), &limits),
-        &ImportChoices::default(),
-    )
-    .await
-    .unwrap();
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(
+            Importer::User(&w.leder),
+            &input(csv.as_bytes(), &limits),
+            &ImportChoices::default(),
+        )
+        .await
+        .unwrap();
     // In Social with any status; in Borgerservice only as an idea (allowed, like the UI).
     assert_eq!(actions(&p), vec![(2, RowAction::New), (3, RowAction::New)]);
     let csv = "Titel;Enhed;Status\nKø-system;Borgerservice;Vurderet\n";
-    let p = import::preview(
-        w.store.as_ref(),
-        Importer::User(&w.leder),
-        &input(csv.as_bytes(), &limits),
-        &ImportChoices::default(),
-    )
-    .await
-    .unwrap();
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(
+            Importer::User(&w.leder),
+            &input(csv.as_bytes(), &limits),
+            &ImportChoices::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         p.rows[0].errors,
         vec![
@@ -852,7 +861,9 @@ Rent potentiale;Borgerservice;Intet personligt\n";
     let limits = Limits::default();
     let inp = input(csv.as_bytes(), &limits);
     let who = Importer::User(&w.admin);
-    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &ImportChoices::default())
         .await
         .unwrap();
     assert_eq!(
@@ -860,22 +871,19 @@ Rent potentiale;Borgerservice;Intet personligt\n";
         vec![(2, RowAction::Error), (3, RowAction::New)]
     );
     assert_eq!(p.rows[0].cpr[0].masked, "Borger XXXXXX-XXXX ringede");
-    assert!(import::commit(
-        w.store.as_ref(),
-        who,
-        &inp,
-        &ImportChoices::default(),
-        false,
-        None
-    )
-    .await
-    .is_err());
+    assert!(gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &ImportChoices::default(), false, None)
+        .await
+        .is_err());
     assert!(all_potentials(&w.store, w.tenant.id).await.is_empty());
     let masked = ImportChoices {
         mask_cpr_rows: vec![2],
         ..Default::default()
     };
-    let out = import::commit(w.store.as_ref(), who, &inp, &masked, false, None)
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &masked, false, None)
         .await
         .unwrap();
     assert_eq!(out.created, 2);
@@ -889,7 +897,7 @@ Rent potentiale;Borgerservice;Intet personligt\n";
         unit_id: Some(w.borgerservice),
         ..Default::default()
     };
-    match potentials::create(w.store.as_ref(), &w.admin, &draft, None).await {
+    match gevinst_app::App::new(w.store.clone()).potentials().create(&w.admin, &draft, None).await {
         Err(AppError::Invalid(f)) => assert_eq!(
             f.message_for("description"),
             Some("Feltet ser ud til at indeholde et CPR-nummer. Fjern eller maskér det: potentialer må ikke indeholde personoplysninger.")
@@ -915,18 +923,26 @@ async fn mappings_are_saved_and_reused() {
         r#"{"columns":[{"header":"Navnet","target":{"field":"title"}},{"header":"Afd.","target":{"field":"unit"}}]}"#,
     )
     .unwrap();
-    let saved = import::save_mapping(w.store.as_ref(), who, " Økonomi ", &mapping, None)
+    let saved = gevinst_app::App::new(w.store.clone())
+        .import()
+        .save_mapping(who, " Økonomi ", &mapping, None)
         .await
         .unwrap();
     assert_eq!((saved.name.as_str(), saved.version), ("Økonomi", 1));
-    match import::save_mapping(w.store.as_ref(), who, "Økonomi", &mapping, None).await {
+    match gevinst_app::App::new(w.store.clone())
+        .import()
+        .save_mapping(who, "Økonomi", &mapping, None)
+        .await
+    {
         Err(AppError::Invalid(f)) => assert_eq!(
             f.message_for("name"),
             Some("Der findes allerede en opsætning med det navn.")
         ),
         other => panic!("expected a duplicate name, got {other:?}"),
     }
-    let (loaded, version) = import::load_mapping(w.store.as_ref(), who, "Økonomi")
+    let (loaded, version) = gevinst_app::App::new(w.store.clone())
+        .import()
+        .load_mapping(who, "Økonomi")
         .await
         .unwrap();
     assert_eq!((loaded.clone(), version), (mapping, 1));
@@ -934,20 +950,29 @@ async fn mappings_are_saved_and_reused() {
         mapping: Some(&loaded),
         ..input(csv.as_bytes(), &limits)
     };
-    let p = import::preview(w.store.as_ref(), who, &inp, &ImportChoices::default())
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &ImportChoices::default())
         .await
         .unwrap();
     assert_eq!(actions(&p), vec![(2, RowAction::New)]);
     assert_eq!(p.rows[0].unit.as_deref(), Some("Borgerservice"));
-    import::delete_mapping(w.store.as_ref(), who, "Økonomi")
+    gevinst_app::App::new(w.store.clone())
+        .import()
+        .delete_mapping(who, "Økonomi")
         .await
         .unwrap();
-    assert!(import::list_mappings(w.store.as_ref(), who)
+    assert!(gevinst_app::App::new(w.store.clone())
+        .import()
+        .list_mappings(who)
         .await
         .unwrap()
         .is_empty());
     assert!(matches!(
-        import::list_mappings(w.store.as_ref(), Importer::User(&w.laeser)).await,
+        gevinst_app::App::new(w.store.clone())
+            .import()
+            .list_mappings(Importer::User(&w.laeser))
+            .await,
         Err(AppError::Forbidden)
     ));
 }
@@ -965,7 +990,9 @@ Ledighedsapp;Jobcentret;Dronefotos\n";
         ..Default::default()
     };
     let who = Importer::User(&w.admin);
-    let p = import::preview(w.store.as_ref(), who, &inp, &choices)
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(who, &inp, &choices)
         .await
         .unwrap();
     assert_eq!(p.new_units, vec!["Jobcenter".to_owned()]);
@@ -976,7 +1003,9 @@ Ledighedsapp;Jobcentret;Dronefotos\n";
     );
     let variant = p.unknown.iter().find(|u| u.raw == "Jobcentret").unwrap();
     assert_eq!(variant.resolution, "Læses som «Jobcenter» (oprettes)");
-    let out = import::commit(w.store.as_ref(), who, &inp, &choices, false, None)
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(who, &inp, &choices, false, None)
         .await
         .unwrap();
     assert_eq!(
@@ -1006,14 +1035,15 @@ async fn a_unit_name_several_units_have_is_not_guessed() {
 Fakturarobot;Administration\n\
 Lønrobot;Social › Administration\n";
     let limits = Limits::default();
-    let p = import::preview(
-        w.store.as_ref(),
-        Importer::User(&w.admin),
-        &input(csv.as_bytes(), &limits),
-        &ImportChoices::default(),
-    )
-    .await
-    .unwrap();
+    let p = gevinst_app::App::new(w.store.clone())
+        .import()
+        .preview(
+            Importer::User(&w.admin),
+            &input(csv.as_bytes(), &limits),
+            &ImportChoices::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         actions(&p),
         vec![(2, RowAction::Error), (3, RowAction::New)]
@@ -1022,16 +1052,17 @@ Lønrobot;Social › Administration\n";
         p.rows[0].errors,
         vec!["Der er flere enheder med navnet «Administration» (Borgerservice › Administration; Social › Administration). Vælg den rigtige, eller skriv hele stien.".to_owned()]
     );
-    let out = import::commit(
-        w.store.as_ref(),
-        Importer::User(&w.admin),
-        &input(csv.as_bytes(), &limits),
-        &ImportChoices::default(),
-        true,
-        None,
-    )
-    .await
-    .unwrap();
+    let out = gevinst_app::App::new(w.store.clone())
+        .import()
+        .commit(
+            Importer::User(&w.admin),
+            &input(csv.as_bytes(), &limits),
+            &ImportChoices::default(),
+            true,
+            None,
+        )
+        .await
+        .unwrap();
     let p = w.store.potential(t, out.potentials[0]).await.unwrap();
     assert_eq!((p.title.as_str(), p.unit_id), ("Lønrobot", social_adm));
 }

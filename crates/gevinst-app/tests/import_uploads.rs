@@ -5,8 +5,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use gevinst_app::auth::Principal;
-use gevinst_app::import::uploads::{self, FailureKind};
-use gevinst_app::maintenance::purge_if_due;
+use gevinst_app::import::uploads::FailureKind;
 use gevinst_app::AppError;
 use gevinst_domain::Role;
 use gevinst_sheets::import::Limits;
@@ -23,7 +22,9 @@ async fn uploaded() -> (DynStore, tempfile::TempDir, Principal, String) {
         .await
         .unwrap();
     let pl = common::principal(&store, t.id, "pl@aa.dk", Role::Portefoljeleder, vec![]).await;
-    let id = uploads::create(store.as_ref(), &pl, "liste.csv", CSV)
+    let id = gevinst_app::App::new(store.clone())
+        .uploads()
+        .create(&pl, "liste.csv", CSV)
         .await
         .unwrap();
     (store, dir, pl, id)
@@ -36,36 +37,60 @@ async fn an_upload_is_its_users_alone_and_its_commit_runs_once() {
     store.create_unit(t, None, None, "Social").await.unwrap();
     let other = common::principal(&store, t, "x@aa.dk", Role::Portefoljeleder, vec![]).await;
     assert_eq!(id.len(), 32);
-    let upload = uploads::get(store.as_ref(), &pl, &id).await.unwrap();
+    let upload = gevinst_app::App::new(store.clone())
+        .uploads()
+        .get(&pl, &id)
+        .await
+        .unwrap();
     assert_eq!(
         (&*upload.bytes, upload.filename.as_str()),
         (CSV, "liste.csv")
     );
-    let r = uploads::get(store.as_ref(), &other, &id).await;
+    let r = gevinst_app::App::new(store.clone())
+        .uploads()
+        .get(&other, &id)
+        .await;
     assert!(matches!(r, Err(AppError::NotFound)), "{r:?}");
     for bad in ["", "../x", &id[..31], "' OR 1=1 --"] {
-        let r = uploads::get(store.as_ref(), &pl, bad).await;
+        let r = gevinst_app::App::new(store.clone())
+            .uploads()
+            .get(&pl, bad)
+            .await;
         assert!(matches!(r, Err(AppError::NotFound)), "{bad}: {r:?}");
     }
     // Choices survive the round trip through the database.
     let mut choices = upload.choices.clone();
     choices.mask_cpr = true;
-    uploads::set_choices(store.as_ref(), &pl, &id, &choices)
+    gevinst_app::App::new(store.clone())
+        .uploads()
+        .set_choices(&pl, &id, &choices)
         .await
         .unwrap();
-    let upload = uploads::get(store.as_ref(), &pl, &id).await.unwrap();
+    let upload = gevinst_app::App::new(store.clone())
+        .uploads()
+        .get(&pl, &id)
+        .await
+        .unwrap();
     assert!(upload.choices.mask_cpr);
     // The commit runs once; a second start (another click, another app server) does not.
-    let job = uploads::start_commit(store.clone(), &pl, upload.clone(), false, Limits::default())
+    let job = gevinst_app::App::new(store.clone())
+        .uploads()
+        .start_commit(&pl, upload.clone(), false, Limits::default())
         .await
         .unwrap()
         .expect("started");
-    let again = uploads::start_commit(store.clone(), &pl, upload, false, Limits::default())
+    let again = gevinst_app::App::new(store.clone())
+        .uploads()
+        .start_commit(&pl, upload, false, Limits::default())
         .await
         .unwrap();
     assert!(again.is_none());
     job.await.unwrap();
-    let done = uploads::status(store.as_ref(), &pl, &id).await.unwrap();
+    let done = gevinst_app::App::new(store.clone())
+        .uploads()
+        .status(&pl, &id)
+        .await
+        .unwrap();
     assert!(!done.committing);
     assert!(done.bytes.is_empty());
     let outcome = done.outcome.expect("outcome");
@@ -83,18 +108,26 @@ async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
         .change_import_upload(tid, uid, &id, start)
         .await
         .unwrap());
-    let now = uploads::status(store.as_ref(), &pl, &id).await.unwrap();
+    let now = gevinst_app::App::new(store.clone())
+        .uploads()
+        .status(&pl, &id)
+        .await
+        .unwrap();
     assert!(!now.committing);
     let failure = now.failure.clone().expect("failure");
     assert_eq!(failure.kind, FailureKind::Interrupted);
     assert!(failure.messages[0].starts_with("Importen blev afbrudt"));
     // Shown once, and then a new commit may start.
-    let taken = uploads::take_failure(store.as_ref(), &pl, &now)
+    let taken = gevinst_app::App::new(store.clone())
+        .uploads()
+        .take_failure(&pl, &now)
         .await
         .unwrap();
     assert_eq!(taken, Some(failure));
     assert_eq!(
-        uploads::take_failure(store.as_ref(), &pl, &now)
+        gevinst_app::App::new(store.clone())
+            .uploads()
+            .take_failure(&pl, &now)
             .await
             .unwrap(),
         None
@@ -105,7 +138,11 @@ async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
         .change_import_upload(tid, uid, &id, start)
         .await
         .unwrap());
-    let running = uploads::status(store.as_ref(), &pl, &id).await.unwrap();
+    let running = gevinst_app::App::new(store.clone())
+        .uploads()
+        .status(&pl, &id)
+        .await
+        .unwrap();
     assert!(running.committing && running.failure.is_none());
 }
 
@@ -113,15 +150,33 @@ async fn a_commit_whose_server_stopped_is_reported_as_interrupted() {
 async fn the_purge_runs_once_per_interval_and_deletes_expired_uploads() {
     let (store, _dir, pl, id) = uploaded().await;
     let now = Utc::now();
-    let first = purge_if_due(store.as_ref(), now).await.unwrap();
+    let first = gevinst_app::App::new(store.clone())
+        .maintenance()
+        .purge_if_due(now)
+        .await
+        .unwrap();
     assert_eq!(first.map(|p| p.uploads), Some(0));
     // Another app server a few minutes later: not due.
     let soon = now + Duration::minutes(5);
-    assert_eq!(purge_if_due(store.as_ref(), soon).await.unwrap(), None);
+    assert_eq!(
+        gevinst_app::App::new(store.clone())
+            .maintenance()
+            .purge_if_due(soon)
+            .await
+            .unwrap(),
+        None
+    );
     // Three hours later the upload has expired, and the purge is due again.
     let later = now + Duration::hours(3);
-    let purged = purge_if_due(store.as_ref(), later).await.unwrap();
+    let purged = gevinst_app::App::new(store.clone())
+        .maintenance()
+        .purge_if_due(later)
+        .await
+        .unwrap();
     assert_eq!(purged.map(|p| p.uploads), Some(1));
-    let gone = uploads::get(store.as_ref(), &pl, &id).await;
+    let gone = gevinst_app::App::new(store.clone())
+        .uploads()
+        .get(&pl, &id)
+        .await;
     assert!(matches!(gone, Err(AppError::NotFound)));
 }

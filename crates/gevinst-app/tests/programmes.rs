@@ -6,8 +6,6 @@ use common::{dec, eksempel, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
-use gevinst_app::compute::ComputeLimiter;
-use gevinst_app::programmes as pg;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{Decimal, LineKind, SimulationSettings};
 use gevinst_domain::programme::{
@@ -137,15 +135,11 @@ fn fields(r: Result<impl std::fmt::Debug, AppError>) -> Vec<String> {
 
 async fn with_plan() -> World {
     let w = world().await;
-    pg::put_plan(
-        w.store.as_ref(),
-        &w.admin,
-        w.decided,
-        None,
-        &plan(&w, w.decided),
-    )
-    .await
-    .unwrap();
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.admin, w.decided, None, &plan(&w, w.decided))
+        .await
+        .unwrap();
     w
 }
 
@@ -156,7 +150,10 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
     for who in [&w.leder, &w.agent, &w.laeser] {
         assert!(
             matches!(
-                pg::record_actual(s, who, w.decided, &actual(2025)).await,
+                gevinst_app::App::new(w.store.clone())
+                    .programmes()
+                    .record_actual(who, w.decided, &actual(2025))
+                    .await,
                 Err(AppError::Forbidden)
             ),
             "{:?}",
@@ -167,22 +164,33 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
     let mut bad = actual(2030);
     bad.harvested = Some(dec("-1"));
     assert!(matches!(
-        pg::record_actual(s, &w.leder, w.decided, &bad).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .record_actual(&w.leder, w.decided, &bad)
+            .await,
         Err(AppError::Forbidden)
     ));
-    assert!(pg::actuals(s, &w.laeser, w.decided)
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .actuals(&w.laeser, w.decided)
         .await
         .unwrap()
         .is_empty());
 
     for who in [&w.owner, &w.pl, &w.admin] {
-        let a = pg::record_actual(s, who, w.decided, &actual(2025))
+        let a = gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .record_actual(who, w.decided, &actual(2025))
             .await
             .unwrap();
         assert_eq!(a.recorded_by, Some(who.user.id));
         assert_eq!(a.actual.harvested, dec("20000"));
     }
-    let all = pg::actuals(s, &w.laeser, w.decided).await.unwrap();
+    let all = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .actuals(&w.laeser, w.decided)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     let log = s
         .audit_for(w.tenant, EntityKind::Actual, all[0].id)
@@ -193,11 +201,17 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
 
     // Another tenant's potential, or one without a plan: NotFound.
     assert!(matches!(
-        pg::record_actual(s, &w.admin, w.other_tenant, &actual(2025)).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .record_actual(&w.admin, w.other_tenant, &actual(2025))
+            .await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        pg::record_actual(s, &w.admin, w.assessed, &actual(2025)).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .record_actual(&w.admin, w.assessed, &actual(2025))
+            .await,
         Err(AppError::NotFound)
     ));
 }
@@ -205,31 +219,53 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
 #[tokio::test]
 async fn actuals_are_validated_against_the_plan() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
+    let _s = w.store.as_ref();
     assert_eq!(
-        fields(pg::record_actual(s, &w.owner, w.decided, &actual(2027)).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .record_actual(&w.owner, w.decided, &actual(2027))
+                .await
+        ),
         ["period"]
     );
     let mut negative = actual(2025);
     negative.harvested = Some(dec("-0.01"));
     assert_eq!(
-        fields(pg::record_actual(s, &w.owner, w.decided, &negative).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .record_actual(&w.owner, w.decided, &negative)
+                .await
+        ),
         ["harvested"]
     );
     let mut no_budget = actual(2025);
     no_budget.budget_reference = String::new();
     assert_eq!(
-        fields(pg::record_actual(s, &w.pl, w.decided, &no_budget).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .record_actual(&w.pl, w.decided, &no_budget)
+                .await
+        ),
         ["budget_reference"]
     );
     // The owner naming a line that is not in the plan hears why.
     let mut unknown = actual(2025);
     unknown.line = Some(7);
     assert_eq!(
-        fields(pg::record_actual(s, &w.owner, w.decided, &unknown).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .record_actual(&w.owner, w.decided, &unknown)
+                .await
+        ),
         ["line"]
     );
-    assert!(pg::actuals(s, &w.admin, w.decided)
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .actuals(&w.admin, w.decided)
         .await
         .unwrap()
         .is_empty());
@@ -241,7 +277,10 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
     let s = w.store.as_ref();
 
     // Not yet besluttet: a Danish field error on status.
-    let r = pg::put_plan(s, &w.admin, w.assessed, None, &plan(&w, w.assessed)).await;
+    let r = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.admin, w.assessed, None, &plan(&w, w.assessed))
+        .await;
     match r {
         Err(AppError::Invalid(e)) => {
             assert!(e.message_for("status").unwrap().contains("besluttet"));
@@ -250,11 +289,17 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
     }
     // No edit rights: Forbidden; another tenant's potential: NotFound.
     assert!(matches!(
-        pg::put_plan(s, &w.laeser, w.decided, None, &plan(&w, w.decided)).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .put_plan(&w.laeser, w.decided, None, &plan(&w, w.decided))
+            .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
-        pg::put_plan(s, &w.admin, w.other_tenant, None, &plan(&w, w.other_tenant)).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .put_plan(&w.admin, w.other_tenant, None, &plan(&w, w.other_tenant))
+            .await,
         Err(AppError::NotFound)
     ));
     // An incomplete plan: every benefit needs an owner and a method.
@@ -262,7 +307,12 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
     incomplete.benefits[0].owner = None;
     incomplete.benefits[0].measurement_method = " ".into();
     assert_eq!(
-        fields(pg::put_plan(s, &w.agent, w.decided, None, &incomplete).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .put_plan(&w.agent, w.decided, None, &incomplete)
+                .await
+        ),
         ["benefits[0].owner", "benefits[0].measurement_method"]
     );
 
@@ -272,10 +322,17 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
     let mut body = plan(&w, w.decided);
     body.potential = w.other_tenant;
     assert_eq!(
-        fields(pg::put_plan(s, &w.agent, w.decided, None, &body).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .put_plan(&w.agent, w.decided, None, &body)
+                .await
+        ),
         ["benefits[0].owner"]
     );
-    let v1 = pg::put_plan(s, &w.leder, w.decided, None, &body)
+    let v1 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.leder, w.decided, None, &body)
         .await
         .unwrap();
     assert_eq!((v1.version, v1.plan.potential), (1, w.decided));
@@ -285,12 +342,19 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
     changed.benefits[0].kpi = "Vikartimer".into();
     for stale in [None, Some(0), Some(2)] {
         assert!(matches!(
-            pg::put_plan(s, &w.admin, w.decided, stale, &changed).await,
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .put_plan(&w.admin, w.decided, stale, &changed)
+                .await,
             Err(AppError::Conflict)
         ));
     }
     assert_eq!(
-        pg::plan(s, &w.laeser, w.decided).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .plan(&w.laeser, w.decided)
+            .await
+            .unwrap(),
         Some(v1.clone())
     );
     assert_eq!(
@@ -301,7 +365,9 @@ async fn plans_need_a_decided_potential_edit_rights_and_a_current_version() {
         1
     );
 
-    let v2 = pg::put_plan(s, &w.admin, w.decided, Some(1), &changed)
+    let v2 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.admin, w.decided, Some(1), &changed)
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
@@ -332,46 +398,98 @@ fn programme_draft(potentials: Vec<PotentialId>) -> ProgrammeDraft {
 #[tokio::test]
 async fn programmes_are_managed_by_portefoljeledere_and_admins_and_give_an_overview() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
+    let _s = w.store.as_ref();
     let draft = programme_draft(vec![w.decided, w.assessed]);
     for who in [&w.leder, &w.agent, &w.laeser, &w.owner] {
         assert!(matches!(
-            pg::create(s, who, &draft).await,
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .create(who, &draft)
+                .await,
             Err(AppError::Forbidden)
         ));
     }
-    assert!(pg::list(s, &w.laeser).await.unwrap().is_empty());
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .list(&w.laeser)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(
-        fields(pg::create(s, &w.pl, &programme_draft(vec![w.decided, w.other_tenant])).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .create(&w.pl, &programme_draft(vec![w.decided, w.other_tenant]))
+                .await
+        ),
         ["potentials[1]"]
     );
 
-    let created = pg::create(s, &w.pl, &draft).await.unwrap();
+    let created = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .create(&w.pl, &draft)
+        .await
+        .unwrap();
     assert_eq!(created.version, 1);
-    assert_eq!(pg::get(s, &w.laeser, created.id).await.unwrap(), created);
-    assert_eq!(pg::list(s, &w.leder).await.unwrap(), vec![created.clone()]);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .get(&w.laeser, created.id)
+            .await
+            .unwrap(),
+        created
+    );
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .list(&w.leder)
+            .await
+            .unwrap(),
+        vec![created.clone()]
+    );
 
     let mut renamed = draft.clone();
     renamed.name = "Digitalisering 2025-2027".into();
     assert!(matches!(
-        pg::update(s, &w.leder, created.id, 1, &renamed).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .update(&w.leder, created.id, 1, &renamed)
+            .await,
         Err(AppError::Forbidden)
     ));
-    let v2 = pg::update(s, &w.admin, created.id, 1, &renamed)
+    let v2 = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .update(&w.admin, created.id, 1, &renamed)
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
     assert!(matches!(
-        pg::update(s, &w.pl, created.id, 1, &draft).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .update(&w.pl, created.id, 1, &draft)
+            .await,
         Err(AppError::Conflict)
     ));
-    assert_eq!(pg::get(s, &w.pl, created.id).await.unwrap(), v2);
+    assert_eq!(
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .get(&w.pl, created.id)
+            .await
+            .unwrap(),
+        v2
+    );
 
     // Realised and harvested come from the recorded actuals.
-    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.owner, w.decided, &actual(2025))
         .await
         .unwrap();
-    let o = pg::overview(s, &w.laeser, created.id).await.unwrap();
+    let o = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .overview(&w.laeser, created.id)
+        .await
+        .unwrap();
     let years: Vec<i32> = o.years.iter().map(|y| y.year).collect();
     assert_eq!(years, [2025, 2026, 2027]);
     assert_eq!(o.years[0].figures.realised_kr, dec("50000"));
@@ -382,14 +500,21 @@ async fn programmes_are_managed_by_portefoljeledere_and_admins_and_give_an_overv
 #[tokio::test]
 async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
-    let (defaults, v0) = pg::status_probabilities(s, &w.laeser).await.unwrap();
+    let _s = w.store.as_ref();
+    let (defaults, v0) = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .status_probabilities(&w.laeser)
+        .await
+        .unwrap();
     assert_eq!((defaults, v0), (StatusProbabilities::default(), 0));
 
     let sure = StatusProbabilities::uniform(Decimal::ONE);
     for who in [&w.leder, &w.agent, &w.laeser, &w.owner] {
         assert!(matches!(
-            pg::set_status_probabilities(s, who, 0, &sure).await,
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .set_status_probabilities(who, 0, &sure)
+                .await,
             Err(AppError::Forbidden)
         ));
     }
@@ -398,76 +523,84 @@ async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
         ..StatusProbabilities::default()
     };
     assert_eq!(
-        fields(pg::set_status_probabilities(s, &w.pl, 0, &bad).await),
+        fields(
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .set_status_probabilities(&w.pl, 0, &bad)
+                .await
+        ),
         ["besluttet"]
     );
     assert_eq!(
-        pg::set_status_probabilities(s, &w.pl, 0, &sure)
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .set_status_probabilities(&w.pl, 0, &sure)
             .await
             .unwrap(),
         1
     );
     assert!(matches!(
-        pg::set_status_probabilities(s, &w.admin, 0, &StatusProbabilities::default()).await,
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .set_status_probabilities(&w.admin, 0, &StatusProbabilities::default())
+            .await,
         Err(AppError::Conflict)
     ));
     assert_eq!(
-        pg::status_probabilities(s, &w.leder).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .status_probabilities(&w.leder)
+            .await
+            .unwrap(),
         (sure, 1)
     );
 
-    let created = pg::create(s, &w.pl, &programme_draft(vec![w.decided]))
+    let created = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .create(&w.pl, &programme_draft(vec![w.decided]))
         .await
         .unwrap();
-    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.owner, w.decided, &actual(2025))
         .await
         .unwrap();
     let settings = SimulationSettings {
         iterations: 200,
         seed: 7,
     };
-    let f = pg::forecast(
-        s,
-        &ComputeLimiter::default(),
-        &w.laeser,
-        created.id,
-        settings,
-        2026,
-    )
-    .await
-    .unwrap();
+    let f = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .forecast(&w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
     assert_eq!(f.iterations, 200);
     assert_eq!(f.years.len(), 3);
     // No business case, so nothing is planned for 2026: the target is out of reach.
     assert_eq!(f.targets.len(), 1);
     assert_eq!(f.targets[0].probability, 0.0);
     assert_eq!(
-        pg::forecast(
-            s,
-            &ComputeLimiter::default(),
-            &w.laeser,
-            created.id,
-            settings,
-            2026
-        )
-        .await
-        .unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .forecast(&w.laeser, created.id, settings, 2026)
+            .await
+            .unwrap(),
         f
     );
     assert_eq!(
         fields(
-            pg::forecast(
-                s,
-                &ComputeLimiter::default(),
-                &w.laeser,
-                created.id,
-                SimulationSettings {
-                    iterations: 0,
-                    seed: 1
-                },
-                2026
-            )
-            .await
+            gevinst_app::App::new(w.store.clone())
+                .programmes()
+                .forecast(
+                    &w.laeser,
+                    created.id,
+                    SimulationSettings {
+                        iterations: 0,
+                        seed: 1
+                    },
+                    2026
+                )
+                .await
         ),
         ["iterations"]
     );
@@ -476,14 +609,20 @@ async fn forecast_probabilities_are_managed_and_used_by_the_forecast() {
 #[tokio::test]
 async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
+    let _s = w.store.as_ref();
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     // Yearly plan 2025-2026: 2025 is due on 31 December 2025.
-    assert!(pg::reminders(s, &w.pl, day(2025, 12, 30))
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .reminders(&w.pl, day(2025, 12, 30))
         .await
         .unwrap()
         .is_empty());
-    let due = pg::reminders(s, &w.owner, day(2026, 3, 1)).await.unwrap();
+    let due = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .reminders(&w.owner, day(2026, 3, 1))
+        .await
+        .unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(
         (due[0].potential_id, due[0].line, due[0].period, due[0].due),
@@ -491,23 +630,37 @@ async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
     );
     assert_eq!(due[0].owner, Some(w.owner.user.id));
     assert_eq!(
-        pg::reminders(s, &w.admin, day(2026, 3, 1)).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .reminders(&w.admin, day(2026, 3, 1))
+            .await
+            .unwrap(),
         due
     );
     // Someone who owns nothing sees nothing.
-    assert!(pg::reminders(s, &w.leder, day(2027, 1, 1))
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .reminders(&w.leder, day(2027, 1, 1))
         .await
         .unwrap()
         .is_empty());
     // Recorded: the reminder goes; the next year comes due later.
-    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.owner, w.decided, &actual(2025))
         .await
         .unwrap();
-    assert!(pg::reminders(s, &w.pl, day(2026, 3, 1))
+    assert!(gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .reminders(&w.pl, day(2026, 3, 1))
         .await
         .unwrap()
         .is_empty());
-    let later = pg::reminders(s, &w.pl, day(2027, 1, 1)).await.unwrap();
+    let later = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .reminders(&w.pl, day(2027, 1, 1))
+        .await
+        .unwrap();
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].period, Period::Year(2026));
 }
@@ -515,9 +668,11 @@ async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
 #[tokio::test]
 async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
-    let cache = pg::ForecastCache::default();
-    let created = pg::create(s, &w.pl, &programme_draft(vec![w.decided]))
+    let _s = w.store.as_ref();
+    let cache = gevinst_app::App::new(w.store.clone());
+    let created = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .create(&w.pl, &programme_draft(vec![w.decided]))
         .await
         .unwrap();
     let settings = SimulationSettings {
@@ -525,24 +680,20 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
         seed: 11,
     };
     // Reading the cache never computes.
-    assert!(
-        pg::cached_forecast(s, &cache, &w.laeser, created.id, settings, 2026)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let first = pg::forecast_cached(
-        s,
-        &cache,
-        &ComputeLimiter::default(),
-        &w.laeser,
-        created.id,
-        settings,
-        2026,
-    )
-    .await
-    .unwrap();
-    let hit = pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2026)
+    assert!(cache
+        .programmes()
+        .cached_forecast(&w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap()
+        .is_none());
+    let first = cache
+        .programmes()
+        .forecast_cached(&w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
+    let hit = cache
+        .programmes()
+        .cached_forecast(&w.leder, created.id, settings, 2026)
         .await
         .unwrap()
         .expect("cached after computing");
@@ -552,52 +703,43 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
         seed: 12,
         ..settings
     };
-    assert!(
-        pg::cached_forecast(s, &cache, &w.leder, created.id, other_seed, 2026)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2027)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(cache
+        .programmes()
+        .cached_forecast(&w.leder, created.id, other_seed, 2026)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(cache
+        .programmes()
+        .cached_forecast(&w.leder, created.id, settings, 2027)
+        .await
+        .unwrap()
+        .is_none());
     // Any audited change, here an actual, makes the cached result stale.
-    pg::record_actual(s, &w.owner, w.decided, &actual(2025))
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .record_actual(&w.owner, w.decided, &actual(2025))
         .await
         .unwrap();
-    assert!(
-        pg::cached_forecast(s, &cache, &w.leder, created.id, settings, 2026)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let second = pg::forecast_cached(
-        s,
-        &cache,
-        &ComputeLimiter::default(),
-        &w.laeser,
-        created.id,
-        settings,
-        2026,
-    )
-    .await
-    .unwrap();
+    assert!(cache
+        .programmes()
+        .cached_forecast(&w.leder, created.id, settings, 2026)
+        .await
+        .unwrap()
+        .is_none());
+    let second = cache
+        .programmes()
+        .forecast_cached(&w.laeser, created.id, settings, 2026)
+        .await
+        .unwrap();
     assert!(!std::sync::Arc::ptr_eq(&first, &second));
     assert_eq!(
         *second,
-        pg::forecast(
-            s,
-            &ComputeLimiter::default(),
-            &w.laeser,
-            created.id,
-            settings,
-            2026
-        )
-        .await
-        .unwrap()
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .forecast(&w.laeser, created.id, settings, 2026)
+            .await
+            .unwrap()
     );
     // Another tenant's programme id is not found, cached or not.
     let other_admin = common::principal(
@@ -609,20 +751,17 @@ async fn the_forecast_cache_holds_until_the_tenants_data_changes() {
     )
     .await;
     assert!(matches!(
-        pg::cached_forecast(s, &cache, &other_admin, created.id, settings, 2026).await,
+        cache
+            .programmes()
+            .cached_forecast(&other_admin, created.id, settings, 2026)
+            .await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        pg::forecast_cached(
-            s,
-            &cache,
-            &ComputeLimiter::default(),
-            &other_admin,
-            created.id,
-            settings,
-            2026
-        )
-        .await,
+        cache
+            .programmes()
+            .forecast_cached(&other_admin, created.id, settings, 2026)
+            .await,
         Err(AppError::NotFound)
     ));
 }
@@ -636,14 +775,22 @@ impl World {
 #[tokio::test]
 async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
     let w = with_plan().await;
-    let s = w.store.as_ref();
+    let _s = w.store.as_ref();
     // No business case yet: nothing to follow.
     assert_eq!(
-        pg::follow_case(s, &w.laeser, w.decided).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .follow_case(&w.laeser, w.decided)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        pg::follow_case(s, &w.laeser, w.assessed).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .follow_case(&w.laeser, w.assessed)
+            .await
+            .unwrap(),
         None
     );
     let case: gevinst_domain::business_case::BusinessCaseDraft =
@@ -654,11 +801,20 @@ async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
             "risks": []
         }))
         .unwrap();
-    gevinst_app::business_cases::put(s, &w.admin, w.decided, None, &case)
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.admin, w.decided, None, &case)
         .await
         .unwrap();
-    let saved = pg::plan(s, &w.laeser, w.decided).await.unwrap().unwrap();
-    let next = pg::follow_case(s, &w.laeser, w.decided)
+    let saved = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .plan(&w.laeser, w.decided)
+        .await
+        .unwrap()
+        .unwrap();
+    let next = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .follow_case(&w.laeser, w.decided)
         .await
         .unwrap()
         .expect("a proposal");
@@ -669,27 +825,42 @@ async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
     assert_eq!(b.targets[1].amount, dec("250000"));
     // Nothing was saved.
     assert_eq!(
-        pg::plan(s, &w.laeser, w.decided).await.unwrap().unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .plan(&w.laeser, w.decided)
+            .await
+            .unwrap()
+            .unwrap(),
         saved
     );
     assert_eq!(next.based_on_case_version, Some(1));
     // Saved, the plan follows case version 1, and then its own targets are the user's.
     let mut accepted = next.clone();
     accepted.benefits[0].targets[1].amount = dec("240000");
-    pg::put_plan(s, &w.admin, w.decided, Some(saved.version), &accepted)
+    gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .put_plan(&w.admin, w.decided, Some(saved.version), &accepted)
         .await
         .unwrap();
     assert_eq!(
-        pg::follow_case(s, &w.laeser, w.decided).await.unwrap(),
+        gevinst_app::App::new(w.store.clone())
+            .programmes()
+            .follow_case(&w.laeser, w.decided)
+            .await
+            .unwrap(),
         None
     );
     // A new case version that changes the benefit line is proposed again.
     let mut case2 = case.clone();
     case2.lines[0].amounts[1] = 260000.0;
-    gevinst_app::business_cases::put(s, &w.admin, w.decided, Some(1), &case2)
+    gevinst_app::App::new(w.store.clone())
+        .business_cases()
+        .put(&w.admin, w.decided, Some(1), &case2)
         .await
         .unwrap();
-    let again = pg::follow_case(s, &w.laeser, w.decided)
+    let again = gevinst_app::App::new(w.store.clone())
+        .programmes()
+        .follow_case(&w.laeser, w.decided)
         .await
         .unwrap()
         .expect("a proposal for version 2");

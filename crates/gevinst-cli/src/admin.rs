@@ -8,60 +8,26 @@
 
 use crate::args::{MigrateArgs, TenantCommand, TokenCommand, UnitCommand, UserCommand};
 use crate::settings::DatabaseSettings;
+use crate::store::{grant_app_role, open_app, open_operator_app};
 use anyhow::{anyhow, bail, Context};
+use gevinst_app::{App, AppError};
 use gevinst_domain::user::validate_password;
 use gevinst_domain::{FieldErrors, NewUserDraft, Role, Slug, Tenant, UnitId, UnitTree};
-use gevinst_store::prelude::*;
-use gevinst_store::{ErrorKind, StoreError};
 use std::io::Read;
-
-/// Opens the database (creating the data directory if needed) and runs the pending
-/// migrations. Changes made through the store are recorded as the system's; see
-/// [`open_store`] for the operator's commands.
-pub async fn connect_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
-    if let Some(dir) = db.data_dir() {
-        gevinst_store::sqlite::create_private_dir(dir)
-            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-    }
-    gevinst_store::connect(db.url(), true)
-        .await
-        .with_context(|| format!("cannot open the database {}", db.redacted_url()))
-}
-
-/// [`connect_store`], recording every change as made by the operator at this shell,
-/// `cli:USER@HOST` (see [`operator`]).
-pub async fn open_store(db: &DatabaseSettings) -> anyhow::Result<DynStore> {
-    Ok(connect_store(db).await?.acting_as(&operator()))
-}
-
-/// Who runs this command, for the audit log: `cli:USER@HOST`, with the OS account the
-/// process runs as (like `id -un`, not the spoofable `$USER`) and, under sudo, the
-/// account that called sudo.
-pub fn operator() -> String {
-    let account = whoami::fallible::username().unwrap_or_else(|_| "unknown".to_owned());
-    let user = match std::env::var("SUDO_USER") {
-        Ok(by) if !by.is_empty() && by != account => format!("{account} (sudo {by})"),
-        _ => account,
-    };
-    let host = whoami::fallible::hostname().unwrap_or_else(|_| "unknown".to_owned());
-    gevinst_domain::audit::cli_actor(&user, &host)
-}
 
 /// `gevinst migrate [--grant-to ROLE]`.
 pub async fn migrate(db: &DatabaseSettings, args: MigrateArgs) -> anyhow::Result<()> {
-    let store = connect_store(db).await?;
+    let app = open_app(db).await?;
     println!(
         "database is up to date ({}: {})",
-        store.backend(),
+        app.backend(),
         db.redacted_url()
     );
     if let Some(role) = args.grant_to {
-        if store.backend() != "postgres" {
+        if app.backend() != "postgres" {
             bail!("--grant-to needs a PostgreSQL database; SQLite has no roles");
         }
-        gevinst_store::postgres::grant_app_role(db.url(), &role)
-            .await
-            .with_context(|| format!("cannot grant the app role {role:?} its rights"))?;
+        grant_app_role(db, &role).await?;
         println!(
             "granted role {role} what gevinst needs (audit log: SELECT and INSERT only; no DDL)"
         );
@@ -81,13 +47,16 @@ pub async fn tenant(db: &DatabaseSettings, cmd: TenantCommand) -> anyhow::Result
             let name = gevinst_domain::tenant::validate_tenant_name(&name).map_err(|_| {
                 anyhow!("invalid tenant name {name:?}: it must be 1-120 characters")
             })?;
-            let store = open_store(db).await?;
-            let tenant = store
-                .create_tenant(&slug, &name)
+            let app = open_operator_app(db).await?;
+            let tenant = app
+                .operator()
+                .create_tenant(slug.as_str(), &name)
                 .await
-                .map_err(|e| match e.kind() {
-                    ErrorKind::Duplicate => anyhow!("a tenant with the slug {slug} already exists"),
-                    _ => anyhow!(e).context("cannot create the tenant"),
+                .map_err(|e| match e {
+                    AppError::Invalid(f) if has_code(&f, "slug", "duplicate") => {
+                        anyhow!("a tenant with the slug {slug} already exists")
+                    }
+                    e => app_error(e, "cannot create the tenant"),
                 })?;
             println!(
                 "created tenant {} \"{}\" (id {})",
@@ -95,8 +64,12 @@ pub async fn tenant(db: &DatabaseSettings, cmd: TenantCommand) -> anyhow::Result
             );
         }
         TenantCommand::List => {
-            let store = open_store(db).await?;
-            let tenants = store.list_tenants().await.context("cannot list tenants")?;
+            let app = open_operator_app(db).await?;
+            let tenants = app
+                .operator()
+                .tenants()
+                .await
+                .map_err(|e| app_error(e, "cannot list tenants"))?;
             if tenants.is_empty() {
                 eprintln!("no tenants yet; create one with `gevinst tenant add --slug S --name N`");
             }
@@ -138,41 +111,35 @@ pub async fn user(db: &DatabaseSettings, cmd: UserCommand) -> anyhow::Result<()>
                 }
             })?;
 
-            let store = open_store(db).await?;
-            let tenant = find_tenant(&store, &tenant).await?;
-            let known = store
-                .list_units(tenant.id)
-                .await
-                .context("cannot read the units")?;
+            let app = open_operator_app(db).await?;
+            let tenant = find_tenant(&app, &tenant).await?;
             let draft = NewUserDraft {
                 email: email.clone(),
                 name,
                 role,
                 units: units.iter().copied().map(UnitId).collect(),
             };
-            let valid = draft
-                .validate(|u| known.iter().any(|k| k.id == u))
-                .map_err(|e| anyhow!(explain_user_errors(&e, &email, &units, &tenant)))?;
-            if role_ok.is_unit_scoped() && valid.units.is_empty() {
+            if role_ok.is_unit_scoped() && draft.units.is_empty() {
                 eprintln!(
                     "note: a {} without --unit has rights in no unit yet; see `gevinst unit list --tenant {}`",
                     role_ok.as_str(),
                     tenant.slug
                 );
             }
-            let hash = gevinst_app::auth::hash_password(&password).map_err(|e| anyhow!("{e}"))?;
-            let user = store
-                .create_user(tenant.id, None, &valid, &hash)
+            let user = app
+                .operator()
+                .create_user(&tenant, &draft, &password)
                 .await
-                .map_err(|e| match e.kind() {
-                    ErrorKind::Duplicate => {
-                        anyhow!(
-                            "a user with the e-mail {} already exists in tenant {}",
-                            valid.email,
-                            tenant.slug
-                        )
+                .map_err(|e| match e {
+                    AppError::Invalid(f) if has_code(&f, "email", "duplicate") => anyhow!(
+                        "a user with the e-mail {} already exists in tenant {}",
+                        email.trim().to_lowercase(),
+                        tenant.slug
+                    ),
+                    AppError::Invalid(f) => {
+                        anyhow!(explain_user_errors(&f, &email, &units, &tenant))
                     }
-                    _ => anyhow!(e).context("cannot create the user"),
+                    e => app_error(e, "cannot create the user"),
                 })?;
             println!(
                 "created user {} ({}) in tenant {} (id {})",
@@ -183,12 +150,13 @@ pub async fn user(db: &DatabaseSettings, cmd: UserCommand) -> anyhow::Result<()>
             );
         }
         UserCommand::List { tenant } => {
-            let store = open_store(db).await?;
-            let tenant = find_tenant(&store, &tenant).await?;
-            let users = store
-                .list_users(tenant.id)
+            let app = open_operator_app(db).await?;
+            let tenant = find_tenant(&app, &tenant).await?;
+            let users = app
+                .operator()
+                .users(&tenant)
                 .await
-                .context("cannot list users")?;
+                .map_err(|e| app_error(e, "cannot list users"))?;
             for u in users {
                 let units: Vec<String> = u.units.iter().map(ToString::to_string).collect();
                 println!(
@@ -214,12 +182,13 @@ pub async fn user(db: &DatabaseSettings, cmd: UserCommand) -> anyhow::Result<()>
 pub async fn unit(db: &DatabaseSettings, cmd: UnitCommand) -> anyhow::Result<()> {
     match cmd {
         UnitCommand::List { tenant } => {
-            let store = open_store(db).await?;
-            let tenant = find_tenant(&store, &tenant).await?;
-            let units = store
-                .list_units(tenant.id)
+            let app = open_operator_app(db).await?;
+            let tenant = find_tenant(&app, &tenant).await?;
+            let units = app
+                .operator()
+                .units(&tenant)
                 .await
-                .context("cannot list units")?;
+                .map_err(|e| app_error(e, "cannot list units"))?;
             let tree = UnitTree::new(units);
             for (depth, u) in tree.flatten() {
                 let inactive = if u.active { "" } else { " (inactive)" };
@@ -239,36 +208,16 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
             name,
             expires_days,
         } => {
-            let label = gevinst_app::auth::token_name(&name)
-                .map_err(|_| anyhow!("the token --name must be 1-80 characters"))?;
-            let expires_at = gevinst_app::auth::token_expiry(expires_days, chrono::Utc::now())
-                .map_err(|_| {
-                    anyhow!(
-                        "--expires-days must be 1-{}",
-                        gevinst_app::auth::MAX_TOKEN_DAYS
-                    )
-                })?;
-            let store = open_store(db).await?;
-            let tenant = find_tenant(&store, &tenant).await?;
-            let lookup = email.trim().to_lowercase();
-            let creds = store.user_credentials(tenant.id, &lookup).await.map_err(|e| {
-                if e.is_not_found() {
-                    anyhow!("no user with the e-mail {lookup} in tenant {} (see `gevinst user list`)", tenant.slug)
-                } else {
-                    anyhow!(e).context("cannot read the user")
-                }
-            })?;
-            if !creds.user.active {
-                bail!(
-                    "the user {} is deactivated; a token would not work",
-                    creds.user.email
-                );
-            }
-            let (token, hash) = gevinst_app::auth::new_api_token();
-            store
-                .create_api_token(tenant.id, None, creds.user.id, &label, &hash, expires_at)
+            let app = open_operator_app(db).await?;
+            let tenant = find_tenant(&app, &tenant).await?;
+            let (token, _) = app
+                .operator()
+                .create_token(&tenant, &email, &name, expires_days)
                 .await
-                .context("cannot store the token")?;
+                .map_err(|e| match e {
+                    AppError::Invalid(f) => anyhow!(explain_token_errors(&f, &email, &tenant)),
+                    e => app_error(e, "cannot store the token"),
+                })?;
             println!("{token}");
         }
     }
@@ -277,18 +226,40 @@ pub async fn token(db: &DatabaseSettings, cmd: TokenCommand) -> anyhow::Result<(
 
 /// The tenant with this slug (case and surrounding spaces ignored); an unknown one is an
 /// error that points to `gevinst tenant list`.
-pub(crate) async fn find_tenant(store: &DynStore, slug: &str) -> anyhow::Result<Tenant> {
-    let wanted = slug.trim().to_lowercase();
-    store
-        .tenant_by_slug(&wanted)
-        .await
-        .map_err(|e: StoreError| {
-            if e.is_not_found() {
-                anyhow!("unknown tenant {slug:?} (see `gevinst tenant list`)")
-            } else {
-                anyhow!(e).context("cannot read the tenant")
+pub(crate) async fn find_tenant(app: &App, slug: &str) -> anyhow::Result<Tenant> {
+    app.operator().tenant(slug).await.map_err(|e| match e {
+        AppError::NotFound => anyhow!("unknown tenant {slug:?} (see `gevinst tenant list`)"),
+        e => anyhow!(e).context("cannot read the tenant"),
+    })
+}
+
+/// Whether `errors` hold one on `field` with `code`.
+fn has_code(errors: &FieldErrors, field: &str, code: &str) -> bool {
+    errors.0.iter().any(|e| e.field == field && e.code == code)
+}
+
+/// The English explanation of a token's field errors.
+fn explain_token_errors(errors: &FieldErrors, email: &str, tenant: &Tenant) -> String {
+    let lookup = email.trim().to_lowercase();
+    let parts: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| match (e.field.as_str(), e.code.as_str()) {
+            ("email", "inactive") => {
+                format!("the user {lookup} is deactivated; a token would not work")
             }
+            ("email", _) => format!(
+                "no user with the e-mail {lookup} in tenant {} (see `gevinst user list`)",
+                tenant.slug
+            ),
+            ("name", _) => "the token --name must be 1-80 characters".to_owned(),
+            _ => format!(
+                "--expires-days must be 1-{}",
+                gevinst_app::auth::MAX_TOKEN_DAYS
+            ),
         })
+        .collect();
+    parts.join("; ")
 }
 
 /// An application error as a CLI error: field errors as their messages joined by "; ",

@@ -1,10 +1,11 @@
 //! `gevinst audit verify`: checks every tenant's audit hash chain and names the first
 //! broken link. Reading only; it works as the app role.
 
-use crate::admin::{connect_store, find_tenant};
+use crate::admin::{app_error, find_tenant};
 use crate::args::AuditCommand;
 use crate::settings::DatabaseSettings;
-use anyhow::{bail, Context};
+use crate::store::open_app;
+use anyhow::bail;
 use gevinst_domain::audit_chain::ChainReport;
 use gevinst_domain::Tenant;
 
@@ -12,17 +13,23 @@ use gevinst_domain::Tenant;
 pub async fn run(db: &DatabaseSettings, cmd: AuditCommand) -> anyhow::Result<()> {
     match cmd {
         AuditCommand::Verify { tenant } => {
-            let store = connect_store(db).await?;
+            let app = open_app(db).await?;
             let tenants = match tenant {
-                Some(slug) => vec![find_tenant(&store, &slug).await?],
-                None => store.list_tenants().await.context("cannot list tenants")?,
+                Some(slug) => vec![find_tenant(&app, &slug).await?],
+                None => app
+                    .operator()
+                    .tenants()
+                    .await
+                    .map_err(|e| app_error(e, "cannot list tenants"))?,
             };
             let mut broken = 0;
             for t in &tenants {
-                let report = store
-                    .verify_audit_chain(t.id)
-                    .await
-                    .with_context(|| format!("cannot read the audit log of tenant {}", t.slug))?;
+                let report = app.operator().verify_audit_chain(t).await.map_err(|e| {
+                    app_error(
+                        e,
+                        &format!("cannot read the audit log of tenant {}", t.slug),
+                    )
+                })?;
                 if !report.is_intact() {
                     broken += 1;
                 }

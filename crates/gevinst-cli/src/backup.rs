@@ -1,14 +1,14 @@
 //! `gevinst backup OUT` and `gevinst restore IN`.
 //!
 //! SQLite is copied with `VACUUM INTO`, consistently and while the server runs; restore
-//! checks the file before it touches the database (see [`gevinst_store::backup`]).
+//! checks the file before it touches the database (see `gevinst_store::backup`).
 //! PostgreSQL is backed up with `pg_dump` and restored with `pg_restore`: the commands say
 //! so and fail, rather than half-doing a job those tools do well.
 
 use crate::args::RestoreArgs;
 use crate::settings::DatabaseSettings;
+use crate::store::{backup_sqlite, restore_sqlite};
 use anyhow::{bail, Context};
-use gevinst_store::backup::{backup_sqlite, restore_sqlite};
 use std::path::Path;
 
 /// The advice for a PostgreSQL database.

@@ -5,11 +5,12 @@
 //! is written next to its final name first and then renamed, so an interrupted export
 //! never leaves half a file under the name asked for.
 
-use crate::admin::{app_error, find_tenant, open_store};
+use crate::admin::{app_error, find_tenant};
 use crate::args::{ExportArgs, ExportFormatArg};
 use crate::settings::DatabaseSettings;
+use crate::store::open_operator_app;
 use anyhow::{anyhow, bail, Context};
-use gevinst_app::export::{export_tenant, ExportFormat, ExportOptions};
+use gevinst_app::export::{ExportFormat, ExportOptions};
 use gevinst_domain::business_case::{SimulationSettings, MAX_ITERATIONS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -66,16 +67,13 @@ pub async fn run(db: &DatabaseSettings, args: ExportArgs) -> anyhow::Result<()> 
         }),
         Some(n) => bail!("--simulate must be 1-1000000 iterations (got {n})"),
     };
-    let store = open_store(db).await?;
-    let tenant = find_tenant(&store, &args.tenant).await?;
-    let file = export_tenant(
-        store.as_ref(),
-        &tenant,
-        format,
-        ExportOptions { simulation },
-    )
-    .await
-    .map_err(|e| app_error(e, "cannot export"))?;
+    let app = open_operator_app(db).await?;
+    let tenant = find_tenant(&app, &args.tenant).await?;
+    let file = app
+        .export()
+        .export_tenant(&tenant, format, ExportOptions { simulation })
+        .await
+        .map_err(|e| app_error(e, "cannot export"))?;
     if to_stdout {
         let mut out = std::io::stdout().lock();
         out.write_all(&file.bytes)

@@ -7,14 +7,16 @@
 //! `--dry-run` the exit code is 1 too when there are errors, so scripts can check a file.
 //! While committing, a progress bar runs on stderr when stderr is a terminal.
 
-use crate::admin::{app_error, find_tenant, open_store};
+use crate::admin::{app_error, find_tenant};
 use crate::args::ImportArgs;
 use crate::settings::DatabaseSettings;
+use crate::store::open_operator_app;
 use anyhow::{anyhow, bail, Context};
-use gevinst_app::import::{self, ImportChoices, ImportInput, ImportPreview, Importer, RowAction};
+use gevinst_app::import::{
+    ImportChoices, ImportInput, ImportPreview, Importer, Limits, Mapping, RowAction,
+};
 use gevinst_app::AppError;
 use gevinst_domain::danish::format_count;
-use gevinst_sheets::import::{Limits, Mapping};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Testing hook: with this environment variable set to N, `import` aborts the process
@@ -123,8 +125,8 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
             Some(Mapping::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?)
         }
     };
-    let store = open_store(db).await?;
-    let tenant = find_tenant(&store, &args.tenant).await?;
+    let app = open_operator_app(db).await?;
+    let tenant = find_tenant(&app, &args.tenant).await?;
     let filename = args
         .file
         .file_name()
@@ -143,12 +145,14 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
         ..ImportChoices::default()
     };
     let who = Importer::Operator(&tenant);
-    let preview = import::preview(store.as_ref(), who, &input, &choices)
+    let preview = app
+        .import()
+        .preview(who, &input, &choices)
         .await
         .map_err(|e| app_error(e, "Filen kan ikke importeres"))?;
     print!("{}", summary(&args.file, &preview));
     if let Some(path) = &args.error_report {
-        let report = import::error_report(&preview)
+        let report = gevinst_app::import::error_report(&preview)
             .map_err(|e| app_error(e, "Fejlrapporten kan ikke skrives"))?;
         std::fs::write(path, report).with_context(|| format!("cannot write {}", path.display()))?;
         println!("Fejlrapport: {}", path.display());
@@ -191,21 +195,16 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
             std::process::abort();
         }
     };
-    let out = import::commit(
-        store.as_ref(),
-        who,
-        &input,
-        &choices,
-        args.only_valid,
-        Some(&progress),
-    )
-    .await
-    .map_err(|e| match e {
-        AppError::Conflict => {
-            anyhow!("Et potentiale blev ændret under importen; intet er importeret. Prøv igen.")
-        }
-        other => app_error(other, "Intet er importeret"),
-    })?;
+    let out = app
+        .import()
+        .commit(who, &input, &choices, args.only_valid, Some(&progress))
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict => {
+                anyhow!("Et potentiale blev ændret under importen; intet er importeret. Prøv igen.")
+            }
+            other => app_error(other, "Intet er importeret"),
+        })?;
     bar.finish_and_clear();
     println!(
         "Importeret: {} {}, {} opdateret, {} business cases, {} sprunget over (import {}).",

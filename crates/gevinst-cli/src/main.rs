@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod serve;
 mod settings;
+mod store;
 
 use args::{Cli, Command};
 use clap::Parser;

@@ -1,33 +1,30 @@
 //! `gevinst serve`: open the database, optionally load the demo, and run the web server
 //! until Ctrl-C or SIGTERM.
 
-use crate::admin::connect_store;
 use crate::args::{ComputeArgs, ConnectionArgs, ServeArgs};
 use crate::settings::DatabaseSettings;
+use crate::store::open_server;
 use anyhow::Context;
 use gevinst_app::compute::ComputeLimits;
-use gevinst_demo::{load_demo, DemoReport};
+use gevinst_app::App;
+use gevinst_demo::DemoReport;
 use gevinst_web::server::{default_max_connections, ConnectionLimits};
 use gevinst_web::{AppState, WebSettings};
 use std::io::Write;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// The actor of the demo data's audit entries.
-const DEMO_OPERATOR: &str = "system:demo";
-
 /// Runs the server.
 pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
-    let store = connect_store(db).await?;
-    tracing::info!(database = %db.redacted_url(), backend = store.backend(), "database ready");
-    if args.demo {
-        match load_demo(store.acting_as(DEMO_OPERATOR).as_ref())
-            .await
-            .context("loading the demo data failed")?
-        {
-            Some(report) => print_demo(&report),
-            None => tracing::info!("the database already holds data; the demo was not loaded"),
+    let compute = compute_limits(&args.compute);
+    let (app, demo) = open_server(db, compute, args.demo).await?;
+    tracing::info!(database = %db.redacted_url(), backend = app.backend(), "database ready");
+    match demo {
+        Some(report) => print_demo(&report),
+        None if args.demo => {
+            tracing::info!("the database already holds data; the demo was not loaded")
         }
+        None => {}
     }
     let shutdown = shutdown_signal()?;
     let listener = TcpListener::bind(args.listen)
@@ -48,16 +45,15 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
             .saturating_mul(1024 * 1024),
         trusted_proxies: args.trusted_proxies.0,
         connections: connection_limits(&args.connections),
-        compute: compute_limits(&args.compute),
         ..WebSettings::default()
     };
     tracing::info!(
         connections = ?settings.connections,
-        compute = ?settings.compute,
+        compute = ?app.compute().limits(),
         "limits"
     );
-    tokio::spawn(purge_periodically(store.clone()));
-    gevinst_web::serve(listener, AppState::new(store, settings), shutdown)
+    tokio::spawn(purge_periodically(app.clone()));
+    gevinst_web::serve(listener, AppState::new(app, settings), shutdown)
         .await
         .context("the web server failed")?;
     tracing::info!("stopped");
@@ -98,11 +94,11 @@ fn compute_limits(args: &ComputeArgs) -> ComputeLimits {
 /// and then every [`gevinst_app::maintenance::PURGE_EVERY`], for as long as the server
 /// runs. With several app servers on one database only one of them runs each purge (see
 /// [`gevinst_app::maintenance`]). A failure is logged and retried at the next tick.
-async fn purge_periodically(store: gevinst_store::DynStore) {
+async fn purge_periodically(app: App) {
     let mut tick = tokio::time::interval(gevinst_app::maintenance::PURGE_EVERY);
     loop {
         tick.tick().await;
-        match gevinst_app::maintenance::purge_if_due(store.as_ref(), chrono::Utc::now()).await {
+        match app.maintenance().purge_if_due(chrono::Utc::now()).await {
             Ok(Some(p)) => tracing::debug!(
                 sessions = p.sessions,
                 failures = p.failures,

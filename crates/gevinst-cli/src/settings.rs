@@ -61,7 +61,7 @@ impl DatabaseSettings {
             None if url.starts_with("postgres://") || url.starts_with("postgresql://") => {}
             None => bail!(
                 "unsupported --database-url {}: expected sqlite:PATH or postgres://USER:PASSWORD@HOST/DB",
-                gevinst_store::redact_url(url)
+                crate::store::redact_url(url)
             ),
         }
         Ok(DatabaseSettings {
@@ -96,7 +96,7 @@ impl DatabaseSettings {
 
     /// The URL with its password masked, for logs and messages.
     pub fn redacted_url(&self) -> String {
-        gevinst_store::redact_url(&self.url)
+        crate::store::redact_url(&self.url)
     }
 
     /// Whether the database is SQLite (else PostgreSQL).

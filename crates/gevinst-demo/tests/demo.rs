@@ -3,7 +3,6 @@
 //! chatbot whose invisible work ate part of its gain.
 
 use chrono::Utc;
-use gevinst_app::programmes as pg;
 use gevinst_demo::{
     generate, load_demo, DemoReport, DEMO_PASSWORD, DEMO_POTENTIALS, DEMO_PROGRAMME_NAME,
     DEMO_SEED, DEMO_TENANT_SLUG,
@@ -55,20 +54,25 @@ async fn load_demo_stores_the_business_cases_once() {
 #[tokio::test]
 async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
     let (_dir, store, report) = loaded_demo().await;
-    let (pl, _) = gevinst_app::auth::login(
-        store.as_ref(),
-        DEMO_TENANT_SLUG,
-        "portefoljeleder@eksempel.dk",
-        DEMO_PASSWORD,
-        None,
-        Utc::now(),
-    )
-    .await
-    .expect("login");
+    let (pl, _) = gevinst_app::App::new(store.clone())
+        .auth()
+        .login(
+            DEMO_TENANT_SLUG,
+            "portefoljeleder@eksempel.dk",
+            DEMO_PASSWORD,
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("login");
     let t = pl.tenant.id;
 
     // One programme with the exact targets and milestones.
-    let programmes = pg::list(store.as_ref(), &pl).await.expect("programmes");
+    let programmes = gevinst_app::App::new(store.clone())
+        .programmes()
+        .list(&pl)
+        .await
+        .expect("programmes");
     assert_eq!(programmes.len(), 1);
     let stored = &programmes[0];
     let p = &stored.programme;
@@ -307,7 +311,9 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
 
     // The overview: realised > 0 but behind the decided plan in 2025, some potentials
     // ahead and some behind.
-    let overview = pg::overview(store.as_ref(), &pl, stored.id)
+    let overview = gevinst_app::App::new(store.clone())
+        .programmes()
+        .overview(&pl, stored.id)
         .await
         .expect("overview");
     let y2025 = overview

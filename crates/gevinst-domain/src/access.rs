@@ -11,6 +11,8 @@
 //! | set or change a benefit's owner (gevinstejer) | ✓ | ✓ | own units | – | – |
 //! | approve or reject a flagged actual (not one's own) | ✓ | ✓ | – | – | – |
 //! | manage the portfolio: programmes, forecast probabilities, every benefit plan and actual, imports into any unit | ✓ | ✓ | – | – | – |
+//! | contribute: the people pickers on potentials, the write actions of the navigation | ✓ | ✓ | ✓ | ✓ | – |
+//! | import spreadsheets (each row still needs the right to edit its unit) | ✓ | ✓ | ✓ | ✓ | – |
 //! | users, units, tenant settings | ✓ | – | – | – | – |
 //!
 //! "Own units" means the units a user is assigned to and every unit below them.
@@ -54,6 +56,13 @@ pub enum Permission {
     /// the forecast's probabilities, every benefit plan and actual, and imports into any
     /// unit. Not bound to a unit.
     ManagePortfolio,
+    /// Work on potentials beyond submitting ideas: pick people (benefit owner, digital agent)
+    /// on a potential and see the write actions. Every role but læser; not bound to a unit
+    /// (each change still needs [`Permission::EditPotential`] of its unit).
+    Contribute,
+    /// Import potentials from a spreadsheet. Every role but læser; each row still needs
+    /// [`Permission::EditPotential`] of its unit, or [`Permission::ManagePortfolio`].
+    Import,
     /// Manage users, units and tenant settings.
     Administer,
 }
@@ -76,6 +85,7 @@ impl Actor {
             (Role::Leder, Permission::EditPotential(u)) => in_scope(u),
             (Role::Leder, Permission::ChangeStatus(u, _)) => in_scope(u),
             (Role::Leder, Permission::AssignBenefitOwner(u)) => in_scope(u),
+            (Role::Leder | Role::DigitalAgent, Permission::Contribute | Permission::Import) => true,
             (Role::Leder | Role::DigitalAgent, Permission::ApproveActuals) => false,
             (Role::Leder | Role::DigitalAgent, Permission::ManagePortfolio) => false,
             (Role::DigitalAgent, Permission::AssignBenefitOwner(_)) => false,
@@ -88,7 +98,8 @@ impl Actor {
 
     /// Whether the actor may do `what`, a permission that is not bound to a unit
     /// ([`Permission::ManagePortfolio`], [`Permission::ApproveActuals`],
-    /// [`Permission::Administer`], [`Permission::SubmitIdea`]). A unit-bound permission
+    /// [`Permission::Administer`], [`Permission::SubmitIdea`], [`Permission::Contribute`],
+    /// [`Permission::Import`]). A unit-bound permission
     /// asked this way is never granted below the tenant-wide roles.
     pub fn may_tenant_wide(&self, what: Permission) -> bool {
         self.may(what, &UnitTree::new(Vec::new()))
@@ -122,6 +133,79 @@ mod tests {
             user_id: UserId(1),
             role,
             units: units.iter().map(|u| UnitId(*u)).collect(),
+        }
+    }
+
+    /// Every permission × role, as a table: a changed rule, or a new permission without a
+    /// row, fails here. Columns: admin, porteføljeleder, leder, digital agent, læser. The
+    /// actor is assigned unit 1; unit 2 is below it, unit 3 is elsewhere.
+    #[test]
+    fn every_permission_for_every_role() {
+        use Permission as P;
+        const ROLES: [Role; 5] = [
+            Role::Admin,
+            Role::Portefoljeleder,
+            Role::Leder,
+            Role::DigitalAgent,
+            Role::Laeser,
+        ];
+        let (own, sub, other) = (UnitId(1), UnitId(2), UnitId(3));
+        let decide = Status::Besluttet;
+        let assess = Status::Vurderet;
+        #[rustfmt::skip]
+        let table: &[(&str, P, [bool; 5])] = &[
+            // what                          permission                    adm    pl     leder  agent  læser
+            ("submit an idea",                P::SubmitIdea,                [true,  true,  true,  true,  true ]),
+            ("edit in own unit",              P::EditPotential(own),        [true,  true,  true,  true,  false]),
+            ("edit below own unit",           P::EditPotential(sub),        [true,  true,  true,  true,  false]),
+            ("edit elsewhere",                P::EditPotential(other),      [true,  true,  false, false, false]),
+            ("assess in own unit",            P::ChangeStatus(own, assess), [true,  true,  true,  true,  false]),
+            ("assess elsewhere",              P::ChangeStatus(other, assess), [true, true, false, false, false]),
+            ("decide in own unit",            P::ChangeStatus(sub, decide), [true,  true,  true,  false, false]),
+            ("decide elsewhere",              P::ChangeStatus(other, decide), [true, true, false, false, false]),
+            ("assign owner in own unit",      P::AssignBenefitOwner(sub),   [true,  true,  true,  false, false]),
+            ("assign owner elsewhere",        P::AssignBenefitOwner(other), [true,  true,  false, false, false]),
+            ("approve actuals",               P::ApproveActuals,            [true,  true,  false, false, false]),
+            ("manage the portfolio",          P::ManagePortfolio,           [true,  true,  false, false, false]),
+            ("contribute",                    P::Contribute,                [true,  true,  true,  true,  false]),
+            ("import",                        P::Import,                    [true,  true,  true,  true,  false]),
+            ("administer",                    P::Administer,                [true,  false, false, false, false]),
+        ];
+        // Every kind of permission has a row: this match stops compiling when one is added.
+        let kind = |p: &P| match p {
+            P::SubmitIdea => 0,
+            P::EditPotential(_) => 1,
+            P::ChangeStatus(..) => 2,
+            P::AssignBenefitOwner(_) => 3,
+            P::ApproveActuals => 4,
+            P::ManagePortfolio => 5,
+            P::Contribute => 6,
+            P::Import => 7,
+            P::Administer => 8,
+        };
+        let kinds: BTreeSet<usize> = table.iter().map(|(_, p, _)| kind(p)).collect();
+        assert_eq!(kinds, (0..=8).collect::<BTreeSet<_>>());
+        let t = tree();
+        for (what, permission, expected) in table {
+            for (role, may) in ROLES.iter().zip(expected) {
+                assert_eq!(
+                    actor(*role, &[1]).may(*permission, &t),
+                    *may,
+                    "{role:?} {what}"
+                );
+            }
+        }
+        for p in [
+            P::Contribute,
+            P::Import,
+            P::ManagePortfolio,
+            P::ApproveActuals,
+            P::Administer,
+        ] {
+            for role in ROLES {
+                let a = actor(role, &[1]);
+                assert_eq!(a.may_tenant_wide(p), a.may(p, &t), "{role:?} {p:?}");
+            }
         }
     }
 

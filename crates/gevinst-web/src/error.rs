@@ -203,12 +203,6 @@ impl From<AppError> for PageError {
     }
 }
 
-impl From<gevinst_store::StoreError> for PageError {
-    fn from(e: gevinst_store::StoreError) -> Self {
-        PageError(e.into())
-    }
-}
-
 impl From<FieldErrors> for PageError {
     fn from(e: FieldErrors) -> Self {
         PageError(AppError::Invalid(e))

@@ -2,7 +2,7 @@
 //! `/api/v1/openapi.json`) and a server-rendered, accessible Danish UI. Every asset is
 //! served from the binary; nothing is loaded from a CDN.
 //!
-//! - [`AppState`]: the shared state (store and settings).
+//! - [`AppState`]: the shared state (the [`App`] and the settings).
 //! - [`app`]: builds the router, so tests can call it with `oneshot`.
 //! - [`serve`]: runs the router on a bound listener until `shutdown` resolves.
 //!
@@ -27,7 +27,7 @@ use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use gevinst_store::prelude::*;
+use gevinst_app::App;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -49,8 +49,6 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Timeouts and caps of the connections [`serve`] accepts.
     pub connections: server::ConnectionLimits,
-    /// Caps on simulations and forecasts (see [`gevinst_app::compute`]).
-    pub compute: gevinst_app::compute::ComputeLimits,
 }
 
 impl Default for WebSettings {
@@ -61,7 +59,6 @@ impl Default for WebSettings {
             max_import_bytes: 50 * 1024 * 1024,
             trusted_proxies: Vec::new(),
             connections: server::ConnectionLimits::default(),
-            compute: gevinst_app::compute::ComputeLimits::default(),
         }
     }
 }
@@ -69,24 +66,18 @@ impl Default for WebSettings {
 /// State shared by all handlers.
 #[derive(Clone)]
 pub struct AppState {
-    /// The store.
-    pub store: DynStore,
+    /// The application: every handler reaches data and calculations through it.
+    pub app: App,
     /// Settings.
     pub settings: Arc<WebSettings>,
-    /// Programme forecasts already computed, valid while the tenant's data is unchanged.
-    pub forecasts: gevinst_app::programmes::ForecastCache,
-    /// Caps on simulations and forecasts, shared by the API and the pages.
-    pub compute: gevinst_app::compute::ComputeLimiter,
 }
 
 impl AppState {
     /// Builds the state.
-    pub fn new(store: DynStore, settings: WebSettings) -> Self {
+    pub fn new(app: App, settings: WebSettings) -> Self {
         AppState {
-            store,
-            compute: gevinst_app::compute::ComputeLimiter::new(settings.compute.clone()),
+            app,
             settings: Arc::new(settings),
-            forecasts: Default::default(),
         }
     }
 }
@@ -138,7 +129,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    match state.store.health().await {
+    match state.app.health().await {
         Ok(()) => StatusCode::OK,
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -81,7 +81,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let jar = CookieJar::from_headers(req.headers());
     let now = chrono::Utc::now();
     let session = match jar.get(SESSION_COOKIE) {
-        Some(c) => match auth::from_session(state.store.as_ref(), c.value(), now).await {
+        Some(c) => match state.app.auth().from_session(c.value(), now).await {
             Ok(s) => Some(s),
             Err(AppError::Unauthenticated) => None,
             Err(e) => return crate::error::PageError(e).into_response(),
@@ -217,13 +217,11 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .ok_or(AppError::Unauthenticated)?;
         let client = client_of(parts, state);
-        let principal = auth::from_api_token(
-            state.store.as_ref(),
-            token,
-            chrono::Utc::now(),
-            client.as_deref(),
-        )
-        .await?;
+        let principal = state
+            .app
+            .auth()
+            .from_api_token(token, chrono::Utc::now(), client.as_deref())
+            .await?;
         Ok(ApiUser(principal))
     }
 }

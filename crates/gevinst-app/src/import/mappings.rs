@@ -2,10 +2,10 @@
 
 use gevinst_domain::FieldErrors;
 use gevinst_sheets::import::Mapping;
-use gevinst_store::{Store, StoredImportMapping};
+use gevinst_store::StoredImportMapping;
 
 use super::Importer;
-use crate::{AppError, Result};
+use crate::{AppError, Imports, Result};
 
 fn mapping_name(name: &str) -> Result<String> {
     let n = gevinst_domain::text::clean(name, false);
@@ -20,72 +20,70 @@ fn mapping_name(name: &str) -> Result<String> {
     Ok(n)
 }
 
-/// The tenant's saved mappings, by name.
-pub async fn list_mappings(
-    store: &dyn Store,
-    importer: Importer<'_>,
-) -> Result<Vec<StoredImportMapping>> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
+impl Imports<'_> {
+    /// The tenant's saved mappings, by name.
+    pub async fn list_mappings(&self, importer: Importer<'_>) -> Result<Vec<StoredImportMapping>> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store.list_import_mappings(importer.tenant().id).await?)
     }
-    Ok(store.list_import_mappings(importer.tenant().id).await?)
-}
 
-/// A saved mapping by name, read; [`AppError::NotFound`] for an unknown name.
-pub async fn load_mapping(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    name: &str,
-) -> Result<(Mapping, i64)> {
-    let all = list_mappings(store, importer).await?;
-    let m = all
-        .into_iter()
-        .find(|m| m.name == name.trim())
-        .ok_or(AppError::NotFound)?;
-    let mapping = Mapping::from_json(&m.mapping)
-        .map_err(|e| AppError::Invalid(FieldErrors::single("mapping", "invalid", e)))?;
-    Ok((mapping, m.version))
-}
-
-/// Saves a mapping under a name: new (`expected_version` `None`; a taken name is
-/// [`AppError::Invalid`] on `name`) or replacing the one read (`Some(version)`; stale is
-/// [`AppError::Conflict`]).
-pub async fn save_mapping(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    name: &str,
-    mapping: &Mapping,
-    expected_version: Option<i64>,
-) -> Result<StoredImportMapping> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
+    /// A saved mapping by name, read; [`AppError::NotFound`] for an unknown name.
+    pub async fn load_mapping(&self, importer: Importer<'_>, name: &str) -> Result<(Mapping, i64)> {
+        let all = self.list_mappings(importer).await?;
+        let m = all
+            .into_iter()
+            .find(|m| m.name == name.trim())
+            .ok_or(AppError::NotFound)?;
+        let mapping = Mapping::from_json(&m.mapping)
+            .map_err(|e| AppError::Invalid(FieldErrors::single("mapping", "invalid", e)))?;
+        Ok((mapping, m.version))
     }
-    let name = mapping_name(name)?;
-    store
-        .save_import_mapping(
-            importer.tenant().id,
-            importer.actor(),
-            &name,
-            &mapping.to_json(),
-            expected_version,
-        )
-        .await
-        .map_err(|e| match e.kind() {
-            gevinst_store::ErrorKind::Duplicate => AppError::Invalid(FieldErrors::single(
-                "name",
-                "duplicate",
-                "Der findes allerede en opsætning med det navn.",
-            )),
-            _ => e.into(),
-        })
-}
 
-/// Deletes a saved mapping by name.
-pub async fn delete_mapping(store: &dyn Store, importer: Importer<'_>, name: &str) -> Result<()> {
-    if !importer.may_import() {
-        return Err(AppError::Forbidden);
+    /// Saves a mapping under a name: new (`expected_version` `None`; a taken name is
+    /// [`AppError::Invalid`] on `name`) or replacing the one read (`Some(version)`; stale is
+    /// [`AppError::Conflict`]).
+    pub async fn save_mapping(
+        &self,
+        importer: Importer<'_>,
+        name: &str,
+        mapping: &Mapping,
+        expected_version: Option<i64>,
+    ) -> Result<StoredImportMapping> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        let name = mapping_name(name)?;
+        store
+            .save_import_mapping(
+                importer.tenant().id,
+                importer.actor(),
+                &name,
+                &mapping.to_json(),
+                expected_version,
+            )
+            .await
+            .map_err(|e| match e.kind() {
+                gevinst_store::ErrorKind::Duplicate => AppError::Invalid(FieldErrors::single(
+                    "name",
+                    "duplicate",
+                    "Der findes allerede en opsætning med det navn.",
+                )),
+                _ => e.into(),
+            })
     }
-    Ok(store
-        .delete_import_mapping(importer.tenant().id, importer.actor(), name.trim())
-        .await?)
+
+    /// Deletes a saved mapping by name.
+    pub async fn delete_mapping(&self, importer: Importer<'_>, name: &str) -> Result<()> {
+        let store = self.app.store();
+        if !importer.may_import() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(store
+            .delete_import_mapping(importer.tenant().id, importer.actor(), name.trim())
+            .await?)
+    }
 }

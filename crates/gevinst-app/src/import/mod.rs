@@ -2,22 +2,22 @@
 //! the upload → mapping → preview → commit flow of the web UI and `gevinst import`.
 //!
 //! 1. [`inspect`] reads a file (no store needed): its sheets, the detected header, a
-//!    suggested [`Mapping`](gevinst_sheets::import::Mapping), and whether it is a workbook
-//!    written by gevinst's own portfolio export (then the mapping is not used: the
-//!    export's sheets are read exactly; its CSV export is recognised by its header and
-//!    read the same way, without business cases, which the CSV does not carry).
-//! 2. [`preview`] decides for every data row, against the tenant's existing potentials,
+//!    suggested [`Mapping`], and whether it is a workbook written by gevinst's own portfolio
+//!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
+//!    export is recognised by its header and read the same way, without business cases,
+//!    which the CSV does not carry).
+//! 2. [`preview`](Imports::preview) decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
 //!    in Danish, and lists unknown units, fagområder, statuses and technologies with
 //!    suggested matches and what will happen to them ([`ImportChoices`]).
-//! 3. [`commit`] writes the import in one database transaction
+//! 3. [`commit`](Imports::commit) writes the import in one database transaction
 //!    ([`gevinst_store::Store::commit_import`]): all rows, or only the valid ones when the
 //!    caller explicitly asks (`only_valid`); otherwise any error refuses the whole import.
 //! 4. [`error_report`] writes the rows that were not imported cleanly as an .xlsx file.
 //!
-//! Saved column mappings: [`list_mappings`], [`load_mapping`], [`save_mapping`],
-//! [`delete_mapping`].
+//! Saved column mappings: [`list_mappings`](Imports::list_mappings), [`load_mapping`](Imports::load_mapping), [`save_mapping`](Imports::save_mapping),
+//! [`delete_mapping`](Imports::delete_mapping).
 //!
 //! Inside: `model` holds the public types, `read` opens the file, `candidate` turns rows
 //! into candidates, `resolve` matches their values against the tenant's lists,
@@ -70,14 +70,18 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use gevinst_domain::access::Permission;
-use gevinst_domain::{FieldErrors, Role, Tenant, UnitId, UnitTree, UserId};
+use gevinst_domain::{FieldErrors, Tenant, UnitId, UnitTree, UserId};
 use gevinst_sheets::export::errors::{self as report, ErrorReportRow};
-use gevinst_store::{Store, StoreError};
+use gevinst_store::StoreError;
 
 use crate::auth::Principal;
-use crate::{AppError, Result};
+use crate::{AppError, Imports, Result};
 
-pub use gevinst_store::ImportProgress;
+pub use gevinst_sheets::import::{
+    column_letters, normalise_key, ColumnMapping, Field, Format, Limits, Mapping, Target,
+    TextEncoding,
+};
+pub use gevinst_store::{ImportProgress, StoredImportMapping};
 
 mod candidate;
 mod decide;
@@ -88,7 +92,6 @@ mod read;
 mod resolve;
 pub mod uploads;
 
-pub use mappings::{delete_mapping, list_mappings, load_mapping, save_mapping};
 pub use model::{
     CommitOutcome, ImportChoices, ImportInput, ImportPreview, Inspection, PreviewCounts,
     PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind,
@@ -133,7 +136,7 @@ impl Importer<'_> {
     /// May import at all.
     fn may_import(&self) -> bool {
         match self {
-            Importer::User(p) => p.user.role != Role::Laeser,
+            Importer::User(p) => p.actor.may_tenant_wide(Permission::Import),
             Importer::Operator(_) => true,
         }
     }
@@ -154,99 +157,103 @@ impl Importer<'_> {
     }
 }
 
-// ------------------------------------------------------------------ use cases
+impl Imports<'_> {
+    // ------------------------------------------------------------------ use cases
 
-/// Previews an import: every row's outcome against the tenant's potentials, unknown
-/// values and what would be created. Writes nothing.
-pub async fn preview(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    input: &ImportInput<'_>,
-    choices: &ImportChoices,
-) -> Result<ImportPreview> {
-    Ok(analyse(store, importer, input, choices, None)
-        .await?
-        .preview)
-}
-
-/// Commits an import in one transaction. With errors in the file (or a mapping problem)
-/// nothing is written and the answer is [`AppError::Invalid`] (field `rows`, a Danish
-/// message with the count), unless `only_valid` is set: then the rows with errors are
-/// skipped and the rest is written. Duplicates are always skipped. A version conflict
-/// (someone changed a matched potential meanwhile) is [`AppError::Conflict`] and writes
-/// nothing. `progress` is called with the number of rows written so far.
-pub async fn commit(
-    store: &dyn Store,
-    importer: Importer<'_>,
-    input: &ImportInput<'_>,
-    choices: &ImportChoices,
-    only_valid: bool,
-    progress: Option<ImportProgress<'_>>,
-) -> Result<CommitOutcome> {
-    let first = analyse(store, importer, input, choices, None).await?;
-    if !first.preview.mapping_problems.is_empty() {
-        return Err(AppError::Invalid(FieldErrors::single(
-            "mapping",
-            "invalid",
-            first.preview.mapping_problems.join(" "),
-        )));
+    /// Previews an import: every row's outcome against the tenant's potentials, unknown
+    /// values and what would be created. Writes nothing.
+    pub async fn preview(
+        &self,
+        importer: Importer<'_>,
+        input: &ImportInput<'_>,
+        choices: &ImportChoices,
+    ) -> Result<ImportPreview> {
+        let store = self.app.store();
+        Ok(analyse(store, importer, input, choices, None)
+            .await?
+            .preview)
     }
-    let errors = first.preview.counts.error;
-    if errors > 0 && !only_valid {
-        let msg = if errors == 1 {
-            "1 række har fejl, så intet er importeret. Ret fejlen, eller vælg kun at importere de gyldige rækker.".to_owned()
+
+    /// Commits an import in one transaction. With errors in the file (or a mapping problem)
+    /// nothing is written and the answer is [`AppError::Invalid`] (field `rows`, a Danish
+    /// message with the count), unless `only_valid` is set: then the rows with errors are
+    /// skipped and the rest is written. Duplicates are always skipped. A version conflict
+    /// (someone changed a matched potential meanwhile) is [`AppError::Conflict`] and writes
+    /// nothing. `progress` is called with the number of rows written so far.
+    pub async fn commit(
+        &self,
+        importer: Importer<'_>,
+        input: &ImportInput<'_>,
+        choices: &ImportChoices,
+        only_valid: bool,
+        progress: Option<ImportProgress<'_>>,
+    ) -> Result<CommitOutcome> {
+        let store = self.app.store();
+        let first = analyse(store, importer, input, choices, None).await?;
+        if !first.preview.mapping_problems.is_empty() {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "mapping",
+                "invalid",
+                first.preview.mapping_problems.join(" "),
+            )));
+        }
+        let errors = first.preview.counts.error;
+        if errors > 0 && !only_valid {
+            let msg = if errors == 1 {
+                "1 række har fejl, så intet er importeret. Ret fejlen, eller vælg kun at importere de gyldige rækker.".to_owned()
+            } else {
+                format!("{errors} rækker har fejl, så intet er importeret. Ret fejlene, eller vælg kun at importere de gyldige rækker.")
+            };
+            return Err(AppError::Invalid(FieldErrors::single(
+                "rows",
+                "has_errors",
+                msg,
+            )));
+        }
+        // With skipped rows, decide again without them, so nothing is created for them alone.
+        let (preview, mut batch) = if errors > 0 {
+            let keep: BTreeSet<u32> = first
+                .preview
+                .rows
+                .iter()
+                .filter(|r| matches!(r.action, RowAction::New | RowAction::Update))
+                .map(|r| r.row)
+                .collect();
+            let again = analyse(store, importer, input, choices, Some(&keep)).await?;
+            (first.preview, again.batch)
         } else {
-            format!("{errors} rækker har fejl, så intet er importeret. Ret fejlene, eller vælg kun at importere de gyldige rækker.")
+            (first.preview, first.batch)
         };
-        return Err(AppError::Invalid(FieldErrors::single(
-            "rows",
-            "has_errors",
-            msg,
-        )));
+        batch.batch_id = format!(
+            "{}-{}",
+            Utc::now().format("%Y%m%d%H%M%S"),
+            &crate::auth::random_secret()
+                .chars()
+                .take(6)
+                .collect::<String>()
+        );
+        let out = if batch.rows.is_empty() {
+            gevinst_store::ImportOutcome::default()
+        } else {
+            store
+                .commit_import(importer.tenant().id, importer.actor(), &batch, progress)
+                .await
+                .map_err(commit_error)?
+        };
+        Ok(CommitOutcome {
+            batch_id: batch.batch_id,
+            created: out.created,
+            updated: out.updated,
+            business_cases: out.business_cases,
+            duplicates: preview.counts.duplicate,
+            skipped: errors,
+            potentials: out.potentials,
+            units_created: out.units.len(),
+            fagomraader_created: out.fagomraader.len(),
+            technologies_created: out.technologies.len(),
+            preview,
+        })
     }
-    // With skipped rows, decide again without them, so nothing is created for them alone.
-    let (preview, mut batch) = if errors > 0 {
-        let keep: BTreeSet<u32> = first
-            .preview
-            .rows
-            .iter()
-            .filter(|r| matches!(r.action, RowAction::New | RowAction::Update))
-            .map(|r| r.row)
-            .collect();
-        let again = analyse(store, importer, input, choices, Some(&keep)).await?;
-        (first.preview, again.batch)
-    } else {
-        (first.preview, first.batch)
-    };
-    batch.batch_id = format!(
-        "{}-{}",
-        Utc::now().format("%Y%m%d%H%M%S"),
-        &crate::auth::random_secret()
-            .chars()
-            .take(6)
-            .collect::<String>()
-    );
-    let out = if batch.rows.is_empty() {
-        gevinst_store::ImportOutcome::default()
-    } else {
-        store
-            .commit_import(importer.tenant().id, importer.actor(), &batch, progress)
-            .await
-            .map_err(commit_error)?
-    };
-    Ok(CommitOutcome {
-        batch_id: batch.batch_id,
-        created: out.created,
-        updated: out.updated,
-        business_cases: out.business_cases,
-        duplicates: preview.counts.duplicate,
-        skipped: errors,
-        potentials: out.potentials,
-        units_created: out.units.len(),
-        fagomraader_created: out.fagomraader.len(),
-        technologies_created: out.technologies.len(),
-        preview,
-    })
 }
 
 fn commit_error(e: StoreError) -> AppError {

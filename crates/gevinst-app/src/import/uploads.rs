@@ -9,10 +9,10 @@
 //!   and user who uploaded it: anyone else (another user, another tenant) gets
 //!   [`AppError::NotFound`];
 //! - it expires [`TTL`] after it was made (the user starts again by uploading), and the
-//!   purge ([`purge`]) deletes it;
+//!   purge ([`purge`](Uploads::purge)) deletes it;
 //! - at most [`MAX_PER_USER`] uploads per user and [`MAX_UPLOADS`] /
 //!   [`MAX_TOTAL_BYTES`] in all are kept: the oldest give way, never one whose commit runs;
-//! - one commit per upload ([`start_commit`]), whichever app server the second click
+//! - one commit per upload ([`start_commit`](Uploads::start_commit)), whichever app server the second click
 //!   reaches;
 //! - the running commit writes how many rows it has written to the row every
 //!   [`PROGRESS_EVERY`] (not per row); the app server that runs it also knows it in
@@ -22,17 +22,18 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use gevinst_domain::{TenantId, UserId};
 use gevinst_sheets::import::{Limits, Mapping};
-use gevinst_store::{DynStore, ImportUploadChange, NewImportUpload, Store, UploadBounds};
+use gevinst_store::{ImportUploadChange, NewImportUpload, Store, UploadBounds};
 use serde::{Deserialize, Serialize};
 
-use super::{commit, CommitOutcome, ImportChoices, ImportInput, Importer};
+use super::{CommitOutcome, ImportChoices, ImportInput, Importer};
 use crate::auth::Principal;
+use crate::Uploads;
 use crate::{AppError, Result};
 
 /// How long an upload is kept.
@@ -111,7 +112,7 @@ pub struct Upload {
     pub user: UserId,
     /// The file's name as uploaded.
     pub filename: String,
-    /// The file (empty when read by [`status`]).
+    /// The file (empty when read by [`status`](Uploads::status)).
     pub bytes: Arc<[u8]>,
     /// When it was uploaded.
     pub created: DateTime<Utc>,
@@ -125,7 +126,7 @@ pub struct Upload {
     pub committing: bool,
     /// Rows written so far by the running commit.
     pub progress: u64,
-    /// Why the last commit wrote nothing (shown once, see [`take_failure`]).
+    /// Why the last commit wrote nothing (shown once, see [`take_failure`](Uploads::take_failure)).
     pub failure: Option<Failure>,
     /// What the commit wrote, once done.
     pub outcome: Option<Arc<CommitOutcome>>,
@@ -161,7 +162,7 @@ fn expired_before(now: DateTime<Utc>) -> DateTime<Utc> {
     now - chrono::Duration::from_std(TTL).unwrap_or(chrono::Duration::hours(2))
 }
 
-/// An id as made by [`create`]: 32 hex digits. Anything else is not looked up.
+/// An id as made by [`create`](Uploads::create): 32 hex digits. Anything else is not looked up.
 fn check_id(id: &str) -> Result<()> {
     if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
@@ -170,124 +171,281 @@ fn check_id(id: &str) -> Result<()> {
     }
 }
 
-/// Commits running in this process: upload id → rows written so far.
-fn running() -> std::sync::MutexGuard<'static, HashMap<String, Arc<AtomicU64>>> {
-    static RUNNING: OnceLock<Mutex<HashMap<String, Arc<AtomicU64>>>> = OnceLock::new();
-    RUNNING
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The commits running in this process: upload id → rows written so far. The [`App`](crate::App)
+/// owns them; clones share them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunningCommits(Arc<Mutex<HashMap<String, Arc<AtomicU64>>>>);
+
+impl RunningCommits {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<AtomicU64>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Rows written so far by the commit of upload `id`, if it runs here.
+    fn written(&self, id: &str) -> Option<u64> {
+        self.lock().get(id).map(|n| n.load(Ordering::Relaxed))
+    }
+
+    /// Counts the commit of upload `id` as running here until the guard is dropped.
+    fn start(&self, id: &str) -> (Arc<AtomicU64>, RunningGuard) {
+        let written = Arc::new(AtomicU64::new(0));
+        self.lock().insert(id.to_owned(), written.clone());
+        let guard = RunningGuard {
+            commits: self.clone(),
+            id: id.to_owned(),
+        };
+        (written, guard)
+    }
 }
 
-/// Keeps the entry of a running commit in [`running`] while it lives.
-struct RunningGuard(String);
+/// Keeps the entry of a running commit in [`RunningCommits`] while it lives.
+struct RunningGuard {
+    commits: RunningCommits,
+    id: String,
+}
 
 impl Drop for RunningGuard {
     fn drop(&mut self) {
-        running().remove(&self.0);
+        self.commits.lock().remove(&self.id);
     }
 }
 
-/// Keeps a new upload for `who`; returns its id. Older uploads give way (see the module
-/// documentation).
-pub async fn create(
-    store: &dyn Store,
-    who: &Principal,
-    filename: &str,
-    bytes: &[u8],
-) -> Result<String> {
-    let id: String = crate::auth::random_secret().chars().take(32).collect();
-    let now = Utc::now();
-    let choices = to_json("choices", &ImportChoices::default())?;
-    store
-        .put_import_upload(
-            &NewImportUpload {
-                id: &id,
-                tenant_id: who.tenant.id,
-                user_id: who.user.id,
-                filename,
-                bytes,
-                choices: &choices,
-                created_at: now,
-            },
-            &UploadBounds {
-                expired_before: expired_before(now),
-                max_per_user: MAX_PER_USER,
-                max_uploads: MAX_UPLOADS,
-                max_total_bytes: MAX_TOTAL_BYTES,
-            },
+impl Uploads<'_> {
+    /// Keeps a new upload for `who`; returns its id. Older uploads give way (see the module
+    /// documentation).
+    pub async fn create(&self, who: &Principal, filename: &str, bytes: &[u8]) -> Result<String> {
+        let store = self.app.store();
+        let id: String = crate::auth::random_secret().chars().take(32).collect();
+        let now = Utc::now();
+        let choices = to_json("choices", &ImportChoices::default())?;
+        store
+            .put_import_upload(
+                &NewImportUpload {
+                    id: &id,
+                    tenant_id: who.tenant.id,
+                    user_id: who.user.id,
+                    filename,
+                    bytes,
+                    choices: &choices,
+                    created_at: now,
+                },
+                &UploadBounds {
+                    expired_before: expired_before(now),
+                    max_per_user: MAX_PER_USER,
+                    max_uploads: MAX_UPLOADS,
+                    max_total_bytes: MAX_TOTAL_BYTES,
+                },
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// `who`'s upload with this id, with its file. Unknown, expired or someone else's:
+    /// [`AppError::NotFound`].
+    pub async fn get(&self, who: &Principal, id: &str) -> Result<Upload> {
+        self.read(who, id, true).await
+    }
+
+    /// As [`get`](Uploads::get), without the file (for the progress page, which is asked for every second).
+    pub async fn status(&self, who: &Principal, id: &str) -> Result<Upload> {
+        self.read(who, id, false).await
+    }
+
+    /// Reads `sheet` from now on, with the suggested mapping.
+    pub async fn choose_sheet(&self, who: &Principal, id: &str, sheet: &str) -> Result<()> {
+        let store = self.app.store();
+        change(store, who, id, ImportUploadChange::Sheet(sheet)).await?;
+        Ok(())
+    }
+
+    /// The column mapping from now on (`None`: the suggested one).
+    pub async fn set_mapping(
+        &self,
+        who: &Principal,
+        id: &str,
+        mapping: Option<&Mapping>,
+    ) -> Result<()> {
+        let store = self.app.store();
+        let json = mapping.map(Mapping::to_json);
+        change(store, who, id, ImportUploadChange::Mapping(json.as_deref())).await?;
+        Ok(())
+    }
+
+    /// The choices from now on.
+    pub async fn set_choices(
+        &self,
+        who: &Principal,
+        id: &str,
+        choices: &ImportChoices,
+    ) -> Result<()> {
+        let store = self.app.store();
+        let json = to_json("choices", choices)?;
+        change(store, who, id, ImportUploadChange::Choices(&json)).await?;
+        Ok(())
+    }
+
+    /// The failure of the last commit of `upload`, once: it is forgotten as it is returned
+    /// (on whichever app server), so a reload does not show it again.
+    pub async fn take_failure(&self, who: &Principal, upload: &Upload) -> Result<Option<Failure>> {
+        let store = self.app.store();
+        let Some(failure) = &upload.failure else {
+            return Ok(None);
+        };
+        let json = to_json("failure", failure)?;
+        let taken = change(
+            store,
+            who,
+            &upload.id,
+            ImportUploadChange::TakeFailure(&json),
         )
         .await?;
-    Ok(id)
+        Ok(taken.then(|| failure.clone()))
+    }
+
+    /// Deletes expired uploads; returns how many.
+    pub async fn purge(&self, now: DateTime<Utc>) -> Result<u64> {
+        let store = self.app.store();
+        Ok(store.purge_import_uploads(expired_before(now)).await?)
+    }
+
+    /// Starts the commit of `upload` (all rows, or `only_valid`) in a background task and
+    /// returns it, or `None` when a commit of it runs or is done already (on any app server).
+    /// The task stores the outcome or the failure in the upload; it never fails itself, and
+    /// a panicking commit ends as [`FailureKind::Internal`].
+    pub async fn start_commit(
+        &self,
+        who: &Principal,
+        upload: Upload,
+        only_valid: bool,
+        limits: Limits,
+    ) -> Result<Option<tokio::task::JoinHandle<()>>> {
+        let started = change(
+            self.app.store(),
+            who,
+            &upload.id,
+            ImportUploadChange::StartCommit(Utc::now()),
+        )
+        .await?;
+        if !started {
+            return Ok(None);
+        }
+        let (written, guard) = self.app.commits().start(&upload.id);
+        let who = who.clone();
+        let app = self.app.clone();
+        Ok(Some(tokio::spawn(async move {
+            let job = {
+                let (app, who, upload, written) =
+                    (app.clone(), who.clone(), upload.clone(), written.clone());
+                tokio::spawn(async move {
+                    let progress = move |n: usize| {
+                        written.store(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed)
+                    };
+                    app.import()
+                        .commit(
+                            Importer::User(&who),
+                            &upload.input(&limits),
+                            &upload.choices,
+                            only_valid,
+                            Some(&progress),
+                        )
+                        .await
+                })
+            };
+            let result = report_progress(app.store(), &who, &upload.id, &written, job).await;
+            let (outcome, failure) = match result {
+                Ok(Ok(o)) => (to_json("outcome", &o).map(Some), Ok(None)),
+                Ok(Err(e)) => (Ok(None), to_json("failure", &Failure::of(e)).map(Some)),
+                Err(e) => {
+                    let e = AppError::Internal(format!("import task: {e}"));
+                    (Ok(None), to_json("failure", &Failure::of(e)).map(Some))
+                }
+            };
+            let finish = match (outcome, failure) {
+                (Ok(outcome), Ok(failure)) => {
+                    change(
+                        app.store(),
+                        &who,
+                        &upload.id,
+                        ImportUploadChange::FinishCommit {
+                            outcome: outcome.as_deref(),
+                            failure: failure.as_deref(),
+                        },
+                    )
+                    .await
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            if let Err(e) = finish {
+                tracing::error!(error = %e, "storing the end of an import commit failed");
+            }
+            drop(guard);
+        })))
+    }
 }
 
-async fn read(store: &dyn Store, who: &Principal, id: &str, with_file: bool) -> Result<Upload> {
-    check_id(id)?;
-    let (t, u) = (who.tenant.id, who.user.id);
-    let now = Utc::now();
-    let s = store
-        .import_upload(t, u, id, expired_before(now), with_file)
-        .await?;
-    let mut upload = Upload {
-        id: s.id,
-        tenant: s.tenant_id,
-        user: s.user_id,
-        filename: s.filename,
-        bytes: s.bytes.into(),
-        created: s.created_at,
-        sheet: s.sheet,
-        mapping: s
-            .mapping
-            .as_deref()
-            .map(Mapping::from_json)
-            .transpose()
-            .map_err(|e| AppError::Internal(format!("stored import upload: bad mapping: {e}")))?,
-        choices: from_json("choices", Some(&s.choices))?.unwrap_or_default(),
-        committing: s.committing,
-        progress: s.progress,
-        failure: from_json("failure", s.failure.as_deref())?,
-        outcome: from_json::<CommitOutcome>("outcome", s.outcome.as_deref())?.map(Arc::new),
-    };
-    if upload.committing {
-        let local = running().get(id).map(|n| n.load(Ordering::Relaxed));
-        match local {
-            Some(n) => upload.progress = upload.progress.max(n),
-            None => {
-                let said = s.progress_at.unwrap_or(s.created_at);
-                let stale =
-                    chrono::Duration::from_std(STALE_AFTER).unwrap_or(chrono::Duration::minutes(1));
-                if now - said > stale {
-                    let failure = Failure::interrupted();
-                    let json = to_json("failure", &failure)?;
-                    store
-                        .change_import_upload(
-                            t,
-                            u,
-                            id,
-                            ImportUploadChange::FinishCommit {
-                                outcome: None,
-                                failure: Some(&json),
-                            },
-                        )
-                        .await?;
-                    upload.committing = false;
-                    upload.failure = Some(failure);
+impl Uploads<'_> {
+    async fn read(&self, who: &Principal, id: &str, with_file: bool) -> Result<Upload> {
+        let store = self.app.store();
+        check_id(id)?;
+        let (t, u) = (who.tenant.id, who.user.id);
+        let now = Utc::now();
+        let s = store
+            .import_upload(t, u, id, expired_before(now), with_file)
+            .await?;
+        let mut upload = Upload {
+            id: s.id,
+            tenant: s.tenant_id,
+            user: s.user_id,
+            filename: s.filename,
+            bytes: s.bytes.into(),
+            created: s.created_at,
+            sheet: s.sheet,
+            mapping: s
+                .mapping
+                .as_deref()
+                .map(Mapping::from_json)
+                .transpose()
+                .map_err(|e| {
+                    AppError::Internal(format!("stored import upload: bad mapping: {e}"))
+                })?,
+            choices: from_json("choices", Some(&s.choices))?.unwrap_or_default(),
+            committing: s.committing,
+            progress: s.progress,
+            failure: from_json("failure", s.failure.as_deref())?,
+            outcome: from_json::<CommitOutcome>("outcome", s.outcome.as_deref())?.map(Arc::new),
+        };
+        if upload.committing {
+            let local = self.app.commits().written(id);
+            match local {
+                Some(n) => upload.progress = upload.progress.max(n),
+                None => {
+                    let said = s.progress_at.unwrap_or(s.created_at);
+                    let stale = chrono::Duration::from_std(STALE_AFTER)
+                        .unwrap_or(chrono::Duration::minutes(1));
+                    if now - said > stale {
+                        let failure = Failure::interrupted();
+                        let json = to_json("failure", &failure)?;
+                        store
+                            .change_import_upload(
+                                t,
+                                u,
+                                id,
+                                ImportUploadChange::FinishCommit {
+                                    outcome: None,
+                                    failure: Some(&json),
+                                },
+                            )
+                            .await?;
+                        upload.committing = false;
+                        upload.failure = Some(failure);
+                    }
                 }
             }
         }
+        Ok(upload)
     }
-    Ok(upload)
-}
-
-/// `who`'s upload with this id, with its file. Unknown, expired or someone else's:
-/// [`AppError::NotFound`].
-pub async fn get(store: &dyn Store, who: &Principal, id: &str) -> Result<Upload> {
-    read(store, who, id, true).await
-}
-
-/// As [`get`], without the file (for the progress page, which is asked for every second).
-pub async fn status(store: &dyn Store, who: &Principal, id: &str) -> Result<Upload> {
-    read(store, who, id, false).await
 }
 
 async fn change(
@@ -300,137 +458,6 @@ async fn change(
     Ok(store
         .change_import_upload(who.tenant.id, who.user.id, id, change)
         .await?)
-}
-
-/// Reads `sheet` from now on, with the suggested mapping.
-pub async fn choose_sheet(store: &dyn Store, who: &Principal, id: &str, sheet: &str) -> Result<()> {
-    change(store, who, id, ImportUploadChange::Sheet(sheet)).await?;
-    Ok(())
-}
-
-/// The column mapping from now on (`None`: the suggested one).
-pub async fn set_mapping(
-    store: &dyn Store,
-    who: &Principal,
-    id: &str,
-    mapping: Option<&Mapping>,
-) -> Result<()> {
-    let json = mapping.map(Mapping::to_json);
-    change(store, who, id, ImportUploadChange::Mapping(json.as_deref())).await?;
-    Ok(())
-}
-
-/// The choices from now on.
-pub async fn set_choices(
-    store: &dyn Store,
-    who: &Principal,
-    id: &str,
-    choices: &ImportChoices,
-) -> Result<()> {
-    let json = to_json("choices", choices)?;
-    change(store, who, id, ImportUploadChange::Choices(&json)).await?;
-    Ok(())
-}
-
-/// The failure of the last commit of `upload`, once: it is forgotten as it is returned
-/// (on whichever app server), so a reload does not show it again.
-pub async fn take_failure(
-    store: &dyn Store,
-    who: &Principal,
-    upload: &Upload,
-) -> Result<Option<Failure>> {
-    let Some(failure) = &upload.failure else {
-        return Ok(None);
-    };
-    let json = to_json("failure", failure)?;
-    let taken = change(
-        store,
-        who,
-        &upload.id,
-        ImportUploadChange::TakeFailure(&json),
-    )
-    .await?;
-    Ok(taken.then(|| failure.clone()))
-}
-
-/// Deletes expired uploads; returns how many.
-pub async fn purge(store: &dyn Store, now: DateTime<Utc>) -> Result<u64> {
-    Ok(store.purge_import_uploads(expired_before(now)).await?)
-}
-
-/// Starts the commit of `upload` (all rows, or `only_valid`) in a background task and
-/// returns it, or `None` when a commit of it runs or is done already (on any app server).
-/// The task stores the outcome or the failure in the upload; it never fails itself, and
-/// a panicking commit ends as [`FailureKind::Internal`].
-pub async fn start_commit(
-    store: DynStore,
-    who: &Principal,
-    upload: Upload,
-    only_valid: bool,
-    limits: Limits,
-) -> Result<Option<tokio::task::JoinHandle<()>>> {
-    let started = change(
-        store.as_ref(),
-        who,
-        &upload.id,
-        ImportUploadChange::StartCommit(Utc::now()),
-    )
-    .await?;
-    if !started {
-        return Ok(None);
-    }
-    let written = Arc::new(AtomicU64::new(0));
-    running().insert(upload.id.clone(), written.clone());
-    let guard = RunningGuard(upload.id.clone());
-    let who = who.clone();
-    Ok(Some(tokio::spawn(async move {
-        let job = {
-            let (store, who, upload, written) =
-                (store.clone(), who.clone(), upload.clone(), written.clone());
-            tokio::spawn(async move {
-                let progress = move |n: usize| {
-                    written.store(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed)
-                };
-                commit(
-                    store.as_ref(),
-                    Importer::User(&who),
-                    &upload.input(&limits),
-                    &upload.choices,
-                    only_valid,
-                    Some(&progress),
-                )
-                .await
-            })
-        };
-        let result = report_progress(store.as_ref(), &who, &upload.id, &written, job).await;
-        let (outcome, failure) = match result {
-            Ok(Ok(o)) => (to_json("outcome", &o).map(Some), Ok(None)),
-            Ok(Err(e)) => (Ok(None), to_json("failure", &Failure::of(e)).map(Some)),
-            Err(e) => {
-                let e = AppError::Internal(format!("import task: {e}"));
-                (Ok(None), to_json("failure", &Failure::of(e)).map(Some))
-            }
-        };
-        let finish = match (outcome, failure) {
-            (Ok(outcome), Ok(failure)) => {
-                change(
-                    store.as_ref(),
-                    &who,
-                    &upload.id,
-                    ImportUploadChange::FinishCommit {
-                        outcome: outcome.as_deref(),
-                        failure: failure.as_deref(),
-                    },
-                )
-                .await
-            }
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        };
-        if let Err(e) = finish {
-            tracing::error!(error = %e, "storing the end of an import commit failed");
-        }
-        drop(guard);
-    })))
 }
 
 /// Waits for the commit `job`, writing the rows written so far to the upload every

@@ -57,7 +57,9 @@ pub async fn principal(
         .create_api_token(tenant, Some(u.id), u.id, "test", &hash, None)
         .await
         .unwrap();
-    auth::from_api_token(store.as_ref(), &token, Utc::now(), None)
+    gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(&token, Utc::now(), None)
         .await
         .unwrap()
 }

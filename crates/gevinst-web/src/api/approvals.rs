@@ -14,10 +14,10 @@ use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use gevinst_app::programmes::{self, PendingActual};
+use gevinst_app::programmes::PendingActual;
+use gevinst_app::programmes::StoredActual;
 use gevinst_domain::programme::ApprovalDecision;
 use gevinst_domain::{PotentialId, ProgrammeId};
-use gevinst_store::StoredActual;
 use serde::Deserialize;
 
 /// A decision on a flagged actual.
@@ -66,16 +66,11 @@ pub async fn decide(
     ApiPath((id, actual_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<ApprovalRequest>,
 ) -> Result<Json<StoredActual>, ApiError> {
-    let store = state.store.as_ref();
-    let decided = programmes::decide_actual(
-        store,
-        &who,
-        PotentialId(id),
-        actual_id,
-        body.decision,
-        &body.note,
-    )
-    .await?;
+    let app = &state.app;
+    let decided = app
+        .programmes()
+        .decide_actual(&who, PotentialId(id), actual_id, body.decision, &body.note)
+        .await?;
     Ok(Json(decided))
 }
 
@@ -98,6 +93,10 @@ pub async fn pending(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<PendingActual>>, ApiError> {
     Ok(Json(
-        programmes::pending_actuals(state.store.as_ref(), &who, ProgrammeId(id)).await?,
+        state
+            .app
+            .programmes()
+            .pending_actuals(&who, ProgrammeId(id))
+            .await?,
     ))
 }

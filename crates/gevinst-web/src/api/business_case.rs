@@ -43,7 +43,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gevinst_app::business_cases::{self, BusinessCaseView, EconomicsSettings};
+use gevinst_app::business_cases::{BusinessCaseView, EconomicsSettings};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
     BusinessCaseDraft, ChannelCostsDraft, EconomicsDraft, LineDraft, RiskDraft, Simulation,
@@ -182,7 +182,11 @@ pub async fn get_case(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let view = business_cases::get(state.store.as_ref(), &who, PotentialId(id)).await?;
+    let view = state
+        .app
+        .business_cases()
+        .get(&who, PotentialId(id))
+        .await?;
     Ok(view_response(view))
 }
 
@@ -229,14 +233,11 @@ pub async fn put_case(
     ApiJson(body): ApiJson<BusinessCaseUpdate>,
 ) -> Result<Response, ApiError> {
     let expect = expected_record(&headers, body.version, CASE)?;
-    let saved = business_cases::put(
-        state.store.as_ref(),
-        &who,
-        PotentialId(id),
-        expect.version(),
-        &body.draft(),
-    )
-    .await;
+    let saved = state
+        .app
+        .business_cases()
+        .put(&who, PotentialId(id), expect.version(), &body.draft())
+        .await;
     match saved {
         Ok(view) => Ok(view_response(view)),
         Err(AppError::Conflict) if expect == Expect::Unspecified => {
@@ -281,9 +282,13 @@ pub async fn simulate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(settings): ApiJson<SimulationSettings>,
 ) -> Result<Json<Simulation>, ApiError> {
-    let store = state.store.as_ref();
+    let app = &state.app;
     let potential = PotentialId(id);
-    match business_cases::simulate(store, &state.compute, &who, potential, settings).await {
+    match app
+        .business_cases()
+        .simulate(&who, potential, settings)
+        .await
+    {
         Ok(sim) => Ok(Json(sim)),
         Err(e) => Err(missing_record(&state, &who, potential, e, || {
             ApiError::new(
@@ -313,7 +318,7 @@ pub async fn get_economics(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Response, ApiError> {
-    let settings = business_cases::economics(state.store.as_ref(), &who).await?;
+    let settings = state.app.business_cases().economics(&who).await?;
     Ok(settings_response(settings))
 }
 
@@ -348,8 +353,11 @@ pub async fn put_economics(
     ApiJson(body): ApiJson<EconomicsUpdate>,
 ) -> Result<Response, ApiError> {
     let version = expected_version(&headers, body.version)?;
-    let settings =
-        business_cases::set_economics(state.store.as_ref(), &who, version, &body.draft()).await?;
+    let settings = state
+        .app
+        .business_cases()
+        .set_economics(&who, version, &body.draft())
+        .await?;
     Ok(settings_response(settings))
 }
 

@@ -114,7 +114,7 @@ pub(crate) async fn require_potential(
     who: &Principal,
     id: PotentialId,
 ) -> Result<(), ApiError> {
-    gevinst_app::potentials::get(state.store.as_ref(), who, id).await?;
+    state.app.potentials().get(who, id).await?;
     Ok(())
 }
 

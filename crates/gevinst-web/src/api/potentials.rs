@@ -24,7 +24,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use gevinst_app::potentials::{self, ListParams, TenantLists};
+use gevinst_app::potentials::ListParams;
 use gevinst_domain::{
     AuditEntry, FagomraadeId, FieldErrors, Page, Potential, PotentialDraft, PotentialId, Status,
     StatusChange, TechnologyId, UnitId, UserId,
@@ -179,10 +179,10 @@ pub async fn list(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<Potential>>, ApiError> {
     reject_blank_filters(&params)?;
-    let store = state.store.as_ref();
-    let lists = TenantLists::load(store, &who).await?;
+    let app = &state.app;
+    let lists = app.potentials().lists(&who).await?;
     let query = params.to_query(&lists).map_err(ApiError::invalid)?;
-    Ok(Json(potentials::list(store, &who, &query).await?))
+    Ok(Json(app.potentials().list(&who, &query).await?))
 }
 
 /// Submits a new potential.
@@ -214,7 +214,11 @@ pub async fn create(
         Some(s) => Some(parse_status("status", s)?),
         None => None,
     };
-    let p = potentials::create(state.store.as_ref(), &who, &body.draft(), status).await?;
+    let p = state
+        .app
+        .potentials()
+        .create(&who, &body.draft(), status)
+        .await?;
     created(&format!("/api/v1/potentials/{}", p.id), p.version, p)
 }
 
@@ -236,7 +240,7 @@ pub async fn get_one(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let p = potentials::get(state.store.as_ref(), &who, PotentialId(id)).await?;
+    let p = state.app.potentials().get(&who, PotentialId(id)).await?;
     Ok(tagged(StatusCode::OK, p.version, p))
 }
 
@@ -274,14 +278,11 @@ pub async fn update(
     ApiJson(body): ApiJson<PotentialUpdate>,
 ) -> Result<Response, ApiError> {
     let version = expected_version(&headers, body.version)?;
-    let p = potentials::update(
-        state.store.as_ref(),
-        &who,
-        PotentialId(id),
-        version,
-        &body.draft(),
-    )
-    .await?;
+    let p = state
+        .app
+        .potentials()
+        .update(&who, PotentialId(id), version, &body.draft())
+        .await?;
     Ok(tagged(StatusCode::OK, p.version, p))
 }
 
@@ -326,15 +327,11 @@ pub async fn change_status(
     }
     let to = parse_status("status", &body.status)?;
     let version = expected_version(&headers, body.version)?;
-    let p = potentials::change_status(
-        state.store.as_ref(),
-        &who,
-        PotentialId(id),
-        version,
-        to,
-        body.reason.as_deref(),
-    )
-    .await?;
+    let p = state
+        .app
+        .potentials()
+        .change_status(&who, PotentialId(id), version, to, body.reason.as_deref())
+        .await?;
     Ok(tagged(StatusCode::OK, p.version, p))
 }
 
@@ -355,8 +352,11 @@ pub async fn history(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PotentialHistory>, ApiError> {
-    let (audit, status_changes) =
-        potentials::history(state.store.as_ref(), &who, PotentialId(id)).await?;
+    let (audit, status_changes) = state
+        .app
+        .potentials()
+        .history(&who, PotentialId(id))
+        .await?;
     Ok(Json(PotentialHistory {
         audit,
         status_changes,

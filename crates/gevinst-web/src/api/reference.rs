@@ -6,9 +6,8 @@ use crate::session::ApiUser;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::potentials::Catalogue;
 use gevinst_domain::{CatalogueItem, Role, Status, Tenant, UnitId, UnitTree, User};
-use gevinst_store::Catalogue;
 use serde::Serialize;
 
 /// A unit of the organisation, with its place in the tree.
@@ -107,11 +106,7 @@ pub async fn units(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Vec<UnitInfo>>, ApiError> {
-    let units = state
-        .store
-        .list_units(who.tenant.id)
-        .await
-        .map_err(gevinst_app::AppError::from)?;
+    let units = state.app.potentials().units(&who).await?;
     Ok(Json(unit_infos(&UnitTree::new(units))))
 }
 
@@ -120,11 +115,7 @@ async fn catalogue(
     who: &ApiUser,
     which: Catalogue,
 ) -> Result<Vec<CatalogueItem>, ApiError> {
-    let items = state
-        .store
-        .list_catalogue(who.0.tenant.id, which)
-        .await
-        .map_err(gevinst_app::AppError::from)?;
+    let items = state.app.potentials().catalogue(&who.0, which).await?;
     Ok(items)
 }
 
@@ -178,9 +169,9 @@ pub async fn overview(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Overview>, ApiError> {
-    let store = state.store.as_ref();
-    let counts = potentials::overview(store, &who).await?;
-    let lists = TenantLists::load(store, &who).await?;
+    let app = &state.app;
+    let counts = app.potentials().overview(&who).await?;
+    let lists = app.potentials().lists(&who).await?;
     let entry = |id: Option<i64>, name: Option<&str>, count: u64| CountByEntry {
         id,
         name: name.map(str::to_owned),
@@ -236,11 +227,7 @@ pub async fn me(
     ApiUser(who): ApiUser,
 ) -> Result<Json<Me>, ApiError> {
     let units_in_scope = if who.user.role.is_unit_scoped() {
-        let units = state
-            .store
-            .list_units(who.tenant.id)
-            .await
-            .map_err(gevinst_app::AppError::from)?;
+        let units = state.app.potentials().units(&who).await?;
         who.actor.scope(&UnitTree::new(units)).into_iter().collect()
     } else {
         Vec::new()

@@ -18,8 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::{Form, FormRejection};
-use gevinst_app::potentials::TenantLists;
-use gevinst_app::{auth, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::danish;
 use serde::Deserialize;
 
@@ -95,8 +94,8 @@ async fn account_page(
     errors: FormErrors,
 ) -> Result<AccountPage, PageError> {
     let p = &who.principal;
-    let lists = TenantLists::load(state.store.as_ref(), p).await?;
-    let tokens = auth::list_tokens(state.store.as_ref(), p).await?;
+    let lists = state.app.potentials().lists(p).await?;
+    let tokens = state.app.auth().list_tokens(p).await?;
     let now = chrono::Utc::now();
     let chosen = new_token
         .expires_in_days
@@ -223,7 +222,11 @@ async fn create_token(
     let form = read_form(form)?;
     let created = match form.lifetime() {
         Ok(days) => {
-            auth::create_token(state.store.as_ref(), &who.principal, &form.name, days).await
+            state
+                .app
+                .auth()
+                .create_token(&who.principal, &form.name, days)
+                .await
         }
         Err(e) => Err(e.into()),
     };
@@ -255,7 +258,7 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    auth::revoke_token(state.store.as_ref(), &who.principal, id).await?;
+    state.app.auth().revoke_token(&who.principal, id).await?;
     Ok(Redirect::to("/konto?ok=tilbagekaldt").into_response())
 }
 
@@ -285,14 +288,16 @@ async fn change_password(
         )))
     } else {
         let session = jar.get(crate::session::SESSION_COOKIE).map(|c| c.value());
-        auth::change_own_password(
-            state.store.as_ref(),
-            &who.principal,
-            session,
-            &form.current_password,
-            &form.password,
-        )
-        .await
+        state
+            .app
+            .auth()
+            .change_own_password(
+                &who.principal,
+                session,
+                &form.current_password,
+                &form.password,
+            )
+            .await
     };
     match result {
         Ok(()) => Ok(Redirect::to("/konto?ok=adgangskode").into_response()),

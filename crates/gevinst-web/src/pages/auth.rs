@@ -64,7 +64,7 @@ fn safe_next(next: &str) -> String {
 }
 
 async fn single_tenant(state: &AppState) -> Result<Option<(String, String)>, PageError> {
-    let tenants = state.store.list_tenants().await?;
+    let tenants = state.app.auth().tenants().await?;
     Ok(match tenants.as_slice() {
         [t] => Some((t.slug.to_string(), t.name.clone())),
         _ => None,
@@ -127,15 +127,17 @@ pub(crate) async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(&form.next);
-    let result = auth::login(
-        state.store.as_ref(),
-        &form.tenant,
-        &form.email,
-        &form.password,
-        client.as_deref(),
-        chrono::Utc::now(),
-    )
-    .await;
+    let result = state
+        .app
+        .auth()
+        .login(
+            &form.tenant,
+            &form.email,
+            &form.password,
+            client.as_deref(),
+            chrono::Utc::now(),
+        )
+        .await;
     match result {
         Ok((_, session)) => {
             let max_age = (session.expires_at - chrono::Utc::now()).num_seconds();
@@ -207,7 +209,11 @@ pub(crate) async fn logout(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
-        auth::logout(state.store.as_ref(), c.value(), client.as_deref()).await?;
+        state
+            .app
+            .auth()
+            .logout(c.value(), client.as_deref())
+            .await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/login")).into_response())

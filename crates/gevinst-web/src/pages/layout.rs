@@ -2,7 +2,7 @@
 
 use crate::session::PageUser;
 use askama::Template;
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 /// The logged-in user as the header shows them.
 #[derive(Debug, Clone)]
@@ -52,8 +52,8 @@ impl Layout {
                 name: p.user.name.clone(),
                 role_label: p.user.role.label(),
                 tenant_name: p.tenant.name.clone(),
-                is_admin: p.user.role == Role::Admin,
-                can_write: p.user.role != Role::Laeser,
+                is_admin: p.actor.may_tenant_wide(Permission::Administer),
+                can_write: p.actor.may_tenant_wide(Permission::Contribute),
             }),
             csrf: who.csrf.clone(),
             nav,

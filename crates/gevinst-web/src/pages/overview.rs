@@ -16,10 +16,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use gevinst_app::potentials::{self, TenantLists};
+use gevinst_app::potentials::{PotentialCounts, TenantLists};
 use gevinst_domain::danish;
 use gevinst_domain::{Status, UnitId, UnitTree};
-use gevinst_store::PotentialCounts;
 use std::collections::BTreeMap;
 
 /// Routes of this part of the UI.
@@ -239,9 +238,9 @@ fn build(counts: &PotentialCounts, lists: &TenantLists) -> (Vec<Figure>, [Vec<Ba
 
 /// `GET /`: the overview.
 async fn show(State(state): State<AppState>, who: PageUser) -> Result<Response, PageError> {
-    let store = state.store.as_ref();
-    let counts = potentials::overview(store, &who.principal).await?;
-    let lists = TenantLists::load(store, &who.principal).await?;
+    let app = &state.app;
+    let counts = app.potentials().overview(&who.principal).await?;
+    let lists = app.potentials().lists(&who.principal).await?;
     let (figures, [by_status, by_forvaltning, by_unit, by_fagomraade, by_technology]) =
         build(&counts, &lists);
     let page = OverviewPage {

@@ -299,11 +299,11 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
         DistributionKey, KeyBasis, MeasurementFrequency, ProgrammeDraft, Share, ShareOwner,
         TargetDraft, TargetKind,
     };
-    let s = store.as_ref();
-    let admin =
-        gevinst_app::auth::from_api_token(s, t.token(Role::Admin), chrono::Utc::now(), None)
-            .await
-            .expect("admin principal");
+    let admin = gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Admin), chrono::Utc::now(), None)
+        .await
+        .expect("admin principal");
     let potential = seed_decided_with_case(
         store,
         t,
@@ -312,10 +312,11 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
         "Softwarerobot journaliserer post.",
     )
     .await;
-    let mut plan =
-        gevinst_app::programmes::derive(s, &admin, potential, MeasurementFrequency::Yearly)
-            .await
-            .expect("derived plan");
+    let mut plan = gevinst_app::App::new(store.clone())
+        .programmes()
+        .derive(&admin, potential, MeasurementFrequency::Yearly)
+        .await
+        .expect("derived plan");
     let leder = t.user(Role::Leder).id;
     for b in &mut plan.benefits {
         b.owner = Some(leder);
@@ -326,7 +327,9 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
             b.measurement_method = "Udtræk fra fagsystemet".into();
         }
     }
-    gevinst_app::programmes::put_plan(s, &admin, potential, None, &plan)
+    gevinst_app::App::new(store.clone())
+        .programmes()
+        .put_plan(&admin, potential, None, &plan)
         .await
         .expect("plan");
     let dec = |v: &str| v.parse().expect("decimal");
@@ -364,7 +367,9 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
             ],
         }],
     };
-    let programme = gevinst_app::programmes::create(s, &admin, &programme)
+    let programme = gevinst_app::App::new(store.clone())
+        .programmes()
+        .create(&admin, &programme)
         .await
         .expect("programme")
         .id;
@@ -380,14 +385,11 @@ pub async fn seed_decided_without_plan(
     store: &DynStore,
     t: &SeededTenant,
 ) -> gevinst_domain::PotentialId {
-    let admin = gevinst_app::auth::from_api_token(
-        store.as_ref(),
-        t.token(Role::Admin),
-        chrono::Utc::now(),
-        None,
-    )
-    .await
-    .expect("admin principal");
+    let admin = gevinst_app::App::new(store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Admin), chrono::Utc::now(), None)
+        .await
+        .expect("admin principal");
     seed_decided_with_case(
         store,
         t,
@@ -400,7 +402,7 @@ pub async fn seed_decided_without_plan(
 
 /// Like [`spawn_app`], and also returns the app's forecast cache (clones share it), so a
 /// test can check what the pages did (not) compute.
-pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::programmes::ForecastCache) {
+pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::App) {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, postgres) = test_database_url(dir.path());
     let url = if postgres {
@@ -413,8 +415,8 @@ pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::programmes::Fo
     let store = gevinst_store::connect(&url, true)
         .await
         .expect("open store");
-    let state = AppState::new(store.clone(), WebSettings::default());
-    let forecasts = state.forecasts.clone();
+    let state = AppState::new(gevinst_app::App::new(store.clone()), WebSettings::default());
+    let forecasts = state.app.clone();
     let addr = serve_state(state).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -453,7 +455,9 @@ async fn seed_decided_with_case(
         .expect("potential")
         .id;
     let case: BusinessCaseDraft = serde_json::from_value(fixture_case()).expect("case draft");
-    gevinst_app::business_cases::put(store.as_ref(), admin, potential, None, &case)
+    gevinst_app::App::new(store.clone())
+        .business_cases()
+        .put(admin, potential, None, &case)
         .await
         .expect("business case");
     potential
@@ -589,7 +593,11 @@ async fn serve_state(state: AppState) -> SocketAddr {
 /// (`http://127.0.0.1:PORT`). Cookies do not depend on the port, so a session made on
 /// `app` works on it too.
 pub async fn serve_with_settings(app: &TestApp, settings: WebSettings) -> String {
-    let addr = serve_state(AppState::new(app.store.clone(), settings)).await;
+    let addr = serve_state(AppState::new(
+        gevinst_app::App::new(app.store.clone()),
+        settings,
+    ))
+    .await;
     format!("http://{addr}")
 }
 

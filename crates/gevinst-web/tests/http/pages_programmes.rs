@@ -153,29 +153,18 @@ async fn forecast_is_computed_only_on_request() {
     let (app, cache) = crate::helpers::spawn_app_with_forecasts().await;
     let t = seed_tenant(&app.store, "prognose").await;
     let f = seed_programme(&app.store, &t).await;
-    let principal = gevinst_app::auth::from_api_token(
-        app.store.as_ref(),
-        t.token(Role::Laeser),
-        chrono::Utc::now(),
-        None,
-    )
-    .await
-    .expect("principal");
+    let principal = gevinst_app::App::new(app.store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Laeser), chrono::Utc::now(), None)
+        .await
+        .expect("principal");
     let settings = gevinst_domain::business_case::SimulationSettings {
         iterations: 10_000,
         seed: 0,
     };
     let year = chrono::Utc::now().year();
-    let cached = || {
-        gevinst_app::programmes::cached_forecast(
-            app.store.as_ref(),
-            &cache,
-            &principal,
-            f.programme,
-            settings,
-            year,
-        )
-    };
+    let programmes = cache.programmes();
+    let cached = || programmes.cached_forecast(&principal, f.programme, settings, year);
     let (c, csrf) = login_role(&app, "prognose", Role::Laeser).await;
     for _ in 0..2 {
         let (_, html) = get_text(&c, &app, &overview_path(&f)).await;
@@ -747,18 +736,17 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
     assert!(!html.contains("Business casen er ændret"));
 
     // The case's Porto line grows to 65.000 kr. a year (case version 2).
-    let admin = gevinst_app::auth::from_api_token(
-        app.store.as_ref(),
-        t.token(Role::Admin),
-        chrono::Utc::now(),
-        None,
-    )
-    .await
-    .expect("admin");
+    let admin = gevinst_app::App::new(app.store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Admin), chrono::Utc::now(), None)
+        .await
+        .expect("admin");
     let mut case = crate::helpers::fixture_case();
     case["lines"][1]["amounts"] = serde_json::json!([0, 65000, 65000]);
     let draft = serde_json::from_value(case).expect("draft");
-    gevinst_app::business_cases::put(app.store.as_ref(), &admin, f.potential, Some(1), &draft)
+    gevinst_app::App::new(app.store.clone())
+        .business_cases()
+        .put(&admin, f.potential, Some(1), &draft)
         .await
         .expect("case v2");
 
@@ -802,14 +790,11 @@ async fn an_edited_business_case_is_flagged_and_the_plan_can_follow_it() {
 #[tokio::test]
 async fn the_forecast_gives_milestones_their_own_probability() {
     let (app, t, f) = world("delmaal").await;
-    let admin = gevinst_app::auth::from_api_token(
-        app.store.as_ref(),
-        t.token(Role::Admin),
-        chrono::Utc::now(),
-        None,
-    )
-    .await
-    .expect("admin");
+    let admin = gevinst_app::App::new(app.store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Admin), chrono::Utc::now(), None)
+        .await
+        .expect("admin");
     // A 2026 milestone of 97.186 kr.: above the most the fixture can give in 2026
     // (60.000 × 1,1 + 25.987,53 × 1,2 = 97.185 kr.), so its probability is 0 %.
     let stored = app
@@ -824,15 +809,11 @@ async fn the_forecast_gives_milestones_their_own_probability() {
         year: 2026,
         amount: "97186".parse().expect("dec"),
     }];
-    gevinst_app::programmes::update(
-        app.store.as_ref(),
-        &admin,
-        f.programme,
-        stored.version,
-        &draft,
-    )
-    .await
-    .expect("milestone saved");
+    gevinst_app::App::new(app.store.clone())
+        .programmes()
+        .update(&admin, f.programme, stored.version, &draft)
+        .await
+        .expect("milestone saved");
     let (c, csrf) = login_role(&app, "delmaal", Role::Laeser).await;
     let (status, _) = post_text(
         &c,

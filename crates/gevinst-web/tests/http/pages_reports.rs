@@ -30,14 +30,11 @@ async fn world() -> (TestApp, SeededTenant, ProgrammeFixture) {
     let app = spawn_app().await;
     let t = seed_tenant(&app.store, "alfa").await;
     let f = seed_programme(&app.store, &t).await;
-    let leder = gevinst_app::auth::from_api_token(
-        app.store.as_ref(),
-        t.token(Role::Leder),
-        chrono::Utc::now(),
-        None,
-    )
-    .await
-    .expect("leder principal");
+    let leder = gevinst_app::App::new(app.store.clone())
+        .auth()
+        .from_api_token(t.token(Role::Leder), chrono::Utc::now(), None)
+        .await
+        .expect("leder principal");
     let draft = ActualDraft {
         line: Some(1),
         period: Some(Period::Year(2026)),
@@ -48,7 +45,9 @@ async fn world() -> (TestApp, SeededTenant, ProgrammeFixture) {
         note: NOTE.into(),
         ..Default::default()
     };
-    gevinst_app::programmes::record_actual(app.store.as_ref(), &leder, f.potential, &draft)
+    gevinst_app::App::new(app.store.clone())
+        .programmes()
+        .record_actual(&leder, f.potential, &draft)
         .await
         .expect("actual recorded by the benefit owner");
     (app, t, f)

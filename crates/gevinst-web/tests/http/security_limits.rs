@@ -175,18 +175,16 @@ async fn simulations_beyond_the_tenant_cap_are_503_busy_with_retry_after() {
     let other = seed_tenant(&app.store, "kolding").await;
     let (path, f) = simulate_path(&app, &t).await;
     let (other_path, _) = simulate_path(&app, &other).await;
-    let settings = WebSettings {
-        compute: ComputeLimits {
-            workers: 2,
-            per_tenant: 1,
-            queue: 0,
-            max_wait: Duration::from_millis(100),
-        },
-        ..WebSettings::default()
+    let limits = ComputeLimits {
+        workers: 2,
+        per_tenant: 1,
+        queue: 0,
+        max_wait: Duration::from_millis(100),
     };
-    // The state's limiter is shared by its clones: hold vejle's only place from here.
-    let state = AppState::new(app.store.clone(), settings);
-    let limiter: ComputeLimiter = state.compute.clone();
+    // The app's limiter is shared by its clones: hold vejle's only place from here.
+    let gevinst = gevinst_app::App::with_compute_limits(app.store.clone(), limits);
+    let state = AppState::new(gevinst, WebSettings::default());
+    let limiter: ComputeLimiter = state.app.compute().clone();
     let base = serve_state_base(state).await;
     let held = limiter.admit(t.tenant.id).await.unwrap();
 

@@ -41,13 +41,12 @@ use axum::response::Response;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
-use gevinst_app::programmes;
+use gevinst_app::programmes::StoredProgramme;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::programme::{
     DistributionKey, Forecast, ProgrammeDraft, ProgrammeOverview, TargetDraft, MAX_YEAR, MIN_YEAR,
 };
 use gevinst_domain::{FieldErrors, PotentialId, ProgrammeId};
-use gevinst_store::StoredProgramme;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -211,7 +210,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Vec<StoredProgramme>>, ApiError> {
-    Ok(Json(programmes::list(state.store.as_ref(), &who).await?))
+    Ok(Json(state.app.programmes().list(&who).await?))
 }
 
 /// Creates a programme (porteføljeleder or admin).
@@ -242,7 +241,7 @@ pub async fn create(
     ApiUser(who): ApiUser,
     ApiJson(draft): ApiJson<ProgrammeDraft>,
 ) -> Result<Response, ApiError> {
-    let stored = programmes::create(state.store.as_ref(), &who, &draft).await?;
+    let stored = state.app.programmes().create(&who, &draft).await?;
     created(
         &format!("/api/v1/programmes/{}", stored.id),
         stored.version,
@@ -268,7 +267,7 @@ pub async fn get_one(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let stored = programmes::get(state.store.as_ref(), &who, ProgrammeId(id)).await?;
+    let stored = state.app.programmes().get(&who, ProgrammeId(id)).await?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
 }
 
@@ -305,14 +304,11 @@ pub async fn update(
     ApiJson(body): ApiJson<ProgrammeUpdate>,
 ) -> Result<Response, ApiError> {
     let version = expected_version(&headers, body.version)?;
-    let stored = programmes::update(
-        state.store.as_ref(),
-        &who,
-        ProgrammeId(id),
-        version,
-        &body.draft(),
-    )
-    .await?;
+    let stored = state
+        .app
+        .programmes()
+        .update(&who, ProgrammeId(id), version, &body.draft())
+        .await?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
 }
 
@@ -338,7 +334,11 @@ pub async fn overview(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ProgrammeOverview>, ApiError> {
     Ok(Json(
-        programmes::overview(state.store.as_ref(), &who, ProgrammeId(id)).await?,
+        state
+            .app
+            .programmes()
+            .overview(&who, ProgrammeId(id))
+            .await?,
     ))
 }
 
@@ -374,10 +374,11 @@ pub async fn forecast(
     ApiQuery(params): ApiQuery<ForecastParams>,
 ) -> Result<Json<Forecast>, ApiError> {
     let q = params.parse(today().year())?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let id = ProgrammeId(id);
     let result = if q.cached_only {
-        programmes::cached_forecast(store, &state.forecasts, &who, id, q.settings, q.as_of_year)
+        app.programmes()
+            .cached_forecast(&who, id, q.settings, q.as_of_year)
             .await?
             .ok_or_else(|| {
                 ApiError::new(
@@ -388,16 +389,9 @@ pub async fn forecast(
                 )
             })?
     } else {
-        programmes::forecast_cached(
-            store,
-            &state.forecasts,
-            &state.compute,
-            &who,
-            id,
-            q.settings,
-            q.as_of_year,
-        )
-        .await?
+        app.programmes()
+            .forecast_cached(&who, id, q.settings, q.as_of_year)
+            .await?
     };
     Ok(Json(Forecast::clone(&result)))
 }

@@ -11,13 +11,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gevinst_app::programmes;
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
 use gevinst_app::AppError;
 use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, MeasurementFrequency, MAX_YEAR, MIN_YEAR,
 };
 use gevinst_domain::{FieldErrors, PotentialId};
-use gevinst_store::{StoredActual, StoredBenefitPlan};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -149,7 +148,10 @@ pub async fn get_plan(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let stored = programmes::plan(state.store.as_ref(), &who, PotentialId(id))
+    let stored = state
+        .app
+        .programmes()
+        .plan(&who, PotentialId(id))
         .await?
         .ok_or_else(no_plan)?;
     Ok(tagged(StatusCode::OK, stored.version, stored))
@@ -205,7 +207,12 @@ pub async fn put_plan(
     require_potential(&state, &who, potential).await?;
     let plan = body.plan(potential)?;
     let version = expect.version();
-    match programmes::put_plan(state.store.as_ref(), &who, potential, version, &plan).await {
+    match state
+        .app
+        .programmes()
+        .put_plan(&who, potential, version, &plan)
+        .await
+    {
         Ok(stored) => {
             let status = if version.is_none() {
                 StatusCode::CREATED
@@ -246,7 +253,12 @@ pub async fn derive(
     let potential = PotentialId(id);
     require_potential(&state, &who, potential).await?;
     let frequency = parse_frequency(params.frequency.as_deref())?;
-    match programmes::derive(state.store.as_ref(), &who, potential, frequency).await {
+    match state
+        .app
+        .programmes()
+        .derive(&who, potential, frequency)
+        .await
+    {
         Ok(plan) => Ok(Json(plan)),
         Err(AppError::NotFound) => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -278,7 +290,11 @@ pub async fn list_actuals(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<StoredActual>>, ApiError> {
     Ok(Json(
-        programmes::actuals(state.store.as_ref(), &who, PotentialId(id)).await?,
+        state
+            .app
+            .programmes()
+            .actuals(&who, PotentialId(id))
+            .await?,
     ))
 }
 
@@ -321,7 +337,12 @@ pub async fn record_actual(
     ApiJson(draft): ApiJson<ActualDraft>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
-    match programmes::record_actual(state.store.as_ref(), &who, potential, &draft).await {
+    match state
+        .app
+        .programmes()
+        .record_actual(&who, potential, &draft)
+        .await
+    {
         Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
         Err(e) => Err(missing_record(&state, &who, potential, e, no_plan).await),
     }

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use gevinst_app::programmes::{self, Reminder};
+use gevinst_app::programmes::Reminder;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::programme::StatusProbabilities;
 use gevinst_domain::FieldErrors;
@@ -146,8 +146,7 @@ pub async fn get_status_probabilities(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Response, ApiError> {
-    let (probabilities, version) =
-        programmes::status_probabilities(state.store.as_ref(), &who).await?;
+    let (probabilities, version) = state.app.programmes().status_probabilities(&who).await?;
     Ok(StatusProbabilitiesView {
         probabilities,
         version,
@@ -187,9 +186,11 @@ pub async fn put_status_probabilities(
 ) -> Result<Response, ApiError> {
     let expected = expected_version(&headers, body.version)?;
     let probabilities = body.probabilities()?;
-    let store = state.store.as_ref();
-    let version =
-        programmes::set_status_probabilities(store, &who, expected, &probabilities).await?;
+    let app = &state.app;
+    let version = app
+        .programmes()
+        .set_status_probabilities(&who, expected, &probabilities)
+        .await?;
     Ok(StatusProbabilitiesView {
         probabilities,
         version,
@@ -217,9 +218,7 @@ pub async fn reminders(
     ApiQuery(params): ApiQuery<ReminderParams>,
 ) -> Result<Json<Vec<Reminder>>, ApiError> {
     let day = parse_day(params.today.as_deref())?;
-    Ok(Json(
-        programmes::reminders(state.store.as_ref(), &who, day).await?,
-    ))
+    Ok(Json(state.app.programmes().reminders(&who, day).await?))
 }
 
 #[cfg(test)]

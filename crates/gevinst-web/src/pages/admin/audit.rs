@@ -10,7 +10,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use gevinst_app::admin;
 use gevinst_domain::audit_chain::ChainReport;
 
 #[derive(Template)]
@@ -46,7 +45,7 @@ pub(super) async fn page(
     State(state): State<AppState>,
     who: PageUser,
 ) -> Result<Response, PageError> {
-    let report = admin::verify_audit_chain(state.store.as_ref(), &who.principal).await?;
+    let report = state.app.admin().verify_audit_chain(&who.principal).await?;
     let page = AuditPage {
         layout: Layout::new(&who, "Revisionsspor", "admin"),
         verdict: verdict(&report),

@@ -19,7 +19,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
-use gevinst_app::business_cases::{self, EconomicsSettings};
+use gevinst_app::business_cases::EconomicsSettings;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{ChannelCostsDraft, Decimal, Economics, EconomicsDraft};
 use gevinst_domain::danish::{format_decimal, parse_number};
@@ -310,7 +310,7 @@ pub(crate) async fn page(
     query: RawQuery,
 ) -> Result<Response, PageError> {
     admin_data(&state, &who.principal).await?;
-    let stored = business_cases::economics(state.store.as_ref(), &who.principal).await?;
+    let stored = state.app.business_cases().economics(&who.principal).await?;
     let form = EconomicsForm::from_settings(&stored);
     let mut page = build(&who, &stored, &form, &FieldErrors::new(), false);
     page.notice = admin_notice(&query);
@@ -337,13 +337,11 @@ pub(crate) async fn save(
     let form = read_form(form)?;
     let (draft, mut unreadable) = form.to_draft();
     let result = if unreadable.is_empty() {
-        business_cases::set_economics(
-            state.store.as_ref(),
-            &who.principal,
-            parse_version(&form.version),
-            &draft,
-        )
-        .await
+        state
+            .app
+            .business_cases()
+            .set_economics(&who.principal, parse_version(&form.version), &draft)
+            .await
     } else {
         // Report the unreadable fields together with every other problem in the form.
         if let Err(more) = draft.validate() {
@@ -361,7 +359,7 @@ pub(crate) async fn save(
         Err(AppError::Conflict) => (StatusCode::CONFLICT, FieldErrors::new(), true),
         Err(e) => return Err(e.into()),
     };
-    let stored = business_cases::economics(state.store.as_ref(), &who.principal).await?;
+    let stored = state.app.business_cases().economics(&who.principal).await?;
     let mut page = build(&who, &stored, &form, &errors, conflict);
     if conflict {
         // Saving again overwrites the other change, knowingly.

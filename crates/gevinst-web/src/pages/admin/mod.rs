@@ -25,7 +25,6 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_app::admin;
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::TenantLists;
 use gevinst_domain::User;
@@ -77,8 +76,8 @@ pub(crate) struct AdminData {
 /// Loads [`AdminData`], refusing non-admins. Call it first in every admin handler, also
 /// before a POST is acted on, so a refused request reveals nothing about the input.
 pub(crate) async fn admin_data(state: &AppState, who: &Principal) -> Result<AdminData, PageError> {
-    let users = admin::list_users(state.store.as_ref(), who).await?;
-    let lists = TenantLists::load(state.store.as_ref(), who).await?;
+    let users = state.app.admin().list_users(who).await?;
+    let lists = state.app.potentials().lists(who).await?;
     Ok(AdminData { users, lists })
 }
 

@@ -13,10 +13,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
+use gevinst_app::potentials::Catalogue;
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::{admin, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::{CatalogueItem, FieldErrors};
-use gevinst_store::Catalogue;
 use serde::Deserialize;
 
 /// The two lists as they appear in URLs, with their Danish wording and id prefix.
@@ -209,14 +209,17 @@ pub(crate) async fn rename_tenant(
     let data = admin_data(&state, &who.principal).await?;
     let form = read_form(form)?;
     let version = parse_version(&form.version);
-    let (status, errors, conflict) =
-        match admin::rename_tenant(state.store.as_ref(), &who.principal, version, &form.name).await
-        {
-            Ok(_) => return Ok(Redirect::to("/admin/indstillinger?ok=navn").into_response()),
-            Err(AppError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, false),
-            Err(AppError::Conflict) => (StatusCode::CONFLICT, FieldErrors::new(), true),
-            Err(e) => return Err(e.into()),
-        };
+    let (status, errors, conflict) = match state
+        .app
+        .admin()
+        .rename_tenant(&who.principal, version, &form.name)
+        .await
+    {
+        Ok(_) => return Ok(Redirect::to("/admin/indstillinger?ok=navn").into_response()),
+        Err(AppError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e, false),
+        Err(AppError::Conflict) => (StatusCode::CONFLICT, FieldErrors::new(), true),
+        Err(e) => return Err(e.into()),
+    };
     let page = build(
         &who,
         &data.lists,
@@ -238,7 +241,12 @@ pub(crate) async fn add_item(
     let data = admin_data(&state, &who.principal).await?;
     let which = catalogue(&list)?;
     let form = read_form(form)?;
-    match admin::add_catalogue_item(state.store.as_ref(), &who.principal, which, &form.name).await {
+    match state
+        .app
+        .admin()
+        .add_catalogue_item(&who.principal, which, &form.name)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/indstillinger?ok=tilfoejet").into_response()),
         Err(AppError::Invalid(errors)) => {
             let page = build(
@@ -267,15 +275,11 @@ pub(crate) async fn update_item(
     let id = parse_id(&id)?;
     let form = read_form(form)?;
     let active = form.active.is_some();
-    match admin::update_catalogue_item(
-        state.store.as_ref(),
-        &who.principal,
-        which,
-        id,
-        &form.name,
-        active,
-    )
-    .await
+    match state
+        .app
+        .admin()
+        .update_catalogue_item(&who.principal, which, id, &form.name, active)
+        .await
     {
         Ok(_) => Ok(Redirect::to("/admin/indstillinger?ok=punkt").into_response()),
         Err(AppError::Invalid(errors)) => {

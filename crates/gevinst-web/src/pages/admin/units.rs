@@ -11,7 +11,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
-use gevinst_app::{admin, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, UnitId, UnitTree};
 use serde::Deserialize;
 
@@ -137,7 +137,11 @@ pub(crate) async fn create(
     let form = read_form(form)?;
     let result = match form.parent() {
         Ok(parent) => {
-            admin::create_unit(state.store.as_ref(), &who.principal, parent, &form.name).await
+            state
+                .app
+                .admin()
+                .create_unit(&who.principal, parent, &form.name)
+                .await
         }
         Err(e) => Err(e.into()),
     };
@@ -203,15 +207,11 @@ pub(crate) async fn update(
     let active = form.active.is_some();
     let result = match form.parent() {
         Ok(parent) => {
-            admin::update_unit(
-                state.store.as_ref(),
-                &who.principal,
-                unit.id,
-                parent,
-                &form.name,
-                active,
-            )
-            .await
+            state
+                .app
+                .admin()
+                .update_unit(&who.principal, unit.id, parent, &form.name, active)
+                .await
         }
         Err(e) => Err(e.into()),
     };

@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
-use gevinst_app::{admin, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::user::validate_password;
 use gevinst_domain::{FieldErrors, NewUserDraft, Role, UnitId, UnitTree, User, UserId};
 use serde::Deserialize;
@@ -270,7 +270,11 @@ pub(crate) async fn create(
     } else if !units_ok {
         errors.add("units", "unknown", UNKNOWN_UNIT);
     } else {
-        match admin::create_user(state.store.as_ref(), &who.principal, &draft, &form.password).await
+        match state
+            .app
+            .admin()
+            .create_user(&who.principal, &draft, &form.password)
+            .await
         {
             Ok(_) => return Ok(Redirect::to("/admin/brugere?ok=oprettet").into_response()),
             Err(AppError::Invalid(e)) => errors = e,
@@ -350,15 +354,11 @@ pub(crate) async fn update(
     let errors = if !units_ok {
         FieldErrors::single("units", "unknown", UNKNOWN_UNIT)
     } else {
-        match admin::update_user(
-            state.store.as_ref(),
-            &who.principal,
-            user.id,
-            version,
-            &draft,
-            active,
-        )
-        .await
+        match state
+            .app
+            .admin()
+            .update_user(&who.principal, user.id, version, &draft, active)
+            .await
         {
             Ok(_) => {
                 return Ok(
@@ -412,13 +412,11 @@ pub(crate) async fn set_password(
         );
         e
     } else {
-        match admin::set_password(
-            state.store.as_ref(),
-            &who.principal,
-            user.id,
-            &form.password,
-        )
-        .await
+        match state
+            .app
+            .admin()
+            .set_password(&who.principal, user.id, &form.password)
+            .await
         {
             Ok(_) => {
                 return Ok(

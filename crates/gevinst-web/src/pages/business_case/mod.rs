@@ -29,13 +29,12 @@ use axum::Router;
 use chrono::Datelike;
 use form::{adapt_errors, Action, CaseForm};
 use gevinst_app::auth::Principal;
-use gevinst_app::business_cases::{self, BusinessCaseView};
+use gevinst_app::business_cases::BusinessCaseView;
 use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
-use gevinst_app::{potentials, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::danish::parse_number;
 use gevinst_domain::{FieldErrors, Potential, PotentialId};
-use gevinst_store::prelude::*;
 use view::{EditorView, Results, SimForm, SimView};
 
 pub(crate) use view::Summary;
@@ -123,9 +122,9 @@ async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let store = state.store.as_ref();
-    let p = potentials::get(store, &who.principal, id).await?;
-    let v = business_cases::get(store, &who.principal, id).await?;
+    let app = &state.app;
+    let p = app.potentials().get(&who.principal, id).await?;
+    let v = app.business_cases().get(&who.principal, id).await?;
     let flash = match query.as_deref() {
         Some("besked=gemt") => Some("Business casen er gemt."),
         _ => None,
@@ -140,7 +139,7 @@ async fn show(
 /// All errors of a form that is to be saved: the texts that are not numbers, then the
 /// domain's rules on the rest (so everything is reported at once).
 async fn all_errors(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     form: &CaseForm,
 ) -> Result<
@@ -154,7 +153,7 @@ async fn all_errors(
     if errors.is_empty() {
         return Ok(None);
     }
-    let econ = business_cases::economics(store, who).await?;
+    let econ = app.business_cases().economics(who).await?;
     if let Err(domain) = draft.validate(&econ.economics) {
         merge_errors(&mut errors, adapt_errors(domain));
     }
@@ -169,9 +168,9 @@ async fn submit(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let store = state.store.as_ref();
-    let p = potentials::get(store, &who.principal, id).await?;
-    let v = business_cases::get(store, &who.principal, id).await?;
+    let app = &state.app;
+    let p = app.potentials().get(&who.principal, id).await?;
+    let v = app.business_cases().get(&who.principal, id).await?;
     if !v.may_edit {
         return Err(AppError::Forbidden.into());
     }
@@ -212,18 +211,22 @@ async fn submit(
             }
         },
     };
-    if let Some((errors, _)) = all_errors(store, &who.principal, &form).await? {
+    if let Some((errors, _)) = all_errors(app, &who.principal, &form).await? {
         return Ok(invalid(form, errors));
     }
     let (draft, _) = form.to_draft();
-    match business_cases::put(store, &who.principal, id, version, &draft).await {
+    match app
+        .business_cases()
+        .put(&who.principal, id, version, &draft)
+        .await
+    {
         Ok(_) => Ok(
             Redirect::to(&format!("/potentialer/{}/business-case?besked=gemt", id.0))
                 .into_response(),
         ),
         Err(AppError::Invalid(domain)) => Ok(invalid(form, adapt_errors(domain))),
         Err(AppError::Conflict) => {
-            let now = business_cases::get(store, &who.principal, id).await?;
+            let now = app.business_cases().get(&who.principal, id).await?;
             let extra = Extra {
                 form: Some((form, FieldErrors::new())),
                 conflict: true,
@@ -277,9 +280,9 @@ async fn simulate(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let store = state.store.as_ref();
-    let p = potentials::get(store, &who.principal, id).await?;
-    let v = business_cases::get(store, &who.principal, id).await?;
+    let app = &state.app;
+    let p = app.potentials().get(&who.principal, id).await?;
+    let v = app.business_cases().get(&who.principal, id).await?;
     if v.case.is_none() {
         return Err(AppError::NotFound.into());
     }
@@ -301,7 +304,11 @@ async fn simulate(
             ));
         }
     };
-    match business_cases::simulate(store, &state.compute, &who.principal, id, settings).await {
+    match app
+        .business_cases()
+        .simulate(&who.principal, id, settings)
+        .await
+    {
         Ok(sim) => {
             let extra = Extra {
                 sim_form: Some((iterations, seed, FieldErrors::new())),
@@ -330,11 +337,11 @@ async fn simulate(
 /// Key figures of a potential's business case for the potential's own page, or `None`
 /// when it has no case yet.
 pub(crate) async fn summary(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     id: PotentialId,
 ) -> Result<Option<Summary>, AppError> {
-    let v = business_cases::get(store, who, id).await?;
+    let v = app.business_cases().get(who, id).await?;
     Ok(v.evaluation.as_ref().map(Summary::new))
 }
 

@@ -37,14 +37,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gevinst_app::import::uploads::{self, Failure, FailureKind, Upload};
+use gevinst_app::import::uploads::{Failure, FailureKind, Upload};
 use gevinst_app::import::{
     self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
-use gevinst_app::potentials::TenantLists;
+use gevinst_app::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
 use gevinst_app::AppError;
-use gevinst_domain::{FieldErrors, Permission, Role, UnitId};
-use gevinst_sheets::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
+use gevinst_domain::{FieldErrors, Permission, UnitId};
 use std::time::Duration;
 use views::*;
 
@@ -70,7 +69,7 @@ pub fn routes() -> Router<AppState> {
 // ------------------------------------------------------------------ helpers
 
 fn may_import(who: &PageUser) -> Result<(), PageError> {
-    if who.principal.user.role == Role::Laeser {
+    if !who.principal.actor.may_tenant_wide(Permission::Import) {
         Err(PageError(AppError::Forbidden))
     } else {
         Ok(())
@@ -94,13 +93,13 @@ fn limits(state: &AppState) -> Limits {
 /// is 404.
 async fn load(state: &AppState, who: &PageUser, id: &str) -> Result<Upload, PageError> {
     may_import(who)?;
-    Ok(uploads::get(state.store.as_ref(), &who.principal, id).await?)
+    Ok(state.app.uploads().get(&who.principal, id).await?)
 }
 
 /// As [`load`], without the file.
 async fn status_of(state: &AppState, who: &PageUser, id: &str) -> Result<Upload, PageError> {
     may_import(who)?;
-    Ok(uploads::status(state.store.as_ref(), &who.principal, id).await?)
+    Ok(state.app.uploads().status(&who.principal, id).await?)
 }
 
 /// The HTTP status of the page that shows why a commit wrote nothing.
@@ -125,13 +124,15 @@ async fn preview_of(
     upload: &Upload,
 ) -> Result<ImportPreview, AppError> {
     let limits = limits(state);
-    import::preview(
-        state.store.as_ref(),
-        Importer::User(&who.principal),
-        &upload.input(&limits),
-        &upload.choices,
-    )
-    .await
+    state
+        .app
+        .import()
+        .preview(
+            Importer::User(&who.principal),
+            &upload.input(&limits),
+            &upload.choices,
+        )
+        .await
 }
 
 fn see_other(path: String) -> Response {
@@ -336,7 +337,11 @@ async fn upload(
             e => Err(PageError(e)),
         };
     }
-    let id = uploads::create(state.store.as_ref(), &who.principal, &name, &data).await?;
+    let id = state
+        .app
+        .uploads()
+        .create(&who.principal, &name, &data)
+        .await?;
     Ok(see_other(format!("/import/{id}")))
 }
 
@@ -386,7 +391,11 @@ async fn mapping_response(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let inspection = inspect(state, upload, upload.sheet.as_deref())?;
-    let saved = import::list_mappings(state.store.as_ref(), Importer::User(&who.principal)).await?;
+    let saved = state
+        .app
+        .import()
+        .list_mappings(Importer::User(&who.principal))
+        .await?;
     let (mapping, save_name) = match chosen {
         Some((m, name)) => (m.clone(), name.to_owned()),
         None => (
@@ -458,7 +467,11 @@ async fn choose_sheet(
             e => Err(PageError(e)),
         };
     }
-    uploads::choose_sheet(state.store.as_ref(), &who.principal, &id, &sheet).await?;
+    state
+        .app
+        .uploads()
+        .choose_sheet(&who.principal, &id, &sheet)
+        .await?;
     Ok(see_other(format!("/import/{id}")))
 }
 
@@ -472,9 +485,16 @@ async fn apply_saved(
     load(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let name = field(&pairs, "navn");
-    let (mapping, _) =
-        import::load_mapping(state.store.as_ref(), Importer::User(&who.principal), &name).await?;
-    uploads::set_mapping(state.store.as_ref(), &who.principal, &id, Some(&mapping)).await?;
+    let (mapping, _) = state
+        .app
+        .import()
+        .load_mapping(Importer::User(&who.principal), &name)
+        .await?;
+    state
+        .app
+        .uploads()
+        .set_mapping(&who.principal, &id, Some(&mapping))
+        .await?;
     Ok(see_other(format!("/import/{id}?besked=opsaetning")))
 }
 
@@ -489,7 +509,11 @@ async fn save_columns(
     let pairs = form_pairs(&body)?;
     let inspection = inspect(&state, &upload, upload.sheet.as_deref())?;
     if inspection.gevinst_export {
-        uploads::set_mapping(state.store.as_ref(), &who.principal, &id, None).await?;
+        state
+            .app
+            .uploads()
+            .set_mapping(&who.principal, &id, None)
+            .await?;
         return Ok(see_other(format!("/import/{id}/vaerdier")));
     }
     let mut errors = Vec::new();
@@ -524,19 +548,16 @@ async fn save_columns(
     );
     if errors.is_empty() && !save_name.trim().is_empty() {
         let importer = Importer::User(&who.principal);
-        let saved = import::list_mappings(state.store.as_ref(), importer).await?;
+        let saved = state.app.import().list_mappings(importer).await?;
         let version = saved
             .iter()
             .find(|m| m.name == save_name.trim())
             .map(|m| m.version);
-        match import::save_mapping(
-            state.store.as_ref(),
-            importer,
-            &save_name,
-            &mapping,
-            version,
-        )
-        .await
+        match state
+            .app
+            .import()
+            .save_mapping(importer, &save_name, &mapping, version)
+            .await
         {
             Ok(_) => {}
             Err(AppError::Invalid(f)) => {
@@ -558,7 +579,11 @@ async fn save_columns(
         )
         .await;
     }
-    uploads::set_mapping(state.store.as_ref(), &who.principal, &id, Some(&mapping)).await?;
+    state
+        .app
+        .uploads()
+        .set_mapping(&who.principal, &id, Some(&mapping))
+        .await?;
     Ok(see_other(format!("/import/{id}/vaerdier")))
 }
 
@@ -572,7 +597,7 @@ async fn values_page(
 ) -> Result<Response, PageError> {
     let upload = load(&state, &who, &id).await?;
     let preview = preview_of(&state, &who, &upload).await?;
-    let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+    let lists = state.app.potentials().lists(&who.principal).await?;
     let page = ValuesPage::new(
         &who,
         &id,
@@ -620,7 +645,7 @@ async fn save_values(
     let default_unit = if default_unit.is_empty() {
         None
     } else {
-        let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+        let lists = state.app.potentials().lists(&who.principal).await?;
         let unit = default_unit
             .parse::<i64>()
             .ok()
@@ -646,7 +671,11 @@ async fn save_values(
         .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
     choices.values.extend(decisions);
     choices.default_unit = default_unit;
-    uploads::set_choices(state.store.as_ref(), &who.principal, &id, choices).await?;
+    state
+        .app
+        .uploads()
+        .set_choices(&who.principal, &id, choices)
+        .await?;
     Ok(see_other(format!("/import/{id}/forhaandsvisning")))
 }
 
@@ -663,11 +692,15 @@ async fn preview_page(
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
     // A commit that ended while the progress page was shown tells why it wrote nothing.
-    let (errors, status) =
-        match uploads::take_failure(state.store.as_ref(), &who.principal, &upload).await? {
-            Some(f) => (f.messages.clone(), failure_status(&f)),
-            None => (Vec::new(), StatusCode::OK),
-        };
+    let (errors, status) = match state
+        .app
+        .uploads()
+        .take_failure(&who.principal, &upload)
+        .await?
+    {
+        Some(f) => (f.messages.clone(), failure_status(&f)),
+        None => (Vec::new(), StatusCode::OK),
+    };
     preview_response(&state, &who, &id, &upload, errors, status).await
 }
 
@@ -692,7 +725,11 @@ async fn mask_cpr(
 ) -> Result<Response, PageError> {
     let mut upload = status_of(&state, &who, &id).await?;
     upload.choices.mask_cpr = true;
-    uploads::set_choices(state.store.as_ref(), &who.principal, &id, &upload.choices).await?;
+    state
+        .app
+        .uploads()
+        .set_choices(&who.principal, &id, &upload.choices)
+        .await?;
     Ok(see_other(format!("/import/{id}/forhaandsvisning")))
 }
 
@@ -708,13 +745,15 @@ async fn error_report(
         None => preview_of(&state, &who, &upload).await?,
     };
     let bytes = import::error_report(&preview)?;
-    gevinst_app::export::record_download(
-        state.store.as_ref(),
-        &who.principal,
-        gevinst_app::export::Download::ImportErrorReport,
-        preview.rows.len(),
-    )
-    .await?;
+    state
+        .app
+        .export()
+        .record_download(
+            &who.principal,
+            gevinst_app::export::Download::ImportErrorReport,
+            preview.rows.len(),
+        )
+        .await?;
     Ok((
         [
             (
@@ -769,14 +808,11 @@ async fn commit(
     };
     // One commit per upload (on any app server): a second click (or tab) goes to the
     // result.
-    let job = uploads::start_commit(
-        state.store.clone(),
-        &who.principal,
-        upload.clone(),
-        only_valid,
-        limits(&state),
-    )
-    .await?;
+    let job = state
+        .app
+        .uploads()
+        .start_commit(&who.principal, upload.clone(), only_valid, limits(&state))
+        .await?;
     let Some(job) = job else {
         return Ok(see_other(format!("/import/{id}/resultat")));
     };
@@ -787,7 +823,12 @@ async fn commit(
     if done.outcome.is_some() {
         return Ok(see_other(format!("/import/{id}/resultat")));
     }
-    match uploads::take_failure(state.store.as_ref(), &who.principal, &done).await? {
+    match state
+        .app
+        .uploads()
+        .take_failure(&who.principal, &done)
+        .await?
+    {
         Some(f) => {
             let status = failure_status(&f);
             preview_response(&state, &who, &id, &upload, f.messages, status).await

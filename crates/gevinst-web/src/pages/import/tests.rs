@@ -2,11 +2,11 @@
 
 use super::*;
 use gevinst_domain::user::{Email, ValidUser};
-use gevinst_domain::{Actor, Slug};
+use gevinst_domain::{Actor, Role, Slug};
 use gevinst_store::ImportUploadChange;
 
 /// A porteføljeleder of a fresh tenant in a private in-memory database.
-async fn page_user() -> (AppState, PageUser) {
+async fn page_user() -> (AppState, PageUser, gevinst_store::DynStore) {
     let store = gevinst_store::connect("sqlite::memory:", true)
         .await
         .unwrap();
@@ -41,15 +41,22 @@ async fn page_user() -> (AppState, PageUser) {
         },
         csrf: "x".into(),
     };
-    (AppState::new(store, crate::WebSettings::default()), who)
+    let app = gevinst_app::App::new(store.clone());
+    (
+        AppState::new(app, crate::WebSettings::default()),
+        who,
+        store,
+    )
 }
 
 #[tokio::test]
 async fn a_running_commit_shows_a_page_that_refreshes_itself() {
-    let (state, who) = page_user().await;
-    let store = state.store.clone();
+    let (state, who, store) = page_user().await;
+    let app = &state.app;
     let (t, u) = (who.principal.tenant.id, who.principal.user.id);
-    let id = uploads::create(store.as_ref(), &who.principal, "stor.xlsx", b"x")
+    let id = app
+        .uploads()
+        .create(&who.principal, "stor.xlsx", b"x")
         .await
         .unwrap();
     // A commit that runs on another app server and said it has written 7 rows.
@@ -87,9 +94,7 @@ async fn a_running_commit_shows_a_page_that_refreshes_itself() {
         res.headers()[header::LOCATION],
         format!("/import/{id}/forhaandsvisning").as_str()
     );
-    let upload = uploads::status(store.as_ref(), &who.principal, &id)
-        .await
-        .unwrap();
+    let upload = app.uploads().status(&who.principal, &id).await.unwrap();
     assert_eq!(
         upload.failure.as_ref().map(failure_status),
         Some(StatusCode::CONFLICT)

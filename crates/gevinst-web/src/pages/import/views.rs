@@ -5,16 +5,16 @@ use crate::pages::layout::Layout;
 use crate::session::PageUser;
 use askama::Template;
 use gevinst_app::import::uploads::Upload;
+use gevinst_app::import::StoredImportMapping;
+use gevinst_app::import::{
+    column_letters, normalise_key, Field, Format, Mapping, Target, TextEncoding,
+};
 use gevinst_app::import::{
     CommitOutcome, ImportChoices, ImportPreview, Inspection, PreviewCounts, RowAction, ValueChoice,
     ValueKind,
 };
 use gevinst_app::potentials::TenantLists;
 use gevinst_domain::Status;
-use gevinst_sheets::import::{
-    column_letters, normalise_key, Field, Format, Mapping, Target, TextEncoding,
-};
-use gevinst_store::StoredImportMapping;
 
 /// One `<option>`.
 #[derive(Debug, Clone)]

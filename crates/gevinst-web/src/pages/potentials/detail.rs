@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::AppError;
 use gevinst_domain::danish;
-use gevinst_domain::{FieldErrors, Potential, Role, Status};
+use gevinst_domain::{FieldErrors, Permission, Potential, Status};
 
 /// One fact in the facts list.
 #[derive(Debug, Clone)]
@@ -212,9 +212,9 @@ async fn render(
     extra: Extra,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let (audit, changes) = potentials::history(state.store.as_ref(), &who.principal, p.id).await?;
+    let (audit, changes) = state.app.potentials().history(&who.principal, p.id).await?;
     let may_edit = potentials::may_edit(&who.principal, p, lists);
-    let with_people = who.principal.user.role != Role::Laeser;
+    let with_people = who.principal.actor.may_tenant_wide(Permission::Contribute);
     let edit_open = extra.edit.is_some();
     let edit = may_edit.then(|| {
         let (values, errors) = extra
@@ -258,12 +258,8 @@ async fn render(
         edit_open,
         status_rows: status_rows(&changes, lists),
         history: history_rows(&audit, lists),
-        business_case: crate::pages::business_case::summary(
-            state.store.as_ref(),
-            &who.principal,
-            p.id,
-        )
-        .await?,
+        business_case: crate::pages::business_case::summary(&state.app, &who.principal, p.id)
+            .await?,
     };
     Ok((status, Page(page)).into_response())
 }
@@ -285,8 +281,8 @@ pub(super) async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let p = potentials::get(state.store.as_ref(), &who.principal, id).await?;
-    let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+    let p = state.app.potentials().get(&who.principal, id).await?;
+    let lists = state.app.potentials().lists(&who.principal).await?;
     // `?besked=…` names a confirmation to show after a redirect.
     let pairs =
         serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or_default())
@@ -316,16 +312,16 @@ pub(super) async fn edit(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let store = state.store.as_ref();
-    let current = potentials::get(store, &who.principal, id).await?;
-    let lists = TenantLists::load(store, &who.principal).await?;
+    let app = &state.app;
+    let current = app.potentials().get(&who.principal, id).await?;
+    let lists = app.potentials().lists(&who.principal).await?;
     if !potentials::may_edit(&who.principal, &current, &lists) {
         return Err(AppError::Forbidden.into());
     }
     let pairs = form_pairs(&body)?;
     let version = read_version(&pairs)?;
     let values = PotentialForm::from_pairs(&pairs);
-    let with_people = who.principal.user.role != Role::Laeser;
+    let with_people = who.principal.actor.may_tenant_wide(Permission::Contribute);
     let (draft, parse_errors) = values.to_draft(with_people, Some(&current));
     if !parse_errors.is_empty() {
         let errors = all_errors(parse_errors, &draft, &lists);
@@ -343,7 +339,11 @@ pub(super) async fn edit(
         )
         .await;
     }
-    match potentials::update(store, &who.principal, id, version, &draft).await {
+    match app
+        .potentials()
+        .update(&who.principal, id, version, &draft)
+        .await
+    {
         Ok(p) => Ok(Redirect::to(&format!("/potentialer/{}?besked=gemt", p.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let extra = Extra {
@@ -361,7 +361,7 @@ pub(super) async fn edit(
             .await
         }
         Err(AppError::Conflict) => {
-            let now = potentials::get(store, &who.principal, id).await?;
+            let now = app.potentials().get(&who.principal, id).await?;
             let diffs = differences(&now, &values, &lists);
             let extra = Extra {
                 edit: Some((values, FieldErrors::new())),
@@ -382,9 +382,9 @@ pub(super) async fn change_status(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let store = state.store.as_ref();
-    let current = potentials::get(store, &who.principal, id).await?;
-    let lists = TenantLists::load(store, &who.principal).await?;
+    let app = &state.app;
+    let current = app.potentials().get(&who.principal, id).await?;
+    let lists = app.potentials().lists(&who.principal).await?;
     let pairs = form_pairs(&body)?;
     let version = read_version(&pairs)?;
     let chosen = field(&pairs, "status");
@@ -409,7 +409,11 @@ pub(super) async fn change_status(
         .await;
     };
     let reason_arg = Some(reason.as_str()).filter(|r| !r.trim().is_empty());
-    match potentials::change_status(store, &who.principal, id, version, to, reason_arg).await {
+    match app
+        .potentials()
+        .change_status(&who.principal, id, version, to, reason_arg)
+        .await
+    {
         Ok(p) => Ok(Redirect::to(&format!("/potentialer/{}?besked=status", p.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let extra = Extra {
@@ -427,7 +431,7 @@ pub(super) async fn change_status(
             .await
         }
         Err(AppError::Conflict) => {
-            let now = potentials::get(store, &who.principal, id).await?;
+            let now = app.potentials().get(&who.principal, id).await?;
             let diff = Difference {
                 label: "Status".to_owned(),
                 current: now.status.label().to_owned(),

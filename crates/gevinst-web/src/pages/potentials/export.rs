@@ -21,7 +21,7 @@ use crate::session::PageUser;
 use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use gevinst_app::export::{export, ExportFormat, ExportOptions};
+use gevinst_app::export::{ExportFormat, ExportOptions};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::FieldErrors;
@@ -66,15 +66,11 @@ async fn send(
             ExportFormat::Csv => None,
         },
     };
-    let file = export(
-        state.store.as_ref(),
-        &state.compute,
-        &who.principal,
-        &params,
-        format,
-        options,
-    )
-    .await?;
+    let file = state
+        .app
+        .export()
+        .export(&who.principal, &params, format, options)
+        .await?;
     Ok(download(
         file.format.content_type(),
         &file.filename,

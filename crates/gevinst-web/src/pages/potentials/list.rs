@@ -17,7 +17,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use gevinst_app::potentials::{self, ListParams, TenantLists};
+use gevinst_app::potentials::ListParams;
 use gevinst_domain::danish;
 use gevinst_domain::{FieldErrors, PotentialQuery, SortKey, Status};
 
@@ -245,8 +245,8 @@ pub(super) async fn show(
     who: PageUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let store = state.store.as_ref();
-    let lists = TenantLists::load(store, &who.principal).await?;
+    let app = &state.app;
+    let lists = app.potentials().lists(&who.principal).await?;
     let params = read_params(raw.as_deref());
     let (query, errors, used) = match params.to_query(&lists) {
         Ok(q) => (q, FieldErrors::new(), params.clone()),
@@ -256,7 +256,7 @@ pub(super) async fn show(
             (q, errors, used)
         }
     };
-    let page = potentials::list(store, &who.principal, &query).await?;
+    let page = app.potentials().list(&who.principal, &query).await?;
     let pages = page.pages();
     let rows = page
         .items

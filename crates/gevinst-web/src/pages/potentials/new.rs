@@ -12,9 +12,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use gevinst_app::potentials::{self, TenantLists};
 use gevinst_app::AppError;
-use gevinst_domain::Role;
+use gevinst_domain::Permission;
 
 /// The "Ny idé" page.
 #[derive(Template)]
@@ -33,7 +32,7 @@ fn render(who: &PageUser, form: FormView, status: StatusCode) -> Response {
 }
 
 fn with_people(who: &PageUser) -> bool {
-    who.principal.user.role != Role::Laeser
+    who.principal.actor.may_tenant_wide(Permission::Contribute)
 }
 
 /// `GET /potentialer/ny`.
@@ -41,7 +40,7 @@ pub(super) async fn form(
     State(state): State<AppState>,
     who: PageUser,
 ) -> Result<Response, PageError> {
-    let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+    let lists = state.app.potentials().lists(&who.principal).await?;
     let mut values = PotentialForm::blank();
     // A user assigned to exactly one unit most likely submits for that unit.
     if let [only] = who.principal.user.units.as_slice() {
@@ -62,11 +61,16 @@ pub(super) async fn submit(
 ) -> Result<Response, PageError> {
     let pairs = form_pairs(&body)?;
     let values = PotentialForm::from_pairs(&pairs);
-    let lists = TenantLists::load(state.store.as_ref(), &who.principal).await?;
+    let lists = state.app.potentials().lists(&who.principal).await?;
     let people = with_people(&who);
     let (draft, parse_errors) = values.to_draft(people, None);
     let errors = if parse_errors.is_empty() {
-        match potentials::create(state.store.as_ref(), &who.principal, &draft, None).await {
+        match state
+            .app
+            .potentials()
+            .create(&who.principal, &draft, None)
+            .await
+        {
             Ok(p) => {
                 return Ok(
                     Redirect::to(&format!("/potentialer/{}?besked=oprettet", p.id)).into_response(),

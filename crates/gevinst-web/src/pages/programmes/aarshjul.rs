@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::programmes::{self, Reminder};
+use gevinst_app::programmes::Reminder;
 use gevinst_domain::danish::format_date;
 use gevinst_domain::Permission;
 
@@ -79,14 +79,14 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     who: PageUser,
 ) -> Result<Response, PageError> {
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
     let today = chrono::Utc::now().date_naive();
     let year = today.year();
     let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
     // Everything due up to the end of this year and not yet recorded.
-    let reminders = programmes::reminders(store, p, end).await?;
-    let lists = TenantLists::load(store, p).await?;
+    let reminders = app.programmes().reminders(p, end).await?;
+    let lists = app.potentials().lists(p).await?;
     let earlier: Vec<Item> = reminders
         .iter()
         .filter(|r| r.due.year() < year)

@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::auth::Principal;
-use gevinst_app::{programmes, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::danish::{format_date, format_kr as kr, format_local_date, format_quantity};
 use gevinst_domain::programme::{ApprovalDecision, ApprovalState};
 use gevinst_domain::Permission;
@@ -137,7 +137,10 @@ pub(crate) async fn decide(
     let note = field(&pairs, "note");
     let result = match decision {
         Some(d) => {
-            programmes::decide_actual(state.store.as_ref(), &who.principal, id, actual, d, &note)
+            state
+                .app
+                .programmes()
+                .decide_actual(&who.principal, id, actual, d, &note)
                 .await
         }
         None => Err(AppError::Invalid(gevinst_domain::FieldErrors::single(

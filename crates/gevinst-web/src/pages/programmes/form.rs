@@ -21,8 +21,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gevinst_app::auth::Principal;
-use gevinst_app::potentials::{self, TenantLists};
-use gevinst_app::{programmes, AppError};
+use gevinst_app::potentials::TenantLists;
+use gevinst_app::AppError;
 use gevinst_domain::danish::format_input;
 use gevinst_domain::programme::{
     counts_as_decided, DistributionKey, KeyBasis, Milestone, Programme, ProgrammeDraft, Share,
@@ -386,7 +386,7 @@ async fn all_potentials(
             per_page: 200,
             ..PotentialQuery::default()
         };
-        let got = potentials::list(state.store.as_ref(), who, &q).await?;
+        let got = state.app.potentials().list(who, &q).await?;
         let n = got.items.len();
         out.extend(got.items);
         if n < 200 {
@@ -408,7 +408,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let p = &who.principal;
-    let lists = TenantLists::load(state.store.as_ref(), p).await?;
+    let lists = state.app.potentials().lists(p).await?;
     let units = forvaltninger(&lists);
     let potentials = all_potentials(state, p)
         .await?
@@ -475,7 +475,7 @@ pub(crate) async fn edit_form(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = programme_id(&raw)?;
-    let stored = programmes::get(state.store.as_ref(), &who.principal, id).await?;
+    let stored = state.app.programmes().get(&who.principal, id).await?;
     if !may_manage(&who.principal) {
         return Err(AppError::Forbidden.into());
     }
@@ -500,7 +500,7 @@ async fn read(
     pairs: &[(String, String)],
 ) -> Result<Result<(ProgrammeForm, ProgrammeDraft, Vec<usize>, Vec<usize>), Response>, PageError> {
     let p = &who.principal;
-    let lists = TenantLists::load(state.store.as_ref(), p).await?;
+    let lists = state.app.potentials().lists(p).await?;
     let units = forvaltninger(&lists);
     let mut form = ProgrammeForm::from_pairs(pairs, &units);
     let version = field(pairs, "version");
@@ -567,7 +567,7 @@ pub(crate) async fn create(
         Ok(v) => v,
         Err(page) => return Ok(page),
     };
-    match programmes::create(state.store.as_ref(), &who.principal, &draft).await {
+    match state.app.programmes().create(&who.principal, &draft).await {
         Ok(s) => Ok(Redirect::to(&format!("/programmer/{}", s.id.0)).into_response()),
         Err(AppError::Invalid(e)) => {
             render(
@@ -594,7 +594,7 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = programme_id(&raw)?;
-    let stored = programmes::get(state.store.as_ref(), &who.principal, id).await?;
+    let stored = state.app.programmes().get(&who.principal, id).await?;
     if !may_manage(&who.principal) {
         return Err(AppError::Forbidden.into());
     }
@@ -605,7 +605,12 @@ pub(crate) async fn update(
         Err(page) => return Ok(page),
     };
     let version = version_raw.trim().parse::<i64>().unwrap_or(-1);
-    match programmes::update(state.store.as_ref(), &who.principal, id, version, &draft).await {
+    match state
+        .app
+        .programmes()
+        .update(&who.principal, id, version, &draft)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/programmer/{}", id.0)).into_response()),
         Err(AppError::Invalid(e)) => {
             render(

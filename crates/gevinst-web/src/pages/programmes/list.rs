@@ -9,7 +9,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use gevinst_app::programmes;
 use gevinst_domain::Permission;
 
 struct Row {
@@ -36,7 +35,10 @@ pub(crate) async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let p = &who.principal;
-    let rows = programmes::list(state.store.as_ref(), p)
+    let rows = state
+        .app
+        .programmes()
+        .list(p)
         .await?
         .into_iter()
         .map(|s| Row {

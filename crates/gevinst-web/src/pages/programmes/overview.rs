@@ -18,7 +18,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::programmes;
 use gevinst_domain::business_case::{Decimal, SimulationSettings};
 use gevinst_domain::danish::{
     format_count, format_hours as hours, format_local_date, format_percent_f64 as percent,
@@ -379,14 +378,16 @@ pub(crate) async fn show(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = programme_id(&raw)?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
-    let stored = programmes::get(store, p, id).await?;
-    let o = programmes::overview(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
+    let stored = app.programmes().get(p, id).await?;
+    let o = app.programmes().overview(p, id).await?;
+    let lists = app.potentials().lists(p).await?;
     let year = chrono::Utc::now().year();
-    let cached =
-        programmes::cached_forecast(store, &state.forecasts, p, id, FORECAST, year).await?;
+    let cached = app
+        .programmes()
+        .cached_forecast(p, id, FORECAST, year)
+        .await?;
     let prog = &stored.programme;
     let mut tables = vec![year_table(prog, &o, TargetKind::KrPerYear)];
     tables.push(year_table(prog, &o, TargetKind::Aarsvaerk));
@@ -407,11 +408,10 @@ pub(crate) async fn show(
             &lists,
         ),
     ];
-    let (economics, _) = store
-        .economics(p.tenant.id)
-        .await
-        .map_err(gevinst_app::AppError::from)?;
-    let pending = programmes::pending_actuals(store, p, id)
+    let economics = app.business_cases().economics(p).await?.economics;
+    let pending = app
+        .programmes()
+        .pending_actuals(p, id)
         .await?
         .into_iter()
         .map(|pa| {
@@ -522,15 +522,10 @@ pub(crate) async fn compute_forecast(
 ) -> Result<Response, PageError> {
     let id = programme_id(&raw)?;
     let year = chrono::Utc::now().year();
-    programmes::forecast_cached(
-        state.store.as_ref(),
-        &state.forecasts,
-        &state.compute,
-        &who.principal,
-        id,
-        FORECAST,
-        year,
-    )
-    .await?;
+    state
+        .app
+        .programmes()
+        .forecast_cached(&who.principal, id, FORECAST, year)
+        .await?;
     Ok(Redirect::to(&format!("/programmer/{}#prognose", id.0)).into_response())
 }

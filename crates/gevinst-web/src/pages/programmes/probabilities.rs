@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use gevinst_app::{programmes, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_input, parse_number};
 use gevinst_domain::programme::StatusProbabilities;
@@ -95,8 +95,11 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     who: PageUser,
 ) -> Result<Response, PageError> {
-    let (p, version) =
-        programmes::status_probabilities(state.store.as_ref(), &who.principal).await?;
+    let (p, version) = state
+        .app
+        .programmes()
+        .status_probabilities(&who.principal)
+        .await?;
     Ok(render(
         &who,
         rows_of(&p),
@@ -120,10 +123,12 @@ pub(crate) async fn save(
     {
         return Err(AppError::Forbidden.into());
     }
-    let store = state.store.as_ref();
+    let app = &state.app;
     let pairs = form_pairs(&body)?;
-    let (current, current_version) =
-        programmes::status_probabilities(store, &who.principal).await?;
+    let (current, current_version) = app
+        .programmes()
+        .status_probabilities(&who.principal)
+        .await?;
     let version = field(&pairs, "version").trim().parse::<i64>().unwrap_or(-1);
     let mut probs = current.clone();
     let mut errors = FieldErrors::new();
@@ -159,7 +164,11 @@ pub(crate) async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match programmes::set_status_probabilities(store, &who.principal, version, &probs).await {
+    match app
+        .programmes()
+        .set_status_probabilities(&who.principal, version, &probs)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/programmer?besked=sandsynligheder").into_response()),
         Err(AppError::Conflict) => Ok(render(
             &who,

@@ -9,10 +9,10 @@
 //! - `GET /potentialer/{id}/gevinstrapport`: the same for one potential: its business
 //!   case's key figures and cash flow, its plan, its actuals and its deviations per year.
 //! - `GET /programmer/{id}/eksport.xlsx` and `GET /potentialer/{id}/gevinstplan.xlsx`:
-//!   the typed workbooks of [`gevinst_sheets::export::programme`].
+//!   the typed workbooks of [`gevinst_app::export::programme_reports`].
 //!
 //! Every report and download is audited as an export
-//! ([`gevinst_app::export::record_download`]) before it is handed out.
+//! ([`record_download`](gevinst_app::Exports::record_download)) before it is handed out.
 //!
 //! The pages are ordinary pages on screen; `print.css` turns them into clean A4 documents
 //! when printed from the browser. Anyone in the tenant may read them; another tenant's
@@ -30,16 +30,15 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, Utc};
 use gevinst_app::auth::Principal;
+use gevinst_app::export::programme_reports::{explanations, Names, PotentialPlan};
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::{potentials, programmes, AppError};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
     format_date_in_words as long_date, format_fte as fte, format_hours as hours, format_kr,
 };
 use gevinst_domain::programme::{Forecast, Programme, ProgrammeOverview, TargetKind};
 use gevinst_domain::{Potential, ProgrammeId};
-use gevinst_sheets::export::programme::{explanations, Names, PotentialPlan};
-use gevinst_store::prelude::*;
 
 /// Routes of the reports and downloads.
 pub fn routes() -> Router<AppState> {
@@ -103,7 +102,7 @@ async fn programme_print_head(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_programme(&raw)?;
-    let stored = programmes::get(state.store.as_ref(), &who.principal, id).await?;
+    let stored = state.app.programmes().get(&who.principal, id).await?;
     Ok(print_head(
         &stored.programme.name,
         "Gevinstrealiseringsrapport",
@@ -117,7 +116,7 @@ async fn potential_print_head(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let p = potentials::get(state.store.as_ref(), &who.principal, id).await?;
+    let p = state.app.potentials().get(&who.principal, id).await?;
     Ok(print_head(&p.title, "Gevinstrapport"))
 }
 
@@ -185,29 +184,31 @@ fn names(lists: &TenantLists) -> Names {
 
 /// The included potentials that still exist, with their plans and actuals.
 async fn included(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     programme: &Programme,
 ) -> Result<Vec<(Potential, PotentialPlan)>, PageError> {
     let mut out = Vec::with_capacity(programme.potentials.len());
     for id in &programme.potentials {
-        let p = match potentials::get(store, who, *id).await {
+        let p = match app.potentials().get(who, *id).await {
             Ok(p) => p,
             Err(AppError::NotFound) => continue,
             Err(e) => return Err(e.into()),
         };
-        out.push((p.clone(), plan_of(store, who, &p).await?));
+        out.push((p.clone(), plan_of(app, who, &p).await?));
     }
     Ok(out)
 }
 
 async fn plan_of(
-    store: &dyn Store,
+    app: &gevinst_app::App,
     who: &Principal,
     p: &Potential,
 ) -> Result<PotentialPlan, PageError> {
-    let plan = programmes::plan(store, who, p.id).await?.map(|s| s.plan);
-    let actuals = programmes::actuals(store, who, p.id)
+    let plan = app.programmes().plan(who, p.id).await?.map(|s| s.plan);
+    let actuals = app
+        .programmes()
+        .actuals(who, p.id)
         .await?
         .into_iter()
         .map(|a| a.actual)
@@ -227,15 +228,11 @@ async fn cached_forecast(
     who: &Principal,
     id: ProgrammeId,
 ) -> Result<Option<std::sync::Arc<Forecast>>, PageError> {
-    Ok(programmes::cached_forecast(
-        state.store.as_ref(),
-        &state.forecasts,
-        who,
-        id,
-        PROGRAMME_PAGE_FORECAST,
-        Utc::now().year(),
-    )
-    .await?)
+    Ok(state
+        .app
+        .programmes()
+        .cached_forecast(who, id, PROGRAMME_PAGE_FORECAST, Utc::now().year())
+        .await?)
 }
 
 mod potential;

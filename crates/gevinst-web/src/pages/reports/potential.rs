@@ -11,16 +11,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use gevinst_app::export::{record_download, Download};
-use gevinst_app::potentials::TenantLists;
-use gevinst_app::{business_cases, potentials};
+use gevinst_app::export::programme_reports::{explanations, plan_workbook};
+use gevinst_app::export::Download;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
     format_date, format_date_in_words as long_date, format_fte as fte, format_kr, format_quantity,
     to_f64,
 };
 use gevinst_domain::programme::{overview as build_overview, Programme, ProgrammePotential};
-use gevinst_sheets::export::programme::{explanations, plan_workbook};
 
 struct Figure {
     label: &'static str,
@@ -93,13 +91,15 @@ pub(super) async fn potential_report(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
-    let pot = potentials::get(store, p, id).await?;
-    let bc = business_cases::get(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
-    let pp = plan_of(store, p, &pot).await?;
-    record_download(store, p, Download::PotentialReport(id), pp.actuals.len()).await?;
+    let pot = app.potentials().get(p, id).await?;
+    let bc = app.business_cases().get(p, id).await?;
+    let lists = app.potentials().lists(p).await?;
+    let pp = plan_of(app, p, &pot).await?;
+    app.export()
+        .record_download(p, Download::PotentialReport(id), pp.actuals.len())
+        .await?;
     let user = |u| {
         lists
             .user_name(u)
@@ -314,19 +314,15 @@ pub(super) async fn potential_xlsx(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_potential(&raw)?;
-    let store = state.store.as_ref();
+    let app = &state.app;
     let p = &who.principal;
-    let pot = potentials::get(store, p, id).await?;
-    let lists = TenantLists::load(store, p).await?;
-    let pp = plan_of(store, p, &pot).await?;
+    let pot = app.potentials().get(p, id).await?;
+    let lists = app.potentials().lists(p).await?;
+    let pp = plan_of(app, p, &pot).await?;
     let bytes = plan_workbook(&pp, &names(&lists)).map_err(xlsx_error)?;
-    record_download(
-        store,
-        p,
-        Download::BenefitPlanWorkbook(id),
-        pp.actuals.len(),
-    )
-    .await?;
+    app.export()
+        .record_download(p, Download::BenefitPlanWorkbook(id), pp.actuals.len())
+        .await?;
     let base = match ascii_name(&pot.title) {
         n if n.is_empty() => String::new(),
         n => format!("-{n}"),

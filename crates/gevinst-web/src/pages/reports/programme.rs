@@ -12,9 +12,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gevinst_app::auth::Principal;
-use gevinst_app::export::{record_download, Download};
+use gevinst_app::export::programme_reports::{programme_workbook, Names, PotentialPlan};
+use gevinst_app::export::Download;
 use gevinst_app::potentials::TenantLists;
-use gevinst_app::programmes;
+use gevinst_app::programmes::StoredProgramme;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
     format_count, format_date_in_words as long_date, format_fte as fte, format_kr, format_percent,
@@ -24,8 +25,6 @@ use gevinst_domain::programme::{
     Forecast, KeyBasis, Programme, ProgrammeOverview, ShareOwner, Target, TargetKind,
 };
 use gevinst_domain::{Potential, ProgrammeId, Status};
-use gevinst_sheets::export::programme::{programme_workbook, Names, PotentialPlan};
-use gevinst_store::StoredProgramme;
 use std::collections::BTreeMap;
 
 /// What the programme report and the programme workbook are made from.
@@ -41,11 +40,11 @@ struct ProgrammeData {
 
 impl ProgrammeData {
     async fn load(state: &AppState, who: &Principal, id: ProgrammeId) -> Result<Self, PageError> {
-        let store = state.store.as_ref();
-        let stored = programmes::get(store, who, id).await?;
-        let ov = programmes::overview(store, who, id).await?;
-        let lists = TenantLists::load(store, who).await?;
-        let inc = included(store, who, &stored.programme).await?;
+        let app = &state.app;
+        let stored = app.programmes().get(who, id).await?;
+        let ov = app.programmes().overview(who, id).await?;
+        let lists = app.potentials().lists(who).await?;
+        let inc = included(app, who, &stored.programme).await?;
         let forecast = cached_forecast(state, who, id).await?;
         Ok(Self {
             stored,
@@ -292,13 +291,11 @@ pub(super) async fn programme_report(
         inc,
         forecast,
     } = ProgrammeData::load(&state, &who.principal, id).await?;
-    record_download(
-        state.store.as_ref(),
-        &who.principal,
-        Download::ProgrammeReport(id),
-        inc.len(),
-    )
-    .await?;
+    state
+        .app
+        .export()
+        .record_download(&who.principal, Download::ProgrammeReport(id), inc.len())
+        .await?;
     let programme = &stored.programme;
     let names = names(&lists);
     let plans: Vec<PotentialPlan> = inc.iter().map(|(_, pl)| pl.clone()).collect();
@@ -364,13 +361,11 @@ pub(super) async fn programme_xlsx(
     let plans: Vec<PotentialPlan> = inc.into_iter().map(|(_, pl)| pl).collect();
     let bytes = programme_workbook(&stored.programme, &ov, &plans, &names, forecast.as_deref())
         .map_err(xlsx_error)?;
-    record_download(
-        state.store.as_ref(),
-        &who.principal,
-        Download::ProgrammeWorkbook(id),
-        plans.len(),
-    )
-    .await?;
+    state
+        .app
+        .export()
+        .record_download(&who.principal, Download::ProgrammeWorkbook(id), plans.len())
+        .await?;
     let base = match ascii_name(&stored.programme.name) {
         n if n.is_empty() => format!("program-{}", id.0),
         n => n,

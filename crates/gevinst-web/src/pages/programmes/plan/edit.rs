@@ -104,13 +104,11 @@ async fn base_plan(
             _ => Ok((s.plan.clone(), Some(s.version))),
         },
         None => {
-            let plan = programmes::derive(
-                state.store.as_ref(),
-                who,
-                l.potential.id,
-                MeasurementFrequency::Yearly,
-            )
-            .await?;
+            let plan = state
+                .app
+                .programmes()
+                .derive(who, l.potential.id, MeasurementFrequency::Yearly)
+                .await?;
             Ok((plan, None))
         }
     }
@@ -326,7 +324,12 @@ pub(crate) async fn edit_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match programmes::put_plan(state.store.as_ref(), &who.principal, id, expected, &plan).await {
+    match state
+        .app
+        .programmes()
+        .put_plan(&who.principal, id, expected, &plan)
+        .await
+    {
         Ok(_) => Ok(
             Redirect::to(&format!("/potentialer/{}/gevinstplan?besked=gemt", id.0)).into_response(),
         ),

@@ -28,7 +28,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::{self, TenantLists};
-use gevinst_app::{programmes, AppError};
+use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
+use gevinst_app::AppError;
 use gevinst_domain::business_case::Economics;
 use gevinst_domain::danish::{
     format_date, format_kr, format_line_amount as unit_amount, format_quantity,
@@ -37,7 +38,6 @@ use gevinst_domain::programme::{
     counts_as_decided, ActualDraft, ApprovalState, BenefitPlan, MeasurementFrequency, Period,
 };
 use gevinst_domain::{FieldErrors, Permission, Potential, PotentialId};
-use gevinst_store::{StoredActual, StoredBenefitPlan};
 
 /// One benefit as the plan page shows it.
 struct BenefitView {
@@ -300,21 +300,16 @@ pub(super) async fn load(
     who: &Principal,
     id: PotentialId,
 ) -> Result<Loaded, PageError> {
-    let store = state.store.as_ref();
-    let potential = potentials::get(store, who, id).await?;
-    let lists = TenantLists::load(store, who).await?;
-    let plan = programmes::plan(store, who, id).await?;
-    let actuals = programmes::actuals(store, who, id).await?;
-    let (economics, _) = store
-        .economics(who.tenant.id)
-        .await
-        .map_err(AppError::from)?;
-    let has_case = store
-        .business_case(who.tenant.id, id)
-        .await
-        .map_err(AppError::from)?
-        .is_some();
-    let case_changed = programmes::follow_case(store, who, id)
+    let app = &state.app;
+    let potential = app.potentials().get(who, id).await?;
+    let lists = app.potentials().lists(who).await?;
+    let plan = app.programmes().plan(who, id).await?;
+    let actuals = app.programmes().actuals(who, id).await?;
+    let economics = app.business_cases().economics(who).await?.economics;
+    let has_case = app.business_cases().has_case(who, id).await?;
+    let case_changed = app
+        .programmes()
+        .follow_case(who, id)
         .await?
         .filter(|next| plan.as_ref().is_some_and(|p| &p.plan != next));
     Ok(Loaded {
@@ -531,7 +526,12 @@ pub(crate) async fn record(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match programmes::record_actual(state.store.as_ref(), &who.principal, id, &draft).await {
+    match state
+        .app
+        .programmes()
+        .record_actual(&who.principal, id, &draft)
+        .await
+    {
         Ok(a) => {
             let message = if a.actual.approval == ApprovalState::Pending {
                 "afventer"
