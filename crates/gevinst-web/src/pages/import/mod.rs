@@ -25,26 +25,30 @@
 //! Læsere get 403 on every step. What a leder or digital agent may import is decided by
 //! [`gevinst_app::import`].
 
+mod form_keys;
+mod upload_form;
 mod views;
 
 use super::form_input::{field, form_pairs};
 use crate::error::PageError;
 use crate::session::PageUser;
 use crate::AppState;
-use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+pub(crate) use form_keys::{kind_key, target_key};
+use form_keys::{parse_kind, parse_target};
 use gevinst_app::import::uploads::{Failure, FailureKind, Upload};
 use gevinst_app::import::{
     self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
-use gevinst_app::import::{normalise_key, ColumnMapping, Field, Limits, Mapping, Target};
+use gevinst_app::import::{normalise_key, ColumnMapping, Limits, Mapping, Target};
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Permission, UnitId};
 use std::time::Duration;
+use upload_form::uploaded_file;
 use views::*;
 
 /// File name endings the upload accepts.
@@ -143,167 +147,12 @@ fn messages(e: &FieldErrors) -> Vec<String> {
     e.0.iter().map(|f| f.message.clone()).collect()
 }
 
-/// The form value of a column target.
-pub(crate) fn target_key(t: Target) -> String {
-    match t {
-        Target::Field(f) => format!("felt:{}", field_key(f)),
-        Target::Tag => "maerke".to_owned(),
-        Target::Note => "note".to_owned(),
-        Target::Ignore => "ignorer".to_owned(),
-    }
-}
-
-/// A field's stable key (its serde name, e.g. `start_year`).
-pub(crate) fn field_key(f: Field) -> String {
-    serde_json::to_value(f)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn parse_target(key: &str) -> Option<Target> {
-    match key {
-        "maerke" => Some(Target::Tag),
-        "note" => Some(Target::Note),
-        "ignorer" | "" => Some(Target::Ignore),
-        _ => {
-            let f = key.strip_prefix("felt:")?;
-            Field::ALL
-                .into_iter()
-                .find(|x| field_key(*x) == f)
-                .map(Target::Field)
-        }
-    }
-}
-
-pub(crate) fn kind_key(k: ValueKind) -> &'static str {
-    match k {
-        ValueKind::Unit => "unit",
-        ValueKind::Fagomraade => "fagomraade",
-        ValueKind::Status => "status",
-        ValueKind::Technology => "technology",
-    }
-}
-
-fn parse_kind(key: &str) -> Option<ValueKind> {
-    [
-        ValueKind::Unit,
-        ValueKind::Fagomraade,
-        ValueKind::Status,
-        ValueKind::Technology,
-    ]
-    .into_iter()
-    .find(|k| kind_key(*k) == key)
-}
-
 // ------------------------------------------------------------------ 1. upload
 
 /// `GET /import`.
 async fn upload_form(State(state): State<AppState>, who: PageUser) -> Result<Response, PageError> {
     may_import(&who)?;
     Ok(render_upload(&who, &state, None, StatusCode::OK))
-}
-
-/// Why an upload was refused: the status and the Danish message shown on the form.
-type Refusal = (StatusCode, String);
-
-/// The message for a body that is not a readable `multipart/form-data` form.
-const UNREADABLE: &str = "Formularen kunne ikke læses. Gå tilbage, og prøv igen.";
-
-/// The most parts (fields) the upload form's body may have.
-const MAX_PARTS: usize = 32;
-
-fn upload_error<T>(message: impl Into<String>) -> Result<T, Refusal> {
-    Err((StatusCode::UNPROCESSABLE_ENTITY, message.into()))
-}
-
-fn too_big(state: &AppState) -> Refusal {
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!(
-            "Filen er for stor. Grænsen er {} MB. Del filen op, eller spørg en administrator om at hæve grænsen.",
-            state.settings.max_import_bytes / (1024 * 1024)
-        ),
-    )
-}
-
-/// A multipart error while reading the body: the size limit is 413, anything else
-/// (a malformed or cut-off body) is the form that cannot be read.
-fn read_failure(state: &AppState, e: &MultipartError) -> Refusal {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        too_big(state)
-    } else {
-        (StatusCode::UNPROCESSABLE_ENTITY, UNREADABLE.to_owned())
-    }
-}
-
-/// Checks the file field `fil` (its file name as sent, its content): a file name from
-/// Windows or a path is cut to its last part, and a quote that a browser sent as `%22`
-/// is a quote again.
-fn checked_file(file_name: Option<&str>, data: Vec<u8>) -> Result<(String, Vec<u8>), Refusal> {
-    let name = file_name
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim())
-        .map(|n| n.replace("%22", "\""))
-        .unwrap_or_default();
-    if name.is_empty() && data.is_empty() {
-        return upload_error("Vælg en fil.");
-    }
-    let lower = name.to_lowercase();
-    if !EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
-        return upload_error(format!(
-            "«{name}» kan ikke importeres. Vælg et regneark (.xlsx, .xls eller .ods) eller en CSV-fil (.csv)."
-        ));
-    }
-    if data.is_empty() {
-        return upload_error(format!("«{name}» er tom."));
-    }
-    Ok((name, data))
-}
-
-/// Reads the whole form and returns the file field `fil` (the first one). The other
-/// fields (e.g. a `_csrf` also sent in the body) are read and ignored, so that a body
-/// that is malformed after the file is still refused.
-async fn uploaded_file(
-    state: &AppState,
-    form: Result<Multipart, MultipartRejection>,
-) -> Result<(String, Vec<u8>), Refusal> {
-    let Ok(mut form) = form else {
-        return upload_error(UNREADABLE);
-    };
-    let mut file: Option<(Option<String>, Vec<u8>)> = None;
-    let mut parts = 0usize;
-    loop {
-        let mut part = match form.next_field().await {
-            Ok(Some(part)) => part,
-            Ok(None) => break,
-            Err(e) => return Err(read_failure(state, &e)),
-        };
-        parts += 1;
-        if parts > MAX_PARTS {
-            return upload_error(UNREADABLE);
-        }
-        let Some(name) = part.name() else {
-            return upload_error(UNREADABLE);
-        };
-        let wanted = name == "fil" && file.is_none();
-        let file_name = part.file_name().map(str::to_owned);
-        let mut data = Vec::new();
-        loop {
-            match part.chunk().await {
-                Ok(Some(chunk)) if wanted => data.extend_from_slice(&chunk),
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => return Err(read_failure(state, &e)),
-            }
-        }
-        if wanted {
-            file = Some((file_name, data));
-        }
-    }
-    match file {
-        Some((file_name, data)) => checked_file(file_name.as_deref(), data),
-        None => upload_error("Vælg en fil."),
-    }
 }
 
 /// `POST /import?_csrf=…` (multipart): keeps the file and goes on to the mapping.

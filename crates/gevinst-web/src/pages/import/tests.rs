@@ -1,9 +1,11 @@
 //! Unit tests of the import's pages.
 
 use super::*;
+use gevinst_app::import::Field;
 use gevinst_domain::user::{Email, ValidUser};
 use gevinst_domain::{Actor, Role, Slug};
 use gevinst_store::ImportUploadChange;
+use upload_form::{checked_file, Refusal};
 
 /// A porteføljeleder of a fresh tenant in a private in-memory database.
 async fn page_user() -> (AppState, PageUser, gevinst_store::DynStore) {
