@@ -164,7 +164,7 @@ impl EconomicsDraft {
                 e.add("discount_rate", "required", "Feltet skal udfyldes.");
                 None
             }
-            Some(r) => DiscountRate::parse(r)
+            Some(r) => DiscountRate::parse(r.normalize())
                 .map_err(|err| e.add("discount_rate", err.code, err.message))
                 .ok(),
         };

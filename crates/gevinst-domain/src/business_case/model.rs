@@ -392,7 +392,9 @@ pub struct BusinessCaseDraft {
     pub risks: Vec<RiskDraft>,
 }
 
-/// `x` when it is at most `limit` in absolute value; otherwise reports it on `field`.
+/// `x` without trailing zeros (`520000.50` is kept as `520000.5`, as a number rather
+/// than a text) when it is at most `limit` in absolute value; otherwise reports it on
+/// `field`.
 pub(super) fn within_limit(
     e: &mut FieldErrors,
     field: &str,
@@ -407,7 +409,7 @@ pub(super) fn within_limit(
         );
         return None;
     }
-    Some(x)
+    Some(x.normalize())
 }
 
 /// True when `amount` units worth `unit_value` kr. each are within ±10^13 kr.
@@ -434,7 +436,7 @@ impl BusinessCaseDraft {
             e.add("horizon", "out_of_range", "Horisonten skal være 1-20 år.");
         }
         let discount_rate = self.discount_rate.and_then(|r| {
-            DiscountRate::parse(r)
+            DiscountRate::parse(r.normalize())
                 .map_err(|err| e.add("discount_rate", err.code, err.message))
                 .ok()
         });
