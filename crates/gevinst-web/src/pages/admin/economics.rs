@@ -92,15 +92,15 @@ impl EconomicsForm {
         let in_person = num("channel_costs.in_person", &self.channel_in_person);
         let written = num("channel_costs.written", &self.channel_written);
         let draft = EconomicsDraft {
-            annual_cost_per_fte: annual_cost_per_fte,
-            hours_per_fte: hours_per_fte,
-            hourly_rate_override: hourly_rate_override,
-            discount_rate: discount_rate,
+            annual_cost_per_fte,
+            hours_per_fte,
+            hourly_rate_override,
+            discount_rate,
             channel_costs: ChannelCostsDraft {
-                digital: digital,
-                telephone: telephone,
-                in_person: in_person,
-                written: written,
+                digital,
+                telephone,
+                in_person,
+                written,
             },
         };
         (draft, errors)
