@@ -8,7 +8,7 @@ use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::BusinessCaseView;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
-    BusinessCaseDraft, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
+    BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
     SimulationSettings,
 };
 use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
@@ -69,7 +69,7 @@ async fn world() -> World {
     }
 }
 
-fn line(kind: LineKind, label: &str, amounts: &[f64]) -> LineDraft {
+fn line(kind: LineKind, label: &str, amounts: &[Decimal]) -> LineDraft {
     LineDraft {
         kind: Some(kind),
         label: label.into(),
@@ -83,25 +83,29 @@ fn draft() -> BusinessCaseDraft {
     let mut hours = line(
         LineKind::FrigjorteTimer,
         "Frigjort tid",
-        &[0.0, 1000.0, 1000.0],
+        &[dec("0"), dec("1000"), dec("1000")],
     );
-    hours.low = Some(0.8);
-    hours.high = Some(1.2);
+    hours.low = Some(dec("0.8"));
+    hours.high = Some(dec("1.2"));
     hours.hjemtagbar = true;
     BusinessCaseDraft {
         start_year: Some(2025),
         horizon: Some(3),
-        discount_rate: Some(0.0),
+        discount_rate: Some(dec("0")),
         lines: vec![
-            line(LineKind::Investering, "Udvikling", &[100_000.0, 0.0, 0.0]),
+            line(
+                LineKind::Investering,
+                "Udvikling",
+                &[dec("100000"), dec("0"), dec("0")],
+            ),
             hours,
         ],
         risks: vec![RiskDraft {
             description: "Forsinkelse".into(),
-            probability: Some(0.25),
-            min: Some(10_000.0),
-            likely: Some(20_000.0),
-            max: Some(60_000.0),
+            probability: Some(dec("0.25")),
+            min: Some(dec("10000")),
+            likely: Some(dec("20000")),
+            max: Some(dec("60000")),
             year: 1,
         }],
     }
@@ -282,8 +286,8 @@ async fn stale_versions_conflict_and_save_nothing() {
         .unwrap();
     let mut longer = draft();
     longer.horizon = Some(4);
-    longer.lines[0].amounts.push(0.0);
-    longer.lines[1].amounts.push(1500.0);
+    longer.lines[0].amounts.push(Decimal::ZERO);
+    longer.lines[1].amounts.push(dec("1500"));
     // Creating again, replacing a version never read, or one that does not exist.
     for expected in [None, Some(0), Some(2)] {
         assert!(
@@ -371,9 +375,9 @@ async fn stale_versions_conflict_and_save_nothing() {
 async fn validation_errors_name_their_fields_and_save_nothing() {
     let w = world().await;
     let mut bad = draft();
-    bad.lines[0].amounts = vec![1.0, 2.0];
-    bad.lines[1].low = Some(1.5);
-    bad.risks[0].probability = Some(1.5);
+    bad.lines[0].amounts = vec![dec("1"), dec("2")];
+    bad.lines[1].low = Some(dec("1.5"));
+    bad.risks[0].probability = Some(dec("1.5"));
     assert_eq!(
         invalid_fields(
             gevinst_app::App::new(w.store.clone())
@@ -385,7 +389,7 @@ async fn validation_errors_name_their_fields_and_save_nothing() {
     );
     let mut bad = draft();
     bad.horizon = Some(21);
-    bad.lines[1].amounts[1] = f64::INFINITY;
+    bad.lines[1].amounts[1] = Decimal::MAX;
     let fields = invalid_fields(
         gevinst_app::App::new(w.store.clone())
             .business_cases()
@@ -419,7 +423,7 @@ async fn economics_are_admin_only_versioned_and_validated() {
     assert_eq!(start.hourly_rate, dec("259.88"));
 
     let mut d = EconomicsDraft::from(&Economics::default());
-    d.hourly_rate_override = Some(300.0);
+    d.hourly_rate_override = Some(dec("300"));
     for who in [&w.laeser, &w.agent] {
         assert!(matches!(
             kind_of(
@@ -432,9 +436,9 @@ async fn economics_are_admin_only_versioned_and_validated() {
         ));
     }
     let mut bad = d.clone();
-    bad.hours_per_fte = Some(9000.0);
-    bad.channel_costs.written = Some(-1.0);
-    bad.discount_rate = Some(0.3);
+    bad.hours_per_fte = Some(dec("9000"));
+    bad.channel_costs.written = Some(dec("-1"));
+    bad.discount_rate = Some(dec("0.3"));
     assert_eq!(
         invalid_fields(
             gevinst_app::App::new(w.store.clone())
@@ -471,7 +475,7 @@ async fn economics_are_admin_only_versioned_and_validated() {
 
     // Stale version: conflict, nothing saved.
     let mut d2 = d.clone();
-    d2.discount_rate = Some(0.05);
+    d2.discount_rate = Some(dec("0.05"));
     assert!(matches!(
         kind_of(
             gevinst_app::App::new(w.store.clone())
@@ -532,7 +536,7 @@ async fn results_follow_the_tenants_economics() {
     assert_eq!(e.risk_pool, dec("6250"));
 
     let mut d = EconomicsDraft::from(&Economics::default());
-    d.hourly_rate_override = Some(300.0);
+    d.hourly_rate_override = Some(dec("300"));
     gevinst_app::App::new(w.store.clone())
         .business_cases()
         .set_economics(&w.admin, 0, &d)

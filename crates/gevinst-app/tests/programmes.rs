@@ -852,7 +852,7 @@ async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
     );
     // A new case version that changes the benefit line is proposed again.
     let mut case2 = case.clone();
-    case2.lines[0].amounts[1] = 260000.0;
+    case2.lines[0].amounts[1] = dec("260000");
     gevinst_app::App::new(w.store.clone())
         .business_cases()
         .put(&w.admin, w.decided, Some(1), &case2)

@@ -597,23 +597,22 @@ pub(crate) fn add_business_cases(seed: u64, potentials: &mut [DemoPotential]) {
     }
 }
 
-/// The draft a client would send for `case`: amounts as JSON numbers. Validating it
+/// The draft a client would send for `case`. Validating it
 /// against the economics gives `case` back, which [`load_demo`](crate::load_demo) relies on.
 pub fn business_case_draft(case: &BusinessCase) -> BusinessCaseDraft {
-    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
     BusinessCaseDraft {
         start_year: Some(case.start_year),
         horizon: Some(case.horizon),
-        discount_rate: case.discount_rate.map(f),
+        discount_rate: case.discount_rate,
         lines: case
             .lines
             .iter()
             .map(|l| LineDraft {
                 kind: Some(l.kind),
                 label: l.label.clone(),
-                amounts: l.amounts.iter().copied().map(f).collect(),
-                low: Some(f(l.low)),
-                high: Some(f(l.high)),
+                amounts: l.amounts.clone(),
+                low: Some(l.low),
+                high: Some(l.high),
                 hjemtagbar: l.hjemtagbar,
                 from_channel: l.from_channel,
                 to_channel: l.to_channel,
@@ -625,10 +624,10 @@ pub fn business_case_draft(case: &BusinessCase) -> BusinessCaseDraft {
             .iter()
             .map(|r| RiskDraft {
                 description: r.description.clone(),
-                probability: Some(f(r.probability)),
-                min: Some(f(r.min)),
-                likely: Some(f(r.likely)),
-                max: Some(f(r.max)),
+                probability: Some(r.probability),
+                min: Some(r.min),
+                likely: Some(r.likely),
+                max: Some(r.max),
                 year: r.year,
             })
             .collect(),

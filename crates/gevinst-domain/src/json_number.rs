@@ -5,13 +5,15 @@
 //! - [`Decimal`] fields get this from rust_decimal's `serde` feature (the workspace enables
 //!   it without `serde-str`): they serialise as strings and deserialise from a string or a
 //!   number. A test below keeps that so, should a dependency ever unify `serde-str` in.
-//! - The `f64` fields of the business-case drafts (their validation turns them into
-//!   decimals) read the same forms with `#[serde(deserialize_with = …)]` and [`option_f64`]
-//!   or [`vec_f64`].
+//! - The fields of the business-case and economics drafts read the same forms with
+//!   `#[serde(deserialize_with = …)]` and [`option_decimal`] or [`vec_decimal`], which keep
+//!   a decimal string exact to the last of its 28 digits and report a bad value as
+//!   "a decimal string such as …". A JSON number becomes the decimal its shortest
+//!   round-trip text spells (`0.1` is 0.1); send a string when more digits matter than an
+//!   `f64` holds.
 //! - [`DecimalSchema`] is the OpenAPI schema of such a value, named `Decimal`; use it as
 //!   `#[schema(value_type = DecimalSchema)]`.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -24,8 +26,9 @@ use utoipa::openapi::RefOr;
 /// A decimal number as JSON text: what [`DecimalOrNumber`] accepts.
 const EXPECTED: &str = "a decimal string such as \"100000.50\" or a JSON number";
 
-/// A number read from a decimal string or a JSON number, as an `f64` (the drafts' type).
-struct DecimalOrNumber(f64);
+/// A number read from a decimal string (exactly, all 28 digits) or a JSON number (the
+/// decimal its shortest round-trip text spells, so `0.1` stays `0.1`).
+struct DecimalOrNumber(Decimal);
 
 impl<'de> Deserialize<'de> for DecimalOrNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -36,36 +39,41 @@ impl<'de> Deserialize<'de> for DecimalOrNumber {
                 f.write_str(EXPECTED)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(DecimalOrNumber(v as f64))
+                Ok(DecimalOrNumber(Decimal::from(v)))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(DecimalOrNumber(v as f64))
+                Ok(DecimalOrNumber(Decimal::from(v)))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(DecimalOrNumber(v))
+                // A number beyond `Decimal`'s range saturates, so that validation reports
+                // it as too large on its field rather than rejecting the whole body.
+                let saturated = if v < 0.0 { Decimal::MIN } else { Decimal::MAX };
+                Ok(DecimalOrNumber(
+                    Decimal::from_str(&v.to_string()).unwrap_or(saturated),
+                ))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Decimal::from_str(v)
+                Decimal::from_str_exact(v)
                     .or_else(|_| Decimal::from_scientific(v))
-                    .ok()
-                    .and_then(|d| d.to_f64())
                     .map(DecimalOrNumber)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
             }
         }
         deserializer.deserialize_any(V)
     }
 }
 
-/// Reads an optional `f64` from a decimal string, a JSON number or `null`.
+/// Reads an optional [`Decimal`] from a decimal string, a JSON number or `null`.
 ///
-/// Use it as `#[serde(default, deserialize_with = "…::option_f64")]`.
-pub fn option_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+/// Use it as `#[serde(default, deserialize_with = "…::option_decimal")]`.
+pub fn option_decimal<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Decimal>, D::Error> {
     Ok(Option::<DecimalOrNumber>::deserialize(deserializer)?.map(|n| n.0))
 }
 
-/// Reads a list of `f64` whose items are decimal strings or JSON numbers.
-pub fn vec_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+/// Reads a list of [`Decimal`]s whose items are decimal strings or JSON numbers.
+pub fn vec_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Decimal>, D::Error> {
     Ok(Vec::<DecimalOrNumber>::deserialize(deserializer)?
         .into_iter()
         .map(|n| n.0)
@@ -141,10 +149,10 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     struct Body {
-        #[serde(default, deserialize_with = "option_f64")]
-        low: Option<f64>,
-        #[serde(default, deserialize_with = "vec_f64")]
-        amounts: Vec<f64>,
+        #[serde(default, deserialize_with = "option_decimal")]
+        low: Option<Decimal>,
+        #[serde(default, deserialize_with = "vec_decimal")]
+        amounts: Vec<Decimal>,
     }
 
     #[test]
@@ -180,14 +188,41 @@ mod tests {
     }
 
     #[test]
-    fn draft_floats_read_strings_and_numbers() {
+    fn draft_decimals_read_strings_and_numbers() {
         let b: Body =
-            serde_json::from_str(r#"{"low": "0.8", "amounts": ["100000", 2.5, 3]}"#).unwrap();
-        assert_eq!((b.low, b.amounts), (Some(0.8), vec![100000.0, 2.5, 3.0]));
+            serde_json::from_str(r#"{"low": "0.8", "amounts": ["100000", 2.5, 3, "1e2"]}"#)
+                .unwrap();
+        assert_eq!(
+            (b.low, b.amounts),
+            (
+                Some(dec!(0.8)),
+                vec![dec!(100000), dec!(2.5), dec!(3), dec!(100)]
+            )
+        );
         let b: Body = serde_json::from_str(r#"{"low": null}"#).unwrap();
         assert_eq!((b.low, b.amounts), (None, vec![]));
         let e = serde_json::from_str::<Body>(r#"{"low": "lav"}"#).unwrap_err();
         assert!(e.to_string().contains("a decimal string"), "{e}");
         assert!(serde_json::from_str::<Body>(r#"{"amounts": [true]}"#).is_err());
+    }
+
+    #[test]
+    fn decimal_strings_are_exact_to_the_last_digit() {
+        let b: Body = serde_json::from_str(r#"{"low": "100000.123456789012345678"}"#).unwrap();
+        let low = b.low.unwrap();
+        assert_eq!(low, dec!(100000.123456789012345678));
+        assert_eq!(low.to_string(), "100000.123456789012345678");
+        // More digits than a decimal holds are refused, not silently rounded.
+        assert!(
+            serde_json::from_str::<Body>(r#"{"low": "0.12345678901234567890123456789"}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn json_numbers_read_as_the_decimal_they_spell() {
+        let b: Body =
+            serde_json::from_str(r#"{"low": 0.1, "amounts": [100000.25, 1e300, -1e300]}"#).unwrap();
+        assert_eq!(b.low, Some(dec!(0.1)));
+        assert_eq!(b.amounts, vec![dec!(100000.25), Decimal::MAX, Decimal::MIN]);
     }
 }

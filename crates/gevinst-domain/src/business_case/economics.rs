@@ -1,10 +1,10 @@
 //! The tenant's economic settings as an admin sends them, and their validation.
 //!
-//! [`EconomicsDraft`] is the raw form (JSON numbers, every field optional so that a missing
+//! [`EconomicsDraft`] is the raw form (exact decimals, every field optional so that a missing
 //! value becomes a field error rather than a rejection); [`EconomicsDraft::validate`] turns
 //! it into a checked [`Economics`] or reports every problem at once with Danish messages.
 
-use super::model::{to_decimal, ChannelCosts, Economics, MAX_ABS_AMOUNT};
+use super::model::{within_limit, ChannelCosts, Economics, MAX_ABS_AMOUNT};
 use super::values::DiscountRate;
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
@@ -28,21 +28,21 @@ pub const MAX_CHANNEL_COST: u32 = 10_000;
 #[serde(deny_unknown_fields)]
 pub struct ChannelCostsDraft {
     /// Digital self-service.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub digital: Option<f64>,
+    pub digital: Option<Decimal>,
     /// Telephone.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub telephone: Option<f64>,
+    pub telephone: Option<Decimal>,
     /// In person.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub in_person: Option<f64>,
+    pub in_person: Option<Decimal>,
     /// Written.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub written: Option<f64>,
+    pub written: Option<Decimal>,
 }
 
 /// The tenant's economic settings as sent by a client; amounts are decimal strings or JSON numbers.
@@ -50,21 +50,21 @@ pub struct ChannelCostsDraft {
 #[serde(deny_unknown_fields)]
 pub struct EconomicsDraft {
     /// Annual cost of one årsværk, kr. (> 0).
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub annual_cost_per_fte: Option<f64>,
+    pub annual_cost_per_fte: Option<Decimal>,
     /// Working hours in one årsværk (> 0, at most 8,760).
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub hours_per_fte: Option<f64>,
+    pub hours_per_fte: Option<Decimal>,
     /// An hourly rate overriding annual cost ÷ hours (> 0), or none.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub hourly_rate_override: Option<f64>,
+    pub hourly_rate_override: Option<Decimal>,
     /// Yearly discount rate, 0–0.25 (e.g. 0.035 for 3.5 %).
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub discount_rate: Option<f64>,
+    pub discount_rate: Option<Decimal>,
     /// Cost per enquiry in each channel (≥ 0).
     #[serde(default)]
     pub channel_costs: ChannelCostsDraft,
@@ -73,31 +73,30 @@ pub struct EconomicsDraft {
 impl From<&Economics> for EconomicsDraft {
     /// The draft that validates back to `econ` (for pre-filling a form).
     fn from(econ: &Economics) -> Self {
-        let f = |d: Decimal| d.to_f64();
         let c = &econ.channel_costs;
         EconomicsDraft {
-            annual_cost_per_fte: f(econ.annual_cost_per_fte),
-            hours_per_fte: f(econ.hours_per_fte),
-            hourly_rate_override: econ.hourly_rate_override.and_then(f),
-            discount_rate: f(econ.discount_rate),
+            annual_cost_per_fte: Some(econ.annual_cost_per_fte),
+            hours_per_fte: Some(econ.hours_per_fte),
+            hourly_rate_override: econ.hourly_rate_override,
+            discount_rate: Some(econ.discount_rate),
             channel_costs: ChannelCostsDraft {
-                digital: f(c.digital),
-                telephone: f(c.telephone),
-                in_person: f(c.in_person),
-                written: f(c.written),
+                digital: Some(c.digital),
+                telephone: Some(c.telephone),
+                in_person: Some(c.in_person),
+                written: Some(c.written),
             },
         }
     }
 }
 
-/// A required number: present, finite and at most 10^13 in absolute value.
-fn required(e: &mut FieldErrors, field: &str, v: Option<f64>) -> Option<Decimal> {
+/// A required number: present and at most 10^13 in absolute value.
+fn required(e: &mut FieldErrors, field: &str, v: Option<Decimal>) -> Option<Decimal> {
     match v {
         None => {
             e.add(field, "required", "Feltet skal udfyldes.");
             None
         }
-        Some(x) => to_decimal(e, field, x, MAX_ABS_AMOUNT),
+        Some(x) => within_limit(e, field, x, MAX_ABS_AMOUNT),
     }
 }
 
@@ -125,8 +124,7 @@ impl EconomicsDraft {
     /// - hours per årsværk 100–8,760,
     /// - hourly rate override > 0 and ≤ 10,000 kr. when given,
     /// - discount rate 0–0.25,
-    /// - channel costs 0–10,000 kr.,
-    /// - no value NaN or infinite.
+    /// - channel costs 0–10,000 kr.
     ///
     /// Field paths are as in the JSON, e.g. `channel_costs.telephone`.
     pub fn validate(&self) -> Result<Economics, FieldErrors> {
@@ -151,7 +149,7 @@ impl EconomicsDraft {
         );
         let hourly = self
             .hourly_rate_override
-            .and_then(|x| to_decimal(&mut e, "hourly_rate_override", x, MAX_ABS_AMOUNT));
+            .and_then(|x| within_limit(&mut e, "hourly_rate_override", x, MAX_ABS_AMOUNT));
         bounded(
             &mut e,
             "hourly_rate_override",
@@ -166,12 +164,12 @@ impl EconomicsDraft {
                 e.add("discount_rate", "required", "Feltet skal udfyldes.");
                 None
             }
-            Some(r) => DiscountRate::from_f64(r)
+            Some(r) => DiscountRate::parse(r.normalize())
                 .map_err(|err| e.add("discount_rate", err.code, err.message))
                 .ok(),
         };
         let c = &self.channel_costs;
-        let mut channel = |name: &str, v: Option<f64>| {
+        let mut channel = |name: &str, v: Option<Decimal>| {
             let field = format!("channel_costs.{name}");
             let d = required(&mut e, &field, v);
             if d.is_some_and(|d| d < Decimal::ZERO) {
@@ -277,13 +275,13 @@ mod tests {
     #[test]
     fn bad_values_are_field_errors() {
         let mut d = EconomicsDraft::from(&Economics::default());
-        d.annual_cost_per_fte = Some(0.0);
-        d.hours_per_fte = Some(8_761.0);
-        d.hourly_rate_override = Some(-1.0);
-        d.discount_rate = Some(0.26);
-        d.channel_costs.telephone = Some(-0.01);
-        d.channel_costs.written = Some(f64::NAN);
-        d.channel_costs.digital = Some(1e14);
+        d.annual_cost_per_fte = Some(dec!(0));
+        d.hours_per_fte = Some(dec!(8_761));
+        d.hourly_rate_override = Some(dec!(-1));
+        d.discount_rate = Some(dec!(0.26));
+        d.channel_costs.telephone = Some(dec!(-0.01));
+        d.channel_costs.written = Some(dec!(10000.01));
+        d.channel_costs.digital = Some(dec!(1e14));
         assert_eq!(
             fields(d.validate()),
             [
@@ -293,7 +291,7 @@ mod tests {
                 ("discount_rate".into(), "out_of_range".into()),
                 ("channel_costs.digital".into(), "out_of_range".into()),
                 ("channel_costs.telephone".into(), "negative".into()),
-                ("channel_costs.written".into(), "not_finite".into()),
+                ("channel_costs.written".into(), "out_of_range".into()),
             ]
         );
     }
@@ -301,17 +299,17 @@ mod tests {
     #[test]
     fn limits_are_inclusive() {
         let mut d = EconomicsDraft::from(&Economics::default());
-        d.hours_per_fte = Some(8_760.0);
-        d.discount_rate = Some(0.25);
-        d.annual_cost_per_fte = Some(1e7);
-        d.channel_costs.digital = Some(0.0);
+        d.hours_per_fte = Some(dec!(8_760));
+        d.discount_rate = Some(dec!(0.25));
+        d.annual_cost_per_fte = Some(dec!(1e7));
+        d.channel_costs.digital = Some(dec!(0));
         let v = d.validate().unwrap();
         assert_eq!(v.hours_per_fte, dec!(8760));
         assert_eq!(v.discount_rate, dec!(0.25));
         assert_eq!(v.annual_cost_per_fte, dec!(10000000));
-        d.discount_rate = Some(0.0);
+        d.discount_rate = Some(dec!(0));
         assert_eq!(d.validate().unwrap().discount_rate, Decimal::ZERO);
-        d.hours_per_fte = Some(-5.0);
+        d.hours_per_fte = Some(dec!(-5));
         assert_eq!(
             fields(d.validate()),
             [("hours_per_fte".into(), "out_of_range".into())]

@@ -4,9 +4,10 @@
 use super::*;
 use crate::business_case::calc::line_values;
 use proptest::prelude::*;
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal_macros::dec;
 
-fn shift(from: Channel, to: Channel, amounts: Vec<f64>) -> LineDraft {
+fn shift(from: Channel, to: Channel, amounts: Vec<Decimal>) -> LineDraft {
     LineDraft {
         kind: Some(LineKind::Kanalomlaegning),
         label: "Flytning".into(),
@@ -49,18 +50,22 @@ fn channel_shift_limit_uses_the_lines_own_channels() {
         (Channel::Digital, Channel::InPerson),
     ] {
         assert_eq!(
-            codes(one_year(vec![shift(from, to, vec![8e10])]).validate(&econ)),
+            codes(one_year(vec![shift(from, to, vec![dec!(8e10)])]).validate(&econ)),
             [("lines[0].amounts[0]".to_owned(), "out_of_range".to_owned())]
         );
     }
     // 10¹⁰ × 995 kr. = 9.95·10¹² kr. is within the limit.
-    let ok = one_year(vec![shift(Channel::InPerson, Channel::Digital, vec![1e10])]);
+    let ok = one_year(vec![shift(
+        Channel::InPerson,
+        Channel::Digital,
+        vec![dec!(1e10)],
+    )]);
     assert!(ok.validate(&econ).is_ok());
     // A cheap shift (telephone → digital, 45 kr.) may be larger than a dear one.
     let cheap = one_year(vec![shift(
         Channel::Telephone,
         Channel::Digital,
-        vec![2e11],
+        vec![dec!(2e11)],
     )]);
     assert!(cheap.validate(&econ).is_ok());
 }
@@ -80,7 +85,7 @@ proptest! {
         let line = LineDraft {
             kind: Some(LineKind::ALL[kind]),
             label: "Linje".into(),
-            amounts: vec![mantissa * 10f64.powi(exponent)],
+            amounts: vec![Decimal::from_f64(mantissa * 10f64.powi(exponent)).unwrap()],
             from_channel: Some(Channel::ALL[from]),
             to_channel: Some(Channel::ALL[to]),
             category: Some(InvisibleCategory::Oprydning),
@@ -106,10 +111,10 @@ fn implausible_settings_are_field_errors() {
     };
     let base = EconomicsDraft::from(&Economics::default());
     let mut d = base.clone();
-    d.hours_per_fte = Some(1e-9);
-    d.annual_cost_per_fte = Some(1e8);
-    d.hourly_rate_override = Some(10_000.01);
-    d.channel_costs.in_person = Some(10_001.0);
+    d.hours_per_fte = Some(dec!(1e-9));
+    d.annual_cost_per_fte = Some(dec!(1e8));
+    d.hourly_rate_override = Some(dec!(10_000.01));
+    d.channel_costs.in_person = Some(dec!(10_001));
     assert_eq!(
         fields(d),
         [
@@ -120,8 +125,8 @@ fn implausible_settings_are_field_errors() {
         ]
     );
     let mut d = base.clone();
-    d.hours_per_fte = Some(99.0);
-    d.annual_cost_per_fte = Some(9_999.0);
+    d.hours_per_fte = Some(dec!(99));
+    d.annual_cost_per_fte = Some(dec!(9_999));
     let e = d.validate().unwrap_err();
     assert_eq!(
         e.message_for("hours_per_fte"),
@@ -129,10 +134,10 @@ fn implausible_settings_are_field_errors() {
     );
     assert!(e.message_for("annual_cost_per_fte").is_some());
     let mut d = base;
-    d.hours_per_fte = Some(100.0);
-    d.annual_cost_per_fte = Some(10_000.0);
-    d.hourly_rate_override = Some(10_000.0);
-    d.channel_costs.written = Some(10_000.0);
+    d.hours_per_fte = Some(dec!(100));
+    d.annual_cost_per_fte = Some(dec!(10_000));
+    d.hourly_rate_override = Some(dec!(10_000));
+    d.channel_costs.written = Some(dec!(10_000));
     assert!(d.validate().is_ok());
 }
 

@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 /// Longest horizon in years.
 pub const MAX_HORIZON: u32 = 20;
 /// Largest absolute amount, in the line's unit and in kr.: 10^13.
-pub const MAX_ABS_AMOUNT: f64 = 1e13;
+pub const MAX_ABS_AMOUNT: Decimal = Decimal::from_parts(0x4E72_A000, 0x918, 0, false, 0);
+/// Largest low or high multiplier accepted before its own range check.
+const MAX_MULTIPLIER: Decimal = Decimal::TEN;
+/// Largest probability accepted before its own range check.
+const MAX_PROBABILITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 const MAX_LINES: usize = 100;
 const MAX_RISKS: usize = 50;
 
@@ -318,17 +322,17 @@ pub struct LineDraft {
     #[serde(default)]
     pub label: String,
     /// Most-likely amount per year.
-    #[serde(default, deserialize_with = "crate::json_number::vec_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::vec_decimal")]
     #[schema(value_type = Vec<crate::json_number::DecimalSchema>)]
-    pub amounts: Vec<f64>,
+    pub amounts: Vec<Decimal>,
     /// Low multiplier, default 1.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub low: Option<f64>,
+    pub low: Option<Decimal>,
     /// High multiplier, default 1.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub high: Option<f64>,
+    pub high: Option<Decimal>,
     /// Hjemtagbar (benefits only).
     #[serde(default)]
     pub hjemtagbar: bool,
@@ -348,21 +352,21 @@ pub struct RiskDraft {
     #[serde(default)]
     pub description: String,
     /// Probability in [0, 1].
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub probability: Option<f64>,
+    pub probability: Option<Decimal>,
     /// Smallest impact, kr.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub min: Option<f64>,
+    pub min: Option<Decimal>,
     /// Most likely impact, kr.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub likely: Option<f64>,
+    pub likely: Option<Decimal>,
     /// Largest impact, kr.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub max: Option<f64>,
+    pub max: Option<Decimal>,
     /// Year index.
     #[serde(default)]
     pub year: u32,
@@ -377,9 +381,9 @@ pub struct BusinessCaseDraft {
     /// Horizon, default 5.
     pub horizon: Option<u32>,
     /// Discount rate override, e.g. 0.035.
-    #[serde(default, deserialize_with = "crate::json_number::option_f64")]
+    #[serde(default, deserialize_with = "crate::json_number::option_decimal")]
     #[schema(value_type = Option<crate::json_number::DecimalSchema>)]
-    pub discount_rate: Option<f64>,
+    pub discount_rate: Option<Decimal>,
     /// Lines.
     #[serde(default)]
     pub lines: Vec<LineDraft>,
@@ -388,13 +392,15 @@ pub struct BusinessCaseDraft {
     pub risks: Vec<RiskDraft>,
 }
 
-/// Converts a finite f64 to the decimal the user meant (via the shortest round-trip text,
-/// so 0.1 stays 0.1), or reports why not.
-pub(super) fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -> Option<Decimal> {
-    if !x.is_finite() {
-        e.add(field, "not_finite", "Værdien skal være et tal.");
-        return None;
-    }
+/// `x` without trailing zeros (`520000.50` is kept as `520000.5`, as a number rather
+/// than a text) when it is at most `limit` in absolute value; otherwise reports it on
+/// `field`.
+pub(super) fn within_limit(
+    e: &mut FieldErrors,
+    field: &str,
+    x: Decimal,
+    limit: Decimal,
+) -> Option<Decimal> {
     if x.abs() > limit {
         e.add(
             field,
@@ -403,13 +409,7 @@ pub(super) fn to_decimal(e: &mut FieldErrors, field: &str, x: f64, limit: f64) -
         );
         return None;
     }
-    match Decimal::from_str(&format!("{x}")) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            e.add(field, "invalid", "Værdien kan ikke bruges.");
-            None
-        }
-    }
+    Some(x.normalize())
 }
 
 /// True when `amount` units worth `unit_value` kr. each are within ±10^13 kr.
@@ -436,7 +436,7 @@ impl BusinessCaseDraft {
             e.add("horizon", "out_of_range", "Horisonten skal være 1-20 år.");
         }
         let discount_rate = self.discount_rate.and_then(|r| {
-            DiscountRate::from_f64(r)
+            DiscountRate::parse(r.normalize())
                 .map_err(|err| e.add("discount_rate", err.code, err.message))
                 .ok()
         });
@@ -508,7 +508,7 @@ impl LineDraft {
         let mut amounts = Vec::with_capacity(self.amounts.len());
         for (t, x) in self.amounts.iter().enumerate() {
             let field = format!("{at}.amounts[{t}]");
-            if let Some(d) = to_decimal(e, &field, *x, MAX_ABS_AMOUNT) {
+            if let Some(d) = within_limit(e, &field, *x, MAX_ABS_AMOUNT) {
                 if d.is_sign_negative() && !d.is_zero() {
                     e.add(&field, "negative", format!("Beløbet kan ikke være negativt ({}). Registrér en omkostning som en omkostningslinje.", kind.unit_label()));
                 } else if !within_kr_limit(d, unit_value) {
@@ -521,8 +521,18 @@ impl LineDraft {
                 amounts.push(d);
             }
         }
-        let low = to_decimal(e, &f("low"), self.low.unwrap_or(1.0), 10.0);
-        let high = to_decimal(e, &f("high"), self.high.unwrap_or(1.0), 10.0);
+        let low = within_limit(
+            e,
+            &f("low"),
+            self.low.unwrap_or(Decimal::ONE),
+            MAX_MULTIPLIER,
+        );
+        let high = within_limit(
+            e,
+            &f("high"),
+            self.high.unwrap_or(Decimal::ONE),
+            MAX_MULTIPLIER,
+        );
         if let Some(l) = low {
             if l < Decimal::ZERO || l > Decimal::ONE {
                 e.add(
@@ -600,14 +610,14 @@ impl RiskDraft {
                 "Beskrivelsen må højst være 500 tegn.",
             );
         }
-        let mut num = |name: &str, v: Option<f64>, limit: f64| match v {
+        let mut num = |name: &str, v: Option<Decimal>, limit: Decimal| match v {
             None => {
                 e.add(&f(name), "required", "Feltet skal udfyldes.");
                 None
             }
-            Some(x) => to_decimal(e, &f(name), x, limit),
+            Some(x) => within_limit(e, &f(name), x, limit),
         };
-        let p = num("probability", self.probability, 1e6);
+        let p = num("probability", self.probability, MAX_PROBABILITY);
         let min = num("min", self.min, MAX_ABS_AMOUNT);
         let likely = num("likely", self.likely, MAX_ABS_AMOUNT);
         let max = num("max", self.max, MAX_ABS_AMOUNT);

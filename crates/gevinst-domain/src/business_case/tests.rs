@@ -9,7 +9,7 @@ fn econ() -> Economics {
     Economics::default()
 }
 
-fn line(kind: LineKind, amounts: Vec<f64>) -> LineDraft {
+fn line(kind: LineKind, amounts: Vec<Decimal>) -> LineDraft {
     LineDraft {
         kind: Some(kind),
         label: "Linje".into(),
@@ -36,30 +36,30 @@ fn codes(e: &crate::FieldErrors) -> Vec<(String, String)> {
 
 #[test]
 fn validation_reports_each_bad_input() {
-    let mut bad_range = line(LineKind::Drift, vec![1.0, 1.0, 1.0]);
-    bad_range.low = Some(1.2);
-    bad_range.high = Some(0.8);
-    let mut shift = line(LineKind::Kanalomlaegning, vec![1.0, 1.0, 1.0]);
+    let mut bad_range = line(LineKind::Drift, vec![dec!(1), dec!(1), dec!(1)]);
+    bad_range.low = Some(dec!(1.2));
+    bad_range.high = Some(dec!(0.8));
+    let mut shift = line(LineKind::Kanalomlaegning, vec![dec!(1), dec!(1), dec!(1)]);
     shift.from_channel = Some(Channel::Digital);
     shift.to_channel = Some(Channel::Digital);
     let d = draft(
         vec![
-            line(LineKind::Drift, vec![1.0, 2.0]),
+            line(LineKind::Drift, vec![dec!(1), dec!(2)]),
             bad_range,
-            line(LineKind::FrigjorteTimer, vec![-5.0, 0.0, 0.0]),
+            line(LineKind::FrigjorteTimer, vec![dec!(-5), dec!(0), dec!(0)]),
             line(
                 LineKind::DirekteBesparelse,
-                vec![f64::NAN, f64::INFINITY, 2e13],
+                vec![Decimal::MAX, Decimal::MIN, dec!(2e13)],
             ),
-            line(LineKind::UsynligtArbejde, vec![1.0, 1.0, 1.0]),
+            line(LineKind::UsynligtArbejde, vec![dec!(1), dec!(1), dec!(1)]),
             shift,
         ],
         vec![RiskDraft {
             description: "Risiko".into(),
-            probability: Some(1.5),
-            min: Some(300.0),
-            likely: Some(200.0),
-            max: Some(100.0),
+            probability: Some(dec!(1.5)),
+            min: Some(dec!(300)),
+            likely: Some(dec!(200)),
+            max: Some(dec!(100)),
             year: 3,
         }],
     );
@@ -70,8 +70,8 @@ fn validation_reports_each_bad_input() {
         ("lines[1].low", "out_of_range"),
         ("lines[1].high", "out_of_range"),
         ("lines[2].amounts[0]", "negative"),
-        ("lines[3].amounts[0]", "not_finite"),
-        ("lines[3].amounts[1]", "not_finite"),
+        ("lines[3].amounts[0]", "out_of_range"),
+        ("lines[3].amounts[1]", "out_of_range"),
         ("lines[3].amounts[2]", "out_of_range"),
         ("lines[4].category", "required"),
         ("lines[5].to_channel", "same_channel"),
@@ -103,7 +103,7 @@ fn horizon_and_rate_limits() {
     }
     let d = BusinessCaseDraft {
         start_year: Some(2025),
-        discount_rate: Some(-0.01),
+        discount_rate: Some(dec!(-0.01)),
         ..Default::default()
     };
     assert!(d.validate(&econ()).is_err());
@@ -116,7 +116,7 @@ fn horizon_and_rate_limits() {
     let d = BusinessCaseDraft {
         start_year: Some(2025),
         horizon: Some(1),
-        lines: vec![line(LineKind::FrigjorteTimer, vec![1e12])],
+        lines: vec![line(LineKind::FrigjorteTimer, vec![dec!(1e12)])],
         ..Default::default()
     };
     assert!(d.validate(&econ()).is_err());
@@ -127,8 +127,8 @@ fn decimals_are_what_the_user_typed() {
     let d = BusinessCaseDraft {
         start_year: Some(2025),
         horizon: Some(1),
-        discount_rate: Some(0.035),
-        lines: vec![line(LineKind::DirekteBesparelse, vec![0.1])],
+        discount_rate: Some(dec!(0.035)),
+        lines: vec![line(LineKind::DirekteBesparelse, vec![dec!(0.1)])],
         ..Default::default()
     };
     let case = d.validate(&econ()).unwrap();
@@ -143,34 +143,37 @@ fn uncertain_case() -> BusinessCase {
         discount_rate: None,
         lines: vec![
             LineDraft {
-                low: Some(0.9),
-                high: Some(1.5),
-                ..line(LineKind::Investering, vec![400000.0, 0.0, 0.0, 0.0, 0.0])
-            },
-            LineDraft {
-                low: Some(1.0),
-                high: Some(1.3),
+                low: Some(dec!(0.9)),
+                high: Some(dec!(1.5)),
                 ..line(
-                    LineKind::Drift,
-                    vec![0.0, 50000.0, 50000.0, 50000.0, 50000.0],
+                    LineKind::Investering,
+                    vec![dec!(400000), dec!(0), dec!(0), dec!(0), dec!(0)],
                 )
             },
             LineDraft {
-                low: Some(0.5),
-                high: Some(1.1),
+                low: Some(dec!(1)),
+                high: Some(dec!(1.3)),
+                ..line(
+                    LineKind::Drift,
+                    vec![dec!(0), dec!(50000), dec!(50000), dec!(50000), dec!(50000)],
+                )
+            },
+            LineDraft {
+                low: Some(dec!(0.5)),
+                high: Some(dec!(1.1)),
                 hjemtagbar: true,
                 ..line(
                     LineKind::FrigjorteTimer,
-                    vec![0.0, 800.0, 1600.0, 1600.0, 1600.0],
+                    vec![dec!(0), dec!(800), dec!(1600), dec!(1600), dec!(1600)],
                 )
             },
         ],
         risks: vec![RiskDraft {
             description: "Leverandøren er forsinket".into(),
-            probability: Some(0.3),
-            min: Some(20000.0),
-            likely: Some(50000.0),
-            max: Some(150000.0),
+            probability: Some(dec!(0.3)),
+            min: Some(dec!(20000)),
+            likely: Some(dec!(50000)),
+            max: Some(dec!(150000)),
             year: 1,
         }],
     };
@@ -378,4 +381,47 @@ proptest! {
         let case = |lines| BusinessCase { start_year: 2025, horizon: 3, discount_rate: None, lines, risks: vec![] };
         prop_assert_eq!(evaluate(&case(vec![whole.clone()]), &econ()), evaluate(&case(vec![half.clone(), half]), &econ()));
     }
+}
+
+#[test]
+fn draft_decimals_round_trip_exactly() {
+    let d: BusinessCaseDraft = serde_json::from_value(serde_json::json!({
+        "start_year": 2025,
+        "horizon": 1,
+        "discount_rate": "0.0350000000000000000001",
+        "lines": [{"kind": "direkte_besparelse", "label": "Linje",
+                   "amounts": ["100000.123456789012345678"], "low": "0.99999999999999999999"}],
+    }))
+    .unwrap();
+    let case = d.validate(&econ()).unwrap();
+    let out = serde_json::to_value(&case).unwrap();
+    assert_eq!(out["lines"][0]["amounts"][0], "100000.123456789012345678");
+    assert_eq!(out["lines"][0]["low"], "0.99999999999999999999");
+    assert_eq!(out["discount_rate"], "0.0350000000000000000001");
+}
+
+#[test]
+fn draft_reads_json_numbers() {
+    let d: BusinessCaseDraft = serde_json::from_value(serde_json::json!({
+        "start_year": 2025,
+        "horizon": 2,
+        "discount_rate": 0.035,
+        "lines": [{"kind": "frigjorte_timer", "label": "Linje", "amounts": [0.1, 1600],
+                   "low": 0.8, "high": 1.25}],
+        "risks": [{"description": "Risiko", "probability": 0.3, "min": 0,
+                   "likely": 50000.5, "max": 1e5, "year": 1}],
+    }))
+    .unwrap();
+    let case = d.validate(&econ()).unwrap();
+    assert_eq!(case.discount_rate, Some(dec!(0.035)));
+    assert_eq!(case.lines[0].amounts, [dec!(0.1), dec!(1600)]);
+    assert_eq!(
+        (case.lines[0].low, case.lines[0].high),
+        (dec!(0.8), dec!(1.25))
+    );
+    let r = &case.risks[0];
+    assert_eq!(
+        (r.probability, r.min, r.likely, r.max),
+        (dec!(0.3), dec!(0), dec!(50000.5), dec!(100000))
+    );
 }

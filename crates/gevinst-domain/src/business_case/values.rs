@@ -7,7 +7,6 @@
 //! let rate = DiscountRate::parse(dec!(0.035)).unwrap();
 //! assert_eq!(rate.get(), dec!(0.035));
 //! assert!(DiscountRate::parse(dec!(0.26)).is_err());
-//! assert_eq!(DiscountRate::from_f64(0.1).unwrap().get(), dec!(0.1));
 //! assert!(StartYear::parse(1999).is_err());
 //! ```
 
@@ -48,21 +47,6 @@ impl DiscountRate {
         } else {
             rate
         }))
-    }
-
-    /// A rate sent as a JSON number: the decimal the user meant (0.1 stays 0.1, through
-    /// the shortest text that reads back as the same `f64`), then [`DiscountRate::parse`].
-    pub fn from_f64(rate: f64) -> Result<DiscountRate, ValueError> {
-        if !rate.is_finite() {
-            return Err(ValueError {
-                code: "not_finite",
-                message: "Værdien skal være et tal.",
-            });
-        }
-        match Decimal::from_str(&rate.to_string()) {
-            Ok(d) => Self::parse(d),
-            Err(_) => Self::parse(Decimal::MAX),
-        }
     }
 
     /// The rate as a fraction (0.035 for 3.5 %).
@@ -142,15 +126,6 @@ mod tests {
         for bad in [dec!(-0.0001), dec!(0.2501), dec!(1)] {
             assert_eq!(DiscountRate::parse(bad).unwrap_err().code, "out_of_range");
         }
-        assert_eq!(DiscountRate::from_f64(0.035).unwrap().get(), dec!(0.035));
-        assert_eq!(
-            DiscountRate::from_f64(f64::NAN).unwrap_err().code,
-            "not_finite"
-        );
-        assert_eq!(
-            DiscountRate::from_f64(1e300).unwrap_err().code,
-            "out_of_range"
-        );
     }
 
     #[test]

@@ -46,8 +46,8 @@ use axum::Json;
 use gevinst_app::business_cases::{BusinessCaseView, EconomicsSettings};
 use gevinst_app::AppError;
 use gevinst_domain::business_case::{
-    BusinessCaseDraft, ChannelCostsDraft, EconomicsDraft, LineDraft, RiskDraft, Simulation,
-    SimulationSettings,
+    BusinessCaseDraft, ChannelCostsDraft, Decimal, EconomicsDraft, LineDraft, RiskDraft,
+    Simulation, SimulationSettings,
 };
 use gevinst_domain::PotentialId;
 use serde::Deserialize;
@@ -66,9 +66,12 @@ pub struct BusinessCaseUpdate {
     pub horizon: Option<i64>,
     /// Discount rate overriding the tenant's, 0–0.25 (e.g. 0.035 for 3.5 %); omit or null
     /// to use the tenant's.
-    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[serde(
+        default,
+        deserialize_with = "gevinst_domain::json_number::option_decimal"
+    )]
     #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
-    pub discount_rate: Option<f64>,
+    pub discount_rate: Option<Decimal>,
     /// Lines (at most 100). Field errors name them as `lines[<index>].<field>`, e.g.
     /// `lines[0].amounts` (wrong number of years) or `lines[0].amounts[2]` (one value).
     #[serde(default)]
@@ -101,21 +104,33 @@ impl BusinessCaseUpdate {
 #[serde(deny_unknown_fields)]
 pub struct EconomicsUpdate {
     /// Annual cost of one årsværk, kr. (> 0).
-    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[serde(
+        default,
+        deserialize_with = "gevinst_domain::json_number::option_decimal"
+    )]
     #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
-    pub annual_cost_per_fte: Option<f64>,
+    pub annual_cost_per_fte: Option<Decimal>,
     /// Working hours in one årsværk (> 0, at most 8,760).
-    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[serde(
+        default,
+        deserialize_with = "gevinst_domain::json_number::option_decimal"
+    )]
     #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
-    pub hours_per_fte: Option<f64>,
+    pub hours_per_fte: Option<Decimal>,
     /// An hourly rate overriding annual cost ÷ hours (> 0), or null for none.
-    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[serde(
+        default,
+        deserialize_with = "gevinst_domain::json_number::option_decimal"
+    )]
     #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
-    pub hourly_rate_override: Option<f64>,
+    pub hourly_rate_override: Option<Decimal>,
     /// Yearly discount rate, 0–0.25 (e.g. 0.035 for 3.5 %).
-    #[serde(default, deserialize_with = "gevinst_domain::json_number::option_f64")]
+    #[serde(
+        default,
+        deserialize_with = "gevinst_domain::json_number::option_decimal"
+    )]
     #[schema(value_type = Option<gevinst_domain::json_number::DecimalSchema>)]
-    pub discount_rate: Option<f64>,
+    pub discount_rate: Option<Decimal>,
     /// Cost per enquiry in each channel, kr. (≥ 0).
     #[serde(default)]
     pub channel_costs: ChannelCostsDraft,

@@ -92,25 +92,19 @@ impl EconomicsForm {
         let in_person = num("channel_costs.in_person", &self.channel_in_person);
         let written = num("channel_costs.written", &self.channel_written);
         let draft = EconomicsDraft {
-            annual_cost_per_fte: annual_cost_per_fte.map(to_f64),
-            hours_per_fte: hours_per_fte.map(to_f64),
-            hourly_rate_override: hourly_rate_override.map(to_f64),
-            discount_rate: discount_rate.map(to_f64),
+            annual_cost_per_fte,
+            hours_per_fte,
+            hourly_rate_override,
+            discount_rate,
             channel_costs: ChannelCostsDraft {
-                digital: digital.map(to_f64),
-                telephone: telephone.map(to_f64),
-                in_person: in_person.map(to_f64),
-                written: written.map(to_f64),
+                digital,
+                telephone,
+                in_person,
+                written,
             },
         };
         (draft, errors)
     }
-}
-
-/// A decimal as the nearest `f64` (whose shortest text is the decimal again, which is how
-/// the domain reads it back).
-fn to_f64(d: Decimal) -> f64 {
-    d.to_string().parse().unwrap_or(f64::NAN)
 }
 
 /// Reads a number typed the Danish way with [`parse_number`] ("500.000", "1.924", "3,5";

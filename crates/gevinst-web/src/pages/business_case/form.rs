@@ -424,7 +424,9 @@ impl CaseForm {
                     .amounts
                     .iter()
                     .enumerate()
-                    .map(|(t, a)| num(&mut e, &format!("line_amount_{i}_{t}"), a).unwrap_or(0.0))
+                    .map(|(t, a)| {
+                        num(&mut e, &format!("line_amount_{i}_{t}"), a).unwrap_or_default()
+                    })
                     .collect(),
                 low: num(&mut e, &format!("line_low_{i}"), &l.low),
                 high: num(&mut e, &format!("line_high_{i}"), &l.high),
@@ -460,13 +462,13 @@ impl CaseForm {
 
 /// A number typed in an input: `None` when empty; a text that is not a number adds a
 /// Danish error for the input `id`.
-fn num(e: &mut FieldErrors, id: &str, text: &str) -> Option<f64> {
-    number(e, id, text).map(to_f64)
+fn num(e: &mut FieldErrors, id: &str, text: &str) -> Option<Decimal> {
+    number(e, id, text)
 }
 
 /// A percentage typed in an input, as a fraction (`"3,5"` → 0.035, exactly).
-fn pct(e: &mut FieldErrors, id: &str, text: &str) -> Option<f64> {
-    number(e, id, text).map(|d| to_f64(d / Decimal::ONE_HUNDRED))
+fn pct(e: &mut FieldErrors, id: &str, text: &str) -> Option<Decimal> {
+    number(e, id, text).map(|d| d / Decimal::ONE_HUNDRED)
 }
 
 fn number(e: &mut FieldErrors, id: &str, text: &str) -> Option<Decimal> {
@@ -646,9 +648,12 @@ mod tests {
         assert_eq!(form.years(), vec![2025, 2026, 2027]);
         let (draft, errors) = form.to_draft();
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(draft.lines[0].amounts, vec![1234567.5, 0.0, 0.0]);
+        assert_eq!(
+            draft.lines[0].amounts,
+            vec![Decimal::new(12_345_675, 1), Decimal::ZERO, Decimal::ZERO]
+        );
         assert_eq!(draft.lines[1].kind, Some(LineKind::FrigjorteTimer));
-        assert_eq!(draft.risks[0].probability, Some(0.2));
+        assert_eq!(draft.risks[0].probability, Some(Decimal::new(2, 1)));
     }
 
     #[test]
@@ -662,7 +667,7 @@ mod tests {
             .message_for("line_amount_0_2")
             .is_some_and(|m| m.contains("ikke et tal")));
         assert!(errors.message_for("line_low_0").is_some());
-        assert_eq!(draft.discount_rate, Some(0.035));
+        assert_eq!(draft.discount_rate, Some(Decimal::new(35, 3)));
     }
 
     #[test]
