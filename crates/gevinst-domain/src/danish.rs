@@ -249,6 +249,44 @@ pub fn format_percent_f64(fraction: f64) -> String {
     format!("{} %", format_f64(fraction * 100.0, 1))
 }
 
+/// A probability for people, in whole percent (half away from zero): `0.917` → `"92 %"`.
+///
+/// Only certainty reads `"100 %"` or `"0 %"`; a chance that merely rounds there reads
+/// `"over 99 %"` or `"under 1 %"`. NaN and infinities become `"–"`. Every page, report,
+/// workbook and message states a chance with this one function.
+pub fn format_chance(p: f64) -> String {
+    if !p.is_finite() {
+        return "–".to_owned();
+    }
+    if p >= 1.0 {
+        return "100 %".to_owned();
+    }
+    if p <= 0.0 {
+        return "0 %".to_owned();
+    }
+    if p > 0.99 {
+        return "over 99 %".to_owned();
+    }
+    if p < 0.01 {
+        return "under 1 %".to_owned();
+    }
+    format!("{} %", format_f64(p * 100.0, 0))
+}
+
+/// A distance to a target in words instead of a sign: `gap` is target minus reached, so
+/// a positive gap is behind. `"2.000.000 kr. bagud"`, `"0,40 årsværk foran"`, `"på mål"`.
+pub fn format_gap(kind: TargetKind, gap: Decimal) -> String {
+    let amount = format_target_amount(kind, gap.abs());
+    let shown_zero = format_target_amount(kind, Decimal::ZERO);
+    if amount == shown_zero {
+        "på mål".to_owned()
+    } else if gap.is_sign_positive() {
+        format!("{amount} bagud")
+    } else {
+        format!("{amount} foran")
+    }
+}
+
 /// A measured quantity in a table whose column names the unit: two decimals, `"7,50"`.
 pub fn format_quantity(x: Decimal) -> String {
     format_decimal(x, 2)

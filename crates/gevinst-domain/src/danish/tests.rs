@@ -270,3 +270,35 @@ proptest::proptest! {
         let _ = ambiguity(&s);
     }
 }
+
+#[test]
+fn a_chance_is_whole_percent_and_only_certainty_is_100_or_0() {
+    assert_eq!(format_chance(0.917), "92 %");
+    assert_eq!(format_chance(0.925), "93 %");
+    assert_eq!(format_chance(0.5), "50 %");
+    assert_eq!(format_chance(0.998), "over 99 %");
+    assert_eq!(format_chance(0.99), "99 %");
+    assert_eq!(format_chance(0.015), "2 %");
+    assert_eq!(format_chance(0.004), "under 1 %");
+    assert_eq!(format_chance(1.0), "100 %");
+    assert_eq!(format_chance(0.0), "0 %");
+    assert_eq!(format_chance(f64::NAN), "–");
+}
+
+#[test]
+fn a_gap_is_said_in_words() {
+    assert_eq!(
+        format_gap(TargetKind::KrPerYear, dec!(2000000)),
+        "2.000.000 kr. bagud"
+    );
+    assert_eq!(
+        format_gap(TargetKind::KrPerYear, dec!(-400000)),
+        "400.000 kr. foran"
+    );
+    assert_eq!(format_gap(TargetKind::KrPerYear, dec!(0.4)), "på mål");
+    assert_eq!(
+        format_gap(TargetKind::Aarsvaerk, dec!(-0.4)),
+        "0,40 årsværk foran"
+    );
+    assert_eq!(format_gap(TargetKind::Aarsvaerk, dec!(0)), "på mål");
+}
