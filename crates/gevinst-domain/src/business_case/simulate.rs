@@ -185,6 +185,33 @@ impl GammaMt {
     }
 }
 
+/// Draws `draws` gamma variates for each shape, with our [`GammaMt`] or with
+/// `rand_distr::Gamma`, from the same seeded generator, and returns their sum (so that
+/// neither loop can be optimised away). Only for `bench/montecarlo`'s sampler comparison.
+#[doc(hidden)]
+pub fn gamma_sampler_sum(shapes: &[f64], draws: usize, seed: u64, rand_distr_gamma: bool) -> f64 {
+    let mut rng = chunk_rng(seed, 0);
+    let mut sum = 0.0;
+    for &shape in shapes {
+        if rand_distr_gamma {
+            let Ok(g) = rand_distr::Gamma::new(shape, 1.0) else {
+                continue;
+            };
+            for _ in 0..draws {
+                sum += rng.sample(g);
+            }
+        } else {
+            let Some(g) = GammaMt::new(shape) else {
+                continue;
+            };
+            for _ in 0..draws {
+                sum += g.sample(&mut rng);
+            }
+        }
+    }
+    sum
+}
+
 /// A three-point draw: `low + span · Beta(α, β)`, or a constant when the range is empty.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Pert {
