@@ -5,9 +5,6 @@
 //!   phased-in freed hours, channel shift, invisible work, risks) as JSON.
 //! - `montecarlo_bench run FILE ITERATIONS SEED REPEATS` simulates the portfolio REPEATS
 //!   times and prints one JSON line with the percentiles and the median wall time.
-//! - `montecarlo_bench gamma FILE DRAWS_PER_SHAPE REPEATS` draws from every line's PERT gamma
-//!   shapes with gevinst's Marsaglia–Tsang sampler and with `rand_distr::Gamma`, alternately,
-//!   and prints both median wall times and their ratio.
 
 use gevinst_domain::business_case::*;
 use rand::{Rng, SeedableRng};
@@ -127,24 +124,6 @@ fn generate(n: usize, years: u32, seed: u64) -> Input {
     }
 }
 
-/// The Beta-PERT gamma shapes (α and β with λ = 4) of every line multiplier of `cases`.
-fn pert_shapes(cases: &[BusinessCase]) -> Vec<f64> {
-    use rust_decimal::prelude::ToPrimitive;
-    let mut shapes = Vec::new();
-    for line in cases.iter().flat_map(|c| &c.lines) {
-        let (low, high) = (
-            line.low.to_f64().unwrap_or(1.0),
-            line.high.to_f64().unwrap_or(1.0),
-        );
-        let span = high - low;
-        if span > 0.0 {
-            shapes.push(1.0 + 4.0 * (1.0 - low) / span);
-            shapes.push(1.0 + 4.0 * (high - 1.0) / span);
-        }
-    }
-    shapes
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
@@ -186,41 +165,8 @@ fn main() {
                 })
             );
         }
-        "gamma" => {
-            let text = std::fs::read_to_string(arg(2)).expect("read input");
-            let input: Input = serde_json::from_str(&text).expect("parse input");
-            let draws: usize = arg(3).parse().unwrap_or(10_000);
-            let repeats: usize = arg(4).parse().unwrap_or(7);
-            let shapes = pert_shapes(&input.cases);
-            // Alternate the two samplers within each repeat, so that both see the same load.
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            let (mut sum_ours, mut sum_theirs) = (0.0, 0.0);
-            for _ in 0..repeats.max(1) {
-                let start = Instant::now();
-                sum_ours = gamma_sampler_sum(&shapes, draws, 1, false);
-                ours.push(start.elapsed().as_secs_f64());
-                let start = Instant::now();
-                sum_theirs = gamma_sampler_sum(&shapes, draws, 1, true);
-                theirs.push(start.elapsed().as_secs_f64());
-            }
-            ours.sort_by(f64::total_cmp);
-            theirs.sort_by(f64::total_cmp);
-            let (a, b) = (ours[ours.len() / 2], theirs[theirs.len() / 2]);
-            let n = (shapes.len() * draws) as f64;
-            println!(
-                "{}",
-                serde_json::json!({
-                    "draws": shapes.len() * draws,
-                    "gamma_mt_median_seconds": a,
-                    "rand_distr_gamma_median_seconds": b,
-                    "rand_distr_over_gamma_mt": b / a,
-                    "mean_gamma_mt": sum_ours / n,
-                    "mean_rand_distr": sum_theirs / n,
-                })
-            );
-        }
         _ => {
-            eprintln!("usage: montecarlo_bench generate CASES YEARS SEED | run FILE ITERATIONS SEED REPEATS | gamma FILE DRAWS_PER_SHAPE REPEATS");
+            eprintln!("usage: montecarlo_bench generate CASES YEARS SEED | run FILE ITERATIONS SEED REPEATS");
             std::process::exit(2);
         }
     }

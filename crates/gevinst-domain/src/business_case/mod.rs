@@ -49,8 +49,6 @@ pub use model::{
 };
 pub use portfolio::{simulate_portfolio, PortfolioSimulation};
 pub use rust_decimal::Decimal;
-#[doc(hidden)]
-pub use simulate::gamma_sampler_sum;
 pub use simulate::{
     percentile, sensitivity, simulate, Distribution, HistogramBin, Simulation, SimulationSettings,
     TornadoBar, MAX_ITERATIONS,
