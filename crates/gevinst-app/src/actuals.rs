@@ -13,7 +13,7 @@
 //!   note as the reason).
 
 use crate::auth::Principal;
-use crate::common::units;
+use crate::common::{units, valuing_economics};
 use crate::Programmes;
 use crate::{AppError, Result};
 use gevinst_domain::audit::FieldChange;
@@ -62,7 +62,7 @@ impl Programmes<'_> {
                 return Err(AppError::Forbidden);
             }
         }
-        let (economics, _) = store.economics(t).await?;
+        let economics = valuing_economics(store, t).await?;
         let actual = flag(draft.validate(plan)?, plan, &economics);
         let id = store
             .add_actual(t, who.actor_id(), potential, &actual)

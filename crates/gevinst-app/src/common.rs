@@ -27,6 +27,34 @@ pub(crate) async fn units(store: &dyn Store, who: &Principal) -> Result<UnitTree
     Ok(UnitTree::new(store.list_units(who.tenant.id).await?))
 }
 
+/// The tenant's economics, for a calculation that values hours, årsværk and enquiries in
+/// kr. (benefit plans, actuals, programme overviews and forecasts, the portfolio
+/// workbook). Settings saved before their bounds existed and outside them are
+/// [`AppError::Invalid`] on `economics`, with a Danish message that names the setting,
+/// rather than values that saturate at `Decimal`'s limit without a word.
+pub(crate) async fn valuing_economics(
+    store: &dyn Store,
+    tenant: gevinst_domain::TenantId,
+) -> Result<gevinst_domain::business_case::Economics> {
+    let (economics, _) = store.economics(tenant).await?;
+    match economics.check_bounds() {
+        Ok(()) => Ok(economics),
+        Err(errors) => {
+            let setting = errors.0.first().map_or("", |e| e.message.as_str());
+            Err(FieldErrors::single(
+                "economics",
+                "out_of_range",
+                format!(
+                    "Kommunens økonomiske indstillinger ligger uden for de tilladte grænser, \
+                     så beløbene kan ikke beregnes. {setting} En administrator kan rette \
+                     dem under Administration, Økonomi til business cases."
+                ),
+            )
+            .into())
+        }
+    }
+}
+
 /// A simulation must run 1–`max` times ([`AppError::Invalid`] on `iterations`
 /// otherwise, with a message that names the limit).
 pub(crate) fn check_iterations(settings: SimulationSettings, max: u32) -> Result<()> {

@@ -23,7 +23,7 @@
 //! [`gevinst_sheets::export::portfolio`].
 
 use crate::auth::Principal;
-use crate::common::{blocking, check_iterations};
+use crate::common::{blocking, check_iterations, valuing_economics};
 use crate::compute::ComputeLimiter;
 use crate::potentials::{ListParams, TenantLists};
 use crate::Exports;
@@ -177,7 +177,7 @@ async fn build(
     if let Some(s) = options.simulation {
         check_iterations(s, MAX_ITERATIONS)?;
     }
-    let (economics, _) = store.economics(tenant.id).await?;
+    let economics = valuing_economics(store, tenant.id).await?;
     let mut cases: HashMap<PotentialId, StoredBusinessCase> = store
         .list_business_cases(tenant.id)
         .await?

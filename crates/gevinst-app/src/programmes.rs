@@ -27,7 +27,7 @@
 //!   and saves nothing. Every change is audited by the store in the same transaction.
 
 use crate::auth::Principal;
-use crate::common::{blocking, check_iterations, document_entry, units};
+use crate::common::{blocking, check_iterations, document_entry, units, valuing_economics};
 use crate::compute::MAX_INTERACTIVE_ITERATIONS;
 use crate::Programmes;
 use crate::{AppError, Result};
@@ -193,7 +193,7 @@ impl Programmes<'_> {
             .business_case(t, potential)
             .await?
             .ok_or(AppError::NotFound)?;
-        let (economics, _) = store.economics(t).await?;
+        let economics = valuing_economics(store, t).await?;
         let mut plan = derive_plan(potential, &case.case, &economics, frequency);
         plan.based_on_case_version = Some(case.version);
         Ok(plan)
@@ -221,7 +221,7 @@ impl Programmes<'_> {
         if stored.plan.based_on_case_version == Some(case.version) {
             return Ok(None);
         }
-        let (economics, _) = store.economics(t).await?;
+        let economics = valuing_economics(store, t).await?;
         let mut next = stored.plan.follow_case(&case.case, &economics);
         if next == stored.plan {
             // An edit that touched no benefit line, years or amounts.
@@ -337,7 +337,7 @@ impl Programmes<'_> {
         let store = self.app.store();
         let t = who.tenant.id;
         let stored = store.programme(t, id).await?;
-        let (economics, _) = store.economics(t).await?;
+        let economics = valuing_economics(store, t).await?;
         let tree = units(store, who).await?;
         let potentials = assemble(store, t, &stored.programme).await?;
         let programme = stored.programme;
@@ -405,7 +405,7 @@ impl Programmes<'_> {
         check_iterations(settings, MAX_INTERACTIVE_ITERATIONS)?;
         let t = who.tenant.id;
         let stored = store.programme(t, id).await?;
-        let (economics, _) = store.economics(t).await?;
+        let economics = valuing_economics(store, t).await?;
         let (probabilities, _) = store.status_probabilities(t).await?;
         let potentials = assemble(store, t, &stored.programme).await?;
         let programme = stored.programme;

@@ -98,7 +98,7 @@ fn plan(potential: PotentialId, owner: &Principal) -> BenefitPlan {
 fn actual(year: i32, kr: &str, harvested: &str) -> ActualDraft {
     ActualDraft {
         line: Some(0),
-        period: Some(Period::Year(year)),
+        period: Some(Period::of_year(year).unwrap()),
         kr: Some(dec(kr)),
         harvested: Some(dec(harvested)),
         budget_reference: "Konto 5.32.30".into(),

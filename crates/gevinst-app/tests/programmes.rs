@@ -117,7 +117,7 @@ fn plan(w: &World, potential: PotentialId) -> BenefitPlan {
 fn actual(year: i32) -> ActualDraft {
     ActualDraft {
         line: Some(0),
-        period: Some(Period::Year(year)),
+        period: Some(Period::of_year(year).unwrap()),
         kr: Some(dec("50000")),
         harvested: Some(dec("20000")),
         budget_reference: "Konto 5.32.30".into(),
@@ -626,7 +626,12 @@ async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
     assert_eq!(due.len(), 1);
     assert_eq!(
         (due[0].potential_id, due[0].line, due[0].period, due[0].due),
-        (w.decided, 0, Period::Year(2025), day(2025, 12, 31))
+        (
+            w.decided,
+            0,
+            Period::of_year(2025).unwrap(),
+            day(2025, 12, 31)
+        )
     );
     assert_eq!(due[0].owner, Some(w.owner.user.id));
     assert_eq!(
@@ -662,7 +667,7 @@ async fn reminders_show_due_measurements_to_owners_and_portefoljeledere() {
         .await
         .unwrap();
     assert_eq!(later.len(), 1);
-    assert_eq!(later[0].period, Period::Year(2026));
+    assert_eq!(later[0].period, Period::of_year(2026).unwrap());
 }
 
 #[tokio::test]
@@ -867,4 +872,50 @@ async fn follow_case_proposes_the_plan_of_an_edited_case_and_saves_nothing() {
     assert_eq!(again.based_on_case_version, Some(2));
     assert_eq!(again.benefits[0].targets[1].amount, dec("260000"));
     assert_eq!(again.benefits[0].kpi, "Kr. til vikarer");
+}
+
+#[tokio::test]
+async fn stored_economics_outside_their_bounds_are_a_clear_error_not_a_saturated_value() {
+    use gevinst_domain::business_case::Economics;
+    let w = with_plan().await;
+    let s = w.store.as_ref();
+    let (_, version) = s.economics(w.tenant).await.unwrap();
+    // Saved before the bounds existed: an årsværk of a billionth of an hour.
+    let tiny = Economics {
+        hours_per_fte: dec("0.000000001"),
+        ..Economics::default()
+    };
+    s.set_economics(w.tenant, w.admin.actor_id(), version, &tiny)
+        .await
+        .unwrap();
+    let app = gevinst_app::App::new(w.store.clone());
+    let errors = match app
+        .programmes()
+        .record_actual(&w.admin, w.decided, &actual(2025))
+        .await
+    {
+        Err(AppError::Invalid(e)) => e,
+        other => panic!("expected a field error, got {other:?}"),
+    };
+    let message = errors.message_for("economics").expect("an economics error");
+    assert!(
+        message.contains("uden for de tilladte grænser"),
+        "{message}"
+    );
+    assert!(message.contains("Timer pr. årsværk"), "{message}");
+    assert!(app
+        .programmes()
+        .actuals(&w.laeser, w.decided)
+        .await
+        .unwrap()
+        .is_empty());
+    // The settings page still opens, so that an admin can put them right.
+    assert_eq!(
+        app.business_cases()
+            .economics(&w.admin)
+            .await
+            .unwrap()
+            .economics,
+        tiny
+    );
 }

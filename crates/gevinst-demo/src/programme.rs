@@ -586,15 +586,16 @@ fn unharvested_reason(b: &Benefit) -> &'static str {
 /// (rising 22–28 %) for a quarterly plan in 2025. The last period carries the rounding
 /// rest, the harvest and the note.
 fn in_periods(s: &ActualSource<'_>, b: &Benefit, year: i32, r: Realised) -> Result<Vec<Actual>> {
+    let bad_year = |e: gevinst_domain::business_case::ValueError| {
+        AppError::Internal(format!("demo period in {year}: {}", e.message))
+    };
     let periods: Vec<(Period, u32)> = if s.quarterly && year == 2025 {
-        vec![
-            (Period::Quarter(year, 1), 22),
-            (Period::Quarter(year, 2), 24),
-            (Period::Quarter(year, 3), 26),
-            (Period::Quarter(year, 4), 28),
-        ]
+        [(1, 22), (2, 24), (3, 26), (4, 28)]
+            .into_iter()
+            .map(|(q, w)| Ok((Period::of_quarter(year, q).map_err(bad_year)?, w)))
+            .collect::<Result<_>>()?
     } else {
-        vec![(Period::Year(year), 100)]
+        vec![(Period::of_year(year).map_err(bad_year)?, 100)]
     };
     let last = periods.len() - 1;
     let part = |x: Decimal, w: u32, i: usize, dp: u32, sum: &mut Decimal| {

@@ -240,13 +240,13 @@ async fn demo_programme_has_targets_keys_plans_and_believable_actuals() {
     assert_eq!(large, 2);
     assert!(all_actuals
         .iter()
-        .any(|(_, a)| a.period == Period::Year(2024)));
+        .any(|(_, a)| a.period == Period::of_year(2024).unwrap()));
     assert!(all_actuals
         .iter()
-        .any(|(_, a)| a.period == Period::Year(2025)));
+        .any(|(_, a)| a.period == Period::of_year(2025).unwrap()));
     assert!(all_actuals
         .iter()
-        .any(|(_, a)| a.period == Period::Quarter(2025, 3)));
+        .any(|(_, a)| a.period == Period::of_quarter(2025, 3).unwrap()));
     assert!(all_actuals.iter().all(|(_, a)| a.period.year() <= 2025));
     let harvested: Vec<_> = all_actuals
         .iter()

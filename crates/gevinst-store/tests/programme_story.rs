@@ -243,8 +243,13 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     // No plan yet: actuals are refused.
     assert_eq!(
         kind(
-            s.add_actual(a.tenant, Some(a.user), a.pot, &actual(Period::Year(2025)))
-                .await
+            s.add_actual(
+                a.tenant,
+                Some(a.user),
+                a.pot,
+                &actual(Period::of_year(2025).unwrap())
+            )
+            .await
         ),
         nf
     );
@@ -304,8 +309,13 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     );
     assert_eq!(
         kind(
-            s.add_actual(a.tenant, Some(a.user), b.pot, &actual(Period::Year(2025)))
-                .await
+            s.add_actual(
+                a.tenant,
+                Some(a.user),
+                b.pot,
+                &actual(Period::of_year(2025).unwrap())
+            )
+            .await
         ),
         nf
     );
@@ -319,8 +329,8 @@ async fn benefit_plans_and_actuals(db: &TestDb) {
     );
 
     // Actuals are appended, read back exactly, oldest first, each audited.
-    let q1 = actual(Period::Quarter(2025, 1));
-    let y = actual(Period::Year(2026));
+    let q1 = actual(Period::of_quarter(2025, 1).unwrap());
+    let y = actual(Period::of_year(2026).unwrap());
     let id1 = s
         .add_actual(a.tenant, Some(a.user), a.pot, &q1)
         .await
@@ -393,7 +403,7 @@ async fn actual_approval(db: &TestDb) {
     )
     .await
     .unwrap();
-    let mut flagged = actual(Period::Year(2025));
+    let mut flagged = actual(Period::of_year(2025).unwrap());
     flagged.approval = ApprovalState::Pending;
     flagged.approval_reasons = vec![ApprovalReason::AboveThreshold];
     let id = s
@@ -401,7 +411,12 @@ async fn actual_approval(db: &TestDb) {
         .await
         .unwrap();
     let ordinary = s
-        .add_actual(a.tenant, Some(a.user), a.pot, &actual(Period::Year(2026)))
+        .add_actual(
+            a.tenant,
+            Some(a.user),
+            a.pot,
+            &actual(Period::of_year(2026).unwrap()),
+        )
         .await
         .unwrap();
     let list = s.list_actuals(a.tenant, a.pot).await.unwrap();

@@ -225,6 +225,16 @@ impl EconomicsDraft {
     }
 }
 
+impl Economics {
+    /// Checks stored settings against the bounds of [`EconomicsDraft::validate`]. Settings
+    /// saved before those bounds existed may lie outside them, and then hours, årsværk and
+    /// enquiries valued with them can leave `Decimal`'s range; a calculation that values
+    /// them asks here first and reports the settings instead of saturating.
+    pub fn check_bounds(&self) -> Result<(), FieldErrors> {
+        EconomicsDraft::from(self).validate().map(|_| ())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +322,19 @@ mod tests {
         d.hours_per_fte = Some(dec!(-5));
         assert_eq!(
             fields(d.validate()),
+            [("hours_per_fte".into(), "out_of_range".into())]
+        );
+    }
+
+    #[test]
+    fn stored_settings_outside_the_bounds_are_reported() {
+        assert_eq!(Economics::default().check_bounds(), Ok(()));
+        let tiny_year = Economics {
+            hours_per_fte: dec!(0.000000001),
+            ..Economics::default()
+        };
+        assert_eq!(
+            fields(tiny_year.check_bounds().map(|()| Economics::default())),
             [("hours_per_fte".into(), "out_of_range".into())]
         );
     }

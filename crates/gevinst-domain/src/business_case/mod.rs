@@ -37,6 +37,7 @@ mod portfolio;
 pub(crate) mod simulate;
 mod values;
 
+pub(crate) use calc::ore;
 pub use calc::{evaluate, line_values, Evaluation, YearFigures};
 pub use economics::{
     ChannelCostsDraft, EconomicsDraft, MAX_ANNUAL_COST_PER_FTE, MAX_CHANNEL_COST, MAX_HOURLY_RATE,
@@ -52,7 +53,7 @@ pub use simulate::{
     percentile, sensitivity, simulate, Distribution, HistogramBin, Simulation, SimulationSettings,
     TornadoBar, MAX_ITERATIONS,
 };
-pub use values::{DiscountRate, StartYear, ValueError};
+pub use values::{DiscountRate, Percent, StartYear, ValueError};
 
 #[cfg(test)]
 mod edge_tests;

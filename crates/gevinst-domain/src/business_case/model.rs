@@ -1,7 +1,7 @@
 //! The business-case model: settings, lines, risks, and validation of drafts.
 
 use super::calc::{checked, unit_value, Overflow};
-use super::values::{DiscountRate, StartYear};
+use super::values::{DiscountRate, Percent, StartYear};
 use crate::text::{char_len, clean};
 use crate::validation::FieldErrors;
 use rust_decimal::prelude::*;
@@ -622,7 +622,7 @@ impl RiskDraft {
         let likely = num("likely", self.likely, MAX_ABS_AMOUNT);
         let max = num("max", self.max, MAX_ABS_AMOUNT);
         if let Some(p) = p {
-            if p < Decimal::ZERO || p > Decimal::ONE {
+            if Percent::from_fraction(p).is_err() {
                 e.add(
                     &f("probability"),
                     "out_of_range",

@@ -24,7 +24,8 @@
 //! ([`super::Figures::pending_kr`]); rejected ones count nowhere and do not mark a
 //! measurement as done.
 
-use super::plan::{Actual, BenefitPlan, Period};
+use super::period::Period;
+use super::plan::{Actual, BenefitPlan};
 use crate::access::{Actor, Permission};
 use crate::business_case::Economics;
 use crate::ids::UserId;
@@ -134,9 +135,10 @@ impl ApprovalReason {
 pub fn planned_kr(plan: &BenefitPlan, line: usize, period: Period) -> Option<Decimal> {
     let benefit = plan.benefits.iter().find(|b| b.line == line)?;
     let year = benefit.targets.iter().find(|t| t.year == period.year())?;
-    Some(match period {
-        Period::Year(_) => year.kr,
-        Period::Quarter(..) => year.kr / Decimal::from(4),
+    Some(if period.is_quarter() {
+        year.kr / Decimal::from(4)
+    } else {
+        year.kr
     })
 }
 
@@ -304,7 +306,7 @@ mod tests {
 
     #[test]
     fn threshold_is_inclusive_and_covers_harvest() {
-        let y = Period::Year(2025);
+        let y = Period::of_year(2025).unwrap();
         let big = dec!(1_000_000);
         assert!(reasons(actual(y, dec!(499_999.99), dec!(0)), big).is_empty());
         assert_eq!(
@@ -319,21 +321,25 @@ mod tests {
 
     #[test]
     fn far_above_plan_is_strictly_more_than_150_percent() {
-        let y = Period::Year(2025);
+        let y = Period::of_year(2025).unwrap();
         assert!(reasons(actual(y, dec!(150_000), dec!(0)), dec!(100_000)).is_empty());
         assert_eq!(
             reasons(actual(y, dec!(150_000.01), dec!(0)), dec!(100_000)),
             vec![ApprovalReason::FarAbovePlan]
         );
         // A quarter is judged against a quarter of the year's target.
-        let q = Period::Quarter(2025, 2);
+        let q = Period::of_quarter(2025, 2).unwrap();
         assert!(reasons(actual(q, dec!(37_500), dec!(0)), dec!(100_000)).is_empty());
         assert_eq!(
             reasons(actual(q, dec!(37_501), dec!(0)), dec!(100_000)),
             vec![ApprovalReason::FarAbovePlan]
         );
         // No target that year: the threshold alone decides.
-        assert!(reasons(actual(Period::Year(2026), dec!(400_000), dec!(0)), dec!(1)).is_empty());
+        assert!(reasons(
+            actual(Period::of_year(2026).unwrap(), dec!(400_000), dec!(0)),
+            dec!(1)
+        )
+        .is_empty());
         // Both reasons at once: the digital agent's 5 mio. kr.
         assert_eq!(
             reasons(actual(y, dec!(5_000_000), dec!(5_000_000)), dec!(100_000)),
@@ -345,9 +351,17 @@ mod tests {
     fn flag_sets_the_state() {
         let p = plan(dec!(100_000));
         let e = Economics::default();
-        let small = flag(actual(Period::Year(2025), dec!(10), dec!(0)), &p, &e);
+        let small = flag(
+            actual(Period::of_year(2025).unwrap(), dec!(10), dec!(0)),
+            &p,
+            &e,
+        );
         assert_eq!(small.approval, ApprovalState::NotRequired);
-        let big = flag(actual(Period::Year(2025), dec!(900_000), dec!(0)), &p, &e);
+        let big = flag(
+            actual(Period::of_year(2025).unwrap(), dec!(900_000), dec!(0)),
+            &p,
+            &e,
+        );
         assert_eq!(big.approval, ApprovalState::Pending);
         assert!(!big.approval.counts_as_realised());
         assert!(ApprovalState::Approved.counts_as_realised());

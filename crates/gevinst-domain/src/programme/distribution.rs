@@ -1,6 +1,7 @@
 //! Distribution keys (fordelingsnøgler): a target split across units or fagområder.
 
 use super::target::{Target, TargetKind};
+use crate::business_case::Percent;
 use crate::danish::format_input;
 use crate::ids::{FagomraadeId, UnitId};
 use crate::validation::FieldErrors;
@@ -73,7 +74,11 @@ impl DistributionKey {
     pub fn share_amount(&self, share: &Share, target: &Target) -> Decimal {
         match self.basis {
             KeyBasis::Amounts => share.value,
-            KeyBasis::Percentages => share.value * target.amount / Decimal::ONE_HUNDRED,
+            KeyBasis::Percentages => match Percent::from_points(share.value) {
+                Ok(p) => p.of(target.amount),
+                // Only an unchecked key gets here; the formula is the same.
+                Err(_) => share.value * target.amount / Decimal::ONE_HUNDRED,
+            },
         }
     }
 
@@ -114,12 +119,17 @@ impl DistributionKey {
                     "Den samme enhed eller det samme fagområde står to gange.",
                 );
             }
+            let value_field = format!("{shares_field}[{i}].value");
             if s.value < Decimal::ZERO {
                 errors.add(
-                    &format!("{shares_field}[{i}].value"),
+                    &value_field,
                     "out_of_range",
                     "En andel kan ikke være negativ.",
                 );
+            } else if self.basis == KeyBasis::Percentages {
+                if let Err(e) = Percent::from_points(s.value) {
+                    errors.add(&value_field, e.code, e.message);
+                }
             }
         }
         if let Some(message) = self.mismatch(target) {

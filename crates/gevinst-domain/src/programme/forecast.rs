@@ -4,7 +4,9 @@
 use super::overview::{potential_year, ProgrammePotential};
 use super::target::{Programme, TargetKind};
 use crate::business_case::simulate::{chunk_rng, summarise, Pert, SimRng, CHUNK};
-use crate::business_case::{line_values, Distribution, Economics, LineKind, SimulationSettings};
+use crate::business_case::{
+    line_values, Distribution, Economics, LineKind, Percent, SimulationSettings,
+};
 use crate::status::Status;
 use crate::validation::FieldErrors;
 use rand::Rng;
@@ -99,8 +101,7 @@ impl StatusProbabilities {
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         for s in Status::ALL {
-            let p = self.get(s);
-            if p < Decimal::ZERO || p > Decimal::ONE {
+            if Percent::from_fraction(self.get(s)).is_err() {
                 errors.add(
                     s.as_str(),
                     "out_of_range",

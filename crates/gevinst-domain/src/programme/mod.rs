@@ -55,6 +55,7 @@ pub mod approval;
 mod distribution;
 mod forecast;
 mod overview;
+mod period;
 mod plan;
 mod target;
 
@@ -72,9 +73,10 @@ pub use overview::{
     ProgrammeOverview, ProgrammePotential, ProgrammeYear, ShareReport, StatusAmount, YearTarget,
     LARGEST_GAPS,
 };
+pub use period::Period;
 pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,
-    BenefitPlan, BenefitYear, MeasurementFrequency, Period,
+    BenefitPlan, BenefitYear, MeasurementFrequency,
 };
 pub use target::{
     Milestone, Programme, ProgrammeDraft, Target, TargetDraft, TargetKind, MAX_PROGRAMME_YEARS,

@@ -1,64 +1,14 @@
 //! Benefit plans derived from business cases, measurement due dates, and actuals.
 
 use super::approval::{ApprovalReason, ApprovalState};
-use crate::business_case::{line_values, BusinessCase, Economics, LineKind};
+use super::period::Period;
+use crate::business_case::{line_values, ore, BusinessCase, Economics, LineKind};
 use crate::ids::{PotentialId, UserId};
 use crate::text::clean;
 use crate::validation::FieldErrors;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-/// A measurement period.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// A quarter: (year, 1–4).
-    Quarter(i32, u8),
-    /// A whole calendar year.
-    Year(i32),
-}
-
-impl Period {
-    /// The calendar year.
-    pub fn year(self) -> i32 {
-        match self {
-            Period::Quarter(y, _) | Period::Year(y) => y,
-        }
-    }
-
-    /// The last day of the period, when it is a real period (quarter 1–4).
-    pub fn end(self) -> Option<NaiveDate> {
-        match self {
-            Period::Year(y) => NaiveDate::from_ymd_opt(y, 12, 31),
-            Period::Quarter(y, q @ 1..=4) => {
-                let (m, d) = [(3, 31), (6, 30), (9, 30), (12, 31)][q as usize - 1];
-                NaiveDate::from_ymd_opt(y, m, d)
-            }
-            Period::Quarter(..) => None,
-        }
-    }
-
-    /// Danish label: "2025" or "2. kvartal 2025".
-    pub fn label(self) -> String {
-        match self {
-            Period::Year(y) => y.to_string(),
-            Period::Quarter(y, q) => format!("{q}. kvartal {y}"),
-        }
-    }
-}
 
 /// How often a benefit is measured.
 #[derive(
@@ -83,10 +33,12 @@ pub fn measurement_due_dates(
     let mut out = Vec::new();
     for y in first_year..=last_year {
         let periods: Vec<Period> = match frequency {
-            MeasurementFrequency::Yearly => vec![Period::Year(y)],
-            MeasurementFrequency::Quarterly => (1..=4).map(|q| Period::Quarter(y, q)).collect(),
+            MeasurementFrequency::Yearly => Period::of_year(y).into_iter().collect(),
+            MeasurementFrequency::Quarterly => (1..=4)
+                .filter_map(|q| Period::of_quarter(y, q).ok())
+                .collect(),
         };
-        out.extend(periods.into_iter().filter_map(|p| Some((p, p.end()?))));
+        out.extend(periods.into_iter().map(|p| (p, p.end())));
     }
     out
 }
@@ -99,7 +51,8 @@ pub struct BenefitYear {
     /// The target in the line's own unit (kr., timer, årsværk or henvendelser).
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub amount: Decimal,
-    /// The target valued in kr. with the tenant's economics (unrounded).
+    /// The target valued in kr. with the tenant's economics, rounded to øre (half away
+    /// from zero).
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub kr: Decimal,
 }
@@ -172,7 +125,7 @@ pub fn derive_plan(
                 .map(|t| BenefitYear {
                     year: case.start_year + t as i32,
                     amount: line.amounts.get(t).copied().unwrap_or_default(),
-                    kr: values.get(t).copied().unwrap_or_default(),
+                    kr: ore(values.get(t).copied().unwrap_or_default()),
                 })
                 .collect();
             Benefit {
@@ -293,7 +246,7 @@ impl BenefitPlan {
                 let recorded = actuals.iter().any(|a| {
                     a.approval != ApprovalState::Rejected
                         && a.line == b.line
-                        && (a.period == period || a.period == Period::Year(period.year()))
+                        && (a.period == period || a.period == period.whole_year())
                 });
                 if !recorded {
                     out.push((b.line, period, due));
@@ -366,6 +319,9 @@ impl Actual {
     }
 }
 
+/// The message when an actual names no period.
+const PERIOD_REQUIRED: &str = "Vælg perioden for målingen.";
+
 /// An actual as sent by a client.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -413,10 +369,7 @@ impl ActualDraft {
             Some(_) => {}
         }
         match self.period {
-            None => errors.add("period", "required", "Vælg perioden for målingen."),
-            Some(Period::Quarter(_, q)) if !(1..=4).contains(&q) => {
-                errors.add("period", "out_of_range", "Kvartalet skal være 1-4.")
-            }
+            None => errors.add("period", "required", PERIOD_REQUIRED),
             Some(p) if !plan.covers(p.year()) => errors.add(
                 "period",
                 "outside_plan",
@@ -467,7 +420,9 @@ impl ActualDraft {
         }
         Ok(Actual {
             line: self.line.unwrap_or_default(),
-            period: self.period.unwrap_or(Period::Year(plan.first_year)),
+            period: self
+                .period
+                .ok_or_else(|| FieldErrors::single("period", "required", PERIOD_REQUIRED))?,
             hours: z(self.hours),
             kr: z(self.kr),
             fte: z(self.fte),
@@ -573,10 +528,10 @@ pub(crate) fn realised_in(all: &[Actual], econ: &Economics, year: i32) -> Realis
         .filter(|a| a.approval.counts_as_realised())
         .collect();
     for a in actuals.iter().copied() {
-        if matches!(a.period, Period::Quarter(..))
+        if a.period.is_quarter()
             && actuals
                 .iter()
-                .any(|b| b.line == a.line && b.period == Period::Year(year))
+                .any(|b| b.line == a.line && b.period == a.period.whole_year())
         {
             continue;
         }

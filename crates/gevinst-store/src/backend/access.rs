@@ -135,8 +135,8 @@ impl crate::AccessStore for ThisStore {
             Some(user),
             &[("client", client)],
         );
-        insert_audit(&mut tx, &self.operator, session.tenant_id, &event, now()).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, session.tenant_id, &event, now())
+            .await?;
         Ok(())
     }
 
@@ -265,15 +265,8 @@ impl crate::AccessStore for ThisStore {
             .await
             .map_err(fk("user"))?;
         let info = token_row(&row)?;
-        let d = draft(
-            EntityKind::ApiToken,
-            info.id,
-            AuditAction::Create,
-            actor,
-            audit::created(&info),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::ApiToken, info.id, actor, &info);
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(info)
     }
 

@@ -175,8 +175,7 @@ where
         actor,
         audit::changes(&before, body),
     );
-    insert_audit(&mut tx, &store.operator, tenant, &d, at).await?;
-    tx.commit().await?;
+    store.finish_with_audit(tx, tenant, &d, at).await?;
     Ok(version)
 }
 
@@ -217,8 +216,7 @@ pub(super) async fn put_potential_document<T: serde::Serialize + Sync, S>(
     )
     .await?;
     let stored = decode(&row)?;
-    insert_audit(&mut tx, &store.operator, tenant, audit, at).await?;
-    tx.commit().await?;
+    store.finish_with_audit(tx, tenant, audit, at).await?;
     Ok(stored)
 }
 

@@ -364,8 +364,7 @@ impl crate::ImportStore for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(stored)
     }
 
@@ -396,8 +395,7 @@ impl crate::ImportStore for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(())
     }
 

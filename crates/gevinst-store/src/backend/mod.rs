@@ -91,6 +91,60 @@ fn draft(
     }
 }
 
+/// An audit entry for a record just created: every field of `record` as a change from nothing.
+fn created<T: serde::Serialize>(
+    entity: EntityKind,
+    entity_id: i64,
+    actor: ActorId,
+    record: &T,
+) -> AuditDraft {
+    draft(
+        entity,
+        entity_id,
+        AuditAction::Create,
+        actor,
+        audit::created(record),
+    )
+}
+
+/// An audit entry for a record updated from `before` to `after`: the fields that differ.
+fn updated<T: serde::Serialize>(
+    entity: EntityKind,
+    entity_id: i64,
+    actor: ActorId,
+    before: &T,
+    after: &T,
+) -> AuditDraft {
+    draft(
+        entity,
+        entity_id,
+        AuditAction::Update,
+        actor,
+        audit::changes(before, after),
+    )
+}
+
+/// The write transaction of an audited change, as `begin_write` opens it.
+type WriteTx = sqlx::Transaction<'static, Db>;
+
+impl ThisStore {
+    /// The last step of every audited change: appends `entry` to the tenant's audit chain
+    /// inside `tx` (see [`insert_audit`]) and commits, so that the change and its entry are
+    /// stored together or not at all. The data version moves with the entry (a trigger on
+    /// `audit_log`).
+    async fn finish_with_audit(
+        &self,
+        mut tx: WriteTx,
+        tenant: TenantId,
+        entry: &AuditDraft,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        insert_audit(&mut tx, &self.operator, tenant, entry, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Whether a record of the given kind exists in the tenant.
 async fn entity_exists(
     conn: &mut Conn,

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{ActorId, Catalogue, Result, StoreError};
-use gevinst_domain::{AuditAction, CatalogueItem, EntityKind, TenantId, Unit, UnitId};
+use gevinst_domain::{CatalogueItem, EntityKind, TenantId, Unit, UnitId};
 
 const UNIT_COLS: &str = "id, parent_id, name, active";
 
@@ -146,15 +146,8 @@ impl crate::OrganisationStore for ThisStore {
     ) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
         let unit = insert_unit(&mut tx, tenant, parent, name).await?;
-        let d = draft(
-            EntityKind::Unit,
-            unit.id.0,
-            AuditAction::Create,
-            actor,
-            audit::created(&unit),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::Unit, unit.id.0, actor, &unit);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(unit)
     }
 
@@ -179,15 +172,8 @@ impl crate::OrganisationStore for ThisStore {
             .await
             .map_err(fk("parent unit"))?;
         let after = fetch_unit(&mut tx, tenant, id).await?;
-        let d = draft(
-            EntityKind::Unit,
-            id.0,
-            AuditAction::Update,
-            actor,
-            audit::changes(&before, &after),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = updated(EntityKind::Unit, id.0, actor, &before, &after);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(after)
     }
 
@@ -216,15 +202,8 @@ impl crate::OrganisationStore for ThisStore {
     ) -> Result<CatalogueItem> {
         let mut tx = self.begin_write().await?;
         let item = insert_catalogue_item(&mut tx, tenant, which, name).await?;
-        let d = draft(
-            catalogue_entity(which),
-            item.id,
-            AuditAction::Create,
-            actor,
-            audit::created(&item),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = created(catalogue_entity(which), item.id, actor, &item);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(item)
     }
 
@@ -258,15 +237,8 @@ impl crate::OrganisationStore for ThisStore {
                 }
             })?;
         let after = fetch_catalogue_item(&mut tx, tenant, which, id).await?;
-        let d = draft(
-            catalogue_entity(which),
-            id,
-            AuditAction::Update,
-            actor,
-            audit::changes(&before, &after),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = updated(catalogue_entity(which), id, actor, &before, &after);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(after)
     }
 }

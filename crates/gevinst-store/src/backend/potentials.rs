@@ -271,15 +271,8 @@ impl crate::PotentialStore for ThisStore {
         let mut tx = self.begin_write().await?;
         let at = now();
         let p = insert_potential(&mut tx, tenant, potential, status, submitted_by, at).await?;
-        let d = draft(
-            EntityKind::Potential,
-            p.id.0,
-            AuditAction::Create,
-            actor,
-            audit::created(&p),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::Potential, p.id.0, actor, &p);
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(p)
     }
 
@@ -294,13 +287,7 @@ impl crate::PotentialStore for ThisStore {
         let mut ids = Vec::with_capacity(rows.len());
         for (v, status, submitted_by) in rows {
             let p = insert_potential(&mut tx, tenant, v, *status, *submitted_by, at).await?;
-            let d = draft(
-                EntityKind::Potential,
-                p.id.0,
-                AuditAction::Create,
-                actor,
-                audit::created(&p),
-            );
+            let d = created(EntityKind::Potential, p.id.0, actor, &p);
             insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
             ids.push(p.id);
         }
@@ -326,9 +313,8 @@ impl crate::PotentialStore for ThisStore {
         fetch_potential(&mut tx, tenant, id).await?;
         let at = now();
         update_potential_row(&mut tx, tenant, id, expected_version, potential, at).await?;
-        insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, audit, at).await?;
         Ok(after)
     }
 
@@ -388,9 +374,8 @@ impl crate::PotentialStore for ThisStore {
             changes: vec![change],
             reason: reason.map(str::to_owned),
         };
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         let after = fetch_potential(&mut tx, tenant, id).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(after)
     }
 

@@ -10,9 +10,7 @@ use crate::{ActorId, Result, StoreError, StoredActual, StoredBenefitPlan, Stored
 use gevinst_domain::programme::{
     Actual, ApprovalState, BenefitPlan, Programme, StatusProbabilities,
 };
-use gevinst_domain::{
-    AuditAction, AuditDraft, EntityKind, PotentialId, ProgrammeId, TenantId, UserId,
-};
+use gevinst_domain::{AuditDraft, EntityKind, PotentialId, ProgrammeId, TenantId, UserId};
 use sqlx::types::Json;
 
 const PROGRAMME_COLS: &str = "id, body, version, updated_at";
@@ -133,15 +131,8 @@ impl crate::ProgrammeStore for ThisStore {
             .await
             .map_err(fk("tenant or acting user"))?;
         let stored = programme_row(&row)?;
-        let d = draft(
-            EntityKind::Programme,
-            stored.id.0,
-            AuditAction::Create,
-            actor,
-            audit::created(programme),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::Programme, stored.id.0, actor, programme);
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(stored)
     }
 
@@ -174,15 +165,14 @@ impl crate::ProgrammeStore for ThisStore {
             .map_err(fk("acting user"))?
             .ok_or_else(|| StoreError::conflict(format!("programme {id}")))?;
         let stored = programme_row(&row)?;
-        let d = draft(
+        let d = updated(
             EntityKind::Programme,
             id.0,
-            AuditAction::Update,
             actor,
-            audit::changes(&before.programme, programme),
+            &before.programme,
+            programme,
         );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(stored)
     }
 
@@ -276,15 +266,8 @@ impl crate::ProgrammeStore for ThisStore {
         .await
         .map_err(fk("benefit plan or acting user"))?;
         let id: i64 = row.try_get("id")?;
-        let d = draft(
-            EntityKind::Actual,
-            id,
-            AuditAction::Create,
-            actor,
-            audit::created(actual),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::Actual, id, actor, actual);
+        self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(id)
     }
 
@@ -320,9 +303,8 @@ impl crate::ProgrammeStore for ThisStore {
         if res.rows_affected() == 0 {
             return Err(StoreError::conflict(format!("actual {id} is not pending")));
         }
-        insert_audit(&mut tx, &self.operator, tenant, audit, at).await?;
         let after = fetch_actual(&mut tx, tenant, potential, id).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, audit, at).await?;
         Ok(after)
     }
 

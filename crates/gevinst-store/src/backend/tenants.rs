@@ -142,15 +142,8 @@ impl crate::TenantStore for ThisStore {
                     .await?;
             }
         }
-        let d = draft(
-            EntityKind::Tenant,
-            tenant.id.0,
-            AuditAction::Create,
-            None,
-            audit::created(&tenant),
-        );
-        insert_audit(&mut tx, &self.operator, tenant.id, &d, now()).await?;
-        tx.commit().await?;
+        let d = created(EntityKind::Tenant, tenant.id.0, None, &tenant);
+        self.finish_with_audit(tx, tenant.id, &d, now()).await?;
         Ok(tenant)
     }
 
@@ -198,15 +191,8 @@ impl crate::TenantStore for ThisStore {
             return Err(StoreError::conflict(format!("tenant {tenant}")));
         }
         let after = fetch_tenant(&mut tx, tenant).await?;
-        let d = draft(
-            EntityKind::Tenant,
-            tenant.0,
-            AuditAction::Update,
-            actor,
-            audit::changes(&before, &after),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = updated(EntityKind::Tenant, tenant.0, actor, &before, &after);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(after)
     }
 
@@ -249,17 +235,10 @@ impl crate::TenantStore for ThisStore {
         })?;
         let id = UserId(row.try_get("id")?);
         set_user_units(&mut tx, tenant, id, &user.units).await?;
-        let created = fetch_user(&mut tx, tenant, id).await?;
-        let d = draft(
-            EntityKind::User,
-            id.0,
-            AuditAction::Create,
-            actor,
-            audit::created(&created),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
-        tx.commit().await?;
-        Ok(created)
+        let stored = fetch_user(&mut tx, tenant, id).await?;
+        let d = created(EntityKind::User, id.0, actor, &stored);
+        self.finish_with_audit(tx, tenant, &d, at).await?;
+        Ok(stored)
     }
 
     async fn user(&self, tenant: TenantId, id: UserId) -> Result<User> {
@@ -352,15 +331,8 @@ impl crate::TenantStore for ThisStore {
         }
         set_user_units(&mut tx, tenant, id, &user.units).await?;
         let after = fetch_user(&mut tx, tenant, id).await?;
-        let d = draft(
-            EntityKind::User,
-            id.0,
-            AuditAction::Update,
-            actor,
-            audit::changes(&before, &after),
-        );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        let d = updated(EntityKind::User, id.0, actor, &before, &after);
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(after)
     }
 
@@ -396,8 +368,7 @@ impl crate::TenantStore for ThisStore {
             actor,
             vec![change],
         );
-        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
-        tx.commit().await?;
+        self.finish_with_audit(tx, tenant, &d, now()).await?;
         Ok(())
     }
 }

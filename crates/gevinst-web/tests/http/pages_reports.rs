@@ -37,7 +37,7 @@ async fn world() -> (TestApp, SeededTenant, ProgrammeFixture) {
         .expect("leder principal");
     let draft = ActualDraft {
         line: Some(1),
-        period: Some(Period::Year(2026)),
+        period: Some(Period::of_year(2026).unwrap()),
         kr: Some("40000".parse().expect("decimal")),
         harvested: Some("25000".parse().expect("decimal")),
         budget_reference: "Budget 2026, ramme 3.22".into(),

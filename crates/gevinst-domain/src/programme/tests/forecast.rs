@@ -238,7 +238,7 @@ fn only_ordinary_and_approved_actuals_count() {
     let probs = StatusProbabilities::uniform(dec!(1));
     let with = |state: ApprovalState| {
         let mut pots = fixture();
-        let mut big = actual(0, Period::Year(2025));
+        let mut big = actual(0, Period::of_year(2025).unwrap());
         big.kr = dec!(5000000);
         big.harvested = dec!(5000000);
         big.approval = state;

@@ -142,14 +142,14 @@ fn fixture() -> Vec<ProgrammePotential> {
             ),
         ],
     );
-    let mut a1 = actual(0, Period::Year(2025));
+    let mut a1 = actual(0, Period::of_year(2025).unwrap());
     a1.kr = dec!(80000);
     a1.harvested = dec!(80000);
     a1.budget_reference = "B2025".into();
     a1.harvested_on = NaiveDate::from_ymd_opt(2025, 12, 1);
-    let mut q1 = actual(0, Period::Quarter(2026, 1));
+    let mut q1 = actual(0, Period::of_quarter(2026, 1).unwrap());
     q1.kr = dec!(70000);
-    let mut q2 = actual(0, Period::Quarter(2026, 2));
+    let mut q2 = actual(0, Period::of_quarter(2026, 2).unwrap());
     q2.kr = dec!(70000);
     q2.harvested = dec!(50000);
     let p2_case = case(
@@ -167,7 +167,7 @@ fn fixture() -> Vec<ProgrammePotential> {
             ),
         ],
     );
-    let mut a2 = actual(0, Period::Year(2026));
+    let mut a2 = actual(0, Period::of_year(2026).unwrap());
     a2.hours = dec!(962);
     a2.invisible_hours = dec!(384.8);
     let p3_case = case(
@@ -419,6 +419,23 @@ fn plan() -> BenefitPlan {
 }
 
 #[test]
+fn derived_plan_values_are_rounded_to_ore() {
+    // 1 hour at 500,000 / 1,924 kr. is 259.8752598… kr.; 3 hours is 779.6257796… kr.
+    let c = case(
+        2025,
+        vec![Line::certain(
+            LineKind::FrigjorteTimer,
+            "Timer",
+            vec![dec!(1), dec!(3)],
+        )],
+    );
+    let p = derive_plan(PotentialId(1), &c, &econ(), MeasurementFrequency::Yearly);
+    let kr: Vec<Decimal> = p.benefits[0].targets.iter().map(|y| y.kr).collect();
+    assert_eq!(kr, [dec!(259.88), dec!(779.63)]);
+    assert!(kr.iter().all(|k| k.scale() <= 2));
+}
+
+#[test]
 fn plan_derivation_from_a_case() {
     let c = fixture()[1].case.clone().unwrap();
     let before = c.clone();
@@ -445,7 +462,7 @@ fn plan_derivation_from_a_case() {
     assert_eq!(
         due[1],
         (
-            Period::Quarter(2025, 2),
+            Period::of_quarter(2025, 2).unwrap(),
             NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()
         )
     );
@@ -453,18 +470,21 @@ fn plan_derivation_from_a_case() {
     assert_eq!(
         yearly[1],
         (
-            Period::Year(2026),
+            Period::of_year(2026).unwrap(),
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
         )
     );
     // Overdue: on 1 Oct 2025, Q1–Q3 2025 are due; a recorded Q2 leaves two.
     let overdue = p.overdue(
-        &[actual(0, Period::Quarter(2025, 2))],
+        &[actual(0, Period::of_quarter(2025, 2).unwrap())],
         NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
     );
     assert_eq!(
         overdue.iter().map(|o| o.1).collect::<Vec<_>>(),
-        vec![Period::Quarter(2025, 1), Period::Quarter(2025, 3)]
+        vec![
+            Period::of_quarter(2025, 1).unwrap(),
+            Period::of_quarter(2025, 3).unwrap()
+        ]
     );
 }
 
@@ -512,7 +532,7 @@ fn actual_validation() {
     let p = plan();
     let good = ActualDraft {
         line: Some(0),
-        period: Some(Period::Quarter(2026, 3)),
+        period: Some(Period::of_quarter(2026, 3).unwrap()),
         hours: Some(dec!(400)),
         harvested: Some(dec!(100000)),
         budget_reference: "Budget 2026, ramme 3.22".into(),
@@ -522,7 +542,7 @@ fn actual_validation() {
     let a = good.validate(&p).unwrap();
     assert_eq!(a.harvested, dec!(100000));
     let e = ActualDraft {
-        period: Some(Period::Year(2024)),
+        period: Some(Period::of_year(2024).unwrap()),
         ..good.clone()
     }
     .validate(&p)
@@ -532,7 +552,7 @@ fn actual_validation() {
         Some("Perioden 2024 ligger uden for planens år (2025-2027).")
     );
     let e = ActualDraft {
-        period: Some(Period::Quarter(2028, 1)),
+        period: Some(Period::of_quarter(2028, 1).unwrap()),
         ..good.clone()
     }
     .validate(&p)
@@ -565,13 +585,13 @@ fn actual_validation() {
     .validate(&p)
     .unwrap_err();
     assert_eq!(e.0[0].code, "unknown");
-    let e = ActualDraft {
-        period: Some(Period::Quarter(2026, 5)),
-        ..good.clone()
-    }
-    .validate(&p)
-    .unwrap_err();
-    assert_eq!(e.0[0].field, "period");
+    // A fifth quarter is no period at all: it is refused where it enters.
+    assert_eq!(
+        Period::of_quarter(2026, 5).unwrap_err().message,
+        "Kvartalet skal være 1-4."
+    );
+    let fifth = r#"{"line": 0, "period": {"quarter": [2026, 5]}}"#;
+    assert!(serde_json::from_str::<ActualDraft>(fifth).is_err());
     // Nothing harvested needs neither a date nor a reference.
     let free = ActualDraft {
         harvested: None,
@@ -585,7 +605,7 @@ fn actual_validation() {
 #[test]
 fn year_actual_replaces_quarters() {
     let mut potentials = fixture();
-    let mut y = actual(0, Period::Year(2026));
+    let mut y = actual(0, Period::of_year(2026).unwrap());
     y.kr = dec!(200000);
     potentials[0].actuals.push(y);
     let o = overview(&programme(), &potentials, &econ(), &units());

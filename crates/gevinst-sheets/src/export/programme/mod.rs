@@ -278,7 +278,7 @@ mod tests {
         plan.benefits[0].measurement_method = "Faktura".into();
         let actual = ActualDraft {
             line: Some(1),
-            period: Some(Period::Year(2026)),
+            period: Some(Period::of_year(2026).unwrap()),
             kr: Some(dec!(40000)),
             harvested: Some(dec!(25000)),
             budget_reference: "Budget 2026, ramme 3".into(),

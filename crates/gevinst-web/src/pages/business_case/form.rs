@@ -581,12 +581,13 @@ pub(crate) fn field_id(path: &str) -> String {
     path.to_owned()
 }
 
-/// Domain errors keyed by input id, with the messages for percentage fields in %.
+/// Domain errors keyed by input id, with the range messages of percentage fields in %
+/// (the domain speaks of fractions, the form of percent); other errors keep their message.
 pub(crate) fn adapt_errors(domain: FieldErrors) -> FieldErrors {
     let mut out = FieldErrors::new();
     for err in domain.0 {
         let id = field_id(&err.field);
-        let message = if id == "discount_rate" && err.code != "not_finite" {
+        let message = if id == "discount_rate" && err.code == "out_of_range" {
             "Diskonteringsrenten skal ligge mellem 0 og 25 %.".to_owned()
         } else if id.starts_with("risk_probability_") && err.code == "out_of_range" {
             "Sandsynligheden skal ligge mellem 0 og 100 %.".to_owned()
@@ -725,6 +726,27 @@ mod tests {
             adapted.message_for("risk_probability_0"),
             Some("Sandsynligheden skal ligge mellem 0 og 100 %.")
         );
+    }
+
+    #[test]
+    fn only_range_errors_of_the_discount_rate_speak_of_percent() {
+        let mut domain = FieldErrors::single("discount_rate", "out_of_range", "0 og 0,25");
+        domain.add(
+            "start_year",
+            "out_of_range",
+            "Startåret skal ligge mellem 2000 og 2100.",
+        );
+        let adapted = adapt_errors(domain);
+        assert_eq!(
+            adapted.message_for("discount_rate"),
+            Some("Diskonteringsrenten skal ligge mellem 0 og 25 %.")
+        );
+        let other = adapt_errors(FieldErrors::single(
+            "discount_rate",
+            "invalid",
+            "Skriv et tal.",
+        ));
+        assert_eq!(other.message_for("discount_rate"), Some("Skriv et tal."));
     }
 
     #[test]

@@ -168,29 +168,6 @@ fn may_record(who: &Principal, plan: &BenefitPlan) -> bool {
         || plan.benefits.iter().any(|b| b.owner == Some(who.user.id))
 }
 
-/// Parses a period: `2026`, `2026-K2`, `K2 2026` or `2. kvartal 2026`.
-pub(crate) fn parse_period(raw: &str) -> Option<Period> {
-    let t: String = raw
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) {
-        return t.parse().ok().map(Period::Year);
-    }
-    let digits: Vec<char> = t.chars().filter(|c| c.is_ascii_digit()).collect();
-    if !t.contains('k') || digits.len() != 5 {
-        return None;
-    }
-    let (year, quarter): (String, char) = if t.chars().take(4).all(|c| c.is_ascii_digit()) {
-        (digits[..4].iter().collect(), digits[4])
-    } else {
-        (digits[1..].iter().collect(), digits[0])
-    };
-    let q = quarter.to_digit(10)? as u8;
-    Some(Period::Quarter(year.parse().ok()?, q))
-}
-
 /// Parses a date: `2026-03-31` or `31.03.2026`.
 fn parse_date(raw: &str) -> Option<NaiveDate> {
     let t = raw.trim();
@@ -231,14 +208,10 @@ impl ActualForm {
         };
         let period = match self.period.trim() {
             "" => None,
-            s => match parse_period(s) {
-                Some(p) => Some(p),
-                None => {
-                    e.add(
-                        "period",
-                        "invalid",
-                        "Skriv perioden som et årstal (2026) eller et kvartal (2026-K2).",
-                    );
+            s => match s.parse::<Period>() {
+                Ok(p) => Some(p),
+                Err(err) => {
+                    e.add("period", err.code, err.message);
                     None
                 }
             },
@@ -563,19 +536,6 @@ pub(crate) use edit::{edit_form, edit_submit};
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn periods_in_several_spellings() {
-        assert_eq!(parse_period("2026"), Some(Period::Year(2026)));
-        assert_eq!(parse_period("2026-K2"), Some(Period::Quarter(2026, 2)));
-        assert_eq!(parse_period("k3 2025"), Some(Period::Quarter(2025, 3)));
-        assert_eq!(
-            parse_period("2. kvartal 2027"),
-            Some(Period::Quarter(2027, 2))
-        );
-        assert_eq!(parse_period("abc"), None);
-        assert_eq!(parse_period("20261"), None);
-    }
 
     #[test]
     fn dates_iso_or_danish() {
