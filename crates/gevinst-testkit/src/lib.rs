@@ -38,8 +38,8 @@ pub use db::{
     PgDatabase, TestDb,
 };
 pub use world::{
-    add_user, eksempel, potential, principal, role_email, seed_tenant, tenant_with_manager,
-    valid_potential, AllowAll, AsStore, SeededTenant, PASSWORD,
+    add_user, eksempel, foreign_potential, potential, principal, role_email, seed_tenant,
+    tenant_with_manager, valid_potential, AllowAll, AsStore, SeededTenant, PASSWORD,
 };
 
 use gevinst_domain::business_case::Decimal;

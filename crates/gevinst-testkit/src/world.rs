@@ -308,6 +308,23 @@ pub async fn potential<S: AsStore + ?Sized>(
         .id
 }
 
+/// A potential "Fremmed" with `status` in the unit "Alt" of another tenant, `andet`
+/// ("Anden Kommune"): what no one of [`eksempel`] may see.
+pub async fn foreign_potential<S: AsStore + ?Sized>(store: &S, status: Status) -> PotentialId {
+    let store = store.as_store();
+    let other = store
+        .create_tenant(&Slug::parse("andet").expect("slug"), "Anden Kommune")
+        .await
+        .expect("tenant")
+        .id;
+    let unit = store
+        .create_unit(other, None, None, "Alt")
+        .await
+        .expect("unit")
+        .id;
+    potential(store, other, unit, "Fremmed", status).await
+}
+
 /// Creates a user (named by the local part of `email`) and resolves them the way the API
 /// does: through a fresh bearer token.
 pub async fn principal(

@@ -1,7 +1,7 @@
 //! Business-case and economics use cases on a real SQLite store: permissions, versions,
 //! validation, results that follow the tenant's economics, and deterministic simulation.
 
-use gevinst_testkit::{dec, eksempel, potential, principal, sqlite_store};
+use gevinst_testkit::{dec, eksempel, foreign_potential, potential, principal, sqlite_store};
 
 use gevinst_app::auth::Principal;
 use gevinst_app::business_cases::BusinessCaseView;
@@ -10,7 +10,7 @@ use gevinst_domain::business_case::{
     BusinessCaseDraft, Decimal, Economics, EconomicsDraft, LineDraft, LineKind, RiskDraft,
     SimulationSettings,
 };
-use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Slug, Status, TenantId};
+use gevinst_domain::{AuditAction, EntityKind, PotentialId, Role, Status, TenantId};
 use gevinst_store::prelude::*;
 
 struct World {
@@ -44,17 +44,7 @@ async fn world() -> World {
     .await;
     let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::Vurderet).await;
     let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::Vurderet).await;
-    let other = store
-        .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
-        .await
-        .unwrap()
-        .id;
-    let other_unit = store
-        .create_unit(other, None, None, "Alt")
-        .await
-        .unwrap()
-        .id;
-    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::Vurderet).await;
+    let other_tenant = foreign_potential(&store, Status::Vurderet).await;
     World {
         store,
         _dir: dir,

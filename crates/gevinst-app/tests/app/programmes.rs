@@ -1,7 +1,7 @@
 //! Programme, benefit-plan and actual use cases on a real SQLite store: who may record
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
-use gevinst_testkit::{dec, eksempel, potential, principal, sqlite_store};
+use gevinst_testkit::{dec, eksempel, foreign_potential, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
@@ -11,7 +11,7 @@ use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, BenefitYear, MeasurementFrequency, Period, ProgrammeDraft,
     StatusProbabilities, TargetDraft, TargetKind,
 };
-use gevinst_domain::{EntityKind, PotentialId, Role, Slug, Status, TenantId};
+use gevinst_domain::{EntityKind, PotentialId, Role, Status, TenantId};
 use gevinst_store::prelude::*;
 
 struct World {
@@ -52,17 +52,7 @@ async fn world() -> World {
     let laeser = principal(&store, t, "laeser@eksempel.dk", Role::Laeser, vec![]).await;
     let decided = potential(&store, t, aeldre, "Robot", Status::Besluttet).await;
     let assessed = potential(&store, t, aeldre, "Sensorer", Status::Vurderet).await;
-    let other = store
-        .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
-        .await
-        .unwrap()
-        .id;
-    let other_unit = store
-        .create_unit(other, None, None, "Alt")
-        .await
-        .unwrap()
-        .id;
-    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::Besluttet).await;
+    let other_tenant = foreign_potential(&store, Status::Besluttet).await;
     World {
         store,
         _dir: dir,
