@@ -14,18 +14,12 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::{Status, TechnologyId};
 use gevinst_store::{Catalogue, DynStore};
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
+use gevinst_testkit::{dec, sqlite_store};
 
 /// A fresh SQLite database with the demo loaded (the directory lives as long as the store
 /// is used).
 async fn loaded_demo() -> (tempfile::TempDir, DynStore, DemoReport) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = gevinst_store::connect(&format!("sqlite://{}/demo.db", dir.path().display()), true)
-        .await
-        .expect("store");
+    let (store, dir) = sqlite_store().await;
     let report = load_demo(store.as_ref())
         .await
         .expect("load")

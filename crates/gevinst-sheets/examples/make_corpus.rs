@@ -2,7 +2,7 @@
 //! make_corpus -- tests/import-corpus`. The generators are the import tests' fixtures, so
 //! the corpus and the tests describe the same files. Run by `scripts/make-import-corpus`.
 
-#[path = "../tests/import/fixtures.rs"]
+#[path = "../tests/sheets/import/fixtures.rs"]
 mod fixtures;
 
 use std::path::PathBuf;

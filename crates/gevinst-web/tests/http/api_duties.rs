@@ -8,15 +8,9 @@ use crate::helpers::{
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::{AuditAction, EntityKind, Role};
+use gevinst_testkit::dec;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .unwrap_or_else(|| panic!("decimal string expected, got {v}"))
-        .parse()
-        .expect("decimal")
-}
 
 /// 5 mio. kr. realised and harvested on the Porto line (1) in 2026.
 fn millions() -> Value {

@@ -20,21 +20,9 @@ use crate::helpers::{
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::{AuditAction, EntityKind, Role};
+use gevinst_testkit::dec;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-/// A decimal string of a JSON response as a Decimal.
-fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .unwrap_or_else(|| panic!("decimal string expected, got {v}"))
-        .parse()
-        .expect("decimal")
-}
-
-/// A decimal literal.
-fn d(s: &str) -> Decimal {
-    s.parse().expect("decimal")
-}
 
 /// The first field error of an error body: (field, code, message).
 fn field_error(body: &Value) -> (String, String, String) {
@@ -133,32 +121,32 @@ async fn overview_figures_of_the_fixture_match_the_hand_computation() {
         .iter()
         .map(|y| dec(&y["figures"]["planned_kr"]))
         .collect();
-    assert_eq!(planned, vec![d("0"), d("85987.53"), d("85987.53")]);
+    assert_eq!(planned, vec![dec("0"), dec("85987.53"), dec("85987.53")]);
     let planned_fte: Vec<Decimal> = years
         .iter()
         .map(|y| dec(&y["figures"]["planned_fte"]))
         .collect();
-    assert_eq!(planned_fte, vec![d("0"), d("0.05"), d("0.05")]);
+    assert_eq!(planned_fte, vec![dec("0"), dec("0.05"), dec("0.05")]);
     // Besluttet: decided equals planned; nothing realised or harvested yet.
     let y2027 = &years[2];
-    assert_eq!(dec(&y2027["figures"]["decided_kr"]), d("85987.53"));
-    assert_eq!(dec(&y2027["figures"]["decided_fte"]), d("0.05"));
-    assert_eq!(dec(&y2027["figures"]["realised_kr"]), d("0"));
-    assert_eq!(dec(&y2027["figures"]["harvested_kr"]), d("0"));
+    assert_eq!(dec(&y2027["figures"]["decided_kr"]), dec("85987.53"));
+    assert_eq!(dec(&y2027["figures"]["decided_fte"]), dec("0.05"));
+    assert_eq!(dec(&y2027["figures"]["realised_kr"]), dec("0"));
+    assert_eq!(dec(&y2027["figures"]["harvested_kr"]), dec("0"));
     // Planned by status: all of it besluttet.
     assert_eq!(y2027["planned_by_status"].as_array().unwrap().len(), 1);
     assert_eq!(y2027["planned_by_status"][0]["status"], "besluttet");
-    assert_eq!(dec(&y2027["planned_by_status"][0]["kr"]), d("85987.53"));
+    assert_eq!(dec(&y2027["planned_by_status"][0]["kr"]), dec("85987.53"));
     // Targets in the deadline year: 100,000 − 85,987.53 = 14,012.47 not covered by decided
     // cases; 0.5 − 0.05 = 0.45 årsværk.
     let kr = &y2027["targets"][0];
     assert_eq!(kr["kind"], "kr_per_year");
-    assert_eq!(dec(&kr["amount"]), d("100000"));
-    assert_eq!(dec(&kr["gap_decided"]), d("14012.47"));
-    assert_eq!(dec(&kr["gap_realised"]), d("100000"));
+    assert_eq!(dec(&kr["amount"]), dec("100000"));
+    assert_eq!(dec(&kr["gap_decided"]), dec("14012.47"));
+    assert_eq!(dec(&kr["gap_realised"]), dec("100000"));
     let fte = &y2027["targets"][1];
-    assert_eq!(dec(&fte["gap_decided"]), d("0.45"));
-    assert_eq!(dec(&fte["gap_realised"]), d("0.5"));
+    assert_eq!(dec(&fte["gap_decided"]), dec("0.45"));
+    assert_eq!(dec(&fte["gap_realised"]), dec("0.5"));
     // Before the deadline there is no target (no milestones).
     assert!(years[1]["targets"][0]["amount"].is_null());
     // Distribution key: 60 % of 100,000 = 60,000 for the forvaltning, whose subtree holds
@@ -167,13 +155,13 @@ async fn overview_figures_of_the_fixture_match_the_hand_computation() {
     let shares = o["shares"].as_array().expect("shares");
     assert_eq!(shares.len(), 2);
     assert_eq!(shares[0]["owner"]["unit"], json!(t.forvaltning.id.0));
-    assert_eq!(dec(&shares[0]["share"]), d("60000"));
-    assert_eq!(dec(&shares[0]["decided"]), d("85987.53"));
-    assert_eq!(dec(&shares[0]["gap_decided"]), d("-25987.53"));
+    assert_eq!(dec(&shares[0]["share"]), dec("60000"));
+    assert_eq!(dec(&shares[0]["decided"]), dec("85987.53"));
+    assert_eq!(dec(&shares[0]["gap_decided"]), dec("-25987.53"));
     assert_eq!(shares[1]["owner"]["unit"], json!(t.other.id.0));
-    assert_eq!(dec(&shares[1]["share"]), d("40000"));
-    assert_eq!(dec(&shares[1]["decided"]), d("0"));
-    assert_eq!(dec(&shares[1]["gap_decided"]), d("40000"));
+    assert_eq!(dec(&shares[1]["share"]), dec("40000"));
+    assert_eq!(dec(&shares[1]["decided"]), dec("0"));
+    assert_eq!(dec(&shares[1]["gap_decided"]), dec("40000"));
     // Breakdown by unit: one row, the potential's own unit.
     assert_eq!(o["by_unit"].as_array().unwrap().len(), 1);
     assert_eq!(o["by_unit"][0]["key"]["unit"], json!(t.enhed.id.0));
@@ -202,14 +190,14 @@ async fn overview_figures_of_the_fixture_match_the_hand_computation() {
         .await
         .expect("json");
     let fig = &o["years"][1]["figures"];
-    assert_eq!(dec(&fig["realised_kr"]), d("50000"));
-    assert_eq!(dec(&fig["harvested_kr"]), d("20000"));
-    assert_eq!(dec(&fig["not_harvested_kr"]), d("30000"));
+    assert_eq!(dec(&fig["realised_kr"]), dec("50000"));
+    assert_eq!(dec(&fig["harvested_kr"]), dec("20000"));
+    assert_eq!(dec(&fig["not_harvested_kr"]), dec("30000"));
     // 85,987.53 planned − 50,000 realised.
     let gaps = o["largest_gaps"].as_array().unwrap();
     assert_eq!(gaps.len(), 1);
     assert_eq!(gaps[0]["year"], 2026);
-    assert_eq!(dec(&gaps[0]["gap_kr"]), d("35987.53"));
+    assert_eq!(dec(&gaps[0]["gap_kr"]), dec("35987.53"));
 }
 
 #[tokio::test]
@@ -246,7 +234,10 @@ async fn programmes_are_created_and_updated_with_versions_and_audited() {
     let id = created["id"].as_i64().expect("id");
     assert_eq!(created["version"], 1);
     assert_eq!(created["programme"]["name"], "Velfærdsteknologi 2025–2027");
-    assert_eq!(dec(&created["programme"]["targets"][1]["amount"]), d("0.5"));
+    assert_eq!(
+        dec(&created["programme"]["targets"][1]["amount"]),
+        dec("0.5")
+    );
     let path = format!("/api/v1/programmes/{id}");
 
     let res = app.api_get(t.token(Role::Laeser), &path).await;
@@ -552,7 +543,7 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
             .await;
         assert_eq!(res.status(), StatusCode::CREATED, "{role:?}");
         let a: Value = res.json().await.unwrap();
-        assert_eq!(dec(&a["actual"]["kr"]), d(kr));
+        assert_eq!(dec(&a["actual"]["kr"]), dec(kr));
         assert_eq!(a["recorded_by"], json!(t.user(role).id.0));
         assert_eq!(a["potential_id"], json!(f.potential.0));
         ids.push(a["id"].as_i64().unwrap());
@@ -569,7 +560,7 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         .iter()
         .map(|a| dec(&a["actual"]["kr"]))
         .collect();
-    assert_eq!(kr, vec![d("1000"), d("2000"), d("3000")]);
+    assert_eq!(kr, vec![dec("1000"), dec("2000"), dec("3000")]);
 
     // Every actual is audited, with who recorded it.
     for (id, role) in ids
@@ -640,7 +631,7 @@ async fn benefit_plans_are_read_derived_and_replaced_with_versions() {
         .iter()
         .map(|y| dec(&y["kr"]))
         .collect();
-    assert_eq!(porto, vec![d("0"), d("60000"), d("60000")]);
+    assert_eq!(porto, vec![dec("0"), dec("60000"), dec("60000")]);
     let res = send_json(
         &app,
         Method::POST,
@@ -800,7 +791,7 @@ async fn forecast_is_deterministic_cached_and_invalidated_by_an_actual() {
     assert_eq!(first["actuals_before_year"], 2027);
     assert_eq!(first["years"].as_array().unwrap().len(), 3);
     assert_eq!(first["targets"].as_array().unwrap().len(), 2);
-    assert_eq!(dec(&first["targets"][0]["amount"]), d("100000"));
+    assert_eq!(dec(&first["targets"][0]["amount"]), dec("100000"));
     // 2025 has no gain in any iteration.
     assert_eq!(first["years"][0]["gain_kr"]["max"], json!(0.0));
 
@@ -870,7 +861,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     assert_eq!(res.headers()["etag"], "\"0\"");
     let view: Value = res.json().await.unwrap();
     assert_eq!(view["version"], 0);
-    assert_eq!(dec(&view["probabilities"]["besluttet"]), d("0.8"));
+    assert_eq!(dec(&view["probabilities"]["besluttet"]), dec("0.8"));
 
     let mut body = view["probabilities"].clone();
     body["besluttet"] = json!("0.5");
@@ -906,7 +897,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"1\"");
     let saved: Value = res.json().await.unwrap();
-    assert_eq!(dec(&saved["probabilities"]["besluttet"]), d("0.5"));
+    assert_eq!(dec(&saved["probabilities"]["besluttet"]), dec("0.5"));
     // Stale: 409.
     let res = send_json(
         &app,
@@ -953,7 +944,7 @@ async fn status_probabilities_need_a_version_and_a_manager() {
         .await
         .unwrap();
     assert_eq!(now["version"], 1);
-    assert_eq!(dec(&now["probabilities"]["i_drift"]), d("1"));
+    assert_eq!(dec(&now["probabilities"]["i_drift"]), dec("1"));
     let audit = app
         .store
         .audit_for(t.tenant.id, EntityKind::StatusProbabilities, t.tenant.id.0)
@@ -1301,7 +1292,7 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let a: Value = res.json().await.unwrap();
     assert_eq!(a["actual"]["period"], json!({"quarter": [2026, 2]}));
-    assert_eq!(dec(&a["actual"]["hours"]), d("25.5"));
+    assert_eq!(dec(&a["actual"]["hours"]), dec("25.5"));
     // A decimal of the wrong type is a 422 on the body, not a 500.
     let res = app
         .api_send(

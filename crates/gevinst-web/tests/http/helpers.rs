@@ -2,16 +2,13 @@
 
 #![allow(dead_code)]
 
-use gevinst_app::auth::{hash_password, new_api_token};
-use gevinst_domain::{
-    NewUserDraft, Potential, PotentialDraft, Role, Slug, Status, Tenant, Unit, User, UserId,
-};
-use gevinst_store::prelude::*;
+use gevinst_domain::{PotentialDraft, Role, Status};
+use gevinst_testkit::dec;
+use gevinst_testkit::store::prelude::*;
 use gevinst_web::{AppState, WebSettings};
 use std::net::SocketAddr;
 
-/// The password every seeded user has.
-pub const PASSWORD: &str = "test-adgangskode-123";
+pub use gevinst_testkit::{add_user, role_email, seed_tenant, AllowAll, SeededTenant, PASSWORD};
 
 /// A running app.
 pub struct TestApp {
@@ -26,189 +23,10 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// The database the HTTP tests run on: SQLite by default; PostgreSQL when
-/// `GEVINST_HTTP_DATABASE=postgres` (then `GEVINST_TEST_POSTGRES_URL` must name a server
-/// where the tests may create databases). `scripts/test` runs this test binary once on
-/// each.
-fn test_database_url(dir: &std::path::Path) -> (String, bool) {
-    match std::env::var("GEVINST_HTTP_DATABASE").as_deref() {
-        Ok("postgres") => {
-            let admin = std::env::var("GEVINST_TEST_POSTGRES_URL")
-                .expect("GEVINST_HTTP_DATABASE=postgres needs GEVINST_TEST_POSTGRES_URL");
-            (admin, true)
-        }
-        Ok("sqlite") | Err(_) => (format!("sqlite://{}/gevinst.db", dir.display()), false),
-        Ok(other) => panic!("GEVINST_HTTP_DATABASE must be sqlite or postgres, not {other:?}"),
-    }
-}
-
 /// Starts the app on a fresh database: a SQLite file in a temp folder, or a new database
-/// on the PostgreSQL test server (see [`test_database_url`]). The PostgreSQL test
-/// databases are left behind for the throwaway cluster to take with it.
+/// on the PostgreSQL test server (see [`gevinst_testkit::http_store`]).
 pub async fn spawn_app() -> TestApp {
     spawn_app_with_forecasts().await.0
-}
-
-/// One seeded tenant: its units, one user per role, and a token per user.
-pub struct SeededTenant {
-    pub tenant: Tenant,
-    /// A top-level unit (forvaltning) and a unit below it.
-    pub forvaltning: Unit,
-    pub enhed: Unit,
-    /// A second, unrelated forvaltning.
-    pub other: Unit,
-    /// Users by role, with bearer tokens.
-    pub users: Vec<(Role, User, String)>,
-    /// One potential in `enhed`, status idé.
-    pub potential: Potential,
-}
-
-impl SeededTenant {
-    /// The user with a role.
-    pub fn user(&self, role: Role) -> &User {
-        &self
-            .users
-            .iter()
-            .find(|(r, _, _)| *r == role)
-            .expect("role seeded")
-            .1
-    }
-    /// The bearer token of the user with a role.
-    pub fn token(&self, role: Role) -> &str {
-        &self
-            .users
-            .iter()
-            .find(|(r, _, _)| *r == role)
-            .expect("role seeded")
-            .2
-    }
-}
-
-/// Creates a tenant with units, one user per role (digital agent and leder assigned to
-/// `enhed`'s forvaltning) and one potential in `enhed`.
-pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
-    let tenant = store
-        .create_tenant(
-            &Slug::parse(slug).expect("slug"),
-            &format!("{slug} Kommune"),
-        )
-        .await
-        .expect("tenant");
-    let forvaltning = store
-        .create_unit(tenant.id, None, None, "Social og Sundhed")
-        .await
-        .expect("unit");
-    let enhed = store
-        .create_unit(tenant.id, None, Some(forvaltning.id), "Hjemmeplejen")
-        .await
-        .expect("unit");
-    let other = store
-        .create_unit(tenant.id, None, None, "Teknik og Miljø")
-        .await
-        .expect("unit");
-    let hash = hash_password(PASSWORD).expect("hash");
-    let mut users = Vec::new();
-    for role in Role::ALL {
-        let units = if role.is_unit_scoped() {
-            vec![forvaltning.id]
-        } else {
-            vec![]
-        };
-        let draft = NewUserDraft {
-            email: format!("{}@{slug}.dk", role.as_str()),
-            name: format!("{} {slug}", role.label()),
-            role: role.as_str().into(),
-            units,
-        };
-        let valid = draft.validate(|_| true).expect("valid user");
-        let user = store
-            .create_user(tenant.id, None, &valid, &hash)
-            .await
-            .expect("user");
-        let (token, token_hash) = new_api_token();
-        store
-            .create_api_token(tenant.id, Some(user.id), user.id, "test", &token_hash, None)
-            .await
-            .expect("token");
-        users.push((role, user, token));
-    }
-    let draft = PotentialDraft {
-        title: format!("Skærmbesøg i {slug}"),
-        description: "Aftenbesøg via video.".into(),
-        unit_id: Some(enhed.id),
-        ..Default::default()
-    };
-    let valid = draft.validate(&AllowAll).expect("valid potential");
-    let owner: Option<UserId> = None;
-    let potential = store
-        .create_potential(tenant.id, None, &valid, Status::Ide, owner)
-        .await
-        .expect("potential");
-    SeededTenant {
-        tenant,
-        forvaltning,
-        enhed,
-        other,
-        users,
-        potential,
-    }
-}
-
-/// Adds a user with `role` (unit-scoped roles in `forvaltning`) and the e-mail
-/// `{local}@{slug}.dk` to a seeded tenant, with [`PASSWORD`] and a bearer token (returned).
-pub async fn add_user(
-    store: &DynStore,
-    t: &SeededTenant,
-    role: Role,
-    local: &str,
-) -> (User, String) {
-    let units = if role.is_unit_scoped() {
-        vec![t.forvaltning.id]
-    } else {
-        vec![]
-    };
-    let draft = NewUserDraft {
-        email: format!("{local}@{}.dk", t.tenant.slug),
-        name: format!("{} {local}", role.label()),
-        role: role.as_str().into(),
-        units,
-    };
-    let valid = draft.validate(|_| true).expect("valid user");
-    let hash = hash_password(PASSWORD).expect("hash");
-    let user = store
-        .create_user(t.tenant.id, None, &valid, &hash)
-        .await
-        .expect("user");
-    let (token, token_hash) = new_api_token();
-    store
-        .create_api_token(
-            t.tenant.id,
-            Some(user.id),
-            user.id,
-            "test",
-            &token_hash,
-            None,
-        )
-        .await
-        .expect("token");
-    (user, token)
-}
-
-/// References that accept every id, for validating drafts in test setup.
-pub struct AllowAll;
-impl gevinst_domain::References for AllowAll {
-    fn unit(&self, _: gevinst_domain::UnitId) -> bool {
-        true
-    }
-    fn fagomraade(&self, _: gevinst_domain::FagomraadeId) -> bool {
-        true
-    }
-    fn technology(&self, _: gevinst_domain::TechnologyId) -> bool {
-        true
-    }
-    fn user(&self, _: UserId) -> bool {
-        true
-    }
 }
 
 impl TestApp {
@@ -332,7 +150,6 @@ pub async fn seed_programme(store: &DynStore, t: &SeededTenant) -> ProgrammeFixt
         .put_plan(&admin, potential, None, &plan)
         .await
         .expect("plan");
-    let dec = |v: &str| v.parse().expect("decimal");
     let programme = ProgrammeDraft {
         name: "Digitalisering 2025–2027".into(),
         first_year: Some(2025),
@@ -404,17 +221,7 @@ pub async fn seed_decided_without_plan(
 /// test can check what the pages did (not) compute.
 pub async fn spawn_app_with_forecasts() -> (TestApp, gevinst_app::App) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (url, postgres) = test_database_url(dir.path());
-    let url = if postgres {
-        gevinst_store::postgres::create_test_database(&url)
-            .await
-            .expect("create PostgreSQL test database")
-    } else {
-        url
-    };
-    let store = gevinst_store::connect(&url, true)
-        .await
-        .expect("open store");
+    let store = gevinst_testkit::http_store(dir.path()).await;
     let state = AppState::new(gevinst_app::App::new(store.clone()), WebSettings::default());
     let forecasts = state.app.clone();
     let addr = serve_state(state).await;
@@ -461,11 +268,6 @@ async fn seed_decided_with_case(
         .await
         .expect("business case");
     potential
-}
-
-/// The e-mail of the seeded user with `role` in tenant `slug`.
-pub fn role_email(role: Role, slug: &str) -> String {
-    format!("{}@{slug}.dk", role.as_str())
 }
 
 /// A cookie client logged in as the seeded user with `role` in `slug`, and its CSRF token.

@@ -3,6 +3,7 @@
 
 use crate::helpers::{seed_tenant, spawn_app, try_login, SeededTenant, TestApp, PASSWORD};
 use gevinst_domain::{Role, UnitId};
+use gevinst_testkit::dec;
 use reqwest::{Client, StatusCode};
 
 const SLUG: &str = "kommune";
@@ -239,7 +240,10 @@ async fn only_admins_reach_admin_pages() {
     let unit = seed.enhed.id.to_string();
     let fag = app
         .store
-        .list_catalogue(seed.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .list_catalogue(
+            seed.tenant.id,
+            gevinst_testkit::store::Catalogue::Fagomraader,
+        )
         .await
         .expect("list")[0]
         .id
@@ -635,7 +639,10 @@ async fn fagomraader_are_added_and_duplicates_refused() {
     ));
     let fag = app
         .store
-        .list_catalogue(seed.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .list_catalogue(
+            seed.tenant.id,
+            gevinst_testkit::store::Catalogue::Fagomraader,
+        )
         .await
         .expect("list");
     assert_eq!(
@@ -664,7 +671,10 @@ async fn fagomraader_are_added_and_duplicates_refused() {
     // Deactivating a technology type.
     let tech = app
         .store
-        .list_catalogue(seed.tenant.id, gevinst_store::Catalogue::Technologies)
+        .list_catalogue(
+            seed.tenant.id,
+            gevinst_testkit::store::Catalogue::Technologies,
+        )
         .await
         .expect("list");
     let (status, _, _) = post(
@@ -678,7 +688,10 @@ async fn fagomraader_are_added_and_duplicates_refused() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let tech = app
         .store
-        .list_catalogue(seed.tenant.id, gevinst_store::Catalogue::Technologies)
+        .list_catalogue(
+            seed.tenant.id,
+            gevinst_testkit::store::Catalogue::Technologies,
+        )
         .await
         .expect("list");
     assert!(!tech[0].active);
@@ -867,7 +880,10 @@ async fn another_tenants_records_are_not_found() {
     let their_user = anden.user(Role::Leder);
     let their_fag = app
         .store
-        .list_catalogue(anden.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .list_catalogue(
+            anden.tenant.id,
+            gevinst_testkit::store::Catalogue::Fagomraader,
+        )
         .await
         .expect("list")[0]
         .clone();
@@ -943,7 +959,10 @@ async fn another_tenants_records_are_not_found() {
     assert!(units.iter().all(|u| u.name != "Kapret"));
     let fag = app
         .store
-        .list_catalogue(anden.tenant.id, gevinst_store::Catalogue::Fagomraader)
+        .list_catalogue(
+            anden.tenant.id,
+            gevinst_testkit::store::Catalogue::Fagomraader,
+        )
         .await
         .expect("list");
     assert_eq!(fag[0].name, their_fag.name);
@@ -973,10 +992,6 @@ fn economics_form<'a>(version: &'a str, values: [&'a str; 8]) -> Vec<(&'a str, &
     let mut fields = vec![("version", version)];
     fields.extend(names.into_iter().zip(values));
     fields
-}
-
-fn dec(s: &str) -> gevinst_domain::business_case::Decimal {
-    s.parse().expect("decimal")
 }
 
 #[tokio::test]

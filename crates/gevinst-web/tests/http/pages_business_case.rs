@@ -60,7 +60,10 @@ fn case_fields<'a>(csrf: &'a str, label: &'a str, version: &'a str) -> Vec<(&'a 
     ]
 }
 
-async fn saved_case(app: &TestApp, t: &SeededTenant) -> Option<gevinst_store::StoredBusinessCase> {
+async fn saved_case(
+    app: &TestApp,
+    t: &SeededTenant,
+) -> Option<gevinst_testkit::store::StoredBusinessCase> {
     app.store
         .business_case(t.tenant.id, t.potential.id)
         .await

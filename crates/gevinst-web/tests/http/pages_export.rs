@@ -301,7 +301,7 @@ async fn list_page_links_keep_the_filters() {
 #[tokio::test]
 async fn the_download_reads_back_to_the_stored_potentials_and_cases() {
     use gevinst_domain::PotentialQuery;
-    use gevinst_sheets::export::portfolio::read_workbook;
+    use gevinst_testkit::sheets::read_workbook;
     let w = world().await;
     let client = login(&w.app, Role::Laeser).await;
     let bytes = download(&client, &w.app, "/potentialer/eksport.xlsx")

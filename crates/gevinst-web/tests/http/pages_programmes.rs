@@ -61,7 +61,7 @@ pub(crate) async fn stored_plan(
     app: &TestApp,
     t: &SeededTenant,
     f: &ProgrammeFixture,
-) -> gevinst_store::StoredBenefitPlan {
+) -> gevinst_testkit::store::StoredBenefitPlan {
     app.store
         .benefit_plan(t.tenant.id, f.potential)
         .await

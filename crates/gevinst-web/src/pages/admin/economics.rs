@@ -365,10 +365,7 @@ pub(crate) async fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn dec(s: &str) -> Decimal {
-        s.parse().expect("decimal")
-    }
+    use gevinst_testkit::dec;
 
     #[test]
     fn parses_danish_numbers() {

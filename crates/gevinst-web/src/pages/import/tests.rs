@@ -2,45 +2,28 @@
 
 use super::*;
 use gevinst_app::import::Field;
-use gevinst_domain::user::{Email, ValidUser};
-use gevinst_domain::{Actor, Role, Slug};
-use gevinst_store::ImportUploadChange;
+use gevinst_domain::{Role, Slug};
+use gevinst_testkit::store::{DynStore, ImportUploadChange};
 use upload_form::{checked_file, Refusal};
 
-/// A porteføljeleder of a fresh tenant in a private in-memory database.
-async fn page_user() -> (AppState, PageUser, gevinst_store::DynStore) {
-    let store = gevinst_store::connect("sqlite::memory:", true)
-        .await
-        .unwrap();
+/// A porteføljeleder of a fresh tenant in a private in-memory database, and the store,
+/// which plays another app server below.
+async fn page_user() -> (AppState, PageUser, DynStore) {
+    let store = gevinst_testkit::memory_store().await;
     let tenant = store
         .create_tenant(&Slug::parse("test").unwrap(), "Test")
         .await
         .unwrap();
-    let user = store
-        .create_user(
-            tenant.id,
-            None,
-            &ValidUser {
-                email: Email::parse("pl@test.dk").unwrap(),
-                name: "PL".into(),
-                role: Role::Portefoljeleder,
-                units: vec![],
-            },
-            "hash",
-        )
-        .await
-        .unwrap();
+    let principal = gevinst_testkit::principal(
+        &store,
+        tenant.id,
+        "pl@test.dk",
+        Role::Portefoljeleder,
+        vec![],
+    )
+    .await;
     let who = PageUser {
-        principal: gevinst_app::auth::Principal {
-            actor: Actor {
-                tenant_id: tenant.id,
-                user_id: user.id,
-                role: Role::Portefoljeleder,
-                units: vec![],
-            },
-            user,
-            tenant,
-        },
+        principal,
         csrf: "x".into(),
     };
     let app = gevinst_app::App::new(store.clone());
