@@ -201,7 +201,9 @@ async fn check_sizes(
 /// Whether the current page holds the business-case editor (a form that saves the case).
 async fn has_editor(c: &Client) -> Res<bool> {
     Ok(!c
-        .find_all(Locator::Css("form[method='post'][action$='/business-case']"))
+        .find_all(Locator::Css(
+            "form[method='post'][action$='/business-case']",
+        ))
         .await?
         .is_empty())
 }
@@ -406,7 +408,14 @@ fn report(results: &[RoleResult], loaded: f64, total: f64) {
         "slowest checks: {}",
         slow.iter()
             .take(12)
-            .map(|f| format!("{} {}×{} {} {:.1} s", f.role.as_str(), f.size.0, f.size.1, f.path, f.seconds))
+            .map(|f| format!(
+                "{} {}×{} {} {:.1} s",
+                f.role.as_str(),
+                f.size.0,
+                f.size.1,
+                f.path,
+                f.seconds
+            ))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -433,7 +442,10 @@ fn report(results: &[RoleResult], loaded: f64, total: f64) {
 
 #[test]
 fn routes_treat_numbers_as_ids_and_skip_downloads() {
-    assert_eq!(route_of("/potentialer/12/business-case?x=1"), "/potentialer/{id}/business-case");
+    assert_eq!(
+        route_of("/potentialer/12/business-case?x=1"),
+        "/potentialer/{id}/business-case"
+    );
     assert_eq!(route_of("/potentialer?status=ide#a"), "/potentialer");
     assert!(is_page("/programmer/3"));
     assert!(!is_page("/potentialer/eksport.xlsx?status=ide"));
