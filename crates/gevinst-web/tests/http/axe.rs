@@ -25,8 +25,8 @@ pub(crate) struct Axe {
 pub(crate) struct PageCheck {
     /// One line per violated rule: id, impact, help and the target selectors.
     pub violations: Vec<String>,
-    /// `(document width, window width)` when the page scrolls sideways.
-    pub overflow: Option<(i64, i64)>,
+    /// How far the page scrolls sideways, if it does.
+    pub overflow: Option<Overflow>,
 }
 
 impl Axe {
@@ -117,16 +117,54 @@ fn describe(v: &serde_json::Value) -> String {
     )
 }
 
-/// `(document width, window width)` when the document is wider than the window.
-async fn overflow(c: &Client) -> Res<Option<(i64, i64)>> {
-    let v = c
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await?;
-    let w = |i: usize| v[i].as_i64().unwrap_or(0);
-    Ok((w(0) > w(1)).then(|| (w(0), w(1))))
+/// How wide the document is against the window, and where it starts to stick out.
+#[derive(Debug, Clone)]
+pub(crate) struct Overflow {
+    /// `document.documentElement.scrollWidth`.
+    pub document: i64,
+    /// `window.innerWidth`.
+    pub window: i64,
+    /// Up to three elements that reach past the window while their parent does not and
+    /// does not scroll them (`parent > element`, as `tag#id.class`): where to look.
+    pub culprits: Vec<String>,
+}
+
+/// Measures the document against the window; `None` when it does not scroll sideways.
+const MEASURE_OVERFLOW: &str = r#"
+const win = window.innerWidth;
+const doc = document.documentElement.scrollWidth;
+if (doc <= win) return null;
+const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+  + (typeof e.className === 'string' && e.className.trim()
+     ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+const out = [];
+for (const e of document.body.querySelectorAll('*')) {
+  const p = e.parentElement;
+  if (e.getBoundingClientRect().right > win + 1
+      && p && p.getBoundingClientRect().right <= win + 1
+      && getComputedStyle(p).overflowX === 'visible') {
+    out.push(name(p) + ' > ' + name(e));
+    if (out.length === 3) break;
+  }
+}
+return [doc, win, out];
+"#;
+
+async fn overflow(c: &Client) -> Res<Option<Overflow>> {
+    let v = c.execute(MEASURE_OVERFLOW, vec![]).await?;
+    if v.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(Overflow {
+        document: v[0].as_i64().unwrap_or(0),
+        window: v[1].as_i64().unwrap_or(0),
+        culprits: v[2]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect(),
+    }))
 }
 
 /// Sizes the window so that its viewport (`innerWidth` × `innerHeight`) is `width` ×

@@ -422,10 +422,11 @@ fn report(results: &[RoleResult], loaded: f64, total: f64) {
     let mut failures = Vec::new();
     for f in &findings {
         let at = format!("{} {}×{} {}", f.role.as_str(), f.size.0, f.size.1, f.path);
-        if let Some((doc, win)) = f.check.overflow {
-            println!("overflow: {at}: {doc} px wide in a {win} px window");
+        if let Some(o) = &f.check.overflow {
+            let wide = format!("{} px wide in a {} px window", o.document, o.window);
+            println!("overflow: {at}: {wide}; from {}", o.culprits.join(", "));
             if must_not_overflow(f, editors.contains(&f.path)) {
-                failures.push(format!("{at}: scrolls sideways ({doc} px in {win} px)"));
+                failures.push(format!("{at}: scrolls sideways, {wide}"));
             }
         }
         for v in &f.check.violations {
@@ -451,4 +452,31 @@ fn routes_treat_numbers_as_ids_and_skip_downloads() {
     assert!(!is_page("/potentialer/eksport.xlsx?status=ide"));
     assert!(!is_page("/api/v1/potentials"));
     assert!(!is_page("/logout"));
+}
+
+#[test]
+fn only_the_viewed_business_case_on_a_phone_must_not_overflow() {
+    let at = |path: &str, width: u32| Finding {
+        role: Role::Laeser,
+        path: path.to_owned(),
+        size: (width, 844),
+        check: PageCheck {
+            violations: vec![],
+            overflow: None,
+        },
+        seconds: 0.0,
+    };
+    assert!(must_not_overflow(
+        &at("/potentialer/4/business-case", 390),
+        false
+    ));
+    assert!(!must_not_overflow(
+        &at("/potentialer/4/business-case", 390),
+        true
+    ));
+    assert!(!must_not_overflow(
+        &at("/potentialer/4/business-case", 1366),
+        false
+    ));
+    assert!(!must_not_overflow(&at("/admin/revisionsspor", 390), false));
 }
