@@ -14,6 +14,9 @@ pub(crate) const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21
 /// The two window sizes the pages are checked at: a laptop and a phone (CSS pixels).
 pub(crate) const SIZES: [(u32, u32); 2] = [(1366, 900), (390, 844)];
 
+/// The longest one axe run may take.
+pub(crate) const AXE_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// axe-core's source, read once.
 #[derive(Clone)]
 pub(crate) struct Axe {
@@ -59,6 +62,19 @@ impl Axe {
                 None
             }
         }
+    }
+
+    /// Lets scripts in `c` run for up to [`AXE_TIMEOUT`]: axe on a large page takes longer
+    /// than WebDriver's default 30 s on a busy machine. Call it once per session.
+    pub(crate) async fn prepare(c: &Client) -> Res {
+        let timeouts = c.get_timeouts().await?;
+        c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(AXE_TIMEOUT),
+            timeouts.page_load(),
+            timeouts.implicit(),
+        ))
+        .await?;
+        Ok(())
     }
 
     /// Runs axe-core with [`WCAG_TAGS`] in the current page (injecting it when the page

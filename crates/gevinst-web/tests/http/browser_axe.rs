@@ -216,6 +216,7 @@ async fn sweep_role(
     axe: &Axe,
     plan: &RolePlan,
 ) -> Res<(Vec<Finding>, HashSet<String>)> {
+    Axe::prepare(c).await?;
     set_viewport(c, SIZES[0].0, SIZES[0].1).await?;
     login(c, base, &plan.email).await?;
     let mut seen: HashSet<String> = HashSet::new();
