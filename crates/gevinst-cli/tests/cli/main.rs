@@ -1,7 +1,7 @@
-//! The CLI's integration tests, one binary: the `gevinst` commands one by one
-//! ([`commands`]), and the attacks of a municipal security review ([`attack`]), all run
-//! against the real binary.
+//! The CLI's integration tests: the `gevinst` commands one by one ([`commands`]), run
+//! against the real binary. The attack suite is the crate's second test binary
+//! (`tests/attack`): its tests load the machine on purpose (slow clients, bursts, parallel
+//! logins), so cargo runs it after this one instead of beside it.
 
-mod attack;
 mod commands;
 mod listening;

@@ -14,5 +14,8 @@ mod duties;
 mod login;
 mod slow_clients;
 mod support;
-
 mod two_instances;
+
+#[path = "../cli/listening.rs"]
+#[allow(dead_code)] // the attack suite does not read what the server printed first
+mod listening;
