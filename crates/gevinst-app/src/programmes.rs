@@ -46,6 +46,8 @@ use gevinst_store::StoreError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod roadmap;
+
 pub use crate::actuals::{PendingActual, StoredActual};
 pub use gevinst_store::{StoredBenefitPlan, StoredProgramme};
 

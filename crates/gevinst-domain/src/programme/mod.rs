@@ -56,6 +56,7 @@ mod distribution;
 mod forecast;
 mod overview;
 mod plan;
+mod roadmap;
 mod target;
 
 pub use approval::{
@@ -76,6 +77,7 @@ pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,
     BenefitPlan, BenefitYear, MeasurementFrequency, Period,
 };
+pub use roadmap::{roadmap, RoadmapItem};
 pub use target::{
     Milestone, Programme, ProgrammeDraft, Target, TargetDraft, TargetKind, MAX_PROGRAMME_YEARS,
     MAX_YEAR, MIN_YEAR,

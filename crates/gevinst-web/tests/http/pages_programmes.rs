@@ -102,14 +102,15 @@ async fn overview_shows_hand_computed_figures_in_danish() {
     );
     assert_eq!(row_cells(&html, "Realiseret"), ["0 kr.", "0 kr.", "0 kr."]);
     assert_eq!(row_cells(&html, "Hjemtaget"), ["0 kr.", "0 kr.", "0 kr."]);
+    // Gaps in words, not signs (issue 11 replaced "(+ = bagud)" and "(+ = mangler)").
     assert_eq!(
-        row_cells(&html, "Afvigelse til mål (+ = bagud)"),
-        ["–", "–", "100.000 kr."]
+        row_cells(&html, "Realiseret i forhold til mål"),
+        ["–", "–", "<span class=\"gap-behind\">100.000 kr. bagud</span>"]
     );
     // 100.000 − 85.987,53 = 14.012,47 kr. of the 2027 target is not yet decided.
     assert_eq!(
-        row_cells(&html, "Mål ikke dækket af besluttede (+ = mangler)"),
-        ["–", "–", "14.012 kr."]
+        row_cells(&html, "Besluttede i forhold til mål"),
+        ["–", "–", "<span class=\"gap-behind\">14.012 kr. bagud</span>"]
     );
     // The årsværk table.
     let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];
@@ -129,13 +130,19 @@ async fn overview_shows_hand_computed_figures_in_danish() {
             "85.988 kr.",
             "85.988 kr.",
             "0 kr.",
-            "-25.988 kr."
+            "<span class=\"gap-ahead\">25.988 kr. foran</span>"
         ]
     );
     let other = row_cells(key, &t.other.name);
     assert_eq!(
         other,
-        ["40.000 kr.", "0 kr.", "0 kr.", "0 kr.", "40.000 kr."]
+        [
+            "40.000 kr.",
+            "0 kr.",
+            "0 kr.",
+            "0 kr.",
+            "<span class=\"gap-behind\">40.000 kr. bagud</span>"
+        ]
     );
     // Links to the report and the Excel export.
     assert!(html.contains(&format!("href=\"/programmer/{}/rapport\"", f.programme.0)));
@@ -257,7 +264,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
     assert_eq!(
-        row_cells(&overview, "Frigjort, ikke hjemtaget (geninvesteret)"),
+        row_cells(&overview, "Frigjort, ikke hjemtaget"),
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
 }
