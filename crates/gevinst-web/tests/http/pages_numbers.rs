@@ -5,7 +5,7 @@ use crate::helpers::{
     get_text, login_role, post_text, row_cells, seed_programme, seed_tenant, spawn_app,
     AllowAll, ProgrammeFixture, SeededTenant, TestApp,
 };
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use gevinst_app::auth::Principal;
 use gevinst_domain::business_case::BusinessCaseDraft;
 use gevinst_domain::glossary::{FRIGJORT, HJEMTAGET, REALISERET, TERMS};
@@ -13,7 +13,6 @@ use gevinst_domain::programme::{
     ActualDraft, Milestone, Period, ProgrammeDraft, TargetDraft, TargetKind,
 };
 use gevinst_domain::{PotentialDraft, PotentialId, Role, Status};
-use gevinst_store::prelude::*;
 use reqwest::StatusCode;
 use std::io::Cursor;
 
@@ -77,7 +76,8 @@ async fn closed_year_world(
         }),
     )
     .await;
-    let programmes = gevinst_app::App::new(app.store.clone()).programmes();
+    let gevinst = gevinst_app::App::new(app.store.clone());
+    let programmes = gevinst.programmes();
     let draft = ProgrammeDraft {
         name: "Lukkede år 2025–2027".into(),
         first_year: Some(2025),
@@ -124,7 +124,7 @@ async fn a_closed_year_is_its_recorded_actuals_everywhere() {
     let (c, csrf) = login_role(&app, "lukket", Role::Portefoljeleder).await;
     let page = format!("/programmer/{}", id.0);
     let (status, _) = post_text(&c, &app, &format!("{page}/prognose"), &[("_csrf", &csrf)]).await;
-    assert_eq!(status, StatusCode::OK, "303 followed back to the page");
+    assert_eq!(status, StatusCode::SEE_OTHER, "back to the page");
     let (_, html) = get_text(&c, &app, &page).await;
     let table = &html[html.find("id=\"aar-kr\"").expect("year table")..];
     assert_eq!(row_cells(table, "Realiseret")[0], "50.000 kr.");
@@ -334,14 +334,19 @@ async fn the_programme_page_steers() {
     let page = format!("/programmer/{}", f.programme.0);
     let (_, html) = get_text(&c, &app, &page).await;
     assert!(html.contains("<title>Digitalisering 2025–2027 · gevinst</title>"));
-    let chart = html.find("id=\"maal-og-realiseret\"").expect("chart");
+    let chart = html.find("id=\"maal-og-realiseret-titel\"").expect("chart");
     let years = html.find("id=\"aar-kr\"").expect("year table");
     assert!(chart < years, "the chart opens the page");
     assert!(html.find("id=\"trafiklys\"").expect("lights") < years);
     // Folded sections.
-    for id in ["afvigelser", "usynligt", "noegle", "enhed", "fagomraade", "teknologi"] {
-        let at = html.find(&format!("id=\"{id}\"")).expect(id);
-        assert!(html[at..].contains("<details"), "{id}");
+    for id in ["afvigelser", "usynligt", "noegle"] {
+        let at = html.find(&format!("<section aria-labelledby=\"{id}-titel\" id=\"{id}\">"));
+        let at = at.expect(id);
+        let end = at + html[at..].find("</section>").expect("section end");
+        assert!(html[at..end].contains("<details class=\"fold\">"), "{id}");
+    }
+    for id in ["enhed", "fagomraade", "teknologi"] {
+        assert!(html.contains(&format!("<details class=\"fold\" id=\"{id}\">")));
     }
     // The unit pivot: one row per unit, one column per year, and the programme's total.
     let pivot = &html[html.find("id=\"enhed\"").expect("pivot")..];

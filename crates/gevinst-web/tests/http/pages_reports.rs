@@ -195,8 +195,11 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("Prognosen er ikke beregnet"));
-    // Two fan charts (kr. and årsværk), each with its target line.
-    assert_eq!(html.matches("<polyline").count(), 2, "{html}");
+    // Two fan charts (kr. and årsværk), each with its target line, its median and the
+    // recorded actuals of 2025–2026 as their own series.
+    assert_eq!(html.matches("class=\"fan-median\"").count(), 4, "{html}"); // 2 + legends
+    assert_eq!(html.matches("<polyline").count(), 4, "{html}");
+    assert_eq!(html.matches("class=\"fan-actual\"").count(), 2, "{html}");
     assert!(html.contains("Mål 2027: 100.000 kr."));
     assert!(html.contains("Mål 2027: 0,50 årsværk"));
     // Even at every line's high estimate (porto × 1.1, hours × 1.2) 2027 gives
@@ -204,7 +207,7 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
     // targets are reached in no iteration.
     assert_eq!(
         table_text(&html, "sandsynligheder"),
-        "Sandsynlighed for at nå målene Mål Sandsynlighed 100.000 kr. pr. år senest i 2027 0,0 % 0,50 årsværk senest i 2027 0,0 %"
+        "Sandsynlighed for at nå målene Mål Sandsynlighed 100.000 kr. pr. år senest i 2027 0 % 0,50 årsværk senest i 2027 0 %"
     );
     // The workbook gets the Prognose sheet: per year below, the targets after an empty
     // row (header on row 6, target 1 on row 7), probability as a number.

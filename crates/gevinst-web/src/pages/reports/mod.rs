@@ -240,7 +240,7 @@ mod potential;
 mod programme;
 
 use potential::{potential_report, potential_xlsx};
-pub(super) use programme::fan_data;
+pub(super) use programme::{fan_data, past_years_text};
 use programme::{programme_report, programme_xlsx};
 
 // ---------------------------------------------------------------------------------------
