@@ -1,6 +1,6 @@
 //! The programme forecast's fan chart and its data table.
 
-use super::{compact, escape, line, open, rect, text, Scale, WIDTH};
+use super::{axis_titles, compact, escape, line, open, rect, text, Scale, WIDTH};
 use gevinst_domain::danish::{format_f64, format_kr_f64};
 use std::fmt::Write;
 
@@ -54,8 +54,8 @@ pub fn fan_chart(
     years: &[FanYear],
     targets: &[TargetLine],
 ) -> String {
-    let height = 300.0;
-    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 40.0);
+    let height = 316.0;
+    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 56.0);
     let lo = years
         .iter()
         .map(|y| y.p10.min(y.p50).min(y.p90).min(y.actual.unwrap_or(0.0)))
@@ -111,6 +111,8 @@ pub fn fan_chart(
         };
         text(&mut out, left - 6.0, y + 4.0, "end", "axis", &label);
     }
+    let y_title = if unit == "kr." { "kr. pr. år" } else { unit };
+    axis_titles(&mut out, "År", Some(y_title), (left, right, top, bottom), height);
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let x_of = |i: usize| left + slot * (i as f64 + 0.5);
@@ -118,7 +120,7 @@ pub fn fan_chart(
         text(
             &mut out,
             x_of(i),
-            height - 18.0,
+            bottom + 18.0,
             "middle",
             "axis",
             &y.year.to_string(),

@@ -1,7 +1,7 @@
 //! The programme page's opening chart: the target against what is decided and realised,
 //! per year.
 
-use super::{compact, escape, line, open, rect, text, y_axis, Scale, WIDTH};
+use super::{axis_titles, compact, escape, line, open, rect, text, y_axis, Scale, WIDTH};
 use std::fmt::Write;
 
 /// One programme year of the target-vs-actual chart, kr.
@@ -42,13 +42,7 @@ pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
     let mut out = String::new();
     open(&mut out, id, height, title, &desc, "target-chart");
     y_axis(&mut out, &s, left, right);
-    // Axis titles: the value axis on its side, the years under them.
-    let mid = (top + bottom) / 2.0;
-    let _ = write!(
-        out,
-        r#"<text x="16" y="{mid:.1}" text-anchor="middle" class="axis-title" font-size="12" transform="rotate(-90 16 {mid:.1})">kr. pr. år</text>"#
-    );
-    text(&mut out, (left + right) / 2.0, height - 8.0, "middle", "axis-title", "År");
+    axis_titles(&mut out, "År", Some("kr. pr. år"), (left, right, top, bottom), height);
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let bar = (slot * 0.3).min(44.0);
