@@ -177,7 +177,10 @@ mod tests {
         assert_eq!(words.len(), TERMS.len());
         assert_eq!(anchors.len(), TERMS.len());
         for t in TERMS {
-            assert!(t.anchor.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+            assert!(t
+                .anchor
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-'));
             assert!(t.definition.ends_with('.'), "{}", t.word);
             assert!(!t.definition.contains("  "), "{}", t.word);
         }

@@ -232,10 +232,7 @@ fn year_basis(
         return (Some((kr, fte)), 0.0);
     }
     match real {
-        Some((kr, fte, _, _)) => (
-            Some((f(kr), f(fte))),
-            f(unmeasured_share(&p.actuals, year)),
-        ),
+        Some((kr, fte, _, _)) => (Some((f(kr), f(fte))), f(unmeasured_share(&p.actuals, year))),
         None => (None, 1.0),
     }
 }

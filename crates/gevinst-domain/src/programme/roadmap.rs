@@ -78,7 +78,12 @@ mod tests {
             first_year: Some(2025),
             last_year: Some(2027),
             targets: vec![],
-            potentials: vec![PotentialId(1), PotentialId(2), PotentialId(3), PotentialId(4)],
+            potentials: vec![
+                PotentialId(1),
+                PotentialId(2),
+                PotentialId(3),
+                PotentialId(4),
+            ],
             distribution_keys: vec![],
         }
         .validate()

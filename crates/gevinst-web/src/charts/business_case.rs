@@ -52,7 +52,13 @@ pub fn cash_flow(id: &str, years: &[CashYear], payback_year: Option<i32>) -> Str
         "cash-chart",
     );
     y_axis(&mut out, &s, left, right);
-    axis_titles(&mut out, "År", Some("Kr."), (left, right, top, bottom), height);
+    axis_titles(
+        &mut out,
+        "År",
+        Some("Kr."),
+        (left, right, top, bottom),
+        height,
+    );
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let bar = (slot * 0.35).min(40.0);

@@ -112,7 +112,13 @@ pub fn fan_chart(
         text(&mut out, left - 6.0, y + 4.0, "end", "axis", &label);
     }
     let y_title = if unit == "kr." { "kr. pr. år" } else { unit };
-    axis_titles(&mut out, "År", Some(y_title), (left, right, top, bottom), height);
+    axis_titles(
+        &mut out,
+        "År",
+        Some(y_title),
+        (left, right, top, bottom),
+        height,
+    );
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let x_of = |i: usize| left + slot * (i as f64 + 0.5);
@@ -248,8 +254,23 @@ pub fn fan_chart(
         text(&mut out, left + 312.0, 18.0, "start", "legend", "Delmål");
     }
     if !measured.is_empty() {
-        rect(&mut out, left + 370.0, 9.5, 9.0, 9.0, "fan-actual-point", "#000");
-        text(&mut out, left + 384.0, 18.0, "start", "legend", "Realiseret");
+        rect(
+            &mut out,
+            left + 370.0,
+            9.5,
+            9.0,
+            9.0,
+            "fan-actual-point",
+            "#000",
+        );
+        text(
+            &mut out,
+            left + 384.0,
+            18.0,
+            "start",
+            "legend",
+            "Realiseret",
+        );
     }
     out.push_str("</svg>");
     out
@@ -272,7 +293,10 @@ pub fn fan_table(caption: &str, unit: &str, years: &[FanYear], targets: &[Target
             escape(&fan_value(unit, y.p10)),
             escape(&fan_value(unit, y.p50)),
             escape(&fan_value(unit, y.p90)),
-            escape(&y.actual.map_or_else(|| "–".to_owned(), |a| fan_value(unit, a)))
+            escape(
+                &y.actual
+                    .map_or_else(|| "–".to_owned(), |a| fan_value(unit, a))
+            )
         );
     }
     out.push_str("</tbody></table>");

@@ -151,9 +151,22 @@ fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
 
 /// Axis titles: `x_title` centred under the plot, `y_title` (if any) turned on the left
 /// edge, so every axis says what it measures.
-fn axis_titles(out: &mut String, x_title: &str, y_title: Option<&str>, plot: (f64, f64, f64, f64), height: f64) {
+fn axis_titles(
+    out: &mut String,
+    x_title: &str,
+    y_title: Option<&str>,
+    plot: (f64, f64, f64, f64),
+    height: f64,
+) {
     let (left, right, top, bottom) = plot;
-    text(out, (left + right) / 2.0, height - 6.0, "middle", "axis-title", x_title);
+    text(
+        out,
+        (left + right) / 2.0,
+        height - 6.0,
+        "middle",
+        "axis-title",
+        x_title,
+    );
     if let Some(y_title) = y_title {
         let mid = (top + bottom) / 2.0;
         let _ = write!(

@@ -22,7 +22,9 @@ pub struct TargetYear {
 pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
     let height = 320.0;
     let (left, right, top, bottom) = (96.0, WIDTH - 16.0, 44.0, height - 56.0);
-    let values = years.iter().flat_map(|y| [y.decided, y.realised, y.target.unwrap_or(0.0)]);
+    let values = years
+        .iter()
+        .flat_map(|y| [y.decided, y.realised, y.target.unwrap_or(0.0)]);
     let lo = values.clone().fold(0.0_f64, f64::min);
     let hi = values.fold(0.0_f64, f64::max);
     let s = Scale::new(lo, hi * 1.05, bottom, top);
@@ -34,7 +36,8 @@ pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
             desc,
             " {}: mål {}, besluttet {}, realiseret {}.",
             y.year,
-            y.target.map_or_else(|| "intet".to_owned(), |t| format!("{} kr.", compact(t))),
+            y.target
+                .map_or_else(|| "intet".to_owned(), |t| format!("{} kr.", compact(t))),
             format!("{} kr.", compact(y.decided)),
             format!("{} kr.", compact(y.realised)),
         );
@@ -42,7 +45,13 @@ pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
     let mut out = String::new();
     open(&mut out, id, height, title, &desc, "target-chart");
     y_axis(&mut out, &s, left, right);
-    axis_titles(&mut out, "År", Some("kr. pr. år"), (left, right, top, bottom), height);
+    axis_titles(
+        &mut out,
+        "År",
+        Some("kr. pr. år"),
+        (left, right, top, bottom),
+        height,
+    );
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let bar = (slot * 0.3).min(44.0);
@@ -66,14 +75,36 @@ pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
             let ty = s.at(t);
             line(&mut out, cx - bar - 8.0, ty, cx + bar + 8.0, ty, "target");
         }
-        text(&mut out, cx, bottom + 18.0, "middle", "axis", &y.year.to_string());
+        text(
+            &mut out,
+            cx,
+            bottom + 18.0,
+            "middle",
+            "axis",
+            &y.year.to_string(),
+        );
     }
     line(&mut out, left, zero, right, zero, "base");
     // Legend.
     rect(&mut out, left, 12.0, 12.0, 12.0, "decided", "#9fc5e8");
     text(&mut out, left + 16.0, 22.0, "start", "legend", "Besluttet");
-    rect(&mut out, left + 110.0, 12.0, 12.0, 12.0, "realised", "#0b5394");
-    text(&mut out, left + 126.0, 22.0, "start", "legend", "Realiseret");
+    rect(
+        &mut out,
+        left + 110.0,
+        12.0,
+        12.0,
+        12.0,
+        "realised",
+        "#0b5394",
+    );
+    text(
+        &mut out,
+        left + 126.0,
+        22.0,
+        "start",
+        "legend",
+        "Realiseret",
+    );
     line(&mut out, left + 230.0, 18.0, left + 254.0, 18.0, "target");
     text(&mut out, left + 260.0, 22.0, "start", "legend", "Mål");
     out.push_str("</svg>");

@@ -46,14 +46,21 @@ return out;
 async fn check_layout(c: &Client, size: &str) -> Res {
     let v = c.execute(MEASURE, vec![]).await?;
     let charts = v["charts"].as_u64().unwrap_or(0);
-    assert!(charts >= 3, "{size}: target chart and two fan charts, got {charts}");
+    assert!(
+        charts >= 3,
+        "{size}: target chart and two fan charts, got {charts}"
+    );
     assert!(
         v["overflow"].as_f64().unwrap_or(f64::MAX) <= 0.0,
         "{size}: the page overflows sideways by {} px",
         v["overflow"]
     );
     assert_eq!(v["outside"], serde_json::json!([]), "{size}: labels cut");
-    assert_eq!(v["small"], serde_json::json!([]), "{size}: text below 12 px");
+    assert_eq!(
+        v["small"],
+        serde_json::json!([]),
+        "{size}: text below 12 px"
+    );
     Ok(())
 }
 
@@ -63,10 +70,12 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     let page = app.url(&format!("/programmer/{}", f.programme.0));
     c.goto(&page).await?;
     wait_body(c, "Mål og realiseret").await?;
-    c.find(Locator::XPath("//button[normalize-space()='Beregn prognose']"))
-        .await?
-        .click()
-        .await?;
+    c.find(Locator::XPath(
+        "//button[normalize-space()='Beregn prognose']",
+    ))
+    .await?
+    .click()
+    .await?;
     wait_body(c, "Sandsynlighed for at nå målet").await?;
     // The first thing under the heading is the target-vs-actual chart.
     let first = c
@@ -76,7 +85,8 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
         .await?;
     assert_eq!(first.as_deref(), Some("chart target-chart"));
     // The recorded actuals are their own series in the fan chart.
-    c.find(Locator::Css("svg.fan-chart rect.fan-actual-point")).await?;
+    c.find(Locator::Css("svg.fan-chart rect.fan-actual-point"))
+        .await?;
     check_layout(c, "1366×900").await?;
     shot(c, "numbers-programme-laptop").await?;
     c.set_window_size(390, 844).await?;

@@ -105,12 +105,20 @@ async fn overview_shows_hand_computed_figures_in_danish() {
     // Gaps in words, not signs (issue 11 replaced "(+ = bagud)" and "(+ = mangler)").
     assert_eq!(
         row_cells(&html, "Realiseret i forhold til mål"),
-        ["–", "–", "<span class=\"gap-behind\">100.000 kr. bagud</span>"]
+        [
+            "–",
+            "–",
+            "<span class=\"gap-behind\">100.000 kr. bagud</span>"
+        ]
     );
     // 100.000 − 85.987,53 = 14.012,47 kr. of the 2027 target is not yet decided.
     assert_eq!(
         row_cells(&html, "Besluttede i forhold til mål"),
-        ["–", "–", "<span class=\"gap-behind\">14.012 kr. bagud</span>"]
+        [
+            "–",
+            "–",
+            "<span class=\"gap-behind\">14.012 kr. bagud</span>"
+        ]
     );
     // The årsværk table.
     let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];

@@ -115,9 +115,7 @@ async fn the_programme_report_shows_targets_figures_deviations_and_explanations(
     );
     let fte = table_text(&html, "noegletal-aarsvaerk");
     assert!(
-        fte.contains(
-            "2027 0,50 årsværk 0,05 årsværk 0,05 årsværk 0,00 årsværk 0,50 årsværk bagud"
-        ),
+        fte.contains("2027 0,50 årsværk 0,05 årsværk 0,05 årsværk 0,00 årsværk 0,50 årsværk bagud"),
         "{fte}"
     );
 

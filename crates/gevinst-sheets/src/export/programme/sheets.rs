@@ -2,9 +2,9 @@
 //! actuals and forecast.
 
 use super::*;
-use gevinst_domain::programme::{BreakdownRow, Forecast, Programme, ProgrammeOverview, TargetKind};
 use gevinst_domain::danish::format_chance;
 use gevinst_domain::glossary::TERMS;
+use gevinst_domain::programme::{BreakdownRow, Forecast, Programme, ProgrammeOverview, TargetKind};
 use gevinst_domain::PotentialId;
 use rust_decimal::RoundingStrategy;
 use rust_xlsxwriter::{Worksheet, XlsxError};

@@ -9,8 +9,8 @@ use gevinst_domain::business_case::{
     Evaluation, LineKind, Simulation, TornadoBar,
 };
 use gevinst_domain::danish::{
-    format_chance, format_count, format_fte, format_kr, format_kr_f64 as kr_f64, format_percent as pct,
-    format_price,
+    format_chance, format_count, format_fte, format_kr, format_kr_f64 as kr_f64,
+    format_percent as pct, format_price,
 };
 use gevinst_domain::FieldErrors;
 

@@ -199,13 +199,12 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
     let is_kr = kind == TargetKind::KrPerYear;
     let pick = |kr_v: Decimal, fte_v: Decimal| if is_kr { kr(kr_v) } else { fte(fte_v) };
     // One row: a label, a cell for each year of the programme, and a CSS class.
-    let row = |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> String| {
-        YearRow {
+    let row =
+        |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> String| YearRow {
             label,
             cells: o.years.iter().map(|y| Cell::from(cell(y))).collect(),
             class,
-        }
-    };
+        };
     let gap_row =
         |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> Cell| YearRow {
             label,
@@ -312,7 +311,10 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
 /// two figures are defined differently (see the glossary), and the page says so instead
 /// of leaving a controller to wonder.
 pub(crate) fn harvest_notes(o: &ProgrammeOverview, lists: &TenantLists) -> Vec<HarvestNote> {
-    let whole = o.years.iter().map(|y| ("Hele programmet".to_owned(), y.year, &y.figures));
+    let whole = o
+        .years
+        .iter()
+        .map(|y| ("Hele programmet".to_owned(), y.year, &y.figures));
     let units = o.by_unit.iter().flat_map(|r| {
         let name = match r.key {
             BreakdownKey::Unit(u) => lists.units.get(u).map(|u| u.name.clone()),

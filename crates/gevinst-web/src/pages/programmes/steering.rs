@@ -6,13 +6,13 @@ use super::overview::{gap_cell, Cell};
 use super::{amount, kr};
 use crate::charts::{self, TargetYear};
 use gevinst_app::potentials::TenantLists;
+use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_count, to_f64};
 use gevinst_domain::programme::{
     BreakdownKey, BreakdownRow, Figures, Programme, ProgrammeOverview, RoadmapItem, ShareOwner,
     TargetKind,
 };
 use gevinst_domain::Status;
-use gevinst_domain::business_case::Decimal;
 
 /// The opening chart and its data table rows (year, target, decided, realised).
 pub(crate) struct TargetChart {
@@ -22,9 +22,17 @@ pub(crate) struct TargetChart {
 
 /// The chart of the programme's first kr. target against decided and realised.
 pub(crate) fn target_chart(p: &Programme, o: &ProgrammeOverview) -> TargetChart {
-    let first = p.targets.iter().position(|t| t.kind == TargetKind::KrPerYear);
+    let first = p
+        .targets
+        .iter()
+        .position(|t| t.kind == TargetKind::KrPerYear);
     let target_in = |y: &gevinst_domain::programme::ProgrammeYear| {
-        first.and_then(|i| y.targets.iter().find(|t| t.target == i).and_then(|t| t.amount))
+        first.and_then(|i| {
+            y.targets
+                .iter()
+                .find(|t| t.target == i)
+                .and_then(|t| t.amount)
+        })
     };
     let years: Vec<TargetYear> = o
         .years
@@ -49,7 +57,11 @@ pub(crate) fn target_chart(p: &Programme, o: &ProgrammeOverview) -> TargetChart 
         })
         .collect();
     TargetChart {
-        svg: charts::target_chart("maal-og-realiseret", "Mål, besluttet og realiseret pr. år", &years),
+        svg: charts::target_chart(
+            "maal-og-realiseret",
+            "Mål, besluttet og realiseret pr. år",
+            &years,
+        ),
         rows,
     }
 }
@@ -82,7 +94,11 @@ pub(crate) fn light(share: Decimal, decided: Decimal) -> (&'static str, &'static
 
 /// A traffic light per distribution-key share (per forvaltning against its share of
 /// the fordelingsnøgle), decided contributions in the target's deadline year.
-pub(crate) fn traffic_lights(p: &Programme, o: &ProgrammeOverview, lists: &TenantLists) -> Vec<Light> {
+pub(crate) fn traffic_lights(
+    p: &Programme,
+    o: &ProgrammeOverview,
+    lists: &TenantLists,
+) -> Vec<Light> {
     o.shares
         .iter()
         .filter_map(|s| {

@@ -18,13 +18,13 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes::StoredProgramme;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
-    format_count, format_date_in_words as long_date, format_fte as fte, format_kr, format_percent,
-    format_chance, format_gap, format_target_amount as amount, to_f64,
+    format_chance, format_count, format_date_in_words as long_date, format_fte as fte, format_gap,
+    format_kr, format_percent, format_target_amount as amount, to_f64,
 };
+use gevinst_domain::glossary::{hint, BESLUTTET, FRIGJORT, HJEMTAGET, PLANLAGT, REALISERET};
 use gevinst_domain::programme::{
     Forecast, KeyBasis, Programme, ProgrammeOverview, ShareOwner, Target, TargetKind,
 };
-use gevinst_domain::glossary::{hint, BESLUTTET, FRIGJORT, HJEMTAGET, PLANLAGT, REALISERET};
 use gevinst_domain::{Potential, ProgrammeId, Status};
 use std::collections::BTreeMap;
 
@@ -351,7 +351,9 @@ pub(super) async fn programme_report(
             })
             .collect(),
         status_total: inc.len(),
-        forecast: forecast.as_deref().map(|fc| forecast_view(programme, fc, &ov)),
+        forecast: forecast
+            .as_deref()
+            .map(|fc| forecast_view(programme, fc, &ov)),
         totals: totals(&ov),
         gaps: gap_views(&ov, &plans),
         shares: share_views(programme, &ov, &names),
