@@ -34,12 +34,12 @@ pub fn target_chart(id: &str, title: &str, years: &[TargetYear]) -> String {
     for y in years {
         let _ = write!(
             desc,
-            " {}: mål {}, besluttet {}, realiseret {}.",
+            " {}: mål {}, besluttet {} kr., realiseret {} kr.",
             y.year,
             y.target
                 .map_or_else(|| "intet".to_owned(), |t| format!("{} kr.", compact(t))),
-            format!("{} kr.", compact(y.decided)),
-            format!("{} kr.", compact(y.realised)),
+            compact(y.decided),
+            compact(y.realised),
         );
     }
     let mut out = String::new();

@@ -287,9 +287,10 @@ async fn a_harvest_above_the_realised_gain_is_explained() {
     let (_, html) = get_text(&c, &app, &format!("/programmer/{}", f.programme.0)).await;
     let note = &html[html.find("id=\"hjemtaget-over-realiseret\"").expect("note")..];
     assert!(note.contains(&format!(
-        "{} 2026: hjemtaget 30.000 kr. er mere end realiseret 10.000 kr.",
+        "<li>{} 2026: realiseret 10.000 kr., hjemtaget 30.000 kr.</li>",
         t.enhed.name
     )));
+    assert!(note.contains("Hjemtaget er det beløb, der er taget ud af budgettet"));
 }
 
 /// Potential 180 in the demo: 714.657 kr. of invisible work in the key figures, 714.670

@@ -328,12 +328,9 @@ pub(crate) fn harvest_notes(o: &ProgrammeOverview, lists: &TenantLists) -> Vec<H
         .filter(|(_, _, f)| f.harvested_kr > f.realised_kr && !f.harvested_kr.is_zero())
         .map(|(name, year, f)| HarvestNote {
             text: format!(
-                "{name} {year}: hjemtaget {} er mere end realiseret {}. Hjemtaget er det \
-                 beløb, der er taget ud af budgettet; realiseret er den målte gevinst minus \
-                 drift og usynligt arbejde. Budgettet kan være reduceret efter planen, før \
-                 gevinsten er målt.",
-                kr(f.harvested_kr),
-                kr(f.realised_kr)
+                "{name} {year}: realiseret {}, hjemtaget {}",
+                kr(f.realised_kr),
+                kr(f.harvested_kr)
             ),
         })
         .collect()
