@@ -46,6 +46,8 @@ use gevinst_store::StoreError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod roadmap;
+
 pub use crate::actuals::{PendingActual, StoredActual};
 pub use gevinst_store::{StoredBenefitPlan, StoredProgramme};
 
@@ -389,8 +391,9 @@ impl Programmes<'_> {
     }
 
     /// The programme forecast: a Monte Carlo of the annual gain per year and the probability
-    /// of reaching each target, with the tenant's probabilities per status. Actuals replace
-    /// the plan in years before `current_year`. Iterations must be
+    /// of reaching each target, with the tenant's probabilities per status. Years before
+    /// `current_year` are their recorded actuals; `current_year` adds its actuals so far to
+    /// the forecast of the rest ([`gevinst_domain::programme::forecast`]). Iterations must be
     /// 1–[`MAX_INTERACTIVE_ITERATIONS`] ([`AppError::Invalid`] on `iterations`). Anyone in
     /// the tenant may run it, within `limiter`'s caps ([`AppError::Busy`] when they are
     /// reached); the same seed gives the same result.

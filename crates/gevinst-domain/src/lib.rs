@@ -32,6 +32,7 @@ pub mod audit_chain;
 pub mod business_case;
 pub mod cpr;
 pub mod danish;
+pub mod glossary;
 pub mod ids;
 pub mod json_number;
 pub mod login_throttle;

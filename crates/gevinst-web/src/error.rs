@@ -260,11 +260,46 @@ pub fn throttled_message(retry_after_secs: u64) -> String {
     format!("For mange mislykkede forsøg. Vent {wait}, og prøv igen.")
 }
 
-/// Renders the plain error page (used by [`PageError`] and by middleware).
+/// Renders the plain error page (used by [`PageError`] and by middleware). The page
+/// carries its title and message as an [`ErrorText`] extension, so that
+/// [`with_navigation`] can render it again with the logged-in user's menu and name.
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     let page = ErrorPage {
         layout: Layout::anonymous(title),
         message: message.to_owned(),
     };
-    (status, Page(page)).into_response()
+    let mut res = (status, Page(page)).into_response();
+    res.extensions_mut().insert(ErrorText {
+        title: title.to_owned(),
+        message: message.to_owned(),
+    });
+    res
+}
+
+/// The title and message of an error page, kept on its response.
+#[derive(Debug, Clone)]
+pub struct ErrorText {
+    title: String,
+    message: String,
+}
+
+/// An error page answered to a logged-in user keeps the navigation and the user's name
+/// (a 403 or 404 is not a dead end): the page is rendered again with their layout, with
+/// the same status and headers.
+pub fn with_navigation(res: Response, who: &crate::session::PageUser) -> Response {
+    let Some(text) = res.extensions().get::<ErrorText>().cloned() else {
+        return res;
+    };
+    let (mut parts, _) = res.into_parts();
+    let page = ErrorPage {
+        layout: Layout::new(who, text.title, ""),
+        message: text.message,
+    };
+    let fresh = Page(page).into_response();
+    let (fresh_parts, body) = fresh.into_parts();
+    if let Some(ct) = fresh_parts.headers.get(header::CONTENT_TYPE) {
+        parts.headers.insert(header::CONTENT_TYPE, ct.clone());
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }

@@ -152,10 +152,15 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             );
         }
     }
-    if let Some((principal, csrf)) = session {
-        req.extensions_mut().insert(PageUser { principal, csrf });
+    let who = session.map(|(principal, csrf)| PageUser { principal, csrf });
+    if let Some(w) = &who {
+        req.extensions_mut().insert(w.clone());
     }
-    next.run(req).await
+    let res = next.run(req).await;
+    match &who {
+        Some(w) => crate::error::with_navigation(res, w),
+        None => res,
+    }
 }
 
 /// Rejection for pages without a session: a redirect to the login page that comes back.

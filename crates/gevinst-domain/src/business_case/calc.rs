@@ -1,7 +1,7 @@
 //! Deterministic results, exact in [`Decimal`] kr. Intermediate values keep full decimal
 //! precision; every reported amount is rounded to øre (2 decimals, half away from zero).
 
-use super::model::{BusinessCase, Economics, Line, LineKind};
+use super::model::{BusinessCase, Economics, InvisibleCategory, Line, LineKind};
 use crate::validation::FieldErrors;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -211,6 +211,35 @@ fn payback_year(start_year: i32, cumulative: &[Decimal]) -> Option<i32> {
         .rposition(|c| *c < Decimal::ZERO)
         .map_or(0, |t| t + 1);
     (from < cumulative.len()).then(|| start_year + from as i32)
+}
+
+/// Invisible work over the horizon per category, kr., exact (unrounded), in the order the
+/// categories first occur; a line without a category (saved before it was required) is
+/// under `None`.
+///
+/// These are the same exact line values whose sum [`Evaluation::invisible_work`] rounds, so
+/// a breakdown by type always adds up to the key figure: never multiply hours by the
+/// rounded [`Evaluation::hourly_rate`] (that was 13 kr. off on a demo case).
+pub fn invisible_work_by_category(
+    case: &BusinessCase,
+    econ: &Economics,
+) -> Vec<(Option<InvisibleCategory>, Decimal)> {
+    let mut out: Vec<(Option<InvisibleCategory>, Decimal)> = Vec::new();
+    for line in case
+        .lines
+        .iter()
+        .filter(|l| l.kind == LineKind::UsynligtArbejde)
+    {
+        let total = line_values(line, econ)
+            .iter()
+            .take(case.horizon as usize)
+            .fold(Decimal::ZERO, |a, v| a.saturating_add(*v));
+        match out.iter_mut().find(|(c, _)| *c == line.category) {
+            Some((_, sum)) => *sum = sum.saturating_add(total),
+            None => out.push((line.category, total)),
+        }
+    }
+    out
 }
 
 /// Yearly costs, benefits and invisible work in kr. (unrounded), and the final-year
@@ -473,5 +502,28 @@ mod tests {
         assert_eq!(r.invisible_share, None);
         // −1 − 1/1.035 = −1.966183…
         assert_eq!(r.npv, dec!(-1.97));
+    }
+
+    #[test]
+    fn invisible_work_by_type_adds_up_to_the_key_figure() {
+        // The hourly rate 500,000 / 1,924 = 259.875… is shown as 259.88; 384.8 hours at the
+        // shown rate would be 100,001.82 kr., not the 100,000 kr. of the key figure.
+        let mut case = robot();
+        let mut other = Line::certain(
+            LineKind::UsynligtArbejde,
+            "Dobbeltregistrering",
+            vec![dec!(0), dec!(17.3), dec!(17.3)],
+        );
+        other.category = Some(InvisibleCategory::Kompensation);
+        case.lines.push(other);
+        let e = econ();
+        let r = evaluate(&case, &e).unwrap();
+        let by_type = invisible_work_by_category(&case, &e);
+        assert_eq!(by_type.len(), 2);
+        assert_eq!(by_type[0].0, Some(InvisibleCategory::Oprydning));
+        assert_eq!(ore(by_type[0].1), dec!(100000));
+        let exact_sum: Decimal = by_type.iter().map(|(_, v)| *v).sum();
+        assert_eq!(ore(exact_sum), r.invisible_work);
+        assert_ne!(dec!(384.8) * r.hourly_rate, ore(by_type[0].1));
     }
 }

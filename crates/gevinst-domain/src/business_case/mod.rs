@@ -38,7 +38,7 @@ pub(crate) mod simulate;
 mod values;
 
 pub(crate) use calc::ore;
-pub use calc::{evaluate, line_values, Evaluation, YearFigures};
+pub use calc::{evaluate, invisible_work_by_category, line_values, Evaluation, YearFigures};
 pub use economics::{
     ChannelCostsDraft, EconomicsDraft, MAX_ANNUAL_COST_PER_FTE, MAX_CHANNEL_COST, MAX_HOURLY_RATE,
     MAX_HOURS_PER_FTE, MIN_ANNUAL_COST_PER_FTE, MIN_HOURS_PER_FTE,

@@ -2,6 +2,7 @@
 //! of reaching each target by its deadline.
 
 use super::overview::{potential_year, ProgrammePotential};
+use super::plan::{Actual, Period};
 use super::target::{Programme, TargetKind};
 use crate::business_case::simulate::{chunk_rng, summarise, Pert, SimRng, CHUNK};
 use crate::business_case::{
@@ -165,7 +166,8 @@ pub struct Forecast {
     pub iterations: u32,
     /// Seed.
     pub seed: u64,
-    /// Programme years before this one used the actuals where there were any.
+    /// Programme years before this one are the recorded actuals (a fact); this year adds
+    /// the actuals so far to the forecast of its unmeasured quarters.
     pub actuals_before_year: i32,
     /// Per programme year.
     pub years: Vec<ForecastYear>,
@@ -175,21 +177,65 @@ pub struct Forecast {
 
 struct PrepLine {
     multiplier: Pert,
-    /// Signed kr. per programme year (0 where actuals are used).
+    /// Signed kr. per programme year still to be forecast (0 in closed years; in the
+    /// current year scaled to the share of it not yet measured).
     kr: Vec<f64>,
-    /// Signed årsværk per programme year.
+    /// Signed årsværk per programme year, likewise.
     fte: Vec<f64>,
 }
 
 struct PrepPotential {
     probability: f64,
     lines: Vec<PrepLine>,
-    /// Realised (kr., årsværk) per programme year where actuals replace the plan.
+    /// Realised (kr., årsværk) per programme year, added whether or not the potential
+    /// takes part: a closed year's recorded actuals (zero when none were recorded), and
+    /// the current year's actuals so far.
     fixed: Vec<Option<(f64, f64)>>,
 }
 
 fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
+}
+
+/// The share of `year` a potential's actuals do not cover yet: 1 with no actuals, 0 with
+/// an actual for the whole year, else the quarters without an actual ÷ 4. Only actuals
+/// that count as realised cover (one awaiting approval is not a fact yet).
+pub(crate) fn unmeasured_share(actuals: &[Actual], year: i32) -> Decimal {
+    let mut quarters = [false; 4];
+    for a in actuals
+        .iter()
+        .filter(|a| a.period.year() == year && a.approval.counts_as_realised())
+    {
+        match a.period {
+            Period::Year(_) => return Decimal::ZERO,
+            Period::Quarter(_, q @ 1..=4) => quarters[q as usize - 1] = true,
+            Period::Quarter(..) => {}
+        }
+    }
+    let open = quarters.iter().filter(|q| !**q).count();
+    Decimal::from(open as u32) / Decimal::from(4)
+}
+
+/// How a programme year is forecast for one potential: closed years are recorded fact,
+/// the current year is its actuals so far plus the forecast of the unmeasured share.
+fn year_basis(
+    p: &ProgrammePotential,
+    econ: &Economics,
+    year: i32,
+    current_year: i32,
+) -> (Option<(f64, f64)>, f64) {
+    if year > current_year {
+        return (None, 1.0);
+    }
+    let real = potential_year(p, econ, year).real;
+    if year < current_year {
+        let (kr, fte) = real.map_or((0.0, 0.0), |(kr, fte, _, _)| (f(kr), f(fte)));
+        return (Some((kr, fte)), 0.0);
+    }
+    match real {
+        Some((kr, fte, _, _)) => (Some((f(kr), f(fte))), f(unmeasured_share(&p.actuals, year))),
+        None => (None, 1.0),
+    }
 }
 
 fn prepare(
@@ -199,36 +245,34 @@ fn prepare(
     probs: &StatusProbabilities,
     current_year: i32,
 ) -> PrepPotential {
-    let fixed: Vec<Option<(f64, f64)>> = years
+    let basis: Vec<(Option<(f64, f64)>, f64)> = years
         .iter()
-        .map(|y| {
-            if *y >= current_year {
-                return None;
-            }
-            potential_year(p, econ, *y)
-                .real
-                .map(|(kr, fte, _, _)| (f(kr), f(fte)))
-        })
+        .map(|y| year_basis(p, econ, *y, current_year))
         .collect();
+    let fixed: Vec<Option<(f64, f64)>> = basis.iter().map(|b| b.0).collect();
     let lines = p
         .case
         .iter()
         .flat_map(|case| {
+            let basis = &basis;
             case.lines
                 .iter()
                 .filter(|l| l.kind != LineKind::Investering)
-                .map(|line| {
+                .map(move |line| {
                     let values = line_values(line, econ);
                     let sign = if line.kind.is_benefit() { 1.0 } else { -1.0 };
                     let mut kr = vec![0.0; years.len()];
                     let mut fte = vec![0.0; years.len()];
                     for (i, y) in years.iter().enumerate() {
                         let t = y - case.start_year;
-                        if fixed[i].is_some() || t < 0 || t >= case.horizon as i32 {
+                        let (fixed, open) = basis[i];
+                        // Realised figures already carry the whole year's planned drift.
+                        let drift_counted = fixed.is_some() && line.kind == LineKind::Drift;
+                        if open == 0.0 || drift_counted || t < 0 || t >= case.horizon as i32 {
                             continue;
                         }
                         let t = t as usize;
-                        kr[i] = sign * f(values.get(t).copied().unwrap_or_default());
+                        kr[i] = sign * open * f(values.get(t).copied().unwrap_or_default());
                         let amount = line.amounts.get(t).copied().unwrap_or_default();
                         let per_fte = match line.kind {
                             LineKind::FrigjorteTimer | LineKind::UsynligtArbejde
@@ -239,7 +283,7 @@ fn prepare(
                             LineKind::FrigjorteAarsvaerk => amount,
                             _ => Decimal::ZERO,
                         };
-                        fte[i] = sign * f(per_fte);
+                        fte[i] = sign * open * f(per_fte);
                     }
                     PrepLine {
                         multiplier: Pert::new(f(line.low), 1.0, f(line.high)),
@@ -284,9 +328,12 @@ impl PrepPotential {
 ///
 /// Each iteration: every included potential takes part with its status's probability;
 /// if it does, each non-investering line of its case draws one Beta-PERT multiplier (as in
-/// the business-case simulation) that scales all its years. For programme years before
-/// `current_year` in which a potential has actuals, the realised figures replace the plan,
-/// whether or not it takes part. Risks (one-off NPV hits) are not part of the annual gain.
+/// the business-case simulation) that scales all its years. Programme years before
+/// `current_year` are closed: they are the recorded actuals (the overview's *Realiseret*),
+/// a fact with no spread, whether or not a potential takes part. In `current_year` a
+/// potential with actuals adds its actuals so far to the forecast of the quarters not yet
+/// measured ([`unmeasured_share`]). Risks (one-off NPV hits) are not part of the annual
+/// gain.
 /// Deterministic for a seed whatever the number of threads.
 pub fn forecast(
     programme: &Programme,

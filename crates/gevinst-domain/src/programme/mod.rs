@@ -57,6 +57,7 @@ mod forecast;
 mod overview;
 mod period;
 mod plan;
+mod roadmap;
 mod target;
 
 pub use approval::{
@@ -78,6 +79,7 @@ pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,
     BenefitPlan, BenefitYear, MeasurementFrequency,
 };
+pub use roadmap::{roadmap, RoadmapItem};
 pub use target::{
     Milestone, Programme, ProgrammeDraft, Target, TargetDraft, TargetKind, MAX_PROGRAMME_YEARS,
     MAX_YEAR, MIN_YEAR,

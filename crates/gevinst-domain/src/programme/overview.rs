@@ -64,16 +64,23 @@ pub struct Figures {
     /// Årsværk of decided potentials.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub decided_fte: Decimal,
-    /// Realised annual gain, kr.
+    /// Realised (Realiseret): the measured gain of the year: the recorded actuals
+    /// (freed time and årsværk at the tenant's rates, direct savings) minus the
+    /// invisible work measured and minus the year's planned drift. Actuals awaiting
+    /// approval do not count. May be negative.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised_kr: Decimal,
     /// Realised årsværk.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub realised_fte: Decimal,
-    /// Harvested (hjemtaget), kr.
+    /// Harvested (Hjemtaget): kr. actually removed from a budget, with a budget
+    /// reference and a date. Recorded apart from the realised gain, without drift or
+    /// invisible work subtracted, so it can exceed the realised gain.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub harvested_kr: Decimal,
-    /// Realised but not harvested (freed time reinvested), kr.: realised − harvested.
+    /// Freed, not harvested (Frigjort, ikke hjemtaget): realised − harvested, a gain
+    /// (typically freed time) reinvested in quality instead of removed from the
+    /// budget.
     #[schema(value_type = crate::json_number::DecimalSchema)]
     pub not_harvested_kr: Decimal,
     /// Realised kr. of flagged actuals *afventer godkendelse* (awaiting a second person's

@@ -1,7 +1,7 @@
 //! The business-case charts: the cash flow by year, the tornado of swings and the
 //! histogram of simulated outcomes.
 
-use super::{compact, line, open, rect, text, y_axis, Scale, WIDTH};
+use super::{axis_titles, compact, escape, line, open, rect, text, y_axis, Scale, WIDTH};
 use gevinst_domain::danish::{format_f64, format_kr_f64};
 use std::fmt::Write;
 
@@ -21,8 +21,8 @@ pub struct CashYear {
 /// The cash flow per year: benefits as bars up, costs as bars down, the cumulative net as
 /// a line, and a marker where the cumulative net first reaches zero (the payback year).
 pub fn cash_flow(id: &str, years: &[CashYear], payback_year: Option<i32>) -> String {
-    let height = 320.0;
-    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 40.0);
+    let height = 336.0;
+    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 56.0);
     let lo = years
         .iter()
         .map(|y| (-y.costs).min(y.cumulative))
@@ -52,6 +52,13 @@ pub fn cash_flow(id: &str, years: &[CashYear], payback_year: Option<i32>) -> Str
         "cash-chart",
     );
     y_axis(&mut out, &s, left, right);
+    axis_titles(
+        &mut out,
+        "År",
+        Some("Kr."),
+        (left, right, top, bottom),
+        height,
+    );
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let bar = (slot * 0.35).min(40.0);
@@ -74,7 +81,7 @@ pub fn cash_flow(id: &str, years: &[CashYear], payback_year: Option<i32>) -> Str
         text(
             &mut out,
             cx,
-            height - 18.0,
+            bottom + 22.0,
             "middle",
             "axis",
             &y.year.to_string(),
@@ -189,7 +196,7 @@ pub fn tornado(id: &str, rows: &[TornadoRow], base: f64, max: usize) -> String {
     sorted.truncate(max);
     let row_h = 28.0;
     let (top, left, right) = (30.0, 210.0, WIDTH - 20.0);
-    let height = top + row_h * sorted.len().max(1) as f64 + 30.0;
+    let height = top + row_h * sorted.len().max(1) as f64 + 46.0;
     let lo = sorted
         .iter()
         .map(|r| r.low.min(r.high))
@@ -216,15 +223,22 @@ pub fn tornado(id: &str, rows: &[TornadoRow], base: f64, max: usize) -> String {
     let ticks = s.ticks();
     for (i, v) in ticks.iter().enumerate() {
         let x = s.at(*v);
-        line(&mut out, x, top - 6.0, x, height - 28.0, "grid");
+        line(&mut out, x, top - 6.0, x, height - 44.0, "grid");
         // The outermost labels are aligned inwards so they are never cut at the edge.
         let anchor = if i + 1 == ticks.len() {
             "end"
         } else {
             "middle"
         };
-        text(&mut out, x, height - 12.0, anchor, "axis", &compact(*v));
+        text(&mut out, x, height - 28.0, anchor, "axis", &compact(*v));
     }
+    axis_titles(
+        &mut out,
+        "Nutidsværdi i kr.",
+        None,
+        (left, right, top, height - 44.0),
+        height,
+    );
     if sorted.is_empty() {
         text(
             &mut out,
@@ -237,13 +251,20 @@ pub fn tornado(id: &str, rows: &[TornadoRow], base: f64, max: usize) -> String {
     }
     for (i, r) in sorted.iter().enumerate() {
         let y = top + row_h * i as f64;
-        let label: String = r.label.chars().take(TORNADO_LABEL_CHARS).collect();
-        let label = if r.label.chars().count() > TORNADO_LABEL_CHARS {
-            format!("{label}…")
+        if r.label.chars().count() > TORNADO_LABEL_CHARS {
+            // Abbreviated, with the full text as the label's tooltip and accessible name.
+            let short: String = r.label.chars().take(TORNADO_LABEL_CHARS).collect();
+            let _ = write!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="axis" font-size="12"><title>{}</title>{}…</text>"#,
+                left - 8.0,
+                y + 18.0,
+                escape(&r.label),
+                escape(&short)
+            );
         } else {
-            label
-        };
-        text(&mut out, left - 8.0, y + 18.0, "end", "axis", &label);
+            text(&mut out, left - 8.0, y + 18.0, "end", "axis", &r.label);
+        }
         let (a, b) = (s.at(r.low.min(r.high)), s.at(r.low.max(r.high)));
         let x_base = s.at(base);
         // The part below the base NPV and the part above it get their own colour.
@@ -296,8 +317,8 @@ pub struct Marker {
 /// A histogram of simulated outcomes with marker lines (P10, P50, P90) and, when the range
 /// includes it, a line at zero. Bars below zero get the class `negative`.
 pub fn histogram(id: &str, title: &str, desc: &str, bins: &[Bin], markers: &[Marker]) -> String {
-    let height = 280.0;
-    let (left, right, top, bottom) = (60.0, WIDTH - 20.0, 34.0, height - 40.0);
+    let height = 296.0;
+    let (left, right, top, bottom) = (70.0, WIDTH - 20.0, 34.0, height - 56.0);
     let lo = bins.first().map(|b| b.from).unwrap_or(0.0);
     let hi = bins.last().map(|b| b.to).unwrap_or(1.0);
     let lo = markers.iter().map(|m| m.value).fold(lo, f64::min);
@@ -307,10 +328,26 @@ pub fn histogram(id: &str, title: &str, desc: &str, bins: &[Bin], markers: &[Mar
     let sy = Scale::new(0.0, f64::from(max_count), bottom, top);
     let mut out = String::new();
     open(&mut out, id, height, title, desc, "histogram-chart");
-    for v in sx.ticks() {
-        let x = sx.at(v);
-        text(&mut out, x, height - 18.0, "middle", "axis", &compact(v));
+    let ticks = sx.ticks();
+    for (i, v) in ticks.iter().enumerate() {
+        let x = sx.at(*v);
+        // The outermost labels are aligned inwards so they are never cut at the edge.
+        let anchor = if i + 1 == ticks.len() && ticks.len() > 1 {
+            "end"
+        } else if i == 0 && ticks.len() > 1 {
+            "start"
+        } else {
+            "middle"
+        };
+        text(&mut out, x, bottom + 18.0, anchor, "axis", &compact(*v));
     }
+    axis_titles(
+        &mut out,
+        "Udfald i kr.",
+        Some("Antal udfald"),
+        (left, right, top, bottom),
+        height,
+    );
     for v in [0.0, f64::from(max_count)] {
         let y = sy.at(v);
         line(&mut out, left, y, right, y, "grid");
@@ -351,7 +388,9 @@ pub fn histogram(id: &str, title: &str, desc: &str, bins: &[Bin], markers: &[Mar
         line(&mut out, x, top - 4.0, x, bottom, "marker");
         // Stagger labels so neighbouring markers do not overlap.
         let y = 14.0 + 12.0 * (i % 2) as f64;
-        text(&mut out, x, y, "middle", "marker-label", &m.label);
+        // Kept clear of the edges so no label is cut.
+        let lx = x.clamp(left + 20.0, right - 20.0);
+        text(&mut out, lx, y, "middle", "marker-label", &m.label);
     }
     out.push_str("</svg>");
     out

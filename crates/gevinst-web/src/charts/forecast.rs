@@ -1,6 +1,6 @@
 //! The programme forecast's fan chart and its data table.
 
-use super::{compact, escape, line, open, rect, text, Scale, WIDTH};
+use super::{axis_titles, compact, escape, line, open, rect, text, Scale, WIDTH};
 use gevinst_domain::danish::{format_f64, format_kr_f64};
 use std::fmt::Write;
 
@@ -15,6 +15,9 @@ pub struct FanYear {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+    /// The recorded actuals (*Realiseret*) of a closed year, or of the current year so
+    /// far; drawn as their own series.
+    pub actual: Option<f64>,
 }
 
 /// A horizontal target line in a fan chart, drawn from its deadline year onwards (or over
@@ -51,11 +54,11 @@ pub fn fan_chart(
     years: &[FanYear],
     targets: &[TargetLine],
 ) -> String {
-    let height = 300.0;
-    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 40.0);
+    let height = 316.0;
+    let (left, right, top, bottom) = (90.0, WIDTH - 20.0, 30.0, height - 56.0);
     let lo = years
         .iter()
-        .map(|y| y.p10.min(y.p50).min(y.p90))
+        .map(|y| y.p10.min(y.p50).min(y.p90).min(y.actual.unwrap_or(0.0)))
         .chain(targets.iter().map(|t| t.value))
         .chain(
             targets
@@ -65,7 +68,7 @@ pub fn fan_chart(
         .fold(0.0_f64, f64::min);
     let hi = years
         .iter()
-        .map(|y| y.p10.max(y.p50).max(y.p90))
+        .map(|y| y.p10.max(y.p50).max(y.p90).max(y.actual.unwrap_or(0.0)))
         .chain(targets.iter().map(|t| t.value))
         .chain(
             targets
@@ -82,6 +85,14 @@ pub fn fan_chart(
     let mut desc = format!(
         "Prognose pr. år {span}: det farvede bånd går fra P10 til P90 (80 % af udfaldene ligger i båndet), linjen er P50 (medianen)."
     );
+    let measured: Vec<(usize, f64)> = years
+        .iter()
+        .enumerate()
+        .filter_map(|(i, y)| y.actual.map(|a| (i, a)))
+        .collect();
+    if !measured.is_empty() {
+        desc.push_str(" De sorte firkanter er de registrerede målinger (Realiseret).");
+    }
     for t in targets {
         let _ = write!(desc, " {}.", t.label);
         for (_, _, label) in &t.milestones {
@@ -100,6 +111,14 @@ pub fn fan_chart(
         };
         text(&mut out, left - 6.0, y + 4.0, "end", "axis", &label);
     }
+    let y_title = if unit == "kr." { "kr. pr. år" } else { unit };
+    axis_titles(
+        &mut out,
+        "År",
+        Some(y_title),
+        (left, right, top, bottom),
+        height,
+    );
     let n = years.len().max(1) as f64;
     let slot = (right - left) / n;
     let x_of = |i: usize| left + slot * (i as f64 + 0.5);
@@ -107,7 +126,7 @@ pub fn fan_chart(
         text(
             &mut out,
             x_of(i),
-            height - 18.0,
+            bottom + 18.0,
             "middle",
             "axis",
             &y.year.to_string(),
@@ -149,6 +168,28 @@ pub fn fan_chart(
                 s.at(y.p50)
             );
         }
+    }
+    // The actuals: their own series, black squares joined by a dashed line.
+    if measured.len() > 1 {
+        let points: Vec<String> = measured
+            .iter()
+            .map(|(i, a)| format!("{:.1},{:.1}", x_of(*i), s.at(*a)))
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polyline points="{}" class="fan-actual" fill="none" stroke="#000" stroke-width="2" stroke-dasharray="5 3"/>"##,
+            points.join(" ")
+        );
+    }
+    for (i, a) in &measured {
+        let _ = write!(
+            out,
+            r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" class="fan-actual-point" fill="#000"><title>Realiseret {}: {}</title></rect>"##,
+            x_of(*i) - 4.5,
+            s.at(*a) - 4.5,
+            years[*i].year,
+            escape(&fan_value(unit, *a))
+        );
     }
     for (k, t) in targets.iter().enumerate() {
         let start = years
@@ -212,6 +253,25 @@ pub fn fan_chart(
         );
         text(&mut out, left + 312.0, 18.0, "start", "legend", "Delmål");
     }
+    if !measured.is_empty() {
+        rect(
+            &mut out,
+            left + 370.0,
+            9.5,
+            9.0,
+            9.0,
+            "fan-actual-point",
+            "#000",
+        );
+        text(
+            &mut out,
+            left + 384.0,
+            18.0,
+            "start",
+            "legend",
+            "Realiseret",
+        );
+    }
     out.push_str("</svg>");
     out
 }
@@ -222,17 +282,21 @@ pub fn fan_table(caption: &str, unit: &str, years: &[FanYear], targets: &[Target
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<details class="chart-data"><summary>Vis tallene bag figuren</summary><table class="data"><caption>{}</caption><thead><tr><th scope="col">År</th><th scope="col" class="num">P10</th><th scope="col" class="num">P50</th><th scope="col" class="num">P90</th></tr></thead><tbody>"#,
+        r#"<details class="chart-data"><summary>Vis tallene bag figuren</summary><table class="data"><caption>{}</caption><thead><tr><th scope="col">År</th><th scope="col" class="num">P10</th><th scope="col" class="num">P50</th><th scope="col" class="num">P90</th><th scope="col" class="num">Realiseret</th></tr></thead><tbody>"#,
         escape(caption)
     );
     for y in years {
         let _ = write!(
             out,
-            r#"<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            r#"<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
             y.year,
             escape(&fan_value(unit, y.p10)),
             escape(&fan_value(unit, y.p50)),
-            escape(&fan_value(unit, y.p90))
+            escape(&fan_value(unit, y.p90)),
+            escape(
+                &y.actual
+                    .map_or_else(|| "–".to_owned(), |a| fan_value(unit, a))
+            )
         );
     }
     out.push_str("</tbody></table>");

@@ -149,6 +149,34 @@ fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
     );
 }
 
+/// Axis titles: `x_title` centred under the plot, `y_title` (if any) turned on the left
+/// edge, so every axis says what it measures.
+fn axis_titles(
+    out: &mut String,
+    x_title: &str,
+    y_title: Option<&str>,
+    plot: (f64, f64, f64, f64),
+    height: f64,
+) {
+    let (left, right, top, bottom) = plot;
+    text(
+        out,
+        (left + right) / 2.0,
+        height - 6.0,
+        "middle",
+        "axis-title",
+        x_title,
+    );
+    if let Some(y_title) = y_title {
+        let mid = (top + bottom) / 2.0;
+        let _ = write!(
+            out,
+            r#"<text x="14" y="{mid:.1}" text-anchor="middle" class="axis-title" font-size="12" transform="rotate(-90 14 {mid:.1})">{}</text>"#,
+            escape(y_title)
+        );
+    }
+}
+
 /// Horizontal grid lines with labels on the left, for a vertical value scale.
 fn y_axis(out: &mut String, s: &Scale, left: f64, right: f64) {
     for v in s.ticks() {
@@ -160,9 +188,11 @@ fn y_axis(out: &mut String, s: &Scale, left: f64, right: f64) {
 
 mod business_case;
 mod forecast;
+mod programme;
 
 pub use business_case::{cash_flow, histogram, tornado, Bin, CashYear, Marker, TornadoRow};
 pub use forecast::{fan_chart, fan_table, FanYear, TargetLine};
+pub use programme::{target_chart, TargetYear};
 
 #[cfg(test)]
 mod tests {
@@ -353,12 +383,14 @@ mod tests {
                 p10: 0.0,
                 p50: 10_000.0,
                 p90: 20_000.0,
+                actual: Some(10_000.0),
             },
             FanYear {
                 year: 2026,
                 p10: 50_000.0,
                 p50: 80_000.0,
                 p90: 120_000.0,
+                actual: None,
             },
         ];
         let targets = vec![TargetLine {
@@ -381,8 +413,12 @@ mod tests {
         let table = fan_table("Prognose", "kr.", &years, &targets);
         assert!(table.starts_with("<details"));
         assert!(table.contains(
-            "<th scope=\"row\">2026</th><td class=\"num\">50.000 kr.</td><td class=\"num\">80.000 kr.</td><td class=\"num\">120.000 kr.</td>"
+            "<th scope=\"row\">2026</th><td class=\"num\">50.000 kr.</td><td class=\"num\">80.000 kr.</td><td class=\"num\">120.000 kr.</td><td class=\"num\">–</td>"
         ));
+        // The actuals are their own series: one point (2025) plus the legend's.
+        assert_eq!(svg.matches("class=\"fan-actual-point\"").count(), 2);
+        assert!(svg.contains("<title>Realiseret 2025: 10.000 kr.</title>"));
+        assert!(table.contains("<td class=\"num\">10.000 kr.</td></tr>"));
         let fte = fan_table("F", "årsværk", &years[..1], &[]);
         assert!(fte.contains("10.000,00 årsværk"));
         let empty = fan_chart("e", "t", "kr.", &[], &[]);

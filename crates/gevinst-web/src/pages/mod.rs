@@ -14,6 +14,7 @@ mod admin;
 mod auth;
 mod business_case;
 mod form_input;
+mod glossary;
 mod import;
 pub mod layout;
 mod overview;
@@ -38,4 +39,5 @@ pub fn router() -> Router<AppState> {
         .merge(programmes::routes())
         .merge(reports::routes())
         .merge(import::routes())
+        .merge(glossary::routes())
 }

@@ -50,9 +50,10 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     let realised_before = cells_after(&html, "id=\"aar-kr\"", "Realiseret");
     assert_eq!(realised_before, ["0 kr.", "0 kr.", "0 kr."]);
     let before = compute_forecast(c).await?;
-    // (P10, P50, P90) of the kr. fan in 2025: the plan has no gain that year.
+    // (P10, P50, P90, Realiseret) of the kr. fan in 2025: the plan has no gain that year
+    // and nothing is recorded.
     let fan_before = cells_after(&before, "id=\"prognose\"", "2025");
-    assert_eq!(fan_before, ["0 kr.", "0 kr.", "0 kr."]);
+    assert_eq!(fan_before, ["0 kr.", "0 kr.", "0 kr.", "0 kr."]);
 
     // Record the 2025 measurement of "Porto" on the plan page.
     c.goto(&app.url(&format!("/potentialer/{}/gevinstplan", f.potential.0)))
@@ -87,8 +88,11 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     let after = compute_forecast(c).await?;
     let fan_after = cells_after(&after, "id=\"prognose\"", "2025");
     // 2025 is before the current year, so the forecast uses the actual: 50.000 kr. in
-    // every iteration.
-    assert_eq!(fan_after, ["50.000 kr.", "50.000 kr.", "50.000 kr."]);
+    // every iteration, and the actuals series shows it.
+    assert_eq!(
+        fan_after,
+        ["50.000 kr.", "50.000 kr.", "50.000 kr.", "50.000 kr."]
+    );
     assert_ne!(fan_before, fan_after);
     shot(c, "programme-overview").await?;
     c.goto(&app.url("/aarshjul")).await?;

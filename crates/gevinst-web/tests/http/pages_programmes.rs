@@ -102,14 +102,23 @@ async fn overview_shows_hand_computed_figures_in_danish() {
     );
     assert_eq!(row_cells(&html, "Realiseret"), ["0 kr.", "0 kr.", "0 kr."]);
     assert_eq!(row_cells(&html, "Hjemtaget"), ["0 kr.", "0 kr.", "0 kr."]);
+    // Gaps in words, not signs (issue 11 replaced "(+ = bagud)" and "(+ = mangler)").
     assert_eq!(
-        row_cells(&html, "Afvigelse til mål (+ = bagud)"),
-        ["–", "–", "100.000 kr."]
+        row_cells(&html, "Realiseret i forhold til mål"),
+        [
+            "–",
+            "–",
+            "<span class=\"gap-behind\">100.000 kr. bagud</span>"
+        ]
     );
     // 100.000 − 85.987,53 = 14.012,47 kr. of the 2027 target is not yet decided.
     assert_eq!(
-        row_cells(&html, "Mål ikke dækket af besluttede (+ = mangler)"),
-        ["–", "–", "14.012 kr."]
+        row_cells(&html, "Besluttede i forhold til mål"),
+        [
+            "–",
+            "–",
+            "<span class=\"gap-behind\">14.012 kr. bagud</span>"
+        ]
     );
     // The årsværk table.
     let fte = &html[html.find("id=\"aar-aarsvaerk\"").expect("fte table")..];
@@ -129,13 +138,19 @@ async fn overview_shows_hand_computed_figures_in_danish() {
             "85.988 kr.",
             "85.988 kr.",
             "0 kr.",
-            "-25.988 kr."
+            "<span class=\"gap-ahead\">25.988 kr. foran</span>"
         ]
     );
     let other = row_cells(key, &t.other.name);
     assert_eq!(
         other,
-        ["40.000 kr.", "0 kr.", "0 kr.", "0 kr.", "40.000 kr."]
+        [
+            "40.000 kr.",
+            "0 kr.",
+            "0 kr.",
+            "0 kr.",
+            "<span class=\"gap-behind\">40.000 kr. bagud</span>"
+        ]
     );
     // Links to the report and the Excel export.
     assert!(html.contains(&format!("href=\"/programmer/{}/rapport\"", f.programme.0)));
@@ -193,8 +208,9 @@ async fn forecast_is_computed_only_on_request() {
     // Even with every multiplier at its high end the 2027 gain is at most
     // 60.000 × 1,1 + 25.987,53 × 1,2 = 97.185 kr. < 100.000 kr., and
     // 100 × 1,2 / 1.924 = 0,06 årsværk < 0,5: neither target can be reached.
-    assert!(html.contains("Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0,0 %"));
-    assert!(html.contains("Sandsynlighed for at nå målet på 0,50 årsværk i 2027: 0,0 %"));
+    // One wording for a chance (danish::format_chance): whole percent.
+    assert!(html.contains("Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0 %"));
+    assert!(html.contains("Sandsynlighed for at nå målet på 0,50 årsværk i 2027: 0 %"));
     assert_eq!(html.matches("class=\"chart fan-chart\"").count(), 2);
     assert!(html.contains("Mål 2027: 100.000 kr."));
     assert!(html.contains("Beregnet med 10.000 gennemløb."));
@@ -257,7 +273,7 @@ async fn owner_records_an_actual_and_the_overview_changes() {
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
     assert_eq!(
-        row_cells(&overview, "Frigjort, ikke hjemtaget (geninvesteret)"),
+        row_cells(&overview, "Frigjort, ikke hjemtaget"),
         ["0 kr.", "50.000 kr.", "0 kr."]
     );
 }
@@ -826,7 +842,7 @@ async fn the_forecast_gives_milestones_their_own_probability() {
     let (_, html) = get_text(&c, &app, &overview_path(&f)).await;
     assert!(
         html.contains(
-            "Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0,0 % (delmål 97.186 kr. i 2026: 0,0 %)"
+            "Sandsynlighed for at nå målet på 100.000 kr. i 2027: 0 % (delmål 97.186 kr. i 2026: 0 %)"
         ),
         "{html}"
     );

@@ -110,12 +110,12 @@ async fn the_programme_report_shows_targets_figures_deviations_and_explanations(
         "{kr}"
     );
     assert!(
-        kr.contains("2027 100.000 kr. 85.988 kr. 85.988 kr. 0 kr. 0 kr. 100.000 kr."),
+        kr.contains("2027 100.000 kr. 85.988 kr. 85.988 kr. 0 kr. 0 kr. 100.000 kr. bagud"),
         "{kr}"
     );
     let fte = table_text(&html, "noegletal-aarsvaerk");
     assert!(
-        fte.contains("2027 0,50 årsværk 0,05 årsværk 0,05 årsværk 0,00 årsværk 0,50 årsværk"),
+        fte.contains("2027 0,50 årsværk 0,05 årsværk 0,05 årsværk 0,00 årsværk 0,50 årsværk bagud"),
         "{fte}"
     );
 
@@ -130,14 +130,14 @@ async fn the_programme_report_shows_targets_figures_deviations_and_explanations(
     let gaps = table_text(&html, "afvigelser");
     assert!(
         gaps.contains(&format!(
-            "Robot til journalisering 2026 85.988 kr. 40.000 kr. 45.988 kr. {NOTE}"
+            "Robot til journalisering 2026 85.988 kr. 40.000 kr. 45.988 kr. bagud {NOTE}"
         )),
         "{gaps}"
     );
     let shares = table_text(&html, "fordeling");
     assert!(
         shares.contains(
-            "Social og Sundhed 60.000 kr. (60,0 %) 85.988 kr. 85.988 kr. 0 kr. -25.988 kr."
+            "Social og Sundhed 60.000 kr. (60,0 %) 85.988 kr. 85.988 kr. 0 kr. 25.988 kr. foran"
         ),
         "{shares}"
     );
@@ -193,8 +193,11 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("Prognosen er ikke beregnet"));
-    // Two fan charts (kr. and årsværk), each with its target line.
-    assert_eq!(html.matches("<polyline").count(), 2, "{html}");
+    // Two fan charts (kr. and årsværk), each with its target line, its median and the
+    // recorded actuals of 2025–2026 as their own series.
+    assert_eq!(html.matches("class=\"fan-median\"").count(), 4, "{html}"); // 2 + legends
+    assert_eq!(html.matches("<polyline").count(), 4, "{html}");
+    assert_eq!(html.matches("class=\"fan-actual\"").count(), 2, "{html}");
     assert!(html.contains("Mål 2027: 100.000 kr."));
     assert!(html.contains("Mål 2027: 0,50 årsværk"));
     // Even at every line's high estimate (porto × 1.1, hours × 1.2) 2027 gives
@@ -202,7 +205,7 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
     // targets are reached in no iteration.
     assert_eq!(
         table_text(&html, "sandsynligheder"),
-        "Sandsynlighed for at nå målene Mål Sandsynlighed 100.000 kr. pr. år senest i 2027 0,0 % 0,50 årsværk senest i 2027 0,0 %"
+        "Sandsynlighed for at nå målene Mål Sandsynlighed 100.000 kr. pr. år senest i 2027 0 % 0,50 årsværk senest i 2027 0 %"
     );
     // The workbook gets the Prognose sheet: per year below, the targets after an empty
     // row (header on row 6, target 1 on row 7), probability as a number.
@@ -222,7 +225,7 @@ async fn the_report_shows_a_forecast_once_it_has_been_computed() {
         Data::String("Sandsynlighed".into())
     );
     assert_eq!(cell(&mut wb, "Prognose", 6, 3), Data::Float(100000.0));
-    assert_eq!(cell(&mut wb, "Prognose", 6, 4), Data::Float(0.0));
+    assert_eq!(cell(&mut wb, "Prognose", 6, 4), Data::String("0 %".into()));
     assert_eq!(cell(&mut wb, "Prognose", 7, 3), Data::Float(0.5));
 }
 
@@ -337,7 +340,8 @@ async fn the_programme_workbook_has_typed_cells() {
             "Teknologier",
             "Største afvigelser",
             "Gevinstplaner",
-            "Målinger"
+            "Målinger",
+            "Ordliste"
         ]
     );
     // Oversigt, row 2026: planned 85,987.53, realised 40,000, harvested 25,000.

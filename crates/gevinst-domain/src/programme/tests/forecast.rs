@@ -285,3 +285,49 @@ fn only_ordinary_and_approved_actuals_count() {
     let added = fc.years[0].gain_kr.mean - base_fc.years[0].gain_kr.mean;
     assert!((added - 5_000_000.0).abs() < 1e-6, "{added}");
 }
+
+/// A closed year is a fact: every percentile of the forecast and the chance of its delmål
+/// follow the overview's *Realiseret*, even for a potential that planned a gain in that
+/// year but recorded nothing. The current year is the actuals so far plus the forecast of
+/// the quarters not yet measured.
+#[test]
+fn closed_years_are_the_recorded_actuals_and_the_current_year_adds_the_rest() {
+    let prog = programme();
+    let mut pots = fixture();
+    // P3 (idé) plans 400,000 a year from 2025 and records nothing.
+    pots[2].case.as_mut().unwrap().lines[0].amounts = vec![dec!(400000); 3];
+    let probs = StatusProbabilities {
+        afvist: dec!(0),
+        ..StatusProbabilities::uniform(dec!(1))
+    };
+    let o = overview(&prog, &pots, &econ(), &units());
+    let fc = forecast(&prog, &pots, &econ(), &probs, settings(2), 2026).unwrap();
+    let realised_2025: f64 = o.years[0].figures.realised_kr.to_string().parse().unwrap();
+    assert_eq!(realised_2025, 80_000.0);
+    let y = &fc.years[0].gain_kr;
+    for v in [y.p10, y.p50, y.p90, y.min, y.max] {
+        assert!((v - realised_2025).abs() < 1e-6, "{v}");
+    }
+    // The 2025 delmål of 200,000 was missed: certain, whatever the plan said.
+    let delmaal_2025 = &fc.targets[0].milestones[0];
+    assert_eq!((delmaal_2025.year, delmaal_2025.probability), (2025, 0.0));
+    // 2026 (current): P1 measured Q1–Q2, 140,000 − the year's 50,000 drift = 90,000, plus
+    // half of its 300,000 plan; P2 measured the whole year (150,000); P3 has no actuals and
+    // is forecast in full (400,000).
+    let y = &fc.years[1].gain_kr;
+    assert!((y.p50 - (90_000.0 + 150_000.0 + 150_000.0 + 400_000.0)).abs() < 1e-6);
+    // The future is forecast in full: 250,000 + 950,000 + 400,000.
+    assert!((fc.years[2].gain_kr.p50 - 1_600_000.0).abs() < 1e-6);
+}
+
+#[test]
+fn the_unmeasured_share_of_a_year_counts_quarters() {
+    use crate::programme::forecast::unmeasured_share;
+    let pots = fixture();
+    assert_eq!(unmeasured_share(&pots[0].actuals, 2026), dec!(0.5));
+    assert_eq!(unmeasured_share(&pots[0].actuals, 2025), dec!(0));
+    assert_eq!(unmeasured_share(&pots[0].actuals, 2027), dec!(1));
+    let mut pending = actual(0, Period::Quarter(2027, 1));
+    pending.approval = ApprovalState::Pending;
+    assert_eq!(unmeasured_share(&[pending], 2027), dec!(1));
+}

@@ -29,8 +29,10 @@
 //!   Godkendelse (*Afventer godkendelse*, *Godkendt*, *Afvist*, or empty for an ordinary
 //!   actual; only ordinary and approved actuals count in the figures).
 //! - **Prognose** (only with a forecast): per year P10, P50, P90 and mean of the kr. gain
-//!   and of årsværk; below it, after an empty row, the probability of each target (a
-//!   fraction with a percent format).
+//!   and of årsværk; below it, after an empty row, the probability of each target as
+//!   text in the one wording of `danish::format_chance` ("92 %", "over 99 %").
+//! - **Ordliste**: every word the figures use with its one definition
+//!   ([`gevinst_domain::glossary`]).
 
 use super::portfolio::decimal_to_f64;
 use super::{header_row, row_index, Formats};
@@ -169,8 +171,8 @@ mod sheets;
 
 pub use sheets::explanations;
 use sheets::{
-    write_actuals, write_breakdown, write_forecast, write_gaps, write_overview, write_plans,
-    write_targets,
+    write_actuals, write_breakdown, write_forecast, write_gaps, write_glossary, write_overview,
+    write_plans, write_targets,
 };
 
 /// The programme workbook (see the module docs for its sheets). `plans` are the included
@@ -213,6 +215,7 @@ pub fn programme_workbook(
     write_gaps(wb.add_worksheet(), &f, overview, plans)?;
     write_plans(wb.add_worksheet(), &f, plans, names)?;
     write_actuals(wb.add_worksheet(), &f, plans)?;
+    write_glossary(wb.add_worksheet(), &f)?;
     if let Some(fc) = forecast {
         write_forecast(wb.add_worksheet(), &f, fc)?;
     }
@@ -361,7 +364,8 @@ mod tests {
                 "Teknologier",
                 "Største afvigelser",
                 "Gevinstplaner",
-                "Målinger"
+                "Målinger",
+                "Ordliste"
             ]
         );
         // Oversigt: header, then 2025, 2026, 2027.
@@ -466,7 +470,19 @@ mod tests {
             cell(&mut wb, "Prognose", 3, 4),
             Data::String("Sandsynlighed".into())
         );
-        assert_eq!(cell(&mut wb, "Prognose", 4, 4), Data::Float(0.25));
+        // A chance reads as everywhere else (danish::format_chance), not as a fraction.
+        assert_eq!(cell(&mut wb, "Prognose", 4, 4), Data::String("25 %".into()));
+        // The glossary's Realiseret is the domain's one definition.
+        let realised = gevinst_domain::glossary::REALISERET;
+        let row = gevinst_domain::glossary::TERMS
+            .iter()
+            .position(|t| *t == realised)
+            .unwrap() as u32
+            + 1;
+        assert_eq!(
+            cell(&mut wb, "Ordliste", row, 1),
+            Data::String(realised.definition.into())
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! actuals and forecast.
 
 use super::*;
+use gevinst_domain::danish::format_chance;
+use gevinst_domain::glossary::TERMS;
 use gevinst_domain::programme::{BreakdownRow, Forecast, Programme, ProgrammeOverview, TargetKind};
 use gevinst_domain::PotentialId;
 use rust_decimal::RoundingStrategy;
@@ -335,9 +337,26 @@ pub(super) fn write_forecast(
                 .text(kind_label(t.kind), &f.text)?
                 .number(f64::from(year), &f.integer)?
                 .decimal(amount, fmt)?
-                .number(probability, &f.percent)?
+                .text(&format_chance(probability), &f.text)?
                 .text(art, &f.text)?;
         }
+    }
+    Ok(())
+}
+
+/// The glossary: every word the figures use with its one definition (the same as the
+/// programme page's, the report's and the glossary page's).
+pub(super) fn write_glossary(sheet: &mut Worksheet, f: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name("Ordliste")?;
+    header_row(
+        sheet,
+        f,
+        &[("Ord", 26.0), ("Betydning", 100.0)],
+        row_index(TERMS.len())?,
+    )?;
+    for (i, t) in TERMS.iter().enumerate() {
+        let mut r = Row::new(sheet, row_index(i + 1)?);
+        r.text(t.word, &f.text)?.text(t.definition, &f.text)?;
     }
     Ok(())
 }

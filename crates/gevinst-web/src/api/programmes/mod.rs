@@ -103,7 +103,8 @@ pub struct ForecastParams {
     /// Seed (default 0); the same seed on the same data gives the same result.
     #[param(value_type = Option<u64>)]
     pub seed: Option<String>,
-    /// Actuals replace the plan in programme years before this one (default: the current
+    /// Programme years before this one are their recorded actuals; this year is its
+    /// actuals so far plus the forecast of its unmeasured quarters (default: the current
     /// year), 2000–2100.
     #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub as_of_year: Option<String>,
@@ -346,8 +347,10 @@ pub async fn overview(
 /// P90) and the probability of reaching each target by its deadline.
 ///
 /// Each included potential takes part with the tenant's probability for its status, and
-/// each benefit line varies by its Beta-PERT range. In programme years before `as_of_year`
-/// the actuals replace the plan where there are any. A result is kept until the tenant's
+/// each benefit line varies by its Beta-PERT range. Programme years before `as_of_year`
+/// are closed: they are the recorded actuals (the overview's `realised_kr`), a fact with
+/// no spread. In `as_of_year` a potential with actuals adds them to the forecast of the
+/// quarters not yet measured. A result is kept until the tenant's
 /// data changes, so repeating a call is cheap; `cached_only=true` never computes.
 #[utoipa::path(
     get,

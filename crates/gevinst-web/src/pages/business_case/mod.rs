@@ -83,7 +83,7 @@ fn render(
         .evaluation
         .as_ref()
         .zip(v.case.as_ref())
-        .map(|(ev, case)| Results::new(case, ev, &v.sensitivity));
+        .map(|(ev, case)| Results::new(case, ev, &v.economics, &v.sensitivity));
     let editor = v.may_edit.then(|| {
         let (form, errors) = extra.form.unwrap_or_else(|| {
             let f = match &v.case {
@@ -264,7 +264,7 @@ fn sim_settings(iterations: &str, seed: &str) -> Result<SimulationSettings, Fiel
             e.add(
                 "seed",
                 "invalid",
-                "Startværdien (seed) skal være et helt tal på 0 eller derover.",
+                "Startværdien skal være et helt tal på 0 eller derover.",
             );
             0
         }

@@ -5,12 +5,12 @@
 use super::form::{category_key, channel_key, f, kind_key, parse_kind, CaseForm, CATEGORIES};
 use crate::charts::{self, Bin, CashYear, Marker, TornadoRow};
 use gevinst_domain::business_case::{
-    BusinessCase, Channel, Decimal, Distribution, Economics, Evaluation, LineKind, Simulation,
-    TornadoBar,
+    invisible_work_by_category, BusinessCase, Channel, Decimal, Distribution, Economics,
+    Evaluation, LineKind, Simulation, TornadoBar,
 };
 use gevinst_domain::danish::{
-    format_count, format_fte, format_kr, format_kr_f64 as kr_f64, format_percent as pct,
-    format_percent_f64, format_price,
+    format_chance, format_count, format_fte, format_kr, format_kr_f64 as kr_f64,
+    format_percent as pct, format_price,
 };
 use gevinst_domain::FieldErrors;
 
@@ -52,6 +52,8 @@ pub(crate) struct Results {
     pub invisible_share: String,
     /// Invisible work per category over the horizon.
     pub invisible_rows: Vec<(String, String)>,
+    /// Why the freed årsværk are negative while the full effect is positive, if so.
+    pub fte_note: Option<String>,
     pub cash_svg: String,
     pub years: Vec<YearRow>,
     pub tornado_svg: String,
@@ -60,9 +62,32 @@ pub(crate) struct Results {
     pub hourly_rate: String,
 }
 
+/// The one-line explanation of negative årsværk next to a positive full effect (the
+/// demo's chatbot: −0,3 årsværk, a gain in kr.): the årsværk count only time, and the
+/// invisible work takes more time than is freed, while the kr. also count savings.
+fn fte_note(ev: &Evaluation) -> Option<String> {
+    (ev.fte_freed_final_year.is_sign_negative()
+        && !ev.fte_freed_final_year.is_zero()
+        && ev.full_effect > Decimal::ZERO)
+        .then(|| {
+            format!(
+                "Frigjorte årsværk er {}, fordi det usynlige arbejde tager mere tid, end \
+                 løsningen frigør. Den fulde effekt er alligevel positiv ({}), fordi den også \
+                 tæller besparelser i kr.",
+                format_fte(ev.fte_freed_final_year),
+                format_kr(ev.full_effect)
+            )
+        })
+}
+
 impl Results {
     /// Formats an evaluation.
-    pub fn new(case: &BusinessCase, ev: &Evaluation, bars: &[TornadoBar]) -> Self {
+    pub fn new(
+        case: &BusinessCase,
+        ev: &Evaluation,
+        econ: &Economics,
+        bars: &[TornadoBar],
+    ) -> Self {
         let payback = match ev.payback_year {
             Some(y) => y.to_string(),
             None => "Ingen tilbagebetaling inden for horisonten".to_owned(),
@@ -104,19 +129,15 @@ impl Results {
                 note: "Nutidsværdien fratrukket den tilbagediskonterede risikopulje.",
             },
         ];
-        let mut invisible_rows = Vec::new();
-        for c in CATEGORIES {
-            let total: Decimal = case
-                .lines
-                .iter()
-                .filter(|l| l.kind == LineKind::UsynligtArbejde && l.category == Some(c))
-                .flat_map(|l| l.amounts.iter())
-                .sum::<Decimal>()
-                * ev.hourly_rate;
-            if !total.is_zero() {
-                invisible_rows.push((c.label().to_owned(), format_kr(total)));
-            }
-        }
+        // Each type is the rounded sum of the exact values whose total is the key figure.
+        let invisible_rows = invisible_work_by_category(case, econ)
+            .into_iter()
+            .filter(|(_, total)| !total.is_zero())
+            .map(|(c, total)| {
+                let label = c.map_or("Uden type", |c| c.label());
+                (label.to_owned(), format_kr(total))
+            })
+            .collect();
         let cash: Vec<CashYear> = ev
             .years
             .iter()
@@ -144,6 +165,7 @@ impl Results {
                 .map(pct)
                 .unwrap_or_else(|| "–".to_owned()),
             invisible_rows,
+            fte_note: fte_note(ev),
             cash_svg: charts::cash_flow("pengestroem", &cash, ev.payback_year),
             years: ev
                 .years
@@ -568,7 +590,7 @@ impl SimView {
                     &s.full_effect,
                 ),
             ],
-            p_negative: format_percent_f64(s.probability_negative_npv),
+            p_negative: format_chance(s.probability_negative_npv),
         }
     }
 }

@@ -16,6 +16,7 @@ mod list;
 mod overview;
 mod plan;
 mod probabilities;
+mod steering;
 
 /// The forecast settings of the programme page, which the reports show too.
 pub(super) use overview::FORECAST;

@@ -5,26 +5,30 @@
 //! /programmes/{id}/prognose` computes it ([`programmes::forecast_cached`]) and redirects
 //! back (303).
 
+use super::steering::{
+    pivot, roadmap, target_chart, traffic_lights, Light, Measure, Pivot, Roadmap, TargetChart,
+};
 use super::{amount, fte, kr, programme_id};
 use crate::charts;
 use crate::error::PageError;
 use crate::pages::layout::Layout;
-use crate::pages::reports::fan_data;
+use crate::pages::reports::{fan_data, past_years_text};
 use crate::render::Page;
 use crate::session::PageUser;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use gevinst_app::potentials::TenantLists;
 use gevinst_domain::business_case::{Decimal, SimulationSettings};
 use gevinst_domain::danish::{
-    format_count, format_hours as hours, format_local_date, format_percent_f64 as percent,
+    format_chance, format_count, format_gap, format_hours as hours, format_local_date,
 };
+use gevinst_domain::glossary::{hint, BESLUTTET, FRIGJORT, HJEMTAGET, PLANLAGT, REALISERET};
 use gevinst_domain::programme::{
-    BreakdownKey, BreakdownRow, Forecast, Programme, ProgrammeOverview, ProgrammeYear, ShareOwner,
-    TargetKind, YearTarget,
+    BreakdownKey, Forecast, Programme, ProgrammeOverview, ProgrammeYear, ShareOwner, TargetKind,
+    YearTarget,
 };
 use gevinst_domain::Permission;
 
@@ -34,10 +38,40 @@ pub(crate) const FORECAST: SimulationSettings = SimulationSettings {
     seed: 0,
 };
 
+/// One cell of a year-by-year table, with a CSS class (`behind`/`ahead` on gaps).
+pub(crate) struct Cell {
+    pub text: String,
+    pub class: &'static str,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell { text, class: "" }
+    }
+}
+
+/// A gap to a target in words and colour: "2.000.000 kr. bagud" (red), "… foran" (green).
+pub(crate) fn gap_cell(kind: TargetKind, gap: Option<Decimal>) -> Cell {
+    match gap {
+        None => Cell::from("–".to_owned()),
+        Some(g) => {
+            let text = format_gap(kind, g);
+            let class = if text.ends_with("bagud") {
+                "gap-behind"
+            } else if text.ends_with("foran") {
+                "gap-ahead"
+            } else {
+                "gap-on"
+            };
+            Cell { text, class }
+        }
+    }
+}
+
 /// One row of a year-by-year table: a label and one cell per programme year.
 pub(crate) struct YearRow {
     pub label: String,
-    pub cells: Vec<String>,
+    pub cells: Vec<Cell>,
     /// `sub` for indented sub-rows (planned by status), `gap` for the gap row.
     pub class: &'static str,
 }
@@ -49,31 +83,13 @@ pub(crate) struct YearTable {
     pub rows: Vec<YearRow>,
 }
 
-/// One row of a breakdown table.
-pub(crate) struct BreakdownLine {
-    pub name: String,
-    pub year: i32,
-    pub planned: String,
-    pub decided: String,
-    pub realised: String,
-    pub harvested: String,
-}
-
-/// A breakdown (by unit, fagområde or technology).
-pub(crate) struct Breakdown {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub first_col: &'static str,
-    pub lines: Vec<BreakdownLine>,
-}
-
 pub(crate) struct GapLine {
     pub potential: i64,
     pub title: String,
     pub year: i32,
     pub planned: String,
     pub realised: String,
-    pub gap: String,
+    pub gap: Cell,
 }
 
 pub(crate) struct InvisibleLine {
@@ -90,7 +106,7 @@ pub(crate) struct ShareLine {
     pub planned: String,
     pub decided: String,
     pub realised: String,
-    pub gap: String,
+    pub gap: Cell,
 }
 
 /// An actual awaiting a second person's approval.
@@ -113,6 +129,13 @@ pub(crate) struct ForecastView {
     pub fte_table: String,
     pub probabilities: Vec<String>,
     pub iterations: String,
+    /// How closed and current years are treated.
+    pub past_years: String,
+}
+
+/// A year in which more was harvested than realised, explained.
+pub(crate) struct HarvestNote {
+    pub text: String,
 }
 
 #[derive(Template)]
@@ -125,11 +148,20 @@ struct OverviewPage {
     potential_count: usize,
     years: Vec<i32>,
     tables: Vec<YearTable>,
-    breakdowns: Vec<Breakdown>,
+    chart: TargetChart,
+    lights: Vec<Light>,
+    measure: Measure,
+    measures: [Measure; 4],
+    pivots: Vec<Pivot>,
+    roadmap: Roadmap,
     gaps: Vec<GapLine>,
     invisible: Vec<InvisibleLine>,
     shares: Vec<ShareLine>,
     forecast: Option<ForecastView>,
+    /// The definitions under the year tables, from the glossary.
+    definitions: Vec<String>,
+    /// Units and years whose harvest exceeds their realised gain, explained.
+    harvest_notes: Vec<HarvestNote>,
     /// Flagged actuals *afventer godkendelse*.
     pending: Vec<PendingLine>,
     may_manage: bool,
@@ -169,6 +201,12 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
     // One row: a label, a cell for each year of the programme, and a CSS class.
     let row =
         |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> String| YearRow {
+            label,
+            cells: o.years.iter().map(|y| Cell::from(cell(y))).collect(),
+            class,
+        };
+    let gap_row =
+        |label: String, class: &'static str, cell: &dyn Fn(&ProgrammeYear) -> Cell| YearRow {
             label,
             cells: o.years.iter().map(cell).collect(),
             class,
@@ -219,16 +257,16 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
     rows.push(row("Besluttet".into(), "", &|y| {
         pick(y.figures.decided_kr, y.figures.decided_fte)
     }));
-    rows.push(row("Realiseret".into(), "realised", &|y| {
+    rows.push(row(REALISERET.word.into(), "realised", &|y| {
         pick(y.figures.realised_kr, y.figures.realised_fte)
     }));
     if is_kr {
-        rows.push(row("Hjemtaget".into(), "", &|y| kr(y.figures.harvested_kr)));
-        rows.push(row(
-            "Frigjort, ikke hjemtaget (geninvesteret)".into(),
-            "sub",
-            &|y| kr(y.figures.not_harvested_kr),
-        ));
+        rows.push(row(HJEMTAGET.word.into(), "", &|y| {
+            kr(y.figures.harvested_kr)
+        }));
+        rows.push(row(FRIGJORT.word.into(), "sub", &|y| {
+            kr(y.figures.not_harvested_kr)
+        }));
         if o.years.iter().any(|y| !y.figures.pending_kr.is_zero()) {
             rows.push(row(
                 "Afventer godkendelse (ikke talt med)".into(),
@@ -237,21 +275,26 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
             ));
         }
     }
+    // A target's figure in a year as a gap in words ("–" where the year has none).
+    let gap_of = |y: &ProgrammeYear, i: usize, f: fn(&YearTarget) -> Option<Decimal>| {
+        gap_cell(kind, y.targets.iter().find(|t| t.target == i).and_then(f))
+    };
     for &i in &target_idx {
-        let label = if numbered {
-            format!("Afvigelse til mål {} (+ = bagud)", i + 1)
+        let which = if numbered {
+            format!(" {}", i + 1)
         } else {
-            "Afvigelse til mål (+ = bagud)".to_owned()
+            String::new()
         };
-        rows.push(row(label, "gap", &|y| {
-            target_cell(y, i, |t| t.gap_realised)
-        }));
-        let label = if numbered {
-            format!("Mål {} ikke dækket af besluttede (+ = mangler)", i + 1)
-        } else {
-            "Mål ikke dækket af besluttede (+ = mangler)".to_owned()
-        };
-        rows.push(row(label, "sub", &|y| target_cell(y, i, |t| t.gap_decided)));
+        rows.push(gap_row(
+            format!("Realiseret i forhold til mål{which}"),
+            "gap",
+            &|y| gap_of(y, i, |t| t.gap_realised),
+        ));
+        rows.push(gap_row(
+            format!("Besluttede i forhold til mål{which}"),
+            "sub",
+            &|y| gap_of(y, i, |t| t.gap_decided),
+        ));
     }
     YearTable {
         id: if is_kr { "aar-kr" } else { "aar-aarsvaerk" },
@@ -264,53 +307,39 @@ fn year_table(p: &Programme, o: &ProgrammeOverview, kind: TargetKind) -> YearTab
     }
 }
 
-fn breakdown(
-    id: &'static str,
-    title: &'static str,
-    first_col: &'static str,
-    rows: &[BreakdownRow],
-    lists: &TenantLists,
-) -> Breakdown {
-    let mut lines = Vec::new();
-    for r in rows {
+/// Where a unit (or the whole programme) harvested more than it realised in a year: the
+/// two figures are defined differently (see the glossary), and the page says so instead
+/// of leaving a controller to wonder.
+pub(crate) fn harvest_notes(o: &ProgrammeOverview, lists: &TenantLists) -> Vec<HarvestNote> {
+    let whole = o
+        .years
+        .iter()
+        .map(|y| ("Hele programmet".to_owned(), y.year, &y.figures));
+    let units = o.by_unit.iter().flat_map(|r| {
         let name = match r.key {
-            BreakdownKey::Unit(u) => lists
-                .units
-                .get(u)
-                .map(|u| u.name.clone())
-                .unwrap_or_else(|| "Ukendt enhed".into()),
-            BreakdownKey::Fagomraade(f) => lists
-                .fagomraade_name(f)
-                .unwrap_or("Intet fagområde")
-                .to_owned(),
-            BreakdownKey::Technology(t) => lists
-                .technology_name(t)
-                .unwrap_or("Ingen teknologitype")
-                .to_owned(),
-        };
-        for (year, f) in &r.years {
-            lines.push(BreakdownLine {
-                name: name.clone(),
-                year: *year,
-                planned: kr(f.planned_kr),
-                decided: kr(f.decided_kr),
-                realised: kr(f.realised_kr),
-                harvested: kr(f.harvested_kr),
-            });
+            BreakdownKey::Unit(u) => lists.units.get(u).map(|u| u.name.clone()),
+            _ => None,
         }
-    }
-    Breakdown {
-        id,
-        title,
-        first_col,
-        lines,
-    }
+        .unwrap_or_else(|| "Ukendt enhed".into());
+        r.years.iter().map(move |(y, f)| (name.clone(), *y, f))
+    });
+    whole
+        .chain(units)
+        .filter(|(_, _, f)| f.harvested_kr > f.realised_kr && !f.harvested_kr.is_zero())
+        .map(|(name, year, f)| HarvestNote {
+            text: format!(
+                "{name} {year}: realiseret {}, hjemtaget {}",
+                kr(f.realised_kr),
+                kr(f.harvested_kr)
+            ),
+        })
+        .collect()
 }
 
 /// The forecast's fan charts, tables and probability texts.
-pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
-    let (kr_years, kr_lines) = fan_data(p, f, TargetKind::KrPerYear);
-    let (fte_years, fte_lines) = fan_data(p, f, TargetKind::Aarsvaerk);
+pub(crate) fn forecast_view(p: &Programme, f: &Forecast, o: &ProgrammeOverview) -> ForecastView {
+    let (kr_years, kr_lines) = fan_data(p, f, o, TargetKind::KrPerYear);
+    let (fte_years, fte_lines) = fan_data(p, f, o, TargetKind::Aarsvaerk);
     let probabilities = f
         .targets
         .iter()
@@ -319,7 +348,7 @@ pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
                 "Sandsynlighed for at nå målet på {} i {}: {}",
                 amount(t.kind, t.amount),
                 t.deadline_year,
-                percent(t.probability)
+                format_chance(t.probability)
             );
             if !t.milestones.is_empty() {
                 let parts: Vec<String> = t
@@ -330,7 +359,7 @@ pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
                             "{} i {}: {}",
                             amount(t.kind, m.amount),
                             m.year,
-                            percent(m.probability)
+                            format_chance(m.probability)
                         )
                     })
                     .collect();
@@ -368,6 +397,7 @@ pub(crate) fn forecast_view(p: &Programme, f: &Forecast) -> ForecastView {
         ),
         probabilities,
         iterations: format_count(f.iterations),
+        past_years: past_years_text(f.actuals_before_year),
     }
 }
 
@@ -376,6 +406,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     who: PageUser,
     Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let id = programme_id(&raw)?;
     let app = &state.app;
@@ -391,23 +422,39 @@ pub(crate) async fn show(
     let prog = &stored.programme;
     let mut tables = vec![year_table(prog, &o, TargetKind::KrPerYear)];
     tables.push(year_table(prog, &o, TargetKind::Aarsvaerk));
-    let breakdowns = vec![
-        breakdown("enhed", "Fordelt på enheder", "Enhed", &o.by_unit, &lists),
-        breakdown(
-            "fagomraade",
-            "Fordelt på fagområder",
-            "Fagområde",
-            &o.by_fagomraade,
+    // `?vis=` picks the pivots' figure; anything unknown shows the default.
+    let vis = query.as_deref().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "vis")
+            .map(|(_, v)| v)
+    });
+    let measure = Measure::parse(vis.as_deref());
+    let pivots = vec![
+        pivot(
+            ("enhed", "Fordelt på enheder", "Enhed"),
+            &o.by_unit,
+            &o,
+            measure,
             &lists,
         ),
-        breakdown(
-            "teknologi",
-            "Fordelt på teknologityper",
-            "Teknologi",
+        pivot(
+            ("fagomraade", "Fordelt på fagområder", "Fagområde"),
+            &o.by_fagomraade,
+            &o,
+            measure,
+            &lists,
+        ),
+        pivot(
+            ("teknologi", "Fordelt på teknologityper", "Teknologi"),
             &o.by_technology,
+            &o,
+            measure,
             &lists,
         ),
     ];
+    let items = app.programmes().roadmap(p, id).await?;
     let economics = app.business_cases().economics(p).await?.economics;
     let pending = app
         .programmes()
@@ -446,7 +493,7 @@ pub(crate) async fn show(
             year: g.year,
             planned: kr(g.planned_kr),
             realised: kr(g.realised_kr),
-            gap: kr(g.gap_kr),
+            gap: gap_cell(TargetKind::KrPerYear, Some(g.gap_kr)),
         })
         .collect();
     let invisible = o
@@ -491,7 +538,7 @@ pub(crate) async fn show(
                 planned: amount(kind, s.planned),
                 decided: amount(kind, s.decided),
                 realised: amount(kind, s.realised),
-                gap: amount(kind, s.gap_decided),
+                gap: gap_cell(kind, Some(s.gap_decided)),
             }
         })
         .collect();
@@ -503,11 +550,21 @@ pub(crate) async fn show(
         potential_count: prog.potentials.len(),
         years: o.years.iter().map(|y| y.year).collect(),
         tables,
-        breakdowns,
+        chart: target_chart(prog, &o),
+        lights: traffic_lights(prog, &o, &lists),
+        measure,
+        measures: Measure::ALL,
+        pivots,
+        roadmap: roadmap(&items),
         gaps,
         invisible,
         shares,
-        forecast: cached.map(|f| forecast_view(prog, &f)),
+        forecast: cached.map(|f| forecast_view(prog, &f, &o)),
+        definitions: [PLANLAGT, BESLUTTET, REALISERET, HJEMTAGET, FRIGJORT]
+            .iter()
+            .map(hint)
+            .collect(),
+        harvest_notes: harvest_notes(&o, &lists),
         pending,
         may_manage: p.actor.may_tenant_wide(Permission::ManagePortfolio),
     };

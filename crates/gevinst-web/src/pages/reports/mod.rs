@@ -35,7 +35,8 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
-    format_date_in_words as long_date, format_fte as fte, format_hours as hours, format_kr,
+    format_date_in_words as long_date, format_fte as fte, format_gap, format_hours as hours,
+    format_kr,
 };
 use gevinst_domain::programme::{Forecast, Programme, ProgrammeOverview, TargetKind};
 use gevinst_domain::{Potential, ProgrammeId};
@@ -239,7 +240,7 @@ mod potential;
 mod programme;
 
 use potential::{potential_report, potential_xlsx};
-pub(super) use programme::fan_data;
+pub(super) use programme::{fan_data, past_years_text};
 use programme::{programme_report, programme_xlsx};
 
 // ---------------------------------------------------------------------------------------
@@ -293,12 +294,16 @@ fn year_views(programme: &Programme, ov: &ProgrammeOverview) -> Vec<YearView> {
                 realised_kr: format_kr(f.realised_kr),
                 harvested_kr: format_kr(f.harvested_kr),
                 not_harvested_kr: format_kr(f.not_harvested_kr),
-                gap_kr: opt(kr.and_then(|t| t.gap_realised), format_kr),
+                gap_kr: opt(kr.and_then(|t| t.gap_realised), |g| {
+                    format_gap(TargetKind::KrPerYear, g)
+                }),
                 target_fte: opt(ft.and_then(|t| t.amount), fte),
                 planned_fte: fte(f.planned_fte),
                 decided_fte: fte(f.decided_fte),
                 realised_fte: fte(f.realised_fte),
-                gap_fte: opt(ft.and_then(|t| t.gap_realised), fte),
+                gap_fte: opt(ft.and_then(|t| t.gap_realised), |g| {
+                    format_gap(TargetKind::Aarsvaerk, g)
+                }),
                 invisible_planned: hours(y.invisible_planned_hours),
                 invisible_planned_measured: hours(y.invisible_planned_measured_hours),
                 invisible_actual: hours(y.invisible_actual_hours),
@@ -316,7 +321,7 @@ fn gap_views(ov: &ProgrammeOverview, plans: &[PotentialPlan]) -> Vec<GapView> {
             year: g.year,
             planned: format_kr(g.planned_kr),
             realised: format_kr(g.realised_kr),
-            gap: format_kr(g.gap_kr),
+            gap: format_gap(TargetKind::KrPerYear, g.gap_kr),
             explanation: explanations(plans, g.potential, g.year),
         })
         .collect()

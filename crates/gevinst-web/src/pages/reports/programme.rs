@@ -18,9 +18,10 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes::StoredProgramme;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
-    format_count, format_date_in_words as long_date, format_fte as fte, format_kr, format_percent,
-    format_percent_f64 as percent, format_target_amount as amount, to_f64,
+    format_chance, format_count, format_date_in_words as long_date, format_fte as fte, format_gap,
+    format_kr, format_percent, format_target_amount as amount, to_f64,
 };
+use gevinst_domain::glossary::{hint, BESLUTTET, FRIGJORT, HJEMTAGET, PLANLAGT, REALISERET};
 use gevinst_domain::programme::{
     Forecast, KeyBasis, Programme, ProgrammeOverview, ShareOwner, Target, TargetKind,
 };
@@ -113,6 +114,9 @@ struct ProgrammeReportPage {
     gaps: Vec<GapView>,
     shares: Vec<ShareView>,
     potentials: Vec<IncludedView>,
+    /// The definitions under the key figures, from the glossary.
+    definitions: Vec<String>,
+    harvest_definition: String,
 }
 
 fn target_text(t: &Target) -> String {
@@ -171,7 +175,7 @@ fn share_views(p: &Programme, ov: &ProgrammeOverview, names: &Names) -> Vec<Shar
                 planned: amount(t.kind, s.planned),
                 decided: amount(t.kind, s.decided),
                 realised: amount(t.kind, s.realised),
-                gap: amount(t.kind, s.gap_decided),
+                gap: format_gap(t.kind, s.gap_decided),
             })
         })
         .collect()
@@ -183,11 +187,24 @@ struct FanView {
     table: String,
 }
 
-/// A forecast's fan in one unit: the P10/P50/P90 per year, and the programme's targets in
-/// that unit as lines (`Mål 2027: 100.000 kr.`). Shared by the overview and the report.
+/// How the forecast treats past and current years, in words; the overview and the report
+/// both say it under the fan chart.
+pub(crate) fn past_years_text(current_year: i32) -> String {
+    format!(
+        "År før {current_year} er afsluttede: de er de registrerede målinger (Realiseret), \
+         et faktum og ikke en prognose. {current_year} er målingerne indtil nu plus prognosen \
+         for de kvartaler, der ikke er målt endnu. Senere år er ren prognose."
+    )
+}
+
+/// A forecast's fan in one unit: the P10/P50/P90 per year with the overview's recorded
+/// actuals (*Realiseret*) up to the current year as their own series, and the programme's
+/// targets in that unit as lines (`Mål 2027: 100.000 kr.`). Shared by the overview and the
+/// report.
 pub(crate) fn fan_data(
     p: &Programme,
     fc: &Forecast,
+    o: &ProgrammeOverview,
     kind: TargetKind,
 ) -> (Vec<FanYear>, Vec<TargetLine>) {
     let years = fc
@@ -198,11 +215,20 @@ pub(crate) fn fan_data(
                 TargetKind::KrPerYear => &y.gain_kr,
                 TargetKind::Aarsvaerk => &y.fte,
             };
+            let actual = o
+                .years
+                .iter()
+                .find(|oy| oy.year == y.year && y.year <= fc.actuals_before_year)
+                .map(|oy| match kind {
+                    TargetKind::KrPerYear => to_f64(oy.figures.realised_kr),
+                    TargetKind::Aarsvaerk => to_f64(oy.figures.realised_fte),
+                });
             FanYear {
                 year: y.year,
                 p10: d.p10,
                 p50: d.p50,
                 p90: d.p90,
+                actual,
             }
         })
         .collect();
@@ -230,8 +256,8 @@ pub(crate) fn fan_data(
     (years, targets)
 }
 
-fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
-    let (years, targets) = fan_data(p, fc, kind);
+fn fan(p: &Programme, fc: &Forecast, o: &ProgrammeOverview, kind: TargetKind) -> FanView {
+    let (years, targets) = fan_data(p, fc, o, kind);
     let (id, title, unit) = match kind {
         TargetKind::KrPerYear => ("prognose-kr", "Prognose for den årlige nettogevinst", "kr."),
         TargetKind::Aarsvaerk => (
@@ -246,10 +272,10 @@ fn fan(p: &Programme, fc: &Forecast, kind: TargetKind) -> FanView {
     }
 }
 
-fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
+fn forecast_view(p: &Programme, fc: &Forecast, o: &ProgrammeOverview) -> ForecastView {
     ForecastView {
-        kr: fan(p, fc, TargetKind::KrPerYear),
-        fte: fan(p, fc, TargetKind::Aarsvaerk),
+        kr: fan(p, fc, o, TargetKind::KrPerYear),
+        fte: fan(p, fc, o, TargetKind::Aarsvaerk),
         probabilities: fc
             .targets
             .iter()
@@ -259,20 +285,20 @@ fn forecast_view(p: &Programme, fc: &Forecast) -> ForecastView {
                         Some(target) => target_text(target),
                         None => format!("{} i {}", amount(t.kind, t.amount), t.deadline_year),
                     },
-                    probability: percent(t.probability),
+                    probability: format_chance(t.probability),
                 };
                 let milestones = t.milestones.iter().map(move |m| ProbabilityView {
                     target: format!("Delmål: {} i {}", amount(t.kind, m.amount), m.year),
-                    probability: percent(m.probability),
+                    probability: format_chance(m.probability),
                 });
                 std::iter::once(target).chain(milestones)
             })
             .collect(),
         basis: format!(
-            "{} gennemløb, frø {}. Målinger er brugt for årene før {}.",
+            "{} gennemløb, startværdi {}. {}",
             format_count(fc.iterations),
             fc.seed,
-            fc.actuals_before_year
+            past_years_text(fc.actuals_before_year)
         ),
     }
 }
@@ -325,10 +351,17 @@ pub(super) async fn programme_report(
             })
             .collect(),
         status_total: inc.len(),
-        forecast: forecast.as_deref().map(|fc| forecast_view(programme, fc)),
+        forecast: forecast
+            .as_deref()
+            .map(|fc| forecast_view(programme, fc, &ov)),
         totals: totals(&ov),
         gaps: gap_views(&ov, &plans),
         shares: share_views(programme, &ov, &names),
+        definitions: [PLANLAGT, BESLUTTET, REALISERET, HJEMTAGET, FRIGJORT]
+            .iter()
+            .map(hint)
+            .collect(),
+        harvest_definition: format!("{} {}", hint(&HJEMTAGET), hint(&FRIGJORT)),
         potentials: inc
             .iter()
             .map(|(pot, _)| IncludedView {
