@@ -34,6 +34,7 @@ pub mod cpr;
 pub mod danish;
 pub mod ids;
 pub mod json_number;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod potential;
 pub mod programme;

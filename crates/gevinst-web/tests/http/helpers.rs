@@ -59,7 +59,7 @@ pub struct SeededTenant {
     pub other: Unit,
     /// Users by role, with bearer tokens.
     pub users: Vec<(Role, User, String)>,
-    /// One potential in `enhed`, status idé.
+    /// One potential in `enhed`, status idé (or as seeded).
     pub potential: Potential,
 }
 
@@ -87,6 +87,17 @@ impl SeededTenant {
 /// Creates a tenant with units, one user per role (digital agent and leder assigned to
 /// `enhed`'s forvaltning) and one potential in `enhed`.
 pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
+    seed_tenant_at(store, slug, Status::Ide).await
+}
+
+/// [`seed_tenant`] with the potential at status *business case*, where a business case may
+/// be created (see `gevinst_domain::lifecycle`).
+pub async fn seed_tenant_for_case(store: &DynStore, slug: &str) -> SeededTenant {
+    seed_tenant_at(store, slug, Status::BusinessCase).await
+}
+
+/// [`seed_tenant`] with the potential at `status`.
+pub async fn seed_tenant_at(store: &DynStore, slug: &str, status: Status) -> SeededTenant {
     let tenant = store
         .create_tenant(
             &Slug::parse(slug).expect("slug"),
@@ -141,7 +152,7 @@ pub async fn seed_tenant(store: &DynStore, slug: &str) -> SeededTenant {
     let valid = draft.validate(&AllowAll).expect("valid potential");
     let owner: Option<UserId> = None;
     let potential = store
-        .create_potential(tenant.id, None, &valid, Status::Ide, owner)
+        .create_potential(tenant.id, None, &valid, status, owner)
         .await
         .expect("potential");
     SeededTenant {
