@@ -43,8 +43,8 @@ async fn world() -> World {
         vec![social],
     )
     .await;
-    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::Vurderet).await;
-    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::Vurderet).await;
+    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::BusinessCase).await;
+    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::BusinessCase).await;
     let other = store
         .create_tenant(&Slug::parse("andet").unwrap(), "Anden Kommune")
         .await
@@ -55,7 +55,7 @@ async fn world() -> World {
         .await
         .unwrap()
         .id;
-    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::Vurderet).await;
+    let other_tenant = potential(&store, other, other_unit, "Fremmed", Status::BusinessCase).await;
     World {
         store,
         _dir: dir,

@@ -13,7 +13,9 @@
 //! 3. **A potential is never created decided without a case** ([`check_created`]): the
 //!    API and the importer may register existing work as besluttet or later only together
 //!    with its business case (the importer's figures). To decide without a case, create the
-//!    potential at *business case* and change its status with a reason.
+//!    potential at *business case* and change its status with a reason. The one exception
+//!    is a gevinst CSV export imported again: it carries decisions made in gevinst but not
+//!    their cases, so its decided rows are created with a warning on the row.
 //!
 //! Each refusal has a stable, machine-readable code ([`LifecycleError::code`]) for the
 //! API's 422 and a Danish message for pages and import previews.

@@ -611,9 +611,19 @@ fn import_message(e: lifecycle::LifecycleError) -> String {
 /// A row that matches no existing potential: a new potential, or an error.
 fn create(r: &Resolver<'_>, mut d: Decision, v: &Values, ext_tag: Option<String>) -> Decided {
     let status = new_status(v.status, d.c.case.is_some());
-    if let Err(e) = lifecycle::check_created(status, d.c.case.is_some()) {
-        d.errors.push(import_message(e));
-        return d.error();
+    match lifecycle::check_created(status, d.c.case.is_some()) {
+        Ok(()) => {}
+        // A gevinst CSV export carries decisions made in gevinst, but not their cases.
+        Err(lifecycle::LifecycleError::CreatedDecidedWithoutCase(s)) if d.c.exact => {
+            d.warnings.push(format!(
+                "Potentialet får status «{}» uden business case, fordi filen ikke har business casen med. Importér eksporten som regneark (xlsx) for at få den med.",
+                s.label()
+            ));
+        }
+        Err(e) => {
+            d.errors.push(import_message(e));
+            return d.error();
+        }
     }
     let allowed = match v.unit {
         Ref::Existing(u) => status == Status::Ide || r.importer.may_edit(u, &r.lists.units),
