@@ -33,10 +33,16 @@
     summary.focus();
     return;
   }
+  // The browser focuses the line named by the fragment once the page has loaded; then
+  // move on to the line's first field.
   var hash = window.location.hash.slice(1);
   if (/^(linje|risiko)-\d+$/.test(hash)) {
-    var target = document.getElementById(hash);
-    var field = target && target.querySelector("input:not([type=hidden]), select");
-    if (field) field.focus({ preventScroll: false });
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        var target = document.getElementById(hash);
+        var field = target && target.querySelector("input:not([type=hidden]), select");
+        if (field) field.focus();
+      }, 0);
+    });
   }
 })();

@@ -116,7 +116,12 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         .await?;
     wait_url(c, "#linje-2").await?;
     assert!(in_view(c, "linje-2").await?, "line 2 in view after adding");
-    assert_eq!(focused(c).await?, "line_kind_1");
+    let focus_in_line = js(
+        c,
+        "return document.getElementById('linje-2').contains(document.activeElement)",
+    )
+    .await?;
+    assert_eq!(focus_in_line, serde_json::Value::Bool(true), "focus on line 2");
     c.find(Locator::Id("line_kind_1"))
         .await?
         .select_by_value("direkte_besparelse")
