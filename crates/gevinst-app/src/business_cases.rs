@@ -19,11 +19,11 @@ use crate::BusinessCases;
 use crate::{AppError, Result};
 use chrono::{DateTime, Utc};
 use gevinst_domain::access::Permission;
-use gevinst_domain::lifecycle;
 use gevinst_domain::business_case::{
     evaluate, sensitivity, BusinessCase, BusinessCaseDraft, Decimal, Economics, EconomicsDraft,
     Evaluation, Simulation, SimulationSettings, TornadoBar,
 };
+use gevinst_domain::lifecycle;
 use gevinst_domain::{EntityKind, FieldErrors, Potential, PotentialId, UnitTree};
 use gevinst_store::StoredBusinessCase;
 use serde::Serialize;

@@ -178,8 +178,14 @@ mod tests {
             Ok(Some("besluttet uden business case: lovkrav".into()))
         );
         // Later moves of a decided potential, and undecided moves, need nothing more.
-        assert_eq!(check_decision(Besluttet, IImplementering, false, None), Ok(None));
-        assert_eq!(check_decision(BusinessCase, Vurderet, false, None), Ok(None));
+        assert_eq!(
+            check_decision(Besluttet, IImplementering, false, None),
+            Ok(None)
+        );
+        assert_eq!(
+            check_decision(BusinessCase, Vurderet, false, None),
+            Ok(None)
+        );
         let e: FieldErrors = LifecycleError::CaseOrReasonRequired(Besluttet).into();
         assert_eq!(e.0[0].field, "reason");
         assert_eq!(e.0[0].code, "business_case_required");

@@ -2,7 +2,9 @@
 //! economic settings (and 422, never 500, for settings saved before the bounds), half-øre
 //! rounding and the payback year.
 
-use crate::helpers::{field_codes, json_of, seed_tenant_for_case, send_json, spawn_app, SeededTenant};
+use crate::helpers::{
+    field_codes, json_of, seed_tenant_for_case, send_json, spawn_app, SeededTenant,
+};
 use gevinst_domain::business_case::{ChannelCosts, Decimal, Economics};
 use gevinst_domain::Role;
 use reqwest::{Method, StatusCode};

@@ -34,11 +34,14 @@ async fn wait_url(c: &Client, suffix: &str) -> Res {
 
 /// The id of the focused element.
 async fn focused(c: &Client) -> Res<String> {
-    Ok(js(c, "return document.activeElement && document.activeElement.id || ''")
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
+    Ok(js(
+        c,
+        "return document.activeElement && document.activeElement.id || ''",
+    )
+    .await?
+    .as_str()
+    .unwrap_or_default()
+    .to_owned())
 }
 
 /// Sends one key to the focused element.
@@ -99,7 +102,11 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         "var e = document.getElementById('line_amount_0_0'); return e.scrollWidth <= e.clientWidth;",
     )
     .await?;
-    assert_eq!(fits, serde_json::Value::Bool(true), "cell fits 1.234.567,50");
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "cell fits 1.234.567,50"
+    );
     c.find(Locator::Id("line_label_0"))
         .await?
         .send_keys("Licens")
@@ -121,7 +128,11 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         "return document.getElementById('linje-2').contains(document.activeElement)",
     )
     .await?;
-    assert_eq!(focus_in_line, serde_json::Value::Bool(true), "focus on line 2");
+    assert_eq!(
+        focus_in_line,
+        serde_json::Value::Bool(true),
+        "focus on line 2"
+    );
     c.find(Locator::Id("line_kind_1"))
         .await?
         .select_by_value("direkte_besparelse")
@@ -155,7 +166,11 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         .prop("value")
         .await?;
     assert_eq!(first.as_deref(), Some("1.234.567,50"));
-    let saved = c.find(Locator::Css("#linje-2 .bc-saved")).await?.text().await?;
+    let saved = c
+        .find(Locator::Css("#linje-2 .bc-saved"))
+        .await?
+        .text()
+        .await?;
     assert_eq!(saved, "Gemt");
     shot(c, "bc-2-linje-2").await?;
 
@@ -183,7 +198,11 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
          return b.top > a.bottom - 1;",
     )
     .await?;
-    assert_eq!(stacked, serde_json::Value::Bool(true), "years stacked on a phone");
+    assert_eq!(
+        stacked,
+        serde_json::Value::Bool(true),
+        "years stacked on a phone"
+    );
     Ok(())
 }
 

@@ -174,7 +174,9 @@ fn hidden(page: &str, n: usize, what: &str) -> bool {
     let at = page.find(&format!(r#"id="linje-{n}""#)).expect("line");
     let line = &page[at..at + page[at..].find("</tbody>").unwrap()];
     let key = format!(r#"data-show="{what}""#);
-    let s = line.find(&key).unwrap_or_else(|| panic!("{what} in line {n}"));
+    let s = line
+        .find(&key)
+        .unwrap_or_else(|| panic!("{what} in line {n}"));
     let end = s + line[s..].find('>').unwrap();
     line[s..end].contains("hidden")
 }
@@ -244,7 +246,12 @@ async fn a_case_waits_for_status_business_case_in_page_api_and_import() {
     csv.extend_from_slice(b"Robot med tal;Hjemmeplejen;;250 t.kr.;2026\r\n");
     let res = upload(&client, &app, Some(&csrf), "liste.csv", &csv).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get_text(&client, &app, &format!("{}/forhaandsvisning", location(&res))).await;
+    let (_, html) = get_text(
+        &client,
+        &app,
+        &format!("{}/forhaandsvisning", location(&res)),
+    )
+    .await;
     assert_eq!(outcome(&html, 2), "fejl");
     assert!(
         row_text(&html, 2).contains("Rækken har tal til en business case, men status «Idé»"),
@@ -272,12 +279,20 @@ async fn besluttet_needs_a_case_or_a_recorded_reason_in_page_and_api() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("Potentialet har ingen business case."), "{page}");
+    assert!(
+        page.contains("Potentialet har ingen business case."),
+        "{page}"
+    );
     // API: the same, machine-readable.
     let token = t.token(Role::Portefoljeleder);
     let api = format!("/api/v1/potentials/{}/status", t.potential.id.0);
     let res = app
-        .api_send(Method::POST, token, &api, &json!({"status": "besluttet", "version": 1}))
+        .api_send(
+            Method::POST,
+            token,
+            &api,
+            &json!({"status": "besluttet", "version": 1}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -317,7 +332,12 @@ async fn besluttet_needs_a_case_or_a_recorded_reason_in_page_and_api() {
     )
     .await;
     let recorded = "Besluttet uden business case: Lovkrav fra 2026";
-    let last = history["status_changes"].as_array().unwrap().last().unwrap().clone();
+    let last = history["status_changes"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["reason"], recorded);
     let audit = history["audit"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(audit["reason"], recorded, "{audit}");

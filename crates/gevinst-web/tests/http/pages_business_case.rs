@@ -3,7 +3,8 @@
 //! roles, tenant isolation, simulation and escaping.
 
 use crate::helpers::{
-    get_text, login_role, post_form, post_text, seed_tenant_for_case, spawn_app, SeededTenant, TestApp,
+    get_text, login_role, post_form, post_text, seed_tenant_for_case, spawn_app, SeededTenant,
+    TestApp,
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::Role;

@@ -120,7 +120,10 @@ mod tests {
             risks: vec![],
         };
         let old = case(vec![l("a"), l("b")]);
-        assert_eq!(after_save(Some(&old), &case(vec![l("a"), l("c")])), "linje-2");
+        assert_eq!(
+            after_save(Some(&old), &case(vec![l("a"), l("c")])),
+            "linje-2"
+        );
         assert_eq!(
             after_save(Some(&old), &case(vec![l("a"), l("b"), l("d")])),
             "linje-3"
