@@ -264,6 +264,19 @@ async fn a_case_waits_for_status_business_case_in_page_api_and_import() {
     assert_eq!(outcome(&html, 4), "ny");
 }
 
+/// A POST of `body` to `path` is a 422 with exactly the field error `(field, code)`.
+async fn refused(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    path: &str,
+    body: &serde_json::Value,
+    (field, code): (&str, &str),
+) {
+    let res = app.api_send(Method::POST, token, path, body).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+    assert_eq!(field_codes(res).await, vec![pair(field, code)]);
+}
+
 #[tokio::test]
 async fn besluttet_needs_a_case_or_a_recorded_reason_in_page_and_api() {
     let app = spawn_app().await;
@@ -286,33 +299,19 @@ async fn besluttet_needs_a_case_or_a_recorded_reason_in_page_and_api() {
     // API: the same, machine-readable.
     let token = t.token(Role::Portefoljeleder);
     let api = format!("/api/v1/potentials/{}/status", t.potential.id.0);
-    let res = app
-        .api_send(
-            Method::POST,
-            token,
-            &api,
-            &json!({"status": "besluttet", "version": 1}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_codes(res).await,
-        vec![pair("reason", "business_case_required")]
-    );
+    let body = json!({"status": "besluttet", "version": 1});
+    refused(
+        &app,
+        token,
+        &api,
+        &body,
+        ("reason", "business_case_required"),
+    )
+    .await;
     // Creating a decided potential without a case is refused too.
-    let res = app
-        .api_send(
-            Method::POST,
-            token,
-            "/api/v1/potentials",
-            &json!({"title": "Allerede besluttet", "unit_id": t.enhed.id, "status": "i_drift"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_codes(res).await,
-        vec![pair("status", "business_case_required")]
-    );
+    let body = json!({"title": "Allerede besluttet", "unit_id": t.enhed.id, "status": "i_drift"});
+    let expected = ("status", "business_case_required");
+    refused(&app, token, "/api/v1/potentials", &body, expected).await;
     // With a reason it is decided, and the reason is recorded as such.
     let res = app
         .api_send(
