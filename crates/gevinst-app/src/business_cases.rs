@@ -23,7 +23,8 @@ use gevinst_domain::business_case::{
     evaluate, sensitivity, BusinessCase, BusinessCaseDraft, Decimal, Economics, EconomicsDraft,
     Evaluation, Simulation, SimulationSettings, TornadoBar,
 };
-use gevinst_domain::{EntityKind, Potential, PotentialId, UnitTree};
+use gevinst_domain::lifecycle;
+use gevinst_domain::{EntityKind, FieldErrors, Potential, PotentialId, UnitTree};
 use gevinst_store::StoredBusinessCase;
 use serde::Serialize;
 
@@ -137,7 +138,9 @@ impl BusinessCases<'_> {
     /// business case.
     ///
     /// Checks, in order: the potential is in the tenant ([`AppError::NotFound`]); the
-    /// principal may edit it ([`AppError::Forbidden`]); the draft is valid against the
+    /// principal may edit it ([`AppError::Forbidden`]); a new case needs the potential at
+    /// *business case* or later ([`AppError::Invalid`] on `status` with code
+    /// `business_case_too_early`, see [`gevinst_domain::lifecycle`]); the draft is valid against the
     /// tenant's economics ([`AppError::Invalid`], with paths such as `lines[0].amounts`); the
     /// version is current ([`AppError::Conflict`]). A draft equal to the stored case saves
     /// nothing and keeps the version. Otherwise the changed fields (`start_year`, `horizon`,
@@ -155,9 +158,12 @@ impl BusinessCases<'_> {
         if !may_edit(who, &p, &units(store, who).await?) {
             return Err(AppError::Forbidden);
         }
+        let current = store.business_case(t, potential).await?;
+        if current.is_none() {
+            lifecycle::check_case_created(p.status).map_err(FieldErrors::from)?;
+        }
         let (economics, _) = store.economics(t).await?;
         let case = draft.validate(&economics)?;
-        let current = store.business_case(t, potential).await?;
         let Some(entry) = document_entry(
             who,
             EntityKind::BusinessCase,

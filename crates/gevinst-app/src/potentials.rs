@@ -7,6 +7,7 @@ use crate::auth::Principal;
 use crate::Potentials;
 use crate::{AppError, Result};
 use gevinst_domain::access::Permission;
+use gevinst_domain::lifecycle;
 use gevinst_domain::potential::References;
 use gevinst_domain::{
     audit, AuditAction, AuditDraft, AuditEntry, CatalogueItem, EntityKind, FagomraadeId,
@@ -149,6 +150,7 @@ impl Potentials<'_> {
         {
             return Err(AppError::Forbidden);
         }
+        lifecycle::check_created(status, false).map_err(FieldErrors::from)?;
         Ok(store
             .create_potential(
                 who.tenant.id,
@@ -256,6 +258,9 @@ impl Potentials<'_> {
                 FieldErrors::single("reason", "too_long", e.to_string())
             }
         })?;
+        let has_case = store.business_case(who.tenant.id, id).await?.is_some();
+        let reason = lifecycle::check_decision(current.status, to, has_case, reason)
+            .map_err(FieldErrors::from)?;
         Ok(store
             .change_status(
                 who.tenant.id,

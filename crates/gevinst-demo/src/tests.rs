@@ -179,6 +179,20 @@ fn every_potential_from_business_case_onwards_has_a_case() {
     }
 }
 
+#[test]
+fn the_demo_follows_the_lifecycle_rules() {
+    use gevinst_domain::lifecycle::check_created;
+    for p in &demo().potentials {
+        assert_eq!(
+            check_created(p.status, p.business_case.is_some()),
+            Ok(()),
+            "{} ({:?})",
+            p.title,
+            p.status
+        );
+    }
+}
+
 fn cases() -> Vec<(DemoPotential, BusinessCase)> {
     demo()
         .potentials

@@ -379,6 +379,18 @@ pub fn format_input(x: Decimal) -> String {
     format_decimal(n, n.scale())
 }
 
+/// An amount (kroner, hours, årsværk) as a user would type it back into a form: a whole
+/// amount without decimals, any other with at least two, as amounts are written in Danish
+/// (`1234567.5` → `"1.234.567,50"`, `1000` → `"1.000"`, `0.125` → `"0,125"`). Reading the
+/// text with [`parse_number`] or [`parse_kr`] gives the amount back exactly.
+pub fn format_amount_input(x: Decimal) -> String {
+    let n = x.normalize();
+    match n.scale() {
+        0 => format_decimal(n, 0),
+        s => format_decimal(n, s.max(2)),
+    }
+}
+
 /// A scale word on an amount: `t.kr.` (thousands), `mio.` (millions), `mia.` (billions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {

@@ -35,6 +35,7 @@ pub mod danish;
 pub mod glossary;
 pub mod ids;
 pub mod json_number;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod potential;
 pub mod programme;

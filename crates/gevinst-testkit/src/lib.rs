@@ -39,6 +39,7 @@ pub use db::{
 };
 pub use world::{
     add_user, eksempel, foreign_potential, potential, principal, role_email, seed_tenant,
+    seed_tenant_at, seed_tenant_for_case,
     tenant_with_manager, valid_potential, AllowAll, AsStore, SeededTenant, PASSWORD,
 };
 

@@ -57,7 +57,7 @@ pub struct SeededTenant {
     pub other: Unit,
     /// Users by role, with bearer tokens.
     pub users: Vec<(Role, User, String)>,
-    /// One potential in `enhed`, status idé.
+    /// One potential in `enhed`, status idé (or as seeded).
     pub potential: Potential,
 }
 
@@ -87,8 +87,23 @@ pub fn role_email(role: Role, slug: &str) -> String {
 
 /// Creates tenant `slug` with units, one user per role ([`role_email`], [`PASSWORD`], a
 /// bearer token; the unit-scoped roles in `forvaltning`) and one potential,
-/// "Skærmbesøg i SLUG", in `enhed`.
+/// "Skærmbesøg i SLUG", in `enhed`, at status idé.
 pub async fn seed_tenant<S: AsStore + ?Sized>(store: &S, slug: &str) -> SeededTenant {
+    seed_tenant_at(store, slug, Status::Ide).await
+}
+
+/// [`seed_tenant`] with the potential at status *business case*, where a business case may
+/// be created (see `gevinst_domain::lifecycle`).
+pub async fn seed_tenant_for_case<S: AsStore + ?Sized>(store: &S, slug: &str) -> SeededTenant {
+    seed_tenant_at(store, slug, Status::BusinessCase).await
+}
+
+/// [`seed_tenant`] with the potential at `status`.
+pub async fn seed_tenant_at<S: AsStore + ?Sized>(
+    store: &S,
+    slug: &str,
+    status: Status,
+) -> SeededTenant {
     let store = store.as_store();
     let tenant = store
         .create_tenant(
@@ -132,7 +147,7 @@ pub async fn seed_tenant<S: AsStore + ?Sized>(store: &S, slug: &str) -> SeededTe
     };
     let valid = draft.validate(&AllowAll).expect("valid potential");
     let potential = store
-        .create_potential(tenant.id, None, &valid, Status::Ide, None)
+        .create_potential(tenant.id, None, &valid, status, None)
         .await
         .expect("potential");
     SeededTenant {

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use gevinst_domain::business_case::BusinessCase;
+use gevinst_domain::lifecycle;
 use gevinst_domain::text::search_key;
 use gevinst_domain::{
     FagomraadeId, Potential, PotentialDraft, PotentialId, Source, Status, TechnologyId, UnitId,
@@ -473,6 +474,12 @@ fn update(
         }
     }
     let case_change = case_change(&d.c, ex.cases.get(&p.id), &mut d.warnings);
+    if case_change.as_ref().is_some_and(|(_, v)| v.is_none()) {
+        if let Err(e) = lifecycle::check_case_created(p.status) {
+            d.errors.push(import_message(e));
+            return d.error();
+        }
+    }
     let unchanged = same_fields(&valid, p) && v.new_unit().is_none() && case_change.is_none();
     matched.insert(p.id, d.c.row);
     if unchanged {
@@ -576,9 +583,48 @@ fn same_fields(valid: &ValidPotential, p: &Potential) -> bool {
         && valid.tags == p.tags
 }
 
+/// The status of a new potential: the row's, else *business case* when the row has
+/// figures (a business case is created from that status onwards), else *idé*.
+fn new_status(row: Option<Status>, has_case: bool) -> Status {
+    match (row, has_case) {
+        (Some(s), _) => s,
+        (None, true) => Status::BusinessCase,
+        (None, false) => Status::Ide,
+    }
+}
+
+/// A lifecycle refusal as a row error, with what to do in the file.
+fn import_message(e: lifecycle::LifecycleError) -> String {
+    match e {
+        lifecycle::LifecycleError::CaseTooEarly(s) => format!(
+            "Rækken har tal til en business case, men status «{}». En business case kan først oprettes fra status «Business case»: ret status i filen, eller fjern tallene.",
+            s.label()
+        ),
+        lifecycle::LifecycleError::CreatedDecidedWithoutCase(s) => format!(
+            "Rækken har status «{}», men ingen tal til en business case. Besluttet og senere kræver en business case: tilføj tallene i rækken, eller importér med status «Business case» og skift status i gevinst med en begrundelse.",
+            s.label()
+        ),
+        other => other.to_string(),
+    }
+}
+
 /// A row that matches no existing potential: a new potential, or an error.
 fn create(r: &Resolver<'_>, mut d: Decision, v: &Values, ext_tag: Option<String>) -> Decided {
-    let status = v.status.unwrap_or(Status::Ide);
+    let status = new_status(v.status, d.c.case.is_some());
+    match lifecycle::check_created(status, d.c.case.is_some()) {
+        Ok(()) => {}
+        // A gevinst CSV export carries decisions made in gevinst, but not their cases.
+        Err(lifecycle::LifecycleError::CreatedDecidedWithoutCase(s)) if d.c.exact => {
+            d.warnings.push(format!(
+                "Potentialet får status «{}» uden business case, fordi filen ikke har business casen med. Importér eksporten som regneark (xlsx) for at få den med.",
+                s.label()
+            ));
+        }
+        Err(e) => {
+            d.errors.push(import_message(e));
+            return d.error();
+        }
+    }
     let allowed = match v.unit {
         Ref::Existing(u) => status == Status::Ide || r.importer.may_edit(u, &r.lists.units),
         Ref::New(_) => r.importer.may_create_lists(),

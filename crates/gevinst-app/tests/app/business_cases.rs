@@ -42,9 +42,9 @@ async fn world() -> World {
         vec![social],
     )
     .await;
-    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::Vurderet).await;
-    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::Vurderet).await;
-    let other_tenant = foreign_potential(&store, Status::Vurderet).await;
+    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::BusinessCase).await;
+    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::BusinessCase).await;
+    let other_tenant = foreign_potential(&store, Status::BusinessCase).await;
     World {
         store,
         _dir: dir,

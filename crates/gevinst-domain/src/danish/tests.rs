@@ -211,6 +211,19 @@ fn input_format_round_trips() {
 }
 
 #[test]
+fn amounts_typed_back_keep_their_øre() {
+    assert_eq!(format_amount_input(dec!(1234567.50)), "1.234.567,50");
+    assert_eq!(format_amount_input(dec!(1234567.5)), "1.234.567,50");
+    assert_eq!(format_amount_input(dec!(1000.00)), "1.000");
+    assert_eq!(format_amount_input(dec!(-0.125)), "-0,125");
+    assert_eq!(format_amount_input(dec!(0)), "0");
+    for d in [dec!(1234567.50), dec!(-5.1), dec!(0.035), dec!(1500000)] {
+        let text = format_amount_input(d);
+        assert_eq!(parse_kr(&text).map(|a| a.value), Ok(d), "{text}");
+    }
+}
+
+#[test]
 fn kr_amounts_with_words_and_scales() {
     let v = |t: &str| parse_kr(t).map(|a| a.value);
     assert_eq!(v("1.234.567 kr."), Ok(dec!(1234567)));

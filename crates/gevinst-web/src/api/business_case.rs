@@ -233,7 +233,8 @@ pub async fn get_case(
         (status = 409, description = "`version_conflict`: the case changed (or was created) since you read it; nothing saved", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
-        (status = 422, description = "Invalid fields, nothing saved. Paths such as `horizon`, \
+        (status = 422, description = "Invalid fields, nothing saved. A first case for a potential before status \
+            business case is `status`/`business_case_too_early`. Paths such as `horizon`, \
             `lines[0].amounts` (wrong number of yearly values), `lines[0].amounts[1]` (negative, \
             beyond ±10^13), `lines[0].low` (> 1), `lines[0].high` (< 1), `risks[0].probability` \
             (outside [0, 1]), `risks[0].likely` (min ≤ likely ≤ max violated)", body = ErrorBody),

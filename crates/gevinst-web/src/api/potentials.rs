@@ -94,7 +94,9 @@ potential_body! {
     /// Body of `POST /api/v1/potentials`: a new potential.
     pub struct NewPotential {
         /// Initial status, default `ide`. Anyone may submit an idea; any other status
-        /// needs edit rights in the unit (403 otherwise).
+        /// needs edit rights in the unit (403 otherwise). Besluttet or later is refused
+        /// (422 `status`/`business_case_required`): a decided potential needs its business
+        /// case first.
         pub status: Option<String>,
     }
 }
@@ -307,7 +309,7 @@ pub async fn update(
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 404, description = "No such potential in your tenant", body = ErrorBody),
         (status = 409, description = "`version_conflict`; nothing saved", body = ErrorBody),
-        (status = 422, description = "Unknown status, a move outside the lifecycle (`status`/`not_allowed`) or a missing reason (`reason`/`required`)", body = ErrorBody),
+        (status = 422, description = "Unknown status, a move outside the lifecycle (`status`/`not_allowed`), a missing reason (`reason`/`required`), or besluttet without a business case and without a reason (`reason`/`business_case_required`; a given reason is recorded as \"Besluttet uden business case: …\")", body = ErrorBody),
         (status = 428, description = "`version_required`", body = ErrorBody),
     )
 )]

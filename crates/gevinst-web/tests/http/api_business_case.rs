@@ -2,7 +2,7 @@
 //! bad input, roles and tenants, simulations and the tenant's economic settings.
 
 use crate::helpers::{
-    field_codes, json_of, pair, seed_tenant, send_json, spawn_app, SeededTenant, TestApp,
+    field_codes, json_of, pair, seed_tenant_for_case, send_json, spawn_app, SeededTenant, TestApp,
 };
 use gevinst_domain::Role;
 use reqwest::{Method, StatusCode};
@@ -82,7 +82,7 @@ async fn stored(app: &TestApp, t: &SeededTenant) -> (Value, Value) {
 #[tokio::test]
 async fn put_and_get_give_hand_computed_results() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
 
     // No case yet: 200 with case null, no ETag.
@@ -195,7 +195,7 @@ async fn put_and_get_give_hand_computed_results() {
 #[tokio::test]
 async fn versions_stale_missing_and_create_rules() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
     create_case(&app, &t, agent, &hand_case()).await;
     let (version, case) = stored(&app, &t).await;
@@ -283,7 +283,7 @@ async fn versions_stale_missing_and_create_rules() {
 #[tokio::test]
 async fn every_kind_of_bad_input_is_a_field_error_and_saves_nothing() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
 
     type Edit = fn(&mut Value);
@@ -442,8 +442,8 @@ async fn every_kind_of_bad_input_is_a_field_error_and_saves_nothing() {
 #[tokio::test]
 async fn roles_and_tenants() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
-    let other = seed_tenant(&app.store, "beta").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
+    let other = seed_tenant_for_case(&app.store, "beta").await;
     let laeser = t.token(Role::Laeser);
 
     // A reader may not save, but may read and simulate.
@@ -521,7 +521,7 @@ async fn roles_and_tenants() {
 #[tokio::test]
 async fn simulations_are_reproducible_and_checked() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
 
     // No case yet: 404 with its own code.
@@ -628,7 +628,7 @@ async fn simulations_are_reproducible_and_checked() {
 #[tokio::test]
 async fn economics_settings_read_by_all_changed_by_admin() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     create_case(&app, &t, t.token(Role::DigitalAgent), &hand_case()).await;
 
     // Anyone reads the defaults, version 0.

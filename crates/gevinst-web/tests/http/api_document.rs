@@ -2,7 +2,7 @@
 //! (numbers accepted), the document states the types, ranges and formats the server
 //! enforces, and the server rejects what the document rejects.
 
-use crate::helpers::{error_code, field_codes, json_of, pair, seed_tenant, spawn_app};
+use crate::helpers::{error_code, field_codes, json_of, pair, seed_tenant_for_case, spawn_app};
 use gevinst_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ fn case(spell: impl Fn(&str) -> Value) -> Value {
 #[tokio::test]
 async fn business_case_bodies_take_decimal_strings_and_numbers_alike() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let path = format!("/api/v1/potentials/{}/business-case", t.potential.id);
     let agent = t.token(Role::DigitalAgent);
 
@@ -60,7 +60,7 @@ async fn business_case_bodies_take_decimal_strings_and_numbers_alike() {
 #[tokio::test]
 async fn economics_take_decimal_strings() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let body = json!({
         "annual_cost_per_fte": "520000.50", "hours_per_fte": "1924",
         "hourly_rate_override": null, "discount_rate": "0.035",
@@ -86,7 +86,7 @@ async fn economics_take_decimal_strings() {
 #[tokio::test]
 async fn simulation_iterations_may_be_a_whole_float() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let agent = t.token(Role::DigitalAgent);
     let path = format!("/api/v1/potentials/{}/business-case", t.potential.id);
     let res = app
@@ -105,7 +105,7 @@ async fn simulation_iterations_may_be_a_whole_float() {
 #[tokio::test]
 async fn blank_typed_query_parameters_are_rejected() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let token = t.token(Role::Portefoljeleder);
     for (path, field) in [
         ("/api/v1/reminders?today=", "today"),

@@ -2,7 +2,9 @@
 //! economic settings (and 422, never 500, for settings saved before the bounds), half-øre
 //! rounding and the payback year.
 
-use crate::helpers::{field_codes, json_of, seed_tenant, send_json, spawn_app, SeededTenant};
+use crate::helpers::{
+    field_codes, json_of, seed_tenant_for_case, send_json, spawn_app, SeededTenant,
+};
 use gevinst_domain::business_case::{ChannelCosts, Decimal, Economics};
 use gevinst_domain::Role;
 use reqwest::{Method, StatusCode};
@@ -31,7 +33,7 @@ async fn put_case(
 #[tokio::test]
 async fn channel_shift_is_limited_by_its_own_channels() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let econ = Economics {
         channel_costs: ChannelCosts {
             in_person: Decimal::from(1000),
@@ -60,7 +62,7 @@ async fn channel_shift_is_limited_by_its_own_channels() {
 #[tokio::test]
 async fn implausible_settings_are_refused_and_old_ones_give_422_not_500() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     let admin = t.token(Role::Admin);
     let settings = json!({
         "annual_cost_per_fte": 500000, "hours_per_fte": 1e-9, "discount_rate": 0.035,
@@ -112,7 +114,7 @@ async fn implausible_settings_are_refused_and_old_ones_give_422_not_500() {
 #[tokio::test]
 async fn half_ore_and_payback_as_the_api_shows_them() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "alfa").await;
+    let t = seed_tenant_for_case(&app.store, "alfa").await;
     // 32,971.25 kr. in 2026 at 4 %: exactly 31,703.125 kr. today. The year 2025 nets to 0
     // before the investment of 2026 is spent; the investment stays recovered from 2027.
     let body = json!({
@@ -126,7 +128,7 @@ async fn half_ore_and_payback_as_the_api_shows_them() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(json_of(res).await["evaluation"]["payback_year"], 2027);
 
-    let t = seed_tenant(&app.store, "beta").await;
+    let t = seed_tenant_for_case(&app.store, "beta").await;
     let body = json!({
         "start_year": 2025, "horizon": 2, "discount_rate": 0.04,
         "lines": [{"kind": "direkte_besparelse", "label": "Porto", "amounts": [0, 32971.25]}],

@@ -1183,14 +1183,15 @@ async fn every_new_path_is_in_the_openapi_document() {
 async fn a_first_plan_is_created_from_a_derived_proposal() {
     let (app, t, f) = setup().await;
     let admin = t.token(Role::Admin);
-    // A second besluttet potential with the fixture's business case, through the API.
+    // A second besluttet potential with the fixture's business case, through the API:
+    // created at business case, given its case, then decided (the lifecycle rule).
     let res = app
         .api_send(
             Method::POST,
             admin,
             "/api/v1/potentials",
             &json!({"title": "Chatbot til borgerhenvendelser", "unit_id": t.enhed.id.0,
-                    "status": "besluttet"}),
+                    "status": "business_case"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -1201,6 +1202,15 @@ async fn a_first_plan_is_created_from_a_derived_proposal() {
             admin,
             &format!("/api/v1/potentials/{id}/business-case"),
             &crate::helpers::fixture_case(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .api_send(
+            Method::POST,
+            admin,
+            &format!("/api/v1/potentials/{id}/status"),
+            &json!({"status": "besluttet", "version": 1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

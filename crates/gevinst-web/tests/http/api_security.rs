@@ -312,7 +312,8 @@ async fn leder_decides_in_own_units_portefoljeleder_everywhere() {
     let res = put_title(&app, leder, foreign, t.other.id.0, v, "Lederen retter").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-    let res = set_status(&app, pfl, foreign, "besluttet", None, v).await;
+    // No business case: deciding needs a reason (the lifecycle rule of issue 11).
+    let res = set_status(&app, pfl, foreign, "besluttet", Some("Lovkrav"), v).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (other2, v2) = potential_at(&app, &t, t.other.id.0, "vurderet").await;
     let res = set_status(

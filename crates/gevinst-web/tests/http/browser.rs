@@ -250,7 +250,8 @@ async fn story(c: &Client, app: &TestApp, unit_id: i64) -> Res {
     let reason = c.find(Locator::Css("#reason")).await?;
     assert_eq!(reason.attr("aria-invalid").await?.as_deref(), Some("true"));
     change_status(c, "business_case", None, "Business case").await?;
-    change_status(c, "besluttet", None, "Besluttet").await?;
+    // No business case: deciding needs a reason (the lifecycle rule of issue 11).
+    change_status(c, "besluttet", Some("Lovkrav fra 2026"), "Besluttet").await?;
     change_status(c, "parkeret", Some("Afventer budget 2027"), "Parkeret").await?;
 
     // Find it in the list by status and text.

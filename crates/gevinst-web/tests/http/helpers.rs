@@ -8,7 +8,10 @@ use gevinst_testkit::store::prelude::*;
 use gevinst_web::{AppState, WebSettings};
 use std::net::SocketAddr;
 
-pub use gevinst_testkit::{add_user, role_email, seed_tenant, AllowAll, SeededTenant, PASSWORD};
+pub use gevinst_testkit::{
+    add_user, role_email, seed_tenant, seed_tenant_at, seed_tenant_for_case, AllowAll, SeededTenant,
+    PASSWORD,
+};
 
 /// A running app.
 pub struct TestApp {

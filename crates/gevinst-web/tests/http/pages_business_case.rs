@@ -3,7 +3,8 @@
 //! roles, tenant isolation, simulation and escaping.
 
 use crate::helpers::{
-    get_text, login_role, post_form, post_text, seed_tenant, spawn_app, SeededTenant, TestApp,
+    get_text, login_role, post_form, post_text, seed_tenant_for_case, spawn_app, SeededTenant,
+    TestApp,
 };
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::Role;
@@ -73,7 +74,7 @@ async fn saved_case(
 #[tokio::test]
 async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "aarhus").await;
+    let t = seed_tenant_for_case(&app.store, "aarhus").await;
     let (client, csrf) = login_role(&app, "aarhus", Role::Admin).await;
     let (status, page) = get_text(&client, &app, &path(&t)).await;
     assert_eq!(status, StatusCode::OK);
@@ -111,8 +112,9 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
     assert!(page.contains("<title id=\"pengestroem-titel\">"));
     assert!(page.contains("Tilbagebetalt 2027"));
     assert!(page.contains("Vis tallene bag grafen som tabel"));
-    // The form shows the stored values the Danish way.
-    assert!(page.contains("value=\"1.234.567,5\""));
+    // The form shows the stored values the Danish way, with their øre (issue 11: not
+    // "1.234.567,5").
+    assert!(page.contains("value=\"1.234.567,50\""));
 
     // The potential's page links to the case with key figures.
     let (_, detail) = get_text(&client, &app, &format!("/potentialer/{}", t.potential.id.0)).await;
@@ -123,7 +125,7 @@ async fn saving_with_danish_numbers_stores_the_case_and_shows_the_npv() {
 #[tokio::test]
 async fn add_line_and_refresh_re_render_without_saving() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "odense").await;
+    let t = seed_tenant_for_case(&app.store, "odense").await;
     let (client, csrf) = login_role(&app, "odense", Role::Admin).await;
     let mut form = case_fields(&csrf, "Min særlige linje", "");
     form.retain(|(k, _)| *k != "action");
@@ -151,7 +153,7 @@ async fn add_line_and_refresh_re_render_without_saving() {
 #[tokio::test]
 async fn phase_in_fills_the_years() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "vejle").await;
+    let t = seed_tenant_for_case(&app.store, "vejle").await;
     let (client, csrf) = login_role(&app, "vejle", Role::Admin).await;
     let form = vec![
         ("_csrf", csrf.as_str()),
@@ -181,7 +183,7 @@ async fn phase_in_fills_the_years() {
 #[tokio::test]
 async fn bad_input_is_422_with_danish_messages_and_nothing_saved() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "horsens").await;
+    let t = seed_tenant_for_case(&app.store, "horsens").await;
     let (client, csrf) = login_role(&app, "horsens", Role::Admin).await;
     let mut form = case_fields(&csrf, "Licens", "");
     for (k, v) in form.iter_mut() {
@@ -212,7 +214,7 @@ async fn bad_input_is_422_with_danish_messages_and_nothing_saved() {
 #[tokio::test]
 async fn a_stale_version_is_409_and_saves_nothing() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "vejen").await;
+    let t = seed_tenant_for_case(&app.store, "vejen").await;
     let (client, csrf) = login_role(&app, "vejen", Role::Admin).await;
     save_case(&client, &app, &t, &csrf, "Licens").await;
     let before = saved_case(&app, &t).await.expect("saved");
@@ -237,7 +239,7 @@ async fn a_stale_version_is_409_and_saves_nothing() {
 #[tokio::test]
 async fn a_reader_sees_results_only_and_may_not_post() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "skive").await;
+    let t = seed_tenant_for_case(&app.store, "skive").await;
     let (admin, csrf) = login_role(&app, "skive", Role::Admin).await;
     save_case(&admin, &app, &t, &csrf, "Licens").await;
     let (reader, rcsrf) = login_role(&app, "skive", Role::Laeser).await;
@@ -261,8 +263,8 @@ async fn a_reader_sees_results_only_and_may_not_post() {
 #[tokio::test]
 async fn another_tenants_potential_is_not_found() {
     let app = spawn_app().await;
-    let a = seed_tenant(&app.store, "aalborg").await;
-    let _b = seed_tenant(&app.store, "randers").await;
+    let a = seed_tenant_for_case(&app.store, "aalborg").await;
+    let _b = seed_tenant_for_case(&app.store, "randers").await;
     let (client, csrf) = login_role(&app, "randers", Role::Admin).await;
     let (status, _) = get_text(&client, &app, &path(&a)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -290,7 +292,7 @@ fn sim_section(page: &str) -> &str {
 #[tokio::test]
 async fn simulation_shows_percentiles_and_is_reproducible() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "viborg").await;
+    let t = seed_tenant_for_case(&app.store, "viborg").await;
     let (client, csrf) = login_role(&app, "viborg", Role::Admin).await;
     save_case(&client, &app, &t, &csrf, "Licens").await;
     let (reader, rcsrf) = login_role(&app, "viborg", Role::Laeser).await;
@@ -335,7 +337,7 @@ async fn simulation_shows_percentiles_and_is_reproducible() {
 #[tokio::test]
 async fn script_in_a_label_is_escaped_in_table_and_svg() {
     let app = spawn_app().await;
-    let t = seed_tenant(&app.store, "struer").await;
+    let t = seed_tenant_for_case(&app.store, "struer").await;
     let (client, csrf) = login_role(&app, "struer", Role::Admin).await;
     let label = "<script>alert(1)</script>";
     save_case(&client, &app, &t, &csrf, label).await;

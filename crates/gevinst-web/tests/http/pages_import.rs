@@ -113,7 +113,7 @@ fn multipart(filename: &str, data: &[u8]) -> (String, Vec<u8>) {
 }
 
 /// Uploads a file with the CSRF token in the query string (as the form does).
-async fn upload(
+pub(crate) async fn upload(
     client: &Client,
     app: &TestApp,
     csrf: Option<&str>,
@@ -145,7 +145,7 @@ async fn upload_to(
         .expect("upload")
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(crate) fn location(res: &reqwest::Response) -> String {
     res.headers()
         .get("location")
         .expect("location")
@@ -170,7 +170,7 @@ fn selected(html: &str, id: &str) -> String {
 }
 
 /// The result class of preview row `row` (`ny`, `opdatering`, `dublet`, `fejl`).
-fn outcome(html: &str, row: u32) -> String {
+pub(crate) fn outcome(html: &str, row: u32) -> String {
     let key = format!("<tr id=\"raekke-{row}\" class=\"r-");
     let at = html
         .find(&key)
@@ -181,7 +181,7 @@ fn outcome(html: &str, row: u32) -> String {
 }
 
 /// The text of preview row `row`'s cells (tags stripped, whitespace collapsed).
-fn row_text(html: &str, row: u32) -> String {
+pub(crate) fn row_text(html: &str, row: u32) -> String {
     let key = format!("<tr id=\"raekke-{row}\"");
     let at = html.find(&key).expect("row");
     let end = at + html[at..].find("</tr>").expect("end of row");

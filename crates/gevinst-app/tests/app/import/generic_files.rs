@@ -112,7 +112,9 @@ async fn errors_block_everything_unless_only_valid_rows_are_asked_for() {
     let titles: Vec<&str> = ps.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(titles, vec!["Robot til post", "Chatbot"]);
     assert_eq!(ps[0].unit_id, w.borgerservice);
-    assert_eq!(ps[0].status, Status::Ide);
+    // A row with figures and no status starts at business case, where a case may exist
+    // (the lifecycle rule of issue 11; it was idé before).
+    assert_eq!(ps[0].status, Status::BusinessCase);
     assert_eq!(ps[0].submitted_by, Some(w.admin.user.id));
     let case = w
         .store

@@ -13,7 +13,7 @@ use gevinst_domain::business_case::{
     BusinessCase, BusinessCaseDraft, Channel, Decimal, InvisibleCategory, LineDraft, LineKind,
     RiskDraft, MAX_HORIZON,
 };
-use gevinst_domain::danish::{format_input, parse_number, to_f64};
+use gevinst_domain::danish::{format_amount_input, format_input, parse_kr, parse_number, to_f64};
 use gevinst_domain::FieldErrors;
 use std::collections::HashMap;
 
@@ -160,9 +160,14 @@ fn parse_category(s: &str) -> Option<InvisibleCategory> {
         .find(|c| category_key(*c) == s.trim())
 }
 
-/// `"1.234,5"` for a decimal, as typed back into an input.
+/// `"3,5"` for a factor or a percentage, as typed back into an input.
 fn input(d: Decimal) -> String {
     format_input(d)
+}
+
+/// `"1.234.567,50"` for an amount, as typed back into an input (øre stay two digits).
+fn amount_input(d: Decimal) -> String {
+    format_amount_input(d)
 }
 
 impl LineForm {
@@ -214,7 +219,7 @@ impl CaseForm {
                 .map(|l| LineForm {
                     kind: kind_key(l.kind).to_owned(),
                     label: l.label.clone(),
-                    amounts: l.amounts.iter().map(|a| input(*a)).collect(),
+                    amounts: l.amounts.iter().map(|a| amount_input(*a)).collect(),
                     low: input(l.low),
                     high: input(l.high),
                     hjemtagbar: l.hjemtagbar,
@@ -235,9 +240,9 @@ impl CaseForm {
                 .map(|r| RiskForm {
                     description: r.description.clone(),
                     probability: input(r.probability * Decimal::ONE_HUNDRED),
-                    min: input(r.min),
-                    likely: input(r.likely),
-                    max: input(r.max),
+                    min: amount_input(r.min),
+                    likely: amount_input(r.likely),
+                    max: amount_input(r.max),
                     year: r.year.to_string(),
                 })
                 .collect(),
@@ -425,7 +430,7 @@ impl CaseForm {
                     .iter()
                     .enumerate()
                     .map(|(t, a)| {
-                        num(&mut e, &format!("line_amount_{i}_{t}"), a).unwrap_or_default()
+                        amount(&mut e, &format!("line_amount_{i}_{t}"), a).unwrap_or_default()
                     })
                     .collect(),
                 low: num(&mut e, &format!("line_low_{i}"), &l.low),
@@ -443,9 +448,9 @@ impl CaseForm {
             .map(|(j, r)| RiskDraft {
                 description: r.description.clone(),
                 probability: pct(&mut e, &format!("risk_probability_{j}"), &r.probability),
-                min: num(&mut e, &format!("risk_min_{j}"), &r.min),
-                likely: num(&mut e, &format!("risk_likely_{j}"), &r.likely),
-                max: num(&mut e, &format!("risk_max_{j}"), &r.max),
+                min: amount(&mut e, &format!("risk_min_{j}"), &r.min),
+                likely: amount(&mut e, &format!("risk_likely_{j}"), &r.likely),
+                max: amount(&mut e, &format!("risk_max_{j}"), &r.max),
                 year: r.year.trim().parse::<u32>().unwrap_or(0),
             })
             .collect();
@@ -479,6 +484,26 @@ fn number(e: &mut FieldErrors, id: &str, text: &str) -> Option<Decimal> {
         Ok(d) => Some(d),
         Err(err) => {
             e.add(id, "not_a_number", err.to_string());
+            None
+        }
+    }
+}
+
+/// An amount typed in an input, read as the importer reads a spreadsheet cell
+/// ([`parse_kr`]): `"1.234.567,50"`, `"1,5 mio."`, `"250 t.kr."`, `"kr. 250.000"`. `None`
+/// when empty; a text that is not an amount adds a Danish error for the input `id`.
+fn amount(e: &mut FieldErrors, id: &str, text: &str) -> Option<Decimal> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    match parse_kr(text) {
+        Ok(a) => Some(a.value),
+        Err(err) => {
+            e.add(
+                id,
+                "not_a_number",
+                format!("{err} Beløb kan også skrives som 1,5 mio., 250 t.kr. eller kr. 250.000."),
+            );
             None
         }
     }
@@ -535,8 +560,8 @@ pub(crate) fn fill(
     phase: &str,
     columns: usize,
 ) -> Result<Vec<String>, (&'static str, String)> {
-    let full = match parse_number(full) {
-        Ok(d) => d,
+    let full = match parse_kr(full) {
+        Ok(a) => a.value,
         Err(err) => {
             return Err((
                 "full",
@@ -549,7 +574,7 @@ pub(crate) fn fill(
     Ok((0..columns)
         .map(|t| {
             let p = pcts.get(t).copied().unwrap_or(last);
-            input((full * p / Decimal::ONE_HUNDRED).round_dp(2))
+            amount_input((full * p / Decimal::ONE_HUNDRED).round_dp(2))
         })
         .collect())
 }
@@ -765,7 +790,7 @@ mod tests {
         };
         let form = CaseForm::from_case(&case);
         assert_eq!(form.discount_rate, "3,5");
-        assert_eq!(form.lines[0].amounts[0], "1.234.567,5");
+        assert_eq!(form.lines[0].amounts[0], "1.234.567,50");
         let (draft, errors) = form.to_draft();
         assert!(errors.is_empty());
         assert_eq!(draft.validate(&Economics::default()), Ok(case));

@@ -9,8 +9,14 @@
 //!   all input.
 //! - `POST /potentialer/{id}/business-case/simuler`: runs the Monte Carlo and shows its
 //!   results (anyone in the tenant may).
+//! - `GET /assets/bc-editor.js`: the editor's small progressive script (fields by line
+//!   kind, the line being edited); the editor works without it.
+//!
+//! Every editor button lands on what it touched (see [`landing`]). A potential before
+//! status *business case* shows why it has no editor yet ([`gevinst_domain::lifecycle`]).
 
 mod form;
+mod landing;
 mod view;
 
 use super::form_input::{field, form_pairs, merge_errors, potential_id as parse_id};
@@ -34,6 +40,7 @@ use gevinst_app::compute::MAX_INTERACTIVE_ITERATIONS;
 use gevinst_app::AppError;
 use gevinst_domain::business_case::SimulationSettings;
 use gevinst_domain::danish::parse_number;
+use gevinst_domain::lifecycle;
 use gevinst_domain::{FieldErrors, Potential, PotentialId};
 use view::{EditorView, Results, SimForm, SimView};
 
@@ -44,6 +51,22 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/potentialer/{id}/business-case", get(show).post(submit))
         .route("/potentialer/{id}/business-case/simuler", post(simulate))
+        .route("/assets/bc-editor.js", get(script))
+}
+
+/// The editor's script: progressive only, no third-party code.
+async fn script() -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../../assets/bc-editor.js"),
+    )
+        .into_response()
 }
 
 /// The page.
@@ -54,10 +77,14 @@ struct CasePage {
     id: i64,
     potential_title: String,
     flash: Option<&'static str>,
+    /// The id of the flash message, a landing place.
+    flash_id: &'static str,
     /// The save was refused because someone else saved first.
     conflict: bool,
     results: Option<Results>,
     editor: Option<EditorView>,
+    /// Why there is no editor although the user may edit: the status is too early.
+    too_early: Option<String>,
     sim_form: Option<SimForm>,
     sim: Option<SimView>,
 }
@@ -66,6 +93,8 @@ struct CasePage {
 #[derive(Default)]
 struct Extra {
     flash: Option<&'static str>,
+    /// The line or risk a save just landed on.
+    saved: Option<String>,
     form: Option<(CaseForm, FieldErrors)>,
     conflict: bool,
     sim_form: Option<(String, String, FieldErrors)>,
@@ -84,7 +113,11 @@ fn render(
         .as_ref()
         .zip(v.case.as_ref())
         .map(|(ev, case)| Results::new(case, ev, &v.economics, &v.sensitivity));
-    let editor = v.may_edit.then(|| {
+    let too_early = (v.may_edit && v.case.is_none())
+        .then(|| lifecycle::check_case_created(p.status).err())
+        .flatten()
+        .map(|e| e.to_string());
+    let editor = (v.may_edit && too_early.is_none()).then(|| {
         let (form, errors) = extra.form.unwrap_or_else(|| {
             let f = match &v.case {
                 Some(c) => CaseForm::from_case(c),
@@ -92,7 +125,14 @@ fn render(
             };
             (f, FieldErrors::new())
         });
-        EditorView::new(&form, errors, v.version, &v.economics)
+        EditorView::new(
+            &form,
+            errors,
+            v.version,
+            &v.economics,
+            extra.saved.as_deref(),
+            format!("/potentialer/{}/business-case", p.id.0),
+        )
     });
     let sim_form = v.case.as_ref().map(|_| {
         let (iterations, seed, errors) = extra
@@ -105,9 +145,11 @@ fn render(
         id: p.id.0,
         potential_title: p.title.clone(),
         flash: extra.flash,
+        flash_id: landing::SAVED,
         conflict: extra.conflict,
         results,
         editor,
+        too_early,
         sim_form,
         sim: extra.sim.as_ref().map(SimView::new),
     };
@@ -125,12 +167,11 @@ async fn show(
     let app = &state.app;
     let p = app.potentials().get(&who.principal, id).await?;
     let v = app.business_cases().get(&who.principal, id).await?;
-    let flash = match query.as_deref() {
-        Some("besked=gemt") => Some("Business casen er gemt."),
-        _ => None,
-    };
+    let query = query.unwrap_or_default();
+    let saved = query.split('&').any(|p| p == "besked=gemt");
     let extra = Extra {
-        flash,
+        flash: saved.then_some("Business casen er gemt."),
+        saved: saved.then(|| landing::from_query(&query)).flatten(),
         ..Extra::default()
     };
     Ok(render(&who, &p, &v, extra, StatusCode::OK))
@@ -220,10 +261,18 @@ async fn submit(
         .put(&who.principal, id, version, &draft)
         .await
     {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/potentialer/{}/business-case?besked=gemt", id.0))
-                .into_response(),
-        ),
+        Ok(saved) => {
+            let target = match &saved.case {
+                Some(case) => landing::after_save(v.case.as_ref(), case),
+                None => landing::SAVED.to_owned(),
+            };
+            let url = format!(
+                "/potentialer/{}/business-case?besked=gemt{}#{target}",
+                id.0,
+                landing::to_query(&target)
+            );
+            Ok(Redirect::to(&url).into_response())
+        }
         Err(AppError::Invalid(domain)) => Ok(invalid(form, adapt_errors(domain))),
         Err(AppError::Conflict) => {
             let now = app.business_cases().get(&who.principal, id).await?;

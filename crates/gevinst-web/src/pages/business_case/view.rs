@@ -3,6 +3,7 @@
 //! Danish way; the templates only place them.
 
 use super::form::{category_key, channel_key, f, kind_key, parse_kind, CaseForm, CATEGORIES};
+use super::landing;
 use crate::charts::{self, Bin, CashYear, Marker, TornadoRow};
 use gevinst_domain::business_case::{
     invisible_work_by_category, BusinessCase, Channel, Decimal, Distribution, Economics,
@@ -280,6 +281,17 @@ pub(crate) struct LineRow {
     pub categories: Vec<Opt>,
     pub full: Input,
     pub phase: Input,
+    /// Which kind-specific fields the line's kind uses (the others are rendered `hidden`,
+    /// so a kind changed in the browser can show them).
+    pub shows_hjemtagbar: bool,
+    pub shows_channels: bool,
+    pub shows_category: bool,
+    /// The element id of the line (`linje-N`).
+    pub anchor: String,
+    /// Where "Fjern" lands.
+    pub remove_target: String,
+    /// The line was just saved.
+    pub saved: bool,
 }
 
 /// One risk of the editor.
@@ -293,6 +305,12 @@ pub(crate) struct RiskRow {
     pub max: Input,
     pub year: Input,
     pub years: Vec<Opt>,
+    /// The element id of the risk (`risiko-N`).
+    pub anchor: String,
+    /// Where "Fjern" lands.
+    pub remove_target: String,
+    /// The risk was just saved.
+    pub saved: bool,
 }
 
 /// The editor.
@@ -307,6 +325,18 @@ pub(crate) struct EditorView {
     pub risks: Vec<RiskRow>,
     pub lines_err: Option<String>,
     pub risks_err: Option<String>,
+    /// The year columns of the grid.
+    pub years: Vec<i32>,
+    /// Where "Tilføj linje" and "Tilføj risiko" land.
+    pub add_line_target: String,
+    pub add_risk_target: String,
+    /// The form's URL (without fragment).
+    pub action: String,
+    /// The form keys of the benefit kinds (space-separated), for the script.
+    pub benefit_kinds: String,
+    /// Ids of the landing places (see [`landing`]).
+    pub errors_id: &'static str,
+    pub settings_id: &'static str,
 }
 
 fn options<T: Copy>(
@@ -341,16 +371,27 @@ impl EditorView {
         errors: FieldErrors,
         version: Option<i64>,
         econ: &Economics,
+        saved: Option<&str>,
+        action: String,
     ) -> Self {
         let e = &errors;
         let years = form.years();
+        let (n_lines, n_risks) = (form.lines.len(), form.risks.len());
         let lines = form
             .lines
             .iter()
             .enumerate()
             .map(|(i, l)| {
                 let id = |name: &str| format!("line_{name}_{i}");
+                let kind = parse_kind(&l.kind);
+                let anchor = landing::line(i + 1);
                 LineRow {
+                    shows_hjemtagbar: kind.is_none_or(LineKind::is_benefit),
+                    shows_channels: kind == Some(LineKind::Kanalomlaegning),
+                    shows_category: kind == Some(LineKind::UsynligtArbejde),
+                    remove_target: landing::after_line_removed(i + 1, n_lines),
+                    saved: saved == Some(anchor.as_str()),
+                    anchor,
                     i,
                     n: i + 1,
                     kind: Input::new(id("kind"), &l.kind, e),
@@ -423,7 +464,11 @@ impl EditorView {
             .enumerate()
             .map(|(j, r)| {
                 let id = |name: &str| format!("risk_{name}_{j}");
+                let anchor = landing::risk(j + 1);
                 RiskRow {
+                    remove_target: landing::after_risk_removed(j + 1, n_risks),
+                    saved: saved == Some(anchor.as_str()),
+                    anchor,
                     j,
                     n: j + 1,
                     description: Input::new(id("description"), &r.description, e),
@@ -473,6 +518,18 @@ impl EditorView {
             risks,
             lines_err: e.message_for("lines").map(str::to_owned),
             risks_err: e.message_for("risks").map(str::to_owned),
+            years,
+            add_line_target: landing::line(n_lines + 1),
+            add_risk_target: landing::risk(n_risks + 1),
+            action,
+            benefit_kinds: LineKind::ALL
+                .into_iter()
+                .filter(|k| k.is_benefit())
+                .map(kind_key)
+                .collect::<Vec<_>>()
+                .join(" "),
+            errors_id: landing::ERRORS,
+            settings_id: landing::SETTINGS,
         }
     }
 }
