@@ -82,7 +82,9 @@ pub use import::{
 pub use maintenance::MaintenanceStore;
 pub use organisation::{Catalogue, OrganisationStore};
 pub use potentials::{PotentialCounts, PotentialStore};
-pub use programmes::{ProgrammeStore, StoredActual, StoredBenefitPlan, StoredProgramme};
+pub use programmes::{
+    AddActual, AddedActual, ProgrammeStore, StoredActual, StoredBenefitPlan, StoredProgramme,
+};
 pub use shared_state::{
     advisory_key, ImportUploadChange, NewImportUpload, StoredImportUpload, UploadBounds,
 };

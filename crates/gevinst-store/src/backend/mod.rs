@@ -20,6 +20,7 @@
 use super::{Conn, Db, DbRow, ThisStore, BACKEND};
 
 mod access;
+mod actual_versions;
 mod audit_log;
 mod documents;
 mod import;

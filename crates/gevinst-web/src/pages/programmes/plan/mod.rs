@@ -387,7 +387,7 @@ pub(super) fn render(
                     .collect(),
             })
             .collect();
-        let recorded: Vec<_> = l.actuals.iter().map(|a| a.actual.clone()).collect();
+        let recorded = gevinst_app::programmes::counted(l.actuals.clone());
         let open = plan.overdue(&recorded, today);
         due = plan
             .due_dates()
