@@ -25,6 +25,8 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod maintenance;
+pub mod measurements;
+pub mod reminders;
 pub mod operator;
 pub mod password;
 pub mod potentials;

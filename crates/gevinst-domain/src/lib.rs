@@ -37,6 +37,7 @@ pub mod json_number;
 pub mod login_throttle;
 pub mod potential;
 pub mod programme;
+pub mod reminder;
 pub mod status;
 pub mod tenant;
 pub mod text;

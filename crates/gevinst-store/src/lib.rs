@@ -64,6 +64,7 @@ mod maintenance;
 mod organisation;
 mod potentials;
 mod programmes;
+mod reminders;
 mod shared_state;
 mod tenants;
 
@@ -85,6 +86,7 @@ pub use potentials::{PotentialCounts, PotentialStore};
 pub use programmes::{
     AddActual, AddedActual, ProgrammeStore, StoredActual, StoredBenefitPlan, StoredProgramme,
 };
+pub use reminders::{ClaimedDigest, DigestStatus, ReminderStore};
 pub use shared_state::{
     advisory_key, ImportUploadChange, NewImportUpload, StoredImportUpload, UploadBounds,
 };
@@ -95,7 +97,7 @@ pub use tenants::{TenantStore, UserCredentials};
 pub mod prelude {
     pub use crate::{
         AccessStore, AuditStore, DocumentStore, DynStore, ImportStore, MaintenanceStore,
-        OrganisationStore, PotentialStore, ProgrammeStore, Store, TenantStore,
+        OrganisationStore, PotentialStore, ProgrammeStore, ReminderStore, Store, TenantStore,
     };
 }
 
@@ -123,6 +125,7 @@ pub trait Store:
     + PotentialStore
     + DocumentStore
     + ProgrammeStore
+    + ReminderStore
     + ImportStore
     + AuditStore
     + MaintenanceStore

@@ -29,6 +29,7 @@ mod migrate;
 mod organisation;
 mod potentials;
 mod programmes;
+mod reminders;
 mod tenants;
 mod uploads;
 

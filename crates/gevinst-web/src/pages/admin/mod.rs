@@ -7,6 +7,7 @@
 //! the Danish 403 page. The web layer never decides who is an admin by itself.
 
 mod audit;
+mod reminders;
 mod economics;
 mod form;
 mod settings;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(home))
         .route("/admin/revisionsspor", get(audit::page))
+        .route("/admin/paamindelser", get(reminders::page))
         .route("/admin/brugere", get(users::list))
         .route(
             "/admin/brugere/ny",
