@@ -19,6 +19,7 @@ pub mod admin;
 mod app;
 pub mod auth;
 pub mod business_cases;
+pub mod calendar;
 mod common;
 pub mod compute;
 mod error;

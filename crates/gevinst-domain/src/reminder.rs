@@ -166,9 +166,130 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
+/// One all-day event of a calendar feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEvent {
+    /// Globally unique and stable for the same measurement (calendar clients update by it).
+    pub uid: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// The title.
+    pub summary: String,
+    /// More text.
+    pub description: String,
+}
+
+/// A calendar feed (RFC 5545): CRLF line ends, lines folded at 75 octets, text escaped,
+/// every event with `UID` and `DTSTAMP` (`stamp`, UTC).
+pub fn ical_calendar(
+    name: &str,
+    events: &[CalendarEvent],
+    stamp: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//gevinst//Årshjul//DA".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        format!("X-WR-CALNAME:{}", ical_escape(name)),
+    ];
+    for e in events {
+        let next = e.date.succ_opt().unwrap_or(e.date);
+        lines.extend([
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:{}", ical_escape(&e.uid)),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{}", e.date.format("%Y%m%d")),
+            format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")),
+            format!("SUMMARY:{}", ical_escape(&e.summary)),
+            format!("DESCRIPTION:{}", ical_escape(&e.description)),
+            "TRANSP:TRANSPARENT".to_owned(),
+            "END:VEVENT".to_owned(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".to_owned());
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&fold(&l));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Escapes TEXT (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks.
+fn ical_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line so that no line is longer than 75 octets (RFC 5545 3.1): CRLF and a
+/// space before each continuation, never inside a UTF-8 character.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut len = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        // The first line holds 75 octets, each continuation 74 after its leading space.
+        if len + n > 75 {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        out.push(c);
+        len += n;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_is_rfc_5545() {
+        let events = [CalendarEvent {
+            uid: "m-1-2-2025@gevinst".into(),
+            date: d(2025, 12, 31),
+            summary: "Måling: Robot, Porto; 2025".into(),
+            description: "Frist 31.12.2025\nRegistrér i årshjulet: ".to_owned() + &"x".repeat(80),
+        }];
+        let stamp = "2026-12-03T10:00:00Z".parse().unwrap();
+        let ics = ical_calendar("Årshjul, Lise", &events, stamp);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(!ics.replace("\r\n", "").contains('\n'), "only CRLF line ends");
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        }
+        assert!(ics.contains("X-WR-CALNAME:Årshjul\\, Lise\r\n"));
+        assert!(ics.contains("UID:m-1-2-2025@gevinst\r\n"));
+        assert!(ics.contains("DTSTAMP:20261203T100000Z\r\n"));
+        assert!(ics.contains("DTSTART;VALUE=DATE:20251231\r\nDTEND;VALUE=DATE:20260101\r\n"));
+        assert!(ics.contains("SUMMARY:Måling: Robot\\, Porto\\; 2025\r\n"));
+        // Unfolded, the description is intact.
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains(&format!(
+            "DESCRIPTION:Frist 31.12.2025\\nRegistrér i årshjulet: {}\r\n",
+            "x".repeat(80)
+        )));
+        // Folding never splits a character.
+        let long = "æ".repeat(60);
+        for part in fold(&long).split("\r\n") {
+            assert!(part.len() <= 75);
+        }
+        assert_eq!(fold(&long).replace("\r\n ", ""), long);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -65,4 +65,23 @@ pub trait ReminderStore: Send + Sync {
     ) -> Result<()>;
     /// The tenant's digests at a glance.
     async fn digest_status(&self, tenant: TenantId) -> Result<DigestStatus>;
+    /// Gives `user` a calendar feed with this token hash, replacing any feed they had;
+    /// audited on the user (field `calendar_feed`).
+    async fn replace_calendar_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Revokes `user`'s calendar feed; `false` if they had none. Audited on the user.
+    async fn revoke_calendar_token(&self, tenant: TenantId, user: UserId) -> Result<bool>;
+    /// When `user`'s calendar feed was created, if they have one.
+    async fn calendar_token_created(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Option<DateTime<Utc>>>;
+    /// Whose feed a token hash opens, if any.
+    async fn calendar_token_owner(&self, token_hash: &str) -> Result<Option<(TenantId, UserId)>>;
 }

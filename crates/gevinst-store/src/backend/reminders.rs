@@ -144,4 +144,96 @@ impl crate::ReminderStore for ThisStore {
         }
         Ok(s)
     }
+
+    async fn replace_calendar_token(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = micros(now);
+        let old = sqlx::query("DELETE FROM calendar_tokens WHERE tenant_id = $1 AND user_id = $2")
+            .bind(tenant.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO calendar_tokens (token_hash, tenant_id, user_id, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(tenant.0)
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("tenant or user"))?;
+        let d = calendar_audit(user, old.rows_affected() > 0, true);
+        insert_audit(&mut tx, &self.operator, tenant, &d, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_calendar_token(&self, tenant: TenantId, user: UserId) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let gone = sqlx::query("DELETE FROM calendar_tokens WHERE tenant_id = $1 AND user_id = $2")
+            .bind(tenant.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let d = calendar_audit(user, true, false);
+        insert_audit(&mut tx, &self.operator, tenant, &d, now()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn calendar_token_created(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row = sqlx::query(
+            "SELECT created_at FROM calendar_tokens WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(tenant.0)
+        .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get("created_at")).transpose()?)
+    }
+
+    async fn calendar_token_owner(&self, token_hash: &str) -> Result<Option<(TenantId, UserId)>> {
+        let row = sqlx::query("SELECT tenant_id, user_id FROM calendar_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| -> Result<(TenantId, UserId)> {
+            Ok((TenantId(r.try_get("tenant_id")?), UserId(r.try_get("user_id")?)))
+        })
+        .transpose()
+    }
+}
+
+/// The audit entry of a calendar feed created (`after`) or revoked, on the user.
+fn calendar_audit(user: UserId, before: bool, after: bool) -> AuditDraft {
+    draft(
+        EntityKind::User,
+        user.0,
+        if after {
+            AuditAction::Create
+        } else {
+            AuditAction::Revoke
+        },
+        Some(user),
+        vec![FieldChange {
+            field: "calendar_feed".into(),
+            before: serde_json::json!(before),
+            after: serde_json::json!(after),
+        }],
+    )
 }

@@ -59,6 +59,21 @@ async fn forecast_2025(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) ->
     (g["min"].as_f64().expect("min"), g["max"].as_f64().expect("max"))
 }
 
+/// A form POST that should redirect (303): the page it redirects to.
+async fn post_then_follow(
+    c: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
+    let res = crate::helpers::post_form(c, app, path, form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "POST {path}");
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let (status, html) = get_text(c, app, &to).await;
+    assert_eq!(status, StatusCode::OK);
+    html
+}
+
 fn number(s: &str) -> f64 {
     s.parse().expect("number")
 }
@@ -67,8 +82,7 @@ fn number(s: &str) -> f64 {
 async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
     let (app, t, f) = world("dublet").await;
     let (c, csrf) = login_role(&app, "dublet", Role::Leder).await;
-    let (status, _) = post_text(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
-    assert_eq!(status, StatusCode::OK, "followed the redirect");
+    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
     assert_eq!(actuals(&app, &t, &f).await.len(), 1);
 
     // The same benefit and period again: a confirmation step, nothing saved.
@@ -87,8 +101,7 @@ async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
     // Confirmed as a correction: a new version replacing the old; both stay.
     let mut correction = second.clone();
     correction.push(("intent", "correction"));
-    let (status, html) = post_text(&c, &app, &actual_path(&f), &correction).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = post_then_follow(&c, &app, &actual_path(&f), &correction).await;
     assert!(html.contains("Rettelsen er registreret"));
     let all = actuals(&app, &t, &f).await;
     assert_eq!(all.len(), 2);
@@ -127,11 +140,10 @@ async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
 async fn an_additional_actual_counts_beside_the_first_and_a_withdrawal_stops_counting() {
     let (app, t, f) = world("ekstra").await;
     let (c, csrf) = login_role(&app, "ekstra", Role::Leder).await;
-    post_text(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
     let mut extra = actual_form(&csrf, "2025", "10000", "");
     extra.push(("intent", "additional"));
-    let (status, _) = post_text(&c, &app, &actual_path(&f), &extra).await;
-    assert_eq!(status, StatusCode::OK);
+    post_then_follow(&c, &app, &actual_path(&f), &extra).await;
     assert_eq!(number(&realised_2025(&app, &t, &f).await.0), 50000.0);
 
     // Withdrawing needs a reason.
@@ -144,14 +156,13 @@ async fn an_additional_actual_counts_beside_the_first_and_a_withdrawal_stops_cou
     // Without the CSRF token: refused.
     let (status, _) = post_text(&c, &app, &path, &[("reason", "Fejl")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, html) = post_text(
+    let html = post_then_follow(
         &c,
         &app,
         &path,
         &[("_csrf", &csrf), ("reason", "Tastefejl i økonomiudtrækket")],
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Målingen er trukket tilbage"));
     assert!(html.contains("Tastefejl i økonomiudtrækket. Tæller ikke med."));
     let after = actuals(&app, &t, &f).await;
@@ -292,7 +303,7 @@ async fn the_aarshjul_is_a_filterable_table_whose_items_open_the_prefilled_form(
     assert!(html.contains("id=\"aarshjul\""));
     // Both benefits are due 31.12.2025 and overdue: their December cells link to the form.
     let porto = format!(
-        "href=\"/potentialer/{}/gevinstplan?linje=1&amp;periode=2025#registrer-titel\"",
+        "href=\"/potentialer/{}/gevinstplan?linje=1&#38;periode=2025#registrer-titel\"",
         f.potential.0
     );
     assert!(html.contains(&porto), "{html}");
@@ -328,13 +339,13 @@ async fn the_aarshjul_is_a_filterable_table_whose_items_open_the_prefilled_form(
     assert!(shown.contains("id=\"hours\"") && !shown.contains("id=\"kr\""));
 
     // Recorded: the item is done.
-    post_text(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
     let (_, html) = get_text(&c, &app, "/aarshjul?aar=2025&status=done").await;
     assert_eq!(html.matches("class=\"flag-done\">Registreret</span>").count(), 1);
     assert!(!html.contains(">Overskredet</strong>"));
     let (_, html) = get_text(&c, &app, "/aarshjul?aar=2025&status=overdue").await;
     assert_eq!(html.matches(">Overskredet</strong>").count(), 1);
-    assert!(html.contains("1 overskredet · 0 forfalder · 1 registreret"));
+    assert!(html.contains("1 overskredet</strong> · 0 forfalder · 1 registreret"));
     // A unit outside the potential's: nothing.
     let (_, html) = get_text(&c, &app, &format!("/aarshjul?aar=2025&enhed={}", t.other.id.0)).await;
     assert!(html.contains("id=\"ingen-maalinger\""));
@@ -393,20 +404,27 @@ fn mailer(host: &str, port: u16) -> gevinst_app::reminders::Mailer {
     .expect("mailer")
 }
 
-/// The mails the test server received for `to`.
+/// The mails the test server received for `to`, oldest first (the files are named by
+/// the time they arrived).
 fn mails_to(dir: &std::path::Path, to: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("mail dir") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let v: Value =
-                serde_json::from_str(&std::fs::read_to_string(&path).expect("mail")).expect("json");
-            if v["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|a| a == to)) {
-                out.push(v);
-            }
-        }
-    }
-    out
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("mail dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(p).expect("mail")).expect("json")
+        })
+        .filter(|v| v["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|a| a == to)))
+        .collect()
+}
+
+/// Whether a run composed a digest for `to`.
+fn run_a_sent_to(r: &gevinst_app::reminders::DigestReport, to: &str) -> bool {
+    r.digests.iter().any(|(rcpt, _)| rcpt == to)
 }
 
 /// 20 December 2026: the fixture's 2025 measurements are overdue, the 2026 ones due
@@ -431,6 +449,8 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
     let Some((host, port, dir)) = smtp_server() else { return };
     let (app, t, _f) = world("digest").await;
     let to = t.user(Role::Leder).email.as_str().to_owned();
+    // The server's directory may hold mails of earlier runs: count only new ones.
+    let before = mails_to(&dir, &to).len();
     let m = mailer(&host, port);
     // Two app instances on one database run at the same time.
     let (a, b) = (gevinst_app::App::new(app.store.clone()), gevinst_app::App::new(app.store.clone()));
@@ -447,8 +467,8 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
     let again = a.maintenance().send_digests(Some(&m), &monday_run("a")).await.unwrap();
     assert_eq!((again.sent, again.skipped), (0, 1));
     let mails = mails_to(&dir, &to);
-    assert_eq!(mails.len(), 1, "{mails:?}");
-    let mail = &mails[0];
+    assert_eq!(mails.len(), before + 1, "{mails:?}");
+    let mail = mails.last().unwrap();
     assert_eq!(
         mail["subject"],
         "Gevinstopfølgning: 2 målinger er overskredet, 2 målinger forfalder snart"
@@ -462,8 +482,9 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
     ), "{body}");
     assert!(body.contains("- Robot til journalisering: Sagsbehandling, 2026 (frist 31.12.2026)"));
     assert!(body.contains("http://gevinst.test/aarshjul"));
-    // Nobody else owns a benefit: no other mail for this tenant.
-    assert!(mails_to(&dir, t.user(Role::Portefoljeleder).email.as_str()).is_empty());
+    // Nobody else owns a benefit: no mail to the porteføljeleder, for example.
+    let pl = t.user(Role::Portefoljeleder).email.as_str().to_owned();
+    assert!(!run_a_sent_to(&ra, &pl) && !run_a_sent_to(&rb, &pl));
     // The admin sees it.
     let (c, _) = login_role(&app, "digest", Role::Admin).await;
     let (status, html) = get_text(&c, &app, "/admin/paamindelser").await;
@@ -482,6 +503,7 @@ async fn a_mail_server_that_is_down_is_retried_with_backoff_and_shown_to_the_adm
     let Some((host, port, dir)) = smtp_server() else { return };
     let (app, t, _f) = world("nedbrud").await;
     let to = t.user(Role::Leder).email.as_str().to_owned();
+    let before = mails_to(&dir, &to).len();
     let a = gevinst_app::App::new(app.store.clone());
     let down = mailer("127.0.0.1", closed_port());
     let first = a.maintenance().send_digests(Some(&down), &monday_run("a")).await;
@@ -509,12 +531,12 @@ async fn a_mail_server_that_is_down_is_retried_with_backoff_and_shown_to_the_adm
     assert_eq!(r.failed, 1);
     let (_, html) = get_text(&c, &app, "/admin/paamindelser").await;
     assert!(html.contains("Næste forsøg: 20.12.2026 kl. 09.07."), "{html}");
-    assert!(mails_to(&dir, &to).is_empty());
+    assert_eq!(mails_to(&dir, &to).len(), before);
     // The server is back: the digest goes out once.
     retry.now += chrono::Duration::minutes(10);
     let r = a.maintenance().send_digests(Some(&up), &retry).await.unwrap();
     assert_eq!((r.sent, r.failed), (1, 0));
-    assert_eq!(mails_to(&dir, &to).len(), 1);
+    assert_eq!(mails_to(&dir, &to).len(), before + 1);
     let (_, html) = get_text(&c, &app, "/admin/paamindelser").await;
     assert!(!html.contains("id=\"smtp-fejl\""));
     assert!(html.contains("<dt>Sendte påmindelser</dt><dd>1</dd>"));
@@ -525,5 +547,90 @@ async fn a_mail_server_that_is_down_is_retried_with_backoff_and_shown_to_the_adm
     let r = a.maintenance().send_digests(None, &dry).await.unwrap();
     assert_eq!(r.digests.len(), 1);
     assert_eq!((r.sent, r.failed), (0, 0));
-    assert_eq!(mails_to(&dir, &to).len(), 1);
+    assert_eq!(mails_to(&dir, &to).len(), before + 1);
+}
+
+// ---------------------------------------------------------------- calendar feed
+
+/// The feed's path from the page that shows it once.
+fn feed_path(html: &str) -> String {
+    let at = html.find("/kalender/gvk_").expect("feed link");
+    let rest = &html[at..];
+    rest[..rest.find(".ics").expect("ics") + 4].to_owned()
+}
+
+#[tokio::test]
+async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_token() {
+    let (app, t, f) = world("kalender").await;
+    let (c, csrf) = login_role(&app, "kalender", Role::Leder).await;
+    let (status, html) = get_text(&c, &app, "/konto").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/konto/kalender\""));
+    let (_, html) = get_text(&c, &app, "/konto/kalender").await;
+    assert!(html.contains("Du har ikke noget kalenderlink."));
+    let res = crate::helpers::post_form(&c, &app, "/konto/kalender", &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    let path = feed_path(&html);
+    // The token is random and long; the page shown later does not repeat it.
+    assert!(path.len() > "/kalender/gvk_.ics".len() + 60, "{path}");
+    let (_, later) = get_text(&c, &app, "/konto/kalender").await;
+    assert!(!later.contains(&path));
+    assert!(later.contains("Du har et kalenderlink, oprettet"));
+
+    // No login needed: the token is the key.
+    let res = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = res.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(!ics.replace("\r\n", "").contains('\n'), "CRLF only");
+    assert!(ics.split("\r\n").all(|l| l.len() <= 75), "folded at 75 octets");
+    let unfolded = ics.replace("\r\n ", "");
+    // Both benefits, 2025 to 2027: six measurements, each with UID and DTSTAMP.
+    assert_eq!(unfolded.matches("BEGIN:VEVENT\r\n").count(), 6, "{unfolded}");
+    assert_eq!(unfolded.matches("\r\nDTSTAMP:").count(), 6);
+    let uid = format!("UID:maaling-{}-{}-1-2025@gevinst\r\n", t.tenant.id.0, f.potential.0);
+    assert!(unfolded.contains(&uid), "{unfolded}");
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:20251231\r\n"));
+    assert!(unfolded.contains("SUMMARY:Måling: Robot til journalisering: Porto\\, 2025\r\n"));
+    // Recorded: the event says so.
+    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    let ics = app.client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(ics
+        .replace("\r\n ", "")
+        .contains("SUMMARY:Måling registreret: Robot til journalisering: Porto\\, 2025\r\n"));
+
+    // Unknown tokens and other names: 404.
+    for bad in ["/kalender/gvk_0000.ics", &path.replace(".ics", ".txt")] {
+        let res = app.client.get(app.url(bad)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{bad}");
+    }
+    // A new link replaces the old one.
+    let res = crate::helpers::post_form(&c, &app, "/konto/kalender", &[("_csrf", &csrf)]).await;
+    let newer = feed_path(&res.text().await.unwrap());
+    assert_ne!(newer, path);
+    let res = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Revoked: 404, and audited on the user.
+    let html = post_then_follow(&c, &app, "/konto/kalender/tilbagekald", &[("_csrf", &csrf)]).await;
+    assert!(html.contains("Kalenderlinket er tilbagekaldt"));
+    let res = app.client.get(app.url(&newer)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let log = app
+        .store
+        .audit_for(t.tenant.id, EntityKind::User, t.user(Role::Leder).id.0)
+        .await
+        .unwrap();
+    let feed: Vec<_> = log
+        .iter()
+        .filter(|e| e.changes.iter().any(|c| c.field == "calendar_feed"))
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(feed, [AuditAction::Create, AuditAction::Create, AuditAction::Revoke]);
+    // Without the CSRF token nothing is made.
+    let (status, _) = post_text(&c, &app, "/konto/kalender", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
