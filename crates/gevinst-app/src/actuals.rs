@@ -22,8 +22,8 @@ use gevinst_domain::programme::{
 };
 use gevinst_domain::text::clean;
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, Permission, PotentialId, ProgrammeId};
-use gevinst_store::{AddActual, AddedActual, StoreError};
 pub use gevinst_store::StoredActual;
+use gevinst_store::{AddActual, AddedActual, StoreError};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 

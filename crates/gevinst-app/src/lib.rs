@@ -27,11 +27,11 @@ pub mod export;
 pub mod import;
 pub mod maintenance;
 pub mod measurements;
-pub mod reminders;
 pub mod operator;
 pub mod password;
 pub mod potentials;
 pub mod programmes;
+pub mod reminders;
 pub mod slots;
 
 pub use app::{

@@ -104,62 +104,62 @@ pub(crate) async fn collect_tasks(
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Result<Vec<MeasurementTask>> {
-        let mut actuals: HashMap<PotentialId, Vec<StoredActual>> = HashMap::new();
-        for a in store.list_tenant_actuals(t).await? {
-            if a.is_current() && a.actual.approval != ApprovalState::Rejected {
-                actuals.entry(a.potential_id).or_default().push(a);
-            }
+    let mut actuals: HashMap<PotentialId, Vec<StoredActual>> = HashMap::new();
+    for a in store.list_tenant_actuals(t).await? {
+        if a.is_current() && a.actual.approval != ApprovalState::Rejected {
+            actuals.entry(a.potential_id).or_default().push(a);
         }
-        let mut out = Vec::new();
-        for stored in store.list_benefit_plans(t).await? {
-            let plan = &stored.plan;
-            let mine: Vec<_> = plan
-                .benefits
-                .iter()
-                .filter(|b| owner.is_none() || b.owner == owner)
-                .collect();
-            if mine.is_empty() {
+    }
+    let mut out = Vec::new();
+    for stored in store.list_benefit_plans(t).await? {
+        let plan = &stored.plan;
+        let mine: Vec<_> = plan
+            .benefits
+            .iter()
+            .filter(|b| owner.is_none() || b.owner == owner)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let potential = match store.potential(t, stored.potential_id).await {
+            Ok(p) => p,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let recorded = actuals
+            .get(&stored.potential_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (period, due) in plan.due_dates() {
+            if due < from || due > to {
                 continue;
             }
-            let potential = match store.potential(t, stored.potential_id).await {
-                Ok(p) => p,
-                Err(e) if e.is_not_found() => continue,
-                Err(e) => return Err(e.into()),
-            };
-            let recorded = actuals
-                .get(&stored.potential_id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            for (period, due) in plan.due_dates() {
-                if due < from || due > to {
-                    continue;
-                }
-                for b in &mine {
-                    let covering = recorded.iter().find(|a| {
-                        a.actual.line == b.line
-                            && (a.actual.period == period
-                                || a.actual.period == Period::Year(period.year()))
-                    });
-                    let state = match covering {
-                        Some(_) => TaskState::Done,
-                        None if due < today => TaskState::Overdue,
-                        None => TaskState::Due,
-                    };
-                    out.push(MeasurementTask {
-                        potential_id: stored.potential_id,
-                        title: potential.title.clone(),
-                        unit_id: potential.unit_id,
-                        line: b.line,
-                        label: b.label.clone(),
-                        owner: b.owner,
-                        period,
-                        due,
-                        state,
-                        actual_id: covering.map(|a| a.id),
-                    });
-                }
+            for b in &mine {
+                let covering = recorded.iter().find(|a| {
+                    a.actual.line == b.line
+                        && (a.actual.period == period
+                            || a.actual.period == Period::Year(period.year()))
+                });
+                let state = match covering {
+                    Some(_) => TaskState::Done,
+                    None if due < today => TaskState::Overdue,
+                    None => TaskState::Due,
+                };
+                out.push(MeasurementTask {
+                    potential_id: stored.potential_id,
+                    title: potential.title.clone(),
+                    unit_id: potential.unit_id,
+                    line: b.line,
+                    label: b.label.clone(),
+                    owner: b.owner,
+                    period,
+                    due,
+                    state,
+                    actual_id: covering.map(|a| a.id),
+                });
             }
         }
-        out.sort_by_key(|m| (m.due, m.potential_id, m.line));
-        Ok(out)
+    }
+    out.sort_by_key(|m| (m.due, m.potential_id, m.line));
+    Ok(out)
 }

@@ -480,7 +480,8 @@ impl Programmes<'_> {
                 continue;
             }
             let potential = store.potential(t, stored.potential_id).await?;
-            let actuals = crate::actuals::counted(store.list_actuals(t, stored.potential_id).await?);
+            let actuals =
+                crate::actuals::counted(store.list_actuals(t, stored.potential_id).await?);
             for (line, period, due) in plan.overdue(&actuals, today) {
                 let Some(b) = plan.benefits.iter().find(|b| b.line == line) else {
                     continue;

@@ -146,8 +146,8 @@ impl Maintenance<'_> {
         let mut report = DigestReport::default();
         for tenant in store.list_tenants().await? {
             let t = tenant.id;
-            let tasks = collect_tasks(store, t, None, (chrono::NaiveDate::MIN, horizon), today)
-                .await?;
+            let tasks =
+                collect_tasks(store, t, None, (chrono::NaiveDate::MIN, horizon), today).await?;
             let mut by_owner: BTreeMap<UserId, Vec<DigestItem>> = BTreeMap::new();
             for task in tasks.iter().filter(|t| t.state != TaskState::Done) {
                 let Some(owner) = task.owner else { continue };
@@ -192,8 +192,8 @@ impl Maintenance<'_> {
                         report.sent += 1;
                     }
                     Err(error) => {
-                        let next = run.now
-                            + Duration::minutes(retry_delay_minutes(claim.attempts + 1));
+                        let next =
+                            run.now + Duration::minutes(retry_delay_minutes(claim.attempts + 1));
                         tracing::warn!(
                             tenant = %tenant.slug, %to, %week, %error, next_attempt = %next,
                             "reminder digest not sent; will retry"

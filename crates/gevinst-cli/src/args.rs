@@ -106,16 +106,31 @@ pub struct SmtpArgs {
     #[arg(long, env = "GEVINST_SMTP_FROM", value_name = "ADDRESS")]
     pub smtp_from: Option<String>,
     /// `none`, `starttls` (default) or `tls`.
-    #[arg(long, env = "GEVINST_SMTP_TLS", default_value = "starttls", value_name = "MODE")]
+    #[arg(
+        long,
+        env = "GEVINST_SMTP_TLS",
+        default_value = "starttls",
+        value_name = "MODE"
+    )]
     pub smtp_tls: String,
     /// SMTP login user name (with --smtp-password).
     #[arg(long, env = "GEVINST_SMTP_USER", value_name = "USER")]
     pub smtp_user: Option<String>,
     /// SMTP login password (prefer the environment variable).
-    #[arg(long, env = "GEVINST_SMTP_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GEVINST_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
     /// The address users reach gevinst at, for the link in the mail.
-    #[arg(long, env = "GEVINST_PUBLIC_URL", default_value = "http://localhost:8080", value_name = "URL")]
+    #[arg(
+        long,
+        env = "GEVINST_PUBLIC_URL",
+        default_value = "http://localhost:8080",
+        value_name = "URL"
+    )]
     pub public_url: String,
 }
 

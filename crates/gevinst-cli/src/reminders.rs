@@ -18,7 +18,10 @@ impl SmtpArgs {
             return Ok(None);
         };
         let Some(tls) = SmtpTls::parse(&self.smtp_tls) else {
-            bail!("--smtp-tls must be none, starttls or tls, not {:?}", self.smtp_tls);
+            bail!(
+                "--smtp-tls must be none, starttls or tls, not {:?}",
+                self.smtp_tls
+            );
         };
         let Some(from) = self.smtp_from.clone() else {
             bail!("--smtp-from (GEVINST_SMTP_FROM) is required with --smtp-host");
@@ -78,7 +81,10 @@ pub async fn run(db: &DatabaseSettings, cmd: ReminderCommand) -> anyhow::Result<
                 println!("{to}\t{subject}");
             }
             if dry_run {
-                println!("dry run: {} digests composed, none sent", report.digests.len());
+                println!(
+                    "dry run: {} digests composed, none sent",
+                    report.digests.len()
+                );
             } else {
                 println!(
                     "{} sent, {} failed (will be retried), {} skipped (sent already or claimed elsewhere)",

@@ -45,7 +45,8 @@ pub fn compose_digest(name: &str, items: &[DigestItem], link: &str) -> Option<Di
     }
     let overdue: Vec<&DigestItem> = items.iter().filter(|i| i.overdue).collect();
     let due: Vec<&DigestItem> = items.iter().filter(|i| !i.overdue).collect();
-    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
     if !overdue.is_empty() {
         parts.push(format!(
@@ -268,7 +269,10 @@ mod tests {
         let ics = ical_calendar("Årshjul, Lise", &events, stamp);
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
-        assert!(!ics.replace("\r\n", "").contains('\n'), "only CRLF line ends");
+        assert!(
+            !ics.replace("\r\n", "").contains('\n'),
+            "only CRLF line ends"
+        );
         for line in ics.split("\r\n") {
             assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
         }
@@ -318,8 +322,12 @@ mod tests {
             digest.subject,
             "Gevinstopfølgning: 1 måling er overskredet, 1 måling forfalder snart"
         );
-        let over = digest.body.find("Overskredet:\n- Robot: Sagsbehandling, 2025 (frist 31.12.2025)");
-        let soon = digest.body.find("Forfalder snart:\n- Robot: Porto, 2026 (frist 31.12.2026)");
+        let over = digest
+            .body
+            .find("Overskredet:\n- Robot: Sagsbehandling, 2025 (frist 31.12.2025)");
+        let soon = digest
+            .body
+            .find("Forfalder snart:\n- Robot: Porto, 2026 (frist 31.12.2026)");
         assert!(over.unwrap() < soon.unwrap(), "{}", digest.body);
         assert!(digest.body.starts_with("Hej Lise Leder\n"));
         assert!(digest.body.contains("http://x/aarshjul"));

@@ -295,14 +295,8 @@ impl crate::ProgrammeStore for ThisStore {
         mode: crate::AddActual,
         reason: Option<&str>,
     ) -> Result<crate::AddedActual> {
-        super::actual_versions::add_checked(
-            self,
-            (tenant, actor, potential),
-            actual,
-            mode,
-            reason,
-        )
-        .await
+        super::actual_versions::add_checked(self, (tenant, actor, potential), actual, mode, reason)
+            .await
     }
 
     async fn withdraw_actual(

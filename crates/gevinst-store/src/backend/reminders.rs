@@ -208,12 +208,16 @@ impl crate::ReminderStore for ThisStore {
     }
 
     async fn calendar_token_owner(&self, token_hash: &str) -> Result<Option<(TenantId, UserId)>> {
-        let row = sqlx::query("SELECT tenant_id, user_id FROM calendar_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT tenant_id, user_id FROM calendar_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| -> Result<(TenantId, UserId)> {
-            Ok((TenantId(r.try_get("tenant_id")?), UserId(r.try_get("user_id")?)))
+            Ok((
+                TenantId(r.try_get("tenant_id")?),
+                UserId(r.try_get("user_id")?),
+            ))
         })
         .transpose()
     }

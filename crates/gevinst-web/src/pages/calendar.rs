@@ -79,7 +79,10 @@ async fn create(
         layout: Layout::new(&who, "Kalender med dit årshjul", "konto"),
         notice: Some("Et nyt kalenderlink er oprettet. Et tidligere link virker ikke længere."),
         created: Some(format_datetime(chrono::Utc::now())),
-        url: Some(format!("{}/kalender/{token}.ics", base_url(&state, &headers))),
+        url: Some(format!(
+            "{}/kalender/{token}.ics",
+            base_url(&state, &headers)
+        )),
     };
     let mut res = Page(page).into_response();
     res.headers_mut()
@@ -118,7 +121,11 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Respon
         Err(AppError::NotFound) => not_found(),
         Err(e) => {
             tracing::error!(error = %e, "calendar feed failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Kalenderen kunne ikke hentes.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Kalenderen kunne ikke hentes.",
+            )
+                .into_response()
         }
     }
 }

@@ -28,7 +28,10 @@ async fn tab_to(c: &Client, what: &str, wanted: impl Fn(&str, &str, &str) -> boo
 }
 
 async fn press(c: &Client, key: Key) -> Res {
-    c.active_element().await?.send_keys(&key.to_string()).await?;
+    c.active_element()
+        .await?
+        .send_keys(&key.to_string())
+        .await?;
     Ok(())
 }
 
@@ -41,8 +44,14 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     login(c, app, "leder@hjulet.dk").await?;
     c.goto(&app.url("/aarshjul?aar=2025")).await?;
     wait_body(c, "Årshjul 2025").await?;
-    let link = format!("/potentialer/{}/gevinstplan?linje=1&periode=2025", f.potential.0);
-    tab_to(c, "the overdue Porto measurement", |_, href, _| href.contains(&link)).await?;
+    let link = format!(
+        "/potentialer/{}/gevinstplan?linje=1&periode=2025",
+        f.potential.0
+    );
+    tab_to(c, "the overdue Porto measurement", |_, href, _| {
+        href.contains(&link)
+    })
+    .await?;
     press(c, Key::Enter).await?;
     wait_body(c, "Registrér måling").await?;
     let line = c.find(Locator::Css("select#line")).await?;
@@ -53,7 +62,10 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     assert!(!c.find(Locator::Css("#hours")).await?.is_displayed().await?);
     tab_to(c, "the kr. field", |id, _, _| id == "kr").await?;
     type_text(c, "50.000").await?;
-    tab_to(c, "the submit button", |_, _, text| text == "Registrér måling").await?;
+    tab_to(c, "the submit button", |_, _, text| {
+        text == "Registrér måling"
+    })
+    .await?;
     press(c, Key::Enter).await?;
     wait_body(c, "Målingen er registreret.").await?;
 
@@ -67,7 +79,10 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     wait_body(c, "Registrér måling").await?;
     tab_to(c, "the kr. field", |id, _, _| id == "kr").await?;
     type_text(c, "45.000").await?;
-    tab_to(c, "the submit button", |_, _, text| text == "Registrér måling").await?;
+    tab_to(c, "the submit button", |_, _, text| {
+        text == "Registrér måling"
+    })
+    .await?;
     press(c, Key::Enter).await?;
     wait_body(c, "Der er allerede en måling for denne gevinst og periode").await?;
     let focused = c.active_element().await?.text().await?;

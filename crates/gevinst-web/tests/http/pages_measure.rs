@@ -9,8 +9,7 @@
 //! by the leder.
 
 use crate::helpers::{
-    error_code, get_text, json_of, login_role, post_text, ProgrammeFixture, SeededTenant,
-    TestApp,
+    error_code, get_text, json_of, login_role, post_text, ProgrammeFixture, SeededTenant, TestApp,
 };
 use crate::pages_programmes::{actual_form, actual_path, plan_path, world};
 use gevinst_domain::{AuditAction, EntityKind, Role};
@@ -56,7 +55,10 @@ async fn forecast_2025(app: &TestApp, t: &SeededTenant, f: &ProgrammeFixture) ->
         .await
         .expect("json");
     let g = &v["years"][0]["gain_kr"];
-    (g["min"].as_f64().expect("min"), g["max"].as_f64().expect("max"))
+    (
+        g["min"].as_f64().expect("min"),
+        g["max"].as_f64().expect("max"),
+    )
 }
 
 /// A form POST that should redirect (303): the page it redirects to.
@@ -82,7 +84,13 @@ fn number(s: &str) -> f64 {
 async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
     let (app, t, f) = world("dublet").await;
     let (c, csrf) = login_role(&app, "dublet", Role::Leder).await;
-    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    post_then_follow(
+        &c,
+        &app,
+        &actual_path(&f),
+        &actual_form(&csrf, "2025", "40000", ""),
+    )
+    .await;
     assert_eq!(actuals(&app, &t, &f).await.len(), 1);
 
     // The same benefit and period again: a confirmation step, nothing saved.
@@ -112,7 +120,10 @@ async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
     assert!(html.contains(&format!("Erstattet af rettelse (måling {})", new.id)));
     assert!(html.contains(&format!("Rettelse af måling {}.", old.id)));
     // Only the current version counts: 50.000, not 90.000.
-    assert_eq!(realised_2025(&app, &t, &f).await.0.parse::<f64>().unwrap(), 50000.0);
+    assert_eq!(
+        realised_2025(&app, &t, &f).await.0.parse::<f64>().unwrap(),
+        50000.0
+    );
     assert_eq!(forecast_2025(&app, &t, &f).await, (50000.0, 50000.0));
     // The audit log records both versions.
     let new_log = app
@@ -140,7 +151,13 @@ async fn a_duplicate_asks_first_and_a_correction_replaces_the_old_version() {
 async fn an_additional_actual_counts_beside_the_first_and_a_withdrawal_stops_counting() {
     let (app, t, f) = world("ekstra").await;
     let (c, csrf) = login_role(&app, "ekstra", Role::Leder).await;
-    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    post_then_follow(
+        &c,
+        &app,
+        &actual_path(&f),
+        &actual_form(&csrf, "2025", "40000", ""),
+    )
+    .await;
     let mut extra = actual_form(&csrf, "2025", "10000", "");
     extra.push(("intent", "additional"));
     post_then_follow(&c, &app, &actual_path(&f), &extra).await;
@@ -229,14 +246,24 @@ async fn the_api_refuses_a_duplicate_with_409_unless_told_otherwise() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // A correction with nothing to correct is refused.
     let res = app
-        .api_send(Method::POST, token, &format!("{path}?mode=correction"), &other)
+        .api_send(
+            Method::POST,
+            token,
+            &format!("{path}?mode=correction"),
+            &other,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let corrected = json!({"line": 1, "period": {"year": 2025}, "kr": "45000", "harvested": "5000",
         "budget_reference": "Budget 2025", "harvested_on": "2025-06-01"});
     let res = app
-        .api_send(Method::POST, token, &format!("{path}?mode=correction"), &corrected)
+        .api_send(
+            Method::POST,
+            token,
+            &format!("{path}?mode=correction"),
+            &corrected,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let second = json_of(res).await;
@@ -256,7 +283,12 @@ async fn the_api_refuses_a_duplicate_with_409_unless_told_otherwise() {
     assert_eq!(error_code(res).await, "version_conflict");
 
     let res = app
-        .api_send(Method::POST, token, &format!("{path}?mode=additional"), &corrected)
+        .api_send(
+            Method::POST,
+            token,
+            &format!("{path}?mode=additional"),
+            &corrected,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let third = json_of(res).await;
@@ -268,11 +300,21 @@ async fn the_api_refuses_a_duplicate_with_409_unless_told_otherwise() {
     let res = app.api_send(Method::POST, token, &w, &json!({})).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = app
-        .api_send(Method::POST, t.token(Role::Laeser), &w, &json!({"reason": "x"}))
+        .api_send(
+            Method::POST,
+            t.token(Role::Laeser),
+            &w,
+            &json!({"reason": "x"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = app
-        .api_send(Method::POST, token, &w, &json!({"reason": "Dobbelt registreret"}))
+        .api_send(
+            Method::POST,
+            token,
+            &w,
+            &json!({"reason": "Dobbelt registreret"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let v = json_of(res).await;
@@ -288,7 +330,9 @@ async fn the_api_refuses_a_duplicate_with_409_unless_told_otherwise() {
     assert_eq!(list.as_array().unwrap().len(), 3);
     // The OpenAPI document has the withdrawal.
     let doc = json_of(app.api_get(token, "/api/v1/openapi.json").await).await;
-    assert!(doc["paths"]["/api/v1/potentials/{id}/actuals/{actual_id}/withdrawal"]["post"].is_object());
+    assert!(
+        doc["paths"]["/api/v1/potentials/{id}/actuals/{actual_id}/withdrawal"]["post"].is_object()
+    );
 }
 
 #[tokio::test]
@@ -315,12 +359,8 @@ async fn the_aarshjul_is_a_filterable_table_whose_items_open_the_prefilled_form(
 
     // The link opens the form pre-filled, showing the quantity Porto measures (kr.) and
     // folding away the others.
-    let (status, html) = get_text(
-        &c,
-        &app,
-        &format!("{}?linje=1&periode=2025", plan_path(&f)),
-    )
-    .await;
+    let (status, html) =
+        get_text(&c, &app, &format!("{}?linje=1&periode=2025", plan_path(&f))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<option value=\"1\" selected>Porto</option>"));
     assert!(html.contains("id=\"period\" name=\"period\" value=\"2025\""));
@@ -339,17 +379,37 @@ async fn the_aarshjul_is_a_filterable_table_whose_items_open_the_prefilled_form(
     assert!(shown.contains("id=\"hours\"") && !shown.contains("id=\"kr\""));
 
     // Recorded: the item is done.
-    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
+    post_then_follow(
+        &c,
+        &app,
+        &actual_path(&f),
+        &actual_form(&csrf, "2025", "40000", ""),
+    )
+    .await;
     let (_, html) = get_text(&c, &app, "/aarshjul?aar=2025&status=done").await;
-    assert_eq!(html.matches("class=\"flag-done\">Registreret</span>").count(), 1);
+    assert_eq!(
+        html.matches("class=\"flag-done\">Registreret</span>")
+            .count(),
+        1
+    );
     assert!(!html.contains(">Overskredet</strong>"));
     let (_, html) = get_text(&c, &app, "/aarshjul?aar=2025&status=overdue").await;
     assert_eq!(html.matches(">Overskredet</strong>").count(), 1);
     assert!(html.contains("1 overskredet</strong> · 0 forfalder · 1 registreret"));
     // A unit outside the potential's: nothing.
-    let (_, html) = get_text(&c, &app, &format!("/aarshjul?aar=2025&enhed={}", t.other.id.0)).await;
+    let (_, html) = get_text(
+        &c,
+        &app,
+        &format!("/aarshjul?aar=2025&enhed={}", t.other.id.0),
+    )
+    .await;
     assert!(html.contains("id=\"ingen-maalinger\""));
-    let (_, html) = get_text(&c, &app, &format!("/aarshjul?aar=2025&enhed={}", t.forvaltning.id.0)).await;
+    let (_, html) = get_text(
+        &c,
+        &app,
+        &format!("/aarshjul?aar=2025&enhed={}", t.forvaltning.id.0),
+    )
+    .await;
     assert!(html.contains("id=\"aarshjul\""));
 
     // The porteføljeleder filters by owner.
@@ -373,7 +433,9 @@ async fn the_aarshjul_is_a_filterable_table_whose_items_open_the_prefilled_form(
 /// each mail as JSON (`GEVINST_TEST_SMTP_DIR`), both set by `scripts/test`. `None` skips
 /// the test, unless `GEVINST_REQUIRE_SMTP=1` or `CI` is set: then it fails.
 fn smtp_server() -> Option<(String, u16, std::path::PathBuf)> {
-    let addr = std::env::var("GEVINST_TEST_SMTP").ok().filter(|s| !s.trim().is_empty());
+    let addr = std::env::var("GEVINST_TEST_SMTP")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     let dir = std::env::var("GEVINST_TEST_SMTP_DIR").ok();
     match (addr, dir) {
         (Some(a), Some(d)) => {
@@ -418,7 +480,11 @@ fn mails_to(dir: &std::path::Path, to: &str) -> Vec<Value> {
         .map(|p| -> Value {
             serde_json::from_str(&std::fs::read_to_string(p).expect("mail")).expect("json")
         })
-        .filter(|v| v["rcpt_tos"].as_array().is_some_and(|r| r.iter().any(|a| a == to)))
+        .filter(|v| {
+            v["rcpt_tos"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|a| a == to))
+        })
         .collect()
 }
 
@@ -446,14 +512,19 @@ fn closed_port() -> u16 {
 
 #[tokio::test]
 async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
-    let Some((host, port, dir)) = smtp_server() else { return };
+    let Some((host, port, dir)) = smtp_server() else {
+        return;
+    };
     let (app, t, _f) = world("digest").await;
     let to = t.user(Role::Leder).email.as_str().to_owned();
     // The server's directory may hold mails of earlier runs: count only new ones.
     let before = mails_to(&dir, &to).len();
     let m = mailer(&host, port);
     // Two app instances on one database run at the same time.
-    let (a, b) = (gevinst_app::App::new(app.store.clone()), gevinst_app::App::new(app.store.clone()));
+    let (a, b) = (
+        gevinst_app::App::new(app.store.clone()),
+        gevinst_app::App::new(app.store.clone()),
+    );
     let (run_a, run_b) = (monday_run("a"), monday_run("b"));
     let (ma, mb) = (a.maintenance(), b.maintenance());
     let (ra, rb) = tokio::join!(
@@ -464,7 +535,11 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
     assert_eq!(ra.sent + rb.sent, 1, "{ra:?} {rb:?}");
     assert_eq!(ra.skipped + rb.skipped, 1);
     // Again in the same week: nothing more.
-    let again = a.maintenance().send_digests(Some(&m), &monday_run("a")).await.unwrap();
+    let again = a
+        .maintenance()
+        .send_digests(Some(&m), &monday_run("a"))
+        .await
+        .unwrap();
     assert_eq!((again.sent, again.skipped), (0, 1));
     let mails = mails_to(&dir, &to);
     assert_eq!(mails.len(), before + 1, "{mails:?}");
@@ -476,10 +551,14 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
     assert!(mail["to"].as_str().unwrap().contains(&to));
     assert_eq!(mail["mail_from"], "gevinst@example.dk");
     let body = mail["body"].as_str().unwrap().replace("\r\n", "\n");
-    assert!(body.starts_with(&format!("Hej {}\n", t.user(Role::Leder).name)), "{body}");
-    assert!(body.contains(
-        "Overskredet:\n- Robot til journalisering: Porto, 2025 (frist 31.12.2025)\n"
-    ), "{body}");
+    assert!(
+        body.starts_with(&format!("Hej {}\n", t.user(Role::Leder).name)),
+        "{body}"
+    );
+    assert!(
+        body.contains("Overskredet:\n- Robot til journalisering: Porto, 2025 (frist 31.12.2025)\n"),
+        "{body}"
+    );
     assert!(body.contains("- Robot til journalisering: Sagsbehandling, 2026 (frist 31.12.2026)"));
     assert!(body.contains("http://gevinst.test/aarshjul"));
     // Nobody else owns a benefit: no mail to the porteføljeleder, for example.
@@ -500,13 +579,18 @@ async fn the_weekly_digest_reaches_the_owner_once_even_from_two_instances() {
 
 #[tokio::test]
 async fn a_mail_server_that_is_down_is_retried_with_backoff_and_shown_to_the_admin() {
-    let Some((host, port, dir)) = smtp_server() else { return };
+    let Some((host, port, dir)) = smtp_server() else {
+        return;
+    };
     let (app, t, _f) = world("nedbrud").await;
     let to = t.user(Role::Leder).email.as_str().to_owned();
     let before = mails_to(&dir, &to).len();
     let a = gevinst_app::App::new(app.store.clone());
     let down = mailer("127.0.0.1", closed_port());
-    let first = a.maintenance().send_digests(Some(&down), &monday_run("a")).await;
+    let first = a
+        .maintenance()
+        .send_digests(Some(&down), &monday_run("a"))
+        .await;
     let first = first.expect("a failed send does not fail the run");
     assert_eq!((first.sent, first.failed), (0, 1));
     // The rest of the app works meanwhile.
@@ -517,24 +601,42 @@ async fn a_mail_server_that_is_down_is_retried_with_backoff_and_shown_to_the_adm
     assert!(html.contains("Mailserveren har ikke modtaget 1 påmindelse"));
     assert!(html.contains("<dt>Venter på nyt forsøg</dt><dd>1</dd>"));
     // First retry after 1 minute (Danish time: 09.01).
-    assert!(html.contains("Næste forsøg: 20.12.2026 kl. 09.01."), "{html}");
+    assert!(
+        html.contains("Næste forsøg: 20.12.2026 kl. 09.01."),
+        "{html}"
+    );
     // Before the retry is due, nothing is tried.
     let mut early = monday_run("a");
     early.now += chrono::Duration::seconds(30);
     let up = mailer(&host, port);
-    let r = a.maintenance().send_digests(Some(&up), &early).await.unwrap();
+    let r = a
+        .maintenance()
+        .send_digests(Some(&up), &early)
+        .await
+        .unwrap();
     assert_eq!((r.sent, r.failed, r.skipped), (0, 0, 1));
     // Still down at the retry: the next wait is longer (5 minutes).
     let mut retry = monday_run("b");
     retry.now += chrono::Duration::minutes(2);
-    let r = a.maintenance().send_digests(Some(&down), &retry).await.unwrap();
+    let r = a
+        .maintenance()
+        .send_digests(Some(&down), &retry)
+        .await
+        .unwrap();
     assert_eq!(r.failed, 1);
     let (_, html) = get_text(&c, &app, "/admin/paamindelser").await;
-    assert!(html.contains("Næste forsøg: 20.12.2026 kl. 09.07."), "{html}");
+    assert!(
+        html.contains("Næste forsøg: 20.12.2026 kl. 09.07."),
+        "{html}"
+    );
     assert_eq!(mails_to(&dir, &to).len(), before);
     // The server is back: the digest goes out once.
     retry.now += chrono::Duration::minutes(10);
-    let r = a.maintenance().send_digests(Some(&up), &retry).await.unwrap();
+    let r = a
+        .maintenance()
+        .send_digests(Some(&up), &retry)
+        .await
+        .unwrap();
     assert_eq!((r.sent, r.failed), (1, 0));
     assert_eq!(mails_to(&dir, &to).len(), before + 1);
     let (_, html) = get_text(&c, &app, "/admin/paamindelser").await;
@@ -582,23 +684,50 @@ async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_token() {
     // No login needed: the token is the key.
     let res = app.client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
     let ics = res.text().await.unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
     assert!(ics.ends_with("END:VCALENDAR\r\n"));
     assert!(!ics.replace("\r\n", "").contains('\n'), "CRLF only");
-    assert!(ics.split("\r\n").all(|l| l.len() <= 75), "folded at 75 octets");
+    assert!(
+        ics.split("\r\n").all(|l| l.len() <= 75),
+        "folded at 75 octets"
+    );
     let unfolded = ics.replace("\r\n ", "");
     // Both benefits, 2025 to 2027: six measurements, each with UID and DTSTAMP.
-    assert_eq!(unfolded.matches("BEGIN:VEVENT\r\n").count(), 6, "{unfolded}");
+    assert_eq!(
+        unfolded.matches("BEGIN:VEVENT\r\n").count(),
+        6,
+        "{unfolded}"
+    );
     assert_eq!(unfolded.matches("\r\nDTSTAMP:").count(), 6);
-    let uid = format!("UID:maaling-{}-{}-1-2025@gevinst\r\n", t.tenant.id.0, f.potential.0);
+    let uid = format!(
+        "UID:maaling-{}-{}-1-2025@gevinst\r\n",
+        t.tenant.id.0, f.potential.0
+    );
     assert!(unfolded.contains(&uid), "{unfolded}");
     assert!(unfolded.contains("DTSTART;VALUE=DATE:20251231\r\n"));
     assert!(unfolded.contains("SUMMARY:Måling: Robot til journalisering: Porto\\, 2025\r\n"));
     // Recorded: the event says so.
-    post_then_follow(&c, &app, &actual_path(&f), &actual_form(&csrf, "2025", "40000", "")).await;
-    let ics = app.client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    post_then_follow(
+        &c,
+        &app,
+        &actual_path(&f),
+        &actual_form(&csrf, "2025", "40000", ""),
+    )
+    .await;
+    let ics = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(ics
         .replace("\r\n ", "")
         .contains("SUMMARY:Måling registreret: Robot til journalisering: Porto\\, 2025\r\n"));
@@ -629,7 +758,14 @@ async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_token() {
         .filter(|e| e.changes.iter().any(|c| c.field == "calendar_feed"))
         .map(|e| e.action)
         .collect();
-    assert_eq!(feed, [AuditAction::Create, AuditAction::Create, AuditAction::Revoke]);
+    assert_eq!(
+        feed,
+        [
+            AuditAction::Create,
+            AuditAction::Create,
+            AuditAction::Revoke
+        ]
+    );
     // Without the CSRF token nothing is made.
     let (status, _) = post_text(&c, &app, "/konto/kalender", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -433,12 +433,20 @@ async fn aarshjul_shows_overdue_measurements_to_the_owner_only() {
     assert_eq!(html.matches(">Overskredet</strong>").count(), 2);
     assert!(html.contains("</a>: Porto<br>"));
     assert!(html.contains("</a>: Sagsbehandling<br>"));
-    assert_eq!(html.matches("2025<span class=\"visually-hidden\"> (frist 31.12.2025)").count(), 2);
+    assert_eq!(
+        html.matches("2025<span class=\"visually-hidden\"> (frist 31.12.2025)")
+            .count(),
+        2
+    );
     assert!(html.contains(&format!(
         "href=\"/potentialer/{}/gevinstplan\"",
         f.potential.0
     )));
-    assert_eq!(html.matches("<th scope=\"col\"><abbr title=").count() + html.matches("aria-current=\"date\"><abbr").count(), 12);
+    assert_eq!(
+        html.matches("<th scope=\"col\"><abbr title=").count()
+            + html.matches("aria-current=\"date\"><abbr").count(),
+        12
+    );
     let (l, _) = login_role(&app, "aarshjul", Role::Laeser).await;
     let (_, html) = get_text(&l, &app, "/aarshjul").await;
     assert!(!html.contains(">Overskredet</strong>"));

@@ -385,9 +385,8 @@ pub struct RecordParams {
 
 impl RecordParams {
     fn intent(&self) -> Result<RecordIntent, ApiError> {
-        let refuse = |field: &str, msg: &str| {
-            ApiError::invalid(FieldErrors::single(field, "invalid", msg))
-        };
+        let refuse =
+            |field: &str, msg: &str| ApiError::invalid(FieldErrors::single(field, "invalid", msg));
         let intent = match self.mode.as_deref() {
             None | Some("new") => RecordIntent::New,
             Some("additional") => RecordIntent::Additional,
@@ -400,7 +399,10 @@ impl RecordParams {
             }
         };
         if self.replaces.is_some() && !matches!(intent, RecordIntent::Correction(_)) {
-            return Err(refuse("replaces", "replaces bruges kun med mode=correction."));
+            return Err(refuse(
+                "replaces",
+                "replaces bruges kun med mode=correction.",
+            ));
         }
         Ok(intent)
     }
@@ -452,8 +454,6 @@ pub async fn withdraw_actual(
             .await?,
     ))
 }
-
-
 
 #[cfg(test)]
 mod tests {

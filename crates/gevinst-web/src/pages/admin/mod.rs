@@ -7,9 +7,9 @@
 //! the Danish 403 page. The web layer never decides who is an admin by itself.
 
 mod audit;
-mod reminders;
 mod economics;
 mod form;
+mod reminders;
 mod settings;
 mod units;
 mod users;

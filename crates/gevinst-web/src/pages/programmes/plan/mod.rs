@@ -629,8 +629,8 @@ mod edit;
 mod versions;
 
 pub(crate) use edit::{edit_form, edit_submit};
-pub(crate) use versions::withdraw;
 pub(super) use versions::may_withdraw;
+pub(crate) use versions::withdraw;
 
 #[cfg(test)]
 mod tests {
