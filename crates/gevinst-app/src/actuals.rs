@@ -18,12 +18,12 @@ use crate::Programmes;
 use crate::{AppError, Result};
 use gevinst_domain::audit::FieldChange;
 use gevinst_domain::programme::{
-    check_decider, flag, ActualDraft, ApprovalDecision, ApprovalState, DecisionRefusal,
+    check_decider, flag, Actual, ActualDraft, ApprovalDecision, ApprovalState, DecisionRefusal,
 };
 use gevinst_domain::text::clean;
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, Permission, PotentialId, ProgrammeId};
-use gevinst_store::StoreError;
 pub use gevinst_store::StoredActual;
+use gevinst_store::{AddActual, AddedActual, StoreError};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
@@ -37,12 +37,38 @@ impl Programmes<'_> {
     /// draft is valid against the plan, see [`ActualDraft::validate`] ([`AppError::Invalid`]).
     /// The stored actual is flagged ([`ApprovalState::Pending`]) when the approval rule says
     /// so ([`flag`]).
+    ///
+    /// A second actual for the same benefit and period is refused (field `period`, code
+    /// `duplicate`); see [`record_actual_as`](Programmes::record_actual_as) to correct it or
+    /// add one deliberately.
     pub async fn record_actual(
         &self,
         who: &Principal,
         potential: PotentialId,
         draft: &ActualDraft,
     ) -> Result<StoredActual> {
+        match self
+            .record_actual_as(who, potential, draft, RecordIntent::New)
+            .await?
+        {
+            Recorded::Added(a) => Ok(a),
+            Recorded::Duplicate(_) => Err(AppError::Invalid(duplicate_error())),
+        }
+    }
+
+    /// Records an actual as [`record_actual`](Programmes::record_actual) does (same checks),
+    /// with what to do about an actual already recorded for the same benefit and period:
+    /// see [`RecordIntent`]. A correction must replace a current actual of the same benefit
+    /// and period (field `replaces`, code `mismatch` or `not_found`, else
+    /// [`AppError::Conflict`] when it was replaced or withdrawn meanwhile); it is audited
+    /// with the reason "Rettelse af måling <id>" on both versions.
+    pub async fn record_actual_as(
+        &self,
+        who: &Principal,
+        potential: PotentialId,
+        draft: &ActualDraft,
+        intent: RecordIntent,
+    ) -> Result<Recorded> {
         let store = self.app.store();
         let t = who.tenant.id;
         let stored = store
@@ -64,10 +90,75 @@ impl Programmes<'_> {
         }
         let economics = valuing_economics(store, t).await?;
         let actual = flag(draft.validate(plan)?, plan, &economics);
-        let id = store
-            .add_actual(t, who.actor_id(), potential, &actual)
+        let all = store.list_actuals(t, potential).await?;
+        let (mode, reason) = match intent {
+            RecordIntent::New => (AddActual::Unique, None),
+            RecordIntent::Additional => (AddActual::Additional, None),
+            RecordIntent::Correction(replaces) => {
+                let old = replaced(&all, &actual, replaces)?;
+                (
+                    AddActual::Replacing(old),
+                    Some(format!("Rettelse af måling {old}")),
+                )
+            }
+        };
+        let added = store
+            .add_actual_checked(
+                t,
+                who.actor_id(),
+                potential,
+                &actual,
+                mode,
+                reason.as_deref(),
+            )
             .await?;
-        find(store.list_actuals(t, potential).await?, id)
+        let all = store.list_actuals(t, potential).await?;
+        Ok(match added {
+            AddedActual::Added(id) => Recorded::Added(find(all, id)?),
+            AddedActual::Duplicate(id) => Recorded::Duplicate(find(all, id)?),
+        })
+    }
+
+    /// Withdraws a current actual with a reason: it stays recorded, no longer counts, and
+    /// the audit log has who, when and why. Allowed to whoever may record an actual for its
+    /// benefit (see [`record_actual`](Programmes::record_actual)); an empty reason is field
+    /// `reason`, code `required`; an actual already replaced or withdrawn is
+    /// [`AppError::Conflict`].
+    pub async fn withdraw_actual(
+        &self,
+        who: &Principal,
+        potential: PotentialId,
+        id: i64,
+        reason: &str,
+    ) -> Result<StoredActual> {
+        let store = self.app.store();
+        let t = who.tenant.id;
+        let current = find(store.list_actuals(t, potential).await?, id)?;
+        if !who.actor.may_tenant_wide(Permission::ManagePortfolio) {
+            let plan = store
+                .benefit_plan(t, potential)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let owns = plan
+                .plan
+                .benefits
+                .iter()
+                .any(|b| b.line == current.actual.line && b.owner == Some(who.user.id));
+            if !owns {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let reason = clean(reason, true);
+        if reason.is_empty() {
+            return Err(AppError::Invalid(gevinst_domain::FieldErrors::single(
+                "reason",
+                "required",
+                "Skriv hvorfor målingen trækkes tilbage.",
+            )));
+        }
+        Ok(store
+            .withdraw_actual(t, who.actor_id(), potential, id, &reason)
+            .await?)
     }
 
     /// A potential's actuals, oldest first. Anyone in the tenant may read them.
@@ -148,7 +239,7 @@ impl Programmes<'_> {
             .list_tenant_actuals(t)
             .await?
             .into_iter()
-            .filter(|a| a.actual.approval == ApprovalState::Pending)
+            .filter(|a| a.is_current() && a.actual.approval == ApprovalState::Pending)
             .filter(|a| stored.programme.includes(a.potential_id))
             .collect();
         let mut labels: HashMap<PotentialId, (String, Vec<(usize, String)>)> = HashMap::new();
@@ -192,6 +283,78 @@ impl Programmes<'_> {
         out.sort_by_key(|p| p.actual.id);
         Ok(out)
     }
+}
+
+/// What to do when an actual is already recorded for the same benefit and period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordIntent {
+    /// Refuse a duplicate: [`Recorded::Duplicate`] names the existing actual.
+    New,
+    /// Add it beside the existing one (both count; e.g. two separate harvests).
+    Additional,
+    /// A correction replacing the current actual of the same benefit and period (this id,
+    /// or the one there is): the new version counts, the old one stays recorded.
+    Correction(Option<i64>),
+}
+
+/// What [`record_actual_as`](Programmes::record_actual_as) did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Recorded.
+    Added(StoredActual),
+    /// Nothing recorded: this actual already covers the same benefit and period.
+    Duplicate(StoredActual),
+}
+
+/// The error [`record_actual`](Programmes::record_actual) gives for a duplicate.
+pub fn duplicate_error() -> gevinst_domain::FieldErrors {
+    gevinst_domain::FieldErrors::single(
+        "period",
+        "duplicate",
+        "Der er allerede registreret en måling for denne gevinst og periode. Ret den \
+         eksisterende måling, eller bekræft at det er en ekstra måling.",
+    )
+}
+
+/// The id of the current actual a correction of `next` replaces: `replaces` if given
+/// (it must be of the same benefit and period), else the current one of that benefit and
+/// period.
+fn replaced(all: &[StoredActual], next: &Actual, replaces: Option<i64>) -> Result<i64> {
+    let same = |a: &StoredActual| a.actual.line == next.line && a.actual.period == next.period;
+    let err = |code: &str, msg: &str| {
+        AppError::Invalid(gevinst_domain::FieldErrors::single("replaces", code, msg))
+    };
+    match replaces {
+        Some(id) => match all.iter().find(|a| a.id == id) {
+            None => Err(AppError::NotFound),
+            Some(a) if !same(a) => Err(err(
+                "mismatch",
+                "En rettelse skal gælde samme gevinst og periode som den måling, den erstatter.",
+            )),
+            Some(_) => Ok(id),
+        },
+        None => all
+            .iter()
+            .rev()
+            .find(|a| a.is_current() && same(a))
+            .map(|a| a.id)
+            .ok_or_else(|| {
+                err(
+                    "not_found",
+                    "Der er ingen måling for denne gevinst og periode at rette.",
+                )
+            }),
+    }
+}
+
+/// The actuals that count in sums: the current versions that are not withdrawn (their
+/// approval state still decides whether they count as realised).
+pub fn counted(actuals: Vec<StoredActual>) -> Vec<Actual> {
+    actuals
+        .into_iter()
+        .filter(StoredActual::is_current)
+        .map(|a| a.actual)
+        .collect()
 }
 
 fn find(actuals: Vec<StoredActual>, id: i64) -> Result<StoredActual> {

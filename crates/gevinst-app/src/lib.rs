@@ -19,16 +19,19 @@ pub mod admin;
 mod app;
 pub mod auth;
 pub mod business_cases;
+pub mod calendar;
 mod common;
 pub mod compute;
 mod error;
 pub mod export;
 pub mod import;
 pub mod maintenance;
+pub mod measurements;
 pub mod operator;
 pub mod password;
 pub mod potentials;
 pub mod programmes;
+pub mod reminders;
 pub mod slots;
 
 pub use app::{

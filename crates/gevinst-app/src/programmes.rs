@@ -48,7 +48,7 @@ use std::sync::{Arc, Mutex};
 
 mod roadmap;
 
-pub use crate::actuals::{PendingActual, StoredActual};
+pub use crate::actuals::{counted, PendingActual, RecordIntent, Recorded, StoredActual};
 pub use gevinst_store::{StoredBenefitPlan, StoredProgramme};
 
 /// A measurement that is due on or before a day and not yet recorded.
@@ -483,12 +483,8 @@ impl Programmes<'_> {
                 continue;
             }
             let potential = store.potential(t, stored.potential_id).await?;
-            let actuals: Vec<_> = store
-                .list_actuals(t, stored.potential_id)
-                .await?
-                .into_iter()
-                .map(|a| a.actual)
-                .collect();
+            let actuals =
+                crate::actuals::counted(store.list_actuals(t, stored.potential_id).await?);
             for (line, period, due) in plan.overdue(&actuals, today) {
                 let Some(b) = plan.benefits.iter().find(|b| b.line == line) else {
                     continue;
@@ -583,12 +579,7 @@ async fn assemble(
             Err(e) => return Err(e.into()),
         };
         let case = store.business_case(t, *pid).await?.map(|c| c.case);
-        let actuals = store
-            .list_actuals(t, *pid)
-            .await?
-            .into_iter()
-            .map(|a| a.actual)
-            .collect();
+        let actuals = crate::actuals::counted(store.list_actuals(t, *pid).await?);
         potentials.push(programme_potential(p, case, actuals));
     }
     Ok(potentials)
@@ -621,6 +612,9 @@ async fn assemble_in_bulk(
         .collect();
     let mut actuals: HashMap<PotentialId, Vec<gevinst_domain::programme::Actual>> = HashMap::new();
     for a in store.list_tenant_actuals(t).await? {
+        if !a.is_current() {
+            continue;
+        }
         actuals.entry(a.potential_id).or_default().push(a.actual);
     }
     let mut potentials = Vec::with_capacity(programme.potentials.len());

@@ -73,6 +73,65 @@ pub enum Command {
     /// Check the tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// E-mail reminders of due and overdue measurements.
+    #[command(subcommand)]
+    Reminders(ReminderCommand),
+}
+
+/// `gevinst reminders …`.
+#[derive(Debug, Subcommand)]
+pub enum ReminderCommand {
+    /// Send this week's digest to every benefit owner with due or overdue measurements
+    /// (the same as the server's background task; a digest is sent once per week).
+    Send {
+        /// Print who would get which digest; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The SMTP server.
+        #[command(flatten)]
+        smtp: SmtpArgs,
+    },
+}
+
+/// The SMTP server for e-mail reminders. Without a host, `serve` sends none.
+#[derive(Debug, Clone, Args)]
+pub struct SmtpArgs {
+    /// SMTP server host.
+    #[arg(long, env = "GEVINST_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP server port (default: 25, 587 or 465 by --smtp-tls).
+    #[arg(long, env = "GEVINST_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// The sender, e.g. `gevinst <gevinst@kommune.dk>`.
+    #[arg(long, env = "GEVINST_SMTP_FROM", value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// `none`, `starttls` (default) or `tls`.
+    #[arg(
+        long,
+        env = "GEVINST_SMTP_TLS",
+        default_value = "starttls",
+        value_name = "MODE"
+    )]
+    pub smtp_tls: String,
+    /// SMTP login user name (with --smtp-password).
+    #[arg(long, env = "GEVINST_SMTP_USER", value_name = "USER")]
+    pub smtp_user: Option<String>,
+    /// SMTP login password (prefer the environment variable).
+    #[arg(
+        long,
+        env = "GEVINST_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The address users reach gevinst at, for the link in the mail.
+    #[arg(
+        long,
+        env = "GEVINST_PUBLIC_URL",
+        default_value = "http://localhost:8080",
+        value_name = "URL"
+    )]
+    pub public_url: String,
 }
 
 /// Options of `restore`.
@@ -151,6 +210,9 @@ pub struct ServeArgs {
     /// Connection timeouts and caps.
     #[command(flatten)]
     pub connections: ConnectionArgs,
+    /// E-mail reminders (sent weekly by a background task when a host is given).
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
     /// Caps on simulations and forecasts.
     #[command(flatten)]
     pub compute: ComputeArgs,

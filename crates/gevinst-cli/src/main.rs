@@ -10,6 +10,7 @@ mod audit;
 mod backup;
 mod export;
 mod import;
+mod reminders;
 mod serve;
 mod settings;
 mod store;
@@ -61,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Backup { out } => backup::backup(&db, &out).await,
             Command::Restore(args) => backup::restore(&db, args).await,
             Command::Audit(cmd) => audit::run(&db, cmd).await,
+            Command::Reminders(cmd) => reminders::run(&db, cmd).await,
         }
     })
 }

@@ -53,6 +53,17 @@ pub async fn run(db: &DatabaseSettings, args: ServeArgs) -> anyhow::Result<()> {
         "limits"
     );
     tokio::spawn(purge_periodically(app.clone()));
+    match args.smtp.mailer()? {
+        Some(mailer) => {
+            tracing::info!(smtp = ?args.smtp.settings()?, "e-mail reminders on");
+            tokio::spawn(crate::reminders::send_periodically(
+                app.clone(),
+                mailer,
+                args.smtp.clone(),
+            ));
+        }
+        None => tracing::info!("e-mail reminders off: no SMTP host"),
+    }
     gevinst_web::serve(listener, AppState::new(app, settings), shutdown)
         .await
         .context("the web server failed")?;

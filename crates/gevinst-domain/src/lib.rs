@@ -39,6 +39,7 @@ pub mod lifecycle;
 pub mod login_throttle;
 pub mod potential;
 pub mod programme;
+pub mod reminder;
 pub mod status;
 pub mod tenant;
 pub mod text;

@@ -64,6 +64,7 @@ mod maintenance;
 mod organisation;
 mod potentials;
 mod programmes;
+mod reminders;
 mod shared_state;
 mod tenants;
 
@@ -82,7 +83,10 @@ pub use import::{
 pub use maintenance::MaintenanceStore;
 pub use organisation::{Catalogue, OrganisationStore};
 pub use potentials::{PotentialCounts, PotentialStore};
-pub use programmes::{ProgrammeStore, StoredActual, StoredBenefitPlan, StoredProgramme};
+pub use programmes::{
+    AddActual, AddedActual, ProgrammeStore, StoredActual, StoredBenefitPlan, StoredProgramme,
+};
+pub use reminders::{ClaimedDigest, DigestStatus, ReminderStore};
 pub use shared_state::{
     advisory_key, ImportUploadChange, NewImportUpload, StoredImportUpload, UploadBounds,
 };
@@ -93,7 +97,7 @@ pub use tenants::{TenantStore, UserCredentials};
 pub mod prelude {
     pub use crate::{
         AccessStore, AuditStore, DocumentStore, DynStore, ImportStore, MaintenanceStore,
-        OrganisationStore, PotentialStore, ProgrammeStore, Store, TenantStore,
+        OrganisationStore, PotentialStore, ProgrammeStore, ReminderStore, Store, TenantStore,
     };
 }
 
@@ -121,6 +125,7 @@ pub trait Store:
     + PotentialStore
     + DocumentStore
     + ProgrammeStore
+    + ReminderStore
     + ImportStore
     + AuditStore
     + MaintenanceStore

@@ -54,6 +54,46 @@ pub struct StoredActual {
     pub decided_at: Option<DateTime<Utc>>,
     /// Why, as written by the person who decided (required for a rejection).
     pub decision_note: String,
+    /// The version this one corrects (replaces), if it is a correction.
+    pub replaces: Option<i64>,
+    /// The correction that replaced this version, if any: then it no longer counts.
+    pub superseded_by: Option<i64>,
+    /// Who withdrew it, if it was withdrawn (then it no longer counts).
+    pub withdrawn_by: Option<UserId>,
+    /// When it was withdrawn.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Why it was withdrawn ("" unless withdrawn).
+    pub withdrawal_reason: String,
+}
+
+impl StoredActual {
+    /// Whether this is the current version (not replaced by a correction) and not withdrawn:
+    /// only such actuals count in realised and harvested sums (and then only if their
+    /// approval state counts, see [`ApprovalState::counts_as_realised`]).
+    pub fn is_current(&self) -> bool {
+        self.superseded_by.is_none() && self.withdrawn_at.is_none()
+    }
+}
+
+/// How [`ProgrammeStore::add_actual_checked`] treats actuals already recorded for the same
+/// benefit line and period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddActual {
+    /// Refuse when a current, not rejected actual exists for the same line and period.
+    Unique,
+    /// Add it beside any existing ones (the client says so deliberately).
+    Additional,
+    /// A correction: a new version that replaces this current actual.
+    Replacing(i64),
+}
+
+/// What [`ProgrammeStore::add_actual_checked`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddedActual {
+    /// Recorded with this id.
+    Added(i64),
+    /// Nothing recorded: this current actual already covers the same line and period.
+    Duplicate(i64),
 }
 
 /// Programmes and benefits realisation: plans, actuals and their approval, and the forecast
@@ -118,6 +158,33 @@ pub trait ProgrammeStore: Send + Sync {
         potential: PotentialId,
         actual: &Actual,
     ) -> Result<i64>;
+    /// Appends an actual like [`ProgrammeStore::add_actual`], in one transaction with the
+    /// check that `mode` asks for (see [`AddActual`]). A correction inserts the new version
+    /// with `replaces` set, marks the old one `superseded_by`, and audits both (the new one as
+    /// created with `reason`, the old one as updated); replacing an actual that is not the
+    /// potential's is [`crate::StoreError::NotFound`], one that is no longer current
+    /// [`crate::StoreError::Conflict`].
+    async fn add_actual_checked(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        actual: &Actual,
+        mode: AddActual,
+        reason: Option<&str>,
+    ) -> Result<AddedActual>;
+    /// Withdraws a current actual with a reason: it stays recorded but no longer counts,
+    /// audited as revoked with the reason. One that is not the potential's is
+    /// [`crate::StoreError::NotFound`]; one already replaced or withdrawn
+    /// [`crate::StoreError::Conflict`].
+    async fn withdraw_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        id: i64,
+        reason: &str,
+    ) -> Result<StoredActual>;
     /// Records a second person's decision on a pending actual: its approval state
     /// becomes `state`, with who (`actor`), when and `note`, and `audit` is written in the
     /// same transaction. An actual that is not the potential's in the tenant is

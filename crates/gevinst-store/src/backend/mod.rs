@@ -20,6 +20,7 @@
 use super::{Conn, Db, DbRow, ThisStore, BACKEND};
 
 mod access;
+mod actual_versions;
 mod audit_log;
 mod documents;
 mod import;
@@ -28,6 +29,7 @@ mod migrate;
 mod organisation;
 mod potentials;
 mod programmes;
+mod reminders;
 mod tenants;
 mod uploads;
 

@@ -66,10 +66,11 @@ fn benefit_plan_row(r: &DbRow) -> Result<StoredBenefitPlan> {
     })
 }
 
-const ACTUAL_COLS: &str = "id, potential_id, body, created_at, created_by, approval, \
-    decided_by, decided_at, decision_note";
+pub(super) const ACTUAL_COLS: &str = "id, potential_id, body, created_at, created_by, approval, \
+    decided_by, decided_at, decision_note, replaces, superseded_by, withdrawn_by, withdrawn_at, \
+    withdrawal_reason";
 
-fn actual_row(r: &DbRow) -> Result<StoredActual> {
+pub(super) fn actual_row(r: &DbRow) -> Result<StoredActual> {
     let mut body: Json<Actual> = r.try_get("body")?;
     let approval: String = r.try_get("approval")?;
     // The column is the authority on the approval state; the body keeps what was recorded.
@@ -84,11 +85,16 @@ fn actual_row(r: &DbRow) -> Result<StoredActual> {
         decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(UserId),
         decided_at: r.try_get("decided_at")?,
         decision_note: r.try_get("decision_note")?,
+        replaces: r.try_get("replaces")?,
+        superseded_by: r.try_get("superseded_by")?,
+        withdrawn_by: r.try_get::<Option<i64>, _>("withdrawn_by")?.map(UserId),
+        withdrawn_at: r.try_get("withdrawn_at")?,
+        withdrawal_reason: r.try_get("withdrawal_reason")?,
     })
 }
 
 /// One actual of a potential in the tenant.
-async fn fetch_actual(
+pub(super) async fn fetch_actual(
     conn: &mut Conn,
     tenant: TenantId,
     potential: PotentialId,
@@ -250,25 +256,41 @@ impl crate::ProgrammeStore for ThisStore {
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let at = now();
-        // The composite foreign key to benefit_plans refuses another tenant's potential
-        // and a potential without a plan.
-        let row = sqlx::query(
-            "INSERT INTO actuals (tenant_id, potential_id, body, created_at, created_by, approval) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        let id = super::actual_versions::insert_actual(
+            &mut tx,
+            (tenant, actor, potential),
+            actual,
+            None,
+            at,
         )
-        .bind(tenant.0)
-        .bind(potential.0)
-        .bind(Json(actual))
-        .bind(at)
-        .bind(actor.map(|u| u.0))
-        .bind(actual.approval.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(fk("benefit plan or acting user"))?;
-        let id: i64 = row.try_get("id")?;
+        .await?;
         let d = created(EntityKind::Actual, id, actor, actual);
         self.finish_with_audit(tx, tenant, &d, at).await?;
         Ok(id)
+    }
+
+    async fn add_actual_checked(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        actual: &Actual,
+        mode: crate::AddActual,
+        reason: Option<&str>,
+    ) -> Result<crate::AddedActual> {
+        super::actual_versions::add_checked(self, (tenant, actor, potential), actual, mode, reason)
+            .await
+    }
+
+    async fn withdraw_actual(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+        potential: PotentialId,
+        id: i64,
+        reason: &str,
+    ) -> Result<StoredActual> {
+        super::actual_versions::withdraw(self, (tenant, actor, potential), id, reason).await
     }
 
     async fn decide_actual(

@@ -71,6 +71,10 @@ pub fn router() -> Router<AppState> {
             "/potentials/{id}/actuals/{actual_id}/approval",
             post(approvals::decide),
         )
+        .route(
+            "/potentials/{id}/actuals/{actual_id}/withdrawal",
+            post(programmes::plans::withdraw_actual),
+        )
         .route("/programmes/{id}/pending-actuals", get(approvals::pending))
         .route(
             "/programmes",

@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         programmes::plans::derive,
         programmes::plans::list_actuals,
         programmes::plans::record_actual,
+        programmes::plans::withdraw_actual,
         approvals::decide,
         approvals::pending,
         programmes::settings::get_status_probabilities,

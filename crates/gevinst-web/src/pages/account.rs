@@ -200,7 +200,7 @@ impl TokenForm {
 }
 
 /// The address the browser used, for the `curl` example (escaped like all output).
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

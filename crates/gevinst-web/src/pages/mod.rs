@@ -13,6 +13,7 @@ mod account;
 mod admin;
 mod auth;
 mod business_case;
+mod calendar;
 mod form_input;
 mod glossary;
 mod import;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(business_case::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(calendar::routes())
         .merge(programmes::routes())
         .merge(reports::routes())
         .merge(import::routes())

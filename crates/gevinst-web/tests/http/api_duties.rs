@@ -99,7 +99,16 @@ async fn the_recorder_cannot_approve_their_own_actual_a_second_portefoljeleder_c
     let res = app.api_send(Method::POST, pl, &actuals, &small).await;
     assert_eq!(json_of(res).await["actual"]["approval"], "not_required");
 
-    let res = app.api_send(Method::POST, pl, &actuals, &millions()).await;
+    // A second actual for the same benefit and period, added deliberately (issue 11: a
+    // duplicate is refused unless the client says so).
+    let res = app
+        .api_send(
+            Method::POST,
+            pl,
+            &format!("{actuals}?mode=additional"),
+            &millions(),
+        )
+        .await;
     let id = json_of(res).await["id"].as_i64().unwrap();
     let approval = format!("{actuals}/{id}/approval");
     let approve = json!({"decision": "approve"});

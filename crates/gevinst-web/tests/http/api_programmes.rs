@@ -538,8 +538,15 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         (Role::Portefoljeleder, "2000"),
         (Role::Admin, "3000"),
     ] {
+        // The same benefit and period each time: after the first, added deliberately
+        // (issue 11: a duplicate is refused unless the client says so).
+        let to = if ids.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?mode=additional")
+        };
         let res = app
-            .api_send(Method::POST, t.token(role), &path, &porto_actual(kr))
+            .api_send(Method::POST, t.token(role), &to, &porto_actual(kr))
             .await;
         assert_eq!(res.status(), StatusCode::CREATED, "{role:?}");
         let a: Value = res.json().await.unwrap();

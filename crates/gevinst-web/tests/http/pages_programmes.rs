@@ -443,16 +443,26 @@ async fn aarshjul_shows_overdue_measurements_to_the_owner_only() {
     let (c, _) = login_role(&app, "aarshjul", Role::Leder).await;
     let (status, html) = get_text(&c, &app, "/aarshjul").await;
     assert_eq!(status, StatusCode::OK);
-    // The 2025 measurements of both benefits (due 31.12.2025) are overdue.
-    assert!(html.contains("Fra tidligere år"));
+    // The 2025 measurements of both benefits (due 31.12.2025) are overdue: the årshjul is
+    // a benefit × month table with a column for what is overdue from earlier years.
+    assert!(html.contains(">Tidligere år</th>"));
     assert_eq!(html.matches(">Overskredet</strong>").count(), 2);
-    assert!(html.contains("Porto, 2025 (frist 31.12.2025"));
-    assert!(html.contains("Sagsbehandling, 2025 (frist 31.12.2025"));
+    assert!(html.contains("</a>: Porto<br>"));
+    assert!(html.contains("</a>: Sagsbehandling<br>"));
+    assert_eq!(
+        html.matches("2025<span class=\"visually-hidden\"> (frist 31.12.2025)")
+            .count(),
+        2
+    );
     assert!(html.contains(&format!(
         "href=\"/potentialer/{}/gevinstplan\"",
         f.potential.0
     )));
-    assert_eq!(html.matches("<li class=\"month").count(), 12);
+    assert_eq!(
+        html.matches("<th scope=\"col\"><abbr title=").count()
+            + html.matches("aria-current=\"date\"><abbr").count(),
+        12
+    );
     let (l, _) = login_role(&app, "aarshjul", Role::Laeser).await;
     let (_, html) = get_text(&l, &app, "/aarshjul").await;
     assert!(!html.contains(">Overskredet</strong>"));

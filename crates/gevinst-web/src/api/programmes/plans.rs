@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
+use gevinst_app::programmes::{RecordIntent, Recorded, StoredActual, StoredBenefitPlan};
 use gevinst_app::AppError;
 use gevinst_domain::programme::{
     ActualDraft, Benefit, BenefitPlan, MeasurementFrequency, MAX_YEAR, MIN_YEAR,
@@ -304,11 +304,16 @@ pub async fn list_actuals(
 /// an admin may record it: anyone else is 403, also with edit rights on the potential.
 /// Large or surprising actuals are stored as pending and need a second person's approval
 /// (`POST …/actuals/{actual_id}/approval`).
+///
+/// A second actual for the same benefit and period is refused with 409
+/// `duplicate_actual`, unless `mode=correction` (a new version replacing the current one,
+/// or the one named by `replaces`; both stay recorded and audited, only the new one
+/// counts) or `mode=additional` (a deliberate extra actual; both count).
 #[utoipa::path(
     post,
     path = "/api/v1/potentials/{id}/actuals",
     tag = "benefits realisation",
-    params(("id" = i64, Path, description = "Potential id")),
+    params(("id" = i64, Path, description = "Potential id"), RecordParams),
     request_body(content = ActualDraft, description = "`line` (the benefit's line index), \
         `period` (`{\"year\": 2026}` or `{\"quarter\": [2026, 2]}`), and decimal strings \
         `hours`, `kr`, `fte`, `invisible_hours`, `harvested` (with `budget_reference` and \
@@ -323,29 +328,131 @@ pub async fn list_actuals(
         (status = 403, description = "Not the benefit's owner, a porteføljeleder or an admin", body = ErrorBody),
         (status = 404, description = "`not_found`: no such potential in your tenant; \
             `no_plan`: the potential has no plan to record against", body = ErrorBody),
+        (status = 409, description = "`duplicate_actual`: an actual for the same benefit and \
+            period is already recorded (field `period`, code `duplicate`; nothing saved): send \
+            `mode=correction` or `mode=additional`; `version_conflict`: the actual to correct \
+            was replaced or withdrawn meanwhile", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, nothing saved: `line` (unknown), \
             `period` (outside the plan's years), `harvested` (negative), `harvested_on`, \
-            `budget_reference`, `invisible_hours`", body = ErrorBody),
+            `budget_reference`, `invisible_hours`, `mode` (unknown), `replaces` (`mismatch`: \
+            another benefit or period; `not_found`: nothing to correct)", body = ErrorBody),
     )
 )]
 pub async fn record_actual(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(params): ApiQuery<RecordParams>,
     ApiJson(draft): ApiJson<ActualDraft>,
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
+    let intent = params.intent()?;
     match state
         .app
         .programmes()
-        .record_actual(&who, potential, &draft)
+        .record_actual_as(&who, potential, &draft, intent)
         .await
     {
-        Ok(actual) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
+        Ok(Recorded::Added(actual)) => Ok((StatusCode::CREATED, Json(actual)).into_response()),
+        Ok(Recorded::Duplicate(existing)) => Err(ApiError {
+            fields: gevinst_app::actuals::duplicate_error(),
+            ..ApiError::new(
+                StatusCode::CONFLICT,
+                "duplicate_actual",
+                format!(
+                    "actual {} is already recorded for this benefit and period; send \
+                     mode=correction to replace it or mode=additional to add another",
+                    existing.id
+                ),
+            )
+        }),
         Err(e) => Err(missing_record(&state, &who, potential, e, no_plan).await),
     }
+}
+
+/// Query of `POST /api/v1/potentials/{id}/actuals`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecordParams {
+    /// `new` (default: refuse a duplicate), `correction` or `additional`.
+    pub mode: Option<String>,
+    /// With `mode=correction`: the id of the actual it replaces (default: the current
+    /// actual of the same benefit and period).
+    pub replaces: Option<i64>,
+}
+
+impl RecordParams {
+    fn intent(&self) -> Result<RecordIntent, ApiError> {
+        let refuse =
+            |field: &str, msg: &str| ApiError::invalid(FieldErrors::single(field, "invalid", msg));
+        let intent = match self.mode.as_deref() {
+            None | Some("new") => RecordIntent::New,
+            Some("additional") => RecordIntent::Additional,
+            Some("correction") => RecordIntent::Correction(self.replaces),
+            Some(_) => {
+                return Err(refuse(
+                    "mode",
+                    "mode skal være new, correction eller additional.",
+                ))
+            }
+        };
+        if self.replaces.is_some() && !matches!(intent, RecordIntent::Correction(_)) {
+            return Err(refuse(
+                "replaces",
+                "replaces bruges kun med mode=correction.",
+            ));
+        }
+        Ok(intent)
+    }
+}
+
+/// Body of `POST /api/v1/potentials/{id}/actuals/{actual_id}/withdrawal`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalRequest {
+    /// Why the actual is withdrawn (required).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Withdraws an actual with a reason: it stays recorded (and in the audit log) but no
+/// longer counts as realised or harvested. For whoever may record an actual of its benefit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/potentials/{id}/actuals/{actual_id}/withdrawal",
+    tag = "benefits realisation",
+    params(
+        ("id" = i64, Path, description = "Potential id"),
+        ("actual_id" = i64, Path, description = "Actual id"),
+    ),
+    request_body(content = WithdrawalRequest, description = "`{\"reason\": \"…\"}`"),
+    responses(
+        (status = 200, description = "Withdrawn; the actual with `withdrawn_at`, `withdrawn_by` and `withdrawal_reason`", body = StoredActual),
+        (status = 400, description = "Broken JSON", body = ErrorBody),
+        (status = 401, description = "No valid bearer token", body = ErrorBody),
+        (status = 403, description = "Not the benefit's owner, a porteføljeleder or an admin", body = ErrorBody),
+        (status = 404, description = "No such potential or actual in your tenant", body = ErrorBody),
+        (status = 409, description = "Already replaced by a correction or withdrawn", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`reason` `required`; nothing saved", body = ErrorBody),
+    )
+)]
+pub async fn withdraw_actual(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiPath((id, actual_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<WithdrawalRequest>,
+) -> Result<Json<StoredActual>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .programmes()
+            .withdraw_actual(&who, PotentialId(id), actual_id, &body.reason)
+            .await?,
+    ))
 }
 
 #[cfg(test)]

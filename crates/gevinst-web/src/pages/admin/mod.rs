@@ -9,6 +9,7 @@
 mod audit;
 mod economics;
 mod form;
+mod reminders;
 mod settings;
 mod units;
 mod users;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(home))
         .route("/admin/revisionsspor", get(audit::page))
+        .route("/admin/paamindelser", get(reminders::page))
         .route("/admin/brugere", get(users::list))
         .route(
             "/admin/brugere/ny",

@@ -49,6 +49,30 @@ pub(super) struct ActualView {
     pub approval_detail: String,
     /// Whether this user may approve or reject it (pending, and not recorded by them).
     pub may_decide: bool,
+    /// Replaced or withdrawn (then it does not count): what happened, else "".
+    pub version_note: String,
+    /// Whether this user may withdraw it (current, and theirs to record).
+    pub may_withdraw: bool,
+}
+
+/// "Erstattet af rettelse …" or "Trukket tilbage …" for an actual that no longer counts;
+/// "Rettelse af …" for a current correction; else "".
+fn version_note(l: &Loaded, s: &gevinst_app::programmes::StoredActual) -> String {
+    if let Some(by) = s.superseded_by {
+        return format!("Erstattet af rettelse (måling {by}); tæller ikke med.");
+    }
+    if let Some(at) = s.withdrawn_at {
+        return format!(
+            "Trukket tilbage {} af {}: {}. Tæller ikke med.",
+            format_local_date(at),
+            l.lists.user_name(s.withdrawn_by).unwrap_or("ukendt"),
+            s.withdrawal_reason
+        );
+    }
+    match s.replaces {
+        Some(old) => format!("Rettelse af måling {old}."),
+        None => String::new(),
+    }
 }
 
 /// The actuals of a loaded plan page as the table shows them.
@@ -108,8 +132,11 @@ pub(super) fn actual_views(who: &Principal, l: &Loaded) -> Vec<ActualView> {
                 approval: a.approval.label(),
                 approval_detail,
                 may_decide: approver
+                    && s.is_current()
                     && a.approval == ApprovalState::Pending
                     && s.recorded_by != Some(who.user.id),
+                version_note: version_note(l, s),
+                may_withdraw: super::plan::may_withdraw(who, l, s),
             }
         })
         .collect()

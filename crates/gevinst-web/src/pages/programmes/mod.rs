@@ -59,6 +59,10 @@ pub fn routes() -> Router<AppState> {
             "/potentialer/{id}/gevinstplan/rediger",
             get(plan::edit_form).post(plan::edit_submit),
         )
+        .route(
+            "/potentialer/{id}/gevinstplan/maaling/{actual}/tilbagetraek",
+            post(plan::withdraw),
+        )
         .route("/aarshjul", get(aarshjul::show))
 }
 

@@ -207,13 +207,7 @@ async fn plan_of(
     p: &Potential,
 ) -> Result<PotentialPlan, PageError> {
     let plan = app.programmes().plan(who, p.id).await?.map(|s| s.plan);
-    let actuals = app
-        .programmes()
-        .actuals(who, p.id)
-        .await?
-        .into_iter()
-        .map(|a| a.actual)
-        .collect();
+    let actuals = gevinst_app::programmes::counted(app.programmes().actuals(who, p.id).await?);
     Ok(PotentialPlan {
         potential: p.id,
         title: p.title.clone(),

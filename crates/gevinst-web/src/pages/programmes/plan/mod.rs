@@ -28,9 +28,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gevinst_app::auth::Principal;
 use gevinst_app::potentials::{self, TenantLists};
-use gevinst_app::programmes::{StoredActual, StoredBenefitPlan};
+use gevinst_app::programmes::{RecordIntent, Recorded, StoredActual, StoredBenefitPlan};
 use gevinst_app::AppError;
-use gevinst_domain::business_case::Economics;
+use gevinst_domain::business_case::{Economics, LineKind};
 use gevinst_domain::danish::{
     format_date, format_kr, format_line_amount as unit_amount, format_quantity,
 };
@@ -74,6 +74,8 @@ pub(crate) struct ActualForm {
     pub budget_reference: String,
     pub harvested_on: String,
     pub note: String,
+    /// `correction` or `additional` once the user confirmed a duplicate; else "".
+    pub intent: String,
 }
 
 /// An `<option>`.
@@ -88,6 +90,11 @@ struct RecordView {
     errors: FieldErrors,
     summary: Vec<ErrorItem>,
     lines: Vec<Opt>,
+    /// The kind of the chosen benefit, which decides the quantities shown first.
+    kind: Option<LineKind>,
+    /// The actual already recorded for this benefit and period, described, when the user
+    /// must confirm a correction or an extra actual.
+    duplicate: Option<String>,
 }
 
 impl RecordView {
@@ -95,8 +102,29 @@ impl RecordView {
         self.errors.message_for(name)
     }
 
-    /// The plain text inputs: (name, label, value).
+    /// The inputs the chosen benefit measures (all without a chosen benefit), and any
+    /// other input with a value or an error.
     fn inputs(&self) -> Vec<(&'static str, &'static str, String)> {
+        let (shown, _) = self.split_inputs();
+        shown
+    }
+
+    /// The inputs the chosen benefit does not measure, folded away.
+    fn other_inputs(&self) -> Vec<(&'static str, &'static str, String)> {
+        let (_, other) = self.split_inputs();
+        other
+    }
+
+    fn split_inputs(&self) -> InputSplit {
+        self.all_inputs().into_iter().partition(|(name, _, value)| {
+            self.kind.is_none_or(|k| versions::measures(k, name))
+                || !value.trim().is_empty()
+                || self.err(name).is_some()
+        })
+    }
+
+    /// The plain text inputs: (name, label, value).
+    fn all_inputs(&self) -> Vec<(&'static str, &'static str, String)> {
         let f = &self.form;
         vec![
             ("hours", "Frigjorte timer", f.hours.clone()),
@@ -162,8 +190,13 @@ fn frequency_label(f: MeasurementFrequency) -> &'static str {
     }
 }
 
+type InputSplit = (
+    Vec<(&'static str, &'static str, String)>,
+    Vec<(&'static str, &'static str, String)>,
+);
+
 /// Whether the principal may record actuals on this plan at all.
-fn may_record(who: &Principal, plan: &BenefitPlan) -> bool {
+pub(super) fn may_record(who: &Principal, plan: &BenefitPlan) -> bool {
     who.actor.may_tenant_wide(Permission::ManagePortfolio)
         || plan.benefits.iter().any(|b| b.owner == Some(who.user.id))
 }
@@ -190,6 +223,7 @@ impl ActualForm {
             budget_reference: field(p, "budget_reference"),
             harvested_on: field(p, "harvested_on"),
             note: field(p, "note"),
+            intent: field(p, "intent"),
         }
     }
 
@@ -300,7 +334,7 @@ pub(super) fn render(
     who: &PageUser,
     l: &Loaded,
     flash: Option<&'static str>,
-    form: Option<(ActualForm, FieldErrors)>,
+    form: Option<(ActualForm, FieldErrors, Option<String>)>,
     decision_errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
@@ -360,7 +394,7 @@ pub(super) fn render(
                     .collect(),
             })
             .collect();
-        let recorded: Vec<_> = l.actuals.iter().map(|a| a.actual.clone()).collect();
+        let recorded = gevinst_app::programmes::counted(l.actuals.clone());
         let open = plan.overdue(&recorded, today);
         due = plan
             .due_dates()
@@ -398,7 +432,12 @@ pub(super) fn render(
             .collect();
         if may_record(p, plan) {
             let manager = p.actor.may_tenant_wide(Permission::ManagePortfolio);
-            let (form, errors) = form.unwrap_or_default();
+            let (form, errors, duplicate) = form.unwrap_or_default();
+            let kind = plan
+                .benefits
+                .iter()
+                .find(|b| form.line.trim() == b.line.to_string())
+                .map(|b| b.kind);
             let lines = plan
                 .benefits
                 .iter()
@@ -414,6 +453,8 @@ pub(super) fn render(
                 form,
                 errors,
                 lines,
+                kind,
+                duplicate,
             });
         }
     }
@@ -452,6 +493,8 @@ pub(crate) async fn show(
 ) -> Result<Response, PageError> {
     let id = potential_id(&raw)?;
     let l = load(&state, &who.principal, id).await?;
+    let prefill = versions::prefill(query.as_deref());
+    let query = versions::message_key(query.as_deref());
     let flash = match query.as_deref() {
         Some("besked=maaling") => Some("Målingen er registreret."),
         Some("besked=afventer") => Some(
@@ -462,9 +505,17 @@ pub(crate) async fn show(
         Some("besked=godkendt") => Some("Målingen er godkendt og tæller nu med."),
         Some("besked=afvist") => Some("Målingen er afvist og tæller ikke med."),
         Some("besked=gemt") => Some("Gevinstplanen er gemt."),
+        Some("besked=rettet") => Some(
+            "Rettelsen er registreret. Den erstatter den tidligere måling, som stadig kan ses, \
+             men ikke tæller med.",
+        ),
+        Some("besked=tilbagetrukket") => {
+            Some("Målingen er trukket tilbage og tæller ikke længere med.")
+        }
         _ => None,
     };
-    Ok(render(&who, &l, flash, None, Vec::new(), StatusCode::OK))
+    let form = prefill.map(|f| (f, FieldErrors::new(), None));
+    Ok(render(&who, &l, flash, form, Vec::new(), StatusCode::OK))
 }
 
 /// `POST /potentialer/{id}/gevinstplan/maaling`.
@@ -494,20 +545,38 @@ pub(crate) async fn record(
             &who,
             &l,
             None,
-            Some((form, all)),
+            Some((form, all, None)),
             Vec::new(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
+    let intent = match form.intent.as_str() {
+        "correction" => RecordIntent::Correction(None),
+        "additional" => RecordIntent::Additional,
+        _ => RecordIntent::New,
+    };
     match state
         .app
         .programmes()
-        .record_actual(&who.principal, id, &draft)
+        .record_actual_as(&who.principal, id, &draft, intent)
         .await
     {
-        Ok(a) => {
+        Ok(Recorded::Duplicate(existing)) => {
+            let text = versions::describe(&l, &existing);
+            Ok(render(
+                &who,
+                &l,
+                None,
+                Some((form, FieldErrors::new(), Some(text))),
+                Vec::new(),
+                StatusCode::CONFLICT,
+            ))
+        }
+        Ok(Recorded::Added(a)) => {
             let message = if a.actual.approval == ApprovalState::Pending {
                 "afventer"
+            } else if a.replaces.is_some() {
+                "rettet"
             } else {
                 "maaling"
             };
@@ -521,7 +590,7 @@ pub(crate) async fn record(
             &who,
             &l,
             None,
-            Some((form, errors)),
+            Some((form, errors, None)),
             Vec::new(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
@@ -530,8 +599,11 @@ pub(crate) async fn record(
 }
 
 mod edit;
+mod versions;
 
 pub(crate) use edit::{edit_form, edit_submit};
+pub(super) use versions::may_withdraw;
+pub(crate) use versions::withdraw;
 
 #[cfg(test)]
 mod tests {
