@@ -36,6 +36,22 @@ pub struct ValueError {
     pub message: &'static str,
 }
 
+/// `value` when it lies in 0–`max`, else `out_of_range` with `message`. -0 becomes 0; every
+/// other value keeps the scale it was typed with.
+fn zero_to(value: Decimal, max: Decimal, message: &'static str) -> Result<Decimal, ValueError> {
+    if value.is_sign_negative() && !value.is_zero() || value > max {
+        return Err(ValueError {
+            code: "out_of_range",
+            message,
+        });
+    }
+    Ok(if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    })
+}
+
 /// A yearly discount rate, 0–0.25 (0.035 is 3.5 %), exact as the user typed it.
 ///
 /// Serialised as a decimal string like the other amounts; deserialising checks the range.
@@ -49,18 +65,12 @@ impl DiscountRate {
 
     /// Checks the range 0–0.25.
     pub fn parse(rate: Decimal) -> Result<DiscountRate, ValueError> {
-        if rate.is_sign_negative() && !rate.is_zero() || rate > Self::MAX {
-            return Err(ValueError {
-                code: "out_of_range",
-                message: "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
-            });
-        }
-        // -0 is 0; every other value keeps the scale it was typed with.
-        Ok(DiscountRate(if rate.is_zero() {
-            Decimal::ZERO
-        } else {
-            rate
-        }))
+        zero_to(
+            rate,
+            Self::MAX,
+            "Diskonteringsrenten skal være mellem 0 og 0,25 (0-25 %).",
+        )
+        .map(DiscountRate)
     }
 
     /// The rate as a fraction (0.035 for 3.5 %).
@@ -147,18 +157,7 @@ impl Percent {
 
     /// A fraction 0–1 (0.125 for 12,5 %).
     pub fn from_fraction(fraction: Decimal) -> Result<Percent, ValueError> {
-        if fraction.is_sign_negative() && !fraction.is_zero() || fraction > Decimal::ONE {
-            return Err(ValueError {
-                code: "out_of_range",
-                message: PERCENT_RANGE,
-            });
-        }
-        // -0 is 0; every other value keeps the scale it was typed with.
-        Ok(Percent(if fraction.is_zero() {
-            Decimal::ZERO
-        } else {
-            fraction
-        }))
+        zero_to(fraction, Decimal::ONE, PERCENT_RANGE).map(Percent)
     }
 
     /// Percentage points 0–100 (12.5 for 12,5 %); dividing by 100 is exact.
