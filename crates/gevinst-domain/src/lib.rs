@@ -36,6 +36,7 @@ pub mod ids;
 pub mod json_number;
 pub mod login_throttle;
 pub mod potential;
+pub mod potential_list;
 pub mod programme;
 pub mod status;
 pub mod tenant;
