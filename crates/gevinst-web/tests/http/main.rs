@@ -19,6 +19,7 @@ mod pages_business_case;
 mod pages_duties;
 mod pages_export;
 mod pages_import;
+mod pages_list;
 mod pages_potentials;
 mod pages_programmes;
 mod pages_reports;

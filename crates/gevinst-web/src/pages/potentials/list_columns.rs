@@ -144,8 +144,18 @@ pub(crate) fn bulk_statuses() -> Vec<Choice> {
         .collect()
 }
 
+/// A query string's non-empty pairs, sorted, so that two orders of the same filters
+/// compare equal.
+fn pairs(query: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    out.retain(|(k, v)| k != "page" && !v.trim().is_empty());
+    out.sort();
+    out
+}
+
 /// The saved views as links; `current` is the list's query string now.
 pub(crate) fn view_links(views: Vec<StoredListView>, current: &str) -> Vec<ViewLink> {
+    let current = pairs(current);
     views
         .into_iter()
         .map(|v| ViewLink {
@@ -155,7 +165,7 @@ pub(crate) fn view_links(views: Vec<StoredListView>, current: &str) -> Vec<ViewL
             } else {
                 format!("/potentialer?{}", v.query)
             },
-            current: v.query == current,
+            current: pairs(&v.query) == current,
             name: v.name,
         })
         .collect()
