@@ -12,6 +12,7 @@ mod api_programmes;
 mod api_security;
 mod browser;
 mod browser_import;
+mod browser_list;
 mod browser_programme;
 mod pages_account;
 mod pages_admin;
