@@ -42,12 +42,12 @@ impl RowOutcome {
 /// A use-case error as a Danish sentence for one row of a bulk action.
 pub fn row_message(e: &AppError) -> String {
     match e {
-        AppError::Invalid(f) => f
-            .0
-            .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(" "),
+        AppError::Invalid(f) => {
+            f.0.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
         AppError::NotFound => "Potentialet findes ikke.".to_owned(),
         AppError::Conflict => {
             "Potentialet blev ændret af en anden undervejs; prøv igen.".to_owned()

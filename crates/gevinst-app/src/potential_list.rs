@@ -89,7 +89,13 @@ impl ListParams {
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
         if let Some(by) = by {
-            if self.order.as_deref().map(str::trim).unwrap_or_default().is_empty() {
+            if self
+                .order
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .is_empty()
+            {
                 query.0.descending = by.descending_by_default();
             }
         }
@@ -192,7 +198,11 @@ impl Potentials<'_> {
         let page = req.query.page.max(1);
         let total = rows.len() as u64;
         let start = usize::try_from(req.query.offset()).unwrap_or(usize::MAX);
-        let items = rows.into_iter().skip(start).take(per_page as usize).collect();
+        let items = rows
+            .into_iter()
+            .skip(start)
+            .take(per_page as usize)
+            .collect();
         Ok(FigureList {
             page: Page {
                 items,
@@ -219,8 +229,12 @@ impl Potentials<'_> {
         query: &str,
     ) -> Result<StoredListView> {
         let user = who.actor_id().ok_or(AppError::Forbidden)?;
-        let name =
-            gevinst_domain::text::required_name("view_name", name, MAX_VIEW_NAME, "Visningens navn")?;
+        let name = gevinst_domain::text::required_name(
+            "view_name",
+            name,
+            MAX_VIEW_NAME,
+            "Visningens navn",
+        )?;
         let query = query.trim().trim_start_matches('?');
         if query.chars().count() > MAX_VIEW_QUERY {
             return Err(FieldErrors::single(
@@ -269,9 +283,7 @@ fn sort_rows(rows: &mut [ListRow], by: ListColumn, descending: bool, lists: &Ten
             ListColumn::Owner => r.potential.benefit_owner,
             _ => r.potential.digital_agent,
         };
-        lists
-            .user_name(id)
-            .map(gevinst_domain::text::search_key)
+        lists.user_name(id).map(gevinst_domain::text::search_key)
     };
     rows.sort_by(|a, b| compare_last_none(name(a), name(b), descending));
 }

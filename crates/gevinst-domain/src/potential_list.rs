@@ -260,7 +260,11 @@ mod tests {
         assert_eq!(f.full_effect, dec!(80000));
         assert_eq!(f.hjemtagbar, ev.hjemtagbar_full_effect);
         assert_eq!(f.payback_year, ev.payback_year);
-        assert_eq!(f.investment, dec!(120000), "the fourth year is past the horizon");
+        assert_eq!(
+            f.investment,
+            dec!(120000),
+            "the fourth year is past the horizon"
+        );
     }
 
     #[test]

@@ -124,7 +124,10 @@ mod tests {
     fn search_fold_meets_words_written_without_danish_letters() {
         assert_eq!(search_fold("Skærmbesøg"), "skaermbesoeg");
         assert_eq!(search_fold("skaermbesoeg"), "skaermbesoeg");
-        assert_eq!(search_fold("SKÆRMBESØG  i  Ældreplejen"), "skaermbesoeg i aeldreplejen");
+        assert_eq!(
+            search_fold("SKÆRMBESØG  i  Ældreplejen"),
+            "skaermbesoeg i aeldreplejen"
+        );
         // Both directions: "aa" and "å" fold alike, as do "oe"/"ø" and "ae"/"æ".
         assert_eq!(search_fold("Århus"), search_fold("Aarhus"));
         assert_eq!(search_fold("Sø"), search_fold("soe"));

@@ -96,8 +96,7 @@ pub use tenants::{TenantStore, UserCredentials};
 pub mod prelude {
     pub use crate::{
         AccessStore, AuditStore, DocumentStore, DynStore, ImportStore, ListViewStore,
-        MaintenanceStore,
-        OrganisationStore, PotentialStore, ProgrammeStore, Store, TenantStore,
+        MaintenanceStore, OrganisationStore, PotentialStore, ProgrammeStore, Store, TenantStore,
     };
 }
 

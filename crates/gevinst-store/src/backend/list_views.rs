@@ -140,7 +140,13 @@ impl crate::ListViewStore for ThisStore {
             fact("name", Some(&old.name), None),
             fact("query", Some(&old.query), None),
         ];
-        let d = draft(EntityKind::ListView, id, AuditAction::Revoke, actor, changes);
+        let d = draft(
+            EntityKind::ListView,
+            id,
+            AuditAction::Revoke,
+            actor,
+            changes,
+        );
         insert_audit(&mut tx, &self.operator, tenant, &d, at).await?;
         tx.commit().await?;
         Ok(())

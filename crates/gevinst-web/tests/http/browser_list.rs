@@ -15,7 +15,10 @@ type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 /// Logs in through the form with a password (the demo's).
 async fn login_with(c: &Client, app: &TestApp, slug: &str, email: &str, password: &str) -> Res {
     c.goto(&app.url("/login")).await?;
-    c.find(Locator::Css("#email")).await?.send_keys(email).await?;
+    c.find(Locator::Css("#email"))
+        .await?
+        .send_keys(email)
+        .await?;
     if let Ok(t) = c.find(Locator::Css("#tenant")).await {
         if t.prop("type").await?.as_deref() != Some("hidden") {
             t.clear().await?;
@@ -69,7 +72,10 @@ pub(crate) async fn list_story(c: &Client, app: &TestApp) -> Res {
         )
         .await?;
     let top = top.as_f64().unwrap_or(f64::MAX);
-    assert!(top < 900.0, "the first row starts at {top}px, below the fold");
+    assert!(
+        top < 900.0,
+        "the first row starts at {top}px, below the fold"
+    );
     shot(c, "list-1-compact").await?;
 
     // Choose NPV and fuld effekt under the folded options, and show.
@@ -103,7 +109,10 @@ pub(crate) async fn list_story(c: &Client, app: &TestApp) -> Res {
     wait_sorted(c, "descending").await?;
     let values = npv_column(c).await?;
     assert!(values.len() > 10);
-    assert!(values.windows(2).all(|w| w[0] >= w[1]), "descending: {values:?}");
+    assert!(
+        values.windows(2).all(|w| w[0] >= w[1]),
+        "descending: {values:?}"
+    );
     shot(c, "list-2-npv-descending").await?;
     c.find(Locator::Css("thead th[data-col='npv'] a"))
         .await?
@@ -111,7 +120,10 @@ pub(crate) async fn list_story(c: &Client, app: &TestApp) -> Res {
         .await?;
     wait_sorted(c, "ascending").await?;
     let values = npv_column(c).await?;
-    assert!(values.windows(2).all(|w| w[0] <= w[1]), "ascending: {values:?}");
+    assert!(
+        values.windows(2).all(|w| w[0] <= w[1]),
+        "ascending: {values:?}"
+    );
 
     // Save the view and find it among "Mine visninger".
     let name = c.find(Locator::Css("#view_name")).await?;

@@ -5,12 +5,12 @@
 
 use crate::helpers::*;
 use gevinst_domain::business_case::evaluate;
+use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::format_kr;
 use gevinst_domain::{
     EntityKind, PotentialDraft, PotentialId, PotentialQuery, Role, Status, TechnologyId,
 };
 use reqwest::StatusCode;
-use gevinst_domain::business_case::Decimal;
 use std::collections::HashMap;
 
 /// The `<tbody>` cells of the optional column `key`, by row id.
@@ -33,7 +33,14 @@ fn column(html: &str, key: &str) -> Vec<(i64, String)> {
 fn total(html: &str, key: &str) -> Option<String> {
     let foot = html.split("<tfoot>").nth(1)?;
     let at = foot.find(&format!("data-col=\"{key}\""))?;
-    Some(foot[at..].split('>').nth(1)?.split("</td").next()?.to_owned())
+    Some(
+        foot[at..]
+            .split('>')
+            .nth(1)?
+            .split("</td")
+            .next()?
+            .to_owned(),
+    )
 }
 
 /// The number of matches the list reports (`<strong>N</strong> potentialer`).
@@ -184,7 +191,10 @@ async fn demo_columns_totals_search_and_the_business_case_page_agree() {
     .await;
     let e = &exact[&with_case];
     assert_eq!(list_row, &format_kr(e.npv));
-    assert!(bc.contains(&format_kr(e.npv)), "the page shows the same NPV");
+    assert!(
+        bc.contains(&format_kr(e.npv)),
+        "the page shows the same NPV"
+    );
     let full = column(&first, "full_effect");
     if let Some((_, text)) = full.iter().find(|(id, _)| *id == with_case.0) {
         assert_eq!(text, &format_kr(e.full_effect));
@@ -217,7 +227,10 @@ async fn demo_columns_totals_search_and_the_business_case_page_agree() {
     let (_, page) = get_text(
         &client,
         &app,
-        &format!("/potentialer?{ALL_COLUMNS}&technology={}&per_page=200", rpa.id),
+        &format!(
+            "/potentialer?{ALL_COLUMNS}&technology={}&per_page=200",
+            rpa.id
+        ),
     )
     .await;
     let rpa_ids: Vec<i64> = column(&page, "npv").iter().map(|(id, _)| *id).collect();
@@ -405,7 +418,10 @@ async fn bulk_status_change_reports_each_row_and_needs_the_permission() {
         Status::Ide
     );
     let (_, list) = get_text(&client, &app, "/potentialer").await;
-    assert!(list.contains("id=\"masse\""), "porteføljeleder sees the bulk form");
+    assert!(
+        list.contains("id=\"masse\""),
+        "porteføljeleder sees the bulk form"
+    );
 }
 
 #[tokio::test]
@@ -500,8 +516,14 @@ async fn saved_views_belong_to_one_user_in_one_tenant() {
     );
     let (_, page) = get_text(&pl, &app, &to).await;
     assert!(page.contains(">Besluttet i SSÆ</a>"));
-    assert!(page.contains("aria-current=\"true\""), "the view is the one shown");
-    assert!(page.contains("value=\"full_effect\" checked"), "the view's columns");
+    assert!(
+        page.contains("aria-current=\"true\""),
+        "the view is the one shown"
+    );
+    assert!(
+        page.contains("value=\"full_effect\" checked"),
+        "the view's columns"
+    );
 
     // Saving under the same name replaces the query; an empty name is a Danish error.
     let res = post_form(
@@ -551,10 +573,18 @@ async fn saved_views_belong_to_one_user_in_one_tenant() {
     assert!(!page.contains("Besluttet i SSÆ"));
     let (status, _) = post_text(&other, &app, &delete, &[("_csrf", &other_csrf)]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(app.store.list_views(t.tenant.id, user).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store.list_views(t.tenant.id, user).await.unwrap().len(),
+        1
+    );
 
     // The owner deletes it.
     let res = post_form(&pl, &app, &delete, &[("_csrf", &csrf)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(app.store.list_views(t.tenant.id, user).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .list_views(t.tenant.id, user)
+        .await
+        .unwrap()
+        .is_empty());
 }

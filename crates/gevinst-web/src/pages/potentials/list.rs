@@ -6,8 +6,8 @@
 //! above the list, which then ignores just the invalid filters.
 
 use super::form::{error_links, ErrorLink};
-use super::list_columns::{self as cols, Cell, ColumnHeader, TotalsRow, ViewLink};
 use super::history::NONE;
+use super::list_columns::{self as cols, Cell, ColumnHeader, TotalsRow, ViewLink};
 use super::{indent, Choice};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
@@ -277,9 +277,8 @@ fn column_headers(p: &ListParams, cols: Option<&str>, req: &ListRequest) -> Vec<
             let current = req.by == Some(*c);
             let mut target = p.clone();
             target.sort = Some(c.as_str().to_owned());
-            target.order = current.then(|| {
-                if req.query.descending { "asc" } else { "desc" }.to_owned()
-            });
+            target.order =
+                current.then(|| if req.query.descending { "asc" } else { "desc" }.to_owned());
             ColumnHeader {
                 key: c.as_str(),
                 label: c.label(),
@@ -554,7 +553,10 @@ mod tests {
             href(&p, None, Some(2)),
             "/potentialer?status=ide&q=r%C3%B8d+bil&page=2"
         );
-        assert_eq!(href(&p, None, Some(1)), "/potentialer?status=ide&q=r%C3%B8d+bil");
+        assert_eq!(
+            href(&p, None, Some(1)),
+            "/potentialer?status=ide&q=r%C3%B8d+bil"
+        );
         assert_eq!(href(&ListParams::default(), None, None), "/potentialer");
     }
 

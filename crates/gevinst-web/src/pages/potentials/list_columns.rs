@@ -101,7 +101,11 @@ pub(crate) fn row_cells(row: &ListRow, columns: &[ListColumn], lists: &TenantLis
 
 /// The totals row for the filter: each summed column's exact sum, rounded once here.
 pub(crate) fn totals_row(t: &FigureTotals, columns: &[ListColumn]) -> TotalsRow {
-    let potentials = if t.rows == 1 { "potentiale" } else { "potentialer" };
+    let potentials = if t.rows == 1 {
+        "potentiale"
+    } else {
+        "potentialer"
+    };
     TotalsRow {
         label: format!(
             "I alt ({} {potentials}, {} med business case)",

@@ -12,13 +12,13 @@
 //! Form input arrives as text and stays text until the use case has accepted it, so that a
 //! form with errors can be shown again exactly as the user typed it.
 
+mod bulk;
 mod detail;
 mod export;
 mod form;
 mod history;
 mod list;
 mod list_columns;
-mod bulk;
 mod new;
 
 use crate::AppState;
