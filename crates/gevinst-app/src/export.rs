@@ -166,7 +166,7 @@ fn person(lists: &TenantLists, id: Option<gevinst_domain::UserId>) -> Option<Per
 /// Builds the portfolio for `potentials`, evaluating (and optionally simulating) each case.
 /// A simulated export runs within `limiter`'s caps when one is given (the web download);
 /// the operator's CLI export has none.
-async fn build(
+pub(crate) async fn build(
     store: &dyn Store,
     limiter: Option<&ComputeLimiter>,
     tenant: &Tenant,
@@ -231,7 +231,7 @@ async fn build(
 }
 
 /// Writes the portfolio in `format` off the async workers.
-async fn write(
+pub(crate) async fn write(
     portfolio: Portfolio,
     tenant: &Tenant,
     format: ExportFormat,

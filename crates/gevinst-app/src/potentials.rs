@@ -341,7 +341,9 @@ pub struct ListParams {
     /// A technology type id.
     #[param(value_type = Option<i64>)]
     pub technology: Option<String>,
-    /// Text to find in title, description and tags, at most 200 characters.
+    /// Text to find in title, description and tags, or in the name of the potential's
+    /// technology type, at most 200 characters. Written with or without æ, ø and å
+    /// ("skaermbesoeg" finds "skærmbesøg").
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// `title`, `status`, `created`, `updated` (default) or `unit`.
@@ -407,7 +409,15 @@ impl ListParams {
             if text.chars().count() > 200 {
                 e.add("q", "too_long", "Søgeteksten må højst være 200 tegn.");
             } else {
-                q.text = Some(gevinst_domain::text::search_key(text));
+                let folded = gevinst_domain::text::search_fold(text);
+                // A technology's name finds its potentials ("RPA" → "RPA/softwarerobot").
+                q.text_technology_ids = lists
+                    .technologies
+                    .iter()
+                    .filter(|t| gevinst_domain::text::search_fold(&t.name).contains(&folded))
+                    .map(|t| TechnologyId(t.id))
+                    .collect();
+                q.text = Some(folded);
             }
         }
         if let Some(s) = opt(&self.sort) {

@@ -63,6 +63,11 @@ pub enum Permission {
     /// Import potentials from a spreadsheet. Every role but læser; each row still needs
     /// [`Permission::EditPotential`] of its unit, or [`Permission::ManagePortfolio`].
     Import,
+    /// Act on many potentials at once from the list (*masseredigering*): change the status
+    /// of the selected rows, add them to a programme. Porteføljeleder and admin; each row's
+    /// change still needs its own permission ([`Permission::ChangeStatus`] of its unit,
+    /// [`Permission::ManagePortfolio`]).
+    BulkEdit,
     /// Manage users, units and tenant settings.
     Administer,
 }
@@ -88,6 +93,7 @@ impl Actor {
             (Role::Leder | Role::DigitalAgent, Permission::Contribute | Permission::Import) => true,
             (Role::Leder | Role::DigitalAgent, Permission::ApproveActuals) => false,
             (Role::Leder | Role::DigitalAgent, Permission::ManagePortfolio) => false,
+            (Role::Leder | Role::DigitalAgent, Permission::BulkEdit) => false,
             (Role::DigitalAgent, Permission::AssignBenefitOwner(_)) => false,
             (Role::DigitalAgent, Permission::EditPotential(u)) => in_scope(u),
             (Role::DigitalAgent, Permission::ChangeStatus(u, to)) => {
@@ -99,7 +105,7 @@ impl Actor {
     /// Whether the actor may do `what`, a permission that is not bound to a unit
     /// ([`Permission::ManagePortfolio`], [`Permission::ApproveActuals`],
     /// [`Permission::Administer`], [`Permission::SubmitIdea`], [`Permission::Contribute`],
-    /// [`Permission::Import`]). A unit-bound permission
+    /// [`Permission::Import`], [`Permission::BulkEdit`]). A unit-bound permission
     /// asked this way is never granted below the tenant-wide roles.
     pub fn may_tenant_wide(&self, what: Permission) -> bool {
         self.may(what, &UnitTree::new(Vec::new()))
@@ -170,6 +176,7 @@ mod tests {
             ("contribute",                    P::Contribute,                [true,  true,  true,  true,  false]),
             ("import",                        P::Import,                    [true,  true,  true,  true,  false]),
             ("administer",                    P::Administer,                [true,  false, false, false, false]),
+            ("bulk edit",                     P::BulkEdit,                  [true,  true,  false, false, false]),
         ];
         // Every kind of permission has a row: this match stops compiling when one is added.
         let kind = |p: &P| match p {
@@ -182,9 +189,10 @@ mod tests {
             P::Contribute => 6,
             P::Import => 7,
             P::Administer => 8,
+            P::BulkEdit => 9,
         };
         let kinds: BTreeSet<usize> = table.iter().map(|(_, p, _)| kind(p)).collect();
-        assert_eq!(kinds, (0..=8).collect::<BTreeSet<_>>());
+        assert_eq!(kinds, (0..=9).collect::<BTreeSet<_>>());
         let t = tree();
         for (what, permission, expected) in table {
             for (role, may) in ROLES.iter().zip(expected) {
@@ -201,6 +209,7 @@ mod tests {
             P::ManagePortfolio,
             P::ApproveActuals,
             P::Administer,
+            P::BulkEdit,
         ] {
             for role in ROLES {
                 let a = actor(role, &[1]);

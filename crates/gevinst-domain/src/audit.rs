@@ -45,6 +45,9 @@ pub enum EntityKind {
     /// tenant's id, so one query lists every export of the tenant, and the entry's
     /// changes name what was exported (see `gevinst_app::export::ExportRecord`).
     Export,
+    /// A user's saved view of the potentials list (columns, filters, sort); the entity id
+    /// is the view's id.
+    ListView,
 }
 
 impl EntityKind {
@@ -66,6 +69,7 @@ impl EntityKind {
             EntityKind::StatusProbabilities => "status_probabilities",
             EntityKind::Session => "session",
             EntityKind::Export => "export",
+            EntityKind::ListView => "list_view",
         }
     }
 
@@ -88,6 +92,7 @@ impl EntityKind {
             StatusProbabilities,
             Session,
             Export,
+            ListView,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -359,6 +364,7 @@ mod tests {
             EntityKind::BenefitPlan,
             EntityKind::Actual,
             EntityKind::StatusProbabilities,
+            EntityKind::ListView,
         ] {
             assert_eq!(EntityKind::parse(k.as_str()), Some(k));
         }

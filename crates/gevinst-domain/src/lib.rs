@@ -38,6 +38,7 @@ pub mod json_number;
 pub mod lifecycle;
 pub mod login_throttle;
 pub mod potential;
+pub mod potential_list;
 pub mod programme;
 pub mod reminder;
 pub mod status;

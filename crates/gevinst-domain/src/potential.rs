@@ -3,7 +3,7 @@
 use crate::cpr;
 use crate::ids::{FagomraadeId, PotentialId, TechnologyId, TenantId, UnitId, UserId};
 use crate::status::Status;
-use crate::text::{char_len, clean, search_key};
+use crate::text::{char_len, clean, search_fold};
 use crate::validation::FieldErrors;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -264,9 +264,10 @@ impl PotentialDraft {
 }
 
 impl ValidPotential {
-    /// The lower-cased text that list searches match against.
+    /// The lower-cased, folded text that list searches match against (see
+    /// [`search_fold`]).
     pub fn search_text(&self) -> String {
-        search_key(&format!(
+        search_fold(&format!(
             "{} {} {}",
             self.title,
             self.description,
@@ -379,8 +380,12 @@ pub struct PotentialQuery {
     pub fagomraade_id: Option<FagomraadeId>,
     /// Only this technology type.
     pub technology_id: Option<TechnologyId>,
-    /// Text that must occur in title, description or tags (already a [`search_key`]).
+    /// Text that must occur in title, description or tags (already a [`search_fold`]).
     pub text: Option<String>,
+    /// Technology types whose name matches `text`: their potentials match the text too
+    /// ("RPA" finds every potential of the technology "RPA/softwarerobot"). Ignored without
+    /// `text`.
+    pub text_technology_ids: Vec<TechnologyId>,
     /// Sort key.
     pub sort: SortKey,
     /// Descending order.
@@ -399,6 +404,7 @@ impl Default for PotentialQuery {
             fagomraade_id: None,
             technology_id: None,
             text: None,
+            text_technology_ids: Vec::new(),
             sort: SortKey::Updated,
             descending: true,
             page: 1,
@@ -478,7 +484,7 @@ mod tests {
         );
         assert_eq!(v.tags, vec!["RPA", "Jobcenter"]);
         assert_eq!(v.source, Source::EmployeeProposal);
-        assert!(v.search_text().contains("sygedagpengeopfølgning"));
+        assert!(v.search_text().contains("sygedagpengeopfoelgning"));
     }
 
     #[test]

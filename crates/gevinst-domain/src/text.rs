@@ -23,6 +23,40 @@ pub fn search_key(input: &str) -> String {
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Letters that list searches fold to a plain spelling, so that text written without æ, ø
+/// and å finds text written with them, and the other way round: "skaermbesoeg" finds
+/// "skærmbesøg", and "å" finds "aa". Applied after lower-casing. The migration that
+/// backfilled stored search text (`0017_search_fold.sql`) repeats this table in SQL; a
+/// store test keeps the two equal.
+pub const SEARCH_FOLDS: [(char, &str); 10] = [
+    ('æ', "ae"),
+    ('ø', "oe"),
+    ('å', "aa"),
+    ('ä', "ae"),
+    ('ö', "oe"),
+    ('ü', "ue"),
+    ('é', "e"),
+    ('è', "e"),
+    ('á', "a"),
+    ('ó', "o"),
+];
+
+/// The folded form that list searches compare: [`search_key`] (lower case, single spaces)
+/// with every letter of [`SEARCH_FOLDS`] replaced by its plain spelling. The same function
+/// is applied to the stored text and to the query, so "skaermbesoeg", "skærmbesøg" and
+/// "SKÆRMBESØG" all fold to "skaermbesoeg", the same on SQLite and PostgreSQL.
+pub fn search_fold(input: &str) -> String {
+    let key = search_key(input);
+    let mut out = String::with_capacity(key.len() + 8);
+    for c in key.chars() {
+        match SEARCH_FOLDS.iter().find(|(from, _)| *from == c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Cleans a one-line name and checks that it is present and at most `max` characters.
 /// `subject` starts the Danish messages, e.g. "Navnet" or "Enhedens navn".
 pub fn required_name(
@@ -84,5 +118,22 @@ mod tests {
     #[test]
     fn search_key_lowercases_danish() {
         assert_eq!(search_key("ÆBLE  Øst\nÅen"), "æble øst åen");
+    }
+
+    #[test]
+    fn search_fold_meets_words_written_without_danish_letters() {
+        assert_eq!(search_fold("Skærmbesøg"), "skaermbesoeg");
+        assert_eq!(search_fold("skaermbesoeg"), "skaermbesoeg");
+        assert_eq!(
+            search_fold("SKÆRMBESØG  i  Ældreplejen"),
+            "skaermbesoeg i aeldreplejen"
+        );
+        // Both directions: "aa" and "å" fold alike, as do "oe"/"ø" and "ae"/"æ".
+        assert_eq!(search_fold("Århus"), search_fold("Aarhus"));
+        assert_eq!(search_fold("Sø"), search_fold("soe"));
+        assert_eq!(search_fold("Æble"), search_fold("aeble"));
+        assert_eq!(search_fold("idé"), "ide");
+        assert!(search_fold("borgerens skærmbesøg").contains(&search_fold("skaermbesoeg")));
+        assert_eq!(search_fold("RPA/softwarerobot"), "rpa/softwarerobot");
     }
 }

@@ -9,6 +9,7 @@
 //! | sessions, API tokens, login throttling | [`AccessStore`] |
 //! | units, fagområder, technology types | [`OrganisationStore`] |
 //! | potentials | [`PotentialStore`] |
+//! | saved views of the potentials list | [`ListViewStore`] |
 //! | business cases and economic settings | [`DocumentStore`] |
 //! | programmes, benefit plans, actuals | [`ProgrammeStore`] |
 //! | imports, mappings, uploads | [`ImportStore`] |
@@ -60,6 +61,7 @@ mod audit;
 mod documents;
 mod error;
 mod import;
+mod list_views;
 mod maintenance;
 mod organisation;
 mod potentials;
@@ -80,6 +82,7 @@ pub use import::{
     ImportAction, ImportBatch, ImportNewUnit, ImportOutcome, ImportProgress, ImportRow,
     ImportStore, StoredImportMapping,
 };
+pub use list_views::{ListViewStore, StoredListView};
 pub use maintenance::MaintenanceStore;
 pub use organisation::{Catalogue, OrganisationStore};
 pub use potentials::{PotentialCounts, PotentialStore};
@@ -96,8 +99,9 @@ pub use tenants::{TenantStore, UserCredentials};
 /// trait through a [`DynStore`] needs that trait in scope.
 pub mod prelude {
     pub use crate::{
-        AccessStore, AuditStore, DocumentStore, DynStore, ImportStore, MaintenanceStore,
-        OrganisationStore, PotentialStore, ProgrammeStore, ReminderStore, Store, TenantStore,
+        AccessStore, AuditStore, DocumentStore, DynStore, ImportStore, ListViewStore,
+        MaintenanceStore, OrganisationStore, PotentialStore, ProgrammeStore, ReminderStore, Store,
+        TenantStore,
     };
 }
 
@@ -123,6 +127,7 @@ pub trait Store:
     + AccessStore
     + OrganisationStore
     + PotentialStore
+    + ListViewStore
     + DocumentStore
     + ProgrammeStore
     + ReminderStore

@@ -50,7 +50,8 @@ use gevinst_domain::business_case::Decimal;
 pub mod store {
     pub use gevinst_store::prelude;
     pub use gevinst_store::{
-        Catalogue, DynStore, ImportUploadChange, StoredBenefitPlan, StoredBusinessCase,
+        Catalogue, DynStore, ImportUploadChange, StoredActual, StoredBenefitPlan,
+        StoredBusinessCase,
     };
 }
 

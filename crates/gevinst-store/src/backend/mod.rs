@@ -24,6 +24,7 @@ mod actual_versions;
 mod audit_log;
 mod documents;
 mod import;
+mod list_views;
 mod maintenance;
 mod migrate;
 mod organisation;
@@ -177,6 +178,7 @@ async fn entity_exists(
         }
         // Exports are keyed by the tenant.
         EntityKind::Export => "SELECT id FROM tenants WHERE id = $1 AND id = $2",
+        EntityKind::ListView => "SELECT id FROM list_views WHERE tenant_id = $1 AND id = $2",
     };
     Ok(sqlx::query(sql)
         .bind(tenant.0)

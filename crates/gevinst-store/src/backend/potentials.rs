@@ -208,12 +208,21 @@ fn push_potential_filters(qb: &mut QueryBuilder<'_, Db>, tenant: TenantId, q: &P
     let text = q
         .text
         .as_deref()
-        .map(gevinst_domain::text::search_key)
+        .map(gevinst_domain::text::search_fold)
         .filter(|t| !t.is_empty());
     if let Some(t) = text {
-        qb.push(" AND p.search_text LIKE ")
+        qb.push(" AND (p.search_text LIKE ")
             .push_bind(format!("%{}%", escape_like(&t)))
             .push(" ESCAPE '\\'");
+        if !q.text_technology_ids.is_empty() {
+            qb.push(" OR p.technology_id IN (");
+            let mut sep = qb.separated(", ");
+            for t in &q.text_technology_ids {
+                sep.push_bind(t.0);
+            }
+            qb.push(")");
+        }
+        qb.push(")");
     }
 }
 

@@ -13,7 +13,7 @@ use crate::helpers::{
 };
 use crate::pages_programmes::{actual_form, actual_path, plan_path, world};
 use gevinst_domain::{AuditAction, EntityKind, Role};
-use gevinst_store::StoredActual;
+use gevinst_testkit::store::StoredActual;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

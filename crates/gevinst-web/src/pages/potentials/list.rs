@@ -7,6 +7,7 @@
 
 use super::form::{error_links, ErrorLink};
 use super::history::NONE;
+use super::list_columns::{self as cols, Cell, ColumnHeader, TotalsRow, ViewLink};
 use super::{indent, Choice};
 use crate::error::PageError;
 use crate::pages::layout::Layout;
@@ -17,15 +18,18 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use gevinst_app::potential_list::ListRequest;
 use gevinst_app::potentials::ListParams;
+use gevinst_domain::access::Permission;
 use gevinst_domain::danish;
-use gevinst_domain::{FieldErrors, PotentialQuery, SortKey, Status};
+use gevinst_domain::potential_list::ListColumn;
+use gevinst_domain::{FieldErrors, SortKey, Status};
 
 /// Rows-per-page choices offered in the form.
 const PER_PAGE: [u32; 4] = [25, 50, 100, 200];
 
 /// Fields of the filter form, which are also the ids of its inputs.
-const FILTER_FIELDS: [&str; 9] = [
+const FILTER_FIELDS: [&str; 11] = [
     "status",
     "unit",
     "fagomraade",
@@ -35,6 +39,18 @@ const FILTER_FIELDS: [&str; 9] = [
     "order",
     "page",
     "per_page",
+    "cols",
+    "view_name",
+];
+
+/// Filters folded under "Flere filtre"; an error in one opens the fold.
+const FOLDED_FIELDS: [&str; 6] = [
+    "fagomraade",
+    "technology",
+    "sort",
+    "order",
+    "per_page",
+    "cols",
 ];
 
 /// One row of the table.
@@ -58,6 +74,8 @@ pub(crate) struct Row {
     pub updated: String,
     /// Last change, machine-readable.
     pub updated_iso: String,
+    /// The optional columns' cells.
+    pub cells: Vec<Cell>,
 }
 
 /// A sortable column header.
@@ -96,6 +114,16 @@ struct ListPage {
     next_href: Option<String>,
     last_href: Option<String>,
     headers: Vec<SortHeader>,
+    column_headers: Vec<ColumnHeader>,
+    column_choices: Vec<Choice>,
+    totals: Option<TotalsRow>,
+    fixed_columns: usize,
+    more_open: bool,
+    views: Vec<ViewLink>,
+    view_query: String,
+    may_bulk: bool,
+    bulk_statuses: Vec<Choice>,
+    programmes: Vec<Choice>,
     filtered: bool,
     xlsx_href: String,
     xlsx_simulated_href: String,
@@ -122,6 +150,19 @@ fn slot<'a>(p: &'a mut ListParams, name: &str) -> Option<&'a mut Option<String>>
         "per_page" => &mut p.per_page,
         _ => return None,
     })
+}
+
+/// The chosen columns in the query string (`cols=npv&cols=fte` or `cols=npv,fte`), joined
+/// by commas; `None` when there are none.
+pub(super) fn read_cols(raw: Option<&str>) -> Option<String> {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or_default())
+        .unwrap_or_default();
+    let cols: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, v)| k == "cols" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .collect();
+    (!cols.is_empty()).then(|| cols.join(","))
 }
 
 /// Reads the query string into list parameters.
@@ -189,20 +230,28 @@ fn with_query(base: String, fields: Vec<(&str, Option<&str>)>) -> String {
     }
 }
 
-/// The query string for `p` with a page number (`None`: first page, left out).
-fn href(p: &ListParams, page: Option<u32>) -> String {
+/// The query string for `p` and the columns `cols` with a page number (`None`: first page,
+/// left out).
+fn href(p: &ListParams, cols: Option<&str>, page: Option<u32>) -> String {
     let page = page.filter(|n| *n > 1).map(|n| n.to_string());
     let mut fields = filter_fields(p);
     fields.push(("per_page", p.per_page.as_deref()));
+    fields.push(("cols", cols));
     fields.push(("page", page.as_deref()));
     with_query("/potentialer".to_owned(), fields)
 }
 
-/// The download link for `p`'s filters and sort (all pages, so no page or page size).
+/// The download link for `p`'s filters and sort (all pages, so no page or page size). A
+/// sort by an optional column is left out: the file keeps the list's own order.
 fn export_href(p: &ListParams, extension: &str) -> String {
+    let mut p = p.clone();
+    if p.sort.as_deref().and_then(ListColumn::parse).is_some() {
+        p.sort = None;
+        p.order = None;
+    }
     with_query(
         format!("/potentialer/eksport.{extension}"),
-        filter_fields(p),
+        filter_fields(&p),
     )
 }
 
@@ -212,7 +261,37 @@ fn simulated(href: &str) -> String {
     format!("{href}{sep}simuler=1")
 }
 
-fn sort_headers(p: &ListParams, q: &PotentialQuery) -> Vec<SortHeader> {
+fn aria_sort(current: bool, descending: bool) -> &'static str {
+    match (current, descending) {
+        (false, _) => "",
+        (true, true) => "descending",
+        (true, false) => "ascending",
+    }
+}
+
+/// The headers of the optional columns, each sorting by its column.
+fn column_headers(p: &ListParams, cols: Option<&str>, req: &ListRequest) -> Vec<ColumnHeader> {
+    req.columns
+        .iter()
+        .map(|c| {
+            let current = req.by == Some(*c);
+            let mut target = p.clone();
+            target.sort = Some(c.as_str().to_owned());
+            target.order =
+                current.then(|| if req.query.descending { "asc" } else { "desc" }.to_owned());
+            ColumnHeader {
+                key: c.as_str(),
+                label: c.label(),
+                numeric: c.is_figure(),
+                href: href(&target, cols, None),
+                aria_sort: aria_sort(current, req.query.descending),
+            }
+        })
+        .collect()
+}
+
+fn sort_headers(p: &ListParams, cols: Option<&str>, req: &ListRequest) -> Vec<SortHeader> {
+    let q = &req.query;
     [
         (SortKey::Title, "Titel"),
         (SortKey::Status, "Status"),
@@ -221,19 +300,14 @@ fn sort_headers(p: &ListParams, q: &PotentialQuery) -> Vec<SortHeader> {
     ]
     .into_iter()
     .map(|(key, label)| {
-        let current = q.sort == key;
+        let current = req.by.is_none() && q.sort == key;
         let mut target = p.clone();
         target.sort = Some(key.as_str().to_owned());
         target.order = current.then(|| if q.descending { "asc" } else { "desc" }.to_owned());
-        let aria_sort = match (current, q.descending) {
-            (false, _) => "",
-            (true, true) => "descending",
-            (true, false) => "ascending",
-        };
         SortHeader {
             label,
-            href: href(&target, None),
-            aria_sort,
+            href: href(&target, cols, None),
+            aria_sort: aria_sort(current, q.descending),
         }
     })
     .collect()
@@ -248,20 +322,34 @@ pub(super) async fn show(
     let app = &state.app;
     let lists = app.potentials().lists(&who.principal).await?;
     let params = read_params(raw.as_deref());
-    let (query, errors, used) = match params.to_query(&lists) {
-        Ok(q) => (q, FieldErrors::new(), params.clone()),
-        Err(errors) => {
-            let used = without_invalid(&params, &errors);
-            let q = used.to_query(&lists).unwrap_or_default();
-            (q, errors, used)
-        }
-    };
-    let page = app.potentials().list(&who.principal, &query).await?;
+    let chosen_cols = read_cols(raw.as_deref());
+    let (req, errors, used, used_cols) =
+        match params.to_list_request(chosen_cols.as_deref(), &lists) {
+            Ok(r) => (r, FieldErrors::new(), params.clone(), chosen_cols.clone()),
+            Err(errors) => {
+                let used = without_invalid(&params, &errors);
+                let used_cols = chosen_cols
+                    .clone()
+                    .filter(|_| errors.message_for("cols").is_none());
+                let r = used
+                    .to_list_request(used_cols.as_deref(), &lists)
+                    .unwrap_or_default();
+                (r, errors, used, used_cols)
+            }
+        };
+    let query = &req.query;
+    let list = app
+        .potentials()
+        .list_figures(&who.principal, &lists, &req)
+        .await?;
+    let page = &list.page;
     let pages = page.pages();
+    let used_cols = used_cols.as_deref();
     let rows = page
         .items
         .iter()
-        .map(|p| Row {
+        .map(|r| (r, &r.potential))
+        .map(|(r, p)| Row {
             id: p.id.0,
             title: p.title.clone(),
             status_key: p.status.as_str(),
@@ -277,6 +365,7 @@ pub(super) async fn show(
                 .to_owned(),
             updated: danish::format_local_date(p.updated_at),
             updated_iso: p.updated_at.to_rfc3339(),
+            cells: cols::row_cells(r, &req.columns, &lists),
         })
         .collect();
 
@@ -326,7 +415,7 @@ pub(super) async fn show(
     };
     let fagomraader = catalogue(&lists.fagomraader, value(&params.fagomraade));
     let technologies = catalogue(&lists.technologies, value(&params.technology));
-    let sort_now = query.sort.as_str();
+    let sort_now = req.by.map_or(query.sort.as_str(), ListColumn::as_str);
     let sorts = [
         (SortKey::Updated, "Senest ændret"),
         (SortKey::Created, "Oprettet"),
@@ -336,6 +425,11 @@ pub(super) async fn show(
     ]
     .into_iter()
     .map(|(k, l)| Choice::new(k.as_str(), l, sort_now))
+    .chain(
+        ListColumn::ALL
+            .into_iter()
+            .map(|c| Choice::new(c.as_str(), c.label(), sort_now)),
+    )
     .collect();
     let order_now = if query.descending { "desc" } else { "asc" };
     let orders = vec![
@@ -351,16 +445,16 @@ pub(super) async fn show(
     let current = query.page;
     let (first_href, prev_href) = if current > 1 {
         (
-            Some(href(&used, None)),
-            Some(href(&used, Some(current.min(pages + 1) - 1))),
+            Some(href(&used, used_cols, None)),
+            Some(href(&used, used_cols, Some(current.min(pages + 1) - 1))),
         )
     } else {
         (None, None)
     };
     let (next_href, last_href) = if current < pages {
         (
-            Some(href(&used, Some(current + 1))),
-            Some(href(&used, Some(pages))),
+            Some(href(&used, used_cols, Some(current + 1))),
+            Some(href(&used, used_cols, Some(pages))),
         )
     } else {
         (None, None)
@@ -379,6 +473,25 @@ pub(super) async fn show(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let view_query = href(&used, used_cols, None)
+        .trim_start_matches("/potentialer")
+        .trim_start_matches('?')
+        .to_owned();
+    let views = cols::view_links(app.potentials().views(&who.principal).await?, &view_query);
+    let may_bulk = who.principal.actor.may_tenant_wide(Permission::BulkEdit);
+    let programmes = if may_bulk {
+        app.programmes()
+            .list(&who.principal)
+            .await?
+            .into_iter()
+            .map(|p| Choice::new(p.id.0.to_string(), p.programme.name, ""))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let more_open = FOLDED_FIELDS
+        .iter()
+        .any(|f| errors.message_for(f).is_some());
     let view = ListPage {
         layout: Layout::new(&who, "Potentialer", "potentialer"),
         errors: error_links(&errors, &FILTER_FIELDS, "q"),
@@ -400,7 +513,20 @@ pub(super) async fn show(
         prev_href,
         next_href,
         last_href,
-        headers: sort_headers(&used, &query),
+        headers: sort_headers(&used, used_cols, &req),
+        column_headers: column_headers(&used, used_cols, &req),
+        column_choices: cols::column_choices(&req.columns),
+        totals: list
+            .totals
+            .as_ref()
+            .map(|t| cols::totals_row(t, &req.columns)),
+        fixed_columns: if may_bulk { 7 } else { 6 },
+        more_open,
+        views,
+        view_query,
+        may_bulk,
+        bulk_statuses: cols::bulk_statuses(),
+        programmes,
         filtered,
         xlsx_href: export_href(&used, "xlsx"),
         xlsx_simulated_href: simulated(&export_href(&used, "xlsx")),
@@ -424,11 +550,14 @@ mod tests {
     fn hrefs_keep_filters_and_drop_empty_values() {
         let p = read_params(Some("status=ide&q=r%C3%B8d+bil&unit=&page=3"));
         assert_eq!(
-            href(&p, Some(2)),
+            href(&p, None, Some(2)),
             "/potentialer?status=ide&q=r%C3%B8d+bil&page=2"
         );
-        assert_eq!(href(&p, Some(1)), "/potentialer?status=ide&q=r%C3%B8d+bil");
-        assert_eq!(href(&ListParams::default(), None), "/potentialer");
+        assert_eq!(
+            href(&p, None, Some(1)),
+            "/potentialer?status=ide&q=r%C3%B8d+bil"
+        );
+        assert_eq!(href(&ListParams::default(), None, None), "/potentialer");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //!
 //! - `GET /potentialer`: [`list`]
 //! - `GET|POST /potentialer/ny`: [`new`]
+//! - `POST /potentialer/masse`, `POST /potentialer/visninger`,
+//!   `POST /potentialer/visninger/{id}/slet`: [`bulk`]
 //! - `GET /potentialer/eksport.xlsx`, `GET /potentialer/eksport.csv`: [`export`]
 //! - `GET /potentialer/{id}`, `POST /potentialer/{id}/rediger`, `POST /potentialer/{id}/status`:
 //!   [`detail`]
@@ -10,11 +12,13 @@
 //! Form input arrives as text and stays text until the use case has accepted it, so that a
 //! form with errors can be shown again exactly as the user typed it.
 
+mod bulk;
 mod detail;
 mod export;
 mod form;
 mod history;
 mod list;
+mod list_columns;
 mod new;
 
 use crate::AppState;
@@ -28,6 +32,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/potentialer", get(list::show))
         .route("/potentialer/ny", get(new::form).post(new::submit))
+        .route("/potentialer/masse", post(bulk::act))
+        .route("/potentialer/visninger", post(bulk::save_view))
+        .route("/potentialer/visninger/{id}/slet", post(bulk::delete_view))
         .route("/potentialer/eksport.xlsx", get(export::xlsx))
         .route("/potentialer/eksport.csv", get(export::csv))
         .route("/potentialer/{id}", get(detail::show))
