@@ -137,8 +137,7 @@ pub(crate) async fn collect_tasks(
             for b in &mine {
                 let covering = recorded.iter().find(|a| {
                     a.actual.line == b.line
-                        && (a.actual.period == period
-                            || a.actual.period == Period::Year(period.year()))
+                        && (a.actual.period == period || a.actual.period == period.whole_year())
                 });
                 let state = match covering {
                     Some(_) => TaskState::Done,

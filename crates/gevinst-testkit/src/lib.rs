@@ -39,8 +39,8 @@ pub use db::{
 };
 pub use world::{
     add_user, eksempel, foreign_potential, potential, principal, role_email, seed_tenant,
-    seed_tenant_at, seed_tenant_for_case,
-    tenant_with_manager, valid_potential, AllowAll, AsStore, SeededTenant, PASSWORD,
+    seed_tenant_at, seed_tenant_for_case, tenant_with_manager, valid_potential, AllowAll, AsStore,
+    SeededTenant, PASSWORD,
 };
 
 use gevinst_domain::business_case::Decimal;

@@ -42,8 +42,16 @@ async fn world() -> World {
         vec![social],
     )
     .await;
-    let own = potential(&store, t, aeldre, "Robot i ældreplejen", Status::BusinessCase).await;
-    let foreign_unit = potential(&store, t, teknik, "Sensorer i parker", Status::BusinessCase).await;
+    let own = potential(
+        &store,
+        t,
+        aeldre,
+        "Robot i ældreplejen",
+        Status::BusinessCase,
+    )
+    .await;
+    let foreign_unit =
+        potential(&store, t, teknik, "Sensorer i parker", Status::BusinessCase).await;
     let other_tenant = foreign_potential(&store, Status::BusinessCase).await;
     World {
         store,

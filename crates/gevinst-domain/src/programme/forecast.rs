@@ -2,7 +2,8 @@
 //! of reaching each target by its deadline.
 
 use super::overview::{potential_year, ProgrammePotential};
-use super::plan::{Actual, Period};
+use super::period::Period;
+use super::plan::Actual;
 use super::target::{Programme, TargetKind};
 use crate::business_case::simulate::{chunk_rng, summarise, Pert, SimRng, CHUNK};
 use crate::business_case::{
@@ -206,10 +207,10 @@ pub(crate) fn unmeasured_share(actuals: &[Actual], year: i32) -> Decimal {
         .iter()
         .filter(|a| a.period.year() == year && a.approval.counts_as_realised())
     {
-        match a.period {
-            Period::Year(_) => return Decimal::ZERO,
-            Period::Quarter(_, q @ 1..=4) => quarters[q as usize - 1] = true,
-            Period::Quarter(..) => {}
+        match a.period.quarter_number() {
+            None => return Decimal::ZERO,
+            Some(q @ 1..=4) => quarters[usize::from(q) - 1] = true,
+            Some(_) => {}
         }
     }
     let open = quarters.iter().filter(|q| !**q).count();

@@ -97,6 +97,15 @@ impl Period {
         NaiveDate::from_ymd_opt(self.year(), m, d).unwrap_or(NaiveDate::MAX)
     }
 
+    /// The short form a form field or a query parameter takes: `"2026"` or `"2026-K2"`
+    /// (read back by `FromStr`).
+    pub fn short(self) -> String {
+        match self.0 {
+            PeriodJson::Year(y) => y.to_string(),
+            PeriodJson::Quarter(y, q) => format!("{y}-K{q}"),
+        }
+    }
+
     /// Danish label: "2025" or "2. kvartal 2025" (the same as its `Display`).
     pub fn label(self) -> String {
         self.to_string()

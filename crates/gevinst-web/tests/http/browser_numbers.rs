@@ -110,7 +110,7 @@ async fn the_programme_page_fits_and_its_charts_are_readable_at_both_sizes() {
         .expect("admin");
     let actual = ActualDraft {
         line: Some(1),
-        period: Some(Period::Year(2025)),
+        period: Some(Period::of_year(2025).unwrap()),
         kr: Some("450000".parse().unwrap()),
         ..Default::default()
     };

@@ -97,7 +97,7 @@ async fn closed_year_world(
     let id = programmes.create(&who, &draft).await.expect("programme").id;
     let actual = ActualDraft {
         line: Some(1),
-        period: Some(Period::Year(2025)),
+        period: Some(Period::of_year(2025).unwrap()),
         kr: Some("50000".parse().unwrap()),
         ..Default::default()
     };
@@ -271,7 +271,7 @@ async fn a_harvest_above_the_realised_gain_is_explained() {
     let who = admin(&app, &t).await;
     let actual = ActualDraft {
         line: Some(1),
-        period: Some(Period::Year(2026)),
+        period: Some(Period::of_year(2026).unwrap()),
         kr: Some("10000".parse().unwrap()),
         harvested: Some("30000".parse().unwrap()),
         budget_reference: "Budget 2026, ramme 3.22".into(),

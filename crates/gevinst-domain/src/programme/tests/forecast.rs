@@ -327,7 +327,7 @@ fn the_unmeasured_share_of_a_year_counts_quarters() {
     assert_eq!(unmeasured_share(&pots[0].actuals, 2026), dec!(0.5));
     assert_eq!(unmeasured_share(&pots[0].actuals, 2025), dec!(0));
     assert_eq!(unmeasured_share(&pots[0].actuals, 2027), dec!(1));
-    let mut pending = actual(0, Period::Quarter(2027, 1));
+    let mut pending = actual(0, Period::of_quarter(2027, 1).unwrap());
     pending.approval = ApprovalState::Pending;
     assert_eq!(unmeasured_share(&[pending], 2027), dec!(1));
 }
