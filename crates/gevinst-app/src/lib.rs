@@ -23,6 +23,7 @@ mod common;
 pub mod compute;
 mod error;
 pub mod export;
+pub mod front;
 pub mod import;
 pub mod maintenance;
 pub mod operator;
@@ -32,7 +33,7 @@ pub mod programmes;
 pub mod slots;
 
 pub use app::{
-    Admin, App, Auth, BusinessCases, Exports, Imports, Maintenance, Operator, Potentials,
+    Admin, App, Auth, BusinessCases, Exports, Front, Imports, Maintenance, Operator, Potentials,
     Programmes, Uploads,
 };
 pub use error::AppError;

@@ -15,6 +15,7 @@
 //!   they count; see [`approval`] for the rule.
 //! - [`overview`] aggregates target, planned, decided, realised and harvested per year,
 //!   with breakdowns, the largest gaps, invisible work and the distribution-key shares.
+//! - [`Light`] judges each distribution-key share for the front page (green, yellow, red).
 //! - [`forecast`] runs a Monte Carlo of the annual gain and the probability of reaching
 //!   each target by its deadline.
 //!
@@ -56,6 +57,7 @@ mod distribution;
 mod forecast;
 mod overview;
 mod plan;
+mod steering;
 mod target;
 
 pub use approval::{
@@ -76,6 +78,7 @@ pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,
     BenefitPlan, BenefitYear, MeasurementFrequency, Period,
 };
+pub use steering::{steering_year, steering_years, year_of, Light};
 pub use target::{
     Milestone, Programme, ProgrammeDraft, Target, TargetDraft, TargetKind, MAX_PROGRAMME_YEARS,
     MAX_YEAR, MIN_YEAR,

@@ -14,6 +14,7 @@ mod admin;
 mod auth;
 mod business_case;
 mod form_input;
+mod front;
 mod import;
 pub mod layout;
 mod overview;
@@ -30,7 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
-        .merge(overview::routes())
+        .merge(front::routes())
         .merge(potentials::routes())
         .merge(business_case::routes())
         .merge(admin::routes())
