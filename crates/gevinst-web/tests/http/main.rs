@@ -18,6 +18,7 @@ mod pages_admin;
 mod pages_business_case;
 mod pages_duties;
 mod pages_export;
+mod pages_front;
 mod pages_import;
 mod pages_potentials;
 mod pages_programmes;
