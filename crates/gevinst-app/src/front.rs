@@ -276,9 +276,7 @@ impl Front<'_> {
             .await?
             .into_iter()
             .filter(|c| c.at >= since)
-            .filter_map(|c| {
-                named(c.potential_id).map(|title| Named { item: c, title })
-            })
+            .filter_map(|c| named(c.potential_id).map(|title| Named { item: c, title }))
             .collect();
         let mut new_actuals: Vec<Named<StoredActual>> = store
             .list_tenant_actuals(t)
@@ -291,7 +289,12 @@ impl Front<'_> {
             })
             .filter_map(|a| named(a.potential_id).map(|title| Named { item: a, title }))
             .collect();
-        new_actuals.sort_by(|a, b| b.item.recorded_at.cmp(&a.item.recorded_at).then(b.item.id.cmp(&a.item.id)));
+        new_actuals.sort_by(|a, b| {
+            b.item
+                .recorded_at
+                .cmp(&a.item.recorded_at)
+                .then(b.item.id.cmp(&a.item.id))
+        });
         Ok(WeekChanges {
             since,
             new_potentials,
@@ -328,7 +331,11 @@ impl Front<'_> {
                 })
             })
             .collect();
-        plans.sort_by(|a, b| a.title.cmp(&b.title).then(a.potential_id.cmp(&b.potential_id)));
+        plans.sort_by(|a, b| {
+            a.title
+                .cmp(&b.title)
+                .then(a.potential_id.cmp(&b.potential_id))
+        });
         let horizon = today
             .checked_add_days(Days::new(TASK_DAYS_AHEAD))
             .unwrap_or(today);
@@ -374,7 +381,10 @@ impl Front<'_> {
             .map(|c| c.potential_id)
             .collect();
         let (mut ideas, mut without_case) = (Vec::new(), Vec::new());
-        for p in potentials.into_iter().filter(|p| scope.contains(&p.unit_id)) {
+        for p in potentials
+            .into_iter()
+            .filter(|p| scope.contains(&p.unit_id))
+        {
             if p.status == Status::Ide {
                 ideas.push(p);
             } else if counts_as_planned(p.status) && !with_case.contains(&p.id) {

@@ -780,7 +780,10 @@ async fn versions_and_audit(db: &TestDb) {
     // The tenant's latest changes: newest first, limited, and none of tenant B's.
     let recent = s.recent_status_changes(a, 10).await.unwrap();
     assert_eq!(recent, hist.iter().rev().cloned().collect::<Vec<_>>());
-    assert_eq!(s.recent_status_changes(a, 1).await.unwrap(), [hist[1].clone()]);
+    assert_eq!(
+        s.recent_status_changes(a, 1).await.unwrap(),
+        [hist[1].clone()]
+    );
     assert!(s
         .recent_status_changes(w.b.id, 10)
         .await

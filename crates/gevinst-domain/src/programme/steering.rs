@@ -66,7 +66,9 @@ pub fn year_of(overview: &ProgrammeOverview, year: i32) -> Option<&ProgrammeYear
 pub fn steering_years(programme: &Programme, today_year: i32) -> Vec<i32> {
     let mut years = vec![steering_year(programme, today_year)];
     for t in &programme.targets {
-        let y = t.deadline_year.clamp(programme.first_year, programme.last_year);
+        let y = t
+            .deadline_year
+            .clamp(programme.first_year, programme.last_year);
         if !years.contains(&y) {
             years.push(y);
         }

@@ -11,6 +11,7 @@ mod api_potentials;
 mod api_programmes;
 mod api_security;
 mod browser;
+mod browser_front;
 mod browser_import;
 mod browser_programme;
 mod pages_account;

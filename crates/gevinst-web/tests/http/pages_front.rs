@@ -4,14 +4,14 @@
 //! agent's ideas and potentials without a business case, and the læser's summary.
 
 use crate::helpers::{
-    add_user, get_text, AllowAll, login_role, post_form, row_cells, seed_programme, seed_tenant,
-    spawn_app, spawn_app_with_forecasts, try_login, ProgrammeFixture, SeededTenant, TestApp,
+    add_user, get_text, login_role, post_form, row_cells, seed_programme, seed_tenant, spawn_app,
+    spawn_app_with_forecasts, try_login, AllowAll, ProgrammeFixture, SeededTenant, TestApp,
 };
 use gevinst_domain::{PotentialDraft, Role, Status};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-/// The text of an HTML fragment without its tags.
+/// The text of an HTML fragment without its tags, no-break spaces read as spaces.
 fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
@@ -19,6 +19,7 @@ fn text(html: &str) -> String {
         match c {
             '<' => in_tag = true,
             '>' => in_tag = false,
+            '\u{a0}' if !in_tag => out.push(' '),
             c if !in_tag => out.push(c),
             _ => {}
         }
@@ -77,7 +78,9 @@ async fn assert_figures_equal_programme_page(
     assert_eq!(status, StatusCode::OK);
     let first_year: i32 = {
         let head = from_id(&page, "aar-kr");
-        let at = head.find("<th scope=\"col\" class=\"num\">").expect("year header")
+        let at = head
+            .find("<th scope=\"col\" class=\"num\">")
+            .expect("year header")
             + "<th scope=\"col\" class=\"num\">".len();
         head[at..at + 4].parse().expect("year")
     };
@@ -175,14 +178,19 @@ async fn portfolio_front_page_has_the_programme_pages_figures_and_no_forecast_ru
     )));
     assert_figures_equal_programme_page(&pl, &app, &html, id).await;
     // Every figure links to the programme page's table behind it.
-    assert!(html.contains(&format!("<a href=\"/programmer/{id}#aar-kr\">50.000 kr.</a>")));
+    assert!(html.contains(&format!(
+        "<a href=\"/programmer/{id}#aar-kr\">50.000\u{a0}kr.</a>"
+    )));
     // The gap to the target in words, not a sign.
     let gaps = cells(&html, &format!("forside-{id}-kr"), "Realiseret mod mål");
     assert_eq!(gaps.last().map(String::as_str), Some("100.000 kr. bagud"));
     // A traffic light per share of the key: Teknik og Miljø has no potentials at all.
     let lights = &html[html.find("Trafiklys pr. forvaltning").expect("lights")..];
     let other = &lights[lights
-        .find(&format!("<a href=\"/potentialer?unit={}\">Teknik og Miljø</a>", t.other.id))
+        .find(&format!(
+            "<a href=\"/potentialer?unit={}\">Teknik og Miljø</a>",
+            t.other.id
+        ))
         .expect("Teknik og Miljø links to its list")..];
     let row = &other[..other.find("</tr>").expect("row end")];
     assert!(row.contains("light-red") && row.contains("Rød: ikke dækket af planen"));
@@ -197,8 +205,14 @@ async fn portfolio_front_page_has_the_programme_pages_figures_and_no_forecast_ru
     // The fragment computes it; then both pages show it without computing again.
     let (status, fragment) = get_text(&pl, &app, &format!("/forside/prognose/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(fragment.contains("Målet på 100.000 kr. i 2027: "), "{fragment}");
-    assert!(fragment.contains("Målet på 0,50 årsværk i 2027: "), "{fragment}");
+    assert!(
+        fragment.contains("Målet på 100.000 kr. i 2027: "),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains("Målet på 0,50 årsværk i 2027: "),
+        "{fragment}"
+    );
     assert!(!fragment.contains("<html"), "a fragment, not a page");
     let (_, html) = get_text(&pl, &app, "/").await;
     assert!(html.contains("Sandsynligheden for at nå målene ifølge prognosen"));
@@ -224,7 +238,13 @@ async fn the_forecast_button_works_without_javascript_and_stays_in_the_tenant() 
     let theirs = seed_programme(&app.store, &other).await;
     let (pl, csrf) = login_role(&app, "front", Role::Portefoljeleder).await;
     let id = f.programme.0;
-    let res = post_form(&pl, &app, &format!("/forside/prognose/{id}"), &[("_csrf", &csrf)]).await;
+    let res = post_form(
+        &pl,
+        &app,
+        &format!("/forside/prognose/{id}"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         res.headers()["location"].to_str().expect("location"),
@@ -239,8 +259,13 @@ async fn the_forecast_button_works_without_javascript_and_stays_in_the_tenant() 
     let theirs = theirs.programme.0;
     let (status, _) = get_text(&pl, &app, &format!("/forside/prognose/{theirs}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let res = post_form(&pl, &app, &format!("/forside/prognose/{theirs}"), &[("_csrf", &csrf)])
-        .await;
+    let res = post_form(
+        &pl,
+        &app,
+        &format!("/forside/prognose/{theirs}"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (status, _) = get_text(&pl, &app, "/forside/prognose/abc").await;
     assert!(status.is_client_error(), "{status}");
@@ -288,7 +313,10 @@ async fn portfolio_sees_what_changed_since_last_week_in_its_own_tenant() {
         f.potential.0
     )));
     assert!(actuals.contains("2026, registreret"));
-    assert!(!html.contains(&other.potential.title), "no other tenant's news");
+    assert!(
+        !html.contains(&other.potential.title),
+        "no other tenant's news"
+    );
     // The counts are still there, folded.
     assert!(html.contains("<details>"));
     assert!(html.contains("Potentialer i alt"));
@@ -305,10 +333,7 @@ async fn leder_sees_due_measurements_to_record_their_plans_and_their_units() {
     assert!(tasks.contains("Overskredet"), "{tasks}");
     let record = format!("/potentialer/{}/gevinstplan?line=", f.potential.0);
     assert!(tasks.contains(&record), "{tasks}");
-    assert!(
-        tasks.contains("&period=2025#registrer-titel"),
-        "{tasks}"
-    );
+    assert!(tasks.contains("&period=2025#registrer-titel"), "{tasks}");
     assert!(tasks.contains(">Registrér<span class=\"visually-hidden\">"));
     let plans = section(&html, "mine-gevinstplaner");
     assert!(plans.contains(&format!(
@@ -317,7 +342,9 @@ async fn leder_sees_due_measurements_to_record_their_plans_and_their_units() {
     )));
     let units = section(&html, "mine-enheder");
     let unit = t.forvaltning.id.0;
-    assert!(units.contains(&format!("<a href=\"/potentialer?unit={unit}\">Social og Sundhed</a>")));
+    assert!(units.contains(&format!(
+        "<a href=\"/potentialer?unit={unit}\">Social og Sundhed</a>"
+    )));
     for (status, n) in [("ide", 1), ("besluttet", 1), ("vurderet", 0)] {
         let link = format!("/potentialer?status={status}&unit={unit}\">{n}</a>");
         assert!(units.contains(&link), "{status}: {units}");
@@ -336,9 +363,30 @@ async fn leder_sees_due_measurements_to_record_their_plans_and_their_units() {
 #[tokio::test]
 async fn digital_agent_sees_ideas_and_potentials_without_a_business_case_in_their_units() {
     let (app, t, f) = setup().await;
-    let assessed = add_potential(&app, &t, "Digital post til borgere", t.enhed.id, Status::Vurderet).await;
-    add_potential(&app, &t, "Idé i en anden forvaltning", t.other.id, Status::Ide).await;
-    add_potential(&app, &t, "Afvist uden business case", t.enhed.id, Status::Afvist).await;
+    let assessed = add_potential(
+        &app,
+        &t,
+        "Digital post til borgere",
+        t.enhed.id,
+        Status::Vurderet,
+    )
+    .await;
+    add_potential(
+        &app,
+        &t,
+        "Idé i en anden forvaltning",
+        t.other.id,
+        Status::Ide,
+    )
+    .await;
+    add_potential(
+        &app,
+        &t,
+        "Afvist uden business case",
+        t.enhed.id,
+        Status::Afvist,
+    )
+    .await;
     let (agent, _) = login_role(&app, "front", Role::DigitalAgent).await;
     let (status, html) = get_text(&agent, &app, "/").await;
     assert_eq!(status, StatusCode::OK);
@@ -350,11 +398,17 @@ async fn digital_agent_sees_ideas_and_potentials_without_a_business_case_in_thei
     )));
     assert!(!ideas.contains("Idé i en anden forvaltning"));
     let without = section(&html, "uden-business-case");
-    assert!(without.contains("Potentialer uden business case (1)"), "{without}");
+    assert!(
+        without.contains("Potentialer uden business case (1)"),
+        "{without}"
+    );
     assert!(without.contains(&format!(
         "<a href=\"/potentialer/{assessed}/business-case\">Digital post til borgere</a>"
     )));
-    assert!(!without.contains("Robot til journalisering"), "it has a case");
+    assert!(
+        !without.contains("Robot til journalisering"),
+        "it has a case"
+    );
     assert!(!without.contains("Afvist"), "afvist is not planned");
     assert!(!html.contains("Mine målinger"));
     assert!(!html.contains(&format!("id=\"program-{}\"", f.programme.0)));

@@ -6,8 +6,8 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_app::programmes::Reminder;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{
-    format_chance, format_count, format_date, format_fte, format_gap, format_kr,
-    format_local_date, format_target_amount,
+    format_chance, format_count, format_date, format_fte, format_gap, format_kr, format_local_date,
+    format_target_amount,
 };
 use gevinst_domain::programme::{
     steering_years, year_of, Forecast, Light, Period, Programme, ProgrammeYear, ShareOwner,
@@ -19,7 +19,8 @@ use gevinst_domain::{Potential, Status};
 pub(crate) const SHOWN: usize = 5;
 
 /// The statuses that count as decided, as a list filter.
-pub(crate) const DECIDED_FILTER: &str = "besluttet%2Ci_implementering%2Ci_drift%2Cgevinst_realiseret";
+pub(crate) const DECIDED_FILTER: &str =
+    "besluttet%2Ci_implementering%2Ci_drift%2Cgevinst_realiseret";
 
 /// A figure with the link behind it.
 pub(crate) struct Cell {
@@ -113,6 +114,13 @@ pub(crate) struct UnitRow {
     pub cells: Vec<Cell>,
 }
 
+/// A figure whose number never wraps away from its unit: a no-break space before "kr."
+/// and "årsværk" ("2.000.000 kr. bagud" may still break before "bagud").
+fn keep_unit(text: String) -> String {
+    text.replace(" kr.", "\u{a0}kr.")
+        .replace(" årsværk", "\u{a0}årsværk")
+}
+
 fn programme_href(id: i64, anchor: &str) -> String {
     format!("/programmer/{id}#{anchor}")
 }
@@ -124,10 +132,16 @@ fn figure_table(id: i64, p: &Programme, years: &[&ProgrammeYear], kind: TargetKi
     let anchor = if is_kr { "aar-kr" } else { "aar-aarsvaerk" };
     let href = programme_href(id, anchor);
     let cell = |text: String| Cell {
-        text,
+        text: keep_unit(text),
         href: href.clone(),
     };
-    let pick = |kr: Decimal, fte: Decimal| if is_kr { format_kr(kr) } else { format_fte(fte) };
+    let pick = |kr: Decimal, fte: Decimal| {
+        if is_kr {
+            format_kr(kr)
+        } else {
+            format_fte(fte)
+        }
+    };
     let targets: Vec<usize> = p
         .targets
         .iter()
@@ -174,7 +188,9 @@ fn figure_table(id: i64, p: &Programme, years: &[&ProgrammeYear], kind: TargetKi
         pick(y.figures.realised_kr, y.figures.realised_fte)
     }));
     if is_kr {
-        rows.push(figure("Hjemtaget", "", &|y| format_kr(y.figures.harvested_kr)));
+        rows.push(figure("Hjemtaget", "", &|y| {
+            format_kr(y.figures.harvested_kr)
+        }));
     }
     for &i in &targets {
         rows.push(FigureRow {
@@ -245,7 +261,10 @@ fn lights(s: &ProgrammeSteering, lists: &TenantLists) -> Vec<LightRow> {
                 ShareOwner::Fagomraade(f) => (
                     lists.fagomraade_name(Some(f))?.to_owned(),
                     Some(format!("/potentialer?fagomraade={}", f.0)),
-                    Some(format!("/potentialer?fagomraade={}&status={DECIDED_FILTER}", f.0)),
+                    Some(format!(
+                        "/potentialer?fagomraade={}&status={DECIDED_FILTER}",
+                        f.0
+                    )),
                 ),
             };
             let light = Light::of(r);
@@ -257,10 +276,10 @@ fn lights(s: &ProgrammeSteering, lists: &TenantLists) -> Vec<LightRow> {
                     format_target_amount(kind, target.amount),
                     target.deadline_year
                 ),
-                share: format_target_amount(kind, r.share),
-                decided: format_target_amount(kind, r.decided),
+                share: keep_unit(format_target_amount(kind, r.share)),
+                decided: keep_unit(format_target_amount(kind, r.decided)),
                 decided_href,
-                planned: format_target_amount(kind, r.planned),
+                planned: keep_unit(format_target_amount(kind, r.planned)),
                 key: light.key(),
                 label: light.label(),
             })
@@ -315,9 +334,9 @@ pub(crate) fn programme(
             href: format!("/potentialer/{}/gevinstplan", g.potential.0),
             title: g.title.clone(),
             year: g.year,
-            gap: format_gap(TargetKind::KrPerYear, g.gap_kr),
-            planned: format_kr(g.planned_kr),
-            realised: format_kr(g.realised_kr),
+            gap: keep_unit(format_gap(TargetKind::KrPerYear, g.gap_kr)),
+            planned: keep_unit(format_kr(g.planned_kr)),
+            realised: keep_unit(format_kr(g.realised_kr)),
         })
         .collect();
     ProgrammeView {
@@ -356,10 +375,19 @@ pub(crate) fn changes(c: &WeekChanges, lists: &TenantLists) -> Vec<ChangeGroup> 
             .iter()
             .take(SHOWN)
             .map(|p| {
-                let unit = lists.units.get(p.unit_id).map(|u| u.name.as_str()).unwrap_or("");
+                let unit = lists
+                    .units
+                    .get(p.unit_id)
+                    .map(|u| u.name.as_str())
+                    .unwrap_or("");
                 potential_line(
                     p,
-                    format!("{}, {}, {}", p.status.label(), unit, format_local_date(p.created_at)),
+                    format!(
+                        "{}, {}, {}",
+                        p.status.label(),
+                        unit,
+                        format_local_date(p.created_at)
+                    ),
                 )
             })
             .collect(),
@@ -395,16 +423,23 @@ pub(crate) fn changes(c: &WeekChanges, lists: &TenantLists) -> Vec<ChangeGroup> 
             .iter()
             .take(SHOWN)
             .map(|n| {
-                let pending = n.item.actual.approval
-                    == gevinst_domain::programme::ApprovalState::Pending;
+                let pending =
+                    n.item.actual.approval == gevinst_domain::programme::ApprovalState::Pending;
                 Line {
-                    href: format!("/potentialer/{}/gevinstplan#maalinger", n.item.potential_id.0),
+                    href: format!(
+                        "/potentialer/{}/gevinstplan#maalinger",
+                        n.item.potential_id.0
+                    ),
                     title: n.title.clone(),
                     text: format!(
                         "{}, registreret {}{}",
                         n.item.actual.period.label(),
                         format_local_date(n.item.recorded_at),
-                        if pending { " (afventer godkendelse)" } else { "" }
+                        if pending {
+                            " (afventer godkendelse)"
+                        } else {
+                            ""
+                        }
                     ),
                 }
             })
@@ -495,7 +530,12 @@ pub(crate) fn agent(w: &AgentWork, lists: &TenantLists) -> (Vec<Line>, Vec<Line>
     let ideas = w
         .ideas
         .iter()
-        .map(|p| potential_line(p, format!("{}, indsendt {}", unit(p), format_local_date(p.created_at))))
+        .map(|p| {
+            potential_line(
+                p,
+                format!("{}, indsendt {}", unit(p), format_local_date(p.created_at)),
+            )
+        })
         .collect();
     let without = w
         .without_case
@@ -507,4 +547,20 @@ pub(crate) fn agent(w: &AgentWork, lists: &TenantLists) -> (Vec<Line>, Vec<Line>
         })
         .collect();
     (ideas, without)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_keep_their_unit_and_periods_read_as_the_form_reads_them() {
+        assert_eq!(
+            keep_unit("2.000.000 kr. bagud".into()),
+            "2.000.000\u{a0}kr. bagud"
+        );
+        assert_eq!(keep_unit("0,50 årsværk".into()), "0,50\u{a0}årsværk");
+        assert_eq!(period_input(Period::Year(2026)), "2026");
+        assert_eq!(period_input(Period::Quarter(2026, 2)), "2026-K2");
+    }
 }

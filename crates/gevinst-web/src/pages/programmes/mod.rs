@@ -17,10 +17,10 @@ mod overview;
 mod plan;
 mod probabilities;
 
-/// The forecast settings of the programme page, which the reports show too.
-pub(super) use overview::FORECAST;
 /// The texts of a programme's targets, which the front page shows too.
 pub(super) use overview::target_texts;
+/// The forecast settings of the programme page, which the reports show too.
+pub(super) use overview::FORECAST;
 
 use super::form_input::{field, fields, form_pairs, merge_errors, potential_id, programme_id};
 use crate::AppState;
