@@ -107,13 +107,23 @@ def measure(name, conn, paths, warmup, warmup_path=None):
     for path in paths:
         status, _, body, elapsed = conn.request("GET", path)
         if status != 200:
-            return {
-                "name": name,
-                "available": False,
-                "status": status,
-                "body": body[:300].decode("utf-8", "replace"),
-            }
+            return unavailable(name, status, body)
         times.append(elapsed * 1000)
+    return summary_of(name, times, len(body))
+
+
+def unavailable(name, status, body):
+    """The result dict of a scenario whose request answered `status` (not 200)."""
+    return {
+        "name": name,
+        "available": False,
+        "status": status,
+        "body": body[:300].decode("utf-8", "replace"),
+    }
+
+
+def summary_of(name, times, size):
+    """The result dict of an available scenario: `times` in ms, `size` of its last body."""
     return {
         "name": name,
         "available": True,
@@ -122,7 +132,7 @@ def measure(name, conn, paths, warmup, warmup_path=None):
         "p95_ms": round(percentile(times, 95), 2),
         "min_ms": round(min(times), 2),
         "max_ms": round(max(times), 2),
-        "bytes": len(body),
+        "bytes": size,
     }
 
 
@@ -174,12 +184,7 @@ def measure_rounds(name, conn, paths, rounds, warmup):
         for path in paths:
             status, _, body, _ = conn.request("GET", path)
             if status != 200:
-                return {
-                    "name": name,
-                    "available": False,
-                    "status": status,
-                    "body": body[:300].decode("utf-8", "replace"),
-                }
+                return unavailable(name, status, body)
     times, size = [], 0
     for _ in range(rounds):
         total, size = 0.0, 0
@@ -190,16 +195,7 @@ def measure_rounds(name, conn, paths, rounds, warmup):
             total += elapsed
             size += len(body)
         times.append(total * 1000)
-    return {
-        "name": name,
-        "available": True,
-        "n": len(times),
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(percentile(times, 95), 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        "bytes": size,
-    }
+    return summary_of(name, times, size)
 
 
 def front_and_list(api, args, pid, total):

@@ -26,14 +26,9 @@ async fn as_user(store: &DynStore, user: &gevinst_domain::User) -> gevinst_app::
         .expect("principal")
 }
 
-const SETTINGS: SimulationSettings = SimulationSettings {
-    iterations: 2_000,
-    seed: 7,
-};
-
-#[tokio::test]
-async fn steering_on_the_demo_agrees_with_the_programme_overview_and_never_simulates() {
-    let (store, _dir) = sqlite_store().await;
+/// A SQLite store with the demo loaded, its tenant and an app on it.
+async fn demo() -> (DynStore, tempfile::TempDir, gevinst_domain::Tenant, App) {
+    let (store, dir) = sqlite_store().await;
     gevinst_demo::load_demo(store.as_ref())
         .await
         .expect("demo")
@@ -43,6 +38,17 @@ async fn steering_on_the_demo_agrees_with_the_programme_overview_and_never_simul
         .await
         .expect("tenant");
     let app = App::new(store.clone());
+    (store, dir, tenant, app)
+}
+
+const SETTINGS: SimulationSettings = SimulationSettings {
+    iterations: 2_000,
+    seed: 7,
+};
+
+#[tokio::test]
+async fn steering_on_the_demo_agrees_with_the_programme_overview_and_never_simulates() {
+    let (store, _dir, tenant, app) = demo().await;
     let pl = principal(
         &store,
         tenant.id,
@@ -111,16 +117,7 @@ async fn steering_on_the_demo_agrees_with_the_programme_overview_and_never_simul
 
 #[tokio::test]
 async fn each_role_gets_its_own_part_of_the_front_page() {
-    let (store, _dir) = sqlite_store().await;
-    gevinst_demo::load_demo(store.as_ref())
-        .await
-        .expect("demo")
-        .expect("empty database");
-    let tenant = store
-        .tenant_by_slug(gevinst_demo::DEMO_TENANT_SLUG)
-        .await
-        .expect("tenant");
-    let app = App::new(store.clone());
+    let (store, _dir, tenant, app) = demo().await;
     let by_email = |email: &'static str| {
         let store = store.clone();
         async move {
