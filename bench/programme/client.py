@@ -8,13 +8,20 @@ per scenario, after a warm-up, and prints the median and p95 response time in ms
   (b) GET /api/v1/programmes/{id}/forecast?iterations=N&seed=S, a new seed each time (uncached)
   (c) the same forecast with one fixed seed (cached after the first call)
   (d) GET /programmer/{id}, the HTML overview page, logged in through the login form
+  (e) GET /, the front page, for each demo role (admin, porteføljeleder, digital agent,
+      leder, læser), before the front page's forecast is cached (the page must not run it)
+  (f) GET / as the porteføljeleder once the forecast is cached (after one call of the
+      page's fragment GET /forside/prognose/{id}, which computes it)
+  (g) the list of all potentials, GET /potentialer?per_page=P&page=1..k (every page, summed
+      per round), plain and with a query asking for the money columns (--money-query)
 
 The response time is from sending the request to having read the whole body. A scenario whose
 route answers 404 is reported as NOT AVAILABLE instead of being timed. The last line is a
 JSON summary (`summary=` prefix).
 
 usage: client.py --base http://127.0.0.1:PORT --token TOKEN [--iterations 10000] [--n-overview 50]
-       [--n-uncached 20] [--n-cached 50] [--n-page 50] [--warmup 3]
+       [--n-uncached 20] [--n-cached 50] [--n-page 50] [--n-front 50] [--n-list 20]
+       [--list-per-page 200] [--money-query QUERY] [--warmup 3]
 """
 
 import argparse
@@ -30,6 +37,17 @@ PROGRAMME_NAME = "Digitalisering og effektivisering 2024–2027"
 TENANT = "eksempel"
 EMAIL = "portefoljeleder@eksempel.dk"
 PASSWORD = "demo-gevinst-2024"
+# The demo users, one per role (README, "Two commands").
+ROLES = [
+    ("admin", "admin@eksempel.dk"),
+    ("porteføljeleder", "portefoljeleder@eksempel.dk"),
+    ("digital agent", "digitalagent@eksempel.dk"),
+    ("leder", "leder@eksempel.dk"),
+    ("læser", "laeser@eksempel.dk"),
+]
+# Money columns of the list (issue 11, §2), asked for by query; a list that does not know
+# the parameter ignores it, so the scenario then measures the plain list.
+MONEY_QUERY = "kolonner=npv,fuld_effekt,hjemtagbar,aarsvaerk,payback,investering,gevinstejer,digital_agent"
 
 
 class Connection:
@@ -89,13 +107,23 @@ def measure(name, conn, paths, warmup, warmup_path=None):
     for path in paths:
         status, _, body, elapsed = conn.request("GET", path)
         if status != 200:
-            return {
-                "name": name,
-                "available": False,
-                "status": status,
-                "body": body[:300].decode("utf-8", "replace"),
-            }
+            return unavailable(name, status, body)
         times.append(elapsed * 1000)
+    return summary_of(name, times, len(body))
+
+
+def unavailable(name, status, body):
+    """The result dict of a scenario whose request answered `status` (not 200)."""
+    return {
+        "name": name,
+        "available": False,
+        "status": status,
+        "body": body[:300].decode("utf-8", "replace"),
+    }
+
+
+def summary_of(name, times, size):
+    """The result dict of an available scenario: `times` in ms, `size` of its last body."""
     return {
         "name": name,
         "available": True,
@@ -104,7 +132,7 @@ def measure(name, conn, paths, warmup, warmup_path=None):
         "p95_ms": round(percentile(times, 95), 2),
         "min_ms": round(min(times), 2),
         "max_ms": round(max(times), 2),
-        "bytes": len(body),
+        "bytes": size,
     }
 
 
@@ -121,8 +149,9 @@ def find_programme(api):
     sys.exit(f"the demo programme {PROGRAMME_NAME!r} is missing")
 
 
-def login(base):
-    """A page connection with a session cookie, logged in through the login form."""
+def login(base, email=EMAIL):
+    """A page connection with a session cookie, logged in as `email` through the login
+    form."""
     page = Connection(base)
     status, _, body, _ = page.request("GET", "/login")
     match = re.search(rb'name="_csrf" value="([^"]+)"', body)
@@ -132,7 +161,7 @@ def login(base):
         {
             "_csrf": match.group(1).decode(),
             "tenant": TENANT,
-            "email": EMAIL,
+            "email": email,
             "password": PASSWORD,
             "next": "/",
         }
@@ -146,6 +175,72 @@ def login(base):
     if status != 303:
         sys.exit(f"POST /login answered {status}, expected 303")
     return page
+
+
+def measure_rounds(name, conn, paths, rounds, warmup):
+    """Times `rounds` rounds of GET requests to every path in `paths` (e.g. every page of
+    the list); a round's time is the sum. Returns a result dict like `measure`."""
+    for _ in range(max(1, warmup)):
+        for path in paths:
+            status, _, body, _ = conn.request("GET", path)
+            if status != 200:
+                return unavailable(name, status, body)
+    times, size = [], 0
+    for _ in range(rounds):
+        total, size = 0.0, 0
+        for path in paths:
+            status, _, body, elapsed = conn.request("GET", path)
+            if status != 200:
+                return {"name": name, "available": False, "status": status}
+            total += elapsed
+            size += len(body)
+        times.append(total * 1000)
+    return summary_of(name, times, size)
+
+
+def front_and_list(api, args, pid, total):
+    """Scenarios (e)-(g): the front page per role, cached and not, and the whole list."""
+    results = []
+    pages = {}
+    for role, email in ROLES:
+        pages[role] = login(args.base, email)
+        results.append(
+            measure(
+                f"(e) front page, {role}",
+                pages[role],
+                ["/"] * args.n_front,
+                args.warmup,
+            )
+        )
+    pl = pages["porteføljeleder"]
+    status, _, body, _ = pl.request("GET", f"/forside/prognose/{pid}")
+    if status == 200:
+        results.append(
+            measure(
+                "(f) front page, porteføljeleder, forecast cached",
+                pl,
+                ["/"] * args.n_front,
+                args.warmup,
+            )
+        )
+    else:
+        results.append({"name": "(f) front page, forecast cached", "available": False,
+                        "status": status})
+    per_page = args.list_per_page
+    count = max(1, -(-total // per_page))
+    plain = [f"/potentialer?per_page={per_page}&page={i}" for i in range(1, count + 1)]
+    money = [f"{p}&{args.money_query}" for p in plain]
+    results.append(
+        measure_rounds(f"(g) list, all {total} in {count} pages", pl, plain, args.n_list,
+                       args.warmup)
+    )
+    results.append(
+        measure_rounds(f"(g) list + money columns, all {total}", pl, money, args.n_list,
+                       args.warmup)
+    )
+    for conn in pages.values():
+        conn.close()
+    return results
 
 
 ALL_NAME = "Benchmark: alle potentialer 2024–2027"
@@ -183,6 +278,14 @@ def create_all_programme(api, demo):
     if status != 201:
         sys.exit(f"POST /api/v1/programmes answered {status}: {body[:300]!r}")
     return json.loads(body)["id"], len(ids)
+
+
+def potential_total(api):
+    """How many potentials the tenant has."""
+    status, _, body, _ = api.request("GET", "/api/v1/potentials?per_page=1")
+    if status != 200:
+        sys.exit(f"GET /api/v1/potentials answered {status}")
+    return json.loads(body)["total"]
 
 
 def run_scenarios(api, args, pid, suffix):
@@ -240,6 +343,10 @@ def main():
     ap.add_argument("--n-uncached", type=int, default=20)
     ap.add_argument("--n-cached", type=int, default=50)
     ap.add_argument("--n-page", type=int, default=50)
+    ap.add_argument("--n-front", type=int, default=50)
+    ap.add_argument("--n-list", type=int, default=20)
+    ap.add_argument("--list-per-page", type=int, default=200)
+    ap.add_argument("--money-query", default=MONEY_QUERY)
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args()
 
@@ -253,6 +360,8 @@ def main():
     )
 
     results = run_scenarios(api, args, pid, "")
+    # The front page and the list, before the second programme exists (the demo as it is).
+    results += front_and_list(api, args, pid, potential_total(api))
     # The same on a programme of every potential (331 × 4 years), as the issue asks.
     all_pid, all_count = create_all_programme(api, programme)
     print(
@@ -283,6 +392,12 @@ def main():
             + ("CHECK: the page seems to compute the forecast on every load" if computes else
                "the page does not compute the forecast on every load")
         )
+        for r in results:
+            if r["name"].startswith("(e)") and r["available"]:
+                slow = r["median_ms"] >= a + 0.5 * max(b - a, 0)
+                print(f"{r['name']}: median {r['median_ms']:.1f} ms: "
+                      + ("CHECK: it seems to compute the forecast" if slow else
+                         "does not compute the forecast"))
     summary = {
         "programme_id": pid,
         "potentials": potentials,

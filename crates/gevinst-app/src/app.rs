@@ -132,6 +132,8 @@ handles! {
     business_cases => BusinessCases;
     /// Programmes, benefits realisation plans, actuals and forecasts ([`crate::programmes`]).
     programmes => Programmes;
+    /// The front page: what each role steers by ([`crate::front`]).
+    front => Front;
     /// Exports of potentials and whole tenants ([`crate::export`]).
     export => Exports;
     /// Spreadsheet imports and saved column mappings ([`crate::import`]).

@@ -25,6 +25,7 @@ mod common;
 pub mod compute;
 mod error;
 pub mod export;
+pub mod front;
 pub mod import;
 pub mod maintenance;
 pub mod measurements;
@@ -37,7 +38,7 @@ pub mod reminders;
 pub mod slots;
 
 pub use app::{
-    Admin, App, Auth, BusinessCases, Exports, Imports, Maintenance, Operator, Potentials,
+    Admin, App, Auth, BusinessCases, Exports, Front, Imports, Maintenance, Operator, Potentials,
     Programmes, Uploads,
 };
 pub use error::AppError;

@@ -77,4 +77,11 @@ pub trait PotentialStore: Send + Sync {
     async fn potential_counts(&self, tenant: TenantId) -> Result<PotentialCounts>;
     /// A potential's status changes, oldest first.
     async fn status_history(&self, tenant: TenantId, id: PotentialId) -> Result<Vec<StatusChange>>;
+    /// The tenant's latest status changes, newest first, at most `limit` (the front page's
+    /// "what changed since last week").
+    async fn recent_status_changes(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<StatusChange>>;
 }

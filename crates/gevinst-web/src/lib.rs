@@ -92,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/print.css", get(print_stylesheet))
+        .route("/assets/front.js", get(front_script))
         .nest("/api/v1", api::router())
         .merge(pages::router())
         .fallback(fallback)
@@ -145,6 +146,25 @@ async fn stylesheet() -> Response {
 /// The print stylesheet (A4 reports), linked with `media="print"` from every page.
 async fn print_stylesheet() -> Response {
     css(include_str!("../assets/print.css"))
+}
+
+/// The front page's script: fills in forecasts that were not cached (progressive
+/// enhancement; the page works without it).
+async fn front_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../assets/front.js"),
+    )
+        .into_response()
 }
 
 fn css(body: &'static str) -> Response {

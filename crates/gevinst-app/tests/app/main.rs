@@ -4,6 +4,7 @@
 mod auth;
 mod business_cases;
 mod duties;
+mod front;
 mod import;
 mod import_uploads;
 mod programmes;

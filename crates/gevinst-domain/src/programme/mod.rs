@@ -15,6 +15,7 @@
 //!   they count; see [`approval`] for the rule.
 //! - [`overview`] aggregates target, planned, decided, realised and harvested per year,
 //!   with breakdowns, the largest gaps, invisible work and the distribution-key shares.
+//! - [`Light`] judges each distribution-key share for the front page (green, yellow, red).
 //! - [`forecast`] runs a Monte Carlo of the annual gain and the probability of reaching
 //!   each target by its deadline.
 //!
@@ -58,6 +59,7 @@ mod overview;
 mod period;
 mod plan;
 mod roadmap;
+mod steering;
 mod target;
 
 pub use approval::{
@@ -80,6 +82,7 @@ pub use plan::{
     BenefitPlan, BenefitYear, MeasurementFrequency,
 };
 pub use roadmap::{roadmap, RoadmapItem};
+pub use steering::{steering_year, steering_years, year_of, Light};
 pub use target::{
     Milestone, Programme, ProgrammeDraft, Target, TargetDraft, TargetKind, MAX_PROGRAMME_YEARS,
     MAX_YEAR, MIN_YEAR,

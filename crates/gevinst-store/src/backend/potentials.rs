@@ -484,19 +484,36 @@ impl crate::PotentialStore for ThisStore {
         .bind(id.0)
         .fetch_all(&mut *conn)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let from: String = r.try_get("from_status")?;
-                let to: String = r.try_get("to_status")?;
-                Ok(StatusChange {
-                    potential_id: PotentialId(r.try_get("potential_id")?),
-                    from: status_of(&from)?,
-                    to: status_of(&to)?,
-                    reason: r.try_get("reason")?,
-                    user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(status_change_of).collect()
     }
+
+    async fn recent_status_changes(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<StatusChange>> {
+        let rows = sqlx::query(
+            "SELECT potential_id, from_status, to_status, reason, user_id, at FROM status_changes \
+             WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(tenant.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(status_change_of).collect()
+    }
+}
+
+/// A row of `status_changes` (the columns `status_history` selects).
+fn status_change_of(r: &DbRow) -> Result<StatusChange> {
+    let from: String = r.try_get("from_status")?;
+    let to: String = r.try_get("to_status")?;
+    Ok(StatusChange {
+        potential_id: PotentialId(r.try_get("potential_id")?),
+        from: status_of(&from)?,
+        to: status_of(&to)?,
+        reason: r.try_get("reason")?,
+        user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+        at: r.try_get("at")?,
+    })
 }

@@ -16,6 +16,7 @@ mod business_case;
 mod calendar;
 mod form_input;
 mod glossary;
+mod front;
 mod import;
 pub mod layout;
 mod overview;
@@ -32,7 +33,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
-        .merge(overview::routes())
+        .merge(front::routes())
         .merge(potentials::routes())
         .merge(business_case::routes())
         .merge(admin::routes())

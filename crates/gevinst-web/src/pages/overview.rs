@@ -1,69 +1,52 @@
-//! The overview ("Oversigt"): how many potentials there are by status, fagområde,
-//! organisation and technology.
+//! The counts of the front page ("Oversigt", see [`super::front`]): how many potentials
+//! there are by status, fagområde, organisation and technology.
 //!
 //! Each count is a row in a real table; the bar beside it is an inline SVG that repeats the
 //! number visually and is hidden from screen readers (the number is the text alternative).
 //! The page's Content-Security-Policy forbids inline `style` attributes, so bar widths are
 //! SVG geometry, not CSS.
 
-use crate::error::PageError;
-use crate::pages::layout::Layout;
-use crate::render::Page;
-use crate::session::PageUser;
-use crate::AppState;
-use askama::Template;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use gevinst_app::potentials::{PotentialCounts, TenantLists};
 use gevinst_domain::danish;
 use gevinst_domain::{Status, UnitId, UnitTree};
 use std::collections::BTreeMap;
 
-/// Routes of this part of the UI.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(show))
-}
-
 /// One row of a count table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct BarRow {
+pub(crate) struct BarRow {
     /// What is counted.
-    label: String,
+    pub(crate) label: String,
     /// Link to the filtered list, when there is a filter for it.
-    href: Option<String>,
+    pub(crate) href: Option<String>,
     /// The count, formatted.
-    count: String,
+    pub(crate) count: String,
     /// Share of all potentials, e.g. "12 %".
-    share: String,
+    pub(crate) share: String,
     /// Bar length, 0–100 (relative to the largest row of the table).
-    bar: u64,
+    pub(crate) bar: u64,
     /// Indentation level (units only).
-    depth: usize,
+    pub(crate) depth: usize,
     /// Status key for the badge class (status rows only).
-    status_key: &'static str,
+    pub(crate) status_key: &'static str,
 }
 
 /// A headline figure.
 #[derive(Debug, Clone)]
-struct Figure {
-    label: &'static str,
-    value: String,
-    href: String,
+pub(crate) struct Figure {
+    pub(crate) label: &'static str,
+    pub(crate) value: String,
+    pub(crate) href: String,
 }
 
-#[derive(Template)]
-#[template(path = "overview.html")]
-struct OverviewPage {
-    layout: Layout,
-    total: u64,
-    figures: Vec<Figure>,
-    by_status: Vec<BarRow>,
-    by_forvaltning: Vec<BarRow>,
-    by_unit: Vec<BarRow>,
-    by_fagomraade: Vec<BarRow>,
-    by_technology: Vec<BarRow>,
+/// The count tables (rendered by `_overview_counts.html`).
+pub(crate) struct CountTables {
+    pub total: u64,
+    pub figures: Vec<Figure>,
+    pub by_status: Vec<BarRow>,
+    pub by_forvaltning: Vec<BarRow>,
+    pub by_unit: Vec<BarRow>,
+    pub by_fagomraade: Vec<BarRow>,
+    pub by_technology: Vec<BarRow>,
 }
 
 fn share(n: u64, total: u64) -> String {
@@ -236,15 +219,11 @@ fn build(counts: &PotentialCounts, lists: &TenantLists) -> (Vec<Figure>, [Vec<Ba
     )
 }
 
-/// `GET /`: the overview.
-async fn show(State(state): State<AppState>, who: PageUser) -> Result<Response, PageError> {
-    let app = &state.app;
-    let counts = app.potentials().overview(&who.principal).await?;
-    let lists = app.potentials().lists(&who.principal).await?;
+/// The count tables for the tenant's counts.
+pub(crate) fn count_tables(counts: &PotentialCounts, lists: &TenantLists) -> CountTables {
     let (figures, [by_status, by_forvaltning, by_unit, by_fagomraade, by_technology]) =
-        build(&counts, &lists);
-    let page = OverviewPage {
-        layout: Layout::new(&who, "Oversigt", "oversigt"),
+        build(counts, lists);
+    CountTables {
         total: counts.total,
         figures,
         by_status,
@@ -252,8 +231,7 @@ async fn show(State(state): State<AppState>, who: PageUser) -> Result<Response, 
         by_unit,
         by_fagomraade,
         by_technology,
-    };
-    Ok(Page(page).into_response())
+    }
 }
 
 #[cfg(test)]

@@ -157,6 +157,18 @@ async fn versions_and_audit(db: &TestDb) {
     );
     assert_eq!(hist[1].potential_id, w.a_pot);
     assert!(hist[0].at <= hist[1].at);
+    // The tenant's latest changes: newest first, limited, and none of tenant B's.
+    let recent = s.recent_status_changes(a, 10).await.unwrap();
+    assert_eq!(recent, hist.iter().rev().cloned().collect::<Vec<_>>());
+    assert_eq!(
+        s.recent_status_changes(a, 1).await.unwrap(),
+        [hist[1].clone()]
+    );
+    assert!(s
+        .recent_status_changes(w.b.id, 10)
+        .await
+        .unwrap()
+        .is_empty());
 
     let log = s
         .audit_for(a, EntityKind::Potential, w.a_pot.0)

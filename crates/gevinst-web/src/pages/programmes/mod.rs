@@ -18,6 +18,8 @@ mod plan;
 mod probabilities;
 mod steering;
 
+/// The texts of a programme's targets, which the front page shows too.
+pub(super) use overview::target_texts;
 /// The forecast settings of the programme page, which the reports show too.
 pub(super) use overview::FORECAST;
 
