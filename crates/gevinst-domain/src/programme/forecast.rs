@@ -2,7 +2,7 @@
 //! of reaching each target by its deadline.
 
 use super::overview::{potential_year, ProgrammePotential};
-use super::period::Period;
+
 use super::plan::Actual;
 use super::target::{Programme, TargetKind};
 use crate::business_case::simulate::{chunk_rng, summarise, Pert, SimRng, CHUNK};

@@ -101,8 +101,10 @@ async fn leder(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
         wait_body(c, "Registrér måling").await?;
         let url = c.current_url().await?;
         assert!(
-            url.as_str()
-                .contains(&format!("/potentialer/{}/gevinstplan?line=", f.potential.0)),
+            url.as_str().contains(&format!(
+                "/potentialer/{}/gevinstplan?linje=",
+                f.potential.0
+            )),
             "{url}"
         );
         assert!(url.as_str().ends_with("#registrer-titel"), "{url}");

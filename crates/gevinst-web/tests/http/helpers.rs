@@ -9,8 +9,7 @@ use gevinst_web::{AppState, WebSettings};
 use std::net::SocketAddr;
 
 pub use gevinst_testkit::{
-    add_user, role_email, seed_tenant, seed_tenant_at, seed_tenant_for_case, AllowAll,
-    SeededTenant, PASSWORD,
+    add_user, role_email, seed_tenant, seed_tenant_for_case, AllowAll, SeededTenant, PASSWORD,
 };
 
 /// A running app.

@@ -331,9 +331,9 @@ async fn leder_sees_due_measurements_to_record_their_plans_and_their_units() {
     let tasks = section(&html, "mine-maalinger");
     // The 2025 measurements were due on 31 December 2025: overdue, one click to record.
     assert!(tasks.contains("Overskredet"), "{tasks}");
-    let record = format!("/potentialer/{}/gevinstplan?line=", f.potential.0);
+    let record = format!("/potentialer/{}/gevinstplan?linje=", f.potential.0);
     assert!(tasks.contains(&record), "{tasks}");
-    assert!(tasks.contains("&period=2025#registrer-titel"), "{tasks}");
+    assert!(tasks.contains("&periode=2025#registrer-titel"), "{tasks}");
     assert!(tasks.contains(">Registrér<span class=\"visually-hidden\">"));
     let plans = section(&html, "mine-gevinstplaner");
     assert!(plans.contains(&format!(

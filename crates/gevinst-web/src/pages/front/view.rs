@@ -10,8 +10,7 @@ use gevinst_domain::danish::{
     format_target_amount,
 };
 use gevinst_domain::programme::{
-    steering_years, year_of, Forecast, Light, Period, Programme, ProgrammeYear, ShareOwner,
-    TargetKind,
+    steering_years, year_of, Forecast, Light, Programme, ProgrammeYear, ShareOwner, TargetKind,
 };
 use gevinst_domain::{Potential, Status};
 
@@ -448,14 +447,6 @@ pub(crate) fn changes(c: &WeekChanges, lists: &TenantLists) -> Vec<ChangeGroup> 
     vec![new, status, actuals]
 }
 
-/// The period as the measurement form reads it: `2026` or `2026-K2`.
-fn period_input(p: Period) -> String {
-    match p {
-        Period::Year(y) => y.to_string(),
-        Period::Quarter(y, q) => format!("{y}-K{q}"),
-    }
-}
-
 /// A leder's measurement tasks, oldest first.
 pub(crate) fn tasks(reminders: &[Reminder], today: chrono::NaiveDate) -> Vec<Task> {
     reminders
@@ -467,12 +458,7 @@ pub(crate) fn tasks(reminders: &[Reminder], today: chrono::NaiveDate) -> Vec<Tas
             period: r.period.label(),
             due: format_date(r.due),
             overdue: r.due < today,
-            record_href: format!(
-                "/potentialer/{}/gevinstplan?line={}&period={}#registrer-titel",
-                r.potential_id.0,
-                r.line,
-                period_input(r.period)
-            ),
+            record_href: crate::pages::programmes::record_href(r.potential_id, r.line, r.period),
         })
         .collect()
 }
@@ -554,13 +540,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn figures_keep_their_unit_and_periods_read_as_the_form_reads_them() {
+    fn figures_keep_their_unit() {
         assert_eq!(
             keep_unit("2.000.000 kr. bagud".into()),
             "2.000.000\u{a0}kr. bagud"
         );
         assert_eq!(keep_unit("0,50 årsværk".into()), "0,50\u{a0}årsværk");
-        assert_eq!(period_input(Period::Year(2026)), "2026");
-        assert_eq!(period_input(Period::Quarter(2026, 2)), "2026-K2");
     }
 }

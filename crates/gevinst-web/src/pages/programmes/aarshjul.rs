@@ -117,12 +117,7 @@ impl Filters {
 fn item(t: &MeasurementTask) -> Item {
     let href = match t.state {
         TaskState::Done => format!("/potentialer/{}/gevinstplan#maalinger", t.potential_id.0),
-        TaskState::Due | TaskState::Overdue => format!(
-            "/potentialer/{}/gevinstplan?linje={}&periode={}#registrer-titel",
-            t.potential_id.0,
-            t.line,
-            period_param(t.period)
-        ),
+        TaskState::Due | TaskState::Overdue => record_href(t.potential_id, t.line, t.period),
     };
     Item {
         href,
@@ -136,6 +131,17 @@ fn item(t: &MeasurementTask) -> Item {
 /// The period as the form's field accepts it: `2026` or `2026-K2`.
 fn period_param(p: Period) -> String {
     p.short()
+}
+
+/// Where one measurement is recorded: the plan page's form, pre-filled with the benefit
+/// (its line) and the period. The årshjul and the front page's task list link here.
+pub(crate) fn record_href(potential: PotentialId, line: usize, period: Period) -> String {
+    format!(
+        "/potentialer/{}/gevinstplan?linje={}&periode={}#registrer-titel",
+        potential.0,
+        line,
+        period_param(period)
+    )
 }
 
 fn rows(tasks: &[MeasurementTask], year: i32, lists: &TenantLists) -> Vec<Row> {

@@ -18,6 +18,8 @@ mod plan;
 mod probabilities;
 mod steering;
 
+pub(crate) use aarshjul::record_href;
+
 /// The texts of a programme's targets, which the front page shows too.
 pub(super) use overview::target_texts;
 /// The forecast settings of the programme page, which the reports show too.
