@@ -2,6 +2,7 @@
 //! store: who may set a benefit's owner, the four-eyes approval of large actuals, what
 //! counts in the overview, and the audit entries of exports.
 
+use gevinst_app::programmes::{RecordIntent, Recorded};
 use gevinst_testkit::{dec, eksempel, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
@@ -303,11 +304,20 @@ async fn large_actuals_wait_for_a_second_persons_approval() {
         ));
     }
     // A porteføljeleder who recorded an actual may not approve it.
-    let own = gevinst_app::App::new(w.store.clone())
+    // 2025 has an actual already; this one is an extra one.
+    let recorded = gevinst_app::App::new(w.store.clone())
         .programmes()
-        .record_actual(&w.pl, w.decided, &actual(2025, "600000", "0"))
+        .record_actual_as(
+            &w.pl,
+            w.decided,
+            &actual(2025, "600000", "0"),
+            RecordIntent::Additional,
+        )
         .await
         .unwrap();
+    let Recorded::Added(own) = recorded else {
+        panic!("an additional actual is recorded: {recorded:?}");
+    };
     assert_eq!(own.actual.approval, ApprovalState::Pending);
     assert_eq!(
         codes(

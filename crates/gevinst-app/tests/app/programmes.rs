@@ -1,6 +1,7 @@
 //! Programme, benefit-plan and actual use cases on a real SQLite store: who may record
 //! actuals, validation against the plan, plan preconditions, versions and the overview.
 
+use gevinst_app::programmes::{RecordIntent, Recorded};
 use gevinst_testkit::{dec, eksempel, foreign_potential, potential, principal, sqlite_store};
 
 use chrono::NaiveDate;
@@ -167,11 +168,15 @@ async fn only_the_owner_a_portefoljeleder_or_an_admin_records_actuals() {
         .is_empty());
 
     for who in [&w.owner, &w.pl, &w.admin] {
-        let a = gevinst_app::App::new(w.store.clone())
+        // The same benefit and period three times over, so each says it is an extra one.
+        let recorded = gevinst_app::App::new(w.store.clone())
             .programmes()
-            .record_actual(who, w.decided, &actual(2025))
+            .record_actual_as(who, w.decided, &actual(2025), RecordIntent::Additional)
             .await
             .unwrap();
+        let Recorded::Added(a) = recorded else {
+            panic!("an additional actual is recorded: {recorded:?}");
+        };
         assert_eq!(a.recorded_by, Some(who.user.id));
         assert_eq!(a.actual.harvested, dec("20000"));
     }

@@ -821,6 +821,10 @@ async fn openapi_document_is_public_and_lists_the_api() {
             "/api/v1/potentials/{id}/actuals/{actual_id}/approval",
             vec!["post"],
         ),
+        (
+            "/api/v1/potentials/{id}/actuals/{actual_id}/withdrawal",
+            vec!["post"],
+        ),
         ("/api/v1/programmes/{id}/pending-actuals", vec!["get"]),
         ("/api/v1/settings/status-probabilities", vec!["get", "put"]),
         ("/api/v1/reminders", vec!["get"]),

@@ -100,6 +100,26 @@ pub(crate) async fn wait_body(c: &Client, needle: &str) -> Res {
 
 /// Saves a screenshot to `$GEVINST_SCREENSHOTS/NAME.png` when that variable is set (for
 /// looking at the pages; the test does not compare images).
+/// Shows the forecast on a programme page: clicks "Beregn prognose" when the page offers
+/// it, and then waits for the fan chart. The front page may already have computed and
+/// cached the forecast (its script fills in the chances), and then the programme page
+/// shows it straight away, without the button.
+pub(crate) async fn show_forecast(c: &Client) -> Res {
+    if let Ok(button) = c
+        .find(Locator::XPath(
+            "//button[normalize-space()='Beregn prognose']",
+        ))
+        .await
+    {
+        button.click().await?;
+    }
+    c.wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("svg.fan-chart"))
+        .await?;
+    wait_body(c, "Sandsynlighed for at nå målet").await
+}
+
 pub(crate) async fn shot(c: &Client, name: &str) -> Res {
     if let Some(dir) = std::env::var_os("GEVINST_SCREENSHOTS") {
         let png = c.screenshot().await?;

@@ -250,16 +250,7 @@ async fn sweep_role(
     if let Some(programme) = &plan.forecast {
         let at = Instant::now();
         c.goto(&format!("{base}{programme}")).await?;
-        c.find(Locator::XPath(
-            "//button[normalize-space()='Beregn prognose']",
-        ))
-        .await?
-        .click()
-        .await?;
-        c.wait()
-            .at_most(Duration::from_secs(120))
-            .for_element(Locator::Css("svg.fan-chart"))
-            .await?;
+        crate::browser::show_forecast(c).await?;
         let label = format!("{programme} (prognose beregnet)");
         findings.extend(check_sizes(c, axe, plan.role, &label, flip, at).await?);
     }

@@ -70,13 +70,7 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     let page = app.url(&format!("/programmer/{}", f.programme.0));
     c.goto(&page).await?;
     wait_body(c, "Mål og realiseret").await?;
-    c.find(Locator::XPath(
-        "//button[normalize-space()='Beregn prognose']",
-    ))
-    .await?
-    .click()
-    .await?;
-    wait_body(c, "Sandsynlighed for at nå målet").await?;
+    crate::browser::show_forecast(c).await?;
     // The first thing under the heading is the target-vs-actual chart.
     let first = c
         .find(Locator::Css("main section:first-of-type svg"))

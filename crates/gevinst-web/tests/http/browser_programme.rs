@@ -30,13 +30,7 @@ async fn shot(c: &Client, name: &str) -> Res {
 }
 
 async fn compute_forecast(c: &Client) -> Res<String> {
-    c.find(Locator::XPath(
-        "//button[normalize-space()='Beregn prognose']",
-    ))
-    .await?
-    .click()
-    .await?;
-    wait_body(c, "Sandsynlighed for at nå målet").await?;
+    crate::browser::show_forecast(c).await?;
     c.find(Locator::Css("svg.fan-chart")).await?;
     Ok(c.source().await?)
 }
