@@ -239,6 +239,11 @@ pub(super) async fn claim_periodic_job(
     if let Some(r) = last {
         let at: DateTime<Utc> = r.try_get("last_run_at")?;
         if at > now - min_interval {
+            // End the transaction here rather than by dropping it: a dropped transaction
+            // rolls back only when its connection is next used, and until then it keeps
+            // the advisory lock, so the next claim on another connection would be refused
+            // although the job is due.
+            tx.rollback().await?;
             return Ok(false);
         }
     }
