@@ -156,8 +156,9 @@ def dry_run(path):
         if isinstance(name, str) and key(name) in SYN_KEYS:
             columns.setdefault(SYN_KEYS[key(name)], idx)
     data = frame.iloc[header_row + 1 :].dropna(how="all")
-    seen_ids, seen_titles = {}, {}
-    counts = {"rows": 0, "valid": 0, "errors": 0, "warnings": 0, "cpr": 0, "duplicates": 0}
+    seen_ids, seen_titles, seen_content = {}, {}, {}
+    counts = {"rows": 0, "valid": 0, "errors": 0, "warnings": 0, "cpr": 0, "duplicates": 0,
+              "possible_duplicates": 0}
     for row in data.itertuples(index=False, name=None):
         counts["rows"] += 1
         errors, warnings = [], []
@@ -206,6 +207,11 @@ def dry_run(path):
             if dup:
                 errors.append("duplicate")
                 counts["duplicates"] += 1
+            elif ext:
+                # The same title and unit under another external id: a possible duplicate.
+                first = seen_content.setdefault(k, ext)
+                if first != ext:
+                    counts["possible_duplicates"] += 1
         if errors:
             counts["errors"] += 1
         else:

@@ -439,6 +439,21 @@ pub struct ImportArgs {
     /// Replace CPR-like numbers in every row by XXXXXX-XXXX instead of refusing the rows.
     #[arg(long)]
     pub mask_cpr: bool,
+    /// Import possible duplicates (rows with the title and unit of another row or
+    /// potential under another external id) as new potentials instead of skipping them.
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    /// The reason for rows whose status needs one (afvist, parkeret, besluttet without a
+    /// business case) and whose file gives none. Without TEXT: "Importeret fra regneark
+    /// uden begrundelse". Give TEXT with `=`: `--default-reason="Lukket i 2024"`.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = gevinst_app::import::DEFAULT_REASON
+    )]
+    pub default_reason: Option<String>,
     /// Also write the rows with errors, duplicates or warnings to this .xlsx file.
     #[arg(long, value_name = "FILE")]
     pub error_report: Option<PathBuf>,

@@ -81,6 +81,7 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
             ));
         }
     }
+    out.push_str(&choices_hint(p));
     for u in &p.unknown {
         let rows: Vec<String> = u.rows.iter().take(5).map(u32::to_string).collect();
         out.push_str(&format!(
@@ -99,6 +100,40 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
         for n in names {
             out.push_str(&format!("Opretter {what}: {n}\n"));
         }
+    }
+    out
+}
+
+/// The possible duplicates and the rows without a reason for their status, with the flag
+/// that decides them.
+fn choices_hint(p: &ImportPreview) -> String {
+    let mut out = String::new();
+    let skipped: Vec<String> = p
+        .rows
+        .iter()
+        .filter(|r| r.possible_duplicate && r.action == RowAction::Duplicate)
+        .map(|r| format!("  Række {}: {}\n", r.row, r.reason))
+        .collect();
+    if !skipped.is_empty() {
+        out.push_str(&format!(
+            "Mulige dubletter, springes over (brug --keep-duplicates for at importere dem): {}\n",
+            format_count(skipped.len())
+        ));
+        skipped
+            .iter()
+            .take(FIRST_ERRORS)
+            .for_each(|l| out.push_str(l));
+    }
+    let missing = p.counts.missing_reason;
+    if missing > 0 {
+        out.push_str(&format!(
+            "{} mangler en begrundelse for status; brug --default-reason for at give én begrundelse for alle.\n",
+            if missing == 1 {
+                "1 række".to_owned()
+            } else {
+                format!("{} rækker", format_count(missing))
+            }
+        ));
     }
     out
 }
@@ -142,6 +177,8 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
     let choices = ImportChoices {
         create_missing: args.create_missing,
         mask_cpr: args.mask_cpr,
+        keep_duplicates: args.keep_duplicates,
+        default_reason: args.default_reason.clone(),
         ..ImportChoices::default()
     };
     let who = Importer::Operator(&tenant);

@@ -155,6 +155,7 @@ async fn store_potentials(
             source: Some(p.source.as_str().to_owned()),
             benefit_owner: p.benefit_owner.map(|i| user_ids[i]),
             digital_agent: p.digital_agent.map(|i| user_ids[i]),
+            contact_name: None,
             tags: p.tags.clone(),
         };
         let valid = draft.validate(&refs).map_err(|e| {

@@ -138,6 +138,7 @@ fn every_draft_validates_and_texts_are_reasonable() {
             source: Some(p.source.as_str().to_owned()),
             benefit_owner: p.benefit_owner.map(|i| UserId(i as i64)),
             digital_agent: p.digital_agent.map(|i| UserId(i as i64)),
+            contact_name: None,
             tags: p.tags.clone(),
         };
         let v = draft

@@ -16,6 +16,11 @@
 //!    potential at *business case* and change its status with a reason. The one exception
 //!    is a gevinst CSV export imported again: it carries decisions made in gevinst but not
 //!    their cases, so its decided rows are created with a warning on the row.
+//! 4. **An import follows the same rules as the pages** ([`check_imported`]): a row
+//!    created afvist or parkeret needs the reason the status form asks for, and a row
+//!    created decided without its figures needs the reason a decision without a case
+//!    needs. Both reasons come from the file (or one reason the user gives for all) and
+//!    are recorded as the status change the import stands in for.
 //!
 //! Each refusal has a stable, machine-readable code ([`LifecycleError::code`]) for the
 //! API's 422 and a Danish message for pages and import previews.
@@ -39,6 +44,9 @@ pub enum LifecycleError {
     /// A potential cannot be created decided without a business case.
     #[error("Et potentiale kan ikke oprettes med status «{}» uden business case. Opret det med status «Business case», gem business casen, og skift derefter status.", .0.label())]
     CreatedDecidedWithoutCase(Status),
+    /// Status afvist or parkeret needs a reason.
+    #[error("Status «{}» kræver en begrundelse.", .0.label())]
+    ReasonRequired(Status),
 }
 
 impl LifecycleError {
@@ -48,6 +56,7 @@ impl LifecycleError {
             LifecycleError::CaseTooEarly(_) => "business_case_too_early",
             LifecycleError::CaseOrReasonRequired(_) => "business_case_required",
             LifecycleError::CreatedDecidedWithoutCase(_) => "business_case_required",
+            LifecycleError::ReasonRequired(_) => "reason_required",
         }
     }
 
@@ -57,7 +66,7 @@ impl LifecycleError {
             LifecycleError::CaseTooEarly(_) | LifecycleError::CreatedDecidedWithoutCase(_) => {
                 "status"
             }
-            LifecycleError::CaseOrReasonRequired(_) => "reason",
+            LifecycleError::CaseOrReasonRequired(_) | LifecycleError::ReasonRequired(_) => "reason",
         }
     }
 }
@@ -126,6 +135,55 @@ pub fn check_created(status: Status, has_case: bool) -> Result<(), LifecycleErro
         return Err(LifecycleError::CreatedDecidedWithoutCase(status));
     }
     Ok(())
+}
+
+/// The status change an import records for a potential it creates in `status`: the
+/// status it stands for a move from, and the reason to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedStatus {
+    /// The status the recorded move starts from: *idé* for afvist and parkeret, *business
+    /// case* for a decision without a case.
+    pub from: Status,
+    /// The cleaned reason, for a decision without a case prefixed with
+    /// [`DECIDED_WITHOUT_CASE`].
+    pub reason: String,
+}
+
+/// Checks creating a potential in `status` by an import, with or without a business case
+/// from the row and with the row's reason, if any (see rule 4). Returns the status change
+/// to record, if the status needs one. A decided row without a case is allowed here with
+/// a reason, as a move to a decided status is in the UI; without one it is refused as by
+/// [`check_created`].
+pub fn check_imported(
+    status: Status,
+    has_case: bool,
+    reason: Option<&str>,
+) -> Result<Option<ImportedStatus>, LifecycleError> {
+    let reason = reason
+        .map(|r| crate::text::clean(r, true))
+        .filter(|r| !r.is_empty());
+    if has_case {
+        check_case_created(status)?;
+    }
+    if status.needs_reason() {
+        let reason = reason.ok_or(LifecycleError::ReasonRequired(status))?;
+        return Ok(Some(ImportedStatus {
+            from: Status::Ide,
+            reason,
+        }));
+    }
+    if is_decided(status) && !has_case {
+        let Some(reason) = reason else {
+            return Err(LifecycleError::CreatedDecidedWithoutCase(status));
+        };
+        let reason =
+            check_decision(Status::BusinessCase, status, false, Some(reason))?.unwrap_or_default();
+        return Ok(Some(ImportedStatus {
+            from: Status::BusinessCase,
+            reason,
+        }));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -205,5 +263,46 @@ mod tests {
             Err(LifecycleError::CaseTooEarly(Vurderet))
         );
         assert_eq!(check_created(Parkeret, false), Ok(()));
+    }
+
+    #[test]
+    fn an_import_needs_the_reasons_the_pages_need() {
+        use Status::*;
+        assert_eq!(check_imported(Ide, false, Some("x")), Ok(None));
+        assert_eq!(check_imported(BusinessCase, true, None), Ok(None));
+        assert_eq!(check_imported(Besluttet, true, None), Ok(None));
+        assert_eq!(
+            check_imported(Afvist, false, None),
+            Err(LifecycleError::ReasonRequired(Afvist))
+        );
+        assert_eq!(
+            check_imported(Parkeret, false, Some("  ")),
+            Err(LifecycleError::ReasonRequired(Parkeret))
+        );
+        assert_eq!(
+            check_imported(Afvist, false, Some(" For dyrt ")),
+            Ok(Some(ImportedStatus {
+                from: Ide,
+                reason: "For dyrt".into()
+            }))
+        );
+        assert_eq!(
+            check_imported(IDrift, false, None),
+            Err(LifecycleError::CreatedDecidedWithoutCase(IDrift))
+        );
+        assert_eq!(
+            check_imported(Besluttet, false, Some("Lovkrav")),
+            Ok(Some(ImportedStatus {
+                from: BusinessCase,
+                reason: "Besluttet uden business case: Lovkrav".into()
+            }))
+        );
+        // A reason never makes a case allowed before status business case.
+        assert_eq!(
+            check_imported(Vurderet, true, Some("x")),
+            Err(LifecycleError::CaseTooEarly(Vurderet))
+        );
+        let e = LifecycleError::ReasonRequired(Afvist);
+        assert_eq!((e.code(), e.field()), ("reason_required", "reason"));
     }
 }

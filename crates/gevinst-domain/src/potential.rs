@@ -87,6 +87,10 @@ pub struct Potential {
     pub benefit_owner: Option<UserId>,
     /// The unit's digital agent following the potential.
     pub digital_agent: Option<UserId>,
+    /// A contact person by name, e.g. an «Ansvarlig» from an imported list who is not a
+    /// user (yet), so the potential can be linked to a user later.
+    #[serde(default)]
+    pub contact_name: Option<String>,
     /// Free tags.
     pub tags: Vec<String>,
     /// Lifecycle status.
@@ -121,6 +125,9 @@ pub struct PotentialDraft {
     pub benefit_owner: Option<UserId>,
     /// Digital agent.
     pub digital_agent: Option<UserId>,
+    /// Contact person by name (not a user), up to 200 characters; empty is none.
+    #[serde(default)]
+    pub contact_name: Option<String>,
     /// Tags, each 1–40 characters, at most 20.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -145,6 +152,8 @@ pub struct ValidPotential {
     pub benefit_owner: Option<UserId>,
     /// Digital agent.
     pub digital_agent: Option<UserId>,
+    /// Contact person by name, cleaned; `None` when empty.
+    pub contact_name: Option<String>,
     /// Tags, cleaned and deduplicated.
     pub tags: Vec<String>,
 }
@@ -223,6 +232,23 @@ impl PotentialDraft {
                 "Den digitale agent findes ikke.",
             );
         }
+        let contact_name = self
+            .contact_name
+            .as_deref()
+            .map(|n| clean(n, false))
+            .filter(|n| !n.is_empty());
+        if let Some(n) = &contact_name {
+            if char_len(n) > 200 {
+                e.add(
+                    "contact_name",
+                    "too_long",
+                    "Kontaktpersonen må højst være 200 tegn.",
+                );
+            }
+            if !cpr::find_cpr(n).is_empty() {
+                e.add("contact_name", "cpr", CPR_MESSAGE);
+            }
+        }
         let mut tags: Vec<String> = Vec::new();
         for t in &self.tags {
             let t = clean(t, false);
@@ -258,6 +284,7 @@ impl PotentialDraft {
             source,
             benefit_owner: self.benefit_owner,
             digital_agent: self.digital_agent,
+            contact_name,
             tags,
         })
     }
@@ -288,6 +315,7 @@ impl Potential {
             source: Some(self.source.as_str().to_owned()),
             benefit_owner: self.benefit_owner,
             digital_agent: self.digital_agent,
+            contact_name: self.contact_name.clone(),
             tags: self.tags.clone(),
         }
     }
@@ -303,6 +331,7 @@ impl Potential {
             source: v.source,
             benefit_owner: v.benefit_owner,
             digital_agent: v.digital_agent,
+            contact_name: v.contact_name.clone(),
             tags: v.tags.clone(),
             ..self.clone()
         }
@@ -485,6 +514,24 @@ mod tests {
         assert_eq!(v.tags, vec!["RPA", "Jobcenter"]);
         assert_eq!(v.source, Source::EmployeeProposal);
         assert!(v.search_text().contains("sygedagpengeopfoelgning"));
+        assert_eq!(v.contact_name, None);
+        let named = PotentialDraft {
+            contact_name: Some("  Jens Hansen ".into()),
+            ..draft()
+        };
+        let v = named.validate(&AllExist).unwrap();
+        assert_eq!(v.contact_name.as_deref(), Some("Jens Hansen"));
+        let blank = PotentialDraft {
+            contact_name: Some("  ".into()),
+            ..draft()
+        };
+        assert_eq!(blank.validate(&AllExist).unwrap().contact_name, None);
+        let bad = PotentialDraft {
+            contact_name: Some("Jens 010203-1234".into()),
+            ..draft()
+        };
+        let e = bad.validate(&AllExist).unwrap_err();
+        assert_eq!(e.0[0].field, "contact_name");
     }
 
     #[test]
@@ -498,6 +545,7 @@ mod tests {
             source: Some("rygte".into()),
             benefit_owner: Some(UserId(500)),
             digital_agent: Some(UserId(500)),
+            contact_name: None,
             tags: vec!["x".repeat(41)],
         };
         let e = d.validate(&AllExist).unwrap_err();

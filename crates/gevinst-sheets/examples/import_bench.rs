@@ -39,14 +39,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .filter(|r| r.duplicate_of.is_some())
             .count();
+        let possible = preview
+            .rows
+            .iter()
+            .filter(|r| r.possible_duplicate_of.is_some())
+            .count();
         summary = format!(
-            "rows={} valid={} errors={} warnings={} cpr={} duplicates={}",
+            "rows={} valid={} errors={} warnings={} cpr={} duplicates={} possible_duplicates={}",
             preview.rows.len(),
             preview.valid_count(),
             preview.error_count(),
             preview.warning_count(),
             cpr,
-            duplicates
+            duplicates,
+            possible
         );
         println!("run_seconds={seconds:.6}");
     }

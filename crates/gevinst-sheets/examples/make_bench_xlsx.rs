@@ -1,7 +1,8 @@
 //! Writes the import benchmark's workbook: a title row, a header and `N` (default 10,000)
 //! rows of potentials with the kinds of values municipalities type: Danish numbers as
 //! text, scale words, numbers as numbers, years as text and numbers, statuses in
-//! varying spelling, a few CPR numbers, duplicates and rows without a title.
+//! varying spelling, a few CPR numbers, duplicates (also under another external id) and
+//! rows without a title.
 //! `cargo run --release -p gevinst-sheets --example make_bench_xlsx -- OUT.xlsx [N]`
 
 use rust_xlsxwriter::{Format, Workbook};
@@ -49,8 +50,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if i % 500 == 7 {
             ws.write_string(r, 1, "Række uden titel")?;
         } else {
-            // Every 1000th row repeats the previous row's title.
-            let k = if i % 1000 == 999 { i - 1 } else { i };
+            // Every 1000th row repeats the previous row's title (and its id, below);
+            // another repeats the previous row's title and unit under its own id.
+            let k = if i % 1000 == 999 || i % 1000 == 499 {
+                i - 1
+            } else {
+                i
+            };
             ws.write_string(r, 0, format!("Potentiale nr. {k}"))?;
         }
         let description = if i % 997 == 0 {
@@ -59,7 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             format!("Automatisering af opgave {i} med mindre manuel indtastning")
         };
         ws.write_string(r, 1, description)?;
-        ws.write_string(r, 2, units[(i % 5) as usize])?;
+        let u = if i % 1000 == 499 { i - 1 } else { i };
+        ws.write_string(r, 2, units[(u % 5) as usize])?;
         ws.write_string(r, 3, statuses[(i % 6) as usize])?;
         match i % 4 {
             0 => ws.write_string(r, 4, format!("{}.{:03},50", 100 + i % 900, i % 1000))?,

@@ -6,6 +6,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::BusinessCase;
+use gevinst_domain::lifecycle::ImportedStatus;
 use gevinst_domain::{
     CatalogueItem, PotentialId, Status, TenantId, Unit, UnitId, UserId, ValidPotential,
 };
@@ -23,7 +24,7 @@ pub struct ImportNewUnit {
 }
 
 /// What an imported row does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportAction {
     /// Creates a new potential with this status.
     Create {
@@ -31,6 +32,11 @@ pub enum ImportAction {
         status: Status,
         /// Who submitted it (usually the importing user).
         submitted_by: Option<UserId>,
+        /// The status change with its reason that the status stands for (afvist,
+        /// parkeret, or decided without a case; see
+        /// [`gevinst_domain::lifecycle::check_imported`]); recorded in the potential's
+        /// status history.
+        status_change: Option<ImportedStatus>,
     },
     /// Replaces the editable fields of an existing potential if its stored version equals
     /// `expected_version`. The status is not changed.

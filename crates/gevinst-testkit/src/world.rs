@@ -303,6 +303,7 @@ pub fn valid_potential(title: &str, unit: UnitId) -> ValidPotential {
         source: Source::EmployeeProposal,
         benefit_owner: None,
         digital_agent: None,
+        contact_name: None,
         tags: vec![],
     }
 }

@@ -51,8 +51,14 @@ pub(super) struct Candidate {
     pub(super) warnings: Vec<String>,
     pub(super) cpr: Vec<CprFinding>,
     pub(super) duplicate_of: Option<u32>,
+    /// An earlier row with the same title and unit under another external id.
+    pub(super) possible_duplicate_of: Option<u32>,
     /// A gevinst export: every field is replaced on update, the case exactly.
     pub(super) exact: bool,
+    /// The reason for the row's status, from a mapped column.
+    pub(super) status_reason: Option<String>,
+    /// A contact person by name: the benefit owner's name when it is no user.
+    pub(super) contact_name: Option<String>,
 }
 
 pub(super) fn known_values(lists: &TenantLists) -> KnownValues {
@@ -199,12 +205,14 @@ pub(super) fn from_outcome(o: RowOutcome, cells: Vec<String>, lists: &TenantList
         }
     }
     let f = o.fields;
+    let mut contact_name = None;
     let benefit_owner = f.owner.as_deref().and_then(|t| {
         let u = user_by_text(lists, t);
         if u.is_none() {
             warnings.push(format!(
-                "Gevinstejeren «{t}» er ikke bruger i gevinst; feltet bliver tomt."
+                "Gevinstejeren «{t}» er ikke bruger i gevinst; navnet gemmes som kontaktperson, så potentialet kan knyttes til en bruger senere."
             ));
+            contact_name = Some(t.to_owned());
         }
         u
     });
@@ -249,7 +257,10 @@ pub(super) fn from_outcome(o: RowOutcome, cells: Vec<String>, lists: &TenantList
         warnings,
         cpr: o.cpr,
         duplicate_of: o.duplicate_of,
+        possible_duplicate_of: o.possible_duplicate_of,
         exact: false,
+        status_reason: f.status_reason,
+        contact_name,
     }
 }
 
@@ -334,6 +345,9 @@ pub(super) fn from_export(
         warnings,
         cpr,
         duplicate_of: None,
+        possible_duplicate_of: None,
         exact: true,
+        status_reason: None,
+        contact_name: p.contact_name,
     }
 }

@@ -12,12 +12,14 @@ use gevinst_domain::{
 use gevinst_store::{ImportAction, ImportBatch, ImportRow, Store, StoredBusinessCase};
 
 use super::candidate::{known_values, Candidate, External};
+use super::content::possible_duplicate;
 use super::existing::{existing, title_unit_key, Existing};
 use super::model::{
     ImportChoices, ImportInput, ImportPreview, PreviewCounts, PreviewRow, RowAction, ValueKind,
 };
 use super::read::{parse, ParsedFile};
 use super::resolve::{placeholder, Ref, Refs, Resolver};
+use super::rules::{new_status_change, refusal};
 use super::{Importer, EXTERNAL_ID_TAG};
 use crate::potentials::TenantLists;
 use crate::{AppError, Result};
@@ -76,12 +78,15 @@ pub(super) async fn analyse(
     let mut r = Resolver::new(importer, &lists, &known, choices);
     let mut rows = Vec::new();
     let mut batch_rows = Vec::new();
-    let mut matched: HashMap<PotentialId, u32> = HashMap::new();
+    let mut seen = Seen {
+        matched: HashMap::new(),
+        choices,
+    };
     for c in candidates {
         if only_rows.is_some_and(|keep| !keep.contains(&c.row)) {
             continue;
         }
-        let (row, batch_row) = decide(&mut r, &ex, &mut matched, c, !mapping_problems.is_empty());
+        let (row, batch_row) = decide(&mut r, &ex, &mut seen, c, !mapping_problems.is_empty());
         rows.push(row);
         if let Some(b) = batch_row {
             batch_rows.push(b);
@@ -125,6 +130,8 @@ fn count(rows: &[PreviewRow]) -> PreviewCounts {
         if matches!(row.action, RowAction::New | RowAction::Update) && !row.warnings.is_empty() {
             counts.warning += 1;
         }
+        counts.possible_duplicate += usize::from(row.possible_duplicate);
+        counts.missing_reason += usize::from(row.missing_reason);
     }
     counts
 }
@@ -139,6 +146,10 @@ struct Decision {
     unit: Option<String>,
     errors: Vec<String>,
     warnings: Vec<String>,
+    /// The row may repeat another row or potential (see [`possible_duplicate`]).
+    possible_duplicate: bool,
+    /// The row's status needs a reason the file does not give.
+    missing_reason: bool,
 }
 
 impl Decision {
@@ -147,7 +158,34 @@ impl Decision {
             errors: c.errors.clone(),
             warnings: c.warnings.clone(),
             unit: None,
+            possible_duplicate: false,
+            missing_reason: false,
             c,
+        }
+    }
+
+    /// The preview entry with the fields every outcome shares.
+    fn row(
+        c: Candidate,
+        unit: Option<String>,
+        flags: (bool, bool),
+        (action, reason): (RowAction, String),
+        (errors, warnings): (Vec<String>, Vec<String>),
+    ) -> PreviewRow {
+        PreviewRow {
+            row: c.row,
+            action,
+            reason,
+            title: c.title,
+            unit,
+            potential: None,
+            business_case: c.case.is_some(),
+            errors,
+            warnings,
+            cpr: c.cpr,
+            cells: c.cells,
+            possible_duplicate: flags.0,
+            missing_reason: flags.1,
         }
     }
 
@@ -158,44 +196,31 @@ impl Decision {
             unit,
             mut errors,
             warnings,
+            possible_duplicate,
+            missing_reason,
         } = self;
         if errors.is_empty() {
             errors.push("Rækken kan ikke importeres.".to_owned());
         }
-        let row = PreviewRow {
-            row: c.row,
-            action: RowAction::Error,
-            reason: errors[0].clone(),
-            title: c.title,
-            unit,
-            potential: None,
-            business_case: c.case.is_some(),
-            errors,
-            warnings,
-            cpr: c.cpr,
-            cells: c.cells,
-        };
-        (row, None)
+        let reason = errors[0].clone();
+        let flags = (possible_duplicate, missing_reason);
+        let what = (RowAction::Error, reason);
+        (Self::row(c, unit, flags, what, (errors, warnings)), None)
     }
 
     /// The row is skipped as a duplicate.
     fn skip(self, reason: String, potential: Option<PotentialId>) -> Decided {
         let Decision {
-            c, unit, warnings, ..
-        } = self;
-        let row = PreviewRow {
-            row: c.row,
-            action: RowAction::Duplicate,
-            reason,
-            title: c.title,
+            c,
             unit,
-            potential,
-            business_case: c.case.is_some(),
-            errors: Vec::new(),
             warnings,
-            cpr: c.cpr,
-            cells: c.cells,
-        };
+            possible_duplicate,
+            ..
+        } = self;
+        let flags = (possible_duplicate, false);
+        let what = (RowAction::Duplicate, reason);
+        let mut row = Self::row(c, unit, flags, what, (Vec::new(), warnings));
+        row.potential = potential;
         (row, None)
     }
 
@@ -210,26 +235,19 @@ impl Decision {
         batch: ImportRow,
     ) -> Decided {
         let Decision {
-            c, unit, warnings, ..
-        } = self;
-        let cells = if warnings.is_empty() {
-            Vec::new()
-        } else {
-            c.cells
-        };
-        let row = PreviewRow {
-            row: c.row,
-            action,
-            reason,
-            title: c.title,
+            mut c,
             unit,
-            potential,
-            business_case,
-            errors: Vec::new(),
             warnings,
-            cpr: c.cpr,
-            cells,
-        };
+            possible_duplicate,
+            ..
+        } = self;
+        if warnings.is_empty() {
+            c.cells = Vec::new();
+        }
+        let flags = (possible_duplicate, false);
+        let mut row = Self::row(c, unit, flags, (action, reason), (Vec::new(), warnings));
+        row.potential = potential;
+        row.business_case = business_case;
         (row, Some(batch))
     }
 }
@@ -283,11 +301,18 @@ fn new_index(x: Option<Ref<i64>>) -> Option<usize> {
     }
 }
 
+/// What the rows decided so far have seen, and the user's choices.
+pub(super) struct Seen<'a> {
+    /// The existing potentials matched, with the first row that matched each.
+    matched: HashMap<PotentialId, u32>,
+    choices: &'a ImportChoices,
+}
+
 /// Decides one row: its preview entry and, when it is importable, its batch row.
 pub(super) fn decide(
     r: &mut Resolver<'_>,
     ex: &Existing,
-    matched: &mut HashMap<PotentialId, u32>,
+    seen: &mut Seen<'_>,
     c: Candidate,
     blocked: bool,
 ) -> Decided {
@@ -305,17 +330,37 @@ pub(super) fn decide(
     let Some(values) = resolve(r, &mut d) else {
         return d.error();
     };
-    let hit = match find_existing(ex, &d.c, &values) {
-        Ok(hit) => hit,
-        Err(e) => {
-            d.errors.push(e);
-            return d.error();
+    let possible = possible_duplicate(ex, &d.c, &values.unit_name);
+    let hit = match possible {
+        Some(p) => {
+            d.possible_duplicate = true;
+            if !seen.choices.keeps_duplicate(d.c.row) {
+                let reason = format!(
+                    "Mulig dublet af {}: samme titel og enhed under et andet nummer. Rækken springes over; vælg at importere den alligevel, hvis det er to forskellige potentialer.",
+                    p.what()
+                );
+                return d.skip(reason, p.potential());
+            }
+            d.warnings.push(format!(
+                "Mulig dublet af {}; importeres som nyt potentiale efter dit valg.",
+                p.what()
+            ));
+            // Kept: only its own number may match; the title and unit it shares with
+            // the row or potential it may repeat do not.
+            by_external_tag(ex, &d.c)
         }
+        None => match find_existing(ex, &d.c, &values) {
+            Ok(hit) => hit,
+            Err(e) => {
+                d.errors.push(e);
+                return d.error();
+            }
+        },
     };
     let ext_tag = external_tag(&d.c, &mut d.warnings);
     match hit {
-        Some(hit) => update(r, ex, matched, d, &values, ext_tag, hit),
-        None => create(r, d, &values, ext_tag),
+        Some(hit) => update(r, ex, &mut seen.matched, d, &values, ext_tag, hit),
+        None => create(r, d, &values, ext_tag, seen.choices),
     }
 }
 
@@ -379,9 +424,9 @@ fn find_existing(
                 }
             }
         }
-        External::Tag(ext) => {
-            if let Some(&i) = ex.by_tag.get(ext) {
-                return Ok(Some((i, format!("eksternt id «{ext}»"))));
+        External::Tag(_) => {
+            if let Some(hit) = by_external_tag(ex, c) {
+                return Ok(Some(hit));
             }
         }
         External::None => {}
@@ -401,6 +446,15 @@ fn find_existing(
             ))
         }
     }
+}
+
+/// The potential tagged with the row's external id, if any.
+fn by_external_tag(ex: &Existing, c: &Candidate) -> Option<(usize, String)> {
+    let External::Tag(ext) = &c.external else {
+        return None;
+    };
+    let i = *ex.by_tag.get(ext)?;
+    Some((i, format!("eksternt id «{ext}»")))
 }
 
 /// The tag that remembers the row's external id; a warning when it is too long to keep.
@@ -476,7 +530,7 @@ fn update(
     let case_change = case_change(&d.c, ex.cases.get(&p.id), &mut d.warnings);
     if case_change.as_ref().is_some_and(|(_, v)| v.is_none()) {
         if let Err(e) = lifecycle::check_case_created(p.status) {
-            d.errors.push(import_message(e));
+            d.errors.push(refusal(e).message);
             return d.error();
         }
     }
@@ -542,6 +596,7 @@ fn merged_draft(
         source: Some(c.source.unwrap_or(p.source).as_str().to_owned()),
         benefit_owner: merged(c.exact, c.benefit_owner, p.benefit_owner),
         digital_agent: merged(c.exact, c.digital_agent, p.digital_agent),
+        contact_name: merged(c.exact, c.contact_name.clone(), p.contact_name.clone()),
         tags,
     }
 }
@@ -580,6 +635,7 @@ fn same_fields(valid: &ValidPotential, p: &Potential) -> bool {
         && valid.source == p.source
         && valid.benefit_owner == p.benefit_owner
         && valid.digital_agent == p.digital_agent
+        && valid.contact_name == p.contact_name
         && valid.tags == p.tags
 }
 
@@ -593,38 +649,23 @@ fn new_status(row: Option<Status>, has_case: bool) -> Status {
     }
 }
 
-/// A lifecycle refusal as a row error, with what to do in the file.
-fn import_message(e: lifecycle::LifecycleError) -> String {
-    match e {
-        lifecycle::LifecycleError::CaseTooEarly(s) => format!(
-            "Rækken har tal til en business case, men status «{}». En business case kan først oprettes fra status «Business case»: ret status i filen, eller fjern tallene.",
-            s.label()
-        ),
-        lifecycle::LifecycleError::CreatedDecidedWithoutCase(s) => format!(
-            "Rækken har status «{}», men ingen tal til en business case. Besluttet og senere kræver en business case: tilføj tallene i rækken, eller importér med status «Business case» og skift status i gevinst med en begrundelse.",
-            s.label()
-        ),
-        other => other.to_string(),
-    }
-}
-
 /// A row that matches no existing potential: a new potential, or an error.
-fn create(r: &Resolver<'_>, mut d: Decision, v: &Values, ext_tag: Option<String>) -> Decided {
+fn create(
+    r: &Resolver<'_>,
+    mut d: Decision,
+    v: &Values,
+    ext_tag: Option<String>,
+    choices: &ImportChoices,
+) -> Decided {
     let status = new_status(v.status, d.c.case.is_some());
-    match lifecycle::check_created(status, d.c.case.is_some()) {
-        Ok(()) => {}
-        // A gevinst CSV export carries decisions made in gevinst, but not their cases.
-        Err(lifecycle::LifecycleError::CreatedDecidedWithoutCase(s)) if d.c.exact => {
-            d.warnings.push(format!(
-                "Potentialet får status «{}» uden business case, fordi filen ikke har business casen med. Importér eksporten som regneark (xlsx) for at få den med.",
-                s.label()
-            ));
-        }
-        Err(e) => {
-            d.errors.push(import_message(e));
+    let status_change = match new_status_change(&d.c, status, choices, &mut d.warnings) {
+        Ok(change) => change,
+        Err(refused) => {
+            d.errors.push(refused.message);
+            d.missing_reason = refused.missing_reason;
             return d.error();
         }
-    }
+    };
     let allowed = match v.unit {
         Ref::Existing(u) => status == Status::Ide || r.importer.may_edit(u, &r.lists.units),
         Ref::New(_) => r.importer.may_create_lists(),
@@ -652,6 +693,7 @@ fn create(r: &Resolver<'_>, mut d: Decision, v: &Values, ext_tag: Option<String>
         ),
         benefit_owner: c.benefit_owner,
         digital_agent: c.digital_agent,
+        contact_name: c.contact_name.clone(),
         tags: c.tags.iter().cloned().chain(ext_tag).collect(),
     };
     let refs = Refs {
@@ -676,6 +718,7 @@ fn create(r: &Resolver<'_>, mut d: Decision, v: &Values, ext_tag: Option<String>
         action: ImportAction::Create {
             status,
             submitted_by: c.submitted_by.or(r.importer.actor()),
+            status_change,
         },
         business_case: c.case.clone().map(|k| (k, None)),
     };

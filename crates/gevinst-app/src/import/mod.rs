@@ -46,6 +46,21 @@
 //!   case replaces the stored one exactly. A row that would change nothing is a
 //!   **duplicate** and is skipped, as is a row that repeats an earlier row of the file.
 //!   Duplicates do not block the commit.
+//! - **Possible duplicates** (with an external id column): a row with the title and unit
+//!   of an earlier row, or of a potential tagged with another external id, under a number
+//!   of its own is "mulig dublet af række N / potentiale #id" and skipped, unless the user
+//!   keeps it ([`ImportChoices::keep_duplicates`], [`ImportChoices::keep_duplicate_rows`]);
+//!   then it is a new potential with a warning. Both checks are hash lookups (module
+//!   `content`), never a comparison of every pair.
+//! - **Lifecycle rules** ([`gevinst_domain::lifecycle::check_imported`], module `rules`):
+//!   a new row afvist or parkeret needs a reason, and so does a row besluttet or later
+//!   without figures for its business case; the reason comes from a column mapped to
+//!   [`Field::StatusReason`] («Begrundelse», «Årsag», …) or from
+//!   [`ImportChoices::default_reason`] (e.g. [`DEFAULT_REASON`]); without one the row is
+//!   an error. The reason is recorded in the potential's status history and audit log.
+//! - **People**: a benefit owner («Gevinstejer», «Ansvarlig», «Kontaktperson») is matched
+//!   to a user by e-mail or name; a name that matches no user is kept as the potential's
+//!   contact name, with a warning.
 //! - **Rough business case** from the figures of a row (yearly gain in kr., hours, årsværk,
 //!   investering, drift, startår): a [`ROUGH_HORIZON`]-year case with one line per figure:
 //!   *Direkte besparelse*, *Frigjorte timer*, *Frigjorte årsværk* and *Drift* every year,
@@ -84,17 +99,19 @@ pub use gevinst_sheets::import::{
 pub use gevinst_store::{ImportProgress, StoredImportMapping};
 
 mod candidate;
+mod content;
 mod decide;
 mod existing;
 mod mappings;
 mod model;
 mod read;
 mod resolve;
+mod rules;
 pub mod uploads;
 
 pub use model::{
     CommitOutcome, ImportChoices, ImportInput, ImportPreview, Inspection, PreviewCounts,
-    PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind,
+    PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind, DEFAULT_REASON,
 };
 pub use read::inspect;
 

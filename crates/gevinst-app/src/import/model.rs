@@ -76,8 +76,13 @@ pub struct ValueDecision {
     pub choice: ValueChoice,
 }
 
+/// The reason the web offers (and the CLI's `--default-reason` uses) for rows whose status
+/// needs one and whose file has none.
+pub const DEFAULT_REASON: &str = "Importeret fra regneark uden begrundelse";
+
 /// The user's choices for an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportChoices {
     /// Create every unknown unit (at the top), fagområde and technology.
     pub create_missing: bool,
@@ -89,6 +94,29 @@ pub struct ImportChoices {
     pub mask_cpr: bool,
     /// Mask CPR-like numbers in these rows (sheet row numbers).
     pub mask_cpr_rows: Vec<u32>,
+    /// Import every possible duplicate (same title and unit under another external id)
+    /// instead of skipping it.
+    pub keep_duplicates: bool,
+    /// Import the possible duplicates in these rows (sheet row numbers).
+    pub keep_duplicate_rows: Vec<u32>,
+    /// The reason for every row whose status needs one (afvist, parkeret, decided without
+    /// a business case) and whose file gives none, e.g. [`DEFAULT_REASON`].
+    pub default_reason: Option<String>,
+}
+
+impl ImportChoices {
+    /// Whether the possible duplicate in `row` is imported anyway.
+    pub fn keeps_duplicate(&self, row: u32) -> bool {
+        self.keep_duplicates || self.keep_duplicate_rows.contains(&row)
+    }
+
+    /// The reason for all rows without one, if given (blank is none).
+    pub fn default_reason(&self) -> Option<&str> {
+        self.default_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
 }
 
 /// What [`inspect`](super::inspect) found in a file.
@@ -171,6 +199,15 @@ pub struct PreviewRow {
     /// The row's cells as text (only for rows that are not new or update without warnings;
     /// for the error report).
     pub cells: Vec<String>,
+    /// The row may repeat another row or potential under another external id (same title
+    /// and unit): skipped unless the user keeps it
+    /// ([`ImportChoices::keep_duplicate_rows`]), then imported with a warning.
+    #[serde(default)]
+    pub possible_duplicate: bool,
+    /// The row's status needs a reason the file does not give
+    /// ([`ImportChoices::default_reason`] gives one).
+    #[serde(default)]
+    pub missing_reason: bool,
 }
 
 /// Row counts of a preview.
@@ -186,6 +223,12 @@ pub struct PreviewCounts {
     pub error: usize,
     /// New or update rows with warnings.
     pub warning: usize,
+    /// Possible duplicates (skipped or, if kept, new).
+    #[serde(default)]
+    pub possible_duplicate: usize,
+    /// Rows whose status needs a reason the file does not give.
+    #[serde(default)]
+    pub missing_reason: usize,
 }
 
 /// A value of the file that matched no existing name exactly.

@@ -50,7 +50,7 @@ pub(super) fn open(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result
     let header = sheets::detect_header(&read.table).map_err(|e| file_error(&e))?;
     // gevinst's CSV export: the Potentialer sheet's columns.
     let gevinst_export = read.format == Format::Csv
-        && portfolio::POTENTIAL_HEADERS
+        && portfolio::required_potential_headers()
             .iter()
             .all(|h| header.columns.iter().any(|c| c.name.trim() == *h));
     Ok(Sheet {
@@ -139,6 +139,7 @@ pub(super) fn from_export_csv(
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            contact_name: opt("Kontaktperson"),
             case: None,
         };
         let mut c = from_export(p, known, lists);

@@ -40,11 +40,13 @@ pub enum Field {
     StartYear,
     /// Eksternt id.
     ExternalId,
+    /// Begrundelse for status (afvist, parkeret, besluttet uden business case).
+    StatusReason,
 }
 
 impl Field {
     /// All fields, in the order the mapping form shows them.
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::Title,
         Field::Description,
         Field::Unit,
@@ -60,6 +62,7 @@ impl Field {
         Field::Running,
         Field::StartYear,
         Field::ExternalId,
+        Field::StatusReason,
     ];
 
     /// The Danish label.
@@ -80,6 +83,7 @@ impl Field {
             Field::Running => "Drift pr. år",
             Field::StartYear => "Startår",
             Field::ExternalId => "Eksternt id",
+            Field::StatusReason => "Begrundelse for status",
         }
     }
 
@@ -133,6 +137,7 @@ impl Field {
                 "Owner",
                 "Benefit owner",
                 "Gevinstansvarlig",
+                "Kontaktperson",
             ],
             Field::Gain => &[
                 "Forventet gevinst",
@@ -187,6 +192,16 @@ impl Field {
                 "Løbenummer",
                 "Ref",
                 "Reference",
+            ],
+            Field::StatusReason => &[
+                "Begrundelse for status",
+                "Begrundelse",
+                "Statusbegrundelse",
+                "Årsag",
+                "Bemærkning til status",
+                "Statusbemærkning",
+                "Reason",
+                "Status reason",
             ],
         }
     }

@@ -120,6 +120,8 @@ pub struct ParsedRow {
     pub start_year: Option<i32>,
     /// Eksternt id.
     pub external_id: Option<String>,
+    /// Begrundelse for status.
+    pub status_reason: Option<String>,
     /// Values of tag columns.
     pub tags: Vec<String>,
 }
@@ -174,6 +176,10 @@ pub struct RowOutcome {
     pub key: RowKey,
     /// The earlier row of the file this row repeats.
     pub duplicate_of: Option<u32>,
+    /// The earlier row of the file with the same title and unit
+    /// ([`RowKey::title_unit`]) under another external id: probably the same potential
+    /// numbered twice. Not an error; the caller lets the user decide.
+    pub possible_duplicate_of: Option<u32>,
 }
 
 impl RowOutcome {
@@ -391,6 +397,7 @@ impl RowBuilder<'_> {
                 Field::Source => f.source = one_line(cell),
                 Field::Owner => f.owner = one_line(cell),
                 Field::ExternalId => f.external_id = one_line(cell),
+                Field::StatusReason => f.status_reason = multi_line(cell),
                 Field::Unit => {
                     let m = self.matched(column, field, cell);
                     self.outcome.fields.unit = m;
@@ -485,6 +492,7 @@ fn build_row(
                 title_unit: String::new(),
             },
             duplicate_of: None,
+            possible_duplicate_of: None,
         },
         known,
         unknown,
@@ -575,6 +583,8 @@ pub fn preview(
     let mut rows: Vec<RowOutcome> = Vec::with_capacity(data.len());
     let mut by_id: HashMap<String, u32> = HashMap::new();
     let mut by_title: HashMap<String, u32> = HashMap::new();
+    // With external ids: the first row of each title and unit, and its id.
+    let mut by_content: HashMap<String, (u32, String)> = HashMap::new();
     let mut matches = HashMap::new();
     for row in data {
         let mut outcome = build_row(row, &cols, known, &mut unknown, &mut matches);
@@ -604,6 +614,18 @@ pub fn preview(
                         Some(id) => by_id.insert(id.clone(), outcome.row),
                         None => by_title.insert(outcome.key.title_unit.clone(), outcome.row),
                     };
+                }
+            }
+            if let (None, Some(id)) = (outcome.duplicate_of, &outcome.key.external_id) {
+                match by_content.get(&outcome.key.title_unit) {
+                    Some((first, first_id)) if first_id != id => {
+                        outcome.possible_duplicate_of = Some(*first);
+                    }
+                    Some(_) => {}
+                    None => {
+                        let first = (outcome.row, id.clone());
+                        by_content.insert(outcome.key.title_unit.clone(), first);
+                    }
                 }
             }
         }

@@ -83,7 +83,10 @@ pub fn amount(cell: &Cell) -> ValueResult<Decimal> {
             .ok_or_else(|| "Tallet kan ikke læses.".to_owned()),
         Cell::Text(t) if is_blank_text(t) => Ok(None),
         Cell::Text(t) => {
-            let a = danish::parse_kr(t).map_err(|e| number_message(&e, t))?;
+            let mut a = danish::parse_kr(t).map_err(|e| number_message(&e, t))?;
+            // A scaled amount keeps the scale of its digits ("1,2 mio." is 1200000.0);
+            // store it as the exact number without trailing zeros.
+            a.value = a.value.normalize();
             let mut notes = Vec::new();
             // Kroner have at most two decimals, so a dot before three digits next to a
             // currency or scale word can only group thousands.
@@ -149,10 +152,12 @@ pub fn quantity(cell: &Cell, units: &[&str]) -> ValueResult<Decimal> {
                     }
                 }
             }
-            let value = danish::parse_number(body).map_err(|e| match e {
-                NumberError::TooLarge => format!("«{}» er for stort et tal.", short(t)),
-                _ => format!("«{}» er ikke et tal. Skriv fx 1.500 eller 0,5.", short(t)),
-            })?;
+            let value = danish::parse_number(body)
+                .map(|v| v.normalize())
+                .map_err(|e| match e {
+                    NumberError::TooLarge => format!("«{}» er for stort et tal.", short(t)),
+                    _ => format!("«{}» er ikke et tal. Skriv fx 1.500 eller 0,5.", short(t)),
+                })?;
             Ok(Some(match danish::ambiguity(body) {
                 Some(amb) => Parsed::warn(value, amb.explain(body)),
                 None => Parsed::plain(value),
@@ -550,6 +555,19 @@ mod tests {
         );
         assert_eq!(v("2 mio. kr.").value, dec!(2000000));
         assert_eq!(v("250 t.kr.").value, dec!(250000));
+        // Scaled amounts are exact and stored without trailing zeros.
+        for (text, exact) in [
+            ("1,2 mio.", "1200000"),
+            ("1.2 mio", "1200000"),
+            ("1,2 mio. kr.", "1200000"),
+            ("0,5 mia.", "500000000"),
+            ("750 t.kr.", "750000"),
+            ("750 tkr.", "750000"),
+            ("1,25 mio.", "1250000"),
+            ("1.234.567,50", "1234567.5"),
+        ] {
+            assert_eq!(v(text).value.to_string(), exact, "{text}");
+        }
         let a = v("1.234");
         assert_eq!(a.value, dec!(1234));
         assert_eq!(

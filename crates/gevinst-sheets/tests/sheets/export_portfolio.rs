@@ -84,6 +84,7 @@ fn potential(id: i64, title: &str) -> Potential {
         submitted_by: None,
         benefit_owner: None,
         digital_agent: None,
+        contact_name: None,
         tags: vec![],
         status: Status::Ide,
         created_at: Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap(),
@@ -391,7 +392,7 @@ fn header_is_frozen_and_filtered_with_formats() {
         ),
         "{sheet1}"
     );
-    assert!(sheet1.contains(r#"<autoFilter ref="A1:V3"/>"#), "{sheet1}");
+    assert!(sheet1.contains(r#"<autoFilter ref="A1:W3"/>"#), "{sheet1}");
     let sheet2 = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
     assert!(sheet2.contains(r#"<autoFilter ref="A1:S13"/>"#), "{sheet2}");
     let styles = zip_entry(&bytes, "xl/styles.xml");
@@ -415,11 +416,11 @@ fn csv_is_semicolon_separated_utf8_with_bom() {
     // The description holds a line break (LF), so the field is quoted; records end in CRLF.
     assert_eq!(
         lines[1],
-        "7;Robot til ydelseskontrol;\"Manuel kontrol af ydelser på tværs af fagsystemer.\nÆndres årligt.\";Besluttet;Borgerservice;Kommunen › Borgerservice;Økonomi;RPA;Workshop;Søren Ørsted;soren@kommune.dk;;;;;\"RPA; Økonomi\";15-01-2026 13:00;01-07-2026 10:30;4;2025;3;0"
+        "7;Robot til ydelseskontrol;\"Manuel kontrol af ydelser på tværs af fagsystemer.\nÆndres årligt.\";Besluttet;Borgerservice;Kommunen › Borgerservice;Økonomi;RPA;Workshop;Søren Ørsted;soren@kommune.dk;;;;;\"RPA; Økonomi\";15-01-2026 13:00;01-07-2026 10:30;4;2025;3;0;"
     );
     assert_eq!(
         lines[2],
-        "9;'=SUM(A1);;Idé;Kommunen;Kommunen;;;Andet;;;;;;;;15-01-2026 13:00;01-07-2026 10:30;1;;;"
+        "9;'=SUM(A1);;Idé;Kommunen;Kommunen;;;Andet;;;;;;;;15-01-2026 13:00;01-07-2026 10:30;1;;;;"
     );
     assert_eq!(lines[3], "");
     assert_eq!(lines.len(), 4);
@@ -429,14 +430,16 @@ fn csv_is_semicolon_separated_utf8_with_bom() {
 fn csv_writes_decimal_commas() {
     let mut p = portfolio(false);
     p.rows[0].case.as_mut().unwrap().discount_rate = Some(dec!(0.035));
+    p.rows[0].potential.contact_name = Some("Jens Hansen".into());
     let bytes = csv(&p).unwrap();
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(text.contains(";4;2025;3;0,035\r\n"), "{text}");
+    assert!(text.contains(";4;2025;3;0,035;Jens Hansen\r\n"), "{text}");
 }
 
 #[test]
 fn the_workbook_reads_back_exactly() {
-    let original = portfolio(true);
+    let mut original = portfolio(true);
+    original.rows[0].potential.contact_name = Some("Jens Hansen".into());
     let bytes = workbook(&original).unwrap();
     let back = read_workbook(&bytes).unwrap();
     assert_eq!(back.len(), 2);
@@ -454,6 +457,7 @@ fn the_workbook_reads_back_exactly() {
         assert_eq!(b.digital_agent, o.digital_agent);
         assert_eq!(b.submitted_by, o.submitted_by);
         assert_eq!(b.tags, p.tags);
+        assert_eq!(b.contact_name, p.contact_name);
         // Lines, amounts (even 0.12345678901234567), factors, channels and risks.
         assert_eq!(b.case, o.case);
     }
@@ -473,6 +477,9 @@ fn exports_are_recognised_and_other_workbooks_refused() {
     let first = headers(&rows(&mut wb, "Potentialer")[0]);
     assert!(is_portfolio_export(&names, &first));
     assert!(!is_portfolio_export(&names, &first[1..]));
+    // Exports made before the «Kontaktperson» column are still recognised.
+    assert_eq!(first.last().map(String::as_str), Some("Kontaktperson"));
+    assert!(is_portfolio_export(&names, &first[..first.len() - 1]));
     assert!(!is_portfolio_export(&names[..1], &first));
 
     let err = read_workbook(b"not a workbook").unwrap_err();

@@ -2,7 +2,9 @@
 
 use super::documents::{fetch_business_case, write_potential_document, BUSINESS_CASE_COLS};
 use super::organisation::{catalogue_entity, fetch_unit, insert_catalogue_item, insert_unit};
-use super::potentials::{fetch_potential, insert_potential, update_potential_row};
+use super::potentials::{
+    fetch_potential, insert_potential, insert_status_change, update_potential_row,
+};
 use super::tenants::fetch_tenant;
 use super::uploads::{change_import_upload, import_upload, put_import_upload};
 use super::*;
@@ -13,8 +15,8 @@ use crate::{
 use chrono::{DateTime, Utc};
 use gevinst_domain::business_case::BusinessCase;
 use gevinst_domain::{
-    AuditAction, AuditDraft, EntityKind, FagomraadeId, FieldChange, PotentialId, TechnologyId,
-    TenantId, UserId, ValidPotential,
+    AuditAction, AuditDraft, EntityKind, FagomraadeId, FieldChange, PotentialId, Status,
+    TechnologyId, TenantId, UserId, ValidPotential,
 };
 
 const IMPORT_MAPPING_COLS: &str = "id, name, body, version, updated_at";
@@ -162,21 +164,51 @@ impl ImportWriter<'_> {
         let in_row = |e: StoreError| import_row_error(r.row, e);
         let (tenant, at) = (self.tenant, self.at);
         let v = self.resolve(r)?;
-        let id = match r.action {
+        let id = match &r.action {
             ImportAction::Create {
                 status,
                 submitted_by,
+                status_change,
             } => {
-                let p = insert_potential(self.conn, tenant, &v, status, submitted_by, at)
+                let p = insert_potential(self.conn, tenant, &v, *status, *submitted_by, at)
                     .await
                     .map_err(in_row)?;
                 let changes = audit::created(&p);
                 self.audit(EntityKind::Potential, p.id.0, AuditAction::Create, changes)
                     .await?;
+                if let Some(change) = status_change {
+                    insert_status_change(
+                        self.conn,
+                        tenant,
+                        p.id,
+                        (change.from, *status),
+                        Some(&change.reason),
+                        self.actor,
+                        at,
+                    )
+                    .await
+                    .map_err(in_row)?;
+                    let json = |s: Status| serde_json::Value::String(s.as_str().into());
+                    let d = AuditDraft {
+                        reason: Some(format!("{}: {}", self.reason, change.reason)),
+                        ..draft(
+                            EntityKind::Potential,
+                            p.id.0,
+                            AuditAction::StatusChange,
+                            self.actor,
+                            vec![FieldChange {
+                                field: "status".into(),
+                                before: json(change.from),
+                                after: json(*status),
+                            }],
+                        )
+                    };
+                    insert_audit(self.conn, self.operator, self.tenant, &d, at).await?;
+                }
                 self.out.created += 1;
                 p.id
             }
-            ImportAction::Update {
+            &ImportAction::Update {
                 id,
                 expected_version,
             } => {

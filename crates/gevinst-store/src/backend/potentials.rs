@@ -15,8 +15,8 @@ use std::collections::HashMap;
 const POTENTIAL_COLS: &str = "p.id AS id, p.tenant_id AS tenant_id, p.title AS title, \
      p.description AS description, p.unit_id AS unit_id, p.fagomraade_id AS fagomraade_id, \
      p.technology_id AS technology_id, p.source AS source, p.submitted_by AS submitted_by, \
-     p.benefit_owner AS benefit_owner, p.digital_agent AS digital_agent, p.tags AS tags, \
-     p.status AS status, p.created_at AS created_at, p.updated_at AS updated_at, p.version AS version";
+     p.benefit_owner AS benefit_owner, p.digital_agent AS digital_agent, \
+     p.contact_name AS contact_name, p.tags AS tags, p.status AS status, p.created_at AS created_at, p.updated_at AS updated_at, p.version AS version";
 
 fn status_of(s: &str) -> Result<Status> {
     Status::parse(s).ok_or_else(|| bad_data(format!("bad status in database: {s}")))
@@ -43,6 +43,7 @@ fn potential_row(r: &DbRow) -> Result<Potential> {
         submitted_by: r.try_get::<Option<i64>, _>("submitted_by")?.map(UserId),
         benefit_owner: r.try_get::<Option<i64>, _>("benefit_owner")?.map(UserId),
         digital_agent: r.try_get::<Option<i64>, _>("digital_agent")?.map(UserId),
+        contact_name: r.try_get("contact_name")?,
         tags: tags.0,
         status: status_of(&status)?,
         created_at: r.try_get("created_at")?,
@@ -83,8 +84,8 @@ pub(super) async fn insert_potential(
     let row = sqlx::query(
         "INSERT INTO potentials (tenant_id, title, description, unit_id, fagomraade_id, technology_id, \
          source, submitted_by, benefit_owner, digital_agent, tags, search_text, status, created_at, \
-         updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) RETURNING id",
+         updated_at, version, contact_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15) RETURNING id",
     )
     .bind(tenant.0)
     .bind(&v.title)
@@ -100,6 +101,7 @@ pub(super) async fn insert_potential(
     .bind(v.search_text())
     .bind(status.as_str())
     .bind(at)
+    .bind(&v.contact_name)
     .fetch_one(&mut *conn)
     .await
     .map_err(fk(POTENTIAL_REFS))?;
@@ -116,12 +118,40 @@ pub(super) async fn insert_potential(
         submitted_by,
         benefit_owner: v.benefit_owner,
         digital_agent: v.digital_agent,
+        contact_name: v.contact_name.clone(),
         tags: v.tags.clone(),
         status,
         created_at: at,
         updated_at: at,
         version: 1,
     })
+}
+
+/// Records a move `from → to` of a potential in its status history.
+pub(super) async fn insert_status_change(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: PotentialId,
+    (from, to): (Status, Status),
+    reason: Option<&str>,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO status_changes (tenant_id, potential_id, from_status, to_status, reason, user_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant.0)
+    .bind(id.0)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(actor.map(|u| u.0))
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(fk("acting user"))?;
+    Ok(())
 }
 
 /// Replaces the fields of version `expected_version` of a potential; any
@@ -137,7 +167,7 @@ pub(super) async fn update_potential_row(
     let res = sqlx::query(
         "UPDATE potentials SET title = $1, description = $2, unit_id = $3, fagomraade_id = $4, \
          technology_id = $5, source = $6, benefit_owner = $7, digital_agent = $8, tags = $9, \
-         search_text = $10, updated_at = $11, version = version + 1 \
+         search_text = $10, updated_at = $11, version = version + 1, contact_name = $15 \
          WHERE tenant_id = $12 AND id = $13 AND version = $14",
     )
     .bind(&v.title)
@@ -154,6 +184,7 @@ pub(super) async fn update_potential_row(
     .bind(tenant.0)
     .bind(id.0)
     .bind(expected_version)
+    .bind(&v.contact_name)
     .execute(&mut *conn)
     .await
     .map_err(fk(POTENTIAL_REFS))?;
@@ -355,20 +386,7 @@ impl crate::PotentialStore for ThisStore {
         if res.rows_affected() == 0 {
             return Err(StoreError::conflict(format!("potential {id}")));
         }
-        sqlx::query(
-            "INSERT INTO status_changes (tenant_id, potential_id, from_status, to_status, reason, user_id, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(tenant.0)
-        .bind(id.0)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(reason)
-        .bind(actor.map(|u| u.0))
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(fk("acting user"))?;
+        insert_status_change(&mut tx, tenant, id, (from, to), reason, actor, at).await?;
         let change = FieldChange {
             field: "status".into(),
             before: serde_json::Value::String(from.as_str().into()),

@@ -128,6 +128,7 @@ fn batch(a: &Side, stale_row: bool) -> ImportBatch {
         action: ImportAction::Create {
             status: Status::Besluttet,
             submitted_by: Some(a.user),
+            status_change: None,
         },
         business_case: Some((case("250000.50"), None)),
     };
@@ -154,6 +155,7 @@ fn batch(a: &Side, stale_row: bool) -> ImportBatch {
             action: ImportAction::Create {
                 status: Status::Ide,
                 submitted_by: None,
+                status_change: None,
             },
             business_case: None,
         });

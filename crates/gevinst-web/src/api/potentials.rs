@@ -65,6 +65,9 @@ macro_rules! potential_body {
             pub benefit_owner: Option<UserId>,
             /// Digital agent, a user id.
             pub digital_agent: Option<UserId>,
+            /// Contact person by name, for someone who is not a user (yet), up to 200
+            /// characters. Must not contain CPR numbers.
+            pub contact_name: Option<String>,
             /// Tags, each 1–40 characters, at most 20.
             #[serde(default)]
             pub tags: Vec<String>,
@@ -83,6 +86,7 @@ macro_rules! potential_body {
                     source: self.source.clone(),
                     benefit_owner: self.benefit_owner,
                     digital_agent: self.digital_agent,
+                    contact_name: self.contact_name.clone(),
                     tags: self.tags.clone(),
                 }
             }

@@ -35,7 +35,8 @@ fn export_writes_xlsx_and_csv() {
     );
     let header = "Id;Titel;Beskrivelse;Status;Enhed;Enhedssti;Fagområde;Teknologi;Kilde;\
 Gevinstejer;Gevinstejer e-mail;Digital agent;Digital agent e-mail;Indsendt af;\
-Indsendt af e-mail;Tags;Oprettet;Ændret;Version;Startår;Horisont (år);Diskonteringsrente\r\n";
+Indsendt af e-mail;Tags;Oprettet;Ændret;Version;Startår;Horisont (år);Diskonteringsrente;\
+Kontaktperson\r\n";
     let mut want = b"\xEF\xBB\xBF".to_vec();
     want.extend_from_slice(header.as_bytes());
     assert_eq!(out.stdout, want);

@@ -28,6 +28,7 @@
 //! | Version | number |
 //! | Startår, Horisont (år) | the business case's start year and horizon (numbers; empty without a case) |
 //! | Diskonteringsrente | the case's own rate as a fraction with a % format (0.035 shows as 3.5 %); empty when the case uses the tenant's rate or there is no case |
+//! | Kontaktperson | the contact person by name (not a user); optional when read back, as exports before it lack it ([`OPTIONAL_POTENTIAL_HEADERS`]) |
 //!
 //! **Business cases**: one row per line and year (a line over a 5-year horizon gives 5
 //! rows), potentials in the order given, lines in the case's order, years ascending.
@@ -91,7 +92,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet, XlsxError};
 
 /// Headers of the Potentialer sheet and the CSV, in column order.
-pub const POTENTIAL_HEADERS: [&str; 22] = [
+pub const POTENTIAL_HEADERS: [&str; 23] = [
     "Id",
     "Titel",
     "Beskrivelse",
@@ -114,11 +115,24 @@ pub const POTENTIAL_HEADERS: [&str; 22] = [
     "Startår",
     "Horisont (år)",
     "Diskonteringsrente",
+    "Kontaktperson",
 ];
 
-const POTENTIAL_WIDTHS: [f64; 22] = [
+/// Columns of the Potentialer sheet added after the first exports: a file without them is
+/// still read back (as empty).
+pub const OPTIONAL_POTENTIAL_HEADERS: [&str; 1] = ["Kontaktperson"];
+
+/// The columns every export has, by which a file is recognised.
+pub fn required_potential_headers() -> Vec<&'static str> {
+    POTENTIAL_HEADERS
+        .into_iter()
+        .filter(|h| !OPTIONAL_POTENTIAL_HEADERS.contains(h))
+        .collect()
+}
+
+const POTENTIAL_WIDTHS: [f64; 23] = [
     8.0, 40.0, 60.0, 16.0, 24.0, 40.0, 22.0, 22.0, 18.0, 24.0, 28.0, 24.0, 28.0, 24.0, 28.0, 24.0,
-    17.0, 17.0, 9.0, 9.0, 10.0, 12.0,
+    17.0, 17.0, 9.0, 9.0, 10.0, 12.0, 24.0,
 ];
 
 /// Headers of the Business cases sheet, in column order.

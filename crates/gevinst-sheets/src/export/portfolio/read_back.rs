@@ -43,6 +43,8 @@ pub struct ExportedPotential {
     pub submitted_by: Option<Person>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Contact person by name (empty in exports made before the column existed).
+    pub contact_name: Option<String>,
     /// The business case (lines and risks), when the potential had one.
     pub case: Option<BusinessCase>,
 }
@@ -60,7 +62,7 @@ pub fn is_portfolio_export(sheet_names: &[String], first_sheet_headers: &[String
     SHEETS[..3]
         .iter()
         .all(|s| sheet_names.iter().any(|n| n == s))
-        && POTENTIAL_HEADERS
+        && required_potential_headers()
             .iter()
             .all(|h| first_sheet_headers.iter().any(|x| x.trim() == *h))
 }
@@ -227,7 +229,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
     let lines = sheet_rows(&mut wb, SHEETS[1])?.unwrap_or_default();
     let risks = sheet_rows(&mut wb, SHEETS[2])?.unwrap_or_default();
 
-    let pc = Columns::new(&potentials, SHEETS[0], &POTENTIAL_HEADERS)?;
+    let pc = Columns::new(&potentials, SHEETS[0], &required_potential_headers())?;
     let mut out = Vec::new();
     for (i, r) in potentials.iter().enumerate().skip(1) {
         if r.iter().all(|d| matches!(d, Data::Empty)) {
@@ -288,6 +290,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            contact_name: opt_text(pc.cell(r, "Kontaktperson")),
             case,
         });
     }

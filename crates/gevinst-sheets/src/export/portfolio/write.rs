@@ -58,6 +58,7 @@ fn write_potentials(sheet: &mut Worksheet, f: &Formats, p: &Portfolio) -> Result
             c.number(20, f64::from(h), &f.integer)?;
         }
         c.opt_decimal(21, rate, &f.percent)?;
+        c.opt_text(22, pot.contact_name.as_deref())?;
     }
     Ok(())
 }
@@ -264,6 +265,7 @@ pub fn csv_rows(p: &Portfolio) -> Vec<Vec<String>> {
             start.map(|s| s.to_string()).unwrap_or_default(),
             horizon.map(|h| h.to_string()).unwrap_or_default(),
             rate.map(csv_decimal).unwrap_or_default(),
+            csv_text(pot.contact_name.as_deref().unwrap_or_default()),
         ]);
     }
     out

@@ -113,4 +113,33 @@ fn duplicates_by_external_id() {
     // Another id with the same title is another potential.
     assert_eq!(preview.rows[2].duplicate_of, None);
     assert_eq!(preview.rows[0].key.external_id.as_deref(), Some("p-1"));
+    // ... but possibly the same one numbered twice: flagged for the user, not an error.
+    assert_eq!(preview.rows[2].possible_duplicate_of, Some(2));
+    assert!(preview.rows[2].messages().is_empty());
+    assert_eq!(preview.rows[1].possible_duplicate_of, None);
+}
+
+#[test]
+fn possible_duplicates_need_the_same_title_and_unit_and_an_id() {
+    let csv = "Nr.;Titel;Enhed
+1;Robot;Jobcenter
+2;robot ;Jobcenter
+3;Robot;Skoler
+4;Robot;jobcenter
+";
+    let (_, _, preview) = run(csv.as_bytes(), None);
+    let possible: Vec<Option<u32>> = preview
+        .rows
+        .iter()
+        .map(|r| r.possible_duplicate_of)
+        .collect();
+    assert_eq!(possible, vec![None, Some(2), None, Some(2)]);
+    // Without an id column, the same title and unit is the same row (a duplicate).
+    let csv = "Titel;Enhed
+Robot;Jobcenter
+robot;Jobcenter
+";
+    let (_, _, preview) = run(csv.as_bytes(), None);
+    assert_eq!(preview.rows[1].duplicate_of, Some(2));
+    assert_eq!(preview.rows[1].possible_duplicate_of, None);
 }

@@ -14,7 +14,9 @@
 //!    technologies, each matched to an existing one (the suggestion pre-selected) or
 //!    created.
 //! 4. `GET /import/{id}/forhaandsvisning`: every row's outcome with the reason; CPR
-//!    numbers can be masked (`POST …/maskering`); the error report as .xlsx
+//!    numbers can be masked (`POST …/maskering`); possible duplicates can be imported
+//!    anyway and one reason given for rows whose status needs one (`POST …/valg`); the
+//!    error report as .xlsx
 //!    (`GET …/fejlrapport.xlsx`).
 //! 5. `POST /import/{id}/importer` (`valg=alle` or `valg=gyldige`), then
 //!    `GET /import/{id}/resultat`. The commit (one database transaction) runs in a
@@ -26,6 +28,7 @@
 //! [`gevinst_app::import`].
 
 mod form_keys;
+mod row_choices;
 mod upload_form;
 mod views;
 
@@ -65,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/{id}/vaerdier", get(values_page).post(save_values))
         .route("/import/{id}/forhaandsvisning", get(preview_page))
         .route("/import/{id}/maskering", post(mask_cpr))
+        .route("/import/{id}/valg", post(row_choices::save_row_choices))
         .route("/import/{id}/fejlrapport.xlsx", get(error_report))
         .route("/import/{id}/importer", post(commit))
         .route("/import/{id}/resultat", get(result_page))

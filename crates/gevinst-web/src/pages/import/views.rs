@@ -451,6 +451,8 @@ pub(crate) struct RowView {
     pub warnings: Vec<String>,
     pub cpr: Vec<String>,
     pub link: Option<String>,
+    /// For a possible duplicate: whether the user chose to import it anyway.
+    pub keep: Option<bool>,
 }
 
 /// `import_preview.html`.
@@ -472,6 +474,14 @@ pub(crate) struct PreviewPage {
     pub can_commit_valid: bool,
     pub new_lists: Vec<String>,
     pub has_report: bool,
+    /// Rows that are possible duplicates (a choice per row).
+    pub possible_duplicates: usize,
+    /// Rows whose status needs a reason the file does not give.
+    pub missing_reasons: usize,
+    /// The one reason for all rows without one: the user's, else the suggested text.
+    pub default_reason: String,
+    /// True when the user has given the reason.
+    pub reason_given: bool,
 }
 
 fn action_key(a: RowAction) -> &'static str {
@@ -515,6 +525,9 @@ impl PreviewPage {
                     .map(|c| format!("{}: {}", c.column, c.masked))
                     .collect(),
                 link: r.potential.map(|id| format!("/potentialer/{id}")),
+                keep: r
+                    .possible_duplicate
+                    .then(|| upload.choices.keeps_duplicate(r.row)),
             })
             .collect();
         let mut new_lists = Vec::new();
@@ -547,6 +560,14 @@ impl PreviewPage {
             mapping_problems: p.mapping_problems.clone(),
             errors,
             new_lists,
+            possible_duplicates: p.counts.possible_duplicate,
+            missing_reasons: p.counts.missing_reason,
+            default_reason: upload
+                .choices
+                .default_reason()
+                .unwrap_or(gevinst_app::import::DEFAULT_REASON)
+                .to_owned(),
+            reason_given: upload.choices.default_reason().is_some(),
         }
     }
 }

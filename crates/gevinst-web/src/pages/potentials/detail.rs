@@ -138,6 +138,10 @@ fn facts(p: &Potential, lists: &TenantLists) -> Vec<Fact> {
             value: name(lists.user_name(p.digital_agent)),
         },
         Fact {
+            label: "Kontaktperson",
+            value: name(p.contact_name.as_deref()),
+        },
+        Fact {
             label: "Oprettet",
             value: danish::format_datetime(p.created_at),
         },
@@ -172,7 +176,7 @@ fn differences(p: &Potential, yours: &PotentialForm, lists: &TenantLists) -> Vec
         };
         value_text(field, &v, lists)
     };
-    let pairs: [(&str, &str, &str); 9] = [
+    let pairs: [(&str, &str, &str); 10] = [
         ("title", &stored.title, &yours.title),
         ("description", &stored.description, &yours.description),
         ("unit_id", &stored.unit_id, &yours.unit_id),
@@ -182,6 +186,7 @@ fn differences(p: &Potential, yours: &PotentialForm, lists: &TenantLists) -> Vec
         ("tags", &stored.tags, &yours.tags),
         ("benefit_owner", &stored.benefit_owner, &yours.benefit_owner),
         ("digital_agent", &stored.digital_agent, &yours.digital_agent),
+        ("contact_name", &stored.contact_name, &yours.contact_name),
     ];
     pairs
         .into_iter()

@@ -28,6 +28,8 @@ pub(crate) struct PotentialForm {
     pub benefit_owner: String,
     /// Digital agent (user id).
     pub digital_agent: String,
+    /// Contact person by name (not a user).
+    pub contact_name: String,
 }
 
 fn id_text<T: ToString>(id: Option<T>) -> String {
@@ -47,6 +49,7 @@ impl PotentialForm {
             tags: field(pairs, "tags"),
             benefit_owner: field(pairs, "benefit_owner"),
             digital_agent: field(pairs, "digital_agent"),
+            contact_name: field(pairs, "contact_name"),
         }
     }
 
@@ -62,6 +65,7 @@ impl PotentialForm {
             tags: p.tags.join(", "),
             benefit_owner: id_text(p.benefit_owner),
             digital_agent: id_text(p.digital_agent),
+            contact_name: p.contact_name.clone().unwrap_or_default(),
         }
     }
 
@@ -82,15 +86,17 @@ impl PotentialForm {
         keep: Option<&Potential>,
     ) -> (PotentialDraft, FieldErrors) {
         let mut e = FieldErrors::new();
-        let (benefit_owner, digital_agent) = if with_people {
+        let (benefit_owner, digital_agent, contact_name) = if with_people {
             (
                 parse_opt::<UserId>(&mut e, "benefit_owner", &self.benefit_owner),
                 parse_opt::<UserId>(&mut e, "digital_agent", &self.digital_agent),
+                Some(self.contact_name.clone()),
             )
         } else {
             (
                 keep.and_then(|p| p.benefit_owner),
                 keep.and_then(|p| p.digital_agent),
+                keep.and_then(|p| p.contact_name.clone()),
             )
         };
         let draft = PotentialDraft {
@@ -102,6 +108,7 @@ impl PotentialForm {
             source: Some(self.source.trim().to_owned()).filter(|s| !s.is_empty()),
             benefit_owner,
             digital_agent,
+            contact_name,
             tags: split_tags(&self.tags),
         };
         (draft, e)
@@ -172,7 +179,7 @@ pub(crate) fn error_links(errors: &FieldErrors, known: &[&str], fallback: &str) 
 }
 
 /// Field names of the potential form, which are also the ids of its inputs.
-pub(crate) const FORM_FIELDS: [&str; 9] = [
+pub(crate) const FORM_FIELDS: [&str; 10] = [
     "title",
     "description",
     "unit_id",
@@ -182,6 +189,7 @@ pub(crate) const FORM_FIELDS: [&str; 9] = [
     "tags",
     "benefit_owner",
     "digital_agent",
+    "contact_name",
 ];
 
 /// Everything the form partial `_potential_fields.html` needs.

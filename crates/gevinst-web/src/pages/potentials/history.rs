@@ -67,6 +67,7 @@ pub(crate) fn field_label(field: &str) -> String {
         "submitted_by" => "Indsendt af",
         "benefit_owner" => "Gevinstejer",
         "digital_agent" => "Digital agent",
+        "contact_name" => "Kontaktperson",
         "tags" => "Tags",
         "status" => "Status",
         other => return other.to_owned(),
