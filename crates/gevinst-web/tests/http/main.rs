@@ -12,6 +12,7 @@ mod api_programmes;
 mod api_security;
 mod axe;
 mod browser;
+mod browser_admin;
 mod browser_axe;
 mod browser_bc_editor;
 mod browser_front;
