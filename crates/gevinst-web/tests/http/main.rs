@@ -24,6 +24,7 @@ mod browser_programme;
 mod pages_account;
 mod pages_admin;
 mod pages_bc_editor;
+mod pages_bulk_decided;
 mod pages_business_case;
 mod pages_duties;
 mod pages_export;
