@@ -16,7 +16,8 @@ use crate::potentials::TenantLists;
 use crate::{AppError, Exports, Potentials, Programmes, Result};
 use chrono::Utc;
 use gevinst_domain::access::Permission;
-use gevinst_domain::{FieldErrors, PotentialId, PotentialQuery, ProgrammeId, Status};
+use gevinst_domain::{lifecycle, FieldErrors, PotentialId, PotentialQuery, ProgrammeId, Status};
+use std::collections::HashSet;
 
 /// Most rows one bulk action takes.
 pub const MAX_BULK_ROWS: usize = 1000;
@@ -90,6 +91,11 @@ fn may_bulk(who: &Principal) -> Result<()> {
 impl Potentials<'_> {
     /// Moves every selected potential to `to`, each with `reason` (required for afvist
     /// and parkeret, as for one potential). Returns one outcome per row, in the order given.
+    ///
+    /// A move to besluttet or later without a reason is refused as a whole, before any row
+    /// changes, when a selected row has no business case (field `reason`, code
+    /// `business_case_required`, naming the rows); with a reason, such rows record it as
+    /// «Besluttet uden business case: …» (see [`lifecycle::check_decision`]).
     pub async fn bulk_status(
         &self,
         who: &Principal,
@@ -100,6 +106,10 @@ impl Potentials<'_> {
         may_bulk(who)?;
         let ids = selection(ids)?;
         let store = self.app.store();
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        if reason.is_none() && lifecycle::is_decided(to) {
+            self.check_decided_with_cases(who, &ids, to).await?;
+        }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let current = match store.potential(who.tenant.id, id).await {
@@ -131,6 +141,67 @@ impl Potentials<'_> {
         Ok(out)
     }
 }
+
+impl Potentials<'_> {
+    /// Refuses a bulk move to the decided status `to` without a reason when a selected row
+    /// would be decided without a business case (the rule of
+    /// [`lifecycle::check_decision`]): field `reason`, code `business_case_required`,
+    /// naming the rows, before any row changes. Rows already decided, or not found, are
+    /// left to the per-row outcome.
+    async fn check_decided_with_cases(
+        &self,
+        who: &Principal,
+        ids: &[PotentialId],
+        to: Status,
+    ) -> Result<()> {
+        let store = self.app.store();
+        let t = who.tenant.id;
+        let with_case: HashSet<PotentialId> = store
+            .list_business_cases(t)
+            .await?
+            .into_iter()
+            .map(|c| c.potential_id)
+            .collect();
+        let mut without: Vec<String> = Vec::new();
+        for id in ids.iter().filter(|id| !with_case.contains(id)) {
+            match store.potential(t, *id).await {
+                Ok(p) if p.status != to && !lifecycle::is_decided(p.status) => {
+                    without.push(format!("«{}»", p.title));
+                }
+                Ok(_) => {}
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if without.is_empty() {
+            return Ok(());
+        }
+        let err = lifecycle::LifecycleError::CaseOrReasonRequired(to);
+        let named = if without.len() > MAX_NAMED_ROWS {
+            format!(
+                "{} og {} flere",
+                without[..MAX_NAMED_ROWS].join(", "),
+                without.len() - MAX_NAMED_ROWS
+            )
+        } else {
+            without.join(", ")
+        };
+        Err(FieldErrors::single(
+            err.field(),
+            err.code(),
+            format!(
+                "{} af de valgte potentialer har ingen business case: {named}. Skriv i \
+                 begrundelsen, hvorfor de besluttes uden (det logges som «besluttet uden \
+                 business case: …»). Ingen status er ændret.",
+                without.len()
+            ),
+        )
+        .into())
+    }
+}
+
+/// Most titles a refusal names before it says "og N flere".
+const MAX_NAMED_ROWS: usize = 5;
 
 impl Programmes<'_> {
     /// Adds the selected potentials to a programme in one change of the programme (all or

@@ -8,9 +8,9 @@ use crate::auth::Principal;
 use crate::{Programmes, Result};
 use chrono::NaiveDate;
 use gevinst_domain::programme::{ApprovalState, Period};
-use gevinst_domain::{Permission, PotentialId, UnitId, UserId};
+use gevinst_domain::{Permission, Potential, PotentialId, UnitId, UserId};
 use gevinst_store::StoredActual;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Where a measurement stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
@@ -104,27 +104,34 @@ pub(crate) async fn collect_tasks(
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Result<Vec<MeasurementTask>> {
-    let mut actuals: HashMap<PotentialId, Vec<StoredActual>> = HashMap::new();
-    for a in store.list_tenant_actuals(t).await? {
-        if a.is_current() && a.actual.approval != ApprovalState::Rejected {
-            actuals.entry(a.potential_id).or_default().push(a);
-        }
+    let mut actuals = current_actuals(store, t).await?;
+    for list in actuals.values_mut() {
+        list.retain(|a| a.actual.approval != ApprovalState::Rejected);
     }
+    let plans: Vec<_> = store
+        .list_benefit_plans(t)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            s.plan
+                .benefits
+                .iter()
+                .any(|b| owner.is_none() || b.owner == owner)
+        })
+        .collect();
+    let ids: Vec<PotentialId> = plans.iter().map(|s| s.potential_id).collect();
+    let potentials = potentials_by_id(store, t, &ids).await?;
     let mut out = Vec::new();
-    for stored in store.list_benefit_plans(t).await? {
+    for stored in &plans {
         let plan = &stored.plan;
         let mine: Vec<_> = plan
             .benefits
             .iter()
             .filter(|b| owner.is_none() || b.owner == owner)
             .collect();
-        if mine.is_empty() {
+        // A plan whose potential is gone has no measurements to take.
+        let Some(potential) = potentials.get(&stored.potential_id) else {
             continue;
-        }
-        let potential = match store.potential(t, stored.potential_id).await {
-            Ok(p) => p,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e.into()),
         };
         let recorded = actuals
             .get(&stored.potential_id)
@@ -161,4 +168,45 @@ pub(crate) async fn collect_tasks(
     }
     out.sort_by_key(|m| (m.due, m.potential_id, m.line));
     Ok(out)
+}
+
+/// The tenant's current actuals (not replaced by a correction, not withdrawn) by
+/// potential, oldest first: one query for every plan of a page, not one per plan.
+pub(crate) async fn current_actuals(
+    store: &dyn gevinst_store::Store,
+    t: gevinst_domain::TenantId,
+) -> Result<HashMap<PotentialId, Vec<StoredActual>>> {
+    let mut out: HashMap<PotentialId, Vec<StoredActual>> = HashMap::new();
+    for a in store.list_tenant_actuals(t).await? {
+        if a.is_current() {
+            out.entry(a.potential_id).or_default().push(a);
+        }
+    }
+    Ok(out)
+}
+
+/// The potentials `ids` by id (those that are gone are left out): all of the tenant's
+/// potentials read page by page, a constant number of queries however many plans a
+/// page lists.
+pub(crate) async fn potentials_by_id(
+    store: &dyn gevinst_store::Store,
+    t: gevinst_domain::TenantId,
+    ids: &[PotentialId],
+) -> Result<HashMap<PotentialId, Potential>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted: HashSet<PotentialId> = ids.iter().copied().collect();
+    let tenant = store.tenant(t).await?;
+    let query = gevinst_domain::PotentialQuery {
+        sort: gevinst_domain::SortKey::Created,
+        descending: false,
+        ..Default::default()
+    };
+    Ok(crate::export::all_pages(store, &tenant, &query, None)
+        .await?
+        .into_iter()
+        .filter(|p| wanted.contains(&p.id))
+        .map(|p| (p.id, p))
+        .collect())
 }

@@ -476,15 +476,27 @@ impl Programmes<'_> {
         let t = who.tenant.id;
         let all = may_manage_programmes(who);
         let me = Some(who.user.id);
+        let plans: Vec<_> = store
+            .list_benefit_plans(t)
+            .await?
+            .into_iter()
+            .filter(|s| all || s.plan.benefits.iter().any(|b| b.owner == me))
+            .collect();
+        let ids: Vec<PotentialId> = plans.iter().map(|s| s.potential_id).collect();
+        let potentials = crate::measurements::potentials_by_id(store, t, &ids).await?;
+        let mut actuals = crate::measurements::current_actuals(store, t).await?;
         let mut out = Vec::new();
-        for stored in store.list_benefit_plans(t).await? {
+        for stored in &plans {
             let plan = &stored.plan;
-            if !all && !plan.benefits.iter().any(|b| b.owner == me) {
-                continue;
-            }
-            let potential = store.potential(t, stored.potential_id).await?;
-            let actuals =
-                crate::actuals::counted(store.list_actuals(t, stored.potential_id).await?);
+            let Some(potential) = potentials.get(&stored.potential_id) else {
+                return Err(AppError::NotFound);
+            };
+            let actuals: Vec<_> = actuals
+                .remove(&stored.potential_id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| a.actual)
+                .collect();
             for (line, period, due) in plan.overdue(&actuals, today) {
                 let Some(b) = plan.benefits.iter().find(|b| b.line == line) else {
                     continue;

@@ -84,9 +84,13 @@ fn is_page(path: &str) -> bool {
 /// The pages that must not scroll sideways at a size. The issue names one: the business
 /// case at 390 px (730 px wide today). Viewing it must work on a phone, so it may not
 /// overflow for a role that only views it; where the page holds the editor, the editor
-/// may instead say that editing needs a wider screen (listed, not failed).
+/// may instead say that editing needs a wider screen (listed, not failed). The audit page
+/// (`/admin/revisionsspor`) must fit a phone too (its check value wraps).
 fn must_not_overflow(f: &Finding, has_editor: bool) -> bool {
-    route_of(&f.path) == "/potentialer/{id}/business-case" && f.size.0 < 600 && !has_editor
+    let route = route_of(&f.path);
+    f.size.0 < 600
+        && ((route == "/potentialer/{id}/business-case" && !has_editor)
+            || route == "/admin/revisionsspor")
 }
 
 /// The fixed pages for `role` of the demo: `potential` has a business case and a plan,
@@ -470,5 +474,5 @@ fn only_the_viewed_business_case_on_a_phone_must_not_overflow() {
         &at("/potentialer/4/business-case", 1366),
         false
     ));
-    assert!(!must_not_overflow(&at("/admin/revisionsspor", 390), false));
+    assert!(must_not_overflow(&at("/admin/revisionsspor", 390), false));
 }

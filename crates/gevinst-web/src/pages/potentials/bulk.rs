@@ -44,6 +44,51 @@ struct ResultPage {
     back: String,
 }
 
+/// Asks for the reason a bulk move to a decided status needs when a selected row has no
+/// business case (the single potential's form asks the same), keeping the selection.
+#[derive(Template)]
+#[template(path = "potential_bulk_reason.html")]
+struct ReasonPage {
+    layout: Layout,
+    message: String,
+    ids: Vec<i64>,
+    status: &'static str,
+    status_label: String,
+    back: String,
+}
+
+/// The refusal of [`check_decided_with_cases`](gevinst_app::bulk) as a page that asks for
+/// the reason (422); any other error as it is.
+fn ask_for_reason(
+    who: &PageUser,
+    e: AppError,
+    ids: &[PotentialId],
+    to: Status,
+    back: &str,
+) -> Result<Response, PageError> {
+    let code = gevinst_domain::lifecycle::LifecycleError::CaseOrReasonRequired(to).code();
+    let message = match &e {
+        AppError::Invalid(f) => f
+            .0
+            .iter()
+            .find(|f| f.field == "reason" && f.code == code)
+            .map(|f| f.message.clone()),
+        _ => None,
+    };
+    let Some(message) = message else {
+        return Err(PageError(e));
+    };
+    let page = Page(ReasonPage {
+        layout: Layout::new(who, "Begrundelse mangler", "potentialer"),
+        message,
+        ids: ids.iter().map(|i| i.0).collect(),
+        status: to.as_str(),
+        status_label: to.label().to_lowercase(),
+        back: back.to_owned(),
+    });
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 fn invalid(field: &str, message: &str) -> PageError {
     PageError(AppError::Invalid(FieldErrors::single(
         field, "invalid", message,
@@ -111,10 +156,14 @@ pub(super) async fn act(
                 .ok_or_else(|| invalid("status", "Vælg den nye status."))?;
             let reason = field(&pairs, "reason");
             let reason = Some(reason.as_str()).filter(|r| !r.trim().is_empty());
-            let outcomes = app
+            let outcomes = match app
                 .potentials()
                 .bulk_status(&who.principal, &ids, to, reason)
-                .await?;
+                .await
+            {
+                Ok(o) => o,
+                Err(e) => return ask_for_reason(&who, e, &ids, to, &back),
+            };
             let title = format!("Status ændret til {}", to.label().to_lowercase());
             Ok(result_page(&who, &title, outcomes, back))
         }
