@@ -19,6 +19,8 @@ pub(super) enum UnitSpec {
     Missing,
     Name(ValueMatch),
     Path(Vec<String>),
+    /// The file's organisation columns, top first (see `resolve::levels`).
+    Levels(Vec<String>),
 }
 
 /// How a row identifies an existing potential.
@@ -239,9 +241,15 @@ pub(super) fn from_outcome(o: RowOutcome, cells: Vec<String>, lists: &TenantList
         cells,
         title: f.title,
         description: f.description,
-        unit: match f.unit {
-            Some(m) => UnitSpec::Name(m),
-            None => UnitSpec::Missing,
+        unit: match (f.unit, f.unit_levels) {
+            (None, levels) if levels.is_empty() => UnitSpec::Missing,
+            (Some(m), levels) if levels.is_empty() => UnitSpec::Name(m),
+            (m, mut levels) => {
+                levels.extend(m.map(|m| match m {
+                    ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw,
+                }));
+                UnitSpec::Levels(levels)
+            }
         },
         fagomraade: f.fagomraade,
         technology: f.technology,

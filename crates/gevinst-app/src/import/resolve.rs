@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use gevinst_domain::potential::References;
 use gevinst_domain::{FagomraadeId, Status, TechnologyId, UnitId, UnitTree, UserId};
+use gevinst_sheets::import::similar::{closest, similar_names, Closest};
 use gevinst_sheets::import::{match_known, normalise_key, KnownValues, ValueMatch};
 use gevinst_store::ImportNewUnit;
 
@@ -75,21 +76,20 @@ impl Unknowns {
     }
 }
 
-/// Existing names close to `raw`: the unique close match of [`match_known`] and names
-/// whose key contains the raw key or is contained in it.
+mod levels;
+
+/// Existing names close to `raw`, best first: the unique close match of [`match_known`]
+/// (a spelling variant), then the names [`similar_names`] finds. The web pre-selects the
+/// first; `--create-missing` maps to it instead of creating a near-copy (see
+/// [`Resolver::similar_existing`]).
 fn suggestions(raw: &str, names: &[String]) -> Vec<String> {
-    let key = normalise_key(raw);
     let mut out: Vec<String> = Vec::new();
     if let ValueMatch::Known { name, .. } = match_known(raw, names) {
         out.push(name);
     }
-    if key.chars().count() >= 3 {
-        for n in names {
-            let k = normalise_key(n);
-            if (k.contains(&key) || key.contains(&k)) && k.chars().count() >= 3 && !out.contains(n)
-            {
-                out.push(n.clone());
-            }
+    for n in similar_names(raw, names) {
+        if !out.contains(&n) {
+            out.push(n);
         }
     }
     out.truncate(5);
@@ -240,6 +240,7 @@ impl<'a> Resolver<'a> {
             },
             UnitSpec::Name(m) => self.unit_named(m, row, warnings),
             UnitSpec::Path(path) => self.unit_path(path, row),
+            UnitSpec::Levels(levels) => self.unit_levels(levels, row, warnings),
         }
     }
 
@@ -276,7 +277,16 @@ impl<'a> Resolver<'a> {
             }
             ValueMatch::Unknown { raw } => {
                 let sugg = suggestions(raw, &self.known.units);
-                if self.choices.create_missing && self.importer.may_create_lists() {
+                let create = self.choices.create_missing && self.importer.may_create_lists();
+                if create {
+                    if let Some(found) = self.similar_existing(ValueKind::Unit, raw, row, warnings)
+                    {
+                        return found.and_then(|name| {
+                            self.unit_by_name(&name).map(|u| (Ref::Existing(u), name))
+                        });
+                    }
+                }
+                if create {
                     // A spelling variant of a unit this import creates anyway is
                     // that unit (e.g. "Jobcentret" after "Jobcenter").
                     let top: Vec<String> = self
@@ -312,6 +322,57 @@ impl<'a> Resolver<'a> {
                         .note(ValueKind::Unit, raw, row, sugg, "Ikke valgt".into());
                     Err(self.unknown_unit_message(raw))
                 }
+            }
+        }
+    }
+
+    /// Before `--create-missing` creates `raw`: the existing name [`closest`] to it, which
+    /// the row takes instead (reported as its resolution and in a warning), or an error
+    /// when several are equally close; `None` when nothing similar exists, so creating
+    /// makes no near-copy.
+    fn similar_existing(
+        &mut self,
+        kind: ValueKind,
+        raw: &str,
+        row: u32,
+        warnings: &mut Vec<String>,
+    ) -> Option<Result<String, String>> {
+        let known = self.known;
+        let names = match kind {
+            ValueKind::Unit => &known.units,
+            ValueKind::Fagomraade => &known.fagomraader,
+            ValueKind::Technology => &known.technologies,
+            ValueKind::Status => &known.statuses,
+        };
+        let (what, the) = match kind {
+            ValueKind::Unit => ("enhed", "enheden"),
+            ValueKind::Fagomraade => ("fagområde", "fagområdet"),
+            ValueKind::Technology => ("teknologi", "teknologien"),
+            ValueKind::Status => ("status", "status"),
+        };
+        let raw = raw.trim();
+        match closest(raw, names) {
+            Closest::None => None,
+            Closest::One(name) => {
+                self.unknown.note(
+                    kind,
+                    raw,
+                    row,
+                    vec![name.clone()],
+                    format!("Læses som «{name}»"),
+                );
+                warnings.push(format!(
+                    "«{raw}» ligner {the} «{name}», som findes; rækken får den, og der oprettes ingen ny."
+                ));
+                Some(Ok(name))
+            }
+            Closest::Tied(names) => {
+                let list = names.join("», «");
+                self.unknown
+                    .note(kind, raw, row, names, "Ikke valgt".into());
+                Some(Err(format!(
+                    "«{raw}» ligner flere, der findes («{list}»), og oprettes ikke. Vælg den rigtige {what}."
+                )))
             }
         }
     }
@@ -494,7 +555,24 @@ impl<'a> Resolver<'a> {
                 .ok_or_else(|| format!("{what} «{name}» findes ikke.")),
             (None, ValueMatch::Unknown { raw }) => {
                 let sugg = suggestions(raw, known_names);
-                if self.choices.create_missing && self.importer.may_create_lists() {
+                let creating = self.choices.create_missing && self.importer.may_create_lists();
+                let similar = match creating {
+                    true => self.similar_existing(kind, raw, row, warnings),
+                    false => None,
+                };
+                if let Some(found) = similar {
+                    return match found {
+                        Ok(name) => by_name(&name)
+                            .map(|id| Some(Ref::Existing(id)))
+                            .ok_or_else(|| format!("{what} «{name}» findes ikke.")),
+                        // Several are alike: the field stays empty, as for an unknown name.
+                        Err(e) => {
+                            warnings.push(e);
+                            Ok(None)
+                        }
+                    };
+                }
+                if creating {
                     self.unknown.note(kind, raw, row, sugg, "Oprettes".into());
                     Ok(Some(Ref::New(create(self, raw))))
                 } else {

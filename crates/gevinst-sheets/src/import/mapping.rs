@@ -118,6 +118,9 @@ impl Field {
                 "Organisation",
                 "Organisatorisk enhed",
                 "Center",
+                "Direktørområde",
+                "Team",
+                "Sektion",
             ],
             Field::Fagomraade => &[
                 "Fagområde",
@@ -246,6 +249,9 @@ pub enum Target {
     Tag,
     /// Appended to the description as a note `Header: value`.
     Note,
+    /// A level of the unit path above the column mapped to [`Field::Unit`]: 1 is the top
+    /// (e.g. forvaltning), 2 the next (e.g. afdeling). See [`crate::import::unit_levels`].
+    UnitLevel(u8),
     /// Not imported.
     Ignore,
 }
@@ -299,7 +305,9 @@ impl Mapping {
                 target: suggest_target(c, &mut used),
             })
             .collect();
-        Mapping { columns }
+        let mut mapping = Mapping { columns };
+        super::unit_levels::suggest_levels(header, &mut mapping);
+        mapping
     }
 
     /// Applies a saved mapping to a new file: columns are matched by header text (after
@@ -389,6 +397,7 @@ impl Mapping {
                 ));
             }
         }
+        out.extend(super::unit_levels::problems(self));
         out
     }
 }

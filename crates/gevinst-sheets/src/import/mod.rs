@@ -36,7 +36,9 @@ mod header;
 mod mapping;
 mod preview;
 mod read;
+pub mod similar;
 mod table;
+pub mod unit_levels;
 pub mod values;
 
 pub use csv_text::{decode, detect_delimiter};

@@ -96,6 +96,9 @@ pub struct ParsedRow {
     pub description: Option<String>,
     /// Enhed.
     pub unit: Option<ValueMatch>,
+    /// The unit path's levels above the unit, top first, from columns mapped to
+    /// [`Target::UnitLevel`] (empty levels left out); empty without such columns.
+    pub unit_levels: Vec<String>,
     /// Fagområde.
     pub fagomraade: Option<ValueMatch>,
     /// Status.
@@ -256,6 +259,8 @@ struct RowBuilder<'a> {
     /// Names repeat thousands of times in a file; each distinct one is matched once.
     matches: &'a mut HashMap<(Field, String), ValueMatch>,
     notes: Vec<String>,
+    /// `(level, value)` of the row's unit-level columns.
+    levels: Vec<(u8, String)>,
 }
 
 /// A cell as one line of text: trimmed, and cleaned of control characters only when it
@@ -391,6 +396,11 @@ impl RowBuilder<'_> {
                     f.tags.push(t);
                 }
             }
+            Target::UnitLevel(level) => {
+                if let Some(t) = one_line(cell) {
+                    self.levels.push((level, t));
+                }
+            }
             Target::Field(field) => match field {
                 Field::Title => f.title = one_line(cell),
                 Field::Description => f.description = multi_line(cell),
@@ -498,6 +508,7 @@ fn build_row(
         unknown,
         matches,
         notes: Vec::new(),
+        levels: Vec::new(),
     };
     for (index, name, target) in cols {
         if *target == Target::Ignore {
@@ -521,6 +532,11 @@ fn build_row(
         }
         b.apply(name, *target, cell);
     }
+    b.levels.sort_by_key(|l| l.0);
+    b.outcome.fields.unit_levels = std::mem::take(&mut b.levels)
+        .into_iter()
+        .map(|l| l.1)
+        .collect();
     if !b.notes.is_empty() {
         let notes = b.notes.join("\n");
         let f = &mut b.outcome.fields;
@@ -557,7 +573,13 @@ fn build_row(
         title_unit: format!(
             "{}|{}",
             search_key(f.title.as_deref().unwrap_or("")),
-            search_key(f.unit.as_ref().map(ValueMatch::name).unwrap_or(""))
+            search_key(
+                f.unit
+                    .as_ref()
+                    .map(ValueMatch::name)
+                    .or(f.unit_levels.last().map(String::as_str))
+                    .unwrap_or("")
+            )
         ),
     };
     b.outcome

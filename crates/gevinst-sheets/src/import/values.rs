@@ -480,7 +480,7 @@ impl ValueMatch {
 }
 
 /// Levenshtein distance, capped: returns `cap + 1` as soon as it is exceeded.
-fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > cap {

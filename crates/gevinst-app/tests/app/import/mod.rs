@@ -5,6 +5,7 @@
 mod decisions;
 mod generic_files;
 mod round_trip;
+mod unit_path;
 
 use gevinst_testkit::{dec, principal, sqlite_store, valid_potential};
 
