@@ -144,6 +144,19 @@ pub const AFVIGELSE: Term = Term {
     english: "",
 };
 
+/// *Trafiklys*: the rule of [`crate::programme::Light`], in words. The front page and the
+/// programme page show it as the legend under their lights.
+pub const TRAFIKLYS: Term = Term {
+    word: "Trafiklys",
+    anchor: "trafiklys",
+    definition: "En forvaltnings (eller et fagområdes) andel af målet efter fordelingsnøglen, \
+                 holdt op mod dens besluttede og planlagte gevinst i målets frist-år. Grøn: \
+                 de besluttede potentialer dækker andelen. Gul: andelen er kun dækket, hvis \
+                 de planlagte potentialer også besluttes. Rød: heller ikke hele planen \
+                 dækker andelen, så der skal findes nye potentialer.",
+    english: "",
+};
+
 /// Every word, in the order the glossary page lists them.
 pub const TERMS: &[Term] = &[
     PLANLAGT,
@@ -158,6 +171,7 @@ pub const TERMS: &[Term] = &[
     SANDSYNLIGHED,
     STARTVAERDI,
     AFVIGELSE,
+    TRAFIKLYS,
 ];
 
 /// `"Word: definition"`, as hints under a table write it.

@@ -6,9 +6,23 @@
 
 use super::overview::{ProgrammeOverview, ProgrammeYear, ShareReport};
 use super::target::Programme;
+use rust_decimal::Decimal;
 
 /// A traffic light for one owner's share of a target (*fordelingsnøgle*), judged in the
-/// target's deadline year.
+/// target's deadline year. This is the one rule for every light gevinst shows: the front
+/// page, the programme page and the glossary ([`crate::glossary::TRAFIKLYS`]) all use it.
+///
+/// **The rule.** Green when the owner's *decided* potentials cover its share; yellow when
+/// they do not, but its whole *plan* (every potential in the programme except the rejected
+/// and parked ones) does; red when not even the plan covers it. A share of zero (or less)
+/// is always green.
+///
+/// **Why this rule, and not "decided ≥ 80 % of the share".** Each colour tells a
+/// porteføljeleder what to do on Monday: yellow means "get the planned cases decided",
+/// red means "the plan has a hole: find new potentials". A fixed 80 % threshold says
+/// neither, shows a forvaltning whose plan cannot reach its share as yellow, and is a
+/// number nobody decided. The rule needs no setting and reads the same two figures the
+/// tables show next to it (besluttet and planlagt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Light {
     /// The owner's decided potentials cover its share.
@@ -20,12 +34,20 @@ pub enum Light {
 }
 
 impl Light {
-    /// The light for a share: green when decided ≥ share, yellow when planned ≥ share,
-    /// otherwise red. A share of zero (or less) is always green.
+    /// Every light, worst last (the order of the legend).
+    pub const ALL: [Light; 3] = [Light::Green, Light::Yellow, Light::Red];
+
+    /// The light for a share; see [`Light`] for the rule.
     pub fn of(share: &ShareReport) -> Light {
-        if share.decided >= share.share {
+        Light::judge(share.share, share.planned, share.decided)
+    }
+
+    /// The light for a `share` against the `planned` and `decided` contributions (in the
+    /// target's unit, kr. or årsværk); see [`Light`] for the rule.
+    pub fn judge(share: Decimal, planned: Decimal, decided: Decimal) -> Light {
+        if decided >= share {
             Light::Green
-        } else if share.planned >= share.share {
+        } else if planned >= share {
             Light::Yellow
         } else {
             Light::Red
@@ -82,7 +104,6 @@ mod tests {
     use super::*;
     use crate::programme::{ShareOwner, Target, TargetKind};
     use crate::UnitId;
-    use rust_decimal::Decimal;
 
     fn share(share: i64, planned: i64, decided: i64) -> ShareReport {
         ShareReport {
@@ -103,8 +124,17 @@ mod tests {
         assert_eq!(Light::of(&share(100, 100, 99)), Light::Yellow);
         assert_eq!(Light::of(&share(100, 99, 50)), Light::Red);
         assert_eq!(Light::of(&share(0, 0, 0)), Light::Green);
+        // 80 % decided is no longer a colour of its own: the plan decides.
+        assert_eq!(Light::of(&share(100, 80, 80)), Light::Red);
+        assert_eq!(Light::of(&share(100, 120, 20)), Light::Yellow);
         for l in [Light::Green, Light::Yellow, Light::Red] {
             assert!(l.label().contains(':'), "a word goes with the colour");
+            // The glossary's definition explains every word the lights use.
+            let word = l.label().split(':').next().unwrap_or_default();
+            assert!(
+                crate::glossary::TRAFIKLYS.definition.contains(word),
+                "{word}"
+            );
         }
     }
 

@@ -183,8 +183,9 @@ async fn gaps_are_words_with_colour() {
     // The traffic lights say it in words too.
     let lights = &html[html.find("id=\"trafiklys\"").expect("lights")..];
     let end = lights.find("</table>").unwrap();
-    assert!(lights[..end].contains("Grøn: dækket"));
-    assert!(lights[..end].contains("Rød: langt fra"));
+    // The words of the one rule (gevinst_domain::programme::Light), as on the front page.
+    assert!(lights[..end].contains("Grøn: dækket af besluttede"));
+    assert!(lights[..end].contains("Rød: ikke dækket af planen"));
     assert!(lights[..end].contains("<span class=\"gap-ahead\">25.988 kr. foran</span>"));
     assert!(lights[..end].contains("<span class=\"gap-behind\">40.000 kr. bagud</span>"));
     let (_, report) = get_text(&c, &app, &format!("/programmer/{}/rapport", f.programme.0)).await;

@@ -65,6 +65,8 @@ struct FrontPage {
     counts: CountTables,
     /// Whether a programme's forecast is not cached (then the page loads `front.js`).
     needs_forecast: bool,
+    /// The legend under the traffic lights, the glossary's rule (as on the programme page).
+    lights_legend: &'static str,
 }
 
 /// The forecast's probabilities of one programme, alone (the fragment the page fetches).
@@ -110,6 +112,7 @@ async fn show(State(state): State<AppState>, who: PageUser) -> Result<Response, 
     };
     let needs_forecast = programmes_need_forecast(&programmes);
     let page = FrontPage {
+        lights_legend: gevinst_domain::glossary::TRAFIKLYS.definition,
         layout: Layout::new(&who, "Oversigt", "oversigt"),
         role: match steering.role {
             FrontRole::Portfolio => "portfolio",

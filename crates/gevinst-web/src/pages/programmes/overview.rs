@@ -150,6 +150,8 @@ struct OverviewPage {
     tables: Vec<YearTable>,
     chart: TargetChart,
     lights: Vec<Light>,
+    /// The legend under the lights, the glossary's rule (as on the front page).
+    lights_legend: &'static str,
     measure: Measure,
     measures: [Measure; 4],
     pivots: Vec<Pivot>,
@@ -552,6 +554,7 @@ pub(crate) async fn show(
         tables,
         chart: target_chart(prog, &o),
         lights: traffic_lights(prog, &o, &lists),
+        lights_legend: gevinst_domain::glossary::TRAFIKLYS.definition,
         measure,
         measures: Measure::ALL,
         pivots,

@@ -9,8 +9,8 @@ use gevinst_app::potentials::TenantLists;
 use gevinst_domain::business_case::Decimal;
 use gevinst_domain::danish::{format_count, to_f64};
 use gevinst_domain::programme::{
-    BreakdownKey, BreakdownRow, Figures, Programme, ProgrammeOverview, RoadmapItem, ShareOwner,
-    TargetKind,
+    BreakdownKey, BreakdownRow, Figures, Light as DomainLight, Programme, ProgrammeOverview,
+    RoadmapItem, ShareOwner, TargetKind,
 };
 use gevinst_domain::Status;
 
@@ -66,34 +66,25 @@ pub(crate) fn target_chart(p: &Programme, o: &ProgrammeOverview) -> TargetChart 
     }
 }
 
-/// One traffic light: a forvaltning (or fagområde) against its share of a target.
+/// One traffic light: a forvaltning (or fagområde) against its share of a target. The
+/// colour and its word come from [`gevinst_domain::programme::Light`], the one rule the
+/// front page uses too; `_light.html` shows them the same way on both pages.
 pub(crate) struct Light {
     pub owner: String,
     pub target: String,
     pub share: String,
     pub decided: String,
+    pub planned: String,
     pub realised: String,
     /// `green`, `yellow` or `red`.
-    pub colour: &'static str,
+    pub key: &'static str,
     /// The light in words, so colour is never the only signal.
-    pub word: &'static str,
+    pub label: &'static str,
     pub gap: Cell,
 }
 
-/// The light for a decided contribution against a share: green when it covers the
-/// share, yellow from 80 %, red below.
-pub(crate) fn light(share: Decimal, decided: Decimal) -> (&'static str, &'static str) {
-    if decided >= share {
-        ("green", "Grøn: dækket")
-    } else if decided * Decimal::from(5) >= share * Decimal::from(4) {
-        ("yellow", "Gul: næsten dækket")
-    } else {
-        ("red", "Rød: langt fra")
-    }
-}
-
 /// A traffic light per distribution-key share (per forvaltning against its share of
-/// the fordelingsnøgle), decided contributions in the target's deadline year.
+/// the fordelingsnøgle), judged by [`DomainLight::of`] in the target's deadline year.
 pub(crate) fn traffic_lights(
     p: &Programme,
     o: &ProgrammeOverview,
@@ -108,15 +99,16 @@ pub(crate) fn traffic_lights(
                 ShareOwner::Fagomraade(f) => lists.fagomraade_name(Some(f)).map(str::to_owned),
             }
             .unwrap_or_else(|| "Ukendt".into());
-            let (colour, word) = light(s.share, s.decided);
+            let light = DomainLight::of(s);
             Some(Light {
                 owner,
                 target: format!("{} i {}", amount(t.kind, t.amount), t.deadline_year),
                 share: amount(t.kind, s.share),
                 decided: amount(t.kind, s.decided),
+                planned: amount(t.kind, s.planned),
                 realised: amount(t.kind, s.realised),
-                colour,
-                word,
+                key: light.key(),
+                label: light.label(),
                 gap: gap_cell(t.kind, Some(s.gap_decided)),
             })
         })
@@ -290,12 +282,69 @@ pub(crate) fn roadmap(items: &[RoadmapItem]) -> Roadmap {
 mod tests {
     use super::*;
 
+    /// The programme page's lights follow the domain's one rule: green when decided
+    /// covers the share, yellow when only the plan does, red below the plan; 80 % decided
+    /// is no colour of its own.
     #[test]
     fn lights_turn_at_the_share_and_at_80_percent() {
+        use gevinst_domain::programme::{ShareReport, Target};
+        use gevinst_domain::UnitId;
         let d = |units: i64, scale: u32| Decimal::new(units, scale);
-        assert_eq!(light(d(100, 0), d(100, 0)).0, "green");
-        assert_eq!(light(d(100, 0), d(80, 0)).0, "yellow");
-        assert_eq!(light(d(100, 0), d(7999, 2)).0, "red");
+        let programme = Programme {
+            name: "P".into(),
+            first_year: 2025,
+            last_year: 2027,
+            targets: vec![Target {
+                kind: TargetKind::KrPerYear,
+                amount: d(400, 0),
+                deadline_year: 2027,
+                milestones: vec![],
+            }],
+            potentials: vec![],
+            distribution_keys: vec![],
+        };
+        let share = |unit, planned, decided| ShareReport {
+            key: 0,
+            target: 0,
+            owner: ShareOwner::Unit(UnitId(unit)),
+            share: d(100, 0),
+            planned,
+            decided,
+            realised: Decimal::ZERO,
+            gap_decided: d(100, 0) - decided,
+        };
+        let overview = ProgrammeOverview {
+            years: vec![],
+            by_unit: vec![],
+            by_fagomraade: vec![],
+            by_technology: vec![],
+            largest_gaps: vec![],
+            shares: vec![
+                share(1, d(100, 0), d(100, 0)),
+                share(2, d(100, 0), d(80, 0)),
+                share(3, d(9999, 2), d(80, 0)),
+                share(4, d(150, 0), d(7999, 2)),
+            ],
+        };
+        let lights = traffic_lights(
+            &programme,
+            &overview,
+            &TenantLists {
+                units: gevinst_domain::UnitTree::new(vec![]),
+                fagomraader: vec![],
+                technologies: vec![],
+                users: vec![],
+            },
+        );
+        let keys: Vec<&str> = lights.iter().map(|l| l.key).collect();
+        assert_eq!(keys, ["green", "yellow", "red", "yellow"]);
+        for l in &lights {
+            let light = DomainLight::ALL
+                .into_iter()
+                .find(|x| x.key() == l.key)
+                .expect("a domain light");
+            assert_eq!(l.label, light.label(), "the front page's words");
+        }
     }
 
     #[test]
