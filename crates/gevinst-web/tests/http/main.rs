@@ -29,6 +29,7 @@ mod pages_business_case;
 mod pages_duties;
 mod pages_export;
 mod pages_front;
+mod pages_harvest;
 mod pages_import;
 mod pages_list;
 mod pages_measure;
