@@ -7,6 +7,7 @@ mod api_business_case;
 mod api_document;
 mod api_duties;
 mod api_engine_edges;
+mod api_list_figures;
 mod api_potentials;
 mod api_programmes;
 mod api_security;
