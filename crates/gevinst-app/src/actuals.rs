@@ -18,7 +18,8 @@ use crate::Programmes;
 use crate::{AppError, Result};
 use gevinst_domain::audit::FieldChange;
 use gevinst_domain::programme::{
-    check_decider, flag, Actual, ActualDraft, ApprovalDecision, ApprovalState, DecisionRefusal,
+    check_decider, flag, harvest_above_realised, Actual, ActualDraft, ApprovalDecision,
+    ApprovalState, BenefitPlan, DecisionRefusal, HarvestAboveRealised,
 };
 use gevinst_domain::text::clean;
 use gevinst_domain::{AuditAction, AuditDraft, EntityKind, Permission, PotentialId, ProgrammeId};
@@ -76,18 +77,7 @@ impl Programmes<'_> {
             .await?
             .ok_or(AppError::NotFound)?;
         let plan = &stored.plan;
-        let me = Some(who.user.id);
-        if !who.actor.may_tenant_wide(Permission::ManagePortfolio) {
-            let line = plan.benefits.iter().find(|b| Some(b.line) == draft.line);
-            let allowed = match line {
-                Some(b) => b.owner == me,
-                // No such line: only someone who owns a benefit of this plan gets to hear why.
-                None => plan.benefits.iter().any(|b| b.owner == me),
-            };
-            if !allowed {
-                return Err(AppError::Forbidden);
-            }
-        }
+        check_recorder(who, plan, draft)?;
         let economics = valuing_economics(store, t).await?;
         let actual = flag(draft.validate(plan)?, plan, &economics);
         let all = store.list_actuals(t, potential).await?;
@@ -117,6 +107,47 @@ impl Programmes<'_> {
             AddedActual::Added(id) => Recorded::Added(find(all, id)?),
             AddedActual::Duplicate(id) => Recorded::Duplicate(find(all, id)?),
         })
+    }
+
+    /// The warning to give before recording `draft` with `intent` when its harvest
+    /// (*hjemtaget*) makes the benefit and period harvest more than they realise (see
+    /// [`harvest_above_realised`]); `None` when there is nothing to warn about, when the
+    /// draft is invalid, or when a new actual would be refused as a duplicate first (the
+    /// duplicate is asked about before the harvest). Nothing is saved. Same permission as
+    /// recording it ([`AppError::NotFound`], [`AppError::Forbidden`]).
+    pub async fn harvest_warning(
+        &self,
+        who: &Principal,
+        potential: PotentialId,
+        draft: &ActualDraft,
+        intent: RecordIntent,
+    ) -> Result<Option<HarvestAboveRealised>> {
+        let store = self.app.store();
+        let t = who.tenant.id;
+        let stored = store
+            .benefit_plan(t, potential)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        check_recorder(who, &stored.plan, draft)?;
+        let Ok(next) = draft.validate(&stored.plan) else {
+            return Ok(None);
+        };
+        let all = store.list_actuals(t, potential).await?;
+        let same = |a: &StoredActual| {
+            a.is_current() && a.actual.line == next.line && a.actual.period == next.period
+        };
+        let others: Vec<Actual> = match intent {
+            RecordIntent::New if all.iter().any(same) => return Ok(None),
+            RecordIntent::Correction(_) => {
+                let Ok(old) = replaced(&all, &next, intent_replaces(intent)) else {
+                    return Ok(None);
+                };
+                counted(all.into_iter().filter(|a| a.id != old).collect())
+            }
+            _ => counted(all),
+        };
+        let economics = valuing_economics(store, t).await?;
+        Ok(harvest_above_realised(&next, &others, &economics))
     }
 
     /// Withdraws a current actual with a reason: it stays recorded, no longer counts, and
@@ -314,6 +345,34 @@ pub fn duplicate_error() -> gevinst_domain::FieldErrors {
         "Der er allerede registreret en måling for denne gevinst og periode. Ret den \
          eksisterende måling, eller bekræft at det er en ekstra måling.",
     )
+}
+
+/// The actual a [`RecordIntent::Correction`] names, if any.
+fn intent_replaces(intent: RecordIntent) -> Option<i64> {
+    match intent {
+        RecordIntent::Correction(id) => id,
+        _ => None,
+    }
+}
+
+/// Recording an actual is for a porteføljeleder, an admin or the owner of the benefit
+/// line it is for ([`AppError::Forbidden`] otherwise; an owner of another line who names
+/// no or an unknown line passes, to get the validation error instead).
+fn check_recorder(who: &Principal, plan: &BenefitPlan, draft: &ActualDraft) -> Result<()> {
+    if who.actor.may_tenant_wide(Permission::ManagePortfolio) {
+        return Ok(());
+    }
+    let me = Some(who.user.id);
+    let allowed = match plan.benefits.iter().find(|b| Some(b.line) == draft.line) {
+        Some(b) => b.owner == me,
+        // No such line: only someone who owns a benefit of this plan gets to hear why.
+        None => plan.benefits.iter().any(|b| b.owner == me),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The id of the current actual a correction of `next` replaces: `replaces` if given

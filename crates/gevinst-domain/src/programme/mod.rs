@@ -57,6 +57,7 @@ mod distribution;
 mod forecast;
 mod overview;
 mod period;
+mod harvest;
 mod plan;
 mod roadmap;
 mod steering;
@@ -76,6 +77,7 @@ pub use overview::{
     ProgrammeOverview, ProgrammePotential, ProgrammeYear, ShareReport, StatusAmount, YearTarget,
     LARGEST_GAPS,
 };
+pub use harvest::{harvest_above_realised, HarvestAboveRealised};
 pub use period::Period;
 pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,

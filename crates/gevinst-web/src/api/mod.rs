@@ -15,6 +15,7 @@ pub mod approvals;
 pub mod business_case;
 pub mod extract;
 pub mod openapi;
+pub mod potential_figures;
 pub mod potentials;
 pub mod programmes;
 pub mod reference;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
             "/potentials",
             get(potentials::list).post(potentials::create),
         )
+        .route("/potentials/figures", get(potential_figures::list))
         .route(
             "/potentials/{id}",
             get(potentials::get_one).put(potentials::update),

@@ -3,7 +3,7 @@
 
 use super::business_case::{self, NumberNotes};
 use super::programmes;
-use super::{approvals, potentials, reference};
+use super::{approvals, potential_figures, potentials, reference};
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Json;
 use gevinst_domain::programme::{MAX_YEAR, MIN_YEAR};
@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         potentials::list,
+        potential_figures::list,
         potentials::create,
         potentials::get_one,
         potentials::update,

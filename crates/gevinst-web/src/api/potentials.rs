@@ -151,7 +151,7 @@ fn parse_status(field: &str, raw: &str) -> Result<Status, ApiError> {
 /// A 422 for each typed list parameter sent blank (e.g. `unit=`): the document types it as
 /// a number or a name from a list, and blank is neither. (The pages' filter form sends
 /// blanks for "all", and [`ListParams::to_query`] reads them so; the API says what it means.)
-fn reject_blank_filters(params: &ListParams) -> Result<(), ApiError> {
+pub(super) fn reject_blank_filters(params: &ListParams) -> Result<(), ApiError> {
     let mut errors = FieldErrors::new();
     for (field, value) in [
         ("unit", &params.unit),

@@ -817,6 +817,7 @@ async fn openapi_document_is_public_and_lists_the_api() {
         ("/api/v1/potentials/{id}/benefit-plan", vec!["get", "put"]),
         ("/api/v1/potentials/{id}/benefit-plan/derive", vec!["post"]),
         ("/api/v1/potentials/{id}/actuals", vec!["get", "post"]),
+        ("/api/v1/potentials/figures", vec!["get"]),
         (
             "/api/v1/potentials/{id}/actuals/{actual_id}/approval",
             vec!["post"],

@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use std::collections::HashMap;
 
 /// The `<tbody>` cells of the optional column `key`, by row id.
-fn column(html: &str, key: &str) -> Vec<(i64, String)> {
+pub(crate) fn column(html: &str, key: &str) -> Vec<(i64, String)> {
     let body = html.split("<tfoot>").next().unwrap_or(html);
     body.split("<tr data-id=\"")
         .skip(1)
@@ -30,7 +30,7 @@ fn column(html: &str, key: &str) -> Vec<(i64, String)> {
 }
 
 /// The totals row's cell of column `key`.
-fn total(html: &str, key: &str) -> Option<String> {
+pub(crate) fn total(html: &str, key: &str) -> Option<String> {
     let foot = html.split("<tfoot>").nth(1)?;
     let at = foot.find(&format!("data-col=\"{key}\""))?;
     Some(
@@ -65,7 +65,7 @@ fn kr(text: &str) -> Decimal {
 }
 
 /// Loads the demo and logs in its porteføljeleder.
-async fn demo(app: &TestApp) -> (reqwest::Client, gevinst_domain::Tenant) {
+pub(crate) async fn demo(app: &TestApp) -> (reqwest::Client, gevinst_domain::Tenant) {
     let report = gevinst_demo::load_demo(&*app.store)
         .await
         .expect("demo")
@@ -90,7 +90,7 @@ async fn demo(app: &TestApp) -> (reqwest::Client, gevinst_domain::Tenant) {
     (client, tenant)
 }
 
-const ALL_COLUMNS: &str = "cols=npv,full_effect,hjemtagbar,fte,payback,investment,owner,agent";
+pub(crate) const ALL_COLUMNS: &str = "cols=npv,full_effect,hjemtagbar,fte,payback,investment,owner,agent";
 
 #[tokio::test]
 async fn demo_columns_totals_search_and_the_business_case_page_agree() {

@@ -308,7 +308,9 @@ pub async fn list_actuals(
 /// A second actual for the same benefit and period is refused with 409
 /// `duplicate_actual`, unless `mode=correction` (a new version replacing the current one,
 /// or the one named by `replaces`; both stay recorded and audited, only the new one
-/// counts) or `mode=additional` (a deliberate extra actual; both count).
+/// counts) or `mode=additional` (a deliberate extra actual; both count). A harvest
+/// (hjemtaget) that makes the benefit and period harvest more than they realise is
+/// refused with 409 `harvest_above_realised` unless `confirm_harvest=true`.
 #[utoipa::path(
     post,
     path = "/api/v1/potentials/{id}/actuals",
@@ -330,8 +332,11 @@ pub async fn list_actuals(
             `no_plan`: the potential has no plan to record against", body = ErrorBody),
         (status = 409, description = "`duplicate_actual`: an actual for the same benefit and \
             period is already recorded (field `period`, code `duplicate`; nothing saved): send \
-            `mode=correction` or `mode=additional`; `version_conflict`: the actual to correct \
-            was replaced or withdrawn meanwhile", body = ErrorBody),
+            `mode=correction` or `mode=additional`; `harvest_above_realised`: the benefit and \
+            period would harvest (hjemtaget) more kr. than they realise (field `harvested`, \
+            code `above_realised`; nothing saved): send `confirm_harvest=true` to record it \
+            anyway; `version_conflict`: the actual to correct was replaced or withdrawn \
+            meanwhile", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields, nothing saved: `line` (unknown), \
@@ -349,6 +354,31 @@ pub async fn record_actual(
 ) -> Result<Response, ApiError> {
     let potential = PotentialId(id);
     let intent = params.intent()?;
+    if params.confirm_harvest != Some(true) {
+        let warning = state
+            .app
+            .programmes()
+            .harvest_warning(&who, potential, &draft, intent)
+            .await;
+        match warning {
+            Ok(Some(w)) => {
+                return Err(ApiError {
+                    fields: FieldErrors::single("harvested", "above_realised", w.message()),
+                    ..ApiError::new(
+                        StatusCode::CONFLICT,
+                        "harvest_above_realised",
+                        format!(
+                            "the benefit and period would harvest {} kr. but realise {} kr.; \
+                             send confirm_harvest=true to record it anyway",
+                            w.harvested, w.realised
+                        ),
+                    )
+                })
+            }
+            Ok(None) => {}
+            Err(e) => return Err(missing_record(&state, &who, potential, e, no_plan).await),
+        }
+    }
     match state
         .app
         .programmes()
@@ -381,6 +411,9 @@ pub struct RecordParams {
     /// With `mode=correction`: the id of the actual it replaces (default: the current
     /// actual of the same benefit and period).
     pub replaces: Option<i64>,
+    /// `true` records a harvest above what the benefit and period realise, which is
+    /// otherwise refused with 409 `harvest_above_realised`.
+    pub confirm_harvest: Option<bool>,
 }
 
 impl RecordParams {

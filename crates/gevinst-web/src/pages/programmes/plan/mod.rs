@@ -76,6 +76,17 @@ pub(crate) struct ActualForm {
     pub note: String,
     /// `correction` or `additional` once the user confirmed a duplicate; else "".
     pub intent: String,
+    /// "1" once the user confirmed a harvest above what is realised; else "".
+    pub harvest_confirmed: String,
+}
+
+/// What the form asks the user to confirm before it records anything.
+#[derive(Debug, Clone)]
+pub(crate) enum Confirm {
+    /// An actual is already recorded for the benefit and period (described).
+    Duplicate(String),
+    /// The harvest exceeds what the benefit and period realise (the Danish warning).
+    Harvest(String),
 }
 
 /// An `<option>`.
@@ -95,6 +106,8 @@ struct RecordView {
     /// The actual already recorded for this benefit and period, described, when the user
     /// must confirm a correction or an extra actual.
     duplicate: Option<String>,
+    /// The warning that the harvest exceeds what is realised, when the user must confirm it.
+    harvest: Option<String>,
 }
 
 impl RecordView {
@@ -224,6 +237,7 @@ impl ActualForm {
             harvested_on: field(p, "harvested_on"),
             note: field(p, "note"),
             intent: field(p, "intent"),
+            harvest_confirmed: field(p, "harvest_confirmed"),
         }
     }
 
@@ -334,7 +348,7 @@ pub(super) fn render(
     who: &PageUser,
     l: &Loaded,
     flash: Option<&'static str>,
-    form: Option<(ActualForm, FieldErrors, Option<String>)>,
+    form: Option<(ActualForm, FieldErrors, Option<Confirm>)>,
     decision_errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
@@ -432,7 +446,12 @@ pub(super) fn render(
             .collect();
         if may_record(p, plan) {
             let manager = p.actor.may_tenant_wide(Permission::ManagePortfolio);
-            let (form, errors, duplicate) = form.unwrap_or_default();
+            let (form, errors, confirm) = form.unwrap_or_default();
+            let (duplicate, harvest) = match confirm {
+                Some(Confirm::Duplicate(d)) => (Some(d), None),
+                Some(Confirm::Harvest(h)) => (None, Some(h)),
+                None => (None, None),
+            };
             let kind = plan
                 .benefits
                 .iter()
@@ -455,6 +474,7 @@ pub(super) fn render(
                 lines,
                 kind,
                 duplicate,
+                harvest,
             });
         }
     }
@@ -555,6 +575,24 @@ pub(crate) async fn record(
         "additional" => RecordIntent::Additional,
         _ => RecordIntent::New,
     };
+    if form.harvest_confirmed != "1" {
+        let warning = state
+            .app
+            .programmes()
+            .harvest_warning(&who.principal, id, &draft, intent)
+            .await?;
+        if let Some(w) = warning {
+            let confirm = Confirm::Harvest(w.message());
+            return Ok(render(
+                &who,
+                &l,
+                None,
+                Some((form, FieldErrors::new(), Some(confirm))),
+                Vec::new(),
+                StatusCode::CONFLICT,
+            ));
+        }
+    }
     match state
         .app
         .programmes()
@@ -562,7 +600,7 @@ pub(crate) async fn record(
         .await
     {
         Ok(Recorded::Duplicate(existing)) => {
-            let text = versions::describe(&l, &existing);
+            let text = Confirm::Duplicate(versions::describe(&l, &existing));
             Ok(render(
                 &who,
                 &l,
