@@ -7,6 +7,7 @@
 mod admin;
 mod serve;
 mod sheets;
+mod unit_path;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
