@@ -24,9 +24,7 @@ async fn the_columns_page_shows_and_changes_the_unit_path() {
         html.contains("<strong>Enhedssti:</strong> Forvaltning › Enhed."),
         "{html}"
     );
-    assert!(html.contains(
-        "<option value=\"niveau:2\">Enhedssti, niveau 2 (fx afdeling)</option>"
-    ));
+    assert!(html.contains("<option value=\"niveau:2\">Enhedssti, niveau 2 (fx afdeling)</option>"));
 
     // "Område" is read as fagområde; here it is the forvaltning, so the user says so.
     let csv = "Titel;Område;Enhed\nVejrobot;Teknik og Miljø;Vejteamet\n";
@@ -61,7 +59,9 @@ async fn the_columns_page_shows_and_changes_the_unit_path() {
         _ => (res.status(), res.text().await.unwrap()),
     };
     assert!(
-        html.contains("«Enhedssti, niveau 1 (øverst, fx forvaltning)» er valgt til 2 kolonner; vælg én."),
+        html.contains(
+            "«Enhedssti, niveau 1 (øverst, fx forvaltning)» er valgt til 2 kolonner; vælg én."
+        ),
         "{html}"
     );
 

@@ -37,8 +37,20 @@ fn create_missing_reads_the_unit_path_and_makes_no_near_copies() {
     workbook(
         &first,
         &[
-            ["Skolerobot", "Børn og Unge", "Skoler", "RPA/softwarerobot", ""],
-            ["Pleje-app", "Social, Sundhed og Ældre", "Sygepleje og Rehabilitering", "", ""],
+            [
+                "Skolerobot",
+                "Børn og Unge",
+                "Skoler",
+                "RPA/softwarerobot",
+                "",
+            ],
+            [
+                "Pleje-app",
+                "Social, Sundhed og Ældre",
+                "Sygepleje og Rehabilitering",
+                "",
+                "",
+            ],
             ["Sundhedsbot", "Børn og Unge", "Sundhedsplejen", "", ""],
         ],
     );
@@ -63,10 +75,28 @@ fn create_missing_reads_the_unit_path_and_makes_no_near_copies() {
     workbook(
         &second,
         &[
-            ["Chatbot til skolerne", "Børn og Unge", "Skoleafdelingen", "Chatbot", "Administration"],
-            ["Sensorer i plejen", "Social, Sundhed og Ældre", "Sygeplejen", "IoT", "Tværgående"],
+            [
+                "Chatbot til skolerne",
+                "Børn og Unge",
+                "Skoleafdelingen",
+                "Chatbot",
+                "Administration",
+            ],
+            [
+                "Sensorer i plejen",
+                "Social, Sundhed og Ældre",
+                "Sygeplejen",
+                "IoT",
+                "Tværgående",
+            ],
             ["Robot til løn", "Børn og Unge", "Skoler", "RPA", ""],
-            ["Droner over parker", "Teknik og Miljø", "Vej og Park", "Droner", ""],
+            [
+                "Droner over parker",
+                "Teknik og Miljø",
+                "Vej og Park",
+                "Droner",
+                "",
+            ],
             ["Skolesundhed-app", "Børn og Unge", "Skolesundhed", "", ""],
         ],
     );
@@ -94,15 +124,27 @@ fn create_missing_reads_the_unit_path_and_makes_no_near_copies() {
     ] {
         assert!(out.contains(line), "{line:?} in {out}");
     }
-    for copy in ["Chatbot\n", "RPA\n", "IoT\n", "Administration\n", "Tværgående\n"] {
-        assert!(!out.contains(&format!(": {copy}")), "{copy:?} created: {out}");
+    for copy in [
+        "Chatbot\n",
+        "RPA\n",
+        "IoT\n",
+        "Administration\n",
+        "Tværgående\n",
+    ] {
+        assert!(
+            !out.contains(&format!(": {copy}")),
+            "{copy:?} created: {out}"
+        );
     }
 
     // The tree: new units under their parents, and no near-copies.
     let units = db.ok(&["unit", "list", "--tenant", "sti"]);
     let names: Vec<&str> = units
         .lines()
-        .filter_map(|l| l.split_once(' ').map(|(_, rest)| rest.trim_start_matches(' ')))
+        .filter_map(|l| {
+            l.split_once(' ')
+                .map(|(_, rest)| rest.trim_start_matches(' '))
+        })
         .collect();
     let indented: Vec<String> = units
         .lines()
