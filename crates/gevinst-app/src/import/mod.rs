@@ -92,6 +92,7 @@ use gevinst_store::StoreError;
 use crate::auth::Principal;
 use crate::{AppError, Imports, Result};
 
+pub use gevinst_sheets::import::unit_levels;
 pub use gevinst_sheets::import::{
     column_letters, normalise_key, ColumnMapping, Field, Format, Limits, Mapping, Target,
     TextEncoding,

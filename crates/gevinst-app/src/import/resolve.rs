@@ -108,6 +108,16 @@ pub(super) struct Resolver<'a> {
     unit_keys: UnitKeys,
     /// Every unit by (parent, key of its name).
     children: UnitChildren,
+    /// Similarity answers, computed once per distinct name (files repeat their names).
+    similar: SimilarCache,
+}
+
+/// Answers of [`suggestions`], [`closest`] and path levels, by kind and name key.
+#[derive(Default)]
+struct SimilarCache {
+    suggestions: HashMap<(ValueKind, String), Vec<String>>,
+    closest: HashMap<(ValueKind, String), Closest>,
+    levels: HashMap<(Option<UnitId>, String), levels::Level>,
 }
 
 /// Active units by the key of their name and of their path.
@@ -158,12 +168,29 @@ impl<'a> Resolver<'a> {
                 .collect(),
             created: Creations::default(),
             unknown: Unknowns::default(),
+            similar: SimilarCache::default(),
         }
     }
 
     /// What the import creates, and the unknown values in the order met.
     pub(super) fn finish(self) -> (Creations, Vec<UnknownValue>) {
         (self.created, self.unknown.into_vec())
+    }
+
+    /// [`suggestions`] for `raw` among the known names of `kind`, once per name.
+    fn suggest(&mut self, kind: ValueKind, raw: &str) -> Vec<String> {
+        let known = self.known;
+        let names = match kind {
+            ValueKind::Unit => &known.units,
+            ValueKind::Fagomraade => &known.fagomraader,
+            ValueKind::Technology => &known.technologies,
+            ValueKind::Status => &known.statuses,
+        };
+        self.similar
+            .suggestions
+            .entry((kind, normalise_key(raw)))
+            .or_insert_with(|| suggestions(raw, names))
+            .clone()
     }
 
     fn decision(&self, kind: ValueKind, raw: &str) -> Option<&'a ValueChoice> {
@@ -276,7 +303,7 @@ impl<'a> Resolver<'a> {
                 })
             }
             ValueMatch::Unknown { raw } => {
-                let sugg = suggestions(raw, &self.known.units);
+                let sugg = self.suggest(ValueKind::Unit, raw);
                 let create = self.choices.create_missing && self.importer.may_create_lists();
                 if create {
                     if let Some(found) = self.similar_existing(ValueKind::Unit, raw, row, warnings)
@@ -344,6 +371,12 @@ impl<'a> Resolver<'a> {
             ValueKind::Technology => &known.technologies,
             ValueKind::Status => &known.statuses,
         };
+        let closest = self
+            .similar
+            .closest
+            .entry((kind, normalise_key(raw)))
+            .or_insert_with(|| closest(raw, names))
+            .clone();
         let (what, the) = match kind {
             ValueKind::Unit => ("enhed", "enheden"),
             ValueKind::Fagomraade => ("fagområde", "fagområdet"),
@@ -351,7 +384,7 @@ impl<'a> Resolver<'a> {
             ValueKind::Status => ("status", "status"),
         };
         let raw = raw.trim();
-        match closest(raw, names) {
+        match closest {
             Closest::None => None,
             Closest::One(name) => {
                 self.unknown.note(
@@ -487,10 +520,10 @@ impl<'a> Resolver<'a> {
         warnings: &mut Vec<String>,
     ) -> Result<Option<Ref<i64>>, String> {
         let Some(m) = m else { return Ok(None) };
-        let (lists, known) = (self.lists, self.known);
-        let (items, known_names) = match kind {
-            ValueKind::Fagomraade => (&lists.fagomraader, &known.fagomraader),
-            _ => (&lists.technologies, &known.technologies),
+        let lists = self.lists;
+        let items = match kind {
+            ValueKind::Fagomraade => &lists.fagomraader,
+            _ => &lists.technologies,
         };
         let by_name = |name: &str| {
             let key = normalise_key(name);
@@ -554,7 +587,7 @@ impl<'a> Resolver<'a> {
                 .map(|id| Some(Ref::Existing(id)))
                 .ok_or_else(|| format!("{what} «{name}» findes ikke.")),
             (None, ValueMatch::Unknown { raw }) => {
-                let sugg = suggestions(raw, known_names);
+                let sugg = self.suggest(kind, raw);
                 let creating = self.choices.create_missing && self.importer.may_create_lists();
                 let similar = match creating {
                     true => self.similar_existing(kind, raw, row, warnings),

@@ -40,7 +40,9 @@
 use super::values::{edit_distance, normalise_key};
 
 /// Words that carry no meaning of their own in a name.
-const FILLER: &[&str] = &["og", "i", "for", "til", "af", "med", "paa", "and", "of", "the"];
+const FILLER: &[&str] = &[
+    "og", "i", "for", "til", "af", "med", "paa", "and", "of", "the",
+];
 
 /// Generic organisational words that end compound unit names, longest first.
 const GENERIC: &[&str] = &[
@@ -132,7 +134,9 @@ fn score_stems(raw: &[String], known: &str) -> Option<u32> {
                 .iter()
                 .filter(|a| raw.iter().any(|r| stems_match(r, a)))
                 .count();
-            u32::try_from(covered * 100 / alt.len()).unwrap_or(100).max(1)
+            u32::try_from(covered * 100 / alt.len())
+                .unwrap_or(100)
+                .max(1)
         })
         .max()
 }
@@ -255,7 +259,10 @@ mod tests {
         assert_eq!(closest("Chatbot", &c), one("Chatbot/AI-assistent"));
         assert_eq!(closest("RPA", &c), one("RPA/softwarerobot"));
         assert_eq!(closest("IoT", &c), one("Sensorer/IoT"));
-        assert_eq!(closest("Administration", &c), one("Administration/tværgående"));
+        assert_eq!(
+            closest("Administration", &c),
+            one("Administration/tværgående")
+        );
         assert_eq!(closest("Tværgående", &c), one("Administration/tværgående"));
         assert_eq!(closest("softwarerobotter", &c), one("RPA/softwarerobot"));
         assert_eq!(closest("Sensor", &c), one("Sensorer/IoT"));
@@ -266,7 +273,10 @@ mod tests {
         let u = units();
         assert_eq!(closest("Skoleafdelingen", &u), one("Skoler"));
         assert_eq!(closest("Skole", &u), one("Skoler"));
-        assert_eq!(closest("Sygeplejen", &u), one("Sygepleje og Rehabilitering"));
+        assert_eq!(
+            closest("Sygeplejen", &u),
+            one("Sygepleje og Rehabilitering")
+        );
         assert_eq!(closest("Jobcentret", &u), one("Jobcenter"));
         assert_eq!(closest("Familieafdeling", &u), one("Familieafdelingen"));
         assert_eq!(closest("hjemmeplejen", &u), one("Hjemmeplejen"));
@@ -314,7 +324,10 @@ mod tests {
     #[test]
     fn stems_cut_generic_words_and_endings() {
         assert_eq!(stems("Skoleafdelingen"), vec!["skol"]);
-        assert_eq!(stems("Sygepleje og Rehabilitering"), vec!["sygeplej", "rehabilitering"]);
+        assert_eq!(
+            stems("Sygepleje og Rehabilitering"),
+            vec!["sygeplej", "rehabilitering"]
+        );
         assert_eq!(stems("Afdeling for Skoler"), vec!["skol"]);
         assert_eq!(stems("IoT"), vec!["iot"]);
         assert_eq!(stems("PPR"), vec!["ppr"]);

@@ -47,9 +47,10 @@ pub(super) fn suggest_levels(header: &Header, mapping: &mut Mapping) {
         .enumerate()
         .filter(|(i, c)| {
             suggest_field(&c.name) == Some(Field::Unit)
-                && mapping.columns.get(*i).is_some_and(|m| {
-                    matches!(m.target, Target::Field(Field::Unit) | Target::Note)
-                })
+                && mapping
+                    .columns
+                    .get(*i)
+                    .is_some_and(|m| matches!(m.target, Target::Field(Field::Unit) | Target::Note))
         })
         .map(|(i, c)| (rank(&c.name), i))
         .collect();
@@ -216,7 +217,9 @@ mod tests {
         };
         assert_eq!(
             twice.problems(),
-            vec!["«Enhedssti, niveau 1 (øverst, fx forvaltning)» er valgt til 2 kolonner; vælg én."]
+            vec![
+                "«Enhedssti, niveau 1 (øverst, fx forvaltning)» er valgt til 2 kolonner; vælg én."
+            ]
         );
     }
 

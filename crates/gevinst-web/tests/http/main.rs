@@ -34,6 +34,7 @@ mod pages_front;
 mod pages_harvest;
 mod pages_import;
 mod pages_import_choices;
+mod pages_import_units;
 mod pages_list;
 mod pages_measure;
 mod pages_numbers;

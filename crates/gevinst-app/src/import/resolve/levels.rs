@@ -13,10 +13,11 @@ use gevinst_sheets::import::similar::{closest, Closest};
 use gevinst_sheets::import::{match_known, normalise_key};
 
 use super::{Ref, Resolver};
-use crate::import::model::ValueKind;
+use crate::import::model::{ValueChoice, ValueKind};
 
 /// How one level of a path was found below its parent.
-enum Level {
+#[derive(Clone)]
+pub(super) enum Level {
     Found(UnitId),
     Similar(UnitId),
     Ambiguous(Vec<UnitId>),
@@ -46,7 +47,13 @@ impl Resolver<'_> {
     /// Of several units, the one directly below `anchor`, else all of them.
     fn pick(&self, anchor: Option<UnitId>, hits: Vec<UnitId>, similar: bool) -> Level {
         let tree = &self.lists.units;
-        let found = |u| if similar { Level::Similar(u) } else { Level::Found(u) };
+        let found = |u| {
+            if similar {
+                Level::Similar(u)
+            } else {
+                Level::Found(u)
+            }
+        };
         if let [one] = hits.as_slice() {
             return found(*one);
         }
@@ -61,7 +68,18 @@ impl Resolver<'_> {
         }
     }
 
-    fn find_level(&self, anchor: Option<UnitId>, name: &str) -> Level {
+    /// [`Self::search_level`], once per parent and name.
+    fn find_level(&mut self, anchor: Option<UnitId>, name: &str) -> Level {
+        let key = (anchor, normalise_key(name));
+        if let Some(hit) = self.similar.levels.get(&key) {
+            return hit.clone();
+        }
+        let found = self.search_level(anchor, name);
+        self.similar.levels.insert(key, found.clone());
+        found
+    }
+
+    fn search_level(&self, anchor: Option<UnitId>, name: &str) -> Level {
         let tree = &self.lists.units;
         let scope = self.scope(anchor);
         let name_of = |u: &UnitId| tree.get(*u).map(|x| x.name.clone()).unwrap_or_default();
@@ -103,16 +121,24 @@ impl Resolver<'_> {
             return self.unit_named(&m, row, warnings);
         }
         let joined = levels.join(" › ");
-        if let Some(choice) = self.decision(ValueKind::Unit, &joined) {
-            return self.unit_choice(choice, &joined, row);
-        }
+        let may_create = self.importer.may_create_lists();
+        // "Create" without a parent creates the path's missing levels under their
+        // parents, even where an existing unit is similar: the user said it is new.
+        let (create, force_new) = match self.decision(ValueKind::Unit, &joined) {
+            Some(ValueChoice::Create { parent: None }) if may_create => (true, true),
+            Some(choice) => return self.unit_choice(choice, &joined, row),
+            None => (self.choices.create_missing && may_create, false),
+        };
         let lists = self.lists;
         let tree = &lists.units;
-        let create = self.choices.create_missing && self.importer.may_create_lists();
         let mut anchor: Option<UnitId> = None;
         let mut likened = false;
         for (depth, name) in levels.iter().enumerate() {
-            match self.find_level(anchor, name) {
+            let level = match self.find_level(anchor, name) {
+                Level::Similar(_) if force_new => Level::Missing,
+                level => level,
+            };
+            match level {
                 Level::Found(u) => anchor = Some(u),
                 Level::Similar(u) => {
                     likened = true;
@@ -120,8 +146,13 @@ impl Resolver<'_> {
                 }
                 Level::Ambiguous(units) => {
                     let paths: Vec<String> = units.iter().map(|u| tree.display_path(*u)).collect();
-                    self.unknown
-                        .note(ValueKind::Unit, &joined, row, paths.clone(), "Ikke valgt".into());
+                    self.unknown.note(
+                        ValueKind::Unit,
+                        &joined,
+                        row,
+                        paths.clone(),
+                        "Ikke valgt".into(),
+                    );
                     return Err(format!(
                         "«{}» i enhedsstien «{joined}» kan være flere enheder ({}). Vælg den rigtige.",
                         name.trim(),
@@ -143,7 +174,10 @@ impl Resolver<'_> {
                     };
                     self.unknown
                         .note(ValueKind::Unit, &joined, row, Vec::new(), resolution);
-                    let name = levels.last().map(|s| s.trim().to_owned()).unwrap_or_default();
+                    let name = levels
+                        .last()
+                        .map(|s| s.trim().to_owned())
+                        .unwrap_or_default();
                     return match parent {
                         Some(r) => Ok((r, name)),
                         None => Err(self.unknown_unit_message(&joined)),
@@ -164,8 +198,13 @@ impl Resolver<'_> {
         let name = tree.get(unit).map(|u| u.name.clone()).unwrap_or_default();
         if likened {
             if !create {
-                self.unknown
-                    .note(ValueKind::Unit, &joined, row, vec![path], "Ikke valgt".into());
+                self.unknown.note(
+                    ValueKind::Unit,
+                    &joined,
+                    row,
+                    vec![path],
+                    "Ikke valgt".into(),
+                );
                 return Err(self.unknown_unit_message(&joined));
             }
             self.unknown.note(

@@ -254,12 +254,57 @@ async fn a_single_unit_column_matches_anywhere_and_maps_near_copies(store: DynSt
     assert_eq!(ps[1].unit_id, o.nord);
 }
 
+/// The web's decisions on a path: the suggested unit, or a new unit under its parent
+/// although a similar one exists.
+async fn decisions_on_a_path_take_the_suggestion_or_create_under_the_parent(store: DynStore) {
+    let o = org(store).await;
+    let app = gevinst_app::App::new(o.store.clone());
+    let limits = Limits::default();
+    let csv = "Titel;Forvaltning;Enhed\nPost A;Social, Sundhed og Ældre;Sygeplejen\nPost B;Børn og Unge;Skoleafdelingen\n";
+    let inp = input(csv.as_bytes(), &limits);
+    let who = Importer::User(&o.admin);
+    let decide = |raw: &str, choice: ValueChoice| ValueDecision {
+        kind: ValueKind::Unit,
+        raw: raw.to_owned(),
+        choice,
+    };
+    let choices = ImportChoices {
+        values: vec![
+            decide(
+                "Social, Sundhed og Ældre › Sygeplejen",
+                ValueChoice::Existing {
+                    name: "Social, Sundhed og Ældre › Sygepleje og Rehabilitering".into(),
+                },
+            ),
+            decide(
+                "Børn og Unge › Skoleafdelingen",
+                ValueChoice::Create { parent: None },
+            ),
+        ],
+        ..Default::default()
+    };
+    let p = app.import().preview(who, &inp, &choices).await.unwrap();
+    assert_eq!(p.new_units, vec!["Børn og Unge › Skoleafdelingen"]);
+    app.import()
+        .commit(who, &inp, &choices, false, None)
+        .await
+        .unwrap();
+    let ps = all_potentials(&o.store, o.tenant.id).await;
+    assert_eq!(ps[0].unit_id, o.sygepleje);
+    let units = o.store.list_units(o.tenant.id).await.unwrap();
+    let created = units.iter().find(|u| u.name == "Skoleafdelingen").unwrap();
+    assert_eq!(created.parent_id, Some(o.boern));
+    assert_eq!(ps[1].unit_id, created.id);
+}
+
 #[tokio::test]
 async fn unit_paths_and_near_copies_on_sqlite() {
     let db = TestDb::sqlite().await;
     create_missing_maps_near_copies_and_creates_under_parents(db.shared()).await;
     let db = TestDb::sqlite().await;
     a_single_unit_column_matches_anywhere_and_maps_near_copies(db.shared()).await;
+    let db = TestDb::sqlite().await;
+    decisions_on_a_path_take_the_suggestion_or_create_under_the_parent(db.shared()).await;
 }
 
 #[tokio::test]
@@ -273,5 +318,10 @@ async fn unit_paths_and_near_copies_on_postgres() {
         return;
     };
     a_single_unit_column_matches_anywhere_and_maps_near_copies(db.shared()).await;
+    db.cleanup().await;
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    decisions_on_a_path_take_the_suggestion_or_create_under_the_parent(db.shared()).await;
     db.cleanup().await;
 }

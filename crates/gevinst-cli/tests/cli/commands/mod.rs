@@ -8,6 +8,7 @@ mod admin;
 mod import_choices;
 mod serve;
 mod sheets;
+mod unit_path;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,6 +1,6 @@
 //! The form values of column targets, fields and value kinds on the import's pages.
 
-use gevinst_app::import::{Field, Target, ValueKind};
+use gevinst_app::import::{unit_levels, Field, Target, ValueKind};
 
 /// The form value of a column target.
 pub(crate) fn target_key(t: Target) -> String {
@@ -9,6 +9,7 @@ pub(crate) fn target_key(t: Target) -> String {
         Target::Tag => "maerke".to_owned(),
         Target::Note => "note".to_owned(),
         Target::Ignore => "ignorer".to_owned(),
+        Target::UnitLevel(level) => format!("niveau:{level}"),
     }
 }
 
@@ -25,6 +26,11 @@ pub(super) fn parse_target(key: &str) -> Option<Target> {
         "maerke" => Some(Target::Tag),
         "note" => Some(Target::Note),
         "ignorer" | "" => Some(Target::Ignore),
+        _ if key.starts_with("niveau:") => key
+            .strip_prefix("niveau:")
+            .and_then(|l| l.parse::<u8>().ok())
+            .filter(|l| (1..=unit_levels::MAX_LEVEL).contains(l))
+            .map(Target::UnitLevel),
         _ => {
             let f = key.strip_prefix("felt:")?;
             Field::ALL

@@ -104,6 +104,18 @@ fn targets_round_trip_through_form_values() {
 }
 
 #[test]
+fn unit_levels_round_trip_through_form_values() {
+    for l in 1..=3 {
+        let t = Target::UnitLevel(l);
+        assert_eq!(parse_target(&target_key(t)), Some(t));
+    }
+    assert_eq!(target_key(Target::UnitLevel(2)), "niveau:2");
+    assert_eq!(parse_target("niveau:0"), None);
+    assert_eq!(parse_target("niveau:4"), None);
+    assert_eq!(parse_target("niveau:x"), None);
+}
+
+#[test]
 fn value_answers_become_decisions() {
     assert_eq!(
         decision(ValueKind::Unit, "Jobcentret".into(), "e:Jobcenter"),

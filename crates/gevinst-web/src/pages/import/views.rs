@@ -7,7 +7,7 @@ use askama::Template;
 use gevinst_app::import::uploads::Upload;
 use gevinst_app::import::StoredImportMapping;
 use gevinst_app::import::{
-    column_letters, normalise_key, Field, Format, Mapping, Target, TextEncoding,
+    column_letters, normalise_key, unit_levels, Field, Format, Mapping, Target, TextEncoding,
 };
 use gevinst_app::import::{
     CommitOutcome, ImportChoices, ImportPreview, Inspection, PreviewCounts, RowAction, ValueChoice,
@@ -121,6 +121,9 @@ pub(crate) struct MappingPage {
     pub data_rows: usize,
     pub gevinst_export: bool,
     pub columns: Vec<ColumnView>,
+    /// The unit path the organisation columns make ("Forvaltning › Afdeling › Enhed"),
+    /// when more than one is mapped.
+    pub unit_path: Option<String>,
     pub saved: Vec<Opt>,
     pub save_name: String,
     pub save_error: Option<String>,
@@ -155,10 +158,17 @@ fn format_label(i: &Inspection) -> String {
 
 fn target_options(current: Target) -> Vec<Opt> {
     let cur = target_key(current);
-    let mut out: Vec<Opt> = Field::ALL
-        .into_iter()
-        .map(|f| Opt::new(target_key(Target::Field(f)), f.label(), &cur))
-        .collect();
+    let mut out: Vec<Opt> = Vec::new();
+    for f in Field::ALL {
+        out.push(Opt::new(target_key(Target::Field(f)), f.label(), &cur));
+        // The levels of a unit path sit beside the unit itself.
+        if f == Field::Unit {
+            out.extend((1..=unit_levels::MAX_LEVEL).map(|l| {
+                let t = Target::UnitLevel(l);
+                Opt::new(target_key(t), unit_levels::level_label(l), &cur)
+            }));
+        }
+    }
     out.push(Opt::new(target_key(Target::Tag), "Behold som mærke", &cur));
     out.push(Opt::new(
         target_key(Target::Note),
@@ -258,6 +268,8 @@ impl MappingPage {
             data_rows: i.data_rows,
             gevinst_export: i.gevinst_export,
             columns,
+            unit_path: Some(unit_levels::path_headers(mapping).join(" › "))
+                .filter(|p| !p.is_empty()),
             saved: saved
                 .iter()
                 .map(|m| Opt::new(m.name.clone(), m.name.clone(), ""))
