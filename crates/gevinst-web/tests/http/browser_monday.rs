@@ -119,13 +119,15 @@ async fn load(app: &TestApp) -> Demo {
     }
 }
 
-/// Runs axe-core in the page and fails on any WCAG 2.1 A/AA violation.
-async fn accessible(axe: &Axe, c: &Client, step: &str) -> Res {
+/// Runs axe-core in the page and fails on any WCAG 2.1 A/AA violation; hands back the
+/// seconds it took.
+async fn accessible(axe: &Axe, c: &Client, step: &str) -> Res<f64> {
+    let started = Instant::now();
     let check = axe.check(c).await?;
     if !check.violations.is_empty() {
         return Err(format!("{step}: axe found {:#?}", check.violations).into());
     }
-    Ok(())
+    Ok(started.elapsed().as_secs_f64())
 }
 
 /// The text of the first element at `css`.
@@ -288,7 +290,9 @@ async fn edit_case(c: &Client, app: &TestApp, role: Role, d: &Demo) -> Res {
 }
 
 /// Step 5: record a measurement from the årshjul, or find it not offered.
-async fn measure(c: &Client, (app, axe): (&TestApp, &Axe), role: Role, d: &Demo) -> Res {
+/// Hands back the seconds axe took on the form.
+async fn measure(c: &Client, (app, axe): (&TestApp, &Axe), role: Role, d: &Demo) -> Res<f64> {
+    let mut axe_seconds = 0.0;
     let record = format!("/potentialer/{}/gevinstplan/maaling", d.planned);
     let link = format!("/potentialer/{}/gevinstplan?linje=", d.planned);
     match role {
@@ -312,7 +316,7 @@ async fn measure(c: &Client, (app, axe): (&TestApp, &Axe), role: Role, d: &Demo)
                 .ok_or_else(|| format!("no open measurement {} in the årshjul", d.period))?
                 .to_owned();
             open_from_aarshjul(c, app, (d.due_year, &filters), &href).await?;
-            accessible(axe, c, "the measurement form").await?;
+            axe_seconds = accessible(axe, c, "the measurement form").await?;
             // A quantity the benefit measures, small (a large one would wait for
             // approval and not count yet): 10 kr. or hours, or 0,01 årsværk.
             let field = c
@@ -349,7 +353,7 @@ async fn measure(c: &Client, (app, axe): (&TestApp, &Axe), role: Role, d: &Demo)
             .await?;
         }
     }
-    Ok(())
+    Ok(axe_seconds)
 }
 
 /// The læser may change nothing: a porteføljeleder records a measurement of the planned
@@ -387,6 +391,7 @@ async fn monday(c: &Client, app: &TestApp, axe: &Axe, role: Role, d: &Demo) -> R
     let lap = |name, steps: &mut Vec<(&str, f64)>| {
         steps.push((name, started.elapsed().as_secs_f64()));
     };
+    let mut axe_seconds = 0.0;
     Axe::prepare(c).await?;
     c.set_window_size(1366, 900).await?;
     login_with(c, app, &d.slug, d.email(role), &d.password).await?;
@@ -394,30 +399,30 @@ async fn monday(c: &Client, app: &TestApp, axe: &Axe, role: Role, d: &Demo) -> R
     // 1. The front page.
     c.goto(&app.url("/")).await?;
     wait_body(c, "Oversigt").await?;
-    accessible(axe, c, "the front page").await?;
+    axe_seconds += accessible(axe, c, "the front page").await?;
     let before = front_marks(c, role, d).await?;
     shot(c, &format!("mandag-{}-1-forside", role.as_str())).await?;
     lap("front page", &mut steps);
 
     // 2. A drill-down.
     drill_down(c, role, d).await?;
-    accessible(axe, c, "the drill-down").await?;
+    axe_seconds += accessible(axe, c, "the drill-down").await?;
     lap("drill-down", &mut steps);
 
     // 3. The list with money columns and totals.
     list_story(c, app).await?;
-    accessible(axe, c, "the list").await?;
+    axe_seconds += accessible(axe, c, "the list").await?;
     lap("list", &mut steps);
 
     // 4. A business case in the grid.
     edit_case(c, app, role, d).await?;
-    accessible(axe, c, "the business case").await?;
+    axe_seconds += accessible(axe, c, "the business case").await?;
     shot(c, &format!("mandag-{}-4-business-case", role.as_str())).await?;
     lap("business case", &mut steps);
 
     // 5. A measurement from the årshjul.
-    measure(c, (app, axe), role, d).await?;
-    accessible(axe, c, "after the measurement").await?;
+    axe_seconds += measure(c, (app, axe), role, d).await?;
+    axe_seconds += accessible(axe, c, "after the measurement").await?;
     lap("measurement", &mut steps);
 
     // 6. The front page shows the change.
@@ -426,7 +431,7 @@ async fn monday(c: &Client, app: &TestApp, axe: &Axe, role: Role, d: &Demo) -> R
     }
     c.goto(&app.url("/")).await?;
     wait_body(c, "Oversigt").await?;
-    accessible(axe, c, "the front page again").await?;
+    axe_seconds += accessible(axe, c, "the front page again").await?;
     let after = front_marks(c, role, d).await?;
     shot(c, &format!("mandag-{}-6-forside", role.as_str())).await?;
     for (b, a) in before.iter().zip(&after) {
@@ -435,7 +440,10 @@ async fn monday(c: &Client, app: &TestApp, axe: &Axe, role: Role, d: &Demo) -> R
         }
     }
     lap("front page again", &mut steps);
-    println!("Monday route as {}: {steps:?}", role.as_str());
+    println!(
+        "Monday route as {}: seconds since the start after each step {steps:?}, of which axe {axe_seconds:.1}",
+        role.as_str()
+    );
     Ok(())
 }
 
