@@ -117,10 +117,13 @@ pub(crate) async fn add_saving_line(
     amount: &str,
     every_year: bool,
 ) -> Res<usize> {
-    let lines = js(c, "return document.querySelectorAll('[id^=line_label_]').length")
-        .await?
-        .as_u64()
-        .unwrap_or(0) as usize;
+    let lines = js(
+        c,
+        "return document.querySelectorAll('[id^=line_label_]').length",
+    )
+    .await?
+    .as_u64()
+    .unwrap_or(0) as usize;
     let (i, n) = (lines, lines + 1);
     c.find(Locator::Css("button[value='add_line']"))
         .await?

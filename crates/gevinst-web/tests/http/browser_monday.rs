@@ -88,7 +88,11 @@ async fn load(app: &TestApp) -> Demo {
             .potential(tenant.id, stored.potential_id)
             .await
             .expect("potential");
-        let owned = stored.plan.benefits.iter().find(|b| b.owner == Some(leder.id));
+        let owned = stored
+            .plan
+            .benefits
+            .iter()
+            .find(|b| b.owner == Some(leder.id));
         let Some(line) = owned.map(|b| b.line) else {
             continue;
         };
@@ -266,10 +270,7 @@ async fn edit_case(c: &Client, app: &TestApp, role: Role, d: &Demo) -> Res {
                 .await?;
             wait_body(c, "Potentialet har endnu ingen business case.").await?;
             let url = c.current_url().await?;
-            let potential = url
-                .path()
-                .trim_end_matches("/business-case")
-                .to_owned();
+            let potential = url.path().trim_end_matches("/business-case").to_owned();
             c.goto(&app.url(&potential)).await?;
             change_status(c, "business_case", None, "Business case").await?;
             c.goto(&app.url(&format!("{potential}/business-case")))
