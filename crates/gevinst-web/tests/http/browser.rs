@@ -194,7 +194,12 @@ pub(crate) async fn login(c: &Client, app: &TestApp, email: &str) -> Res {
     shot(c, "1-oversigt").await
 }
 
-async fn change_status(c: &Client, value: &str, reason: Option<&str>, badge: &str) -> Res {
+pub(crate) async fn change_status(
+    c: &Client,
+    value: &str,
+    reason: Option<&str>,
+    badge: &str,
+) -> Res {
     c.find(Locator::Css("#status"))
         .await?
         .select_by_value(value)

@@ -81,19 +81,10 @@ async fn overflow(c: &Client) -> Res<i64> {
     Ok(v.as_i64().unwrap_or(i64::MAX))
 }
 
-async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
-    c.set_window_size(1366, 900).await?;
-    login(
-        c,
-        app,
-        &format!("{}@editor.dk", Role::Portefoljeleder.as_str()),
-    )
-    .await?;
-    let page = app.url(&format!("/potentialer/{}/business-case", t.potential.id.0));
-    c.goto(&page).await?;
-    wait_body(c, "Opret business case").await?;
-
-    // Keyboard only: the line's text, then Tab through its years in order; Enter saves.
+/// Creates the case on an open "Opret business case" editor with the keyboard only: the
+/// first line's text, Tab through its years in order (1.234.567,50 in the first), Enter
+/// saves and the page lands on the line with "Business casen er gemt.".
+pub(crate) async fn create_case_with_keyboard(c: &Client) -> Res {
     c.find(Locator::Id("line_label_0")).await?.click().await?;
     press(c, Key::Tab).await?;
     // Chromium may put focus on the kind select first when the click landed on it.
@@ -113,43 +104,114 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         .await?;
     press(c, Key::Enter).await?;
     wait_url(c, "#linje-1").await?;
-    wait_body(c, "Business casen er gemt.").await?;
-    shot(c, "bc-1-gemt").await?;
+    wait_body(c, "Business casen er gemt.").await
+}
 
-    // Add a line: the page lands on it, its first field focused.
+/// Adds a direct saving (*direkte besparelse*) to the case in the open editor: "Tilføj
+/// linje" lands on the new line with focus in it, the kind's own fields appear without a
+/// reload, `amount` goes into the second year (or every year when `every_year`), and
+/// Enter saves and lands on the line, marked "Gemt". Returns the line's number (1-based).
+pub(crate) async fn add_saving_line(
+    c: &Client,
+    label: &str,
+    amount: &str,
+    every_year: bool,
+) -> Res<usize> {
+    let lines = js(
+        c,
+        "return document.querySelectorAll('[id^=line_label_]').length",
+    )
+    .await?
+    .as_u64()
+    .unwrap_or(0) as usize;
+    let (i, n) = (lines, lines + 1);
     c.find(Locator::Css("button[value='add_line']"))
         .await?
         .click()
         .await?;
-    wait_url(c, "#linje-2").await?;
-    assert!(in_view(c, "linje-2").await?, "line 2 in view after adding");
+    wait_url(c, &format!("#linje-{n}")).await?;
+    assert!(
+        in_view(c, &format!("linje-{n}")).await?,
+        "line {n} in view after adding"
+    );
     holds(
         c,
-        "return document.getElementById('linje-2').contains(document.activeElement)",
-        "focus on line 2",
+        &format!("return document.getElementById('linje-{n}').contains(document.activeElement)"),
+        &format!("focus on line {n}"),
     )
     .await?;
-    c.find(Locator::Id("line_kind_1"))
+    c.find(Locator::Id(&format!("line_kind_{i}")))
         .await?
         .select_by_value("direkte_besparelse")
         .await?;
     // The kind's own fields appear without a reload: a saving may be hjemtagbar.
     holds(
         c,
-        "return !document.querySelector('#linje-2 [data-show=benefit]').hidden \
-         && document.querySelector('#linje-2 [data-show=channels]').hidden",
+        &format!(
+            "return !document.querySelector('#linje-{n} [data-show=benefit]').hidden \
+             && document.querySelector('#linje-{n} [data-show=channels]').hidden"
+        ),
         "shown",
     )
     .await?;
-    c.find(Locator::Id("line_label_1"))
+    c.find(Locator::Id(&format!("line_label_{i}")))
         .await?
-        .send_keys("Porto")
+        .send_keys(label)
         .await?;
-    let cell = c.find(Locator::Id("line_amount_1_1")).await?;
-    cell.send_keys("1,5 mio.").await?;
-    cell.send_keys(&Key::Enter.to_string()).await?;
-    wait_url(c, "?besked=gemt&linje=2#linje-2").await?;
-    assert!(in_view(c, "linje-2").await?, "lands on the saved line");
+    let years = js(
+        c,
+        &format!("return document.querySelectorAll('[id^=line_amount_{i}_]').length"),
+    )
+    .await?
+    .as_u64()
+    .unwrap_or(0) as usize;
+    let cells: Vec<usize> = if every_year {
+        (0..years).collect()
+    } else {
+        vec![1]
+    };
+    for t in &cells {
+        let cell = c.find(Locator::Id(&format!("line_amount_{i}_{t}"))).await?;
+        cell.clear().await?;
+        cell.send_keys(amount).await?;
+    }
+    let last = cells.last().copied().unwrap_or(1);
+    c.find(Locator::Id(&format!("line_amount_{i}_{last}")))
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    wait_url(c, &format!("?besked=gemt&linje={n}#linje-{n}")).await?;
+    assert!(
+        in_view(c, &format!("linje-{n}")).await?,
+        "lands on the saved line"
+    );
+    let saved = c
+        .find(Locator::Css(&format!("#linje-{n} .bc-saved")))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(saved, "Gemt");
+    Ok(n)
+}
+
+async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
+    c.set_window_size(1366, 900).await?;
+    login(
+        c,
+        app,
+        &format!("{}@editor.dk", Role::Portefoljeleder.as_str()),
+    )
+    .await?;
+    let page = app.url(&format!("/potentialer/{}/business-case", t.potential.id.0));
+    c.goto(&page).await?;
+    wait_body(c, "Opret business case").await?;
+
+    // Keyboard only: the line's text, then Tab through its years in order; Enter saves.
+    create_case_with_keyboard(c).await?;
+    shot(c, "bc-1-gemt").await?;
+
+    // Add a line: the page lands on it, its first field focused; "1,5 mio." is saved.
+    assert_eq!(add_saving_line(c, "Porto", "1,5 mio.", false).await?, 2);
     let value = c
         .find(Locator::Id("line_amount_1_1"))
         .await?
@@ -162,12 +224,6 @@ async fn story(c: &Client, app: &TestApp, t: &SeededTenant) -> Res {
         .prop("value")
         .await?;
     assert_eq!(first.as_deref(), Some("1.234.567,50"));
-    let saved = c
-        .find(Locator::Css("#linje-2 .bc-saved"))
-        .await?
-        .text()
-        .await?;
-    assert_eq!(saved, "Gemt");
     shot(c, "bc-2-linje-2").await?;
 
     // A failed save lands on the error summary, focused.

@@ -13,7 +13,13 @@ use std::time::{Duration, Instant};
 type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Logs in through the form with a password (the demo's).
-async fn login_with(c: &Client, app: &TestApp, slug: &str, email: &str, password: &str) -> Res {
+pub(crate) async fn login_with(
+    c: &Client,
+    app: &TestApp,
+    slug: &str,
+    email: &str,
+    password: &str,
+) -> Res {
     c.goto(&app.url("/login")).await?;
     c.find(Locator::Css("#email"))
         .await?

@@ -40,33 +40,51 @@ async fn type_text(c: &Client, text: &str) -> Res {
     Ok(())
 }
 
+/// Opens the årshjul of `year` (with the query `filters`, e.g. `&enhed=3`, or none), tabs
+/// to the measurement whose link contains `link` and opens its pre-filled form with Enter.
+pub(crate) async fn open_from_aarshjul(
+    c: &Client,
+    app: &TestApp,
+    (year, filters): (i32, &str),
+    link: &str,
+) -> Res {
+    c.goto(&app.url(&format!("/aarshjul?aar={year}{filters}")))
+        .await?;
+    wait_body(c, &format!("Årshjul {year}")).await?;
+    tab_to(c, &format!("the measurement at {link}"), |_, href, _| {
+        href.contains(link)
+    })
+    .await?;
+    press(c, Key::Enter).await?;
+    wait_body(c, "Registrér måling").await
+}
+
+/// Types `amount` into the form's field `field` (e.g. `kr`) and submits with Enter, all
+/// by keyboard.
+pub(crate) async fn submit_amount(c: &Client, field: &str, amount: &str) -> Res {
+    tab_to(c, &format!("the {field} field"), |id, _, _| id == field).await?;
+    type_text(c, amount).await?;
+    tab_to(c, "the submit button", |_, _, text| {
+        text == "Registrér måling"
+    })
+    .await?;
+    press(c, Key::Enter).await
+}
+
 async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     login(c, app, "leder@hjulet.dk").await?;
-    c.goto(&app.url("/aarshjul?aar=2025")).await?;
-    wait_body(c, "Årshjul 2025").await?;
     let link = format!(
         "/potentialer/{}/gevinstplan?linje=1&periode=2025",
         f.potential.0
     );
-    tab_to(c, "the overdue Porto measurement", |_, href, _| {
-        href.contains(&link)
-    })
-    .await?;
-    press(c, Key::Enter).await?;
-    wait_body(c, "Registrér måling").await?;
+    open_from_aarshjul(c, app, (2025, ""), &link).await?;
     let line = c.find(Locator::Css("select#line")).await?;
     assert_eq!(line.prop("value").await?.as_deref(), Some("1"));
     let period = c.find(Locator::Css("#period")).await?;
     assert_eq!(period.prop("value").await?.as_deref(), Some("2025"));
     // Porto is measured in kr.: hours are folded away.
     assert!(!c.find(Locator::Css("#hours")).await?.is_displayed().await?);
-    tab_to(c, "the kr. field", |id, _, _| id == "kr").await?;
-    type_text(c, "50.000").await?;
-    tab_to(c, "the submit button", |_, _, text| {
-        text == "Registrér måling"
-    })
-    .await?;
-    press(c, Key::Enter).await?;
+    submit_amount(c, "kr", "50.000").await?;
     wait_body(c, "Målingen er registreret.").await?;
 
     c.goto(&app.url("/aarshjul?aar=2025&status=done")).await?;
@@ -77,13 +95,7 @@ async fn story(c: &Client, app: &TestApp, f: &ProgrammeFixture) -> Res {
     // The same measurement again: the form asks first, with the correction focused.
     c.goto(&app.url(&link)).await?;
     wait_body(c, "Registrér måling").await?;
-    tab_to(c, "the kr. field", |id, _, _| id == "kr").await?;
-    type_text(c, "45.000").await?;
-    tab_to(c, "the submit button", |_, _, text| {
-        text == "Registrér måling"
-    })
-    .await?;
-    press(c, Key::Enter).await?;
+    submit_amount(c, "kr", "45.000").await?;
     wait_body(c, "Der er allerede en måling for denne gevinst og periode").await?;
     let focused = c.active_element().await?.text().await?;
     assert_eq!(focused, "Ret den eksisterende måling");

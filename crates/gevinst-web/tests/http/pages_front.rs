@@ -5,14 +5,14 @@
 
 use crate::helpers::{
     add_user, get_text, login_role, post_form, row_cells, seed_programme, seed_tenant, spawn_app,
-    spawn_app_with_forecasts, try_login, AllowAll, ProgrammeFixture, SeededTenant, TestApp,
+    spawn_app_with_forecasts, AllowAll, ProgrammeFixture, SeededTenant, TestApp,
 };
 use gevinst_domain::{PotentialDraft, Role, Status};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 /// The text of an HTML fragment without its tags, no-break spaces read as spaces.
-fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -433,27 +433,7 @@ async fn laeser_sees_the_programme_summary() {
 #[tokio::test]
 async fn front_page_figures_equal_the_programme_page_for_the_demo_programme() {
     let (app, _) = spawn_app_with_forecasts().await;
-    gevinst_demo::load_demo(app.store.as_ref())
-        .await
-        .expect("demo")
-        .expect("empty database");
-    let (pl, _) = try_login(
-        &app,
-        gevinst_demo::DEMO_TENANT_SLUG,
-        "portefoljeleder@eksempel.dk",
-        gevinst_demo::DEMO_PASSWORD,
-        "/",
-    )
-    .await
-    .expect("demo login");
-    let (status, html) = get_text(&pl, &app, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    let at = html.find("id=\"program-").expect("a programme") + "id=\"program-".len();
-    let id: i64 = html[at..]
-        .split('"')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .expect("programme id");
+    let (pl, html, id) = crate::pages_lights::demo_front_page(&app).await;
     assert!(html.contains("Digitalisering og effektivisering 2024–2027"));
     assert_figures_equal_programme_page(&pl, &app, &html, id).await;
     assert!(html.contains("beregnes …"), "no forecast is run on load");

@@ -3,26 +3,15 @@
 //! fordelingsnøgle, next to the same share, decided and planned figures; both explain
 //! the lights with the glossary's rule.
 
-use crate::helpers::{get_text, spawn_app, try_login};
+use crate::helpers::{get_text, spawn_app, try_login, TestApp};
 use gevinst_domain::glossary::TRAFIKLYS;
 use gevinst_domain::programme::Light;
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The text of an HTML fragment without its tags, no-break spaces read as spaces.
+/// The text of an HTML fragment without its tags, trimmed.
 fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            '\u{a0}' if !in_tag => out.push(' '),
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.trim().to_owned()
+    crate::pages_front::text(html).trim().to_owned()
 }
 
 /// The cells of one table row, as HTML, header cells included.
@@ -49,9 +38,7 @@ fn row_cells(row: &str) -> Vec<&str> {
 
 /// The `<tbody>` rows of the first table after `marker`.
 fn body_rows<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
-    let at = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker:?}"));
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker:?}"));
     let rest = &html[at..];
     let body = &rest[rest.find("<tbody>").expect("tbody")..rest.find("</tbody>").expect("end")];
     body.split("<tr").skip(1).collect()
@@ -68,45 +55,43 @@ fn light_in(cell: &str) -> (String, String) {
     (key, label)
 }
 
-/// (forvaltning, target, share, decided, planned) → light, from the front page's table
-/// (cells: owner, target, share, decided, planned, light).
+/// (forvaltning, target, share, decided, planned) → light.
 type Lights = BTreeMap<[String; 5], (String, String)>;
 
+/// The lights of the table after `marker`, whose rows have `width` cells: those five
+/// figures at `figures` and the light at `light`.
+fn lights_of(html: &str, marker: &str, width: usize, figures: [usize; 5], light: usize) -> Lights {
+    body_rows(html, marker)
+        .into_iter()
+        .map(|row| {
+            let c = row_cells(row);
+            assert_eq!(c.len(), width, "{row}");
+            (figures.map(|i| text(c[i])), light_in(c[light]))
+        })
+        .collect()
+}
+
+/// The front page's table: owner, target, share, decided, planned, light.
 fn front_lights(html: &str) -> Lights {
-    body_rows(html, "<table class=\"data responsive lights\">")
-        .into_iter()
-        .map(|row| {
-            let c = row_cells(row);
-            assert_eq!(c.len(), 6, "{row}");
-            let figures = [0, 1, 2, 3, 4].map(|i| text(c[i]));
-            (figures, light_in(c[5]))
-        })
-        .collect()
+    let table = "<table class=\"data responsive lights\">";
+    lights_of(html, table, 6, [0, 1, 2, 3, 4], 5)
 }
 
-/// The same from the programme page's table (cells: owner, light, target, share,
-/// decided, planned, realised, gap).
+/// The programme page's table: owner, light, target, share, decided, planned, realised,
+/// gap.
 fn programme_lights(html: &str) -> Lights {
-    body_rows(html, "id=\"trafiklys\"")
-        .into_iter()
-        .map(|row| {
-            let c = row_cells(row);
-            assert_eq!(c.len(), 8, "{row}");
-            let figures = [0, 2, 3, 4, 5].map(|i| text(c[i]));
-            (figures, light_in(c[1]))
-        })
-        .collect()
+    lights_of(html, "id=\"trafiklys\"", 8, [0, 2, 3, 4, 5], 1)
 }
 
-#[tokio::test]
-async fn the_front_page_and_the_programme_page_show_the_same_light_per_forvaltning() {
-    let app = spawn_app().await;
+/// Loads the demo into `app`, logs in as its porteføljeleder and hands back the client,
+/// the front page and the id of the demo programme it shows.
+pub(crate) async fn demo_front_page(app: &TestApp) -> (reqwest::Client, String, i64) {
     gevinst_demo::load_demo(app.store.as_ref())
         .await
         .expect("demo")
         .expect("empty database");
     let (pl, _) = try_login(
-        &app,
+        app,
         gevinst_demo::DEMO_TENANT_SLUG,
         "portefoljeleder@eksempel.dk",
         gevinst_demo::DEMO_PASSWORD,
@@ -114,7 +99,7 @@ async fn the_front_page_and_the_programme_page_show_the_same_light_per_forvaltni
     )
     .await
     .expect("demo login");
-    let (status, front) = get_text(&pl, &app, "/").await;
+    let (status, front) = get_text(&pl, app, "/").await;
     assert_eq!(status, StatusCode::OK);
     let at = front.find("id=\"program-").expect("a programme") + "id=\"program-".len();
     let id: i64 = front[at..]
@@ -122,6 +107,13 @@ async fn the_front_page_and_the_programme_page_show_the_same_light_per_forvaltni
         .next()
         .and_then(|s| s.parse().ok())
         .expect("programme id");
+    (pl, front, id)
+}
+
+#[tokio::test]
+async fn the_front_page_and_the_programme_page_show_the_same_light_per_forvaltning() {
+    let app = spawn_app().await;
+    let (pl, front, id) = demo_front_page(&app).await;
     let (status, page) = get_text(&pl, &app, &format!("/programmer/{id}")).await;
     assert_eq!(status, StatusCode::OK);
 
@@ -146,7 +138,10 @@ async fn the_front_page_and_the_programme_page_show_the_same_light_per_forvaltni
     assert!(page.contains(&legend), "the programme page's legend");
     let section = &page[page.find("id=\"lys-titel\"").expect("lights")..];
     let section = &section[..section.find("</table>").expect("table end")];
-    assert!(!section.contains("80 %"), "no second rule on the programme page");
+    assert!(
+        !section.contains("80 %"),
+        "no second rule on the programme page"
+    );
     let (_, glossary) = get_text(&pl, &app, "/ordliste").await;
     assert!(glossary.contains("<dt id=\"trafiklys\">Trafiklys</dt>"));
 }
