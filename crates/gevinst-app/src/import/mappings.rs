@@ -49,8 +49,13 @@ impl Imports<'_> {
             .into_iter()
             .find(|m| m.name == name.trim())
             .ok_or(AppError::NotFound)?;
-        let setup = ImportSetup::from_json(&m.mapping)
-            .map_err(|e| AppError::Invalid(FieldErrors::single("mapping", "invalid", e)))?;
+        let setup = ImportSetup::from_json(&m.mapping).map_err(|_| {
+            AppError::Invalid(FieldErrors::single(
+                "mapping",
+                "invalid",
+                "Den gemte kolonneopsætning kan ikke læses. Vælg kolonnerne igen.",
+            ))
+        })?;
         Ok((setup, m.version))
     }
 

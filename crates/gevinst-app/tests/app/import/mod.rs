@@ -4,6 +4,7 @@
 
 mod generic_files;
 mod round_trip;
+mod values;
 
 use gevinst_testkit::{dec, principal, sqlite_store, valid_potential};
 
