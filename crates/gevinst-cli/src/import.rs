@@ -67,17 +67,7 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
         format_count(c.error),
         format_count(c.warning)
     ));
-    let taken: Vec<String> = p
-        .suggestions_taken()
-        .map(|v| {
-            format!(
-                "{} «{}» → {}",
-                v.kind.label(),
-                v.raw,
-                v.suggestions.first().map(String::as_str).unwrap_or("")
-            )
-        })
-        .collect();
+    let taken: Vec<String> = p.suggestions_taken().map(|v| v.taken_text()).collect();
     if !taken.is_empty() {
         out.push_str(&format!(
             "Forslag taget: {} ({})\n",

@@ -53,6 +53,16 @@ impl ImportPreview {
 }
 
 impl UnknownValue {
+    /// The value and the suggestion it was read as, e.g. "status «godkendt» → Besluttet".
+    pub fn taken_text(&self) -> String {
+        format!(
+            "{} «{}» → {}",
+            self.kind.label(),
+            self.raw.trim(),
+            self.suggestions.first().map(String::as_str).unwrap_or("")
+        )
+    }
+
     /// Why a suggestion was offered, in Danish, e.g. "statusordet «godkendt» betyder
     /// «Besluttet»" or "det nærmeste navn, der findes".
     pub fn suggestion_reason(&self) -> String {

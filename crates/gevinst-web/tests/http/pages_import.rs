@@ -155,7 +155,7 @@ pub(crate) fn location(res: &reqwest::Response) -> String {
 }
 
 /// The value of the selected option of `<select id="{id}">`.
-fn selected(html: &str, id: &str) -> String {
+pub(crate) fn selected(html: &str, id: &str) -> String {
     let at = html
         .find(&format!("<select id=\"{id}\""))
         .unwrap_or_else(|| panic!("select {id}"));

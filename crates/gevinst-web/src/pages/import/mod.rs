@@ -44,7 +44,7 @@ use gevinst_app::import::uploads::{Failure, FailureKind, Upload};
 use gevinst_app::import::{
     self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
 };
-use gevinst_app::import::{normalise_key, ColumnMapping, Limits, Mapping, Target};
+use gevinst_app::import::{ColumnMapping, Limits, Mapping, Target};
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Permission, UnitId};
 use std::time::Duration;
@@ -510,15 +510,8 @@ async fn save_values(
         unit
     };
     // Decisions for values this form did not show (another mapping) are kept.
-    let shown: Vec<(ValueKind, String)> = decisions
-        .iter()
-        .map(|d| (d.kind, normalise_key(&d.raw)))
-        .collect();
     let choices = &mut upload.choices;
-    choices
-        .values
-        .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
-    choices.values.extend(decisions);
+    choices.decide(decisions);
     choices.default_unit = default_unit;
     state
         .app
