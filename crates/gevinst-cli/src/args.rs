@@ -423,10 +423,26 @@ pub struct ImportArgs {
     /// read from its Potentialer, Business cases and Risici sheets).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// A saved column mapping (JSON, as the web UI saves it). Default: suggested from the
-    /// header texts.
-    #[arg(long, value_name = "FILE")]
+    /// A saved column mapping: a JSON file in the format the web saves mappings in, or the
+    /// name of a mapping saved in the web (with the value decisions saved with it).
+    /// Default: suggested from the header texts.
+    #[arg(long, value_name = "FILE|NAME")]
     pub mapping: Option<PathBuf>,
+    /// Value decisions, a JSON file in the format of saved mappings, e.g.
+    /// {"values":[{"kind":"status","raw":"godkendt","choice":{"choice":"existing","name":"Besluttet"}}]}.
+    /// kind: unit, fagomraade, status or technology; choice: existing (with name), create
+    /// (with parent: a unit id or null) or skip. They win over --mapping's decisions.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Take the suggestions the web's values page pre-selects for values not decided
+    /// otherwise: status words ("BC", "godkendt", "på hold" …) and the closest existing
+    /// unit, fagområde or technology.
+    #[arg(long)]
+    pub accept_suggestions: bool,
+    /// Print, before the counts, which column went to which field and which value was
+    /// mapped to what, and why.
+    #[arg(long)]
+    pub show_mapping: bool,
     /// Only print the preview; write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -6,15 +6,20 @@
 //! the whole import (exit code 1, nothing written) unless `--only-valid`; with
 //! `--dry-run` the exit code is 1 too when there are errors, so scripts can check a file.
 //! While committing, a progress bar runs on stderr when stderr is a terminal.
+//!
+//! Values: `--values FILE` and a saved mapping (`--mapping NAME`) bring value decisions,
+//! `--accept-suggestions` takes the suggestions the web's values page pre-selects (status
+//! words such as "godkendt" → Besluttet, the closest existing name), and `--show-mapping`
+//! prints, before the counts, where each column and value went and why
+//! ([`import_setup`](crate::import_setup)).
 
 use crate::admin::{app_error, find_tenant};
 use crate::args::ImportArgs;
+use crate::import_setup;
 use crate::settings::DatabaseSettings;
 use crate::store::open_operator_app;
 use anyhow::{anyhow, bail, Context};
-use gevinst_app::import::{
-    ImportChoices, ImportInput, ImportPreview, Importer, Limits, Mapping, RowAction,
-};
+use gevinst_app::import::{ImportChoices, ImportInput, ImportPreview, Importer, Limits, RowAction};
 use gevinst_app::AppError;
 use gevinst_domain::danish::format_count;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -62,6 +67,14 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
         format_count(c.error),
         format_count(c.warning)
     ));
+    let taken: Vec<String> = p.suggestions_taken().map(|v| v.taken_text()).collect();
+    if !taken.is_empty() {
+        out.push_str(&format!(
+            "Forslag taget: {} ({})\n",
+            format_count(taken.len()),
+            taken.join("; ")
+        ));
+    }
     let errors = p.first_errors(FIRST_ERRORS);
     if !errors.is_empty() {
         out.push_str("Fejl:\n");
@@ -152,21 +165,17 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
     }
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let mapping: Option<Mapping> = match &args.mapping {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            Some(Mapping::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?)
-        }
-    };
     let app = open_operator_app(db).await?;
     let tenant = find_tenant(&app, &args.tenant).await?;
+    let who = Importer::Operator(&tenant);
+    let mut plan =
+        import_setup::plan(&app, who, args.mapping.as_deref(), args.values.as_deref()).await?;
     let filename = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mapping = plan.mapping.as_ref().map(|(m, _)| m.clone());
     let input = ImportInput {
         bytes: &bytes,
         filename: &filename,
@@ -174,19 +183,37 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
         mapping: mapping.as_ref(),
         limits: &limits,
     };
-    let choices = ImportChoices {
+    let mut choices = ImportChoices {
         create_missing: args.create_missing,
         mask_cpr: args.mask_cpr,
         keep_duplicates: args.keep_duplicates,
         default_reason: args.default_reason.clone(),
         ..ImportChoices::default()
     };
-    let who = Importer::Operator(&tenant);
-    let preview = app
-        .import()
-        .preview(who, &input, &choices)
-        .await
-        .map_err(|e| app_error(e, "Filen kan ikke importeres"))?;
+    choices.decide(plan.values.iter().cloned());
+    let preview_of = |choices: &ImportChoices| {
+        let (app, input) = (&app, &input);
+        let choices = choices.clone();
+        async move {
+            app.import()
+                .preview(who, input, &choices)
+                .await
+                .map_err(|e| app_error(e, "Filen kan ikke importeres"))
+        }
+    };
+    let mut preview = preview_of(&choices).await?;
+    if args.accept_suggestions && import_setup::accept(&mut plan, &mut choices, &preview) > 0 {
+        preview = preview_of(&choices).await?;
+    }
+    if args.show_mapping {
+        let inspection =
+            gevinst_app::import::inspect(&bytes, &filename, args.sheet.as_deref(), &limits)
+                .map_err(|e| app_error(e, "Filen kan ikke importeres"))?;
+        print!(
+            "{}",
+            import_setup::show_mapping(&inspection, &plan, &preview)
+        );
+    }
     print!("{}", summary(&args.file, &preview));
     if let Some(path) = &args.error_report {
         let report = gevinst_app::import::error_report(&preview)

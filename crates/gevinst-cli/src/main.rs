@@ -10,6 +10,7 @@ mod audit;
 mod backup;
 mod export;
 mod import;
+mod import_setup;
 mod reminders;
 mod serve;
 mod settings;

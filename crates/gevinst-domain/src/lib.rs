@@ -42,6 +42,7 @@ pub mod potential_list;
 pub mod programme;
 pub mod reminder;
 pub mod status;
+pub mod status_words;
 pub mod tenant;
 pub mod text;
 pub mod unit;

@@ -88,6 +88,29 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// A key for matching names, headers and status words: lower case, æ/ø/å and accents
+/// folded (`æ`→`ae`, `ø`→`oe`, `å`→`aa`, `é`→`e`), everything but letters and digits
+/// removed. `"I drift"`, `"i-drift"` and `"IDRIFT"` all give `"idrift"`; `"Idé"` gives
+/// `"ide"`; `"På hold!"` gives `"paahold"`.
+pub fn match_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match c {
+            'æ' | 'ä' => out.push_str("ae"),
+            'ø' | 'ö' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'á' | 'à' | 'â' => out.push('a'),
+            'ü' | 'ú' | 'ù' => out.push('u'),
+            'ó' | 'ò' | 'ô' => out.push('o'),
+            'í' | 'ì' | 'î' | 'ï' => out.push('i'),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +136,17 @@ mod tests {
             required_name("name", "æøåæøåæøåæ", 10, "Navnet").is_ok(),
             "counts characters, not bytes"
         );
+    }
+
+    #[test]
+    fn match_key_folds_case_punctuation_and_danish_letters() {
+        assert_eq!(match_key("I drift"), "idrift");
+        assert_eq!(match_key("i-drift"), "idrift");
+        assert_eq!(match_key("Idé"), "ide");
+        assert_eq!(match_key("På hold!"), "paahold");
+        assert_eq!(match_key("PAA HOLD"), "paahold");
+        assert_eq!(match_key("Ældre/Sø"), "aeldresoe");
+        assert_eq!(match_key(" - "), "");
     }
 
     #[test]

@@ -17,7 +17,14 @@
 //! 4. [`error_report`] writes the rows that were not imported cleanly as an .xlsx file.
 //!
 //! Saved column mappings: [`list_mappings`](Imports::list_mappings), [`load_mapping`](Imports::load_mapping), [`save_mapping`](Imports::save_mapping),
-//! [`delete_mapping`](Imports::delete_mapping).
+//! [`delete_mapping`](Imports::delete_mapping). A saved mapping is an [`ImportSetup`]: the
+//! columns and, when saved with them, value decisions ([`load_setup`](Imports::load_setup),
+//! [`save_setup`](Imports::save_setup)); the CLI reads the same format.
+//!
+//! Suggestions: [`suggested_choice`] is what the web's values page pre-selects for an
+//! unknown value, and [`accept_suggestions`] takes it for every value (`gevinst import
+//! --accept-suggestions`); status words such as "godkendt" are suggested through
+//! [`gevinst_domain::status_words`]. [`explain_columns`] says why each column went where.
 //!
 //! Inside: `model` holds the public types, `read` opens the file, `candidate` turns rows
 //! into candidates, `resolve` matches their values against the tenant's lists,
@@ -70,7 +77,8 @@
 //! - **Unknown values**: a unit, fagområde or technology that matches nothing is created
 //!   when [`ImportChoices::create_missing`] is set or a [`ValueDecision`] says so, mapped to
 //!   an existing one by a decision, or else: an error for a unit, a warning (left empty)
-//!   for a fagområde or technology. An unknown status is an error unless a decision maps it.
+//!   for a fagområde or technology. An unknown status is an error unless a decision maps it;
+//!   a status word of [`gevinst_domain::status_words`] is offered as its suggestion.
 //!   What the import creates is listed once in [`ImportPreview::new_units`] (etc.) and
 //!   [`ImportPreview::unknown`], not as a warning on every row; a spelling variant of a
 //!   name the import creates anyway (e.g. "Jobcentret" after "Jobcenter") is merged into
@@ -94,8 +102,8 @@ use crate::{AppError, Imports, Result};
 
 pub use gevinst_sheets::import::unit_levels;
 pub use gevinst_sheets::import::{
-    column_letters, normalise_key, ColumnMapping, Field, Format, Limits, Mapping, Target,
-    TextEncoding,
+    column_letters, normalise_key, suggest_field, ColumnMapping, Field, Format, Limits, Mapping,
+    Target, TextEncoding,
 };
 pub use gevinst_store::{ImportProgress, StoredImportMapping};
 
@@ -108,6 +116,8 @@ mod model;
 mod read;
 mod resolve;
 mod rules;
+mod setup;
+mod suggest;
 pub mod uploads;
 
 pub use model::{
@@ -115,6 +125,10 @@ pub use model::{
     PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind, DEFAULT_REASON,
 };
 pub use read::inspect;
+pub use setup::ImportSetup;
+pub use suggest::{
+    accept_suggestions, explain_columns, suggested_choice, target_label, ColumnReason,
+};
 
 use decide::analyse;
 

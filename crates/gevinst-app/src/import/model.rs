@@ -244,6 +244,10 @@ pub struct UnknownValue {
     pub rows: Vec<u32>,
     /// What will happen, in Danish (e.g. "Oprettes", "Bruger «Jobcenter»", "Ikke valgt").
     pub resolution: String,
+    /// True when a decision took the first suggestion, the one the values page pre-selects
+    /// (e.g. the status word "godkendt" read as «Besluttet»); the preview counts these.
+    #[serde(default)]
+    pub suggestion_taken: bool,
 }
 
 /// The preview of an import.

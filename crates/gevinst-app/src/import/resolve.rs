@@ -62,9 +62,17 @@ impl Unknowns {
                         suggestions,
                         rows: vec![row],
                         resolution,
+                        suggestion_taken: false,
                     },
                 );
             }
+        }
+    }
+
+    /// Marks a value noted before as resolved by taking its first suggestion.
+    fn take_suggestion(&mut self, kind: ValueKind, raw: &str) {
+        if let Some(u) = self.map.get_mut(&(kind, normalise_key(raw))) {
+            u.suggestion_taken = true;
         }
     }
 
@@ -633,22 +641,29 @@ impl<'a> Resolver<'a> {
             ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw.clone(),
         };
         if let Some(choice) = self.decision(ValueKind::Status, &raw) {
+            let sugg = status_suggestions(&raw);
             return match choice {
                 ValueChoice::Existing { name } => {
+                    let chosen = by_label(name);
+                    let taken =
+                        chosen.is_some() && sugg.first().and_then(|s| by_label(s)) == chosen;
                     self.unknown.note(
                         ValueKind::Status,
                         &raw,
                         row,
-                        Vec::new(),
+                        sugg,
                         format!("Bruger «{name}»"),
                     );
-                    by_label(name)
+                    if taken {
+                        self.unknown.take_suggestion(ValueKind::Status, &raw);
+                    }
+                    chosen
                         .map(Some)
                         .ok_or_else(|| format!("Den valgte status «{name}» findes ikke."))
                 }
                 _ => {
                     self.unknown
-                        .note(ValueKind::Status, &raw, row, Vec::new(), "Idé".into());
+                        .note(ValueKind::Status, &raw, row, sugg, "Idé".into());
                     Ok(None)
                 }
             };
@@ -656,23 +671,38 @@ impl<'a> Resolver<'a> {
         match m {
             ValueMatch::Known { name, .. } => Ok(by_label(name)),
             ValueMatch::Unknown { raw } => {
-                let labels: Vec<String> =
-                    Status::ALL.iter().map(|s| s.label().to_owned()).collect();
-                self.unknown.note(
-                    ValueKind::Status,
-                    raw,
-                    row,
-                    suggestions(raw, &labels),
-                    "Ikke valgt".into(),
-                );
+                let sugg = status_suggestions(raw);
+                let hint = match Status::from_word(raw) {
+                    Some(s) => format!(" Den betyder nok «{}».", s.label()),
+                    None => String::new(),
+                };
+                self.unknown
+                    .note(ValueKind::Status, raw, row, sugg, "Ikke valgt".into());
+                let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
                 Err(format!(
-                    "Status «{}» kendes ikke. Vælg en af: {}.",
+                    "Status «{}» kendes ikke.{hint} Vælg en af: {}.",
                     raw.trim(),
                     labels.join(", ")
                 ))
             }
         }
     }
+}
+
+/// The statuses a status text of the file might mean, best first: the status its word
+/// stands for ([`Status::from_word`], e.g. "godkendt" → «Besluttet»), then close labels.
+fn status_suggestions(raw: &str) -> Vec<String> {
+    let labels: Vec<String> = Status::ALL.iter().map(|s| s.label().to_owned()).collect();
+    let mut out: Vec<String> = Status::from_word(raw)
+        .map(|s| s.label().to_owned())
+        .into_iter()
+        .collect();
+    for s in suggestions(raw, &labels) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Accepts the import's placeholders (negative ids) for records it creates, and the

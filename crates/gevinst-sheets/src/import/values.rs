@@ -427,26 +427,12 @@ pub fn text(cell: &Cell) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// A key for matching names and headers: lower case, æ/ø/å and accents folded
-/// (`æ`→`ae`, `ø`→`oe`, `å`→`aa`, `é`→`e`), everything but letters and digits removed.
+/// A key for matching names and headers: [`gevinst_domain::text::match_key`] (lower case,
+/// æ/ø/å and accents folded, everything but letters and digits removed), so that the
+/// domain's status words and the import's names compare the same way.
 /// `"I drift"`, `"i-drift"` and `"IDRIFT"` all give `"idrift"`; `"Idé"` gives `"ide"`.
 pub fn normalise_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        match c {
-            'æ' | 'ä' => out.push_str("ae"),
-            'ø' | 'ö' => out.push_str("oe"),
-            'å' => out.push_str("aa"),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'á' | 'à' | 'â' => out.push('a'),
-            'ü' | 'ú' | 'ù' => out.push('u'),
-            'ó' | 'ò' | 'ô' => out.push('o'),
-            'í' | 'ì' | 'î' | 'ï' => out.push('i'),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    gevinst_domain::text::match_key(s)
 }
 
 /// How a value matched a list of known names.

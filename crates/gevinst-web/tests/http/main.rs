@@ -37,6 +37,7 @@ mod pages_import;
 mod pages_import_choices;
 mod pages_import_units;
 mod pages_lights;
+mod pages_import_values;
 mod pages_list;
 mod pages_measure;
 mod pages_numbers;

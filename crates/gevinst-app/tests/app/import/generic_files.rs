@@ -331,6 +331,7 @@ Skolebus;Busdrift;;\n";
             suggestions: vec![],
             rows: vec![2],
             resolution: "Ikke valgt".into(),
+            suggestion_taken: false,
         }
     );
 

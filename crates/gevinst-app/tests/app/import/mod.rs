@@ -6,6 +6,7 @@ mod decisions;
 mod generic_files;
 mod round_trip;
 mod unit_path;
+mod values;
 
 use gevinst_testkit::{dec, principal, sqlite_store, valid_potential};
 

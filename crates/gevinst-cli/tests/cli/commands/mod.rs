@@ -6,6 +6,7 @@
 
 mod admin;
 mod import_choices;
+mod import_values;
 mod serve;
 mod sheets;
 mod unit_path;

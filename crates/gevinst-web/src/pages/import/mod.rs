@@ -11,8 +11,10 @@
 //!    mapping form with the suggestion pre-selected (`POST …/kolonner`, optionally saved
 //!    by name); a saved mapping can be applied (`POST …/opsaetning`).
 //! 3. `GET|POST /import/{id}/vaerdier`: unknown units, fagområder, statuses and
-//!    technologies, each matched to an existing one (the suggestion pre-selected) or
-//!    created.
+//!    technologies, each matched to an existing one (the suggestion pre-selected, e.g.
+//!    «Besluttet» for "godkendt") or created. The decisions can be saved in a saved
+//!    mapping by name (`gem_vaerdier_som`); applying that mapping takes them again, and
+//!    `gevinst import --mapping NAME` uses them too.
 //! 4. `GET /import/{id}/forhaandsvisning`: every row's outcome with the reason; CPR
 //!    numbers can be masked (`POST …/maskering`); possible duplicates can be imported
 //!    anyway and one reason given for rows whose status needs one (`POST …/valg`); the
@@ -45,9 +47,10 @@ pub(crate) use form_keys::{kind_key, target_key};
 use form_keys::{parse_kind, parse_target};
 use gevinst_app::import::uploads::{Failure, FailureKind, Upload};
 use gevinst_app::import::{
-    self, ImportPreview, Importer, Inspection, ValueChoice, ValueDecision, ValueKind,
+    self, ImportChoices, ImportPreview, ImportSetup, Importer, Inspection, ValueChoice,
+    ValueDecision, ValueKind,
 };
-use gevinst_app::import::{normalise_key, ColumnMapping, Limits, Mapping, Target};
+use gevinst_app::import::{ColumnMapping, Limits, Mapping, Target};
 use gevinst_app::AppError;
 use gevinst_domain::{FieldErrors, Permission, UnitId};
 use std::time::Duration;
@@ -335,19 +338,28 @@ async fn apply_saved(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    load(&state, &who, &id).await?;
+    let mut upload = status_of(&state, &who, &id).await?;
     let pairs = form_pairs(&body)?;
     let name = field(&pairs, "navn");
-    let (mapping, _) = state
+    let (setup, _) = state
         .app
         .import()
-        .load_mapping(Importer::User(&who.principal), &name)
+        .load_setup(Importer::User(&who.principal), &name)
         .await?;
     state
         .app
         .uploads()
-        .set_mapping(&who.principal, &id, Some(&mapping))
+        .set_mapping(&who.principal, &id, Some(&setup.mapping()))
         .await?;
+    // The value decisions saved with it are taken too (the values page shows them).
+    if !setup.values.is_empty() {
+        upload.choices.decide(setup.values);
+        state
+            .app
+            .uploads()
+            .set_choices(&who.principal, &id, &upload.choices)
+            .await?;
+    }
     Ok(see_other(format!("/import/{id}?besked=opsaetning")))
 }
 
@@ -513,16 +525,13 @@ async fn save_values(
         }
         unit
     };
+    let save_as = field(&pairs, "gem_vaerdier_som");
+    if !save_as.trim().is_empty() {
+        save_decisions(&state, &who, &upload, &save_as, &decisions).await?;
+    }
     // Decisions for values this form did not show (another mapping) are kept.
-    let shown: Vec<(ValueKind, String)> = decisions
-        .iter()
-        .map(|d| (d.kind, normalise_key(&d.raw)))
-        .collect();
     let choices = &mut upload.choices;
-    choices
-        .values
-        .retain(|d| !shown.contains(&(d.kind, normalise_key(&d.raw))));
-    choices.values.extend(decisions);
+    choices.decide(decisions);
     choices.default_unit = default_unit;
     state
         .app
@@ -530,6 +539,46 @@ async fn save_values(
         .set_choices(&who.principal, &id, choices)
         .await?;
     Ok(see_other(format!("/import/{id}/forhaandsvisning")))
+}
+
+/// Saves the value decisions in the saved mapping `name` (created with this upload's
+/// columns when there is none), so that the next file, or `gevinst import --mapping NAME`,
+/// makes the same decisions.
+async fn save_decisions(
+    state: &AppState,
+    who: &PageUser,
+    upload: &Upload,
+    name: &str,
+    decisions: &[ValueDecision],
+) -> Result<(), PageError> {
+    let importer = Importer::User(&who.principal);
+    let (mut setup, version) = match state.app.import().load_setup(importer, name).await {
+        Ok((setup, version)) => (setup, Some(version)),
+        Err(AppError::NotFound) => (
+            ImportSetup {
+                columns: upload
+                    .mapping
+                    .as_ref()
+                    .map(|m| m.columns.clone())
+                    .unwrap_or_default(),
+                values: Vec::new(),
+            },
+            None,
+        ),
+        Err(e) => return Err(PageError(e)),
+    };
+    let mut merged = ImportChoices {
+        values: std::mem::take(&mut setup.values),
+        ..ImportChoices::default()
+    };
+    merged.decide(decisions.iter().cloned());
+    setup.values = merged.values;
+    state
+        .app
+        .import()
+        .save_setup(importer, name, &setup, version)
+        .await?;
+    Ok(())
 }
 
 // ------------------------------------------------------------------ 4. preview

@@ -7,7 +7,8 @@ use askama::Template;
 use gevinst_app::import::uploads::Upload;
 use gevinst_app::import::StoredImportMapping;
 use gevinst_app::import::{
-    column_letters, normalise_key, unit_levels, Field, Format, Mapping, Target, TextEncoding,
+    column_letters, normalise_key, suggested_choice, unit_levels, Field, Format, Mapping, Target,
+    TextEncoding,
 };
 use gevinst_app::import::{
     CommitOutcome, ImportChoices, ImportPreview, Inspection, PreviewCounts, RowAction, ValueChoice,
@@ -361,23 +362,22 @@ impl ValuesPage {
         lists: &TenantLists,
         may_create: bool,
     ) -> Self {
+        let answer = |c: &ValueChoice| match c {
+            ValueChoice::Existing { name } => format!("e:{name}"),
+            ValueChoice::Create { .. } => "opret".to_owned(),
+            ValueChoice::Skip => "tom".to_owned(),
+        };
         let values = preview
             .unknown
             .iter()
             .enumerate()
             .map(|(index, v)| {
-                let decided = choices
-                    .values
-                    .iter()
-                    .find(|d| d.kind == v.kind && normalise_key(&d.raw) == normalise_key(&v.raw))
-                    .map(|d| match &d.choice {
-                        ValueChoice::Existing { name } => format!("e:{name}"),
-                        ValueChoice::Create { .. } => "opret".to_owned(),
-                        ValueChoice::Skip => "tom".to_owned(),
-                    });
+                let decided = choices.decision(v.kind, &v.raw).map(|d| answer(&d.choice));
                 let creatable = v.kind != ValueKind::Status && may_create;
-                let current = decided.unwrap_or_else(|| match v.suggestions.first() {
-                    Some(s) => format!("e:{s}"),
+                // The suggestion is pre-selected (the same one `gevinst import
+                // --accept-suggestions` takes); without one, creating where allowed.
+                let current = decided.unwrap_or_else(|| match suggested_choice(v) {
+                    Some(c) => answer(&c),
                     None if creatable => "opret".to_owned(),
                     None => String::new(),
                 });
@@ -494,6 +494,8 @@ pub(crate) struct PreviewPage {
     pub default_reason: String,
     /// True when the user has given the reason.
     pub reason_given: bool,
+    /// Values read by taking their suggestion, e.g. "status «godkendt» → Besluttet".
+    pub taken: Vec<String>,
 }
 
 fn action_key(a: RowAction) -> &'static str {
@@ -580,6 +582,7 @@ impl PreviewPage {
                 .unwrap_or(gevinst_app::import::DEFAULT_REASON)
                 .to_owned(),
             reason_given: upload.choices.default_reason().is_some(),
+            taken: p.suggestions_taken().map(|v| v.taken_text()).collect(),
         }
     }
 }
