@@ -87,12 +87,13 @@ pub struct ColumnReason {
 }
 
 /// The Danish name of a column's target, e.g. "Enhed", "note i beskrivelsen".
-pub fn target_label(t: Target) -> &'static str {
+pub fn target_label(t: Target) -> String {
     match t {
-        Target::Field(f) => f.label(),
-        Target::Tag => "mærker",
-        Target::Note => "note i beskrivelsen",
-        Target::Ignore => "ignoreres",
+        Target::Field(f) => f.label().to_owned(),
+        Target::UnitLevel(level) => super::unit_levels::level_label(level),
+        Target::Tag => "mærker".to_owned(),
+        Target::Note => "note i beskrivelsen".to_owned(),
+        Target::Ignore => "ignoreres".to_owned(),
     }
 }
 
@@ -162,6 +163,9 @@ fn suggested_why(
             (None, Some(s)) => format!("overskriften begynder med «{s}»"),
             (None, None) => "gættet ud fra kolonnens indhold".to_owned(),
         },
+        Target::UnitLevel(_) => {
+            "overskriften navngiver et niveau i organisationen over enheden".to_owned()
+        }
         Target::Note | Target::Tag | Target::Ignore => {
             let wanted = super::suggest_field(header);
             match wanted.and_then(|f| taken.iter().find(|(t, _)| *t == f)) {

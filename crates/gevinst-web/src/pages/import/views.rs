@@ -7,8 +7,7 @@ use askama::Template;
 use gevinst_app::import::uploads::Upload;
 use gevinst_app::import::StoredImportMapping;
 use gevinst_app::import::{
-    column_letters, normalise_key, suggested_choice, unit_levels, Field, Format, Mapping, Target,
-    TextEncoding,
+    column_letters, suggested_choice, unit_levels, Field, Format, Mapping, Target, TextEncoding,
 };
 use gevinst_app::import::{
     CommitOutcome, ImportChoices, ImportPreview, Inspection, PreviewCounts, RowAction, ValueChoice,
