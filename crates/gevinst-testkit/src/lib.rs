@@ -41,8 +41,9 @@ pub use db::{
     PgDatabase, TestDb,
 };
 pub use messy_workbook::{
-    messy_workbook, CatalogueKind, MessyExpected, MessyRow, MessyWorkbook, NearCopy, Owner,
-    DEFAULT_REASON, DEFAULT_ROWS, MESSY_HEADER, MESSY_SHEET, MIN_ROWS, NEW_TECHNOLOGY,
+    messy_known_units, messy_workbook, CatalogueKind, MessyExpected, MessyRow, MessyWorkbook,
+    NearCopy, Owner, DEFAULT_REASON, DEFAULT_ROWS, MESSY_HEADER, MESSY_SHEET, MIN_ROWS,
+    NEW_TECHNOLOGY,
 };
 pub use world::{
     add_user, eksempel, foreign_potential, potential, principal, role_email, seed_tenant,

@@ -255,6 +255,23 @@ const NEW_UNITS: &[&[&str]] = &[
     &[KF, "Idrætsanlæg"],
 ];
 
+/// The names of the demo's units that the file refers to (every level of every path,
+/// without the units the import creates): what a benchmark gives both importers as the
+/// known units.
+pub fn messy_known_units() -> Vec<String> {
+    let new: BTreeSet<&[&str]> = NEW_UNITS.iter().copied().collect();
+    let mut out: Vec<String> = Vec::new();
+    for u in UNITS {
+        for depth in 1..=u.path.len() {
+            let name = u.path[depth - 1].to_owned();
+            if !new.contains(&u.path[..depth]) && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 /// Technology as written → the demo's technology (or a new one, see [`NEW_TECHNOLOGY`]).
 const TECHNOLOGIES: &[(&str, &str)] = &[
     ("RPA", "RPA/softwarerobot"),
