@@ -608,11 +608,7 @@ fn with_default_reason_and_masking(db: &Db) {
     let demo_rows = Export::read(db).rows.len();
     let out = import(
         db,
-        &[
-            "--only-valid",
-            "--mask-cpr",
-            DEFAULT_REASON_FLAG,
-        ],
+        &["--only-valid", "--mask-cpr", DEFAULT_REASON_FLAG],
         &s.file,
     );
     let printed = clean_output("the import", &out, e);
