@@ -664,7 +664,7 @@ fn thousands(v: i64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -689,7 +689,7 @@ fn owner(rng: &mut Rng, i: usize) -> (&'static str, Option<Owner>) {
 }
 
 fn plan(seed: u64, n: usize) -> Plan {
-    let mut rng = Rng(seed ^ 0x6765_7669_6E73_74);
+    let mut rng = Rng(seed ^ 0x0067_6576_696E_7374);
     // n - 1 potentials of their own; the duplicate comes on top.
     let own = n - 1;
     let titles = titles(&mut rng, own);

@@ -161,36 +161,29 @@ impl Target {
             .enable_all()
             .build()
             .expect("runtime");
+        // The same query on either pool; the row types differ, so a macro, not a fn.
+        macro_rules! fetch {
+            ($pool:expr) => {{
+                let pool = $pool;
+                let rows = sqlx::query(sql).fetch_all(&pool).await.expect(sql);
+                pool.close().await;
+                rows.iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| r.get::<Option<String>, _>(i))
+                            .collect()
+                    })
+                    .collect()
+            }};
+        }
         rt.block_on(async {
             match self {
                 Target::Sqlite(path) => {
                     let url = format!("sqlite:{}?mode=rw", path.display());
-                    let pool = sqlx::SqlitePool::connect(&url).await.expect("open sqlite");
-                    let rows = sqlx::query(sql).fetch_all(&pool).await.expect(sql);
-                    let out = rows
-                        .iter()
-                        .map(|r| {
-                            (0..r.len())
-                                .map(|i| r.get::<Option<String>, _>(i))
-                                .collect()
-                        })
-                        .collect();
-                    pool.close().await;
-                    out
+                    fetch!(sqlx::SqlitePool::connect(&url).await.expect("open sqlite"))
                 }
                 Target::Postgres(url) => {
-                    let pool = sqlx::PgPool::connect(url).await.expect("open postgres");
-                    let rows = sqlx::query(sql).fetch_all(&pool).await.expect(sql);
-                    let out = rows
-                        .iter()
-                        .map(|r| {
-                            (0..r.len())
-                                .map(|i| r.get::<Option<String>, _>(i))
-                                .collect()
-                        })
-                        .collect();
-                    pool.close().await;
-                    out
+                    fetch!(sqlx::PgPool::connect(url).await.expect("open postgres"))
                 }
             }
         })
@@ -294,8 +287,11 @@ struct Lists {
 // ---------------------------------------------------------------------------------------
 // The error report
 
-/// `(row, outcome, messages, every cell as text)` of the report's rows, with its header.
-fn report_rows(path: &Path) -> (Vec<String>, Vec<(u32, String, String, Vec<String>)>) {
+/// A row of the error report: `(row, outcome, messages, every cell as text)`.
+type ReportRow = (u32, String, String, Vec<String>);
+
+/// The report's rows, with its header.
+fn report_rows(path: &Path) -> (Vec<String>, Vec<ReportRow>) {
     use calamine::{Data, Reader};
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("open the report");
     let text = |d: &Data| match d {
