@@ -11,6 +11,8 @@
 //!   does.
 //! - [`sample_business_case`]: a business case with every kind of line, awkward decimals
 //!   and a risk.
+//! - [`messy_workbook`]: a realistic, messy municipal list of potentials (.xlsx) from a
+//!   seed and a size, with the outcome a correct import gives ([`MessyExpected`]).
 //! - [`dec`]: a decimal from a literal (`"1.5"` or `"1,5"`) or from an API response's
 //!   decimal string.
 //!
@@ -30,12 +32,18 @@
 
 mod case;
 mod db;
+mod messy_workbook;
 mod world;
 
 pub use case::sample_business_case;
 pub use db::{
     http_store, memory_store, postgres_admin_url, postgres_required, sqlite_store, Concrete,
     PgDatabase, TestDb,
+};
+pub use messy_workbook::{
+    messy_known_units, messy_workbook, CatalogueKind, MessyExpected, MessyRow, MessyWorkbook,
+    NearCopy, Owner, DEFAULT_REASON, DEFAULT_ROWS, MESSY_HEADER, MESSY_SHEET, MIN_ROWS,
+    NEW_TECHNOLOGY,
 };
 pub use world::{
     add_user, eksempel, foreign_potential, potential, principal, role_email, seed_tenant,

@@ -7,6 +7,7 @@
 mod admin;
 mod import_choices;
 mod import_values;
+mod messy_import;
 mod serve;
 mod sheets;
 mod unit_path;
