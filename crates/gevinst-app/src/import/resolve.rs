@@ -185,15 +185,20 @@ impl<'a> Resolver<'a> {
         (self.created, self.unknown.into_vec())
     }
 
-    /// [`suggestions`] for `raw` among the known names of `kind`, once per name.
-    fn suggest(&mut self, kind: ValueKind, raw: &str) -> Vec<String> {
+    /// The tenant's names of `kind`.
+    fn known_names(&self, kind: ValueKind) -> &'a [String] {
         let known = self.known;
-        let names = match kind {
+        match kind {
             ValueKind::Unit => &known.units,
             ValueKind::Fagomraade => &known.fagomraader,
             ValueKind::Technology => &known.technologies,
             ValueKind::Status => &known.statuses,
-        };
+        }
+    }
+
+    /// [`suggestions`] for `raw` among the known names of `kind`, once per name.
+    fn suggest(&mut self, kind: ValueKind, raw: &str) -> Vec<String> {
+        let names = self.known_names(kind);
         self.similar
             .suggestions
             .entry((kind, normalise_key(raw)))
@@ -372,13 +377,7 @@ impl<'a> Resolver<'a> {
         row: u32,
         warnings: &mut Vec<String>,
     ) -> Option<Result<String, String>> {
-        let known = self.known;
-        let names = match kind {
-            ValueKind::Unit => &known.units,
-            ValueKind::Fagomraade => &known.fagomraader,
-            ValueKind::Technology => &known.technologies,
-            ValueKind::Status => &known.statuses,
-        };
+        let names = self.known_names(kind);
         let closest = self
             .similar
             .closest

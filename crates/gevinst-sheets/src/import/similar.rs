@@ -168,7 +168,7 @@ fn ranked(raw: &str, known: &[String]) -> Vec<(u32, String)> {
             score_stems(&raw_stems, k).map(|s| (s, k.clone()))
         })
         .collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|r| std::cmp::Reverse(r.0));
     out.dedup_by(|a, b| a.1 == b.1);
     out
 }

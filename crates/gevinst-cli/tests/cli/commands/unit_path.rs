@@ -54,13 +54,16 @@ fn create_missing_reads_the_unit_path_and_makes_no_near_copies() {
             ["Sundhedsbot", "Børn og Unge", "Sundhedsplejen", "", ""],
         ],
     );
-    let out = db.ok(&[
-        "import",
-        "--tenant",
-        "sti",
-        "--create-missing",
-        first.to_str().unwrap(),
-    ]);
+    let import = |file: &std::path::Path| {
+        db.ok(&[
+            "import",
+            "--tenant",
+            "sti",
+            "--create-missing",
+            file.to_str().unwrap(),
+        ])
+    };
+    let out = import(&first);
     for line in [
         "Opretter enhed: Børn og Unge\n",
         "Opretter enhed: Børn og Unge › Skoler\n",
@@ -100,13 +103,7 @@ fn create_missing_reads_the_unit_path_and_makes_no_near_copies() {
             ["Skolesundhed-app", "Børn og Unge", "Skolesundhed", "", ""],
         ],
     );
-    let out = db.ok(&[
-        "import",
-        "--tenant",
-        "sti",
-        "--create-missing",
-        second.to_str().unwrap(),
-    ]);
+    let out = import(&second);
     for line in [
         "Nye: 5, opdateringer: 0, dubletter: 0, fejl: 0",
         "Ukendt enhed «Børn og Unge › Skoleafdelingen» (række 4): Læses som «Børn og Unge › Skoler»\n",
