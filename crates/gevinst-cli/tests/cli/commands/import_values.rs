@@ -71,6 +71,14 @@ fn statuses(db: &Db, tenant: &str) -> Vec<(String, String)> {
     rows
 }
 
+/// Runs an import that must exit with code 1 (rows with errors) and returns its stdout.
+fn refused(db: &Db, args: &[&str]) -> String {
+    let out = db.run_with_stdin(args, None);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    stdout
+}
+
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = v
         .iter()
@@ -89,7 +97,8 @@ fn accept_suggestions_takes_the_status_words_the_web_pre_selects() {
     let file = file.to_str().unwrap();
 
     // Without the flag the words block their rows, and the summary says what they mean.
-    let out = db.run_with_stdin(
+    let stdout = refused(
+        &db,
         &[
             "import",
             "--tenant",
@@ -98,10 +107,7 @@ fn accept_suggestions_takes_the_status_words_the_web_pre_selects() {
             "--dry-run",
             file,
         ],
-        None,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("fejl: 4,"), "{stdout}");
     assert!(
         stdout.contains("Række 3: Status «godkendt» kendes ikke. Den betyder nok «Besluttet»."),
@@ -162,7 +168,8 @@ fn a_values_file_decides_values_and_wins_over_suggestions() {
     let (file, values) = (file.to_str().unwrap(), values.to_str().unwrap());
 
     // The file decides one word; the rest are still unknown without suggestions taken.
-    let out = db.run_with_stdin(
+    let stdout = refused(
+        &db,
         &[
             "import",
             "--tenant",
@@ -173,10 +180,7 @@ fn a_values_file_decides_values_and_wins_over_suggestions() {
             "--dry-run",
             file,
         ],
-        None,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("fejl: 3,"), "{stdout}");
     assert!(
         stdout.contains("Ukendt status «godkendt» (række 3): Bruger «Business case»\n"),
@@ -239,7 +243,8 @@ fn a_values_file_decides_values_and_wins_over_suggestions() {
         r#"{"values":[{"kind":"status","raw":"BC","choice":{"choice":"existing","name":"Færdig"}}]}"#,
     )
     .unwrap();
-    let out = db.run_with_stdin(
+    let stdout = refused(
+        &db,
         &[
             "import",
             "--tenant",
@@ -249,10 +254,7 @@ fn a_values_file_decides_values_and_wins_over_suggestions() {
             "--dry-run",
             file,
         ],
-        None,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("Række 2: Den valgte status «Færdig» findes ikke."),
         "{stdout}"
@@ -306,7 +308,8 @@ fn show_mapping_says_where_each_column_and_value_went_and_why() {
     assert!(shown < counts, "the mapping comes before the counts: {out}");
 
     // Without a suggestion taken, it says how to decide.
-    let out = db.run_with_stdin(
+    let stdout = refused(
+        &db,
         &[
             "import",
             "--tenant",
@@ -315,9 +318,7 @@ fn show_mapping_says_where_each_column_and_value_went_and_why() {
             "--dry-run",
             file.to_str().unwrap(),
         ],
-        None,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("  status «godkendt» (række 3) → Ikke valgt: forslaget «Besluttet» (statusordet «godkendt» betyder «Besluttet») er ikke taget; brug --accept-suggestions eller --values\n"),
         "{stdout}"
