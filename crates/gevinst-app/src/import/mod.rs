@@ -89,6 +89,7 @@ mod existing;
 mod mappings;
 mod model;
 mod read;
+mod redact;
 mod resolve;
 pub mod uploads;
 
@@ -98,7 +99,7 @@ pub use model::{
 };
 pub use read::inspect;
 
-use decide::analyse;
+use redact::analyse;
 
 /// Years of a rough business case made from a row's figures.
 pub const ROUGH_HORIZON: u32 = 5;
@@ -269,7 +270,10 @@ fn commit_error(e: StoreError) -> AppError {
 
 /// The rows that were not imported cleanly (errors, duplicates, warnings) with their
 /// messages and cells, as an .xlsx workbook (see [`gevinst_sheets::export::errors`]).
+/// CPR-like numbers are masked, also in a preview stored before they were.
 pub fn error_report(preview: &ImportPreview) -> Result<Vec<u8>> {
+    let mut preview = preview.clone();
+    redact::preview(&mut preview);
     let rows: Vec<ErrorReportRow> = preview
         .rows
         .iter()

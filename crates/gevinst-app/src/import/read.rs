@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use gevinst_domain::cpr::mask_cpr;
 use gevinst_domain::{FieldErrors, Source, Status};
 use gevinst_sheets::export::portfolio::{self, ExportedPotential, Person};
 use gevinst_sheets::import::{
@@ -11,6 +10,7 @@ use gevinst_sheets::import::{
 
 use super::candidate::{from_export, from_outcome, source_by_text, Candidate, External};
 use super::model::{ImportChoices, Inspection};
+use super::redact;
 use super::SAMPLE_ROWS;
 use crate::potentials::TenantLists;
 use crate::{AppError, Result};
@@ -74,6 +74,7 @@ pub(super) fn csv_export_text(cell: &sheets::Cell) -> String {
 pub(super) fn from_export_csv(
     table: &Table,
     header: &Header,
+    choices: &ImportChoices,
     known: &KnownValues,
     lists: &TenantLists,
 ) -> Vec<Candidate> {
@@ -141,7 +142,7 @@ pub(super) fn from_export_csv(
                 .collect(),
             case: None,
         };
-        let mut c = from_export(p, known, lists);
+        let mut c = guarded_export(p, choices, known, lists);
         if c.title.as_deref().is_some_and(str::is_empty) {
             c.title = None;
             errors.push("Kolonne «Titel»: Rækken har ingen titel.".to_owned());
@@ -153,6 +154,28 @@ pub(super) fn from_export_csv(
         out.push(c);
     }
     out
+}
+
+/// A potential of gevinst's own export as a candidate, with the CPR guard on every text
+/// it brings (masked when the choices say so).
+pub(super) fn guarded_export(
+    mut p: ExportedPotential,
+    choices: &ImportChoices,
+    known: &KnownValues,
+    lists: &TenantLists,
+) -> Candidate {
+    let mask = choices.mask_cpr || choices.mask_cpr_rows.contains(&p.row);
+    let found = redact::guard_export(&mut p, mask);
+    let mut c = from_export(p, known, lists);
+    for f in found {
+        c.errors.push(format!(
+            "Kolonne «{}»: {}",
+            f.column,
+            sheets::cpr_message(&f.masked)
+        ));
+        c.cpr.push(f);
+    }
+    c
 }
 
 pub(super) fn row_texts(table: &Table, header: &Header, index: usize) -> Vec<String> {
@@ -196,26 +219,18 @@ pub fn inspect(
     })
 }
 
-pub(super) fn masked_table(table: &Table, choices: &ImportChoices) -> Option<Table> {
+pub(super) fn masked_table(
+    table: &Table,
+    header: &Header,
+    mapping: &Mapping,
+    choices: &ImportChoices,
+) -> Option<Table> {
     if !choices.mask_cpr && choices.mask_cpr_rows.is_empty() {
         return None;
     }
-    let rows = table
-        .rows()
-        .iter()
-        .map(|r| {
-            let mut r = r.clone();
-            if choices.mask_cpr || choices.mask_cpr_rows.contains(&r.number) {
-                for c in &mut r.cells {
-                    if let sheets::Cell::Text(t) = c {
-                        *t = mask_cpr(t);
-                    }
-                }
-            }
-            r
-        })
-        .collect();
-    Some(Table::new(rows))
+    Some(sheets::mask_cpr_cells(table, header, mapping, |row| {
+        choices.mask_cpr || choices.mask_cpr_rows.contains(&row)
+    }))
 }
 
 /// The file read into candidates (CPU-bound; runs on the blocking pool).
@@ -241,7 +256,7 @@ pub(super) fn parse(
     let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
     let (candidates, mapping, mapping_problems) =
         if s.gevinst_export && s.read.format == Format::Csv {
-            let c = from_export_csv(&s.read.table, &s.header, known, lists);
+            let c = from_export_csv(&s.read.table, &s.header, choices, known, lists);
             if c.len() > limits.max_rows {
                 return Err(file_error(&ImportError::new(
                     sheets::ErrorKind::TooManyRows,
@@ -265,7 +280,7 @@ pub(super) fn parse(
             }
             let c: Vec<Candidate> = exported
                 .into_iter()
-                .map(|p| from_export(p, known, lists))
+                .map(|p| guarded_export(p, choices, known, lists))
                 .collect();
             (c, Mapping::suggest(&s.header), Vec::new())
         } else {
@@ -273,7 +288,7 @@ pub(super) fn parse(
                 Some(m) => m.adapt(&s.header).mapping,
                 None => Mapping::suggest(&s.header),
             };
-            let masked = masked_table(&s.read.table, choices);
+            let masked = masked_table(&s.read.table, &s.header, &mapping, choices);
             let table = masked.as_ref().unwrap_or(&s.read.table);
             let p = sheets::preview(table, &s.header, &mapping, known, limits)
                 .map_err(|e| file_error(&e))?;
