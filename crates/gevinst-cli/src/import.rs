@@ -13,8 +13,9 @@ use crate::settings::DatabaseSettings;
 use crate::store::open_operator_app;
 use anyhow::{anyhow, bail, Context};
 use gevinst_app::import::{
-    ImportChoices, ImportInput, ImportPreview, Importer, Limits, Mapping, RowAction,
+    ImportChoices, ImportInput, ImportPreview, Importer, Limits, Mapping, RowAction, TextEncoding,
 };
+use gevinst_domain::cpr::mask_cpr;
 use gevinst_app::AppError;
 use gevinst_domain::danish::format_count;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,17 +38,21 @@ fn rows_with_errors(n: usize) -> String {
     }
 }
 
-/// The preview summary, as printed.
-pub fn summary(file: &Path, p: &ImportPreview) -> String {
+/// The preview summary, as printed. `encoding`: how a text file was read.
+pub fn summary(file: &Path, encoding: Option<TextEncoding>, p: &ImportPreview) -> String {
     let mut out = String::new();
     let kind = if p.gevinst_export {
         " (gevinst-eksport)"
     } else {
         ""
     };
+    let read_as = match encoding {
+        Some(e) => format!(", tegnsæt: {}", e.label()),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "Fil: {} (ark: {}){kind}\n",
-        file.display(),
+        "Fil: {} (ark: {}{read_as}){kind}\n",
+        shown(file),
         p.sheet
     ));
     for m in &p.mapping_problems {
@@ -103,11 +108,23 @@ pub fn summary(file: &Path, p: &ImportPreview) -> String {
     out
 }
 
-/// `gevinst import`.
+/// A path as printed: never with a CPR number in clear text.
+fn shown(path: &Path) -> String {
+    mask_cpr(&path.display().to_string())
+}
+
+/// `gevinst import`. Everything it prints — the summary, the errors — has CPR-like numbers
+/// masked (the preview already is; file names and error messages are masked here).
 pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
+    import(db, args)
+        .await
+        .map_err(|e| anyhow!(mask_cpr(&format!("{e:#}"))))
+}
+
+async fn import(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
     let limits = Limits::default();
     let meta = std::fs::metadata(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+        .with_context(|| format!("cannot read {}", shown(&args.file)))?;
     if meta.len() > limits.max_file_bytes as u64 {
         bail!(
             "Filen er for stor ({} MB); højst {} MB kan importeres.",
@@ -116,7 +133,7 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
         );
     }
     let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+        .with_context(|| format!("cannot read {}", shown(&args.file)))?;
     let mapping: Option<Mapping> = match &args.mapping {
         None => None,
         Some(path) => {
@@ -150,12 +167,13 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
         .preview(who, &input, &choices)
         .await
         .map_err(|e| app_error(e, "Filen kan ikke importeres"))?;
-    print!("{}", summary(&args.file, &preview));
+    let encoding = gevinst_app::import::text_encoding(&bytes);
+    print!("{}", summary(&args.file, encoding, &preview));
     if let Some(path) = &args.error_report {
         let report = gevinst_app::import::error_report(&preview)
             .map_err(|e| app_error(e, "Fejlrapporten kan ikke skrives"))?;
-        std::fs::write(path, report).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("Fejlrapport: {}", path.display());
+        std::fs::write(path, report).with_context(|| format!("cannot write {}", shown(path)))?;
+        println!("Fejlrapport: {}", shown(path));
     }
     if !preview.mapping_problems.is_empty() {
         bail!("Kolonneopsætningen skal rettes; intet er importeret.");

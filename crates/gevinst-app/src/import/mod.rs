@@ -97,7 +97,7 @@ pub use model::{
     CommitOutcome, ImportChoices, ImportInput, ImportPreview, Inspection, PreviewCounts,
     PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind,
 };
-pub use read::inspect;
+pub use read::{inspect, text_encoding};
 
 use redact::analyse;
 

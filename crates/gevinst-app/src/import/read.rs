@@ -64,28 +64,28 @@ pub(super) fn open(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result
 /// before `=`, `+`, `-`, `@`, tab or CR) taken off.
 pub(super) fn csv_export_text(cell: &sheets::Cell) -> String {
     let t = sheets::values::text(cell).unwrap_or_default();
-    match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
-        _ => t,
-    }
+    portfolio::unguarded(&t).to_owned()
 }
 
-/// The rows of gevinst's CSV export (the Potentialer sheet; it has no business cases).
+/// The rows of gevinst's CSV export: the potentials, with their business cases from the
+/// sections after them (see [`portfolio::csv_sections`]). A section that cannot be read is
+/// an error for the whole file, as for the workbook.
 pub(super) fn from_export_csv(
     table: &Table,
     header: &Header,
     choices: &ImportChoices,
     known: &KnownValues,
     lists: &TenantLists,
-) -> Vec<Candidate> {
+) -> Result<Vec<Candidate>> {
     let col: HashMap<&str, usize> = header
         .columns
         .iter()
         .map(|c| (c.name.trim(), c.index))
         .collect();
     let data = table.rows().get(header.data_from..).unwrap_or(&[]);
-    let mut out = Vec::new();
-    for r in data {
+    let (potentials, [lines, risks]) = portfolio::csv_sections(data);
+    let mut read = Vec::new();
+    for r in &data[..potentials] {
         let cell = |name: &str| col.get(name).map_or(&sheets::Cell::Empty, |i| r.cell(*i));
         let get = |name: &str| csv_export_text(cell(name));
         let opt = |name: &str| Some(get(name)).filter(|t| !t.is_empty());
@@ -140,20 +140,31 @@ pub(super) fn from_export_csv(
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            case: None,
+            case: portfolio::csv_case(&get("Startår"), &get("Horisont (år)"), &get("Diskonteringsrente"))
+                .unwrap_or_else(|column| {
+                    errors.push(format!("Kolonne «{column}»: «{}» kan ikke læses.", get(column)));
+                    None
+                }),
         };
+        read.push((p, errors, id.is_some()));
+    }
+    let mut exported: Vec<ExportedPotential> = read.iter().map(|(p, _, _)| p.clone()).collect();
+    portfolio::attach_cases(&mut exported, &lines, &risks)
+        .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
+    let mut out = Vec::with_capacity(exported.len());
+    for (p, (_, mut errors, has_id)) in exported.into_iter().zip(read) {
         let mut c = guarded_export(p, choices, known, lists);
         if c.title.as_deref().is_some_and(str::is_empty) {
             c.title = None;
             errors.push("Kolonne «Titel»: Rækken har ingen titel.".to_owned());
         }
-        if id.is_none() {
+        if !has_id {
             c.external = External::None;
         }
         c.errors.extend(errors);
         out.push(c);
     }
-    out
+    Ok(out)
 }
 
 /// A potential of gevinst's own export as a candidate, with the CPR guard on every text
@@ -219,6 +230,14 @@ pub fn inspect(
     })
 }
 
+/// How a text file is read (`None` for a workbook, or a file that cannot be read).
+pub fn text_encoding(bytes: &[u8]) -> Option<sheets::TextEncoding> {
+    match sheets::detect_format(bytes) {
+        Ok(Format::Csv) => sheets::decode(bytes).ok().map(|(_, e)| e),
+        _ => None,
+    }
+}
+
 pub(super) fn masked_table(
     table: &Table,
     header: &Header,
@@ -256,7 +275,7 @@ pub(super) fn parse(
     let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
     let (candidates, mapping, mapping_problems) =
         if s.gevinst_export && s.read.format == Format::Csv {
-            let c = from_export_csv(&s.read.table, &s.header, choices, known, lists);
+            let c = from_export_csv(&s.read.table, &s.header, choices, known, lists)?;
             if c.len() > limits.max_rows {
                 return Err(file_error(&ImportError::new(
                     sheets::ErrorKind::TooManyRows,

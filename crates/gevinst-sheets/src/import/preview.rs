@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use gevinst_domain::cpr::{find_cpr, mask_cpr};
+use gevinst_domain::danish::{capitalise, Noun};
 use gevinst_domain::text::{clean, search_key};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -327,18 +328,22 @@ impl RowBuilder<'_> {
 
     fn matched(&mut self, column: &str, field: Field, cell: &Cell) -> Option<ValueMatch> {
         let raw = one_line(cell)?;
-        let (list, unknown, what) = match field {
-            Field::Unit => (&self.known.units, &mut self.unknown.units, "enhed"),
+        let (list, unknown, noun) = match field {
+            Field::Unit => (&self.known.units, &mut self.unknown.units, Noun::ENHED),
             Field::Fagomraade => (
                 &self.known.fagomraader,
                 &mut self.unknown.fagomraader,
-                "fagområde",
+                Noun::FAGOMRAADE,
             ),
-            Field::Status => (&self.known.statuses, &mut self.unknown.statuses, "status"),
+            Field::Status => (
+                &self.known.statuses,
+                &mut self.unknown.statuses,
+                Noun::STATUS,
+            ),
             _ => (
                 &self.known.technologies,
                 &mut self.unknown.technologies,
-                "teknologi",
+                Noun::TEKNOLOGI,
             ),
         };
         let key = (field, raw);
@@ -355,7 +360,16 @@ impl RowBuilder<'_> {
                 if !unknown.contains(raw) {
                     unknown.insert(raw.clone());
                 }
-                let msg = format!("Ukendt {what} «{raw}». Den kan oprettes ved importen, eller du kan vælge en eksisterende.");
+                let msg = if field == Field::Status {
+                    format!("Ukendt status «{raw}». Vælg, hvilken af gevinsts statusser den svarer til.")
+                } else {
+                    format!(
+                        "Ukendt {} «{raw}». {} kan oprettes ved importen, eller du kan vælge {}.",
+                        noun.indefinite,
+                        capitalise(noun.pronoun),
+                        noun.an_existing()
+                    )
+                };
                 self.issue(IssueCode::Unknown, column, Some(field), msg, false);
             }
             ValueMatch::Known {
@@ -363,7 +377,7 @@ impl RowBuilder<'_> {
                 raw,
                 exact: false,
             } => {
-                let msg = format!("«{raw}» er læst som {what}en «{name}».");
+                let msg = format!("«{raw}» er læst som {} «{name}».", noun.definite);
                 self.issue(IssueCode::SpellingVariant, column, Some(field), msg, false);
             }
             ValueMatch::Known { .. } => {}
