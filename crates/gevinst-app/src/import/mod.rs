@@ -4,8 +4,8 @@
 //! 1. [`inspect`] reads a file (no store needed): its sheets, the detected header, a
 //!    suggested [`Mapping`], and whether it is a workbook written by gevinst's own portfolio
 //!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
-//!    export is recognised by its header and read the same way, without business cases,
-//!    which the CSV does not carry).
+//!    export is recognised by its header and read the same way, the business cases from
+//!    its sections).
 //! 2. [`preview`](Imports::preview) decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
@@ -21,8 +21,9 @@
 //!
 //! Inside: `model` holds the public types, `read` opens the file, `candidate` turns rows
 //! into candidates, `resolve` matches their values against the tenant's lists,
-//! `existing` indexes the tenant's potentials, `decide` decides every row, `mappings`
-//! keeps the saved mappings and [`uploads`] the unfinished imports of the web UI.
+//! `existing` indexes the tenant's potentials, `decide` decides every row, `redact`
+//! masks CPR numbers in what the import reports, `mappings` keeps the saved mappings and
+//! [`uploads`] the unfinished imports of the web UI.
 //!
 //! # Rules
 //!
@@ -62,7 +63,11 @@
 //!   it, with a warning on the row.
 //! - **CPR numbers** block their row (error) until masked: [`ImportChoices::mask_cpr`] (all
 //!   rows) or [`ImportChoices::mask_cpr_rows`] replace every CPR-like number in the row's
-//!   cells by `XXXXXX-XXXX` before anything else is read.
+//!   cells by `XXXXXX-XXXX` before anything else is read. Every text the row brings is
+//!   checked (also a number cell in a text column, and every name and business-case text
+//!   of gevinst's own export). Masked or not, no CPR number leaves the import in clear
+//!   text: the preview (and so the web pages, the CLI's output and the error report) is
+//!   masked in one pass (`redact`), and the log gets counts only.
 //! - The commit re-reads the file and the tenant's data, so what is written is decided
 //!   against the data at commit time; stored versions are checked in the transaction.
 
@@ -241,6 +246,15 @@ impl Imports<'_> {
                 .await
                 .map_err(commit_error)?
         };
+        // Counts and ids only: no text of the file reaches the log.
+        tracing::info!(
+            tenant = %importer.tenant().slug,
+            batch = %batch.batch_id,
+            created = out.created,
+            updated = out.updated,
+            skipped = preview.counts.duplicate + errors,
+            "import committed"
+        );
         Ok(CommitOutcome {
             batch_id: batch.batch_id,
             created: out.created,

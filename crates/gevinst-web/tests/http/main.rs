@@ -28,6 +28,7 @@ mod pages_duties;
 mod pages_export;
 mod pages_front;
 mod pages_import;
+mod pages_import_cpr;
 mod pages_list;
 mod pages_measure;
 mod pages_numbers;

@@ -1,4 +1,5 @@
-//! Writing the portfolio: the four sheets of the workbook, and the Potentialer sheet as CSV.
+//! Writing the portfolio: the four sheets of the workbook, and the CSV (the Potentialer
+//! sheet, then the Business cases and Risici sheets in sections).
 
 use super::*;
 use gevinst_domain::business_case::{line_values, BusinessCase, Evaluation, LineKind};
