@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context};
 use gevinst_app::import::{
     ImportChoices, ImportInput, ImportPreview, Importer, Limits, Mapping, RowAction, TextEncoding,
 };
-use gevinst_domain::cpr::mask_cpr;
 use gevinst_app::AppError;
+use gevinst_domain::cpr::mask_cpr;
 use gevinst_domain::danish::format_count;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -132,8 +132,8 @@ async fn import(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
             limits.max_file_bytes / (1024 * 1024)
         );
     }
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", shown(&args.file)))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("cannot read {}", shown(&args.file)))?;
     let mapping: Option<Mapping> = match &args.mapping {
         None => None,
         Some(path) => {

@@ -384,7 +384,11 @@ pub fn format_input(x: Decimal) -> String {
 /// an id reads as written: `2026` → `"2026"`, `1924` → `"1924"`, `1234.5` → `"1234,5"`.
 pub fn format_plain(x: Decimal) -> String {
     let n = x.normalize();
-    let text = if n.is_zero() { "0".to_owned() } else { n.to_string() };
+    let text = if n.is_zero() {
+        "0".to_owned()
+    } else {
+        n.to_string()
+    };
     text.replace('.', ",")
 }
 

@@ -140,11 +140,18 @@ pub(super) fn from_export_csv(
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            case: portfolio::csv_case(&get("Startår"), &get("Horisont (år)"), &get("Diskonteringsrente"))
-                .unwrap_or_else(|column| {
-                    errors.push(format!("Kolonne «{column}»: «{}» kan ikke læses.", get(column)));
-                    None
-                }),
+            case: portfolio::csv_case(
+                &get("Startår"),
+                &get("Horisont (år)"),
+                &get("Diskonteringsrente"),
+            )
+            .unwrap_or_else(|column| {
+                errors.push(format!(
+                    "Kolonne «{column}»: «{}» kan ikke læses.",
+                    get(column)
+                ));
+                None
+            }),
         };
         read.push((p, errors, id.is_some()));
     }

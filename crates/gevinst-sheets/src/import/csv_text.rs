@@ -1,9 +1,9 @@
 //! CSV: encoding and delimiter detection, then the rows as text cells.
 
 use super::error::{ErrorKind, ImportError};
-use crate::export::portfolio::{CSV_SECTIONS, POTENTIAL_HEADERS};
 use super::read::{too_many_columns, too_many_rows, Limits, TextEncoding};
 use super::table::{Cell, Row, Table};
+use crate::export::portfolio::{CSV_SECTIONS, POTENTIAL_HEADERS};
 
 /// A decoded and split CSV file.
 #[derive(Debug, Clone)]

@@ -426,11 +426,19 @@ fn csv_is_semicolon_separated_utf8_with_bom() {
     assert_eq!(lines[3], "");
     assert_eq!(lines[4], "Business cases");
     assert_eq!(lines[5], LINE_HEADERS.join(";"));
-    assert!(lines[6].starts_with("7;Robot til ydelseskontrol;1;"), "{}", lines[6]);
+    assert!(
+        lines[6].starts_with("7;Robot til ydelseskontrol;1;"),
+        "{}",
+        lines[6]
+    );
     assert_eq!(lines[18], "");
     assert_eq!(lines[19], "Risici");
     assert_eq!(lines[20], RISK_HEADERS.join(";"));
-    assert!(lines[21].starts_with("7;Robot til ydelseskontrol;1;"), "{}", lines[21]);
+    assert!(
+        lines[21].starts_with("7;Robot til ydelseskontrol;1;"),
+        "{}",
+        lines[21]
+    );
     assert_eq!(lines[22], "");
     assert_eq!(lines.len(), 23);
 }

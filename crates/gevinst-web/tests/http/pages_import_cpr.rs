@@ -63,7 +63,11 @@ async fn the_error_report_from_the_web_masks_every_cpr_number() {
             .map(|r| r.iter().map(|c| c.to_string()).collect())
             .collect()
     };
-    assert_eq!(rows.len(), 5, "the header and four rows with errors: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        5,
+        "the header and four rows with errors: {rows:?}"
+    );
     for cell in rows.iter().flatten() {
         for tail in TAILS {
             assert!(!cell.contains(tail), "a CPR number in the report: {cell}");

@@ -166,7 +166,11 @@ async fn cpr_never_leaves_in_clear(db: TestDb) {
     }
     assert!(db.raw_count("SELECT COUNT(*) FROM audit_log").await >= 7);
     for tail in TAILS {
-        assert_eq!(audit_mentions(&db, tail).await, 0, "{tail} in the audit log");
+        assert_eq!(
+            audit_mentions(&db, tail).await,
+            0,
+            "{tail} in the audit log"
+        );
     }
     db.cleanup().await;
 }
@@ -232,7 +236,10 @@ async fn csv_round_trip_keeps_business_cases(db: TestDb) {
         .await
         .unwrap();
     let text = String::from_utf8(csv.bytes.clone()).unwrap();
-    assert!(text.contains("\r\n\r\nBusiness cases\r\nPotentiale-id;"), "{text}");
+    assert!(
+        text.contains("\r\n\r\nBusiness cases\r\nPotentiale-id;"),
+        "{text}"
+    );
     assert!(text.contains("\r\n\r\nRisici\r\nPotentiale-id;"), "{text}");
 
     let dst = tenant(&store, "csvmaal").await;
@@ -267,7 +274,11 @@ async fn csv_round_trip_keeps_business_cases(db: TestDb) {
     let stored = store.business_case(dst.id, copy.id).await.unwrap().unwrap();
     assert_eq!(stored.case, case, "the case comes back exactly");
     let other = after.iter().find(|p| p.id != copy.id).unwrap();
-    assert!(store.business_case(dst.id, other.id).await.unwrap().is_none());
+    assert!(store
+        .business_case(dst.id, other.id)
+        .await
+        .unwrap()
+        .is_none());
     db.cleanup().await;
 }
 

@@ -40,7 +40,14 @@ fn traced(db: &Db, args: &[&str]) -> (bool, String, String) {
 
 fn no_cpr_leaves_the_cli(db: &Db) {
     db.ok(&["tenant", "add", "--slug", "cpr", "--name", "CPR Kommune"]);
-    db.ok(&["tenant", "add", "--slug", "maske", "--name", "Maske Kommune"]);
+    db.ok(&[
+        "tenant",
+        "add",
+        "--slug",
+        "maske",
+        "--name",
+        "Maske Kommune",
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("borgere 150485-7391.csv");
     std::fs::write(&file, CSV).unwrap();
@@ -78,7 +85,10 @@ fn no_cpr_leaves_the_cli(db: &Db) {
     assert_no_cpr("the error report", &cells.join("|"));
     assert!(cells.iter().any(|c| c.contains("XXXXXX-XXXX")), "{cells:?}");
     assert!(cells.iter().any(|c| c == "2026") && cells.iter().any(|c| c == "1924"));
-    assert!(!cells.iter().any(|c| c == "2.026" || c == "1.924"), "{cells:?}");
+    assert!(
+        !cells.iter().any(|c| c == "2.026" || c == "1.924"),
+        "{cells:?}"
+    );
 
     // Only the valid rows, unmasked: one row written.
     let (ok, stdout, stderr) = traced(

@@ -352,7 +352,10 @@ fn csv_records(buf: &mut Vec<u8>, rows: &[Vec<String>]) -> Result<(), ExportErro
 pub fn csv(p: &Portfolio) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::from(&b"\xEF\xBB\xBF"[..]);
     csv_records(&mut buf, &csv_rows(p))?;
-    for (title, rows) in CSV_SECTIONS.iter().zip([csv_line_rows(p), csv_risk_rows(p)]) {
+    for (title, rows) in CSV_SECTIONS
+        .iter()
+        .zip([csv_line_rows(p), csv_risk_rows(p)])
+    {
         if rows.len() > 1 {
             buf.extend_from_slice(b"\r\n");
             csv_records(&mut buf, &[vec![(*title).to_owned()]])?;
