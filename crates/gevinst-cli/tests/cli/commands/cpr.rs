@@ -5,8 +5,19 @@
 use super::*;
 use gevinst_testkit::PgDatabase;
 
-/// The last four digits of every CPR number in [`CSV`]; none may be seen.
-const TAILS: [&str; 4] = ["7391", "8264", "5173", "9428"];
+/// Every CPR number in [`CSV`], as written and with or without its dash; none may be seen.
+/// (Not just their last four digits: a log line's timings may hold any four digits.)
+const CPRS: [&str; 9] = [
+    "150485-7391",
+    "1504857391",
+    "2903928264",
+    "290392-8264",
+    "311299 5173",
+    "3112995173",
+    "311299-5173",
+    "01 02 03 9428",
+    "0102039428",
+];
 
 /// Titles and descriptions with CPR numbers as `ddmmyy-xxxx`, `ddmmyyxxxx` and with spaces.
 const CSV: &str = "Titel;Beskrivelse;Enhed;Startår;Timer pr. år\n\
@@ -17,8 +28,8 @@ Sensorer;Sagen om 01 02 03 9428 viser behovet.;Hjemmeplejen;2026;1924\n\
 Selvbetjening;Ingen personoplysninger her.;Hjemmeplejen;2026;1924\n";
 
 fn assert_no_cpr(what: &str, text: &str) {
-    for tail in TAILS {
-        assert!(!text.contains(tail), "{what} shows a CPR number: {text}");
+    for cpr in CPRS {
+        assert!(!text.contains(cpr), "{what} shows a CPR number: {text}");
     }
 }
 
