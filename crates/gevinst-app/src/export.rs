@@ -49,7 +49,8 @@ pub use gevinst_sheets::import::values::date_in_words;
 pub enum ExportFormat {
     /// An .xlsx workbook with the sheets Potentialer, Business cases, Risici and Nøgletal.
     Xlsx,
-    /// The Potentialer sheet as `;`-separated UTF-8 CSV with a byte-order mark.
+    /// The Potentialer sheet as `;`-separated UTF-8 CSV with a byte-order mark, followed by
+    /// the Business cases and Risici sheets in sections when there are any.
     Csv,
 }
 

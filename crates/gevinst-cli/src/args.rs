@@ -388,7 +388,8 @@ pub enum TokenCommand {
 pub enum ExportFormatArg {
     /// An .xlsx workbook: Potentialer, Business cases, Risici and Nøgletal.
     Xlsx,
-    /// The Potentialer sheet as `;`-separated UTF-8 CSV (with BOM, for Danish Excel).
+    /// The Potentialer sheet as `;`-separated UTF-8 CSV (with BOM, for Danish Excel), then
+    /// the business cases and risks in sections, which `import` reads back.
     Csv,
 }
 

@@ -19,8 +19,11 @@ use crate::import_setup;
 use crate::settings::DatabaseSettings;
 use crate::store::open_operator_app;
 use anyhow::{anyhow, bail, Context};
-use gevinst_app::import::{ImportChoices, ImportInput, ImportPreview, Importer, Limits, RowAction};
+use gevinst_app::import::{
+    ImportChoices, ImportInput, ImportPreview, Importer, Limits, RowAction, TextEncoding,
+};
 use gevinst_app::AppError;
+use gevinst_domain::cpr::mask_cpr;
 use gevinst_domain::danish::format_count;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -42,17 +45,21 @@ fn rows_with_errors(n: usize) -> String {
     }
 }
 
-/// The preview summary, as printed.
-pub fn summary(file: &Path, p: &ImportPreview) -> String {
+/// The preview summary, as printed. `encoding`: how a text file was read.
+pub fn summary(file: &Path, encoding: Option<TextEncoding>, p: &ImportPreview) -> String {
     let mut out = String::new();
     let kind = if p.gevinst_export {
         " (gevinst-eksport)"
     } else {
         ""
     };
+    let read_as = match encoding {
+        Some(e) => format!(", tegnsæt: {}", e.label()),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "Fil: {} (ark: {}){kind}\n",
-        file.display(),
+        "Fil: {} (ark: {}{read_as}){kind}\n",
+        shown(file),
         p.sheet
     ));
     for m in &p.mapping_problems {
@@ -151,11 +158,23 @@ fn choices_hint(p: &ImportPreview) -> String {
     out
 }
 
-/// `gevinst import`.
+/// A path as printed: never with a CPR number in clear text.
+fn shown(path: &Path) -> String {
+    mask_cpr(&path.display().to_string())
+}
+
+/// `gevinst import`. Everything it prints — the summary, the errors — has CPR-like numbers
+/// masked (the preview already is; file names and error messages are masked here).
 pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
+    import(db, args)
+        .await
+        .map_err(|e| anyhow!(mask_cpr(&format!("{e:#}"))))
+}
+
+async fn import(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> {
     let limits = Limits::default();
     let meta = std::fs::metadata(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+        .with_context(|| format!("cannot read {}", shown(&args.file)))?;
     if meta.len() > limits.max_file_bytes as u64 {
         bail!(
             "Filen er for stor ({} MB); højst {} MB kan importeres.",
@@ -163,8 +182,8 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
             limits.max_file_bytes / (1024 * 1024)
         );
     }
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("cannot read {}", shown(&args.file)))?;
     let app = open_operator_app(db).await?;
     let tenant = find_tenant(&app, &args.tenant).await?;
     let who = Importer::Operator(&tenant);
@@ -214,12 +233,13 @@ pub async fn run(db: &DatabaseSettings, args: ImportArgs) -> anyhow::Result<()> 
             import_setup::show_mapping(&inspection, &plan, &preview)
         );
     }
-    print!("{}", summary(&args.file, &preview));
+    let encoding = gevinst_app::import::text_encoding(&bytes);
+    print!("{}", summary(&args.file, encoding, &preview));
     if let Some(path) = &args.error_report {
         let report = gevinst_app::import::error_report(&preview)
             .map_err(|e| app_error(e, "Fejlrapporten kan ikke skrives"))?;
-        std::fs::write(path, report).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("Fejlrapport: {}", path.display());
+        std::fs::write(path, report).with_context(|| format!("cannot write {}", shown(path)))?;
+        println!("Fejlrapport: {}", shown(path));
     }
     if !preview.mapping_problems.is_empty() {
         bail!("Kolonneopsætningen skal rettes; intet er importeret.");

@@ -27,7 +27,39 @@ fn valid_date(d: u32, m: u32, yy: u32) -> bool {
     d >= 1 && (d <= days_in(1900 + yy) || d <= days_in(2000 + yy))
 }
 
-/// Finds CPR-like numbers in `text`.
+/// The digits of `b[from..from + n]` as a number, if they are all ASCII digits.
+fn digits(b: &[u8], from: usize, n: usize) -> Option<u32> {
+    let s = b.get(from..from + n)?;
+    s.iter()
+        .all(u8::is_ascii_digit)
+        .then(|| s.iter().fold(0, |a, c| a * 10 + u32::from(c - b'0')))
+}
+
+/// The birth date at `i`: six digits `ddmmyy`, or `dd mm yy` with single spaces. Returns
+/// the date as a number and where it ends.
+fn date_at(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    if let Some(d) = digits(b, i, 6) {
+        return Some((d, i + 6));
+    }
+    let (dd, mm, yy) = (digits(b, i, 2)?, digits(b, i + 3, 2)?, digits(b, i + 6, 2)?);
+    (b.get(i + 2) == Some(&b' ') && b.get(i + 5) == Some(&b' '))
+        .then_some((dd * 10000 + mm * 100 + yy, i + 8))
+}
+
+/// What may stand between the date and the last four digits, longest first: a hyphen or
+/// an en dash, with or without spaces around it, a single space, or nothing.
+const SEPARATORS: [&[u8]; 6] = [
+    b" - ",
+    " \u{2013} ".as_bytes(),
+    b"-",
+    "\u{2013}".as_bytes(),
+    b" ",
+    b"",
+];
+
+/// Finds CPR-like numbers in `text`: `ddmmyy-xxxx`, `ddmmyyxxxx`, and the same with spaces
+/// (`ddmmyy xxxx`, `ddmmyy - xxxx`, `dd mm yy xxxx`) or an en dash, where `ddmmyy` is a real
+/// date and the digits are not part of a longer number.
 pub fn find_cpr(text: &str) -> Vec<CprHit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
@@ -37,38 +69,42 @@ pub fn find_cpr(text: &str) -> Vec<CprHit> {
             i += 1;
             continue;
         }
-        let digits = |from: usize, n: usize| -> Option<u32> {
-            let s = b.get(from..from + n)?;
-            s.iter()
-                .all(u8::is_ascii_digit)
-                .then(|| s.iter().fold(0, |a, c| a * 10 + u32::from(c - b'0')))
-        };
-        let date = digits(i, 6);
-        let (tail_at, sep) = match b.get(i + 6) {
-            Some(b'-') => (i + 7, true),
-            _ => (i + 6, false),
-        };
-        let tail = digits(tail_at, 4);
-        let end = tail_at + 4;
-        let ends_clean = b.get(end).map(|c| !c.is_ascii_digit()).unwrap_or(true);
-        if let (Some(date), Some(_)) = (date, tail) {
+        let found = date_at(b, i).and_then(|(date, after)| {
             let (d, m, y) = (date / 10000, (date / 100) % 100, date % 100);
-            if ends_clean
-                && valid_date(d, m, y)
-                && (sep || b.get(i + 6).is_some_and(u8::is_ascii_digit))
-            {
+            if !valid_date(d, m, y) {
+                return None;
+            }
+            SEPARATORS.iter().find_map(|sep| {
+                let tail_at = after + sep.len();
+                let end = tail_at + 4;
+                let ends_clean = b.get(end).map(|c| !c.is_ascii_digit()).unwrap_or(true);
+                (b.get(after..tail_at) == Some(*sep)
+                    && digits(b, tail_at, 4).is_some()
+                    && ends_clean)
+                    .then_some(end)
+            })
+        });
+        match found {
+            Some(end) => {
                 hits.push(CprHit { start: i, end });
                 i = end;
-                continue;
             }
+            None => i += 1,
         }
-        i += 1;
     }
     hits
 }
 
+/// True when `text` holds a CPR-like number.
+pub fn has_cpr(text: &str) -> bool {
+    !find_cpr(text).is_empty()
+}
+
 /// Replaces every CPR-like number with `XXXXXX-XXXX`.
 pub fn mask_cpr(text: &str) -> String {
+    if !text.bytes().any(|c| c.is_ascii_digit()) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for hit in find_cpr(text) {
@@ -78,6 +114,15 @@ pub fn mask_cpr(text: &str) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// Masks every CPR-like number in `text` where it is (see [`mask_cpr`]). This is the one
+/// place that decides how a CPR number leaves gevinst: the import runs everything it
+/// reports (messages, cells, titles, names) through it.
+pub fn mask_cpr_in_place(text: &mut String) {
+    if has_cpr(text) {
+        *text = mask_cpr(text);
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +138,32 @@ mod tests {
             mask_cpr("a 290200-1234 b 3112991234"),
             "a XXXXXX-XXXX b XXXXXX-XXXX"
         );
+    }
+
+    #[test]
+    fn finds_cpr_written_with_spaces_or_an_en_dash() {
+        for text in [
+            "Borger 010203 1234 ringede",
+            "Borger 010203 - 1234 ringede",
+            "Borger 01 02 03 1234 ringede",
+            "Borger 01 02 03-1234 ringede",
+            "Borger 010203\u{2013}1234 ringede",
+            "Borger 010203 \u{2013} 1234 ringede",
+        ] {
+            assert_eq!(mask_cpr(text), "Borger XXXXXX-XXXX ringede", "{text}");
+        }
+        let mut s = "cpr 311299 1234".to_owned();
+        mask_cpr_in_place(&mut s);
+        assert_eq!(s, "cpr XXXXXX-XXXX");
+    }
+
+    #[test]
+    fn spaced_numbers_that_are_no_cpr_are_left_alone() {
+        assert!(!has_cpr("tlf. 20 30 40 50"), "a phone number");
+        assert!(!has_cpr("010203 12345"), "five digits after the date");
+        assert!(!has_cpr("01 02 03 123"), "three digits after the date");
+        assert!(!has_cpr("320199 1234"), "day 32");
+        assert!(!has_cpr("Budget 2026 1924 timer"), "a year and hours");
     }
 
     #[test]

@@ -379,6 +379,19 @@ pub fn format_input(x: Decimal) -> String {
     format_decimal(n, n.scale())
 }
 
+/// A number as a spreadsheet's General format shows it, the Danish way: all significant
+/// decimals, `,` as decimal mark and no thousands separators, so a year, an hour count or
+/// an id reads as written: `2026` → `"2026"`, `1924` → `"1924"`, `1234.5` → `"1234,5"`.
+pub fn format_plain(x: Decimal) -> String {
+    let n = x.normalize();
+    let text = if n.is_zero() {
+        "0".to_owned()
+    } else {
+        n.to_string()
+    };
+    text.replace('.', ",")
+}
+
 /// An amount (kroner, hours, årsværk) as a user would type it back into a form: a whole
 /// amount without decimals, any other with at least two, as amounts are written in Danish
 /// (`1234567.5` → `"1.234.567,50"`, `1000` → `"1.000"`, `0.125` → `"0,125"`). Reading the
@@ -577,6 +590,9 @@ pub fn parse_kr(text: &str) -> Result<KrAmount, NumberError> {
         ambiguity: ambiguity(&rest),
     })
 }
+
+mod noun;
+pub use noun::{capitalise, Noun};
 
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,20 @@ pub(super) fn title_unit_key(title: &str, unit: &str) -> String {
     format!("{}|{}", search_key(title), search_key(unit))
 }
 
+/// A numeric id that an earlier version tagged with thousands separators (`"1.234"`, from
+/// a number cell), as the import reads it now (`"1234"`).
+fn ungrouped(id: &str) -> Option<String> {
+    let mut groups = id.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    (!rest.is_empty()
+        && digits(first)
+        && first.len() <= 3
+        && rest.iter().all(|g| g.len() == 3 && digits(g)))
+    .then(|| id.replace('.', ""))
+}
+
 pub(super) async fn existing(
     store: &dyn Store,
     tenant: &Tenant,
@@ -59,10 +73,29 @@ pub(super) async fn existing(
             .push(i);
         for t in &p.tags {
             if let Some(id) = t.strip_prefix(EXTERNAL_ID_TAG) {
-                e.by_tag.insert(id.trim().to_lowercase(), i);
+                let id = id.trim().to_lowercase();
+                if let Some(plain) = ungrouped(&id) {
+                    e.by_tag.insert(plain, i);
+                }
+                e.by_tag.insert(id, i);
             }
         }
     }
     e.potentials = potentials;
     Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ungrouped;
+
+    #[test]
+    fn ids_tagged_with_thousands_separators_are_read_without() {
+        assert_eq!(ungrouped("1.234").as_deref(), Some("1234"));
+        assert_eq!(ungrouped("12.345.678").as_deref(), Some("12345678"));
+        assert_eq!(ungrouped("1234"), None);
+        assert_eq!(ungrouped("1.23"), None);
+        assert_eq!(ungrouped("a.123"), None);
+        assert_eq!(ungrouped("2.5.1"), None);
+    }
 }

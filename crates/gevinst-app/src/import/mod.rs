@@ -4,8 +4,8 @@
 //! 1. [`inspect`] reads a file (no store needed): its sheets, the detected header, a
 //!    suggested [`Mapping`], and whether it is a workbook written by gevinst's own portfolio
 //!    export (then the mapping is not used: the export's sheets are read exactly; its CSV
-//!    export is recognised by its header and read the same way, without business cases,
-//!    which the CSV does not carry).
+//!    export is recognised by its header and read the same way, the business cases from
+//!    its sections).
 //! 2. [`preview`](Imports::preview) decides for every data row, against the tenant's existing potentials,
 //!    whether it is **new**, an **update** (matched by an external id column or by
 //!    title + unit), a **duplicate**, an **error** or carries **warnings**, with the reason
@@ -28,8 +28,9 @@
 //!
 //! Inside: `model` holds the public types, `read` opens the file, `candidate` turns rows
 //! into candidates, `resolve` matches their values against the tenant's lists,
-//! `existing` indexes the tenant's potentials, `decide` decides every row, `mappings`
-//! keeps the saved mappings and [`uploads`] the unfinished imports of the web UI.
+//! `existing` indexes the tenant's potentials, `decide` decides every row, `redact`
+//! masks CPR numbers in what the import reports, `mappings` keeps the saved mappings and
+//! [`uploads`] the unfinished imports of the web UI.
 //!
 //! # Rules
 //!
@@ -85,7 +86,11 @@
 //!   it, with a warning on the row.
 //! - **CPR numbers** block their row (error) until masked: [`ImportChoices::mask_cpr`] (all
 //!   rows) or [`ImportChoices::mask_cpr_rows`] replace every CPR-like number in the row's
-//!   cells by `XXXXXX-XXXX` before anything else is read.
+//!   cells by `XXXXXX-XXXX` before anything else is read. Every text the row brings is
+//!   checked (also a number cell in a text column, and every name and business-case text
+//!   of gevinst's own export). Masked or not, no CPR number leaves the import in clear
+//!   text: the preview (and so the web pages, the CLI's output and the error report) is
+//!   masked in one pass (`redact`), and the log gets counts only.
 //! - The commit re-reads the file and the tenant's data, so what is written is decided
 //!   against the data at commit time; stored versions are checked in the transaction.
 
@@ -114,6 +119,7 @@ mod existing;
 mod mappings;
 mod model;
 mod read;
+mod redact;
 mod resolve;
 mod rules;
 mod setup;
@@ -124,13 +130,13 @@ pub use model::{
     CommitOutcome, ImportChoices, ImportInput, ImportPreview, Inspection, PreviewCounts,
     PreviewRow, RowAction, UnknownValue, ValueChoice, ValueDecision, ValueKind, DEFAULT_REASON,
 };
-pub use read::inspect;
+pub use read::{inspect, text_encoding};
 pub use setup::ImportSetup;
 pub use suggest::{
     accept_suggestions, explain_columns, suggested_choice, target_label, ColumnReason,
 };
 
-use decide::analyse;
+use redact::analyse;
 
 /// Years of a rough business case made from a row's figures.
 pub const ROUGH_HORIZON: u32 = 5;
@@ -272,6 +278,15 @@ impl Imports<'_> {
                 .await
                 .map_err(commit_error)?
         };
+        // Counts and ids only: no text of the file reaches the log.
+        tracing::info!(
+            tenant = %importer.tenant().slug,
+            batch = %batch.batch_id,
+            created = out.created,
+            updated = out.updated,
+            skipped = preview.counts.duplicate + errors,
+            "import committed"
+        );
         Ok(CommitOutcome {
             batch_id: batch.batch_id,
             created: out.created,
@@ -301,7 +316,10 @@ fn commit_error(e: StoreError) -> AppError {
 
 /// The rows that were not imported cleanly (errors, duplicates, warnings) with their
 /// messages and cells, as an .xlsx workbook (see [`gevinst_sheets::export::errors`]).
+/// CPR-like numbers are masked, also in a preview stored before they were.
 pub fn error_report(preview: &ImportPreview) -> Result<Vec<u8>> {
+    let mut preview = preview.clone();
+    redact::preview(&mut preview);
     let rows: Vec<ErrorReportRow> = preview
         .rows
         .iter()

@@ -1,5 +1,6 @@
 //! The import's public types: what goes in, the preview and what a commit wrote.
 
+use gevinst_domain::danish::Noun;
 use gevinst_domain::{PotentialId, UnitId};
 use gevinst_sheets::import::{
     CprFinding, Format, Header, Limits, Mapping, SheetInfo, TextEncoding,
@@ -38,11 +39,16 @@ pub enum ValueKind {
 impl ValueKind {
     /// Danish name, lower case.
     pub fn label(self) -> &'static str {
+        self.noun().indefinite
+    }
+
+    /// The Danish noun in all its forms, for messages.
+    pub fn noun(self) -> Noun {
         match self {
-            ValueKind::Unit => "enhed",
-            ValueKind::Fagomraade => "fagområde",
-            ValueKind::Status => "status",
-            ValueKind::Technology => "teknologi",
+            ValueKind::Unit => Noun::ENHED,
+            ValueKind::Fagomraade => Noun::FAGOMRAADE,
+            ValueKind::Status => Noun::STATUS,
+            ValueKind::Technology => Noun::TEKNOLOGI,
         }
     }
 }

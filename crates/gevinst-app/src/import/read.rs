@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use gevinst_domain::cpr::mask_cpr;
 use gevinst_domain::{FieldErrors, Source, Status};
 use gevinst_sheets::export::portfolio::{self, ExportedPotential, Person};
 use gevinst_sheets::import::{
@@ -11,6 +10,7 @@ use gevinst_sheets::import::{
 
 use super::candidate::{from_export, from_outcome, source_by_text, Candidate, External};
 use super::model::{ImportChoices, Inspection};
+use super::redact;
 use super::SAMPLE_ROWS;
 use crate::potentials::TenantLists;
 use crate::{AppError, Result};
@@ -64,27 +64,28 @@ pub(super) fn open(bytes: &[u8], sheet: Option<&str>, limits: &Limits) -> Result
 /// before `=`, `+`, `-`, `@`, tab or CR) taken off.
 pub(super) fn csv_export_text(cell: &sheets::Cell) -> String {
     let t = sheets::values::text(cell).unwrap_or_default();
-    match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
-        _ => t,
-    }
+    portfolio::unguarded(&t).to_owned()
 }
 
-/// The rows of gevinst's CSV export (the Potentialer sheet; it has no business cases).
+/// The rows of gevinst's CSV export: the potentials, with their business cases from the
+/// sections after them (see [`portfolio::csv_sections`]). A section that cannot be read is
+/// an error for the whole file, as for the workbook.
 pub(super) fn from_export_csv(
     table: &Table,
     header: &Header,
+    choices: &ImportChoices,
     known: &KnownValues,
     lists: &TenantLists,
-) -> Vec<Candidate> {
+) -> Result<Vec<Candidate>> {
     let col: HashMap<&str, usize> = header
         .columns
         .iter()
         .map(|c| (c.name.trim(), c.index))
         .collect();
     let data = table.rows().get(header.data_from..).unwrap_or(&[]);
-    let mut out = Vec::new();
-    for r in data {
+    let (potentials, [lines, risks]) = portfolio::csv_sections(data);
+    let mut read = Vec::new();
+    for r in &data[..potentials] {
         let cell = |name: &str| col.get(name).map_or(&sheets::Cell::Empty, |i| r.cell(*i));
         let get = |name: &str| csv_export_text(cell(name));
         let opt = |name: &str| Some(get(name)).filter(|t| !t.is_empty());
@@ -140,20 +141,60 @@ pub(super) fn from_export_csv(
                 .map(str::to_owned)
                 .collect(),
             contact_name: opt("Kontaktperson"),
-            case: None,
+            case: portfolio::csv_case(
+                &get("Startår"),
+                &get("Horisont (år)"),
+                &get("Diskonteringsrente"),
+            )
+            .unwrap_or_else(|column| {
+                errors.push(format!(
+                    "Kolonne «{column}»: «{}» kan ikke læses.",
+                    get(column)
+                ));
+                None
+            }),
         };
-        let mut c = from_export(p, known, lists);
+        read.push((p, errors, id.is_some()));
+    }
+    let mut exported: Vec<ExportedPotential> = read.iter().map(|(p, _, _)| p.clone()).collect();
+    portfolio::attach_cases(&mut exported, &lines, &risks)
+        .map_err(|e| AppError::Invalid(FieldErrors::single("file", "invalid", e.0)))?;
+    let mut out = Vec::with_capacity(exported.len());
+    for (p, (_, mut errors, has_id)) in exported.into_iter().zip(read) {
+        let mut c = guarded_export(p, choices, known, lists);
         if c.title.as_deref().is_some_and(str::is_empty) {
             c.title = None;
             errors.push("Kolonne «Titel»: Rækken har ingen titel.".to_owned());
         }
-        if id.is_none() {
+        if !has_id {
             c.external = External::None;
         }
         c.errors.extend(errors);
         out.push(c);
     }
-    out
+    Ok(out)
+}
+
+/// A potential of gevinst's own export as a candidate, with the CPR guard on every text
+/// it brings (masked when the choices say so).
+pub(super) fn guarded_export(
+    mut p: ExportedPotential,
+    choices: &ImportChoices,
+    known: &KnownValues,
+    lists: &TenantLists,
+) -> Candidate {
+    let mask = choices.mask_cpr || choices.mask_cpr_rows.contains(&p.row);
+    let found = redact::guard_export(&mut p, mask);
+    let mut c = from_export(p, known, lists);
+    for f in found {
+        c.errors.push(format!(
+            "Kolonne «{}»: {}",
+            f.column,
+            sheets::cpr_message(&f.masked)
+        ));
+        c.cpr.push(f);
+    }
+    c
 }
 
 pub(super) fn row_texts(table: &Table, header: &Header, index: usize) -> Vec<String> {
@@ -197,26 +238,26 @@ pub fn inspect(
     })
 }
 
-pub(super) fn masked_table(table: &Table, choices: &ImportChoices) -> Option<Table> {
+/// How a text file is read (`None` for a workbook, or a file that cannot be read).
+pub fn text_encoding(bytes: &[u8]) -> Option<sheets::TextEncoding> {
+    match sheets::detect_format(bytes) {
+        Ok(Format::Csv) => sheets::decode(bytes).ok().map(|(_, e)| e),
+        _ => None,
+    }
+}
+
+pub(super) fn masked_table(
+    table: &Table,
+    header: &Header,
+    mapping: &Mapping,
+    choices: &ImportChoices,
+) -> Option<Table> {
     if !choices.mask_cpr && choices.mask_cpr_rows.is_empty() {
         return None;
     }
-    let rows = table
-        .rows()
-        .iter()
-        .map(|r| {
-            let mut r = r.clone();
-            if choices.mask_cpr || choices.mask_cpr_rows.contains(&r.number) {
-                for c in &mut r.cells {
-                    if let sheets::Cell::Text(t) = c {
-                        *t = mask_cpr(t);
-                    }
-                }
-            }
-            r
-        })
-        .collect();
-    Some(Table::new(rows))
+    Some(sheets::mask_cpr_cells(table, header, mapping, |row| {
+        choices.mask_cpr || choices.mask_cpr_rows.contains(&row)
+    }))
 }
 
 /// The file read into candidates (CPU-bound; runs on the blocking pool).
@@ -242,7 +283,7 @@ pub(super) fn parse(
     let columns: Vec<String> = s.header.columns.iter().map(|c| c.name.clone()).collect();
     let (candidates, mapping, mapping_problems) =
         if s.gevinst_export && s.read.format == Format::Csv {
-            let c = from_export_csv(&s.read.table, &s.header, known, lists);
+            let c = from_export_csv(&s.read.table, &s.header, choices, known, lists)?;
             if c.len() > limits.max_rows {
                 return Err(file_error(&ImportError::new(
                     sheets::ErrorKind::TooManyRows,
@@ -266,7 +307,7 @@ pub(super) fn parse(
             }
             let c: Vec<Candidate> = exported
                 .into_iter()
-                .map(|p| from_export(p, known, lists))
+                .map(|p| guarded_export(p, choices, known, lists))
                 .collect();
             (c, Mapping::suggest(&s.header), Vec::new())
         } else {
@@ -274,7 +315,7 @@ pub(super) fn parse(
                 Some(m) => m.adapt(&s.header).mapping,
                 None => Mapping::suggest(&s.header),
             };
-            let masked = masked_table(&s.read.table, choices);
+            let masked = masked_table(&s.read.table, &s.header, &mapping, choices);
             let table = masked.as_ref().unwrap_or(&s.read.table);
             let p = sheets::preview(table, &s.header, &mapping, known, limits)
                 .map_err(|e| file_error(&e))?;

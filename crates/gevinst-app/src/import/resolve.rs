@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use gevinst_domain::danish::capitalise;
 use gevinst_domain::potential::References;
 use gevinst_domain::{FagomraadeId, Status, TechnologyId, UnitId, UnitTree, UserId};
 use gevinst_sheets::import::similar::{closest, similar_names, Closest};
@@ -542,7 +543,8 @@ impl<'a> Resolver<'a> {
         let raw = match m {
             ValueMatch::Known { raw, .. } | ValueMatch::Unknown { raw } => raw.clone(),
         };
-        let what = kind.label();
+        let noun = kind.noun();
+        let what = noun.indefinite;
         let choice = self.decision(kind, &raw).cloned();
         let create = |this: &mut Self, name: &str| -> usize {
             let list = match kind {
@@ -568,7 +570,7 @@ impl<'a> Resolver<'a> {
                     .note(kind, &raw, row, Vec::new(), format!("Bruger «{name}»"));
                 by_name(&name)
                     .map(|id| Some(Ref::Existing(id)))
-                    .ok_or_else(|| format!("Den valgte {what} «{name}» findes ikke."))
+                    .ok_or_else(|| format!("{} «{name}» findes ikke.", capitalise(&noun.chosen())))
             }
             (Some(ValueChoice::Skip), _) => {
                 self.unknown
@@ -582,7 +584,8 @@ impl<'a> Resolver<'a> {
             (Some(ValueChoice::Create { .. }), _) => {
                 if !self.importer.may_create_lists() {
                     return Err(format!(
-                        "Kun administratorer og porteføljeledere kan oprette en ny {what} («{}»).",
+                        "Kun administratorer og porteføljeledere kan oprette {} («{}»).",
+                        noun.a_new(),
                         raw.trim()
                     ));
                 }
@@ -592,7 +595,7 @@ impl<'a> Resolver<'a> {
             }
             (None, ValueMatch::Known { name, .. }) => by_name(name)
                 .map(|id| Some(Ref::Existing(id)))
-                .ok_or_else(|| format!("{what} «{name}» findes ikke.")),
+                .ok_or_else(|| format!("{} «{name}» findes ikke.", capitalise(noun.definite))),
             (None, ValueMatch::Unknown { raw }) => {
                 let sugg = self.suggest(kind, raw);
                 let creating = self.choices.create_missing && self.importer.may_create_lists();
@@ -617,7 +620,12 @@ impl<'a> Resolver<'a> {
                     Ok(Some(Ref::New(create(self, raw))))
                 } else {
                     self.unknown.note(kind, raw, row, sugg, "Ikke valgt".into());
-                    warnings.push(format!("Ukendt {what} «{}»; feltet bliver tomt. Vælg en eksisterende, eller lad importen oprette den.", raw.trim()));
+                    warnings.push(format!(
+                        "Ukendt {what} «{}»; feltet bliver tomt. Vælg {}, eller lad importen oprette {}.",
+                        raw.trim(),
+                        noun.an_existing(),
+                        noun.pronoun
+                    ));
                     Ok(None)
                 }
             }

@@ -211,6 +211,18 @@ fn input_format_round_trips() {
 }
 
 #[test]
+fn plain_numbers_have_no_thousands_separators() {
+    assert_eq!(format_plain(dec!(2026)), "2026");
+    assert_eq!(format_plain(dec!(1924.0)), "1924");
+    assert_eq!(format_plain(dec!(1234567.50)), "1234567,5");
+    assert_eq!(format_plain(dec!(-0.035)), "-0,035");
+    assert_eq!(format_plain(dec!(0.000)), "0");
+    for d in [dec!(2026), dec!(1234567.5), dec!(-5), dec!(0.035)] {
+        assert_eq!(parse_number(&format_plain(d)), Ok(d), "reads back");
+    }
+}
+
+#[test]
 fn amounts_typed_back_keep_their_øre() {
     assert_eq!(format_amount_input(dec!(1234567.50)), "1.234.567,50");
     assert_eq!(format_amount_input(dec!(1234567.5)), "1.234.567,50");

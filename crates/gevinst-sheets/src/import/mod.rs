@@ -46,8 +46,8 @@ pub use error::{ErrorKind, ImportError};
 pub use header::{detect_header, Column, Header};
 pub use mapping::{suggest_field, Adapted, ColumnMapping, Field, Mapping, Target};
 pub use preview::{
-    cpr_message, preview, CprFinding, Issue, IssueCode, KnownValues, ParsedRow, Preview, RowKey,
-    RowOutcome, RowStatus, UnknownValues,
+    cpr_message, mask_cpr_cells, preview, CprFinding, Issue, IssueCode, KnownValues, ParsedRow,
+    Preview, RowKey, RowOutcome, RowStatus, UnknownValues,
 };
 pub use read::{
     check_zip, detect_format, read, Format, Limits, ReadOutput, SheetInfo, TextEncoding, CSV_SHEET,

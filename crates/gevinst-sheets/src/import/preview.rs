@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use gevinst_domain::cpr::{find_cpr, mask_cpr};
+use gevinst_domain::danish::{capitalise, Noun};
 use gevinst_domain::text::{clean, search_key};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -338,18 +339,22 @@ impl RowBuilder<'_> {
 
     fn matched(&mut self, column: &str, field: Field, cell: &Cell) -> Option<ValueMatch> {
         let raw = one_line(cell)?;
-        let (list, unknown, what) = match field {
-            Field::Unit => (&self.known.units, &mut self.unknown.units, "enhed"),
+        let (list, unknown, noun) = match field {
+            Field::Unit => (&self.known.units, &mut self.unknown.units, Noun::ENHED),
             Field::Fagomraade => (
                 &self.known.fagomraader,
                 &mut self.unknown.fagomraader,
-                "fagområde",
+                Noun::FAGOMRAADE,
             ),
-            Field::Status => (&self.known.statuses, &mut self.unknown.statuses, "status"),
+            Field::Status => (
+                &self.known.statuses,
+                &mut self.unknown.statuses,
+                Noun::STATUS,
+            ),
             _ => (
                 &self.known.technologies,
                 &mut self.unknown.technologies,
-                "teknologi",
+                Noun::TEKNOLOGI,
             ),
         };
         let key = (field, raw);
@@ -366,7 +371,16 @@ impl RowBuilder<'_> {
                 if !unknown.contains(raw) {
                     unknown.insert(raw.clone());
                 }
-                let msg = format!("Ukendt {what} «{raw}». Den kan oprettes ved importen, eller du kan vælge en eksisterende.");
+                let msg = if field == Field::Status {
+                    format!("Ukendt status «{raw}». Vælg, hvilken af gevinsts statusser den svarer til.")
+                } else {
+                    format!(
+                        "Ukendt {} «{raw}». {} kan oprettes ved importen, eller du kan vælge {}.",
+                        noun.indefinite,
+                        capitalise(noun.pronoun),
+                        noun.an_existing()
+                    )
+                };
                 self.issue(IssueCode::Unknown, column, Some(field), msg, false);
             }
             ValueMatch::Known {
@@ -374,7 +388,7 @@ impl RowBuilder<'_> {
                 raw,
                 exact: false,
             } => {
-                let msg = format!("«{raw}» er læst som {what}en «{name}».");
+                let msg = format!("«{raw}» er læst som {} «{name}».", noun.definite);
                 self.issue(IssueCode::SpellingVariant, column, Some(field), msg, false);
             }
             ValueMatch::Known { .. } => {}
@@ -476,6 +490,73 @@ fn targets(header: &Header, mapping: &Mapping) -> Vec<(usize, String, Target)> {
         .collect()
 }
 
+/// The text of a cell the CPR guard reads: a text cell, or a whole number in a column that
+/// holds text (a CPR number typed without a dash becomes a number cell, and loses its
+/// leading zero: `0102031234` is read as `102031234`).
+fn cpr_text(cell: &Cell, text_column: bool) -> Option<std::borrow::Cow<'_, str>> {
+    match cell {
+        Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t)),
+        Cell::Number(n) if text_column && n.fract() == 0.0 => {
+            let n = *n;
+            (1e8..1e10)
+                .contains(&n)
+                .then(|| std::borrow::Cow::Owned(format!("{:010}", n as u64)))
+        }
+        _ => None,
+    }
+}
+
+/// True for a column whose values are text (a number there is read as its text).
+fn takes_text(target: Target) -> bool {
+    match target {
+        Target::Ignore => false,
+        Target::Note | Target::Tag | Target::UnitLevel(_) => true,
+        Target::Field(f) => !matches!(
+            f,
+            Field::Gain
+                | Field::Hours
+                | Field::Fte
+                | Field::Investment
+                | Field::Running
+                | Field::StartYear
+        ),
+    }
+}
+
+/// `table` with every CPR-like number masked (`XXXXXX-XXXX`) in the rows `mask` picks: in
+/// text cells, and in number cells the guard reads as text (see [`preview`]), which become
+/// text cells. Columns the mapping ignores are masked too.
+pub fn mask_cpr_cells(
+    table: &Table,
+    header: &Header,
+    mapping: &Mapping,
+    mask: impl Fn(u32) -> bool,
+) -> Table {
+    let text_columns: BTreeSet<usize> = targets(header, mapping)
+        .into_iter()
+        .filter(|(_, _, t)| takes_text(*t))
+        .map(|(i, _, _)| i)
+        .collect();
+    let rows = table
+        .rows()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if mask(r.number) {
+                for (i, c) in r.cells.iter_mut().enumerate() {
+                    let masked = match cpr_text(c, text_columns.contains(&i)) {
+                        Some(t) if !find_cpr(&t).is_empty() => mask_cpr(&t),
+                        _ => continue,
+                    };
+                    *c = Cell::Text(masked);
+                }
+            }
+            r
+        })
+        .collect();
+    Table::new(rows)
+}
+
 /// The CPR guard's message for a cell.
 pub fn cpr_message(masked: &str) -> String {
     format!(
@@ -515,8 +596,8 @@ fn build_row(
             continue;
         }
         let cell = row.cell(*index);
-        if let Cell::Text(t) = cell {
-            if !find_cpr(t).is_empty() {
+        if let Some(t) = cpr_text(cell, takes_text(*target)) {
+            if !find_cpr(&t).is_empty() {
                 let masked = mask_cpr(t.trim());
                 let field = match target {
                     Target::Field(f) => Some(*f),

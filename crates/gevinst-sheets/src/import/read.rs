@@ -78,10 +78,31 @@ pub enum TextEncoding {
     Utf8,
     /// UTF-8 with a byte-order mark.
     Utf8Bom,
-    /// UTF-16 with a byte-order mark (Excel's "Unicode text").
-    Utf16,
+    /// UTF-16 little-endian with a byte-order mark (Excel's "Unicode text").
+    Utf16Le,
+    /// UTF-16 big-endian with a byte-order mark.
+    Utf16Be,
+    /// UTF-16 little-endian without a byte-order mark (recognised by its zero bytes).
+    Utf16LeWithoutBom,
+    /// UTF-16 big-endian without a byte-order mark.
+    Utf16BeWithoutBom,
     /// Windows-1252 (Danish Excel's default CSV).
     Windows1252,
+}
+
+impl TextEncoding {
+    /// How the UI and the CLI name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 med BOM",
+            TextEncoding::Utf16Le => "UTF-16 LE med BOM",
+            TextEncoding::Utf16Be => "UTF-16 BE med BOM",
+            TextEncoding::Utf16LeWithoutBom => "UTF-16 LE uden BOM",
+            TextEncoding::Utf16BeWithoutBom => "UTF-16 BE uden BOM",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
 }
 
 /// The result of [`read`]: what the file was and the chosen sheet's cells.

@@ -42,7 +42,7 @@ impl Cell {
     }
 
     /// The value as a user would read it in the sheet, for messages and notes: numbers and
-    /// dates the Danish way.
+    /// dates the Danish way, numbers without thousands separators (see [`display_number`]).
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
@@ -57,14 +57,13 @@ impl Cell {
     }
 }
 
-/// A number as Danish text with the decimals it has (at most 6).
+/// A number as Danish text with the decimals it has (at most 6) and, as a spreadsheet's
+/// General format shows it, no thousands separators: a year, an hour count or an id reads
+/// as written (`2026`, not `2.026`).
 pub(crate) fn display_number(n: f64) -> String {
     use rust_decimal::prelude::FromPrimitive;
     match rust_decimal::Decimal::from_f64(n) {
-        Some(d) if n.is_finite() => {
-            let d = d.round_dp(6).normalize();
-            gevinst_domain::danish::format_decimal(d, d.scale())
-        }
+        Some(d) if n.is_finite() => gevinst_domain::danish::format_plain(d.round_dp(6)),
         _ => n.to_string(),
     }
 }

@@ -619,7 +619,7 @@ mod tests {
         assert_eq!(s.value, DateValue::Date(feb1));
         assert_eq!(
             s.warning.as_deref(),
-            Some("Tallet 45.323 er læst som et Excel-datonummer: 1. februar 2024.")
+            Some("Tallet 45323 er læst som et Excel-datonummer: 1. februar 2024.")
         );
         assert_eq!(excel_serial_date(1.0), NaiveDate::from_ymd_opt(1900, 1, 1));
         assert_eq!(excel_serial_date(61.0), NaiveDate::from_ymd_opt(1900, 3, 1));

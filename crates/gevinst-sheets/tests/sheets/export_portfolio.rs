@@ -422,8 +422,26 @@ fn csv_is_semicolon_separated_utf8_with_bom() {
         lines[2],
         "9;'=SUM(A1);;Idé;Kommunen;Kommunen;;;Andet;;;;;;;;15-01-2026 13:00;01-07-2026 10:30;1;;;;"
     );
+    // The business cases follow in sections (before, the CSV ended here and dropped them):
+    // an empty line, the sheet's name, its header and one row per line and year.
     assert_eq!(lines[3], "");
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[4], "Business cases");
+    assert_eq!(lines[5], LINE_HEADERS.join(";"));
+    assert!(
+        lines[6].starts_with("7;Robot til ydelseskontrol;1;"),
+        "{}",
+        lines[6]
+    );
+    assert_eq!(lines[18], "");
+    assert_eq!(lines[19], "Risici");
+    assert_eq!(lines[20], RISK_HEADERS.join(";"));
+    assert!(
+        lines[21].starts_with("7;Robot til ydelseskontrol;1;"),
+        "{}",
+        lines[21]
+    );
+    assert_eq!(lines[22], "");
+    assert_eq!(lines.len(), 23);
 }
 
 #[test]

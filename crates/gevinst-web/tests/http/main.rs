@@ -35,6 +35,7 @@ mod pages_front;
 mod pages_harvest;
 mod pages_import;
 mod pages_import_choices;
+mod pages_import_cpr;
 mod pages_import_units;
 mod pages_import_values;
 mod pages_lights;

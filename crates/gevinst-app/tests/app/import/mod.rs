@@ -2,6 +2,7 @@
 //! nothing, only the valid rows, update / new / duplicate, value mapping, the CPR guard
 //! and permissions.
 
+mod cpr_and_csv;
 mod decisions;
 mod generic_files;
 mod round_trip;

@@ -272,8 +272,8 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         )
     );
 
-    // The CSV export (the Potentialer sheet only) is recognised too and reproduces the
-    // potentials; it carries no business-case lines.
+    // The CSV export is recognised too and reproduces the potentials and, from its
+    // sections, their business cases exactly.
     let csv = gevinst_app::App::new(store.clone())
         .export()
         .export_tenant(&src, ExportFormat::Csv, ExportOptions::default())
@@ -307,11 +307,14 @@ async fn an_exported_tenant_imported_into_an_empty_tenant_is_reproduced_exactly(
         .unwrap();
     assert_eq!(
         (out.created, out.business_cases, out.units_created),
-        (2, 0, 2)
+        (2, 1, 2)
     );
     let third_lists = load_lists(&store, &third).await;
     let from_csv = all_potentials(&store, third.id).await;
     for (a, b) in before.iter().zip(&from_csv) {
+        let ca = store.business_case(src.id, a.id).await.unwrap();
+        let cb = store.business_case(third.id, b.id).await.unwrap();
+        assert_eq!(ca.map(|c| c.case), cb.map(|c| c.case), "{}", a.title);
         assert_eq!(
             (&a.title, &a.description, a.status, a.source, &a.tags),
             (&b.title, &b.description, b.status, b.source, &b.tags)

@@ -5,6 +5,7 @@
 //! `GEVINST_REQUIRE_POSTGRES=1` makes them fail (see `gevinst_testkit::PgDatabase`).
 
 mod admin;
+mod cpr;
 mod import_choices;
 mod import_values;
 mod messy_import;

@@ -82,6 +82,13 @@
 //! Danish Excel opens it with æ, ø and å intact), CRLF line ends, `,` as decimal mark and
 //! dates as `dd-mm-yyyy hh:mm`. A text cell starting with `=`, `+`, `-`, `@`, tab or CR gets
 //! a leading `'` so a spreadsheet does not run it as a formula.
+//!
+//! When any potential has business-case lines (or risks), the business cases follow in
+//! sections, so a CSV round trip keeps them: an empty line, a line with the sheet's name
+//! ("Business cases", then "Risici", see [`CSV_SECTIONS`]), and that sheet's header and
+//! rows, as in the workbook (one row per line and year; one row per risk). "Beløb
+//! (præcis)" keeps `.` as decimal mark; the other decimals use `,`. [`attach_cases`] reads
+//! the sections back.
 
 use super::{header_row, row_index, Formats};
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -207,6 +214,10 @@ pub const SIMULATION_HEADERS: [&str; 3] = ["NPV P10 (kr.)", "NPV P50 (kr.)", "NP
 
 /// Names of the sheets, in order.
 pub const SHEETS: [&str; 4] = ["Potentialer", "Business cases", "Risici", "Nøgletal"];
+
+/// The sections of the CSV after its potentials, each introduced by a line with its name:
+/// the Business cases and Risici sheets.
+pub const CSV_SECTIONS: [&str; 2] = [SHEETS[1], SHEETS[2]];
 
 /// A person linked to a potential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,11 +349,16 @@ impl Cells<'_> {
     }
 }
 
+mod csv_back;
 mod read_back;
 mod write;
 
-pub use read_back::{is_portfolio_export, read_workbook, ExportedPotential, ReadBackError};
-pub use write::{csv, csv_rows, workbook};
+pub use csv_back::{csv_case, csv_sections, unguarded};
+
+pub use read_back::{
+    attach_cases, is_portfolio_export, read_workbook, ExportedPotential, ReadBackError, Rows,
+};
+pub use write::{csv, csv_line_rows, csv_risk_rows, csv_rows, workbook};
 
 #[cfg(test)]
 mod tests {

@@ -54,7 +54,8 @@ pub struct ExportedPotential {
 #[error("{0}")]
 pub struct ReadBackError(pub String);
 
-type Rows = Vec<Vec<Data>>;
+/// A sheet's rows as read, header first.
+pub type Rows = Vec<Vec<Data>>;
 
 /// Whether a workbook with these sheet names and these headers on its first sheet is a
 /// portfolio export that [`read_workbook`] can read exactly.
@@ -120,7 +121,11 @@ fn decimal(d: &Data) -> Option<Decimal> {
     match d {
         Data::Float(x) if x.is_finite() => format!("{x}").parse().ok(),
         Data::Int(i) => Some(Decimal::from(*i)),
-        Data::String(s) => s.trim().parse().ok(),
+        Data::String(s) => {
+            // The CSV export writes `,` as decimal mark (and no grouping).
+            let s = s.trim();
+            s.parse().ok().or_else(|| s.replace(',', ".").parse().ok())
+        }
         _ => None,
     }
 }
@@ -294,6 +299,20 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
             case,
         });
     }
+    attach_cases(&mut out, &lines, &risks)?;
+    Ok(out)
+}
+
+/// Puts the lines of a Business cases sheet and the risks of a Risici sheet (each with its
+/// header row first; either may be empty) into the business cases of `out`, matched by
+/// potential id. A potential with lines or risks must have a case already (its start year
+/// and horizon from the Potentialer sheet). Used by [`read_workbook`], and for the sections
+/// of the CSV export.
+pub fn attach_cases(
+    out: &mut [ExportedPotential],
+    lines: &Rows,
+    risks: &Rows,
+) -> Result<(), ReadBackError> {
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
 
     if !lines.is_empty() {
@@ -405,5 +424,5 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<ExportedPotential>, ReadBackErr
                 .push(risk);
         }
     }
-    Ok(out)
+    Ok(())
 }

@@ -1,4 +1,5 @@
-//! Writing the portfolio: the four sheets of the workbook, and the Potentialer sheet as CSV.
+//! Writing the portfolio: the four sheets of the workbook, and the CSV (the Potentialer
+//! sheet, then the Business cases and Risici sheets in sections).
 
 use super::*;
 use gevinst_domain::business_case::{line_values, BusinessCase, Evaluation, LineKind};
@@ -271,20 +272,97 @@ pub fn csv_rows(p: &Portfolio) -> Vec<Vec<String>> {
     out
 }
 
-/// Writes the Potentialer sheet as CSV (see the module documentation) and returns its
-/// bytes, starting with the UTF-8 byte-order mark.
+/// The Business cases sheet as CSV rows (header first), before quoting: the same columns
+/// as the sheet, decimals as [`csv_decimal`] writes them.
+pub fn csv_line_rows(p: &Portfolio) -> Vec<Vec<String>> {
+    let mut out = vec![LINE_HEADERS.iter().map(|h| (*h).to_owned()).collect()];
+    let opt = |l: Option<&str>| l.unwrap_or_default().to_owned();
+    for r in &p.rows {
+        let Some(case) = &r.case else { continue };
+        let (start, horizon, rate) = case_settings(Some(case));
+        for (n, line) in case.lines.iter().enumerate() {
+            let values = line_values(line, &p.economics);
+            for (t, amount) in line.amounts.iter().enumerate() {
+                out.push(vec![
+                    r.potential.id.0.to_string(),
+                    csv_text(&r.potential.title),
+                    (n + 1).to_string(),
+                    line.kind.label().to_owned(),
+                    csv_text(&line.label),
+                    if line.hjemtagbar { "Ja" } else { "Nej" }.to_owned(),
+                    opt(line.from_channel.map(|c| c.label())),
+                    opt(line.to_channel.map(|c| c.label())),
+                    opt(line.category.map(|k| k.label())),
+                    (i64::from(case.start_year) + t as i64).to_string(),
+                    csv_decimal(*amount),
+                    line.kind.unit_label().to_owned(),
+                    amount.normalize().to_string(),
+                    values.get(t).copied().map(csv_decimal).unwrap_or_default(),
+                    csv_decimal(line.low),
+                    csv_decimal(line.high),
+                    start.map(|s| s.to_string()).unwrap_or_default(),
+                    horizon.map(|h| h.to_string()).unwrap_or_default(),
+                    rate.map(csv_decimal).unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    out
+}
+
+/// The Risici sheet as CSV rows (header first), before quoting.
+pub fn csv_risk_rows(p: &Portfolio) -> Vec<Vec<String>> {
+    let mut out = vec![RISK_HEADERS.iter().map(|h| (*h).to_owned()).collect()];
+    for r in &p.rows {
+        let Some(case) = &r.case else { continue };
+        for (n, risk) in case.risks.iter().enumerate() {
+            out.push(vec![
+                r.potential.id.0.to_string(),
+                csv_text(&r.potential.title),
+                (n + 1).to_string(),
+                csv_text(&risk.description),
+                csv_decimal(risk.probability),
+                csv_decimal(risk.min),
+                csv_decimal(risk.likely),
+                csv_decimal(risk.max),
+                (i64::from(case.start_year) + i64::from(risk.year)).to_string(),
+                risk.year.to_string(),
+            ]);
+        }
+    }
+    out
+}
+
+/// Appends `rows` as `;`-separated CSV records with CRLF line ends.
+fn csv_records(buf: &mut Vec<u8>, rows: &[Vec<String>]) -> Result<(), ExportError> {
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(buf);
+    for row in rows {
+        w.write_record(row)
+            .map_err(|e| ExportError::Csv(e.to_string()))?;
+    }
+    w.flush().map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// Writes the portfolio as CSV (see the module documentation) and returns its bytes,
+/// starting with the UTF-8 byte-order mark: the Potentialer sheet, then, when there are
+/// business-case lines or risks, a section for each of the Business cases and Risici
+/// sheets after an empty line and a line with the sheet's name ([`CSV_SECTIONS`]).
 pub fn csv(p: &Portfolio) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::from(&b"\xEF\xBB\xBF"[..]);
+    csv_records(&mut buf, &csv_rows(p))?;
+    for (title, rows) in CSV_SECTIONS
+        .iter()
+        .zip([csv_line_rows(p), csv_risk_rows(p)])
     {
-        let mut w = ::csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(&mut buf);
-        for row in csv_rows(p) {
-            w.write_record(&row)
-                .map_err(|e| ExportError::Csv(e.to_string()))?;
+        if rows.len() > 1 {
+            buf.extend_from_slice(b"\r\n");
+            csv_records(&mut buf, &[vec![(*title).to_owned()]])?;
+            csv_records(&mut buf, &rows)?;
         }
-        w.flush().map_err(|e| ExportError::Csv(e.to_string()))?;
     }
     Ok(buf)
 }

@@ -138,13 +138,7 @@ fn format_label(i: &Inspection) -> String {
         Format::Xls => "Excel 97–2003-projektmappe (.xls)".to_owned(),
         Format::Ods => "OpenDocument-regneark (.ods)".to_owned(),
         Format::Csv => {
-            let enc = match i.encoding {
-                Some(TextEncoding::Utf8) => "UTF-8",
-                Some(TextEncoding::Utf8Bom) => "UTF-8 med BOM",
-                Some(TextEncoding::Utf16) => "UTF-16",
-                Some(TextEncoding::Windows1252) => "Windows-1252",
-                None => "ukendt tegnsæt",
-            };
+            let enc = i.encoding.map_or("ukendt tegnsæt", TextEncoding::label);
             let sep = match i.delimiter {
                 Some(';') => "semikolon",
                 Some(',') => "komma",

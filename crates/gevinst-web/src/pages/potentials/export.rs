@@ -3,7 +3,8 @@
 //! - `GET /potentialer/eksport.xlsx`: the workbook (Potentialer, Business cases, Risici,
 //!   Nøgletal).
 //! - `GET /potentialer/eksport.csv`: the Potentialer sheet as `;`-separated UTF-8 CSV
-//!   with a byte-order mark.
+//!   with a byte-order mark, then the business cases and risks in sections (which the
+//!   import reads back).
 //!
 //! Both take the list page's filters (`status`, `unit`, `fagomraade`, `technology`, `q`,
 //! `sort`, `order`) and export every matching potential, not just one page. Anyone logged
