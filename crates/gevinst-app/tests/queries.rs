@@ -86,7 +86,14 @@ async fn the_front_page_and_reminders_read_actuals_once_not_per_plan() {
         .clone();
     let (token, hash) = gevinst_app::auth::new_api_token();
     store
-        .create_api_token(tenant.id, Some(leder_user.id), leder_user.id, "test", &hash, None)
+        .create_api_token(
+            tenant.id,
+            Some(leder_user.id),
+            leder_user.id,
+            "test",
+            &hash,
+            None,
+        )
         .await
         .expect("token");
     let leder = app

@@ -84,8 +84,8 @@ mod tests {
     fn warns_only_when_the_period_harvests_more_than_it_realises() {
         let econ = Economics::default();
         // Hjemmeplejen 2024: realised −49.313 kr., harvested 78.000 kr.
-        let w = harvest_above_realised(&actual(1, 2024, "-49313", "78000"), &[], &econ)
-            .expect("warns");
+        let w =
+            harvest_above_realised(&actual(1, 2024, "-49313", "78000"), &[], &econ).expect("warns");
         assert_eq!(w.realised, Decimal::from(-49313));
         assert_eq!(w.harvested, Decimal::from(78000));
         assert_eq!(
@@ -102,8 +102,9 @@ mod tests {
             actual(2, 2024, "-90000", "0"),
             actual(1, 2025, "-90000", "0"),
         ];
-        assert!(harvest_above_realised(&actual(1, 2024, "20000", "78000"), &earlier, &econ)
-            .is_none());
+        assert!(
+            harvest_above_realised(&actual(1, 2024, "20000", "78000"), &earlier, &econ).is_none()
+        );
         let mut rejected = actual(1, 2024, "60000", "0");
         rejected.approval = ApprovalState::Rejected;
         assert!(

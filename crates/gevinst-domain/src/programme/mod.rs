@@ -55,9 +55,9 @@
 pub mod approval;
 mod distribution;
 mod forecast;
+mod harvest;
 mod overview;
 mod period;
-mod harvest;
 mod plan;
 mod roadmap;
 mod steering;
@@ -72,12 +72,12 @@ pub use forecast::{
     forecast, Forecast, ForecastYear, MilestoneProbability, StatusProbabilities, TargetProbability,
     MAX_FORECAST_ITERATIONS,
 };
+pub use harvest::{harvest_above_realised, HarvestAboveRealised};
 pub use overview::{
     counts_as_decided, counts_as_planned, overview, BreakdownKey, BreakdownRow, Figures, Gap,
     ProgrammeOverview, ProgrammePotential, ProgrammeYear, ShareReport, StatusAmount, YearTarget,
     LARGEST_GAPS,
 };
-pub use harvest::{harvest_above_realised, HarvestAboveRealised};
 pub use period::Period;
 pub use plan::{
     annual_gain, derive_plan, measurement_due_dates, Actual, ActualDraft, AnnualGain, Benefit,

@@ -12,10 +12,10 @@ use axum::extract::State;
 use axum::Json;
 use gevinst_app::potential_list::ListRow;
 use gevinst_app::potentials::{ListParams, TenantLists};
+use gevinst_domain::business_case::Decimal;
 use gevinst_domain::json_number::DecimalSchema;
 use gevinst_domain::potential_list::{CaseFigures, FigureTotals, ListColumn};
 use gevinst_domain::Potential;
-use gevinst_domain::business_case::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -105,7 +105,10 @@ async fn the_api_gives_the_list_pages_money_columns_and_totals() {
         .collect();
     assert_eq!(npvs.len(), 5);
     assert!(npvs.windows(2).all(|w| w[0] >= w[1]), "{npvs:?}");
-    assert_eq!(top["totals"]["npv"], totals["npv"], "totals cover every page");
+    assert_eq!(
+        top["totals"]["npv"], totals["npv"],
+        "totals cover every page"
+    );
 
     // An unknown column is a field error.
     let res = app

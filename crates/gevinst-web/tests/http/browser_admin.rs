@@ -28,7 +28,9 @@ async fn audit_on_a_phone(c: &Client, app: &TestApp) -> Res {
     shot(c, "revisionsspor-telefon").await?;
     let (page, window) = widths(c).await?;
     if page > window {
-        return Err(format!("/admin/revisionsspor is {page} px wide in a {window} px window").into());
+        return Err(
+            format!("/admin/revisionsspor is {page} px wide in a {window} px window").into(),
+        );
     }
     Ok(())
 }

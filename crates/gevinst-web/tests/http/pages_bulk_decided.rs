@@ -85,7 +85,9 @@ async fn bulk_besluttet_asks_for_the_reason_rows_without_a_case_need() {
     assert!(page.contains("<textarea id=\"bulk_reason\" name=\"reason\""));
     assert!(page.contains("aria-invalid=\"true\""));
     for id in [&w, &wo] {
-        assert!(page.contains(&format!("<input type=\"hidden\" name=\"id\" value=\"{id}\">")));
+        assert!(page.contains(&format!(
+            "<input type=\"hidden\" name=\"id\" value=\"{id}\">"
+        )));
     }
     assert!(page.contains("name=\"status\" value=\"besluttet\""));
     assert!(page.contains("name=\"back\" value=\"q=robot\""));

@@ -38,13 +38,28 @@ async fn the_form_asks_before_a_harvest_above_realised_and_keeps_the_duplicate_c
     let count = || {
         let store = app.store.clone();
         let (tenant, potential) = (t.tenant.id, f.potential);
-        async move { store.list_actuals(tenant, potential).await.expect("actuals").len() }
+        async move {
+            store
+                .list_actuals(tenant, potential)
+                .await
+                .expect("actuals")
+                .len()
+        }
     };
 
     // 30.000 kr. harvested of 10.000 kr. realised: a warning, nothing saved.
-    let (status, html) = post_text(&c, &app, &actual_path(&f), &harvest_form(&csrf, "10000", "30000", &[])).await;
+    let (status, html) = post_text(
+        &c,
+        &app,
+        &actual_path(&f),
+        &harvest_form(&csrf, "10000", "30000", &[]),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(html.contains("Hjemtaget er større end realiseret"), "{html}");
+    assert!(
+        html.contains("Hjemtaget er større end realiseret"),
+        "{html}"
+    );
     assert!(html.contains(
         "Hjemtaget (30.000 kr.) er større end realiseret (10.000 kr.) for denne gevinst og periode."
     ));
@@ -53,7 +68,13 @@ async fn the_form_asks_before_a_harvest_above_realised_and_keeps_the_duplicate_c
     assert_eq!(count().await, 0);
 
     // Harvesting no more than is realised records at once.
-    let res = post_form(&c, &app, &actual_path(&f), &harvest_form(&csrf, "10000", "10000", &[])).await;
+    let res = post_form(
+        &c,
+        &app,
+        &actual_path(&f),
+        &harvest_form(&csrf, "10000", "10000", &[]),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(count().await, 1);
 
@@ -88,7 +109,10 @@ async fn the_form_asks_before_a_harvest_above_realised_and_keeps_the_duplicate_c
         .await
         .expect("actuals");
     assert_eq!(all.len(), 2);
-    assert!(all.iter().all(|a| a.is_current()), "an extra actual, not a correction");
+    assert!(
+        all.iter().all(|a| a.is_current()),
+        "an extra actual, not a correction"
+    );
 }
 
 #[tokio::test]
@@ -122,7 +146,12 @@ async fn the_api_refuses_a_harvest_above_realised_unless_confirmed() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     let res = app
-        .api_send(Method::POST, token, &format!("{path}?confirm_harvest=true"), &body)
+        .api_send(
+            Method::POST,
+            token,
+            &format!("{path}?confirm_harvest=true"),
+            &body,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let saved = json_of(res).await;

@@ -90,7 +90,8 @@ pub(crate) async fn demo(app: &TestApp) -> (reqwest::Client, gevinst_domain::Ten
     (client, tenant)
 }
 
-pub(crate) const ALL_COLUMNS: &str = "cols=npv,full_effect,hjemtagbar,fte,payback,investment,owner,agent";
+pub(crate) const ALL_COLUMNS: &str =
+    "cols=npv,full_effect,hjemtagbar,fte,payback,investment,owner,agent";
 
 #[tokio::test]
 async fn demo_columns_totals_search_and_the_business_case_page_agree() {

@@ -68,11 +68,11 @@ fn ask_for_reason(
 ) -> Result<Response, PageError> {
     let code = gevinst_domain::lifecycle::LifecycleError::CaseOrReasonRequired(to).code();
     let message = match &e {
-        AppError::Invalid(f) => f
-            .0
-            .iter()
-            .find(|f| f.field == "reason" && f.code == code)
-            .map(|f| f.message.clone()),
+        AppError::Invalid(f) => {
+            f.0.iter()
+                .find(|f| f.field == "reason" && f.code == code)
+                .map(|f| f.message.clone())
+        }
         _ => None,
     };
     let Some(message) = message else {
