@@ -72,12 +72,8 @@ impl Programmes<'_> {
     ) -> Result<Recorded> {
         let store = self.app.store();
         let t = who.tenant.id;
-        let stored = store
-            .benefit_plan(t, potential)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let stored = recordable_plan(store, who, potential, draft).await?;
         let plan = &stored.plan;
-        check_recorder(who, plan, draft)?;
         let economics = valuing_economics(store, t).await?;
         let actual = flag(draft.validate(plan)?, plan, &economics);
         let all = store.list_actuals(t, potential).await?;
@@ -124,11 +120,7 @@ impl Programmes<'_> {
     ) -> Result<Option<HarvestAboveRealised>> {
         let store = self.app.store();
         let t = who.tenant.id;
-        let stored = store
-            .benefit_plan(t, potential)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        check_recorder(who, &stored.plan, draft)?;
+        let stored = recordable_plan(store, who, potential, draft).await?;
         let Ok(next) = draft.validate(&stored.plan) else {
             return Ok(None);
         };
@@ -353,6 +345,22 @@ fn intent_replaces(intent: RecordIntent) -> Option<i64> {
         RecordIntent::Correction(id) => id,
         _ => None,
     }
+}
+
+/// The potential's plan, if `who` may record `draft` against it ([`AppError::NotFound`]
+/// without a plan, else see [`check_recorder`]).
+async fn recordable_plan(
+    store: &dyn gevinst_store::Store,
+    who: &Principal,
+    potential: PotentialId,
+    draft: &ActualDraft,
+) -> Result<gevinst_store::StoredBenefitPlan> {
+    let stored = store
+        .benefit_plan(who.tenant.id, potential)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_recorder(who, &stored.plan, draft)?;
+    Ok(stored)
 }
 
 /// Recording an actual is for a porteføljeleder, an admin or the owner of the benefit
