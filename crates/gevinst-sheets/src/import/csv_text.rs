@@ -73,7 +73,7 @@ const SNIFF: usize = 64 * 1024;
 fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, TextEncoding)> {
     let sample = &bytes[..bytes.len().min(SNIFF)];
     let units = sample.len() / 2;
-    if units < 2 || bytes.len() % 2 != 0 {
+    if units < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (mut high_zero, mut low_zero) = (0usize, 0usize);

@@ -316,7 +316,7 @@ pub fn attach_cases(
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
 
     if !lines.is_empty() {
-        let lc = Columns::new(&lines, SHEETS[1], &LINE_HEADERS)?;
+        let lc = Columns::new(lines, SHEETS[1], &LINE_HEADERS)?;
         // potential → line nr. → (line, year → amount)
         let mut found: HashMap<usize, LinesByNr> = HashMap::new();
         for (i, r) in lines.iter().enumerate().skip(1) {
@@ -374,7 +374,7 @@ pub fn attach_cases(
     }
 
     if !risks.is_empty() {
-        let rc = Columns::new(&risks, SHEETS[2], &RISK_HEADERS)?;
+        let rc = Columns::new(risks, SHEETS[2], &RISK_HEADERS)?;
         let mut found: Vec<(usize, i64, Risk)> = Vec::new();
         for (i, r) in risks.iter().enumerate().skip(1) {
             if r.iter().all(|d| matches!(d, Data::Empty)) {
