@@ -83,10 +83,12 @@ impl Export {
         let text = String::from_utf8(out.stdout).expect("utf-8 export");
         let mut records = parse_csv(text.trim_start_matches('\u{feff}'));
         let header = records.remove(0);
-        Export {
-            header,
-            rows: records,
-        }
+        // The potentials come first; business cases and risks follow after an empty line.
+        let rows = records
+            .into_iter()
+            .take_while(|r| r.iter().any(|f| !f.is_empty()))
+            .collect();
+        Export { header, rows }
     }
 
     fn col(&self, name: &str) -> usize {
