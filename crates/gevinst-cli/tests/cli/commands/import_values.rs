@@ -61,7 +61,8 @@ fn statuses(db: &Db, tenant: &str) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = text
         .split("\r\n")
         .skip(1)
-        .filter(|l| !l.is_empty())
+        // The potentials end at the first empty line; business cases and risks follow it.
+        .take_while(|l| !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split(';').collect();
             (f[1].to_owned(), f[3].to_owned())
