@@ -450,7 +450,8 @@ pub struct ImportArgs {
     /// Import the valid rows even when other rows have errors (those are skipped).
     #[arg(long)]
     pub only_valid: bool,
-    /// Create units, fagområder and technology types the file names but the tenant lacks.
+    /// Create units, fagområder and technology types the file names but the tenant lacks,
+    /// when nothing similar exists; a name with one clear similar match is read as that one.
     #[arg(long)]
     pub create_missing: bool,
     /// Replace CPR-like numbers in every row by XXXXXX-XXXX instead of refusing the rows.
