@@ -9,6 +9,7 @@ use super::model::{ImportChoices, ImportPreview, Inspection, UnknownValue, Value
 use super::model::{ValueDecision, ValueKind};
 use super::{normalise_key, Field, Mapping, Target};
 use gevinst_domain::Status;
+use gevinst_sheets::import::{match_header, HeaderMatch};
 
 /// The choice offered for a value of the file that matched nothing exactly: its first
 /// suggestion (for a status, the status its word stands for, e.g. "godkendt" →
@@ -146,22 +147,19 @@ fn suggested_why(
     header: &str,
     taken: &[(Field, String)],
 ) -> String {
-    let key = normalise_key(header);
-    let synonym = |f: Field| f.synonyms().iter().find(|s| normalise_key(s) == key);
-    let prefix = |f: Field| {
-        f.synonyms()
-            .iter()
-            .filter(|s| normalise_key(s).len() >= 5 && key.starts_with(&normalise_key(s)))
-            .max_by_key(|s| s.len())
-    };
     match target {
-        Target::Field(f) => match (synonym(f), prefix(f)) {
-            (Some(s), _) if normalise_key(s) == normalise_key(f.label()) => {
-                "overskriften er feltets navn".to_owned()
+        Target::Field(f) => match match_header(header) {
+            Some((g, HeaderMatch::Synonym(s))) if g == f => {
+                if normalise_key(s) == normalise_key(f.label()) {
+                    "overskriften er feltets navn".to_owned()
+                } else {
+                    format!("overskriften er et synonym for {} («{s}»)", f.label())
+                }
             }
-            (Some(s), _) => format!("overskriften er et synonym for {} («{s}»)", f.label()),
-            (None, Some(s)) => format!("overskriften begynder med «{s}»"),
-            (None, None) => "gættet ud fra kolonnens indhold".to_owned(),
+            Some((g, HeaderMatch::Prefix(s))) if g == f => {
+                format!("overskriften begynder med «{s}»")
+            }
+            _ => "gættet ud fra kolonnens indhold".to_owned(),
         },
         Target::UnitLevel(_) => {
             "overskriften navngiver et niveau i organisationen over enheden".to_owned()

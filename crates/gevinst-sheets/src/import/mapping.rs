@@ -213,28 +213,45 @@ impl Field {
 /// Suggests a field for a header text: an exact synonym first, else the longest synonym
 /// (of at least 5 letters) the header starts with, e.g. "Investering (kr.)".
 pub fn suggest_field(header: &str) -> Option<Field> {
+    match_header(header).map(|(f, _)| f)
+}
+
+/// How a header names its field (see [`match_header`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderMatch {
+    /// The header is this synonym (compared normalised).
+    Synonym(&'static str),
+    /// The header begins with this synonym (the longest of at least five characters).
+    Prefix(&'static str),
+}
+
+/// The field a header names and how: one of its synonyms exactly, else the longest synonym
+/// of at least five characters the header begins with ("Forventet gevinst i kr." → the
+/// expected gain). The one rule behind [`suggest_field`] and the import's explanations.
+pub fn match_header(header: &str) -> Option<(Field, HeaderMatch)> {
     let key = normalise_key(header);
     if key.is_empty() {
         return None;
     }
     let synonyms = synonym_keys();
-    if let Some((_, f)) = synonyms.iter().find(|(s, _)| *s == key) {
-        return Some(*f);
+    if let Some((_, s, f)) = synonyms.iter().find(|(k, _, _)| *k == key) {
+        return Some((*f, HeaderMatch::Synonym(s)));
     }
     synonyms
         .iter()
-        .filter(|(s, _)| s.len() >= 5 && key.starts_with(s.as_str()))
-        .max_by_key(|(s, _)| s.len())
-        .map(|(_, f)| *f)
+        .filter(|(k, _, _)| k.len() >= 5 && key.starts_with(k.as_str()))
+        .max_by_key(|(k, _, _)| k.len())
+        .map(|(_, s, f)| (*f, HeaderMatch::Prefix(s)))
 }
 
-/// Every synonym's key and field, in field order, computed once.
-fn synonym_keys() -> &'static [(String, Field)] {
-    static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
+/// Every field's synonyms: (normalised, as written, field).
+fn synonym_keys() -> &'static [(String, &'static str, Field)] {
+    static KEYS: std::sync::OnceLock<Vec<(String, &'static str, Field)>> =
+        std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
         Field::ALL
             .iter()
-            .flat_map(|f| f.synonyms().iter().map(|s| (normalise_key(s), *f)))
+            .flat_map(|f| f.synonyms().iter().map(|s| (normalise_key(s), *s, *f)))
             .collect()
     })
 }

@@ -44,7 +44,9 @@ pub mod values;
 pub use csv_text::{decode, detect_delimiter};
 pub use error::{ErrorKind, ImportError};
 pub use header::{detect_header, Column, Header};
-pub use mapping::{suggest_field, Adapted, ColumnMapping, Field, Mapping, Target};
+pub use mapping::{
+    match_header, suggest_field, Adapted, ColumnMapping, Field, HeaderMatch, Mapping, Target,
+};
 pub use preview::{
     cpr_message, mask_cpr_cells, preview, CprFinding, Issue, IssueCode, KnownValues, ParsedRow,
     Preview, RowKey, RowOutcome, RowStatus, UnknownValues,
