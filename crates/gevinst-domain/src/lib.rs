@@ -41,6 +41,7 @@ pub mod potential;
 pub mod potential_list;
 pub mod programme;
 pub mod reminder;
+pub mod sso;
 pub mod status;
 pub mod status_words;
 pub mod tenant;
